@@ -1,0 +1,143 @@
+/*
+ * An artifact: one prompt, schema, eval or results file, analysed. This is
+ * what every analyzer produces and what the server and the CLI read: kind
+ * and format, the parsed tree with source ranges, the template variables
+ * the body uses, the facts the grade rests on, and the diagnostics.
+ */
+#ifndef FACET_ARTIFACT_H
+#define FACET_ARTIFACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "frontmatter.h"
+#include "grade.h"
+#include "source.h"
+
+struct node;
+
+enum artifact_kind {
+  ARTIFACT_NONE,      /* not an AI artifact facet recognises */
+  ARTIFACT_PROMPT,
+  ARTIFACT_SCHEMA,
+  ARTIFACT_EVAL,
+  ARTIFACT_RESULTS,
+};
+
+#define ARTIFACT_FORMATS(X)                                                  \
+  X(NONE, "none", "not an artifact", NONE)                                   \
+  X(PROMPTY, "prompty", "Prompty", PROMPT)                                   \
+  X(DOTPROMPT, "dotprompt", "Dotprompt", PROMPT)                             \
+  X(GITHUB_MODELS, "github-models", "GitHub Models prompt", PROMPT)          \
+  X(VSCODE_PROMPT, "vscode-prompt", "VS Code prompt file", PROMPT)           \
+  X(VSCODE_INSTRUCTIONS, "vscode-instructions", "instructions file", PROMPT) \
+  X(VSCODE_AGENT, "vscode-agent", "custom agent file", PROMPT)               \
+  X(AGENT_SKILL, "agent-skill", "agent skill", PROMPT)                       \
+  X(CLAUDE_COMMAND, "claude-command", "Claude Code command", PROMPT)         \
+  X(CURSOR_RULE, "cursor-rule", "Cursor rule", PROMPT)                       \
+  X(JINJA, "jinja", "Jinja prompt template", PROMPT)                         \
+  X(MUSTACHE, "mustache", "Mustache/Handlebars template", PROMPT)            \
+  X(LANGCHAIN, "langchain", "LangChain prompt", PROMPT)                      \
+  X(SEMANTIC_KERNEL, "semantic-kernel", "Semantic Kernel prompt", PROMPT)    \
+  X(POML, "poml", "POML prompt", PROMPT)                                     \
+  X(TEXT_PROMPT, "text-prompt", "plain prompt text", PROMPT)                 \
+  X(PROMPTFOO, "promptfoo", "promptfoo config", EVAL)                        \
+  X(OPENAI_EVALS, "openai-evals", "OpenAI evals registry", EVAL)             \
+  X(JSON_SCHEMA, "json-schema", "JSON Schema", SCHEMA)                       \
+  X(OPENAI_SCHEMA, "openai-schema", "OpenAI structured-output schema",       \
+    SCHEMA)                                                                  \
+  X(PROMPTFOO_RESULTS, "promptfoo-results", "promptfoo results", RESULTS)    \
+  X(GITHUB_MODELS_RESULTS, "github-models-results",                          \
+    "gh models eval results", RESULTS)                                       \
+  X(JUNIT, "junit", "JUnit XML results", RESULTS)
+
+enum artifact_format {
+#define X(id, name, title, kind) FORMAT_##id,
+  ARTIFACT_FORMATS(X)
+#undef X
+  FORMAT__COUNT
+};
+
+/* The syntax a file is written in, which decides how it is parsed. */
+enum artifact_syntax {
+  SYNTAX_TEXT,          /* a template with no structure of its own */
+  SYNTAX_FRONTMATTER,   /* YAML frontmatter and a template body */
+  SYNTAX_YAML,
+  SYNTAX_JSON,
+  SYNTAX_XML,
+};
+
+/* A variable the template uses, e.g. {{ city }}. */
+struct template_var {
+  const char *name;   /* in the artifact's arena */
+  struct span span;   /* the name where it is used */
+};
+
+/* What the artifact's grade rests on; filled in by its format's checker. */
+struct artifact_facts {
+  bool header;            /* machine-read configuration: frontmatter or YAML */
+  bool inputs_declared;   /* the header declares the template's inputs */
+  bool inputs_by_use;     /* the format declares inputs where they are used */
+  bool output_schema;     /* the output is pinned by a schema */
+  const char *output_schema_where;  /* e.g. "output.schema" */
+  unsigned tests;         /* test cases in this file */
+  bool assertions;        /* the tests check something */
+  const char *tests_where;          /* e.g. "testData and evaluators" */
+  const char *inputs_hint;  /* how this format declares inputs */
+  const char *schema_hint;  /* how this format pins its output */
+  const char *tests_hint;   /* where this format's tests go */
+};
+
+/* Settings that change what analysis reports; zeroed means defaults. */
+struct analyze_options {
+  size_t max_bytes;               /* 0: ANALYZE_MAX_BYTES_DEFAULT */
+  size_t file_size;               /* the whole file's size when only part
+                                     of it was read; 0: the text's length */
+  enum artifact_format format;    /* FORMAT_NONE: detect it */
+};
+
+/* Files larger than this get one diagnostic instead of analysis. */
+#define ANALYZE_MAX_BYTES_DEFAULT ((size_t)16 << 20)
+
+struct artifact {
+  struct arena arena;        /* owns everything below */
+  char *path;                /* as given, for messages */
+  char *text;                /* the analysed text: valid UTF-8 */
+  struct source src;
+  enum artifact_kind kind;
+  enum artifact_format format;
+  enum artifact_syntax syntax;
+  struct frontmatter fm;
+  struct node *root;         /* frontmatter or document tree, or NULL */
+  struct span body;          /* the template text, if any */
+  struct template_var *vars;
+  size_t nvars;
+  struct artifact_facts facts;
+  struct grade grade;
+  struct diag_list diags;
+};
+
+/*
+ * Analyses len bytes of text as the file at path (path may be NULL for an
+ * unsaved buffer; it only guides detection). The text is copied, and bytes
+ * that are not UTF-8 are replaced. Returns a new artifact the caller frees
+ * with artifact_free, or NULL when out of memory.
+ */
+struct artifact *artifact_analyze(const char *path, const char *text,
+                                  size_t len,
+                                  const struct analyze_options *opts);
+
+void artifact_free(struct artifact *self);
+
+/* Names and titles of formats and kinds, e.g. "prompty" and "Prompty". */
+const char *artifact_format_name(enum artifact_format f);
+const char *artifact_format_title(enum artifact_format f);
+enum artifact_kind artifact_format_kind(enum artifact_format f);
+const char *artifact_kind_name(enum artifact_kind k);
+
+/* The format named name (as artifact_format_name prints it), or -1. */
+int artifact_format_by_name(const char *name);
+
+#endif

@@ -1,0 +1,113 @@
+#include "formats.h"
+
+#include "error.h"
+#include "template.h"
+#include "tree.h"
+#include "ts_tree.h"
+
+void
+formats_check(struct artifact *a)
+{
+  switch (a->format) {
+  case FORMAT_PROMPTY:
+    prompty_check(a);
+    break;
+  case FORMAT_DOTPROMPT:
+    dotprompt_check(a);
+    break;
+  case FORMAT_GITHUB_MODELS:
+    github_models_check(a);
+    break;
+  case FORMAT_VSCODE_PROMPT:
+  case FORMAT_VSCODE_INSTRUCTIONS:
+  case FORMAT_VSCODE_AGENT:
+  case FORMAT_AGENT_SKILL:
+  case FORMAT_CLAUDE_COMMAND:
+  case FORMAT_CURSOR_RULE:
+    vscode_check(a);
+    break;
+  case FORMAT_PROMPTFOO:
+    promptfoo_check(a);
+    break;
+  case FORMAT_JSON_SCHEMA:
+    json_schema_check(a);
+    break;
+  case FORMAT_OPENAI_SCHEMA:
+    openai_schema_check(a);
+    break;
+  default:
+    other_check(a);
+    break;
+  }
+}
+
+struct span
+formats_top(const struct artifact *a)
+{
+  if (a->fm.present)
+    return a->fm.open;
+  if (a->root)
+    return span_make(a->root->span.start, a->root->span.start);
+  return span_make(a->src.bom, a->src.bom);
+}
+
+int
+formats_frontmatter(struct artifact *a, enum frontmatter_rules rules)
+{
+  const struct node *root;
+  size_t before = a->diags.count;
+  int rc;
+
+  frontmatter_split(&a->src, rules, &a->fm);
+  a->body = a->fm.body;
+  a->syntax = SYNTAX_FRONTMATTER;
+  if (!a->fm.present)
+    return 0;
+  if (!a->fm.closed)
+    diag_add(&a->diags, DIAG_FRONTMATTER_UNCLOSED, a->fm.open,
+             "frontmatter opened here is never closed; add a '%.3s' line "
+             "after it", a->text + a->fm.open.start);
+  rc = yaml_parse(&a->arena, &a->src, a->fm.yaml, &a->diags, &a->root);
+  root = node_resolve(a->root);
+  /* After a syntax error the recovered tree says little about intent. */
+  if (root && root->kind != NODE_MAP && a->diags.count == before &&
+      !(root->kind == NODE_SCALAR && root->type == SCALAR_NULL)) {
+    diag_add(&a->diags, DIAG_FRONTMATTER_NOT_MAPPING, root->span,
+             "frontmatter should be 'key: value' lines, not %s",
+             node_type_name(root));
+    a->root = NULL;
+  }
+  a->facts.header = a->root && a->root->kind == NODE_MAP;
+  return rc;
+}
+
+int
+formats_parse_yaml(struct artifact *a)
+{
+  a->syntax = SYNTAX_YAML;
+  return yaml_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
+                    &a->root);
+}
+
+int
+formats_parse_json(struct artifact *a)
+{
+  a->syntax = SYNTAX_JSON;
+  return json_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
+                    &a->root);
+}
+
+int
+formats_scan_markdown(struct artifact *a, int dialect)
+{
+  struct md_outline outline;
+  int rc;
+
+  if (a->body.end <= a->body.start)
+    return 0;
+  rc = markdown_outline(&a->arena, &a->src, a->body, &outline);
+  if (rc)
+    return rc;
+  return template_scan(a, (enum template_dialect)dialect, a->body,
+                       outline.literals, outline.nliterals);
+}

@@ -1,0 +1,46 @@
+/*
+ * The checker of each format, and the parsing steps they share. A checker
+ * parses what its format holds, reports what is wrong with it, scans the
+ * template, and fills in the facts the grade rests on.
+ */
+#ifndef FACET_FORMATS_H
+#define FACET_FORMATS_H
+
+#include "artifact.h"
+#include "frontmatter.h"
+
+struct shape;
+
+/* Runs the checker for a->format. */
+void formats_check(struct artifact *a);
+
+/*
+ * Splits a's frontmatter under rules and parses it into a->root, reporting
+ * an unclosed block or one that is not a mapping. Sets a->body and
+ * a->facts.header. Returns 0 or FACET_ENOMEM.
+ */
+int formats_frontmatter(struct artifact *a, enum frontmatter_rules rules);
+
+/* Parses the whole text of a as YAML (or JSON) into a->root. */
+int formats_parse_yaml(struct artifact *a);
+int formats_parse_json(struct artifact *a);
+
+/*
+ * Where a missing top-level key is reported: the frontmatter's opening
+ * delimiter, else the start of the document.
+ */
+struct span formats_top(const struct artifact *a);
+
+/* Scans a Markdown body for variables, skipping its code blocks. */
+int formats_scan_markdown(struct artifact *a, int dialect);
+
+void prompty_check(struct artifact *a);
+void dotprompt_check(struct artifact *a);
+void github_models_check(struct artifact *a);
+void vscode_check(struct artifact *a);
+void promptfoo_check(struct artifact *a);
+void json_schema_check(struct artifact *a);
+void openai_schema_check(struct artifact *a);
+void other_check(struct artifact *a);
+
+#endif

@@ -1,0 +1,140 @@
+#include "grade.h"
+
+#include "arena.h"
+#include "artifact.h"
+
+static const char *const grade__names[GRADE__COUNT] = {
+  "loose", "structured", "schema", "eval", "code",
+};
+
+const char *
+grade_name(enum grade_level level)
+{
+  return grade__names[level];
+}
+
+static void
+grade__reason(struct artifact *a, const char *reason)
+{
+  struct grade *g = &a->grade;
+
+  if (reason && g->nreasons < GRADE_REASONS_MAX)
+    g->reasons[g->nreasons++] = reason;
+}
+
+static const char *
+grade__or(const char *hint, const char *fallback)
+{
+  return hint ? hint : fallback;
+}
+
+/* The rungs of a prompt, checked from the top down. */
+static void
+grade__prompt(struct artifact *a, const struct grade_links *links)
+{
+  const struct artifact_facts *f = &a->facts;
+  struct grade *g = &a->grade;
+  struct arena *m = &a->arena;
+  unsigned elsewhere = links ? links->tests_elsewhere : 0;
+
+  if (links && links->enforced_in_code) {
+    g->level = GRADE_CODE;
+    grade__reason(a, "deterministic code enforces its rules");
+  } else if ((f->tests && f->assertions) || elsewhere) {
+    g->level = GRADE_EVAL;
+    if (f->tests && f->assertions)
+      grade__reason(a, arena_printf(m, "%u test%s in %s check its output",
+                                    f->tests, f->tests == 1 ? "" : "s",
+                                    grade__or(f->tests_where, "this file")));
+    if (elsewhere)
+      grade__reason(a, arena_printf(m, "%u test%s in other files exercise it",
+                                    elsewhere, elsewhere == 1 ? "" : "s"));
+  } else if (f->output_schema || (links && links->schema_elsewhere)) {
+    g->level = GRADE_SCHEMA;
+    grade__reason(a, arena_printf(m, "its output is pinned by a schema (%s)",
+                                  f->output_schema
+                                    ? grade__or(f->output_schema_where,
+                                                "in this file")
+                                    : links->schema_elsewhere));
+    if (f->tests && !f->assertions)
+      grade__reason(a, "it has test inputs, but nothing checks the output");
+  } else if (f->header &&
+             (f->inputs_declared || f->inputs_by_use || a->nvars == 0)) {
+    g->level = GRADE_STRUCTURED;
+    grade__reason(a, f->inputs_declared
+                       ? "its header declares the inputs"
+                     : f->inputs_by_use
+                       ? "it has a header, and its inputs are declared "
+                         "where they are used"
+                       : "it has a header and uses no template variables");
+    grade__reason(a, "nothing pins the shape of its output");
+  } else {
+    g->level = GRADE_LOOSE;
+    grade__reason(a, !f->header
+                       ? "it is text with no machine-read header"
+                       : arena_printf(m, "it uses %zu template variable%s "
+                                      "that its header does not declare",
+                                      a->nvars, a->nvars == 1 ? "" : "s"));
+  }
+}
+
+static const char *
+grade__next(struct artifact *a)
+{
+  const struct artifact_facts *f = &a->facts;
+
+  switch (a->grade.level) {
+  case GRADE_LOOSE:
+    return f->header
+             ? grade__or(f->inputs_hint, "declare the template's inputs")
+             : grade__or(f->inputs_hint, "move it into a prompt file with a "
+                                         "header that declares its inputs");
+  case GRADE_STRUCTURED:
+    return grade__or(f->schema_hint, "pin the output with a schema");
+  case GRADE_SCHEMA:
+    return grade__or(f->tests_hint, "add an eval");
+  case GRADE_EVAL:
+    return "crystallise a stable rule into code";
+  case GRADE_CODE:
+  case GRADE__COUNT:
+    break;
+  }
+  return NULL;
+}
+
+void
+grade_compute(struct artifact *a, const struct grade_links *links)
+{
+  struct grade *g = &a->grade;
+
+  *g = (struct grade){ 0 };
+  switch (a->kind) {
+  case ARTIFACT_PROMPT:
+    grade__prompt(a, links);
+    break;
+  case ARTIFACT_SCHEMA:
+    g->level = GRADE_SCHEMA;
+    grade__reason(a, "it is a schema: it pins the shape of an output");
+    g->graded = true;
+    g->next = "add an eval that checks outputs against it";
+    return;
+  case ARTIFACT_EVAL:
+    g->level = a->facts.tests ? GRADE_EVAL : GRADE_STRUCTURED;
+    grade__reason(a, a->facts.tests
+                       ? arena_printf(&a->arena,
+                                      "it defines %u test%s",
+                                      a->facts.tests,
+                                      a->facts.tests == 1 ? "" : "s")
+                       : "it defines no tests yet");
+    g->graded = true;
+    g->next = a->facts.tests ? "crystallise a stable rule into code"
+                             : grade__or(a->facts.tests_hint,
+                                         "add tests with assertions");
+    return;
+  case ARTIFACT_RESULTS:
+  case ARTIFACT_NONE:
+    return;
+  }
+  g->graded = true;
+  g->next = grade__next(a);
+}

@@ -1,0 +1,52 @@
+/*
+ * The verifiability grade: where an artifact stands on the gradient
+ * prompt < schema < eval < code. One function computes it from an
+ * artifact's facts (and, once there is a workspace index, from links in
+ * other files); every place that shows a grade calls it. docs/grades.md
+ * states the rules with a worked example per grade.
+ */
+#ifndef FACET_GRADE_H
+#define FACET_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct artifact;
+
+enum grade_level {
+  GRADE_LOOSE,       /* prompt text whose inputs nothing declares */
+  GRADE_STRUCTURED,  /* a header declares the prompt's inputs */
+  GRADE_SCHEMA,      /* a schema pins the output's shape */
+  GRADE_EVAL,        /* tests exercise it and check what comes out */
+  GRADE_CODE,        /* deterministic code enforces it */
+  GRADE__COUNT
+};
+
+#define GRADE_REASONS_MAX 4
+
+struct grade {
+  bool graded;                 /* false for results and unknown files */
+  enum grade_level level;
+  const char *reasons[GRADE_REASONS_MAX];  /* why, most important first */
+  size_t nreasons;
+  const char *next;            /* the step up, or NULL at the top */
+};
+
+/*
+ * What other files say about an artifact. The workspace index fills this;
+ * without one, pass NULL.
+ */
+struct grade_links {
+  unsigned tests_elsewhere;    /* tests in other files that exercise it */
+  const char *schema_elsewhere;/* a schema file that pins its output */
+  bool enforced_in_code;
+};
+
+/* Computes a's grade into a->grade; strings live in a's arena. */
+void grade_compute(struct artifact *a, const struct grade_links *links);
+
+/* "loose", "structured", "schema", "eval" or "code". */
+const char *grade_name(enum grade_level level);
+
+#endif

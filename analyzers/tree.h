@@ -1,0 +1,119 @@
+/*
+ * The value tree of a YAML or JSON document (or of a frontmatter block),
+ * with the byte span of every node, so that checks can point at the exact
+ * key or value at fault. Nodes live in the arena of the analysis that built
+ * them and are never freed one by one.
+ */
+#ifndef FACET_TREE_H
+#define FACET_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "source.h"
+
+struct arena;
+struct diag_list;
+
+enum node_kind {
+  NODE_SCALAR,
+  NODE_MAP,
+  NODE_SEQ,
+  NODE_ALIAS,   /* a YAML alias: target is the anchored node, not a copy */
+};
+
+/* Scalars are resolved as YAML 1.2's core schema (and JSON) resolve them. */
+enum scalar_type {
+  SCALAR_STRING,
+  SCALAR_INT,
+  SCALAR_FLOAT,
+  SCALAR_BOOL,
+  SCALAR_NULL,
+};
+
+enum node_flag {
+  NODE_QUOTED = 1 << 0,   /* a quoted scalar: never a number or boolean */
+  NODE_BLOCK = 1 << 1,    /* a literal or folded block scalar */
+  NODE_FLOW = 1 << 2,     /* a flow ({...} or [...]) collection */
+  NODE_PARTIAL = 1 << 3,  /* rebuilt around a syntax error: may lack parts */
+};
+
+struct node {
+  uint8_t kind;           /* enum node_kind */
+  uint8_t type;           /* enum scalar_type, for scalars */
+  uint8_t flags;          /* enum node_flag */
+  uint32_t count;         /* pairs of a map, items of a sequence */
+  struct span span;       /* the whole node, key excluded */
+  union {
+    struct {
+      const char *str;    /* decoded value, NUL-terminated */
+      uint32_t len;
+    } scalar;
+    struct node **items;  /* seq: count items; map: key, value, key, ... */
+    struct node *target;  /* alias */
+  } u;
+};
+
+/* Limits every tree builder enforces; past them a diagnostic, not a crash. */
+#define TREE_DEPTH_MAX 128
+
+/* Follows an alias to the node it names (NULL stays NULL). */
+const struct node *node_resolve(const struct node *n);
+
+/* The i-th key and value of a map. */
+static inline const struct node *
+node_key(const struct node *map, uint32_t i)
+{
+  return map->u.items[2 * i];
+}
+
+static inline const struct node *
+node_value(const struct node *map, uint32_t i)
+{
+  return map->u.items[2 * i + 1];
+}
+
+/* The value of key in map (the last one if repeated), or NULL. */
+const struct node *node_get(const struct node *map, const char *key);
+
+/* The key node of key in map, or NULL. */
+const struct node *node_get_key(const struct node *map, const char *key);
+
+/* True if n is a scalar string (quoted or plain) equal to s. */
+bool node_is_str(const struct node *n, const char *s);
+
+/* The scalar text of n (resolved), or NULL when n is not a scalar. */
+const char *node_str(const struct node *n);
+
+/* True if n is a map with at least one key. */
+bool node_is_nonempty_map(const struct node *n);
+
+/* A short name for n's type as users see it: "string", "mapping", ... */
+const char *node_type_name(const struct node *n);
+
+/* Node constructors for tree builders; NULL when the arena is exhausted. */
+struct node *node_new_scalar(struct arena *a, struct span span,
+                             const char *str, uint32_t len, unsigned flags);
+struct node *node_new_collection(struct arena *a, enum node_kind kind,
+                                 struct span span, struct node **items,
+                                 uint32_t count, unsigned flags);
+
+/* Resolves the type of a plain (unquoted) scalar by the core schema. */
+enum scalar_type scalar_resolve(const char *s, uint32_t len);
+
+/*
+ * Parses the YAML in span of src into *out (NULL for an empty document).
+ * Syntax errors become diagnostics at their exact position; when libyaml
+ * stops at an error, the tree is rebuilt from tree-sitter's error-tolerant
+ * parse so that the rest of the file can still be checked (nodes marked
+ * NODE_PARTIAL). Only the first document of a stream is used. Returns 0, or
+ * FACET_ENOMEM.
+ */
+int yaml_parse(struct arena *a, const struct source *src, struct span span,
+               struct diag_list *diags, struct node **out);
+
+/* The same for JSON, through tree-sitter-json. */
+int json_parse(struct arena *a, const struct source *src, struct span span,
+               struct diag_list *diags, struct node **out);
+
+#endif

@@ -1,0 +1,405 @@
+/*
+ * YAML to node tree through libyaml's event parser, which is ten times
+ * faster than tree-sitter-yaml on a full parse. libyaml stops at the first
+ * syntax error; the tree is then rebuilt from tree-sitter (ts_tree.c).
+ *
+ * Aliases are never expanded: an alias node points at its anchor's node, so
+ * a "billion laughs" document costs one node per alias.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "error.h"
+#include "tree.h"
+#include "ts_tree.h"
+#include "utf8.h"
+
+/* Anchors a document may define; far above any real prompt or config. */
+#define YAML_ANCHORS_MAX 4096
+
+struct yaml_frame {
+  uint8_t kind;          /* NODE_MAP or NODE_SEQ */
+  uint8_t flags;
+  uint32_t start;
+  size_t base;           /* index in the child stack of the first child */
+  char *anchor;          /* owned by the event we copied it from: strdup'd */
+};
+
+struct yaml_anchor {
+  char *name;
+  struct node *node;
+};
+
+struct yaml_builder {
+  struct arena *arena;
+  const struct source *src;
+  struct diag_list *diags;
+  const char *input;     /* src->text + base */
+  uint32_t base;
+  uint32_t input_len;
+  size_t cur_chr;        /* libyaml marks count characters, not bytes */
+  uint32_t cur_byte;
+  struct node **stack;   /* children of the open collections */
+  size_t top;
+  size_t cap;
+  struct yaml_frame frames[TREE_DEPTH_MAX];
+  int depth;
+  int skipping;          /* nesting depth inside a too-deep subtree */
+  uint32_t skip_start;
+  struct yaml_anchor *anchors;
+  size_t nanchors;
+  struct node *root;
+  bool have_root;
+  int rc;
+};
+
+/* Byte offset (absolute) of libyaml's character index chr. */
+static uint32_t
+yaml__offset(struct yaml_builder *b, size_t chr)
+{
+  const char *s = b->input;
+
+  while (b->cur_chr < chr && b->cur_byte < b->input_len) {
+    unsigned char c = (unsigned char)s[b->cur_byte++];
+
+    if (c >= 0xC0)
+      while (b->cur_byte < b->input_len &&
+             ((unsigned char)s[b->cur_byte] & 0xC0) == 0x80)
+        b->cur_byte++;
+    b->cur_chr++;
+  }
+  while (b->cur_chr > chr && b->cur_byte > 0) {
+    b->cur_byte--;
+    while (b->cur_byte > 0 && ((unsigned char)s[b->cur_byte] & 0xC0) == 0x80)
+      b->cur_byte--;
+    b->cur_chr--;
+  }
+  return b->base + b->cur_byte;
+}
+
+static struct span
+yaml__span(struct yaml_builder *b, const yaml_mark_t *start,
+           const yaml_mark_t *end)
+{
+  uint32_t s = yaml__offset(b, start->index);
+
+  return span_make(s, yaml__offset(b, end->index));
+}
+
+static int
+yaml__push(struct yaml_builder *b, struct node *n)
+{
+  if (b->depth == 0) {
+    if (!b->have_root) {
+      b->root = n;
+      b->have_root = true;
+    }
+    return 0;
+  }
+  if (b->top == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 256;
+    struct node **s = realloc(b->stack, cap * sizeof *s);
+
+    if (!s)
+      return FACET_ENOMEM;
+    b->stack = s;
+    b->cap = cap;
+  }
+  b->stack[b->top++] = n;
+  return 0;
+}
+
+static void
+yaml__anchor(struct yaml_builder *b, const char *name, struct node *n)
+{
+  struct yaml_anchor *a;
+
+  if (!name || b->nanchors == YAML_ANCHORS_MAX)
+    return;
+  if (b->nanchors % 64 == 0) {
+    a = realloc(b->anchors, (b->nanchors + 64) * sizeof *a);
+    if (!a)
+      return;
+    b->anchors = a;
+  }
+  a = &b->anchors[b->nanchors];
+  a->name = strdup(name);
+  a->node = n;
+  if (a->name)
+    b->nanchors++;
+}
+
+static struct node *
+yaml__find_anchor(struct yaml_builder *b, const char *name)
+{
+  /* The latest definition wins, as YAML says. */
+  for (size_t i = b->nanchors; i > 0; i--)
+    if (strcmp(b->anchors[i - 1].name, name) == 0)
+      return b->anchors[i - 1].node;
+  return NULL;
+}
+
+static int
+yaml__scalar(struct yaml_builder *b, const yaml_event_t *e)
+{
+  unsigned flags = 0;
+  struct node *n;
+
+  switch (e->data.scalar.style) {
+  case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+  case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+    flags = NODE_QUOTED;
+    break;
+  case YAML_LITERAL_SCALAR_STYLE:
+  case YAML_FOLDED_SCALAR_STYLE:
+    flags = NODE_BLOCK;
+    break;
+  default:
+    break;
+  }
+  if (e->data.scalar.tag &&
+      strcmp((const char *)e->data.scalar.tag, YAML_STR_TAG) == 0)
+    flags |= NODE_QUOTED;
+  n = node_new_scalar(b->arena, yaml__span(b, &e->start_mark, &e->end_mark),
+                      (const char *)e->data.scalar.value,
+                      (uint32_t)e->data.scalar.length, flags);
+  if (!n)
+    return FACET_ENOMEM;
+  yaml__anchor(b, (const char *)e->data.scalar.anchor, n);
+  return yaml__push(b, n);
+}
+
+static int
+yaml__alias(struct yaml_builder *b, const yaml_event_t *e)
+{
+  const char *name = (const char *)e->data.alias.anchor;
+  struct span span = yaml__span(b, &e->start_mark, &e->end_mark);
+  struct node *target = yaml__find_anchor(b, name);
+  struct node *n;
+
+  if (!target || target->kind == NODE_ALIAS) {
+    if (!target)
+      diag_add(b->diags, DIAG_YAML_SYNTAX, span,
+               "alias '*%s' names no anchor defined before it", name);
+    n = node_new_scalar(b->arena, span, "", 0, 0);
+  } else {
+    n = node_new_scalar(b->arena, span, "", 0, 0);
+    if (n) {
+      n->kind = NODE_ALIAS;
+      n->u.target = target;
+    }
+  }
+  if (!n)
+    return FACET_ENOMEM;
+  return yaml__push(b, n);
+}
+
+static int
+yaml__start(struct yaml_builder *b, const yaml_event_t *e, enum node_kind k)
+{
+  struct yaml_frame *f;
+  const yaml_char_t *anchor;
+  bool flow;
+
+  if (b->skipping || b->depth == TREE_DEPTH_MAX) {
+    if (b->skipping++ == 0)
+      b->skip_start = yaml__offset(b, e->start_mark.index);
+    return 0;
+  }
+  if (k == NODE_MAP) {
+    anchor = e->data.mapping_start.anchor;
+    flow = e->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+  } else {
+    anchor = e->data.sequence_start.anchor;
+    flow = e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+  }
+  f = &b->frames[b->depth++];
+  f->kind = (uint8_t)k;
+  f->flags = flow ? NODE_FLOW : 0;
+  f->start = yaml__offset(b, e->start_mark.index);
+  f->base = b->top;
+  f->anchor = anchor ? strdup((const char *)anchor) : NULL;
+  return 0;
+}
+
+static int
+yaml__key_compare(const void *a, const void *b)
+{
+  const struct node *x = *(struct node *const *)a;
+  const struct node *y = *(struct node *const *)b;
+  int c = strcmp(x->u.scalar.str, y->u.scalar.str);
+
+  if (c)
+    return c;
+  return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+/* Reports each repeated scalar key at its later occurrence. */
+static void
+yaml__duplicates(struct yaml_builder *b, struct node *map)
+{
+  struct node **keys;
+  uint32_t n = 0;
+
+  if (map->count < 2)
+    return;
+  keys = malloc(map->count * sizeof *keys);
+  if (!keys)
+    return;
+  for (uint32_t i = 0; i < map->count; i++)
+    if (map->u.items[2 * i]->kind == NODE_SCALAR)
+      keys[n++] = map->u.items[2 * i];
+  qsort(keys, n, sizeof *keys, yaml__key_compare);
+  for (uint32_t i = 1; i < n; i++)
+    if (strcmp(keys[i - 1]->u.scalar.str, keys[i]->u.scalar.str) == 0)
+      diag_add(b->diags, DIAG_DUPLICATE_KEY, keys[i]->span,
+               "key '%s' is repeated; only its last value is used",
+               keys[i]->u.scalar.str);
+  free(keys);
+}
+
+static int
+yaml__end(struct yaml_builder *b, const yaml_event_t *e)
+{
+  struct yaml_frame *f;
+  struct node *n;
+  size_t nchildren;
+  uint32_t end = yaml__offset(b, e->end_mark.index);
+
+  if (b->skipping) {
+    if (--b->skipping > 0)
+      return 0;
+    diag_add(b->diags, DIAG_TOO_DEEP, span_make(b->skip_start, b->skip_start),
+             "nesting deeper than %d levels is not analysed",
+             TREE_DEPTH_MAX);
+    n = node_new_scalar(b->arena, span_make(b->skip_start, end), "", 0,
+                        NODE_PARTIAL);
+    return n ? yaml__push(b, n) : FACET_ENOMEM;
+  }
+  f = &b->frames[--b->depth];
+  nchildren = b->top - f->base;
+  if (f->kind == NODE_MAP && nchildren % 2)
+    nchildren--;  /* cannot happen with libyaml; keep pairs whole anyway */
+  n = node_new_collection(b->arena, f->kind, span_make(f->start, end),
+                          b->stack + f->base,
+                          (uint32_t)(f->kind == NODE_MAP ? nchildren / 2
+                                                         : nchildren),
+                          f->flags);
+  b->top = f->base;
+  if (n && f->kind == NODE_MAP)
+    yaml__duplicates(b, n);
+  if (n)
+    yaml__anchor(b, f->anchor, n);
+  free(f->anchor);
+  return n ? yaml__push(b, n) : FACET_ENOMEM;
+}
+
+static int
+yaml__event(struct yaml_builder *b, const yaml_event_t *e, bool *done)
+{
+  switch (e->type) {
+  case YAML_SCALAR_EVENT:
+    return b->skipping ? 0 : yaml__scalar(b, e);
+  case YAML_ALIAS_EVENT:
+    return b->skipping ? 0 : yaml__alias(b, e);
+  case YAML_MAPPING_START_EVENT:
+    return yaml__start(b, e, NODE_MAP);
+  case YAML_SEQUENCE_START_EVENT:
+    return yaml__start(b, e, NODE_SEQ);
+  case YAML_MAPPING_END_EVENT:
+  case YAML_SEQUENCE_END_EVENT:
+    return yaml__end(b, e);
+  case YAML_DOCUMENT_END_EVENT:
+  case YAML_STREAM_END_EVENT:
+    /* Only the first document matters for the formats facet reads. */
+    *done = true;
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+/* libyaml's messages read well; add where the construct began if known. */
+static void
+yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
+{
+  uint32_t at = yaml__offset(b, p->problem_mark.index);
+  uint32_t end = at;
+  const char *problem = p->problem ? p->problem : "invalid YAML";
+
+  if (at < b->base + b->input_len) {
+    uint32_t cp;
+
+    end = at + (uint32_t)utf8_decode(b->src->text + at,
+                                     b->base + b->input_len - at, &cp);
+    if (b->src->text[at] == '\n' || b->src->text[at] == '\r')
+      end = at;
+  }
+  if (p->context) {
+    uint32_t line;
+    uint32_t col;
+
+    source_line_col(b->src, yaml__offset(b, p->context_mark.index), &line,
+                    &col);
+    diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end),
+             "%s (%s at line %u)", problem, p->context, line);
+  } else {
+    diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end), "%s", problem);
+  }
+}
+
+static void
+yaml__release(struct yaml_builder *b)
+{
+  for (int i = 0; i < b->depth; i++)
+    free(b->frames[i].anchor);
+  for (size_t i = 0; i < b->nanchors; i++)
+    free(b->anchors[i].name);
+  free(b->anchors);
+  free(b->stack);
+}
+
+int
+yaml_parse(struct arena *a, const struct source *src, struct span span,
+           struct diag_list *diags, struct node **out)
+{
+  struct yaml_builder b = { 0 };
+  yaml_parser_t parser;
+  yaml_event_t event;
+  bool done = false;
+  bool failed = false;
+  int rc = 0;
+
+  if (span.start < src->bom)
+    span.start = src->bom;
+  b.arena = a;
+  b.src = src;
+  b.diags = diags;
+  b.base = span.start;
+  b.input = src->text + span.start;
+  b.input_len = span.end > span.start ? span.end - span.start : 0;
+
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)b.input,
+                               b.input_len);
+  while (!done && rc == 0) {
+    if (!yaml_parser_parse(&parser, &event)) {
+      yaml__report(&b, &parser);
+      failed = true;
+      break;
+    }
+    rc = yaml__event(&b, &event, &done);
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  *out = b.root;
+  yaml__release(&b);
+
+  if (failed && rc == 0)
+    rc = ts_yaml_recover(a, src, span, diags, out);
+  return rc;
+}

@@ -1,0 +1,446 @@
+#include "check.h"
+
+#include <fnmatch.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "detect.h"
+#include "error.h"
+#include "fileio.h"
+#include "walk.h"
+
+/* --assume rules a single run may give; more is a script gone wrong. */
+#define CHECK_ASSUME_MAX 64
+
+struct check_assume {
+  const char *glob;
+  enum artifact_format format;
+};
+
+struct check_entry {
+  char *path;
+  struct artifact *artifact;  /* NULL when the file could not be read */
+  int read_error;
+};
+
+struct check {
+  bool json;
+  size_t max_bytes;
+  struct check_assume assume[CHECK_ASSUME_MAX];
+  size_t nassume;
+  struct check_entry *entries;
+  size_t count;
+  size_t cap;
+  unsigned severities[5];        /* by enum severity */
+  unsigned grades[GRADE__COUNT];
+  unsigned graded;
+  int rc;
+};
+
+static const char *const check__severity[] = {
+  "", "error", "warning", "info", "hint",
+};
+
+static void
+check__usage(FILE *to)
+{
+  fputs("usage: facet check [--format text|json] [--max-bytes N]\n"
+        "                   [--assume GLOB=FORMAT]... [PATH...]\n"
+        "\n"
+        "Checks prompt, schema and eval files (folders are walked, skipping\n"
+        ".git, node_modules and what .gitignore ignores), prints findings\n"
+        "as path:line:column: severity: message [code], then each\n"
+        "artifact's verifiability grade. Exit status: 0 when there are no\n"
+        "errors, 1 when there are, 2 for a usage error.\n"
+        "\n"
+        "  --format json      print the same report as JSON\n"
+        "  --max-bytes N      skip analysis of files over N bytes\n"
+        "  --assume G=F       treat files matching glob G as format F\n"
+        "                     (see facet --list-formats)\n", to);
+}
+
+/* The format an --assume rule gives path, or FORMAT_NONE. */
+static enum artifact_format
+check__assumed(const struct check *c, const char *path)
+{
+  const char *base = strrchr(path, '/');
+
+  base = base ? base + 1 : path;
+  for (size_t i = 0; i < c->nassume; i++) {
+    const char *glob = c->assume[i].glob;
+    const char *subject = strchr(glob, '/') ? path : base;
+
+    if (strncmp(path, "./", 2) == 0 && subject == path)
+      subject += 2;
+    if (fnmatch(glob, subject, 0) == 0)
+      return c->assume[i].format;
+  }
+  return FORMAT_NONE;
+}
+
+static int
+check__add(struct check *c, const char *path, struct artifact *a, int err)
+{
+  struct check_entry *e;
+
+  if (c->count == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    struct check_entry *n = realloc(c->entries, cap * sizeof *n);
+
+    if (!n)
+      return FACET_ENOMEM;
+    c->entries = n;
+    c->cap = cap;
+  }
+  e = &c->entries[c->count];
+  e->path = strdup(path);
+  if (!e->path)
+    return FACET_ENOMEM;
+  e->artifact = a;
+  e->read_error = err;
+  c->count++;
+  return 0;
+}
+
+/* Whether a file found in a folder is worth opening. */
+static bool
+check__candidate(const struct check *c, const char *path)
+{
+  enum artifact_syntax syntax;
+
+  if (check__assumed(c, path) != FORMAT_NONE)
+    return true;
+  return detect_by_name(path, &syntax) != FORMAT_NONE ||
+         syntax != SYNTAX_TEXT;
+}
+
+static int
+check__file(const char *path, bool explicit, void *ctx)
+{
+  struct check *c = ctx;
+  struct analyze_options opts = { 0 };
+  struct artifact *a;
+  char *text;
+  size_t len = 0;
+  size_t size = 0;
+  int err;
+
+  if (!explicit && !check__candidate(c, path))
+    return 0;
+  opts.max_bytes = c->max_bytes;
+  opts.format = check__assumed(c, path);
+  err = fileio_read(path, c->max_bytes + 1, &text, &len, &size);
+  if (err)
+    return check__add(c, path, NULL, err);
+  opts.file_size = size;
+  a = artifact_analyze(path, text, len, &opts);
+  free(text);
+  if (!a)
+    return FACET_ENOMEM;
+  if (!explicit && a->format == FORMAT_NONE) {
+    artifact_free(a);
+    return 0;
+  }
+  if (check__add(c, path, a, 0)) {
+    artifact_free(a);
+    return FACET_ENOMEM;
+  }
+  return 0;
+}
+
+static int
+check__walk_error(const char *path, int err, void *ctx)
+{
+  return check__add(ctx, path, NULL, err);
+}
+
+static void
+check__tally(struct check *c)
+{
+  for (size_t i = 0; i < c->count; i++) {
+    const struct artifact *a = c->entries[i].artifact;
+
+    if (!a) {
+      c->severities[SEVERITY_ERROR]++;
+      continue;
+    }
+    for (size_t d = 0; d < a->diags.count; d++)
+      c->severities[a->diags.items[d].severity]++;
+    if (a->grade.graded) {
+      c->grades[a->grade.level]++;
+      c->graded++;
+    }
+  }
+}
+
+static void
+check__print_diags(const struct check_entry *e)
+{
+  const struct artifact *a = e->artifact;
+
+  if (!a) {
+    printf("%s:1:1: error: could not read the file: %s [%s]\n", e->path,
+           facet_strerror(e->read_error),
+           diag_code_info(DIAG_UNREADABLE_FILE)->name);
+    return;
+  }
+  for (size_t i = 0; i < a->diags.count; i++) {
+    const struct diagnostic *d = &a->diags.items[i];
+    uint32_t line;
+    uint32_t col;
+
+    source_line_col(&a->src, d->span.start, &line, &col);
+    printf("%s:%u:%u: %s: %s [%s]\n", e->path, line, col,
+           check__severity[d->severity], d->message,
+           diag_code_info(d->code)->name);
+  }
+}
+
+static void
+check__print_text(struct check *c)
+{
+  size_t width = 4;
+
+  for (size_t i = 0; i < c->count; i++)
+    check__print_diags(&c->entries[i]);
+  for (size_t i = 0; i < c->count; i++)
+    if (c->entries[i].artifact && c->entries[i].artifact->grade.graded &&
+        strlen(c->entries[i].path) > width)
+      width = strlen(c->entries[i].path);
+  if (c->graded) {
+    printf("%sgrade       %-*s  next step\n", c->count ? "\n" : "",
+           (int)width, "file");
+    for (size_t i = 0; i < c->count; i++) {
+      const struct artifact *a = c->entries[i].artifact;
+
+      if (a && a->grade.graded)
+        printf("%-10s  %-*s  %s\n", grade_name(a->grade.level), (int)width,
+               c->entries[i].path, a->grade.next ? a->grade.next : "-");
+    }
+  }
+  printf("\n%zu file%s checked: %u error%s, %u warning%s\n", c->count,
+         c->count == 1 ? "" : "s", c->severities[SEVERITY_ERROR],
+         c->severities[SEVERITY_ERROR] == 1 ? "" : "s",
+         c->severities[SEVERITY_WARNING],
+         c->severities[SEVERITY_WARNING] == 1 ? "" : "s");
+  printf("grades:");
+  for (int g = 0; g < GRADE__COUNT; g++)
+    printf(" %s %u%s", grade_name((enum grade_level)g), c->grades[g],
+           g + 1 < GRADE__COUNT ? "," : "\n");
+}
+
+static json_object *
+check__json_diag(const struct artifact *a, const struct diagnostic *d)
+{
+  json_object *o = json_object_new_object();
+  uint32_t line;
+  uint32_t col;
+
+  source_line_col(&a->src, d->span.start, &line, &col);
+  json_object_object_add(o, "line", json_object_new_int((int)line));
+  json_object_object_add(o, "column", json_object_new_int((int)col));
+  source_line_col(&a->src, d->span.end, &line, &col);
+  json_object_object_add(o, "endLine", json_object_new_int((int)line));
+  json_object_object_add(o, "endColumn", json_object_new_int((int)col));
+  json_object_object_add(o, "severity",
+                         json_object_new_string(check__severity[d->severity]));
+  json_object_object_add(o, "code",
+                         json_object_new_string(diag_code_info(d->code)->name));
+  json_object_object_add(o, "message", json_object_new_string(d->message));
+  return o;
+}
+
+static json_object *
+check__json_grade(const struct grade *g)
+{
+  json_object *o;
+  json_object *reasons;
+
+  if (!g->graded)
+    return NULL;
+  o = json_object_new_object();
+  reasons = json_object_new_array();
+  json_object_object_add(o, "level",
+                         json_object_new_string(grade_name(g->level)));
+  for (size_t i = 0; i < g->nreasons; i++)
+    json_object_array_add(reasons, json_object_new_string(g->reasons[i]));
+  json_object_object_add(o, "reasons", reasons);
+  json_object_object_add(o, "next",
+                         g->next ? json_object_new_string(g->next) : NULL);
+  return o;
+}
+
+static json_object *
+check__json_entry(const struct check_entry *e)
+{
+  json_object *o = json_object_new_object();
+  json_object *diags = json_object_new_array();
+  const struct artifact *a = e->artifact;
+
+  json_object_object_add(o, "path", json_object_new_string(e->path));
+  if (!a) {
+    json_object *d = json_object_new_object();
+
+    json_object_object_add(d, "line", json_object_new_int(1));
+    json_object_object_add(d, "column", json_object_new_int(1));
+    json_object_object_add(d, "severity", json_object_new_string("error"));
+    json_object_object_add(d, "code", json_object_new_string(
+                             diag_code_info(DIAG_UNREADABLE_FILE)->name));
+    json_object_object_add(d, "message", json_object_new_string(
+                             facet_strerror(e->read_error)));
+    json_object_array_add(diags, d);
+    json_object_object_add(o, "diagnostics", diags);
+    return o;
+  }
+  json_object_object_add(o, "kind",
+                         json_object_new_string(artifact_kind_name(a->kind)));
+  json_object_object_add(o, "format", json_object_new_string(
+                           artifact_format_name(a->format)));
+  json_object_object_add(o, "grade", check__json_grade(&a->grade));
+  for (size_t i = 0; i < a->diags.count; i++)
+    json_object_array_add(diags, check__json_diag(a, &a->diags.items[i]));
+  json_object_object_add(o, "diagnostics", diags);
+  return o;
+}
+
+static void
+check__print_json(struct check *c)
+{
+  json_object *root = json_object_new_object();
+  json_object *files = json_object_new_array();
+  json_object *grades = json_object_new_object();
+  json_object *totals = json_object_new_object();
+
+  for (size_t i = 0; i < c->count; i++)
+    json_object_array_add(files, check__json_entry(&c->entries[i]));
+  for (int g = 0; g < GRADE__COUNT; g++)
+    json_object_object_add(grades, grade_name((enum grade_level)g),
+                           json_object_new_int((int)c->grades[g]));
+  json_object_object_add(totals, "files", json_object_new_int((int)c->count));
+  for (int s = SEVERITY_ERROR; s <= SEVERITY_HINT; s++) {
+    char key[16];
+
+    snprintf(key, sizeof key, "%ss", check__severity[s]);
+    json_object_object_add(totals, key,
+                           json_object_new_int((int)c->severities[s]));
+  }
+  json_object_object_add(root, "files", files);
+  json_object_object_add(root, "grades", grades);
+  json_object_object_add(root, "totals", totals);
+  puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                              JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(root);
+}
+
+static int
+check__parse_assume(struct check *c, const char *arg)
+{
+  const char *eq = strrchr(arg, '=');
+  int format;
+
+  if (!eq || eq == arg || c->nassume == CHECK_ASSUME_MAX) {
+    fprintf(stderr, "facet check: --assume wants GLOB=FORMAT, got '%s'\n",
+            arg);
+    return -1;
+  }
+  format = artifact_format_by_name(eq + 1);
+  if (format < 0) {
+    fprintf(stderr, "facet check: unknown format '%s' "
+            "(facet --list-formats lists them)\n", eq + 1);
+    return -1;
+  }
+  c->assume[c->nassume].glob = strndup(arg, (size_t)(eq - arg));
+  c->assume[c->nassume++].format = (enum artifact_format)format;
+  return 0;
+}
+
+static int
+check__options(struct check *c, int argc, char **argv)
+{
+  static const struct option longopts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "max-bytes", required_argument, NULL, 'm' },
+    { "assume", required_argument, NULL, 'a' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+  };
+  int opt;
+
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    char *end;
+
+    switch (opt) {
+    case 'f':
+      if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
+        fprintf(stderr, "facet check: --format is text or json\n");
+        return -1;
+      }
+      c->json = strcmp(optarg, "json") == 0;
+      break;
+    case 'm':
+      c->max_bytes = strtoul(optarg, &end, 10);
+      if (*end || c->max_bytes == 0) {
+        fprintf(stderr, "facet check: --max-bytes wants a positive number\n");
+        return -1;
+      }
+      break;
+    case 'a':
+      if (check__parse_assume(c, optarg))
+        return -1;
+      break;
+    case 'h':
+      check__usage(stdout);
+      return 1;
+    default:
+      check__usage(stderr);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static void
+check__release(struct check *c)
+{
+  for (size_t i = 0; i < c->count; i++) {
+    free(c->entries[i].path);
+    artifact_free(c->entries[i].artifact);
+  }
+  free(c->entries);
+  for (size_t i = 0; i < c->nassume; i++)
+    free((char *)c->assume[i].glob);
+}
+
+int
+check_main(int argc, char **argv)
+{
+  struct check c = { .max_bytes = ANALYZE_MAX_BYTES_DEFAULT };
+  int rc = check__options(&c, argc, argv);
+
+  if (rc) {
+    check__release(&c);
+    return rc > 0 ? 0 : 2;
+  }
+  if (optind == argc)
+    rc = walk_path(".", check__file, check__walk_error, &c);
+  for (int i = optind; i < argc && rc == 0; i++)
+    rc = walk_path(argv[i], check__file, check__walk_error, &c);
+  if (rc) {
+    fprintf(stderr, "facet check: %s\n", facet_strerror(rc));
+    check__release(&c);
+    return 2;
+  }
+  check__tally(&c);
+  if (c.json)
+    check__print_json(&c);
+  else
+    check__print_text(&c);
+  rc = c.severities[SEVERITY_ERROR] ? 1 : 0;
+  check__release(&c);
+  return rc;
+}

@@ -1,0 +1,234 @@
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "error.h"
+#include "log.h"
+
+/* A folder tree deeper than this is a symlink loop or not a workspace. */
+#define WALK_DEPTH_MAX 64
+
+struct walk {
+  walk_fn on_file;
+  walk_error_fn on_error;
+  void *ctx;
+  git_repository *repo;   /* the work tree that holds the walk, or NULL */
+  const char *workdir;    /* its root, ending in '/' */
+  size_t workdir_len;
+  struct buf abs;         /* the real path of the current entry */
+};
+
+bool
+walk_skip_dir(const char *name)
+{
+  return strcmp(name, ".git") == 0 || strcmp(name, "node_modules") == 0;
+}
+
+static int
+walk__error(struct walk *w, const char *path, int err)
+{
+  if (w->on_error)
+    return w->on_error(path, err, w->ctx);
+  return err;
+}
+
+/* Whether git ignores path (absolute); false outside a work tree. */
+static bool
+walk__ignored(struct walk *w, const char *abs)
+{
+  int ignored = 0;
+
+  if (!w->repo || strncmp(abs, w->workdir, w->workdir_len) != 0)
+    return false;
+  if (git_ignore_path_is_ignored(&ignored, w->repo, abs + w->workdir_len))
+    return false;
+  return ignored == 1;
+}
+
+static int
+walk__compare(const void *a, const void *b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of a folder, sorted, without "." and "..". */
+static char **
+walk__list(const char *dir, size_t *count, int *err)
+{
+  DIR *d = opendir(dir);
+  char **names = NULL;
+  size_t n = 0;
+  struct dirent *e;
+
+  *count = 0;
+  if (!d) {
+    *err = facet_error_from_errno(errno);
+    return NULL;
+  }
+  while ((e = readdir(d)) != NULL) {
+    char **grown;
+
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    grown = realloc(names, (n + 1) * sizeof *names);
+    if (!grown || !(grown[n] = strdup(e->d_name))) {
+      names = grown ? grown : names;
+      *err = FACET_ENOMEM;
+      break;
+    }
+    names = grown;
+    n++;
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, walk__compare);
+  *count = n;
+  return names;
+}
+
+static int walk__dir(struct walk *w, struct buf *path, int depth);
+
+/* Visits the entry whose path is in path (w->abs holds its real form). */
+static int
+walk__entry(struct walk *w, struct buf *path, int depth)
+{
+  struct stat st;
+
+  if (lstat(path->data, &st) != 0)
+    return walk__error(w, path->data, facet_error_from_errno(errno));
+  if (S_ISLNK(st.st_mode)) {
+    /* Follow links to files; never links to folders, which can loop. */
+    if (stat(path->data, &st) != 0 || S_ISDIR(st.st_mode))
+      return 0;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    const char *name = strrchr(path->data, '/');
+
+    if (walk_skip_dir(name ? name + 1 : path->data))
+      return 0;
+    return walk__dir(w, path, depth + 1);
+  }
+  if (!S_ISREG(st.st_mode))
+    return 0;
+  return w->on_file(path->data, false, w->ctx);
+}
+
+/* Appends "/name" to b; returns 0 or FACET_ELIMIT. */
+static int
+walk__join(struct buf *b, const char *name)
+{
+  int rc = buf_putc(b, '/');
+
+  return rc ? rc : buf_puts(b, name);
+}
+
+static int
+walk__dir(struct walk *w, struct buf *path, int depth)
+{
+  size_t count = 0;
+  int err = 0;
+  char **names;
+  size_t len = path->len;
+  size_t abs_len = w->abs.len;
+  int rc = 0;
+
+  if (depth > WALK_DEPTH_MAX)
+    return walk__error(w, path->data, FACET_ELIMIT);
+  names = walk__list(path->data, &count, &err);
+  if (err)
+    rc = walk__error(w, path->data, err);
+  for (size_t i = 0; i < count && rc == 0; i++) {
+    path->len = len;
+    w->abs.len = abs_len;
+    if (walk__join(path, names[i]) || walk__join(&w->abs, names[i])) {
+      rc = walk__error(w, path->data, FACET_ELIMIT);
+      break;
+    }
+    if (!walk__ignored(w, w->abs.data))
+      rc = walk__entry(w, path, depth);
+  }
+  for (size_t i = 0; i < count; i++)
+    free(names[i]);
+  free(names);
+  path->len = len;
+  path->data[len] = '\0';
+  w->abs.len = abs_len;
+  w->abs.data[abs_len] = '\0';
+  return rc;
+}
+
+static void
+walk__open_repo(struct walk *w, const char *path)
+{
+  git_buf root = { 0 };
+
+  git_libgit2_init();
+  if (git_repository_discover(&root, path, 0, NULL) != 0)
+    return;
+  if (git_repository_open(&w->repo, root.ptr) == 0 &&
+      !git_repository_is_bare(w->repo)) {
+    w->workdir = git_repository_workdir(w->repo);
+    w->workdir_len = strlen(w->workdir);
+  } else if (w->repo) {
+    git_repository_free(w->repo);
+    w->repo = NULL;
+  }
+  git_buf_dispose(&root);
+}
+
+/* Sets up path and w->abs for the folder at root. */
+static int
+walk__start(struct walk *w, struct buf *path, const char *root)
+{
+  char *real = realpath(root, NULL);
+  int rc;
+
+  if (!real)
+    return facet_error_from_errno(errno);
+  rc = buf_puts(&w->abs, real);
+  free(real);
+  if (rc == 0)
+    rc = buf_puts(path, root);
+  while (rc == 0 && path->len > 1 && path->data[path->len - 1] == '/')
+    path->data[--path->len] = '\0';
+  while (rc == 0 && w->abs.len > 1 && w->abs.data[w->abs.len - 1] == '/')
+    w->abs.data[--w->abs.len] = '\0';
+  return rc;
+}
+
+int
+walk_path(const char *path, walk_fn on_file, walk_error_fn on_error,
+          void *ctx)
+{
+  struct walk w = { on_file, on_error, ctx, NULL, NULL, 0, { 0 } };
+  struct buf p;
+  struct stat st;
+  int rc;
+
+  if (stat(path, &st) != 0)
+    return walk__error(&w, path, facet_error_from_errno(errno));
+  if (!S_ISDIR(st.st_mode))
+    return on_file(path, true, ctx);
+
+  buf_init(&p, PATH_MAX);
+  buf_init(&w.abs, PATH_MAX);
+  rc = walk__start(&w, &p, path);
+  if (rc == 0) {
+    walk__open_repo(&w, w.abs.data);
+    rc = walk__dir(&w, &p, 0);
+    git_repository_free(w.repo);
+    git_libgit2_shutdown();
+  } else {
+    rc = walk__error(&w, path, rc);
+  }
+  buf_release(&p);
+  buf_release(&w.abs);
+  return rc;
+}

@@ -1,0 +1,35 @@
+/*
+ * Walking the files of a workspace or of the paths given to facet check:
+ * folders in name order, skipping .git, node_modules and what .gitignore
+ * ignores (through libgit2, inside a git work tree, as git itself does).
+ */
+#ifndef FACET_WALK_H
+#define FACET_WALK_H
+
+#include <stdbool.h>
+
+/*
+ * Called for each file found; path is borrowed for the call. explicit is
+ * true for a file named by the caller rather than found in a folder.
+ * Return nonzero to stop the walk.
+ */
+typedef int (*walk_fn)(const char *path, bool explicit, void *ctx);
+
+/*
+ * Called when a path cannot be read; err is a facet_error code. Return
+ * nonzero to stop the walk.
+ */
+typedef int (*walk_error_fn)(const char *path, int err, void *ctx);
+
+/*
+ * Walks path (a file or a folder). Returns 0, the first nonzero value a
+ * callback returned, or a facet_error when path itself cannot be read and
+ * on_error is NULL.
+ */
+int walk_path(const char *path, walk_fn on_file, walk_error_fn on_error,
+              void *ctx);
+
+/* Whether a folder of this name is never walked into. */
+bool walk_skip_dir(const char *name);
+
+#endif
