@@ -78,6 +78,7 @@ struct template_var {
 /* What the artifact's grade rests on; filled in by its format's checker. */
 struct artifact_facts {
   bool header;            /* machine-read configuration: frontmatter or YAML */
+  bool header_broken;     /* a header is there but does not parse */
   bool inputs_declared;   /* the header declares the template's inputs */
   bool inputs_by_use;     /* the format declares inputs where they are used */
   bool output_schema;     /* the output is pinned by a schema */

@@ -78,6 +78,7 @@ formats_frontmatter(struct artifact *a, enum frontmatter_rules rules)
     a->root = NULL;
   }
   a->facts.header = a->root && a->root->kind == NODE_MAP;
+  a->facts.header_broken = a->diags.count > before && !a->facts.header;
   return rc;
 }
 

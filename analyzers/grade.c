@@ -70,7 +70,10 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
     grade__reason(a, "nothing pins the shape of its output");
   } else {
     g->level = GRADE_LOOSE;
-    grade__reason(a, !f->header
+    grade__reason(a, f->header_broken
+                       ? "its header has errors, so nothing it declares "
+                         "counts"
+                     : !f->header
                        ? "it is text with no machine-read header"
                        : arena_printf(m, "it uses %zu template variable%s "
                                       "that its header does not declare",
@@ -85,6 +88,8 @@ grade__next(struct artifact *a)
 
   switch (a->grade.level) {
   case GRADE_LOOSE:
+    if (f->header_broken)
+      return "fix the errors in its header";
     return f->header
              ? grade__or(f->inputs_hint, "declare the template's inputs")
              : grade__or(f->inputs_hint, "move it into a prompt file with a "

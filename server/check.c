@@ -1,6 +1,5 @@
 #include "check.h"
 
-#include <fnmatch.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,15 +10,8 @@
 #include "detect.h"
 #include "error.h"
 #include "fileio.h"
+#include "overrides.h"
 #include "walk.h"
-
-/* --assume rules a single run may give; more is a script gone wrong. */
-#define CHECK_ASSUME_MAX 64
-
-struct check_assume {
-  const char *glob;
-  enum artifact_format format;
-};
 
 struct check_entry {
   char *path;
@@ -30,8 +22,7 @@ struct check_entry {
 struct check {
   bool json;
   size_t max_bytes;
-  struct check_assume assume[CHECK_ASSUME_MAX];
-  size_t nassume;
+  struct overrides assume;
   struct check_entry *entries;
   size_t count;
   size_t cap;
@@ -63,23 +54,10 @@ check__usage(FILE *to)
         "                     (see facet --list-formats)\n", to);
 }
 
-/* The format an --assume rule gives path, or FORMAT_NONE. */
 static enum artifact_format
 check__assumed(const struct check *c, const char *path)
 {
-  const char *base = strrchr(path, '/');
-
-  base = base ? base + 1 : path;
-  for (size_t i = 0; i < c->nassume; i++) {
-    const char *glob = c->assume[i].glob;
-    const char *subject = strchr(glob, '/') ? path : base;
-
-    if (strncmp(path, "./", 2) == 0 && subject == path)
-      subject += 2;
-    if (fnmatch(glob, subject, 0) == 0)
-      return c->assume[i].format;
-  }
-  return FORMAT_NONE;
+  return overrides_match(&c->assume, NULL, path);
 }
 
 static int
@@ -340,22 +318,23 @@ static int
 check__parse_assume(struct check *c, const char *arg)
 {
   const char *eq = strrchr(arg, '=');
-  int format;
+  char *glob;
+  int rc;
 
-  if (!eq || eq == arg || c->nassume == CHECK_ASSUME_MAX) {
+  if (!eq || eq == arg) {
     fprintf(stderr, "facet check: --assume wants GLOB=FORMAT, got '%s'\n",
             arg);
     return -1;
   }
-  format = artifact_format_by_name(eq + 1);
-  if (format < 0) {
+  glob = strndup(arg, (size_t)(eq - arg));
+  rc = glob ? overrides_add(&c->assume, glob, eq + 1) : FACET_ENOMEM;
+  free(glob);
+  if (rc == FACET_EINVAL)
     fprintf(stderr, "facet check: unknown format '%s' "
             "(facet --list-formats lists them)\n", eq + 1);
-    return -1;
-  }
-  c->assume[c->nassume].glob = strndup(arg, (size_t)(eq - arg));
-  c->assume[c->nassume++].format = (enum artifact_format)format;
-  return 0;
+  else if (rc)
+    fprintf(stderr, "facet check: --assume: %s\n", facet_strerror(rc));
+  return rc ? -1 : 0;
 }
 
 static int
@@ -412,8 +391,7 @@ check__release(struct check *c)
     artifact_free(c->entries[i].artifact);
   }
   free(c->entries);
-  for (size_t i = 0; i < c->nassume; i++)
-    free((char *)c->assume[i].glob);
+  overrides_release(&c->assume);
 }
 
 int

@@ -10,12 +10,10 @@
 #include "buf.h"
 #include "check.h"
 #include "log.h"
+#include "version.h"
 #include "lsp.h"
 #include "ts_tree.h"
 
-#ifndef FACET_VERSION
-#define FACET_VERSION "unknown"
-#endif
 
 static void
 main__usage(FILE *to)

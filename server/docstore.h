@@ -1,0 +1,85 @@
+/*
+ * The documents the client has open: their text as the client sees it,
+ * kept in step with didOpen, didChange (full and incremental) and
+ * didClose, and the latest analysis of each.
+ */
+#ifndef FACET_DOCSTORE_H
+#define FACET_DOCSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "source.h"
+
+struct artifact;
+struct pending;
+
+/* An open document can grow to the protocol's frame limit, no further. */
+#define DOCUMENT_TEXT_MAX ((size_t)64 << 20)
+
+struct document {
+  struct document *next;      /* hash chain */
+  char *uri;
+  char *path;                 /* local path of a file: URI, or NULL */
+  uint64_t serial;            /* unique per open, so a reopen is new */
+  int version;
+  struct buf text;
+  struct source lines;        /* line index of text */
+  struct artifact *artifact;  /* latest analysis, or NULL; owned */
+  int artifact_version;       /* the version artifact was made from */
+  bool analysing;             /* an analysis is running */
+  bool dirty;                 /* text changed since that analysis began */
+  struct pending *pending;    /* requests waiting for the analysis */
+};
+
+struct docstore {
+  struct document **buckets;
+  size_t nbuckets;
+  size_t count;
+  uint64_t next_serial;
+};
+
+void docstore_init(struct docstore *self);
+
+/* Frees every document (their artifacts too). */
+void docstore_release(struct docstore *self);
+
+/* The open document with this URI, or NULL. */
+struct document *docstore_get(struct docstore *self, const char *uri);
+
+/*
+ * Opens (or, if open, replaces) the document at uri with len bytes of text
+ * (copied). Returns it, or NULL when out of memory or over the size limit.
+ */
+struct document *docstore_open(struct docstore *self, const char *uri,
+                               int version, const char *text, size_t len);
+
+/* Removes the document from the store and hands it to the caller, who
+ * frees it with document_free. NULL if it was not open. */
+struct document *docstore_take(struct docstore *self, const char *uri);
+
+void document_free(struct document *doc);
+
+/* Replaces the whole text. Returns 0, FACET_ENOMEM or FACET_ELIMIT. */
+int document_set_text(struct document *doc, const char *text, size_t len);
+
+/*
+ * Replaces bytes [start, end) with len bytes of text and re-indexes lines.
+ * start and end must be within the text, start <= end.
+ */
+int document_edit(struct document *doc, uint32_t start, uint32_t end,
+                  const char *text, size_t len);
+
+/* Calls fn for every open document. */
+void docstore_each(struct docstore *self,
+                   void (*fn)(struct document *doc, void *ctx), void *ctx);
+
+/*
+ * The local path of a file: URI (percent-decoded, new string the caller
+ * frees), or NULL for other schemes.
+ */
+char *docstore_uri_to_path(const char *uri);
+
+#endif

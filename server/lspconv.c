@@ -1,0 +1,233 @@
+#include "lspconv.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "buf.h"
+#include "error.h"
+
+/* A hover is prose; past this it is a dump. */
+#define LSPCONV_HOVER_MAX 8192
+
+json_object *
+lspconv_position(const struct source *src, uint32_t off,
+                 enum position_encoding enc)
+{
+  json_object *pos = json_object_new_object();
+  uint32_t line;
+  uint32_t start;
+  uint32_t end;
+  size_t character;
+
+  if (off > src->len)
+    off = src->len;
+  line = source_line_of(src, off);
+  start = source_line_start(src, line);
+  end = source_line_end(src, line);
+  if (off > end)
+    off = end;
+  character = position_units_from_bytes(src->text + start, end - start,
+                                        off - start, enc);
+  json_object_object_add(pos, "line", json_object_new_int64(line));
+  json_object_object_add(pos, "character",
+                         json_object_new_int64((int64_t)character));
+  return pos;
+}
+
+json_object *
+lspconv_range(const struct source *src, struct span span,
+              enum position_encoding enc)
+{
+  json_object *range = json_object_new_object();
+
+  json_object_object_add(range, "start",
+                         lspconv_position(src, span.start, enc));
+  json_object_object_add(range, "end", lspconv_position(src, span.end, enc));
+  return range;
+}
+
+int
+lspconv_offset(const struct source *src, int64_t line, int64_t character,
+               enum position_encoding enc, uint32_t *off)
+{
+  uint32_t start;
+  uint32_t end;
+
+  if (line < 0 || character < 0)
+    return FACET_EINVAL;
+  if (line >= src->line_count) {
+    *off = src->len;
+    return 0;
+  }
+  start = source_line_start(src, (uint32_t)line);
+  end = source_line_end(src, (uint32_t)line);
+  *off = start + (uint32_t)position_bytes_from_units(src->text + start,
+                                                     end - start,
+                                                     (size_t)character, enc);
+  return 0;
+}
+
+int
+lspconv_read_position(json_object *pos, int64_t *line, int64_t *character)
+{
+  json_object *l;
+  json_object *c;
+
+  if (!json_object_is_type(pos, json_type_object) ||
+      !json_object_object_get_ex(pos, "line", &l) ||
+      !json_object_object_get_ex(pos, "character", &c) ||
+      !json_object_is_type(l, json_type_int) ||
+      !json_object_is_type(c, json_type_int))
+    return FACET_EINVAL;
+  *line = json_object_get_int64(l);
+  *character = json_object_get_int64(c);
+  return *line < 0 || *character < 0 ? FACET_EINVAL : 0;
+}
+
+json_object *
+lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
+{
+  json_object *list = json_object_new_array();
+
+  for (size_t i = 0; a && i < a->diags.count; i++) {
+    const struct diagnostic *d = &a->diags.items[i];
+    json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "range", lspconv_range(&a->src, d->span, enc));
+    json_object_object_add(o, "severity", json_object_new_int(d->severity));
+    json_object_object_add(o, "code", json_object_new_string(
+                             diag_code_info(d->code)->name));
+    json_object_object_add(o, "source", json_object_new_string("facet"));
+    json_object_object_add(o, "message", json_object_new_string(d->message));
+    if (d->replacement) {
+      json_object *data = json_object_new_object();
+
+      json_object_object_add(data, "replacement",
+                             json_object_new_string(d->replacement));
+      json_object_object_add(o, "data", data);
+    }
+    json_object_array_add(list, o);
+  }
+  return list;
+}
+
+void
+lspconv_grade_line(const struct artifact *a, char *out, size_t size)
+{
+  if (a->grade.next)
+    snprintf(out, size, "grade: %s \xC2\xB7 next: %s",
+             grade_name(a->grade.level), a->grade.next);
+  else
+    snprintf(out, size, "grade: %s", grade_name(a->grade.level));
+}
+
+/* "loose > structured > [schema] > eval > code", with the grade marked. */
+static void
+lspconv__ladder(struct buf *out, enum grade_level level, int markdown)
+{
+  for (int g = 0; g < GRADE__COUNT; g++) {
+    const char *name = grade_name((enum grade_level)g);
+
+    if (g)
+      buf_puts(out, " \xE2\x86\x92 ");  /* a right arrow */
+    if (g == (int)level)
+      buf_printf(out, markdown ? "**%s**" : "[%s]", name);
+    else
+      buf_puts(out, name);
+  }
+}
+
+char *
+lspconv_grade_text(const struct artifact *a, int markdown)
+{
+  const struct grade *g = &a->grade;
+  struct buf out;
+
+  buf_init(&out, LSPCONV_HOVER_MAX);
+  if (markdown)
+    buf_printf(&out, "**facet** \xC2\xB7 %s \xC2\xB7 grade **%s**\n\n",
+               artifact_format_title(a->format), grade_name(g->level));
+  else
+    buf_printf(&out, "%s: grade %s. ", artifact_format_title(a->format),
+               grade_name(g->level));
+  lspconv__ladder(&out, g->level, markdown);
+  buf_puts(&out, markdown ? "\n\nWhy:\n" : ". Why: ");
+  for (size_t i = 0; i < g->nreasons; i++)
+    buf_printf(&out, markdown ? "- %s\n" : "%s%s", g->reasons[i],
+               markdown ? "" : (i + 1 < g->nreasons ? "; " : "."));
+  if (g->next)
+    buf_printf(&out, markdown ? "\n**Next step:** %s\n" : " Next: %s.",
+               g->next);
+  return buf_detach(&out);
+}
+
+/* Where the grade hover answers: the first line and the frontmatter. */
+static struct span
+lspconv__grade_area(const struct artifact *a)
+{
+  struct span area = span_make(0, source_line_end(&a->src, 0));
+
+  if (a->fm.present)
+    area.end = a->fm.closed ? a->fm.close.end : a->src.len;
+  return area;
+}
+
+json_object *
+lspconv_hover(const struct artifact *a, uint32_t off,
+              enum position_encoding enc)
+{
+  struct span area;
+  json_object *hover;
+  json_object *contents;
+  char *text;
+
+  if (!a || !a->grade.graded)
+    return NULL;
+  area = lspconv__grade_area(a);
+  if (off < area.start || off > area.end)
+    return NULL;
+  text = lspconv_grade_text(a, 1);
+  if (!text)
+    return NULL;
+  hover = json_object_new_object();
+  contents = json_object_new_object();
+  json_object_object_add(contents, "kind", json_object_new_string("markdown"));
+  json_object_object_add(contents, "value", json_object_new_string(text));
+  json_object_object_add(hover, "contents", contents);
+  json_object_object_add(hover, "range", lspconv_range(&a->src, area, enc));
+  free(text);
+  return hover;
+}
+
+json_object *
+lspconv_code_lenses(const struct artifact *a, const char *uri,
+                    enum position_encoding enc)
+{
+  json_object *lenses = json_object_new_array();
+  json_object *lens;
+  json_object *command;
+  json_object *args;
+  char title[512];
+  uint32_t at;
+
+  if (!a || !a->grade.graded)
+    return lenses;
+  at = a->fm.present ? a->fm.open.start : 0;
+  lspconv_grade_line(a, title, sizeof title);
+  lens = json_object_new_object();
+  command = json_object_new_object();
+  args = json_object_new_array();
+  json_object_array_add(args, json_object_new_string(uri));
+  json_object_object_add(command, "title", json_object_new_string(title));
+  json_object_object_add(command, "command",
+                         json_object_new_string("facet.showGrade"));
+  json_object_object_add(command, "arguments", args);
+  json_object_object_add(lens, "range",
+                         lspconv_range(&a->src, span_make(at, at), enc));
+  json_object_object_add(lens, "command", command);
+  json_object_array_add(lenses, lens);
+  return lenses;
+}

@@ -1,0 +1,306 @@
+#include "session.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "error.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "version.h"
+#include "session_internal.h"
+
+
+void
+session_init(struct session *self, uv_loop_t *loop, session_send_fn send,
+             void *ctx)
+{
+  memset(self, 0, sizeof *self);
+  self->loop = loop;
+  self->send = send;
+  self->send_ctx = ctx;
+  self->encoding = POSITION_UTF16;
+  self->exit_code = 1;
+  self->config_request = -1;
+  docstore_init(&self->docs);
+  overrides_init(&self->settings.formats);
+}
+
+void
+session_release(struct session *self)
+{
+  docstore_each(&self->docs, session_drop_pending, self);
+  docstore_release(&self->docs);
+  overrides_release(&self->settings.formats);
+  free(self->queue);
+  free(self->root);
+}
+
+void
+session_send(struct session *self, json_object *msg)
+{
+  if (!msg)
+    return;
+  self->send(msg, self->send_ctx);
+  json_object_put(msg);
+}
+
+void
+session_notify(struct session *self, const char *method,
+               json_object *params_take)
+{
+  session_send(self, jsonrpc_notification_new(method, params_take));
+}
+
+void
+session_reply(struct session *self, json_object *id, json_object *result_take)
+{
+  session_send(self, jsonrpc_response_new(id, result_take));
+}
+
+void
+session_fail(struct session *self, json_object *id, int code,
+             const char *message)
+{
+  session_send(self, jsonrpc_error_new(id, code, message, NULL));
+}
+
+/* Reads a string member of a borrowed object; NULL when absent. */
+const char *
+session_str(json_object *obj, const char *key)
+{
+  json_object *v;
+
+  if (!json_object_object_get_ex(obj, key, &v) ||
+      !json_object_is_type(v, json_type_string))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+/* A member of a borrowed object (borrowed), or NULL. */
+json_object *
+session_get(json_object *obj, const char *key)
+{
+  json_object *v = NULL;
+
+  if (!json_object_is_type(obj, json_type_object) ||
+      !json_object_object_get_ex(obj, key, &v))
+    return NULL;
+  return v;
+}
+
+/* Applies the "facet" section of the client's settings (borrowed). */
+void
+session_apply_settings(struct session *self, json_object *facet)
+{
+  json_object *formats = session_get(facet, "formats");
+  json_object *max = session_get(facet, "maxFileBytes");
+
+  if (!json_object_is_type(facet, json_type_object))
+    return;
+  overrides_release(&self->settings.formats);
+  if (json_object_is_type(formats, json_type_object)) {
+    json_object_object_foreach(formats, glob, fmt) {
+      int rc = json_object_is_type(fmt, json_type_string)
+                 ? overrides_add(&self->settings.formats, glob,
+                                 json_object_get_string(fmt))
+                 : FACET_EINVAL;
+
+      if (rc)
+        log_warn("ignoring setting facet.formats[\"%s\"]: not a format "
+                 "facet knows (facet --list-formats lists them)", glob);
+    }
+  }
+  if (json_object_is_type(max, json_type_int) &&
+      json_object_get_int64(max) > 0)
+    self->settings.max_file_bytes = (size_t)json_object_get_int64(max);
+}
+
+static json_object *
+session__capabilities(struct session *self)
+{
+  json_object *caps = json_object_new_object();
+  json_object *sync = json_object_new_object();
+  json_object *save = json_object_new_object();
+  json_object *lens = json_object_new_object();
+  json_object *exec = json_object_new_object();
+  json_object *commands = json_object_new_array();
+
+  json_object_object_add(caps, "positionEncoding", json_object_new_string(
+                           position_encoding_name(self->encoding)));
+  json_object_object_add(sync, "openClose", json_object_new_boolean(1));
+  json_object_object_add(sync, "change", json_object_new_int(2));
+  json_object_object_add(save, "includeText", json_object_new_boolean(0));
+  json_object_object_add(sync, "save", save);
+  json_object_object_add(caps, "textDocumentSync", sync);
+  json_object_object_add(caps, "hoverProvider", json_object_new_boolean(1));
+  json_object_object_add(lens, "resolveProvider", json_object_new_boolean(0));
+  json_object_object_add(caps, "codeLensProvider", lens);
+  json_object_array_add(commands, json_object_new_string("facet.showGrade"));
+  json_object_object_add(exec, "commands", commands);
+  json_object_object_add(caps, "executeCommandProvider", exec);
+  return caps;
+}
+
+/* The workspace root from rootUri, or the first workspace folder. */
+static void
+session__root(struct session *self, json_object *params)
+{
+  const char *uri = session_str(params, "rootUri");
+  json_object *folders = session_get(params, "workspaceFolders");
+
+  if (!uri && json_object_is_type(folders, json_type_array) &&
+      json_object_array_length(folders) > 0)
+    uri = session_str(json_object_array_get_idx(folders, 0), "uri");
+  free(self->root);
+  self->root = uri ? docstore_uri_to_path(uri) : NULL;
+}
+
+static void
+session__initialize(struct session *self, json_object *id,
+                    json_object *params)
+{
+  json_object *caps = session_get(params, "capabilities");
+  json_object *pid = session_get(params, "processId");
+  json_object *result = json_object_new_object();
+  json_object *info = json_object_new_object();
+
+  if (self->initialized) {
+    session_fail(self, id, JSONRPC_INVALID_REQUEST,
+                 "initialize may be sent only once");
+    return;
+  }
+  self->encoding = position_encoding_negotiate(caps);
+  if (json_object_is_type(pid, json_type_int))
+    self->client_pid = json_object_get_int64(pid);
+  self->config_pull = json_object_get_boolean(
+    session_get(session_get(caps, "workspace"), "configuration"));
+  session__root(self, params);
+  session_apply_settings(self, session_get(params, "initializationOptions"));
+
+  json_object_object_add(result, "capabilities",
+                         session__capabilities(self));
+  json_object_object_add(info, "name", json_object_new_string("facet"));
+  json_object_object_add(info, "version",
+                         json_object_new_string(FACET_VERSION));
+  json_object_object_add(result, "serverInfo", info);
+  self->initialized = true;
+  session_reply(self, id, result);
+  log_info("initialized: position encoding %s, workspace %s",
+           position_encoding_name(self->encoding),
+           self->root ? self->root : "(none)");
+}
+
+/* Asks the client for the "facet" settings section. */
+static void
+session__pull_config(struct session *self)
+{
+  json_object *params = json_object_new_object();
+  json_object *items = json_object_new_array();
+  json_object *item = json_object_new_object();
+  json_object *id;
+
+  json_object_object_add(item, "section", json_object_new_string("facet"));
+  json_object_array_add(items, item);
+  json_object_object_add(params, "items", items);
+  self->config_request = ++self->next_id;
+  id = json_object_new_int64(self->config_request);
+  session_send(self, jsonrpc_request_new(id, "workspace/configuration",
+                                         params));
+  json_object_put(id);
+}
+
+static void
+session__response(struct session *self, struct jsonrpc_message *msg)
+{
+  if (!msg->id || !json_object_is_type(msg->id, json_type_int) ||
+      json_object_get_int64(msg->id) != self->config_request)
+    return;
+  self->config_request = -1;
+  if (json_object_is_type(msg->result, json_type_array) &&
+      json_object_array_length(msg->result) > 0) {
+    session_apply_settings(self, json_object_array_get_idx(msg->result, 0));
+    session_reanalyse_all(self);
+  }
+}
+
+static void
+session__notification(struct session *self, const char *method,
+                      json_object *params)
+{
+  if (strcmp(method, "exit") == 0) {
+    self->exit_requested = true;
+    self->exit_code = self->shutdown ? 0 : 1;
+    if (self->on_exit)
+      self->on_exit(self);
+    return;
+  }
+  if (!self->initialized || self->shutdown) {
+    log_debug("dropping notification %s: %s", method,
+              self->shutdown ? "shutting down" : "not initialized yet");
+    return;
+  }
+  if (strcmp(method, "initialized") == 0) {
+    if (self->config_pull)
+      session__pull_config(self);
+  } else if (strcmp(method, "workspace/didChangeConfiguration") == 0) {
+    session_apply_settings(self, session_get(session_get(params, "settings"),
+                                             "facet"));
+    session_reanalyse_all(self);
+  } else if (strcmp(method, "$/cancelRequest") == 0) {
+    session_cancel(self, session_get(params, "id"));
+  } else if (!session_document_notification(self, method, params)) {
+    log_debug("ignoring notification %s", method);
+  }
+}
+
+static void
+session__request(struct session *self, json_object *id, const char *method,
+                 json_object *params)
+{
+  if (strcmp(method, "initialize") == 0) {
+    session__initialize(self, id, params);
+    return;
+  }
+  if (!self->initialized) {
+    session_fail(self, id, JSONRPC_SERVER_NOT_INITIALIZED,
+                 "the server is not initialized yet: send initialize first");
+    return;
+  }
+  if (self->shutdown) {
+    session_fail(self, id, JSONRPC_INVALID_REQUEST,
+                 "the server is shutting down: only exit is accepted");
+    return;
+  }
+  if (strcmp(method, "shutdown") == 0) {
+    self->shutdown = true;
+    session_reply(self, id, NULL);
+    return;
+  }
+  if (!session_document_request(self, id, method, params))
+    session_fail(self, id, JSONRPC_METHOD_NOT_FOUND,
+                 "facet does not implement this method");
+}
+
+void
+session_handle(struct session *self, struct jsonrpc_message *msg)
+{
+  switch (msg->kind) {
+  case JSONRPC_INVALID:
+    log_warn("invalid message%s%s: %s", msg->method ? " " : "",
+             msg->method ? msg->method : "", msg->reason);
+    if (jsonrpc_message_reply_owed(msg))
+      session_send(self, jsonrpc_message_error_reply(msg));
+    return;
+  case JSONRPC_RESPONSE:
+    session__response(self, msg);
+    return;
+  case JSONRPC_NOTIFICATION:
+    session__notification(self, msg->method, msg->params);
+    return;
+  case JSONRPC_REQUEST:
+    session__request(self, msg->id, msg->method, msg->params);
+    return;
+  }
+}

@@ -1,0 +1,77 @@
+/*
+ * The editor session: what one client connection knows (its capabilities,
+ * the negotiated position encoding, the open documents, settings) and the
+ * handlers that turn its messages into analyzer calls and back. The
+ * session never touches stdin or stdout: it is handed parsed messages and
+ * sends through a callback, so tests drive it directly.
+ */
+#ifndef FACET_SESSION_H
+#define FACET_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "docstore.h"
+#include "overrides.h"
+#include "position.h"
+
+struct json_object;
+struct jsonrpc_message;
+
+/*
+ * Sends one message to the client; msg is borrowed (the session puts it
+ * after the call).
+ */
+typedef void (*session_send_fn)(struct json_object *msg, void *ctx);
+
+struct session_settings {
+  struct overrides formats;   /* glob -> format, from facet.formats */
+  size_t max_file_bytes;      /* facet.maxFileBytes; 0 for the default */
+};
+
+struct session {
+  uv_loop_t *loop;
+  session_send_fn send;
+  void *send_ctx;
+  struct docstore docs;
+  enum position_encoding encoding;
+  bool initialized;          /* the initialize request was answered */
+  bool shutdown;             /* shutdown was requested */
+  bool exit_requested;
+  int exit_code;
+  int64_t client_pid;        /* initialize's processId, or 0 */
+  bool config_pull;          /* client answers workspace/configuration */
+  char *root;                /* workspace root path, or NULL */
+  struct session_settings settings;
+  struct document **queue;   /* documents to analyse once input is read */
+  size_t nqueue;
+  size_t cap_queue;
+  unsigned jobs;             /* analyses in flight */
+  int64_t next_id;           /* ids of requests facet sends */
+  int64_t config_request;    /* id of the pending configuration pull */
+  void (*on_exit)(struct session *self);  /* called when exit arrives */
+};
+
+/* Sets up a session on loop; sends through send. No messages yet. */
+void session_init(struct session *self, uv_loop_t *loop,
+                  session_send_fn send, void *ctx);
+
+/* Frees everything; call once no analysis is in flight (jobs == 0). */
+void session_release(struct session *self);
+
+/* Handles one message from the client (borrowed). */
+void session_handle(struct session *self, struct jsonrpc_message *msg);
+
+/*
+ * Starts the analyses that messages handled since the last call asked for.
+ * The transport calls it after each read, so a burst of edits that arrived
+ * together costs one analysis.
+ */
+void session_flush(struct session *self);
+
+/* Sends a notification; params_take is taken over. */
+void session_notify(struct session *self, const char *method,
+                    struct json_object *params_take);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * Requests about a document. They read the latest analysis and never parse
+ * anything themselves. When the analysis of the document's current text is
+ * still running, the request waits for it (and can be cancelled while it
+ * waits), so an answer never describes text the user has already changed.
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "error.h"
+#include "jsonrpc.h"
+#include "log.h"
+#include "lspconv.h"
+#include "session_internal.h"
+
+enum pending_kind {
+  PENDING_HOVER,
+  PENDING_CODE_LENS,
+};
+
+struct pending {
+  struct pending *next;
+  struct json_object *id;   /* owned copy */
+  enum pending_kind kind;
+  int version;              /* the document's version when asked */
+  int64_t line;
+  int64_t character;
+};
+
+/* Requests that may wait on one document; more means a runaway client. */
+#define PENDING_PER_DOCUMENT_MAX 256
+
+static void
+session__answer(struct session *self, struct document *doc,
+                struct pending *p)
+{
+  const struct artifact *a = doc->artifact;
+  uint32_t off;
+
+  if (p->kind == PENDING_CODE_LENS) {
+    session_reply(self, p->id,
+                  lspconv_code_lenses(a, doc->uri, self->encoding));
+    return;
+  }
+  if (!a || lspconv_offset(&a->src, p->line, p->character, self->encoding,
+                           &off)) {
+    session_reply(self, p->id, NULL);
+    return;
+  }
+  session_reply(self, p->id, lspconv_hover(a, off, self->encoding));
+}
+
+static void
+session__pending_free(struct pending *p)
+{
+  json_object_put(p->id);
+  free(p);
+}
+
+void
+session_answer_pending(struct session *self, struct document *doc)
+{
+  struct pending *p = doc->pending;
+
+  doc->pending = NULL;
+  while (p) {
+    struct pending *next = p->next;
+
+    if (p->version != doc->version)
+      session_fail(self, p->id, JSONRPC_CONTENT_MODIFIED,
+                   "the document changed while the request waited");
+    else
+      session__answer(self, doc, p);
+    session__pending_free(p);
+    p = next;
+  }
+}
+
+void
+session_drop_pending(struct document *doc, void *ctx)
+{
+  struct session *self = ctx;
+  struct pending *p = doc->pending;
+
+  doc->pending = NULL;
+  while (p) {
+    struct pending *next = p->next;
+
+    session_fail(self, p->id, JSONRPC_REQUEST_FAILED,
+                 "the document was closed before its analysis ended");
+    session__pending_free(p);
+    p = next;
+  }
+}
+
+static struct document *
+session__doc(struct session *self, json_object *id, json_object *params)
+{
+  const char *uri = session_str(session_get(params, "textDocument"), "uri");
+  struct document *doc;
+
+  if (!uri) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "params.textDocument.uri is missing");
+    return NULL;
+  }
+  doc = docstore_get(&self->docs, uri);
+  if (!doc)
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "the document is not open: send didOpen first");
+  return doc;
+}
+
+static void
+session__request_doc(struct session *self, json_object *id,
+                     json_object *params, enum pending_kind kind)
+{
+  struct pending p = { NULL, id, kind, 0, 0, 0 };
+  struct document *doc = session__doc(self, id, params);
+  struct pending *waiting;
+  size_t queued = 0;
+
+  if (!doc)
+    return;
+  if (kind == PENDING_HOVER &&
+      lspconv_read_position(session_get(params, "position"), &p.line,
+                            &p.character)) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "params.position needs a line and a character, both >= 0");
+    return;
+  }
+  p.version = doc->version;
+  if (doc->artifact_version == doc->version && !doc->dirty &&
+      !doc->analysing) {
+    session__answer(self, doc, &p);
+    return;
+  }
+  for (waiting = doc->pending; waiting; waiting = waiting->next)
+    queued++;
+  waiting = queued < PENDING_PER_DOCUMENT_MAX ? malloc(sizeof *waiting)
+                                              : NULL;
+  if (!waiting) {
+    session_fail(self, id, JSONRPC_REQUEST_FAILED,
+                 "too many requests are waiting for this document");
+    return;
+  }
+  *waiting = p;
+  waiting->id = json_object_get(id);
+  waiting->next = doc->pending;
+  doc->pending = waiting;
+}
+
+static void
+session__show_grade(struct session *self, json_object *id,
+                    json_object *params)
+{
+  json_object *args = session_get(params, "arguments");
+  const char *uri = json_object_get_string(json_object_array_get_idx(args,
+                                                                     0));
+  struct document *doc = NULL;
+  json_object *msg;
+  char *text;
+
+  if (json_object_is_type(args, json_type_array) && uri &&
+      json_object_is_type(json_object_array_get_idx(args, 0),
+                          json_type_string))
+    doc = docstore_get(&self->docs, uri);
+  if (!doc || !doc->artifact || !doc->artifact->grade.graded) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "facet.showGrade wants the URI of an open, graded artifact");
+    return;
+  }
+  text = lspconv_grade_text(doc->artifact, 0);
+  msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_int(3));
+  json_object_object_add(msg, "message", json_object_new_string(
+                           text ? text : "out of memory"));
+  free(text);
+  session_notify(self, "window/showMessage", msg);
+  session_reply(self, id, NULL);
+}
+
+static void
+session__execute(struct session *self, json_object *id, json_object *params)
+{
+  const char *command = session_str(params, "command");
+
+  if (command && strcmp(command, "facet.showGrade") == 0)
+    session__show_grade(self, id, params);
+  else
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "unknown command: facet.showGrade is the one facet runs");
+}
+
+bool
+session_document_request(struct session *self, json_object *id,
+                         const char *method, json_object *params)
+{
+  if (strcmp(method, "textDocument/hover") == 0)
+    session__request_doc(self, id, params, PENDING_HOVER);
+  else if (strcmp(method, "textDocument/codeLens") == 0)
+    session__request_doc(self, id, params, PENDING_CODE_LENS);
+  else if (strcmp(method, "workspace/executeCommand") == 0)
+    session__execute(self, id, params);
+  else
+    return false;
+  return true;
+}
+
+static bool
+session__same_id(json_object *a, json_object *b)
+{
+  if (json_object_get_type(a) != json_object_get_type(b))
+    return false;
+  if (json_object_is_type(a, json_type_int))
+    return json_object_get_int64(a) == json_object_get_int64(b);
+  return json_object_is_type(a, json_type_string) &&
+         strcmp(json_object_get_string(a), json_object_get_string(b)) == 0;
+}
+
+struct session_cancel {
+  struct session *session;
+  json_object *id;
+  bool found;
+};
+
+static void
+session__cancel_in(struct document *doc, void *ctx)
+{
+  struct session_cancel *c = ctx;
+
+  for (struct pending **p = &doc->pending; *p && !c->found;
+       p = &(*p)->next) {
+    struct pending *hit = *p;
+
+    if (!session__same_id(hit->id, c->id))
+      continue;
+    *p = hit->next;
+    session_fail(c->session, hit->id, JSONRPC_REQUEST_CANCELLED,
+                 "the request was cancelled");
+    session__pending_free(hit);
+    c->found = true;
+    return;
+  }
+}
+
+void
+session_cancel(struct session *self, json_object *id)
+{
+  struct session_cancel c = { self, id, false };
+
+  /* Requests answered already are past cancelling: nothing to do. */
+  if (id)
+    docstore_each(&self->docs, session__cancel_in, &c);
+}
