@@ -187,6 +187,39 @@ detect__openai_evals(const struct node *root)
   return specs > 0;
 }
 
+/*
+ * GitHub Models runs any YAML file (gh models eval file.yml), and real
+ * repositories name them *_prompt.yml too: messages with roles, plus one
+ * of the keys only a prompt file has.
+ */
+static bool
+detect__github_models(const struct node *root)
+{
+  const struct node *messages = node_get(root, "messages");
+  const struct node *first;
+
+  if (!messages || messages->kind != NODE_SEQ || messages->count == 0)
+    return false;
+  first = node_resolve(messages->u.items[0]);
+  if (!node_get(first, "role"))
+    return false;
+  return detect__has(root, "model") || detect__has(root, "modelParameters") ||
+         detect__has(root, "testData") || detect__has(root, "evaluators");
+}
+
+/* A JSON document whose root is an object schema, without a $schema. */
+static bool
+detect__json_schema(const char *path, const struct node *root)
+{
+  const struct node *props = node_get(root, "properties");
+  size_t n = path ? strlen(path) : 0;
+
+  if (n < 5 || strcasecmp(path + n - 5, ".json") != 0)
+    return false;
+  return node_is_str(node_get(root, "type"), "object") && props &&
+         props->kind == NODE_MAP;
+}
+
 static bool
 detect__openai_schema(const struct node *root)
 {
@@ -204,7 +237,6 @@ detect_by_content(const char *path, const struct node *root)
 {
   const char *schema;
 
-  (void)path;
   root = node_resolve(root);
   if (!root || root->kind != NODE_MAP)
     return FORMAT_NONE;
@@ -219,14 +251,19 @@ detect_by_content(const char *path, const struct node *root)
     return FORMAT_PROMPTFOO_RESULTS;
   if (detect__has(root, "testResults") && detect__has(root, "summary"))
     return FORMAT_GITHUB_MODELS_RESULTS;
-  if (detect__langchain(root))
-    return FORMAT_LANGCHAIN;
+  /* Before LangChain: SK YAML also has input_variables and template. */
   if (detect__semantic_kernel(root))
     return FORMAT_SEMANTIC_KERNEL;
+  if (detect__langchain(root))
+    return FORMAT_LANGCHAIN;
+  if (detect__github_models(root))
+    return FORMAT_GITHUB_MODELS;
   if (detect__openai_schema(root))
     return FORMAT_OPENAI_SCHEMA;
   if (detect__openai_evals(root))
     return FORMAT_OPENAI_EVALS;
+  if (detect__json_schema(path, root))
+    return FORMAT_JSON_SCHEMA;
   return FORMAT_NONE;
 }
 

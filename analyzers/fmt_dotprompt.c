@@ -1,24 +1,212 @@
-/* Dotprompt (.prompt): YAML frontmatter and a Handlebars body. */
+/*
+ * Dotprompt (.prompt, Google's format that Genkit loads): YAML frontmatter,
+ * optionally after '#' comment lines, and a Handlebars body. The loader
+ * keeps the reserved keys, files every key with a '.' under ext by
+ * namespace, and leaves other keys in raw, where Genkit reads a few more.
+ */
+#include <string.h>
+
 #include "formats.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
 
+/* Common config keys; config is passed to the model plugin as is. */
+static const struct shape_field dotprompt__config_fields[] = {
+  { "version", SHAPE_STRING, "The model version to call.", 0, 0, 0, 0 },
+  { "temperature", SHAPE_NUMBER, "Sampling temperature.", 0, 0, 0, 0 },
+  { "maxOutputTokens", SHAPE_INT, "Most tokens to generate.", 0, 0, 0, 0 },
+  { "topK", SHAPE_INT, "Top-k sampling.", 0, 0, 0, 0 },
+  { "topP", SHAPE_NUMBER, "Nucleus sampling mass.", 0, 0, 0, 0 },
+  { "stopSequences", SHAPE_SEQ, "Strings that stop generation.", 0, 0, 0,
+    0 },
+  { 0 },
+};
+
+/* Open: each model plugin takes its own settings (safetySettings, ...). */
+static const struct shape dotprompt__config = {
+  "Dotprompt config", dotprompt__config_fields, SHAPE_OPEN, 0, 0,
+};
+
+static const struct shape_field dotprompt__input_fields[] = {
+  { "schema", SHAPE_STRING | SHAPE_MAP, "The input's schema: Picoschema, "
+    "JSON Schema or a registered schema name.", 0, 0, 0, 0 },
+  { "default", SHAPE_MAP, "Values merged under the caller's input.", 0, 0,
+    0, 0 },
+  { 0 },
+};
+
+static const struct shape dotprompt__input = {
+  "Dotprompt input", dotprompt__input_fields, 0, 0, 0,
+};
+
+/* Genkit's built-in formats; plugins can define more. */
+static const char *const dotprompt__formats[] = {
+  "json", "text", "media", "array", "enum", "jsonl", NULL,
+};
+
+static const struct shape_field dotprompt__output_fields[] = {
+  { "format", SHAPE_TEXT, "How the output is parsed: json, text, ...", 0, 0,
+    dotprompt__formats, SHAPE_VALUES_OPEN },
+  { "schema", SHAPE_STRING | SHAPE_MAP, "The output's schema: Picoschema, "
+    "JSON Schema or a registered schema name.", 0, 0, 0, 0 },
+  { "jsonSchema", SHAPE_MAP, "The output's schema as JSON Schema.", 0, 0, 0,
+    0 },
+  { 0 },
+};
+
+static const struct shape dotprompt__output = {
+  "Dotprompt output", dotprompt__output_fields, 0, 0, 0,
+};
+
+static const struct shape_field dotprompt__tool_fields[] = {
+  { "name", SHAPE_TEXT, "The tool's name.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the tool does.", 0, 0, 0, 0 },
+  { "inputSchema", SHAPE_STRING | SHAPE_MAP, "The tool's input schema.", 0,
+    0, 0, SHAPE_REQUIRED },
+  { "outputSchema", SHAPE_STRING | SHAPE_MAP, "The tool's output schema.",
+    0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape dotprompt__tool = {
+  "a Dotprompt toolDefs entry", dotprompt__tool_fields, 0, 0, 0,
+};
+
+static const char *const dotprompt__tool_choices[] = {
+  "auto", "required", "none", NULL,
+};
+
+#define DOTPROMPT__IN_CONFIG "model settings go under config"
+
+static const struct shape_field dotprompt__fields[] = {
+  { "name", SHAPE_STRING, "The prompt's name (default: the file name).", 0,
+    0, 0, 0 },
+  { "variant", SHAPE_STRING, "The variant (default: from the file name).",
+    0, 0, 0, 0 },
+  { "version", SHAPE_STRING, "The prompt's version.", 0, 0, 0, 0 },
+  { "description", SHAPE_STRING, "What the prompt does.", 0, 0, 0, 0 },
+  { "model", SHAPE_STRING, "The model to call, e.g. googleai/gemini-2.5-"
+    "flash.", 0, 0, 0, 0 },
+  { "tools", SHAPE_SEQ, "Names of tools registered in code.", 0, 0, 0, 0 },
+  { "toolDefs", SHAPE_SEQ, "Tools defined in the file.", 0,
+    &dotprompt__tool, 0, 0 },
+  { "config", SHAPE_MAP, "Settings passed to the model.", &dotprompt__config,
+    0, 0, 0 },
+  { "input", SHAPE_MAP, "The input's schema and defaults.", &dotprompt__input,
+    0, 0, 0 },
+  { "output", SHAPE_MAP, "The output's format and schema.",
+    &dotprompt__output, 0, 0, 0 },
+  { "metadata", SHAPE_MAP, "Arbitrary data for code and tools.", 0, 0, 0, 0 },
+  { "maxTurns", SHAPE_INT, "Most tool-call rounds (Genkit).", 0, 0, 0, 0 },
+  { "toolChoice", SHAPE_TEXT, "auto, required or none (Genkit).", 0, 0,
+    dotprompt__tool_choices, 0 },
+  { "returnToolRequests", SHAPE_BOOL, "Return tool requests instead of "
+    "running them (Genkit).", 0, 0, 0, 0 },
+  { "use", SHAPE_SEQ | SHAPE_MAP, "Middleware to apply (Genkit Go).", 0, 0,
+    0, 0 },
+  { "temperature", SHAPE_ANY, DOTPROMPT__IN_CONFIG, 0, 0, 0,
+    SHAPE_MISPLACED },
+  { "maxOutputTokens", SHAPE_ANY, DOTPROMPT__IN_CONFIG, 0, 0, 0,
+    SHAPE_MISPLACED },
+  { "topK", SHAPE_ANY, DOTPROMPT__IN_CONFIG, 0, 0, 0, SHAPE_MISPLACED },
+  { "topP", SHAPE_ANY, DOTPROMPT__IN_CONFIG, 0, 0, 0, SHAPE_MISPLACED },
+  { "stopSequences", SHAPE_ANY, DOTPROMPT__IN_CONFIG, 0, 0, 0,
+    SHAPE_MISPLACED },
+  { 0 },
+};
+
+const struct shape dotprompt_shape = {
+  "Dotprompt frontmatter", dotprompt__fields, SHAPE_DOTTED, 0, 0,
+};
+
+/* The keys the loader keeps; a namespace of one of them is a mistake. */
+static const char *const dotprompt__reserved[] = {
+  "config", "description", "ext", "input", "metadata", "model", "name",
+  "output", "raw", "toolDefs", "tools", "variant", "version", NULL,
+};
+
+/*
+ * 'input.schema: ...' does not set input.schema: the loader files it as
+ * the extension ext.input.schema, so the schema is silently ignored.
+ */
+static void
+dotprompt__check_namespaces(struct artifact *a)
+{
+  const struct node *root = node_resolve(a->root);
+
+  for (uint32_t i = 0; root && root->kind == NODE_MAP && i < root->count;
+       i++) {
+    const struct node *key = node_key(root, i);
+    const char *name = node_str(key);
+    const char *dot = name ? strchr(name, '.') : NULL;
+
+    if (!dot)
+      continue;
+    for (const char *const *r = dotprompt__reserved; *r; r++)
+      if (strlen(*r) == (size_t)(dot - name) &&
+          strncmp(*r, name, (size_t)(dot - name)) == 0)
+        diag_add(&a->diags, DIAG_UNKNOWN_KEY, key->span,
+                 "'%s' is read as the extension ext.%s, not as %s; nest "
+                 "it under '%s:'", name, name, name, *r);
+  }
+}
+
+/* A key with a value worth the name: not null, not an empty map. */
+static bool
+dotprompt__set(const struct node *n)
+{
+  n = node_resolve(n);
+  if (!n)
+    return false;
+  if (n->kind == NODE_SCALAR)
+    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
+  return n->count > 0;
+}
+
+/* Partials (_name.prompt) take their variables from the including prompt. */
+static bool
+dotprompt__partial(const char *path)
+{
+  const char *base = path ? strrchr(path, '/') : NULL;
+
+  base = base ? base + 1 : path;
+  return base && base[0] == '_';
+}
+
+static void
+dotprompt__facts(struct artifact *a)
+{
+  struct artifact_facts *f = &a->facts;
+  const struct node *input = node_get(a->root, "input");
+  const struct node *output = node_get(a->root, "output");
+
+  f->inputs_declared = dotprompt__set(node_get(input, "schema")) ||
+                       dotprompt__set(node_get(input, "default"));
+  if (dotprompt__set(node_get(output, "schema"))) {
+    f->output_schema = true;
+    f->output_schema_where = "output.schema";
+  } else if (dotprompt__set(node_get(output, "jsonSchema"))) {
+    f->output_schema = true;
+    f->output_schema_where = "output.jsonSchema";
+  }
+  f->inputs_hint = dotprompt__partial(a->path)
+                     ? "declare these variables in the input.schema of the "
+                       "prompts that include this partial"
+                     : "declare the template's variables under input.schema";
+  f->schema_hint = "pin the output: add output.schema (with output.format: "
+                   "json)";
+  f->tests_hint = "add an eval: a promptfoo config or a Genkit eval dataset "
+                  "that exercises this prompt";
+}
+
 void
 dotprompt_check(struct artifact *a)
 {
-  const struct node *input;
-  const struct node *output;
-
   if (formats_frontmatter(a, FRONTMATTER_DOTPROMPT))
     return;
+  shape_check(&dotprompt_shape, a->root, formats_top(a), &a->diags);
+  dotprompt__check_namespaces(a);
   template_scan(a, TEMPLATE_HANDLEBARS, a->body, NULL, 0);
-  input = node_get(a->root, "input");
-  output = node_get(a->root, "output");
-  a->facts.inputs_declared = node_get(input, "schema") ||
-                             node_get(input, "default");
-  if (node_get(output, "schema")) {
-    a->facts.output_schema = true;
-    a->facts.output_schema_where = "output.schema";
-  }
+  dotprompt__facts(a);
 }

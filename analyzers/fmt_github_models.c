@@ -1,23 +1,429 @@
-/* GitHub Models prompt files (.prompt.yml): plain YAML. */
+/*
+ * GitHub Models prompt files (.prompt.yml, and any YAML that gh models
+ * runs): plain YAML with messages, test data and evaluators. The CLI reads
+ * the file into a Go struct, so unknown keys are silently dropped, and it
+ * substitutes {{name}} by literal replacement from each testData item.
+ */
+#include <ctype.h>
+#include <json-c/json.h>
+#include <string.h>
+#include <strings.h>
+
 #include "formats.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
 
+static const struct shape_field ghm__parameter_fields[] = {
+  { "maxTokens", SHAPE_INT, "Most tokens to generate.", 0, 0, 0, 0 },
+  { "temperature", SHAPE_NUMBER, "Sampling temperature.", 0, 0, 0, 0 },
+  { "topP", SHAPE_NUMBER, "Nucleus sampling mass.", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape ghm__parameters = {
+  "GitHub Models modelParameters", ghm__parameter_fields, 0, 0, 0,
+};
+
+static const struct shape_field ghm__message_fields[] = {
+  { "role", SHAPE_TEXT, "system, user or assistant.", 0, 0, 0,
+    SHAPE_REQUIRED },
+  { "content", SHAPE_STRING, "The message text; {{name}} is replaced from "
+    "testData.", 0, 0, 0, SHAPE_REQUIRED },
+  { 0 },
+};
+
+static const struct shape ghm__message = {
+  "a GitHub Models message", ghm__message_fields, 0, 0, 0,
+};
+
+static const struct shape_field ghm__string_fields[] = {
+  { "equals", SHAPE_STRING, "The exact output (case-sensitive).", 0, 0, 0,
+    0 },
+  { "contains", SHAPE_STRING, "Text the output contains (any case).", 0, 0,
+    0, 0 },
+  { "startsWith", SHAPE_STRING, "Text the output starts with (any case).",
+    0, 0, 0, 0 },
+  { "endsWith", SHAPE_STRING, "Text the output ends with (any case).", 0, 0,
+    0, 0 },
+  { 0 },
+};
+
+static const struct shape ghm__string = {
+  "a string evaluator", ghm__string_fields, 0, 0, 0,
+};
+
+static const struct shape_field ghm__choice_fields[] = {
+  { "choice", SHAPE_STRING, "Text looked for in the grader's answer.", 0, 0,
+    0, SHAPE_REQUIRED },
+  { "score", SHAPE_NUMBER, "The score when it is found; > 0 passes.", 0, 0,
+    0, SHAPE_REQUIRED },
+  { 0 },
+};
+
+static const struct shape ghm__choice = {
+  "an llm evaluator choice", ghm__choice_fields, 0, 0, 0,
+};
+
+static const struct shape_field ghm__llm_fields[] = {
+  { "modelId", SHAPE_STRING, "The grading model.", 0, 0, 0, SHAPE_REQUIRED },
+  { "prompt", SHAPE_STRING, "The grading prompt; sees {{completion}}.", 0, 0,
+    0, SHAPE_REQUIRED },
+  { "choices", SHAPE_SEQ, "Answers and their scores.", 0, &ghm__choice, 0,
+    SHAPE_REQUIRED },
+  { "systemPrompt", SHAPE_STRING, "The grader's system message.", 0, 0, 0,
+    0 },
+  { 0 },
+};
+
+static const struct shape ghm__llm = {
+  "an llm evaluator", ghm__llm_fields, 0, 0, 0,
+};
+
+static const char *const ghm__builtins[] = {
+  "github/similarity", "github/coherence", "github/fluency",
+  "github/relevance", "github/groundedness", NULL,
+};
+
+static const struct shape_field ghm__evaluator_fields[] = {
+  { "name", SHAPE_STRING, "The evaluator's name in results.", 0, 0, 0,
+    SHAPE_REQUIRED },
+  { "string", SHAPE_MAP, "Compare the output with text.", &ghm__string, 0,
+    0, 0 },
+  { "llm", SHAPE_MAP, "Ask a model to grade the output.", &ghm__llm, 0, 0,
+    0 },
+  { "uses", SHAPE_TEXT, "A built-in evaluator.", 0, 0, ghm__builtins, 0 },
+  { 0 },
+};
+
+static const struct shape ghm__evaluator = {
+  "a GitHub Models evaluator", ghm__evaluator_fields, 0, 0, 0,
+};
+
+static const char *const ghm__response_formats[] = {
+  "text", "json_object", "json_schema", NULL,
+};
+
+static const char *const ghm__messages_key[] = { "messages", NULL };
+
+static const struct shape_field ghm__fields[] = {
+  { "name", SHAPE_STRING, "The prompt's name.", 0, 0, 0, 0 },
+  { "description", SHAPE_STRING, "What the prompt does.", 0, 0, 0, 0 },
+  { "model", SHAPE_STRING, "The model, e.g. openai/gpt-4o-mini.", 0, 0, 0,
+    0 },
+  { "modelParameters", SHAPE_MAP, "maxTokens, temperature and topP.",
+    &ghm__parameters, 0, 0, 0 },
+  { "responseFormat", SHAPE_TEXT, "text, json_object or json_schema.", 0, 0,
+    ghm__response_formats, 0 },
+  { "jsonSchema", SHAPE_ANY, "A JSON string: {name, schema, strict?}.", 0, 0,
+    0, 0 },
+  { "messages", SHAPE_SEQ, "The conversation: {role, content} items.", 0,
+    &ghm__message, 0, 0 },
+  { "testData", SHAPE_SEQ, "Test inputs: one mapping of variables each.", 0,
+    0, 0, 0 },
+  { "evaluators", SHAPE_SEQ, "Checks run on each test's output.", 0,
+    &ghm__evaluator, 0, 0 },
+  { "prompts", SHAPE_SEQ, "the conversation goes under 'messages'", 0,
+    &ghm__message, ghm__messages_key, SHAPE_MISPLACED },
+  { 0 },
+};
+
+const struct shape github_models_shape = {
+  "GitHub Models prompt file", ghm__fields, 0, 0, 0,
+};
+
+/* Roles are compared without case; anything else fails the run. */
+static void
+ghm__check_roles(struct artifact *a, const struct node *messages)
+{
+  for (uint32_t i = 0; i < messages->count; i++) {
+    const struct node *role = node_get(messages->u.items[i], "role");
+    const char *s = node_str(role);
+
+    if (!s || role->type == SCALAR_NULL || strcasecmp(s, "system") == 0 ||
+        strcasecmp(s, "user") == 0 || strcasecmp(s, "assistant") == 0)
+      continue;
+    diag_add(&a->diags, DIAG_INVALID_VALUE, role->span,
+             "'%s' is not a valid role (one of: system, user, assistant)",
+             s);
+  }
+}
+
+/* Whether the text between "{{" and "}}" is one padded name. */
+static bool
+ghm__padded_name(const char *s, size_t n, size_t *start, size_t *len)
+{
+  size_t a = 0;
+  size_t b = n;
+
+  while (a < n && (s[a] == ' ' || s[a] == '\t'))
+    a++;
+  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+    b--;
+  if (b == a || (a == 0 && b == n))
+    return false;
+  for (size_t i = a; i < b; i++)
+    if (!isalnum((unsigned char)s[i]) && !strchr("_-.", s[i]))
+      return false;
+  *start = a;
+  *len = b - a;
+  return true;
+}
+
+/* {{ name }} stays in the text as is: only {{name}} is replaced. */
+static void
+ghm__check_padding(struct artifact *a, struct span span)
+{
+  const char *s = a->text;
+  uint32_t i = span.start;
+
+  while (i + 4 <= span.end) {
+    const char *open = memmem(s + i, span.end - i, "{{", 2);
+    const char *close;
+    size_t start;
+    size_t len;
+    struct diagnostic *d;
+
+    if (!open)
+      return;
+    close = memmem(open + 2, (size_t)(s + span.end - open - 2), "}}", 2);
+    if (!close)
+      return;
+    i = (uint32_t)(close - s) + 2;
+    if (!ghm__padded_name(open + 2, (size_t)(close - open - 2), &start,
+                          &len))
+      continue;
+    d = diag_add(&a->diags, DIAG_UNSUBSTITUTED_VARIABLE,
+                 span_make((uint32_t)(open - s), i),
+                 "GitHub Models replaces only '{{%.*s}}'; this placeholder "
+                 "has spaces and stays in the text as is", (int)len,
+                 open + 2 + start);
+    if (d)
+      d->replacement = arena_printf(&a->arena, "{{%.*s}}", (int)len,
+                                    open + 2 + start);
+  }
+}
+
+static void
+ghm__scan_messages(struct artifact *a, const struct node *messages)
+{
+  for (uint32_t i = 0; i < messages->count; i++) {
+    const struct node *content = node_get(messages->u.items[i], "content");
+
+    if (!content || content->kind != NODE_SCALAR)
+      continue;
+    template_scan(a, TEMPLATE_MUSTACHE, content->span, NULL, 0);
+    ghm__check_padding(a, content->span);
+  }
+}
+
+/* Where in the decoded string byte off falls, as "line L, column C". */
+static const char *
+ghm__json_where(struct artifact *a, const char *s, size_t off)
+{
+  unsigned line = 1;
+  unsigned col = 1;
+
+  for (size_t i = 0; i < off && s[i]; i++) {
+    col = s[i] == '\n' ? 1 : col + 1;
+    line += s[i] == '\n';
+  }
+  return arena_printf(&a->arena, "line %u, column %u", line, col);
+}
+
+/*
+ * Parses the JSON that jsonSchema holds as the CLI does: one JSON object
+ * and nothing after it. Returns the object (the caller puts it), or NULL
+ * after a diagnostic.
+ */
+static struct json_object *
+ghm__parse_json(struct artifact *a, const struct node *value)
+{
+  const char *s = node_str(value);
+  size_t n = value->u.scalar.len;
+  struct json_tokener *tok = json_tokener_new();
+  struct json_object *obj;
+  enum json_tokener_error err;
+  size_t end;
+
+  if (!tok)
+    return NULL;
+  obj = json_tokener_parse_ex(tok, s, (int)n);
+  err = json_tokener_get_error(tok);
+  end = json_tokener_get_parse_end(tok);
+  json_tokener_free(tok);
+  while (end < n && isspace((unsigned char)s[end]))
+    end++;
+  if (err == json_tokener_success && end < n)
+    err = json_tokener_error_parse_unexpected;
+  if (err == json_tokener_continue)
+    err = json_tokener_error_parse_eof;
+  if (err != json_tokener_success) {
+    json_object_put(obj);
+    diag_add(&a->diags, DIAG_JSON_SYNTAX, value->span,
+             "jsonSchema is not valid JSON: %s at %s of the string",
+             json_tokener_error_desc(err), ghm__json_where(a, s, end));
+    return NULL;
+  }
+  if (!json_object_is_type(obj, json_type_object)) {
+    json_object_put(obj);
+    diag_add(&a->diags, DIAG_WRONG_TYPE, value->span,
+             "jsonSchema should hold a JSON object: {name, schema, "
+             "strict?}");
+    return NULL;
+  }
+  return obj;
+}
+
+/* Returns whether jsonSchema pins the output: it loads, with a schema. */
+static bool
+ghm__check_json_schema(struct artifact *a)
+{
+  const struct node *key = node_get_key(a->root, "jsonSchema");
+  const struct node *value = node_get(a->root, "jsonSchema");
+  const struct node *format = node_get(a->root, "responseFormat");
+  bool wants = node_is_str(format, "json_schema");
+  struct json_object *obj;
+  bool pinned = true;
+
+  if (!value || (value->kind == NODE_SCALAR && value->type == SCALAR_NULL)) {
+    if (wants)
+      diag_add(&a->diags, DIAG_MISSING_KEY, format->span,
+               "responseFormat json_schema needs a jsonSchema");
+    return false;
+  }
+  if (value->kind != NODE_SCALAR) {
+    diag_add(&a->diags, DIAG_WRONG_TYPE, value->span,
+             "jsonSchema must be a JSON string, not %s: the CLI rejects "
+             "YAML here", node_type_name(value));
+    return false;
+  }
+  obj = ghm__parse_json(a, value);
+  if (!obj)
+    return false;
+  for (int i = 0; wants && i < 2; i++) {
+    const char *field = i == 0 ? "name" : "schema";
+
+    if (json_object_object_get_ex(obj, field, NULL))
+      continue;
+    diag_add(&a->diags, DIAG_MISSING_KEY, key ? key->span : value->span,
+             "jsonSchema is missing '%s', which responseFormat json_schema "
+             "requires", field);
+    pinned = false;
+  }
+  json_object_put(obj);
+  return wants && pinned;
+}
+
+/* The CLI takes the first of string, llm and uses that is set. */
+static void
+ghm__check_evaluator(struct artifact *a, const struct node *ev)
+{
+  static const char *const kinds[] = { "string", "llm", "uses" };
+  const struct node *first = NULL;
+  const struct node *string = node_get(ev, "string");
+
+  for (int i = 0; i < 3; i++) {
+    const struct node *key = node_get_key(ev, kinds[i]);
+
+    if (!key)
+      continue;
+    if (first)
+      diag_add(&a->diags, DIAG_CONFLICTING_KEYS, key->span,
+               "an evaluator takes one of string, llm and uses; '%s' is "
+               "ignored after '%s'", kinds[i], node_str(first));
+    else
+      first = key;
+  }
+  if (!first)
+    diag_add(&a->diags, DIAG_MISSING_KEY, ev->span,
+             "an evaluator needs one of string, llm or uses");
+  if (string && string->kind == NODE_MAP && string->count == 0)
+    diag_add(&a->diags, DIAG_MISSING_KEY, string->span,
+             "a string evaluator needs one of equals, contains, "
+             "startsWith or endsWith");
+}
+
+static void
+ghm__check_lists(struct artifact *a)
+{
+  const struct node *evaluators = node_get(a->root, "evaluators");
+  const struct node *data = node_get(a->root, "testData");
+
+  for (uint32_t i = 0; evaluators && evaluators->kind == NODE_SEQ &&
+                       i < evaluators->count; i++) {
+    const struct node *ev = node_resolve(evaluators->u.items[i]);
+
+    if (ev && ev->kind == NODE_MAP)
+      ghm__check_evaluator(a, ev);
+  }
+  for (uint32_t i = 0; data && data->kind == NODE_SEQ && i < data->count;
+       i++) {
+    const struct node *item = node_resolve(data->u.items[i]);
+
+    if (item && item->kind != NODE_MAP)
+      diag_add(&a->diags, DIAG_WRONG_TYPE, data->u.items[i]->span,
+               "a testData item should be a mapping of variables, not %s",
+               node_type_name(item));
+  }
+}
+
+/* Every testData item gives every variable the messages use a value. */
+static bool
+ghm__inputs_declared(const struct artifact *a, const struct node *data)
+{
+  if (a->nvars == 0)
+    return true;
+  if (!data || data->kind != NODE_SEQ || data->count == 0)
+    return false;
+  for (uint32_t i = 0; i < data->count; i++)
+    for (size_t v = 0; v < a->nvars; v++)
+      if (!node_get_key(data->u.items[i], a->vars[v].name))
+        return false;
+  return true;
+}
+
+static void
+ghm__facts(struct artifact *a, bool pinned)
+{
+  struct artifact_facts *f = &a->facts;
+  const struct node *data = node_get(a->root, "testData");
+  const struct node *evaluators = node_get(a->root, "evaluators");
+
+  f->header = true;
+  f->inputs_declared = ghm__inputs_declared(a, data);
+  f->output_schema = pinned;
+  f->output_schema_where = "jsonSchema";
+  f->tests = data && data->kind == NODE_SEQ ? data->count : 0;
+  f->assertions = evaluators && evaluators->kind == NODE_SEQ &&
+                  evaluators->count > 0;
+  f->tests_where = "testData and evaluators";
+  f->inputs_hint = "add testData items that give every {{variable}} in the "
+                   "messages a value";
+  f->schema_hint = "pin the output: set responseFormat: json_schema and a "
+                   "jsonSchema";
+  f->tests_hint = "add evaluators that check the output for each testData "
+                  "item";
+}
+
 void
 github_models_check(struct artifact *a)
 {
   const struct node *messages;
+  bool pinned;
 
-  if (formats_parse_yaml(a))
+  if (!a->root && formats_parse_yaml(a))
     return;
-  a->facts.header = a->root && a->root->kind == NODE_MAP;
+  a->syntax = SYNTAX_YAML;
+  shape_check(&github_models_shape, a->root, formats_top(a), &a->diags);
   messages = node_get(a->root, "messages");
-  for (uint32_t i = 0; messages && messages->kind == NODE_SEQ &&
-                       i < messages->count; i++) {
-    const struct node *content = node_get(messages->u.items[i], "content");
-
-    if (content && content->kind == NODE_SCALAR)
-      template_scan(a, TEMPLATE_MUSTACHE, content->span, NULL, 0);
+  if (!messages || messages->kind != NODE_SEQ)
+    messages = node_get(a->root, "prompts");
+  if (messages && messages->kind == NODE_SEQ) {
+    ghm__check_roles(a, messages);
+    ghm__scan_messages(a, messages);
   }
+  ghm__check_lists(a);
+  pinned = ghm__check_json_schema(a);
+  ghm__facts(a, pinned);
 }

@@ -1,16 +1,400 @@
 /*
- * Formats facet recognises and grades but checks only lightly: plain
- * templates, LangChain, Semantic Kernel, POML, OpenAI evals registries and
- * results files.
+ * Formats facet recognises and grades but checks lightly: plain templates,
+ * LangChain prompt files, Semantic Kernel prompts (skprompt.txt, its
+ * config.json, and the YAML form), POML, OpenAI evals registries, and
+ * results files (which are read, not checked).
  */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
 #include "formats.h"
+#include "shape.h"
 #include "template.h"
 #include "tree.h"
+
+static bool
+other__set(const struct node *n)
+{
+  n = node_resolve(n);
+  if (!n)
+    return false;
+  if (n->kind == NODE_SCALAR)
+    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
+  return n->count > 0;
+}
+
+/* Parses a's whole text by its extension, unless detection already did. */
+static void
+other__parse(struct artifact *a)
+{
+  size_t n = a->path ? strlen(a->path) : 0;
+
+  if (a->root)
+    return;
+  if (n >= 5 && strcasecmp(a->path + n - 5, ".json") == 0)
+    formats_parse_json(a);
+  else
+    formats_parse_yaml(a);
+}
+
+static const char *const langchain__types[] = {
+  "prompt", "few_shot", "chat", NULL,
+};
+
+static const char *const langchain__formats[] = {
+  "f-string", "mustache", "jinja2", NULL,
+};
+
+static const struct shape_field langchain__fields[] = {
+  { "_type", SHAPE_TEXT, "prompt, few_shot or chat.", 0, 0, langchain__types,
+    0 },
+  { "input_variables", SHAPE_SEQ, "The variables the template reads.", 0, 0,
+    0, 0 },
+  { "optional_variables", SHAPE_SEQ, "Variables that may be left out.", 0,
+    0, 0, 0 },
+  { "partial_variables", SHAPE_MAP, "Variables given in advance.", 0, 0, 0,
+    0 },
+  { "input_types", SHAPE_MAP, "The type of each variable.", 0, 0, 0, 0 },
+  { "template", SHAPE_STRING, "The template text.", 0, 0, 0, 0 },
+  { "template_path", SHAPE_STRING, "A .txt file holding the template.", 0,
+    0, 0, 0 },
+  { "template_format", SHAPE_TEXT, "f-string (default), mustache or "
+    "jinja2.", 0, 0, langchain__formats, 0 },
+  { "validate_template", SHAPE_BOOL, "Check the variables against the "
+    "template.", 0, 0, 0, 0 },
+  { "output_parser", SHAPE_MAP, "How the output is parsed.", 0, 0, 0, 0 },
+  { "name", SHAPE_STRING, "The prompt's name.", 0, 0, 0, 0 },
+  { "metadata", SHAPE_MAP, "Arbitrary data for tracing.", 0, 0, 0, 0 },
+  { "tags", SHAPE_SEQ, "Labels for tracing.", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape langchain__shape = {
+  "LangChain prompt", langchain__fields, 0, 0, 0,
+};
+
+/* What LangChain's loader refuses outright. */
+static void
+langchain__check_load(struct artifact *a)
+{
+  const struct node *path_key = node_get_key(a->root, "template_path");
+  const char *path = node_str(node_get(a->root, "template_path"));
+  const struct node *format = node_get(a->root, "template_format");
+  size_t n = path ? strlen(path) : 0;
+
+  if (path_key && node_get_key(a->root, "template"))
+    diag_add(&a->diags, DIAG_CONFLICTING_KEYS, path_key->span,
+             "a LangChain prompt takes template or template_path, not "
+             "both");
+  if (path && (n < 4 || strcasecmp(path + n - 4, ".txt") != 0))
+    diag_add(&a->diags, DIAG_INVALID_VALUE,
+             node_get(a->root, "template_path")->span,
+             "template_path must name a .txt file");
+  if (node_is_str(format, "jinja2"))
+    diag_add(&a->diags, DIAG_INVALID_VALUE, format->span,
+             "LangChain refuses to load jinja2 templates from files (they "
+             "can run arbitrary code)");
+}
+
+static void
+langchain__check(struct artifact *a)
+{
+  const struct node *type = node_get(a->root, "_type");
+  const struct node *format = node_get(a->root, "template_format");
+  enum template_dialect dialect = TEMPLATE_FSTRING;
+  static const char *const texts[] = { "template", "prefix", "suffix" };
+
+  /* few_shot and chat prompts nest other prompts: only prompt is checked. */
+  if (!type || node_is_str(type, "prompt"))
+    shape_check(&langchain__shape, a->root, formats_top(a), &a->diags);
+  else
+    shape_check_value(&langchain__fields[0], type, &a->diags);
+  langchain__check_load(a);
+  if (node_is_str(format, "mustache"))
+    dialect = TEMPLATE_MUSTACHE;
+  else if (node_is_str(format, "jinja2"))
+    dialect = TEMPLATE_JINJA;
+  for (size_t i = 0; i < 3; i++) {
+    const struct node *t = node_get(a->root, texts[i]);
+
+    if (t && t->kind == NODE_SCALAR)
+      template_scan(a, dialect, t->span, NULL, 0);
+  }
+  a->facts.header = a->root && a->root->kind == NODE_MAP;
+  a->facts.inputs_declared = other__set(node_get(a->root,
+                                                 "input_variables"));
+  a->facts.inputs_hint = "list the template's variables in input_variables";
+  a->facts.schema_hint = "pin the output: add an output_parser, or move the "
+                         "prompt to a format with an output schema";
+  a->facts.tests_hint = "add an eval: a promptfoo config that exercises "
+                        "this prompt";
+}
+
+static const struct shape_field sk__variable_fields[] = {
+  { "name", SHAPE_STRING, "The variable's name.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the variable is.", 0, 0, 0, 0 },
+  { "default", SHAPE_ANY, "The value used when none is given.", 0, 0, 0, 0 },
+  { "is_required", SHAPE_BOOL, "Whether a caller must give it.", 0, 0, 0,
+    0 },
+  { "json_schema", SHAPE_STRING | SHAPE_MAP, "The variable's JSON Schema.", 0,
+    0, 0, 0 },
+  { "allow_dangerously_set_content", SHAPE_BOOL, "Let the value hold prompt "
+    "markup.", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape sk__variable = {
+  "a Semantic Kernel input variable", sk__variable_fields, 0, 0, 0,
+};
+
+static const struct shape_field sk__output_fields[] = {
+  { "description", SHAPE_STRING, "What the output is.", 0, 0, 0, 0 },
+  { "json_schema", SHAPE_STRING | SHAPE_MAP, "The output's JSON Schema.", 0,
+    0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape sk__output = {
+  "Semantic Kernel output_variable", sk__output_fields, 0, 0, 0,
+};
+
+static const char *const sk__formats[] = {
+  "semantic-kernel", "handlebars", "liquid", "jinja2", NULL,
+};
+
+static const struct shape_field sk__fields[] = {
+  { "schema", SHAPE_INT, "The config schema version (1).", 0, 0, 0, 0 },
+  { "type", SHAPE_STRING, "completion (older files).", 0, 0, 0, 0 },
+  { "name", SHAPE_STRING, "The function's name.", 0, 0, 0, 0 },
+  { "description", SHAPE_STRING, "What the function does.", 0, 0, 0, 0 },
+  { "template_format", SHAPE_TEXT, "semantic-kernel, handlebars, liquid or "
+    "jinja2.", 0, 0, sk__formats, SHAPE_VALUES_OPEN },
+  { "template", SHAPE_STRING, "The template text.", 0, 0, 0, 0 },
+  { "input_variables", SHAPE_SEQ, "The variables the template reads.", 0,
+    &sk__variable, 0, 0 },
+  { "output_variable", SHAPE_MAP, "The output's description and schema.",
+    &sk__output, 0, 0, 0 },
+  { "execution_settings", SHAPE_MAP, "Settings per service id; default is "
+    "the fallback.", 0, 0, 0, 0 },
+  { "allow_dangerously_set_content", SHAPE_BOOL, "Let variables hold prompt "
+    "markup.", 0, 0, 0, 0 },
+  { "completion", SHAPE_MAP, "Completion settings (older files).", 0, 0, 0,
+    0 },
+  { "default_services", SHAPE_SEQ, "Services to try (older files).", 0, 0,
+    0, 0 },
+  { 0 },
+};
+
+static const struct shape sk__shape = {
+  "Semantic Kernel prompt config", sk__fields, 0, 0, 0,
+};
+
+static enum template_dialect
+sk__dialect(const struct node *root)
+{
+  const struct node *format = node_get(root, "template_format");
+
+  if (node_is_str(format, "handlebars"))
+    return TEMPLATE_HANDLEBARS;
+  if (node_is_str(format, "liquid") || node_is_str(format, "jinja2"))
+    return TEMPLATE_JINJA;
+  return TEMPLATE_SK;
+}
+
+/* A response_format json_schema in any service's execution settings. */
+static bool
+sk__settings_schema(const struct node *root)
+{
+  const struct node *settings = node_get(root, "execution_settings");
+
+  for (uint32_t i = 0; settings && settings->kind == NODE_MAP &&
+                       i < settings->count; i++) {
+    const struct node *rf = node_get(node_value(settings, i),
+                                     "response_format");
+
+    if (other__set(node_get(rf, "json_schema")))
+      return true;
+  }
+  return false;
+}
+
+static void
+sk__check(struct artifact *a)
+{
+  struct artifact_facts *f = &a->facts;
+  const struct node *template;
+
+  a->body = span_make(a->src.bom, a->src.len);
+  if (!a->root) {
+    /* skprompt.txt: the template alone; config.json declares its inputs. */
+    template_scan(a, TEMPLATE_SK, a->body, NULL, 0);
+  } else {
+    shape_check(&sk__shape, a->root, formats_top(a), &a->diags);
+    template = node_get(a->root, "template");
+    if (template && template->kind == NODE_SCALAR)
+      template_scan(a, sk__dialect(a->root), template->span, NULL, 0);
+    f->header = a->root->kind == NODE_MAP;
+    f->inputs_declared = other__set(node_get(a->root, "input_variables"));
+  }
+  if (other__set(node_get(node_get(a->root, "output_variable"),
+                          "json_schema"))) {
+    f->output_schema = true;
+    f->output_schema_where = "output_variable.json_schema";
+  } else if (sk__settings_schema(a->root)) {
+    f->output_schema = true;
+    f->output_schema_where = "execution_settings response_format";
+  }
+  f->inputs_hint = a->root ? "declare the template's variables under "
+                             "input_variables"
+                           : "declare the template's variables under "
+                             "input_variables in the function's "
+                             "config.json";
+  f->schema_hint = "pin the output: add output_variable.json_schema";
+  f->tests_hint = "add an eval: a promptfoo config that exercises this "
+                  "function";
+}
+
+/* The name in the attribute attr="name..." that starts at p, if any. */
+static size_t
+poml__attr_name(const char *p, const char *end, const char *attr,
+                const char **name)
+{
+  size_t n = strlen(attr);
+  size_t len = 0;
+
+  if ((size_t)(end - p) <= n || memcmp(p, attr, n) != 0)
+    return 0;
+  p += n;
+  while (p + len < end && (isalnum((unsigned char)p[len]) || p[len] == '_'))
+    len++;
+  *name = p;
+  return len;
+}
+
+/* Drops the variable named name (len bytes) from a->vars, if there. */
+static void
+poml__unuse(struct artifact *a, const char *name, size_t len)
+{
+  for (size_t i = 0; i < a->nvars; i++) {
+    if (strlen(a->vars[i].name) != len ||
+        memcmp(a->vars[i].name, name, len) != 0)
+      continue;
+    memmove(&a->vars[i], &a->vars[i + 1],
+            (a->nvars - i - 1) * sizeof a->vars[0]);
+    a->nvars--;
+    return;
+  }
+}
+
+/*
+ * POML binds names itself with <let name="x"> and for="x in xs"; those are
+ * not inputs. The scan is textual: it only removes names.
+ */
+static void
+poml__check(struct artifact *a)
+{
+  const char *p = a->text + a->body.start;
+  const char *end = a->text + a->body.end;
+
+  /* {{ }} holds a JavaScript expression; its free names are inputs. */
+  template_scan(a, TEMPLATE_JINJA, a->body, NULL, 0);
+  for (; p < end; p++) {
+    const char *name = NULL;
+    size_t len = poml__attr_name(p, end, "name=\"", &name);
+
+    if (!len)
+      len = poml__attr_name(p, end, "for=\"", &name);
+    if (len && (name[-6] == 'f' || memmem(a->text + a->body.start,
+                                          (size_t)(p - a->text) -
+                                            a->body.start, "<let", 4)))
+      poml__unuse(a, name, len);
+  }
+  if (memmem(a->text + a->body.start, a->body.end - a->body.start,
+             "<output-schema", 14)) {
+    a->facts.output_schema = true;
+    a->facts.output_schema_where = "<output-schema>";
+  }
+  a->facts.inputs_hint = a->nvars
+                           ? "supply the variables from a context file, or "
+                             "define them with <let>"
+                           : "pin the output: add an <output-schema>";
+  a->facts.schema_hint = "pin the output: add an <output-schema>";
+  a->facts.tests_hint = "add an eval: a promptfoo config that exercises "
+                        "this prompt";
+}
+
+/* An eval entry's id names a concrete entry of the same registry. */
+static bool
+evals__aliased(const struct node *root, const char *name)
+{
+  for (uint32_t i = 0; i < root->count; i++)
+    if (node_is_str(node_get(node_value(root, i), "id"), name))
+      return true;
+  return false;
+}
+
+/*
+ * A concrete entry names its class as "module.path:ClassName"; args, when
+ * given, is a mapping.
+ */
+static void
+evals__check_entry(struct artifact *a, const struct node *entry)
+{
+  const struct node *cls = node_get(entry, "class");
+  const struct node *args = node_get(entry, "args");
+  const char *s = node_str(cls);
+
+  if (cls && (!s || cls->type != SCALAR_STRING))
+    diag_add(&a->diags, DIAG_WRONG_TYPE, cls->span,
+             "'class' should be a string such as module.path:ClassName, "
+             "not %s", node_type_name(cls));
+  else if (s && !strchr(s, ':'))
+    diag_add(&a->diags, DIAG_INVALID_VALUE, cls->span,
+             "'%s' is not a class reference: write module.path:ClassName",
+             s);
+  if (args && args->kind != NODE_MAP &&
+      !(args->kind == NODE_SCALAR && args->type == SCALAR_NULL))
+    diag_add(&a->diags, DIAG_WRONG_TYPE, args->span,
+             "'args' should be a mapping, not %s", node_type_name(args));
+}
+
+/*
+ * Concrete evals are the entries with a class that an alias points to, or
+ * that read samples; completion functions and solvers share the file
+ * format but test nothing.
+ */
+static void
+evals__check(struct artifact *a)
+{
+  const struct node *root = node_resolve(a->root);
+  unsigned tests = 0;
+
+  for (uint32_t i = 0; root && root->kind == NODE_MAP && i < root->count;
+       i++) {
+    const struct node *entry = node_resolve(node_value(root, i));
+    const char *name = node_str(node_key(root, i));
+
+    if (!entry || entry->kind != NODE_MAP || !node_get(entry, "class"))
+      continue;
+    evals__check_entry(a, entry);
+    if ((name && evals__aliased(root, name)) ||
+        node_get(node_get(entry, "args"), "samples_jsonl"))
+      tests++;
+  }
+  a->facts.header = true;
+  a->facts.tests = tests;
+  a->facts.assertions = tests > 0;
+  a->facts.tests_where = "registry entries";
+  a->facts.tests_hint = "add an eval entry: an id alias and a concrete "
+                        "entry with class and args.samples_jsonl";
+}
 
 void
 other_check(struct artifact *a)
 {
-  a->body = span_make(a->src.bom, a->src.len);
+  if (a->format != FORMAT_SEMANTIC_KERNEL)
+    a->body = span_make(a->src.bom, a->src.len);
   switch (a->format) {
   case FORMAT_JINJA:
   case FORMAT_TEXT_PROMPT:
@@ -19,9 +403,19 @@ other_check(struct artifact *a)
   case FORMAT_MUSTACHE:
     template_scan(a, TEMPLATE_HANDLEBARS, a->body, NULL, 0);
     break;
+  case FORMAT_POML:
+    poml__check(a);
+    break;
   case FORMAT_SEMANTIC_KERNEL:
-    if (!a->root)
-      template_scan(a, TEMPLATE_SK, a->body, NULL, 0);
+    sk__check(a);
+    break;
+  case FORMAT_LANGCHAIN:
+    other__parse(a);
+    langchain__check(a);
+    break;
+  case FORMAT_OPENAI_EVALS:
+    other__parse(a);
+    evals__check(a);
     break;
   default:
     break;

@@ -76,7 +76,8 @@ shape_suggest(const struct shape *shape, const char *const *names,
 
   if (shape)
     for (const struct shape_field *f = shape->fields; f && f->name; f++)
-      shape__consider(f->name, name, &best, &best_d);
+      if (!(f->flags & SHAPE_MISPLACED))
+        shape__consider(f->name, name, &best, &best_d);
   for (; names && *names; names++)
     shape__consider(*names, name, &best, &best_d);
   return best;
@@ -230,6 +231,24 @@ shape__unknown(const struct shape *shape, const struct node *key,
     d->replacement = near;
 }
 
+/* A key that belongs elsewhere: say where, then check its value anyway. */
+static void
+shape__misplaced(const struct shape *shape, const struct shape_field *f,
+                 const struct node *key, const struct node *value,
+                 struct diag_list *diags)
+{
+  struct shape_field inner = *f;
+  struct diagnostic *d;
+
+  d = diag_add(diags, DIAG_UNKNOWN_KEY, key->span, "unknown key '%s' in %s; %s",
+               f->name, shape->what, f->doc);
+  if (d && f->values)
+    d->replacement = f->values[0];
+  inner.values = NULL;
+  inner.flags = 0;
+  shape_check_value(&inner, value, diags);
+}
+
 static void
 shape__missing(const struct shape *shape, const struct node *map,
                struct span at, struct diag_list *diags)
@@ -260,7 +279,9 @@ shape_check(const struct shape *shape, const struct node *map, struct span at,
                                                              node_str(key))
                                                 : NULL;
 
-    if (f) {
+    if (f && (f->flags & SHAPE_MISPLACED)) {
+      shape__misplaced(shape, f, key, value, diags);
+    } else if (f) {
       shape_check_value(f, value, diags);
     } else if (shape->entries || shape->entry_types) {
       const struct node *v = node_resolve(value);

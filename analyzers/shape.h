@@ -30,6 +30,13 @@ enum shape_type {
 enum shape_field_flag {
   SHAPE_REQUIRED = 1 << 0,
   SHAPE_VALUES_OPEN = 1 << 1,  /* values lists common choices, not all */
+  /*
+   * Not a key of this mapping but a common mistake for one elsewhere: it is
+   * reported as an unknown key whose message ends with doc (which says
+   * where the key belongs), with values[0], if set, as the key to rename it
+   * to. Its value is still checked against map and items.
+   */
+  SHAPE_MISPLACED = 1 << 2,
 };
 
 struct shape;

@@ -155,6 +155,7 @@ template__jinja_expr(struct template_scan *t, uint32_t i, uint32_t end)
 
   while (i < end && t->rc == 0) {
     char c = s[i];
+    char before;
     size_t n;
 
     if (c == '"' || c == '\'') {
@@ -170,7 +171,9 @@ template__jinja_expr(struct template_scan *t, uint32_t i, uint32_t end)
       continue;
     }
     n = template__ident_len(s + i, end - i, false);
-    if (!after_is && !strchr(".|", template__before(s, start, i)) &&
+    before = template__before(s, start, i);
+    /* strchr finds the terminating NUL too: test it apart. */
+    if (!after_is && (before == '\0' || !strchr(".|", before)) &&
         s[template__skip_space(s, i + (uint32_t)n, end)] != '(' &&
         !template__listed(template__jinja_reserved, s + i, n))
       template__use(t, i, n);
@@ -356,6 +359,15 @@ template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
       for (a++; a < b && s[a] != q; a++)
         ;
       a++;
+      continue;
+    }
+    if (s[a] == '@') {
+      /* @root, @index, @state...: data variables, not inputs. */
+      a++;
+      while (a < b && (s[a] == '.' || s[a] == '_' || s[a] == '-' ||
+                       isalnum((unsigned char)s[a])))
+        a++;
+      first = false;
       continue;
     }
     if (!template__ident_start(s[a]) && s[a] != '.') {

@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <json-c/json.h>
 #include <tree_sitter/api.h>
 
 #include "arena.h"
@@ -203,16 +205,12 @@ ts__json_string(struct ts_builder *b, TSNode n)
 
 static struct node *ts__json_value(struct ts_builder *b, TSNode n, int depth);
 
-/* JSON has no comments, though tree-sitter-json accepts them. */
+/* Comments and ERROR nodes hold no values; syntax is reported apart. */
 static bool
 ts__json_skip(struct ts_builder *b, TSNode n)
 {
-  if (ts__is(n, "comment")) {
-    diag_add(b->diags, DIAG_JSON_SYNTAX, ts__span(b, n),
-             "comments are not allowed in JSON");
-    return true;
-  }
-  return ts__is(n, "ERROR");
+  (void)b;
+  return ts__is(n, "comment") || ts__is(n, "ERROR");
 }
 
 static struct node *
@@ -352,6 +350,126 @@ out:
   ts_tree_cursor_delete(&cur);
 }
 
+/* The offset of the last non-blank byte before at, or at itself. */
+static uint32_t
+ts__before_blank(const char *s, uint32_t at)
+{
+  uint32_t i = at;
+
+  while (i > 0 && strchr(" \t\r\n", s[i - 1]))
+    i--;
+  return i > 0 ? i - 1 : at;
+}
+
+/*
+ * A bad literal (tru, 01, NaN) or a stray character at at: name the whole
+ * word, which json-c's position ends or starts.
+ */
+static void
+ts__json_bad_token(struct ts_builder *b, const char *p, uint32_t len,
+                   uint32_t at)
+{
+  uint32_t start = at;
+  uint32_t end = at;
+  uint32_t cp;
+
+  while (start > 0 && (isalnum((unsigned char)p[start - 1]) ||
+                       strchr("+-.", p[start - 1])))
+    start--;
+  if (start == at)
+    while (end < len && (isalnum((unsigned char)p[end]) ||
+                         strchr("+-.", p[end])))
+      end++;
+  if (start < end) {
+    diag_add(b->diags, DIAG_JSON_SYNTAX,
+             span_make(b->base + start, b->base + end),
+             "'%.*s' is not a JSON value (a string, number, object, array, "
+             "true, false or null)", (int)(end - start), p + start);
+    return;
+  }
+  end = at + (uint32_t)utf8_decode(p + at, len - at, &cp);
+  diag_add(b->diags, DIAG_JSON_SYNTAX,
+           span_make(b->base + at, b->base + end), "unexpected '%.*s'",
+           (int)(end - at), p + at);
+}
+
+/*
+ * Words json-c's error as a person would, at the byte where it applies.
+ * p is the whole JSON text, at the offset where json-c stopped.
+ */
+static void
+ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
+                 const char *p, uint32_t len, uint32_t at)
+{
+  uint32_t abs = b->base + at;
+  uint32_t prev = ts__before_blank(p, at);
+  char c = at < len ? p[at] : '\0';
+
+  if (e == json_tokener_error_parse_eof || at >= len)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base + len,
+                                                   b->base + len),
+             "the JSON ends too early: a string, ']' or '}' is not closed");
+  else if (c == '/' && at + 1 < len && (p[at + 1] == '/' || p[at + 1] == '*'))
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 2),
+             "comments are not allowed in JSON");
+  else if ((c == '}' || c == ']') && p[prev] == ',')
+    diag_add(b->diags, DIAG_JSON_SYNTAX,
+             span_make(b->base + prev, b->base + prev + 1),
+             "trailing comma before '%c'", c);
+  else if (e == json_tokener_error_parse_object_value_sep)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
+             "expected ',' or '}' after the value before this");
+  else if (e == json_tokener_error_parse_array)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
+             "expected ',' or ']' after the value before this");
+  else if (e == json_tokener_error_parse_object_key_sep)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
+             "expected ':' after the key before this");
+  else if (e == json_tokener_error_parse_string)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
+             "invalid escape in a string");
+  else
+    ts__json_bad_token(b, p, len, at);
+}
+
+/*
+ * json-c in strict mode finds the first syntax error and says what was
+ * expected; tree-sitter's recovery says it less clearly, so it only speaks
+ * for what json-c accepts (single quotes, NaN). Returns whether json-c
+ * found an error.
+ */
+static bool
+ts__json_first_error(struct ts_builder *b, const char *p, uint32_t len)
+{
+  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX * 2);
+  enum json_tokener_error e;
+  json_object *value;
+  uint32_t end;
+
+  if (!tok)
+    return false;
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+  value = json_tokener_parse_ex(tok, p, (int)len);
+  e = json_tokener_get_error(tok);
+  end = (uint32_t)json_tokener_get_parse_end(tok);
+  json_object_put(value);
+  json_tokener_free(tok);
+  if (e == json_tokener_continue)
+    e = json_tokener_error_parse_eof;
+  if (e == json_tokener_success) {
+    while (end < len && strchr(" \t\r\n", p[end]))
+      end++;
+    if (end >= len)
+      return false;
+    diag_add(b->diags, DIAG_JSON_SYNTAX,
+             span_make(b->base + end, b->base + len),
+             "unexpected text after the end of the JSON value");
+    return true;
+  }
+  ts__json_c_error(b, e, p, len, end);
+  return true;
+}
+
 int
 json_parse(struct arena *a, const struct source *src, struct span span,
            struct diag_list *diags, struct node **out)
@@ -360,34 +478,34 @@ json_parse(struct arena *a, const struct source *src, struct span span,
   TSTree *tree;
   TSNode root;
   uint32_t count;
-  bool first = true;
+  size_t before = diags->count;
+  bool json_c_failed;
 
   *out = NULL;
   if (span.start < src->bom)
     span.start = src->bom;
   b.base = span.start;
+  json_c_failed = ts__json_first_error(&b, src->text + span.start,
+                                       span.end - span.start);
   tree = ts__parse(TS_GRAMMAR_JSON, src, span);
   if (!tree)
     return FACET_ENOMEM;
   root = ts_tree_root_node(tree);
-  ts__report_syntax(&b, tree, DIAG_JSON_SYNTAX);
+  if (!json_c_failed)
+    ts__report_syntax(&b, tree, DIAG_JSON_SYNTAX);
 
   count = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < count && b.rc == 0; i++) {
+  for (uint32_t i = 0; i < count && b.rc == 0 && !*out; i++) {
     TSNode c = ts_node_named_child(root, i);
 
-    if (ts__json_skip(&b, c))
-      continue;
-    if (!first) {
-      diag_add(diags, DIAG_JSON_SYNTAX, ts__span(&b, c),
-               "unexpected second value after the top-level value");
-      break;
-    }
-    *out = ts__json_value(&b, c, 0);
-    first = false;
-    if (!*out)
-      b.rc = FACET_ENOMEM;
+    if (!ts__is(c, "ERROR") && !ts__is(c, "comment"))
+      *out = ts__json_value(&b, c, 0);
   }
+  if (count && !*out && b.rc == 0 && diags->count == before)
+    b.rc = FACET_ENOMEM;
+  /* One syntax error is reported: later ones are mostly its echoes. */
+  if (json_c_failed && diags->count > before + 1)
+    diags->count = before + 1;
   ts_tree_delete(tree);
   return b.rc;
 }

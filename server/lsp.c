@@ -76,7 +76,6 @@ lsp__send(json_object *msg, void *ctx)
     msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
   size_t len = strlen(body);
 
-  trace_frame(TRACE_OUTGOING, body, len);
   buf_clear(&self->out);
   if (frame_encode(body, len, &self->out) ||
       lsp__write_all(self->out.data, self->out.len))
@@ -106,7 +105,6 @@ lsp__on_body(const char *body, size_t len, void *ctx)
   struct lsp *self = ctx;
   struct jsonrpc_message msg;
 
-  trace_frame(TRACE_INCOMING, body, len);
   if (self->session.exit_requested)
     return;
   jsonrpc_message_parse(&msg, body, len);

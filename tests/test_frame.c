@@ -16,7 +16,7 @@
 #include "trace.h"
 
 /* Limit on what one test may record; far above what any test produces. */
-#define RECORDER_LOG_MAX (1024 * 1024)
+#define RECORDER_LOG_MAX (8 * 1024 * 1024)
 
 /* A reader whose every callback is written down, one line per event. */
 struct recorder {
@@ -434,6 +434,26 @@ test_length_over_cap_discards_body(void **state)
 }
 
 static void
+test_large_body_memory_is_freed_after_use(void **state)
+{
+  size_t len = 2 * 1024 * 1024;
+  char *body = repeat('x', len, "");
+  struct recorder rec;
+  char header[64];
+  (void)state;
+  recorder_init(&rec, FRAME_BODY_MAX_DEFAULT);
+  snprintf(header, sizeof header, "Content-Length: %zu\r\n\r\n", len);
+
+  feed(&rec, header);
+  feed(&rec, body);
+
+  assert_int_equal(rec.log.len, len + strlen("body \"\"\n"));
+  assert_null(rec.reader.body.data);
+  free(body);
+  recorder_release(&rec);
+}
+
+static void
 test_header_line_without_colon(void **state)
 {
   struct recorder rec;
@@ -732,6 +752,7 @@ main(void)
     cmocka_unit_test(test_length_spaces_trimmed),
     cmocka_unit_test(test_conflicting_lengths),
     cmocka_unit_test(test_length_over_cap_discards_body),
+    cmocka_unit_test(test_large_body_memory_is_freed_after_use),
     cmocka_unit_test(test_header_line_without_colon),
     cmocka_unit_test(test_header_too_long_without_newline),
     cmocka_unit_test(test_header_too_long_in_many_lines),

@@ -1,0 +1,581 @@
+#!/usr/bin/env python3
+"""A plain LSP client that times language servers over stdio.
+
+One client drives every server, so the servers get the same bytes in the
+same order and are timed by the same clock (time.perf_counter). Python 3
+standard library only.
+
+usage:
+  lspbench.py startup  --server NAME [--runs N]
+  lspbench.py edits    --server NAME --file PATH [--edits N] [--anchor RE]
+  lspbench.py rss      --server NAME --inputs DIR [--count N]
+  lspbench.py check    --facet BIN --tree DIR [--runs N]
+  lspbench.py all      --inputs DIR --out FILE [--quick]
+
+Each command prints its result as JSON. NAME is facet, peer (yaml-language-
+server as shipped) or peer0 (the same with its 200 ms validation delay set
+to 0 by peer_no_debounce.js). --facet BIN and --peer-dir DIR say where
+they are (defaults: $FACET, build-bench/server/facet; bench/).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# yaml-language-server settings: validate, and fetch nothing (this machine
+# has no network, and a schema download would time the network).
+PEER_YAML_SETTINGS = {
+    "validate": True,
+    "hover": True,
+    "completion": True,
+    "format": {"enable": False},
+    "schemaStore": {"enable": False},
+    "kubernetesCRDStore": {"enable": False},
+    "schemas": {},
+    "maxItemsComputed": 5000,
+}
+
+CLIENT_CAPABILITIES = {
+    "general": {"positionEncodings": ["utf-16"]},
+    "textDocument": {
+        "synchronization": {"dynamicRegistration": False, "didSave": True,
+                            "willSave": False},
+        "publishDiagnostics": {"relatedInformation": True,
+                               "versionSupport": True},
+        "hover": {"contentFormat": ["markdown", "plaintext"]},
+        "codeLens": {"dynamicRegistration": False},
+    },
+    "workspace": {
+        "configuration": True,
+        "didChangeConfiguration": {"dynamicRegistration": True},
+        "workspaceFolders": True,
+    },
+    "window": {"workDoneProgress": True},
+}
+
+LANGUAGE_IDS = {
+    ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl",
+    ".md": "markdown", ".prompty": "prompty", ".prompt": "dotprompt",
+    ".poml": "poml", ".txt": "plaintext", ".csv": "csv",
+    ".jinja2": "jinja", ".j2": "jinja", ".handlebars": "handlebars",
+}
+
+
+def language_id(path):
+    return LANGUAGE_IDS.get(os.path.splitext(path)[1].lower(), "plaintext")
+
+
+def file_uri(path):
+    from urllib.parse import quote
+    return "file://" + quote(os.path.abspath(path))
+
+
+def server_argv(name, facet, peer_dir):
+    peer_bin = os.path.join(peer_dir, "node_modules", "yaml-language-server",
+                            "bin", "yaml-language-server")
+    if name == "facet":
+        return [facet, "lsp", "--stdio"]
+    if name == "peer":
+        return ["node", peer_bin, "--stdio"]
+    if name == "peer0":
+        return ["node", "-r", os.path.join(HERE, "peer_no_debounce.js"),
+                peer_bin, "--stdio"]
+    raise SystemExit("unknown server " + name)
+
+
+class Server:
+    """One server process, a reader thread, and an inbox of messages.
+
+    The reader stamps each message with perf_counter as soon as its last
+    byte is read, answers the server's own requests at once (so that a
+    server that asks the client something is not kept waiting by the
+    benchmark), and queues the rest for wait().
+    """
+
+    def __init__(self, name, argv, log_path=None, cwd=None):
+        self.name = name
+        self.next_id = 0
+        self.inbox = []
+        self.cond = threading.Condition()
+        self.write_lock = threading.Lock()
+        self.config_answers = []
+        self.server_requests = {}
+        self.log = open(log_path or os.devnull, "ab")
+        self.t_spawn = time.perf_counter()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=self.log,
+                                     cwd=cwd)
+        self.pid = self.proc.pid
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    # -- wire ---------------------------------------------------------------
+    def _write(self, msg):
+        body = json.dumps(msg, separators=(",", ":")).encode("utf-8")
+        frame = b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+        with self.write_lock:
+            t = time.perf_counter()
+            self.proc.stdin.write(frame)
+            self.proc.stdin.flush()
+        return t
+
+    def _read(self):
+        out = self.proc.stdout
+        try:
+            while True:
+                length = None
+                while True:
+                    line = out.readline()
+                    if not line:
+                        return self._closed()
+                    line = line.strip()
+                    if not line:
+                        break
+                    k, _, v = line.partition(b":")
+                    if k.strip().lower() == b"content-length":
+                        length = int(v.strip())
+                body = out.read(length)
+                t = time.perf_counter()
+                if len(body) < length:
+                    return self._closed()
+                self._dispatch(t, json.loads(body))
+        except (OSError, ValueError):
+            return self._closed()
+
+    def _closed(self):
+        with self.cond:
+            self.inbox.append((time.perf_counter(), {"closed": True}))
+            self.cond.notify_all()
+
+    def _dispatch(self, t, msg):
+        method = msg.get("method")
+        if method is not None and "id" in msg:
+            self.server_requests[method] = \
+                self.server_requests.get(method, 0) + 1
+            self._write({"jsonrpc": "2.0", "id": msg["id"],
+                         "result": self._answer(method, msg.get("params"))})
+            return
+        if method in ("window/logMessage", "telemetry/event", "$/progress",
+                      "window/showMessage"):
+            return
+        with self.cond:
+            self.inbox.append((t, msg))
+            self.cond.notify_all()
+
+    def _answer(self, method, params):
+        if method == "workspace/configuration":
+            result = []
+            for item in (params or {}).get("items", []):
+                section = item.get("section")
+                if section == "yaml":
+                    result.append(PEER_YAML_SETTINGS)
+                elif section == "facet":
+                    result.append({})
+                elif section in ("http", "editor") or \
+                        (section or "").startswith("["):
+                    result.append({})
+                else:
+                    result.append(None)
+            with self.cond:
+                self.config_answers.append([i.get("section") for i in
+                                            (params or {}).get("items", [])])
+                self.cond.notify_all()
+            return result
+        return None  # registerCapability, workDoneProgress/create, refresh
+
+    # -- requests and waiting ---------------------------------------------
+    def notify(self, method, params):
+        return self._write({"jsonrpc": "2.0", "method": method,
+                            "params": params})
+
+    def request(self, method, params):
+        self.next_id += 1
+        rid = self.next_id
+        t = self._write({"jsonrpc": "2.0", "id": rid, "method": method,
+                         "params": params})
+        return rid, t
+
+    def wait(self, pred, timeout):
+        """Removes and returns the first (time, msg) that pred accepts."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for i, (t, msg) in enumerate(self.inbox):
+                    if msg.get("closed"):
+                        raise RuntimeError("%s closed its output" % self.name)
+                    if pred(msg):
+                        del self.inbox[i]
+                        return t, msg
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("%s: no answer in %.0f s"
+                                       % (self.name, timeout))
+                self.cond.wait(left)
+
+    def response(self, rid, timeout=60):
+        return self.wait(lambda m: m.get("id") == rid and "method" not in m,
+                         timeout)
+
+    def publish(self, uri, version=None, timeout=120):
+        """The next publishDiagnostics for uri of this version (a server
+        that leaves version out matches on the first publish)."""
+        def pred(m):
+            if m.get("method") != "textDocument/publishDiagnostics":
+                return False
+            p = m.get("params", {})
+            if p.get("uri") != uri:
+                return False
+            v = p.get("version")
+            return version is None or v is None or v == version
+        return self.wait(pred, timeout)
+
+    def drop_publishes(self, uri=None):
+        with self.cond:
+            self.inbox = [(t, m) for t, m in self.inbox
+                          if m.get("method") !=
+                          "textDocument/publishDiagnostics" or
+                          (uri is not None and
+                           m.get("params", {}).get("uri") != uri)]
+
+    # -- lifecycle ----------------------------------------------------------
+    def initialize(self, root):
+        rid, _ = self.request("initialize", {
+            "processId": os.getpid(),
+            "clientInfo": {"name": "facet-lspbench", "version": "1"},
+            "rootUri": file_uri(root),
+            "workspaceFolders": [{"uri": file_uri(root), "name": "bench"}],
+            "capabilities": CLIENT_CAPABILITIES,
+            "initializationOptions": {},
+        })
+        t, msg = self.response(rid, timeout=60)
+        if "error" in msg:
+            raise RuntimeError("%s: initialize failed: %s"
+                               % (self.name, msg["error"]))
+        return t - self.t_spawn
+
+    def configure(self):
+        """initialized, then settings pushed; waits until a server that
+        pulls its settings has been answered."""
+        self.notify("initialized", {})
+        self.notify("workspace/didChangeConfiguration",
+                    {"settings": {"yaml": PEER_YAML_SETTINGS, "facet": {}}})
+        if self.name.startswith("peer"):
+            deadline = time.monotonic() + 30
+            with self.cond:
+                while not any("yaml" in a for a in self.config_answers):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise TimeoutError("peer never asked for settings")
+                    self.cond.wait(left)
+        time.sleep(0.3)  # let the settings land before the first document
+
+    def open(self, path, text, uri=None, version=1):
+        uri = uri or file_uri(path)
+        t = self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": language_id(path),
+            "version": version, "text": text}})
+        return uri, t
+
+    def probe(self, root):
+        """Opens a broken promptfoo config and says whether the server
+        reported it: proof that it validates at all."""
+        path = os.path.join(root, "probe", "promptfooconfig.yaml")
+        uri, _ = self.open(path, "prompts: [unclosed\nproviders: x\n")
+        _, msg = self.publish(uri, 1, timeout=60)
+        self.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        time.sleep(0.05)
+        self.drop_publishes(uri)
+        return len(msg["params"]["diagnostics"])
+
+    def rss_kb(self):
+        status = {}
+        with open("/proc/%d/status" % self.pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmRSS", "VmHWM"):
+                    status[k] = int(v.split()[0])
+        return status
+
+    def stop(self):
+        try:
+            rid, _ = self.request("shutdown", None)
+            self.response(rid, timeout=10)
+            self.notify("exit", None)
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, RuntimeError, TimeoutError,
+                subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+# -- statistics ------------------------------------------------------------
+def summary_ms(seconds):
+    ms = sorted(s * 1e3 for s in seconds)
+    n = len(ms)
+    return {"n": n, "median_ms": statistics.median(ms),
+            "p99_ms": ms[max(0, math.ceil(0.99 * n) - 1)],
+            "min_ms": ms[0], "max_ms": ms[-1]}
+
+
+# -- measurements -------------------------------------------------------------
+def measure_startup(name, argv, runs, root, logdir):
+    times = []
+    for i in range(runs):
+        s = Server(name, argv, os.path.join(logdir, name + "-startup.log"))
+        times.append(s.initialize(root))
+        s.stop()
+    return summary_ms(times)
+
+
+def edit_point(text, anchor):
+    """Line and UTF-16 column of the first anchor match at or after the
+    middle of text."""
+    lines = text.split("\n")
+    rx = re.compile(anchor)
+    for ln in range(len(lines) // 2, len(lines)):
+        m = rx.search(lines[ln])
+        if m:
+            col = len(lines[ln][:m.end()].encode("utf-16-le")) // 2
+            return ln, col
+    raise SystemExit("no line matches the edit anchor %r" % anchor)
+
+
+def measure_edits(name, argv, path, edits, anchor, root, logdir, warmup=2,
+                  gap=0.02):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    line, col = edit_point(text, anchor)
+    s = Server(name, argv, os.path.join(logdir, name + "-edits.log"))
+    try:
+        s.initialize(root)
+        s.configure()
+        probe = s.probe(root)
+        uri, t0 = s.open(path, text)
+        t1, msg = s.publish(uri, 1, timeout=300)
+        open_ms = (t1 - t0) * 1e3
+        open_diags = len(msg["params"]["diagnostics"])
+        version = 1
+        times = []
+        last = None
+        for i in range(warmup + edits):
+            version += 1
+            insert = (i % 2 == 0)
+            rng = {"start": {"line": line, "character": col},
+                   "end": {"line": line,
+                           "character": col + (0 if insert else 1)}}
+            s.drop_publishes(uri)
+            t0 = s.notify("textDocument/didChange", {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": rng,
+                                    "text": "x" if insert else ""}]})
+            t1, last = s.publish(uri, version, timeout=300)
+            if i >= warmup:
+                times.append(t1 - t0)
+            time.sleep(gap)
+        rss = s.rss_kb()
+    finally:
+        s.stop()
+    result = summary_ms(times)
+    result.update({"file": path, "bytes": len(text.encode("utf-8")),
+                   "edit_at": [line, col], "warmup": warmup,
+                   "probe_diagnostics": probe, "open_ms": open_ms,
+                   "open_diagnostics": open_diags,
+                   "last_diagnostics": len(last["params"]["diagnostics"]),
+                   "last_version_echoed": last["params"].get("version"),
+                   "rss_kb": rss.get("VmRSS"),
+                   "server_requests": s.server_requests})
+    return result
+
+
+def measure_rss(name, argv, inputs, count, root, logdir):
+    with open(os.path.join(inputs, "inputs.json"), encoding="utf-8") as f:
+        info = json.load(f)
+    tree = info["tree"]["root"]
+    files = info["tree_files"][:count]
+    docs = []
+    for rel in files:
+        p = os.path.join(tree, rel)
+        with open(p, "rb") as f:
+            docs.append((p, f.read().decode("utf-8", "replace")))
+    s = Server(name, argv, os.path.join(logdir, name + "-rss.log"))
+    try:
+        s.initialize(root)
+        s.configure()
+        idle = s.rss_kb()
+        t0 = time.perf_counter()
+        uris = [s.open(p, text)[0] for p, text in docs]
+        pending = set(uris)
+        with_diags = 0
+        t_last = t0
+        while pending:
+            t_last, msg = s.wait(
+                lambda m: m.get("method") ==
+                "textDocument/publishDiagnostics" and
+                m["params"]["uri"] in pending, timeout=300)
+            pending.discard(msg["params"]["uri"])
+            with_diags += bool(msg["params"]["diagnostics"])
+        rss = s.rss_kb()
+    finally:
+        s.stop()
+    return {"files": len(docs), "bytes": sum(len(t.encode()) for _, t in docs),
+            "rss_idle_kb": idle.get("VmRSS"), "rss_kb": rss.get("VmRSS"),
+            "hwm_kb": rss.get("VmHWM"),
+            "all_published_s": t_last - t0,
+            "files_with_diagnostics": with_diags}
+
+
+def measure_check(facet, tree, runs, logdir):
+    walls = []
+    peak = 0
+    checked = None
+    for i in range(runs):
+        out = os.path.join(logdir, "check.out")
+        with open(out, "wb") as f:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([facet, "check", tree], stdout=f,
+                                    stderr=subprocess.STDOUT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls.append(time.perf_counter() - t0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = max(peak, usage.ru_maxrss)
+        with open(out, "rb") as f:
+            f.seek(max(0, os.path.getsize(out) - 4096))
+            m = re.search(rb"(\d+) files? checked", f.read())
+        checked = int(m.group(1)) if m else None
+        if proc.returncode not in (0, 1):
+            raise RuntimeError("facet check exited %d" % proc.returncode)
+    wall = statistics.median(walls)
+    files = sum(len(fs) for _, _, fs in os.walk(tree))
+    return {"runs": runs, "wall_s": wall, "walls_s": walls,
+            "files_in_tree": files, "files_checked": checked,
+            "files_per_s": files / wall, "peak_rss_kb": peak}
+
+
+def yaml_parse(binary, path, runs=21):
+    out = subprocess.run([binary, "-n", str(runs), path], check=True,
+                         capture_output=True, text=True).stdout
+    fields = out.split()
+    return {k: float(v) for k, v in zip(fields[::2], fields[1::2])}
+
+
+# -- the whole run ------------------------------------------------------------
+YAML_ANCHOR = r'^\s+- description: "'
+PROMPT_ANCHOR = r'^[a-z]+ '
+
+
+def run_all(args):
+    inputs = os.path.abspath(args.inputs)
+    logdir = os.path.join(inputs, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    root = inputs
+    argv = {n: server_argv(n, args.facet, args.peer_dir)
+            for n in ("facet", "peer", "peer0")}
+    quick = args.quick
+    res = {"inputs": inputs, "argv": argv}
+    with open(os.path.join(inputs, "inputs.json"), encoding="utf-8") as f:
+        info = json.load(f)
+    res["input_info"] = {k: v for k, v in info.items() if k != "tree_files"}
+
+    def step(label, fn, *a):
+        t = time.perf_counter()
+        print("  %-44s" % label, end="", flush=True, file=sys.stderr)
+        r = fn(*a)
+        print(" %6.1f s" % (time.perf_counter() - t), file=sys.stderr)
+        return r
+
+    res["startup"] = {
+        "facet": step("startup facet", measure_startup, "facet",
+                      argv["facet"], 5 if quick else 20, root, logdir),
+        "peer": step("startup yaml-language-server", measure_startup,
+                     "peer", argv["peer"], 2 if quick else 5, root, logdir),
+    }
+    y10 = info["yaml_10k"]["path"]
+    y1m = info["yaml_1m"]["path"]
+    p1m = info["prompt_1m"]["path"]
+    n_small = 10 if quick else 50
+    n_large = 5 if quick else 20
+    res["yaml_parse"] = {
+        "10k": yaml_parse(args.yaml_parse, y10, 101),
+        "1m": yaml_parse(args.yaml_parse, y1m, 21),
+    }
+    for key, path, n, anchor in (("yaml_10k", y10, n_small, YAML_ANCHOR),
+                                 ("yaml_1m", y1m, n_large, YAML_ANCHOR),
+                                 ("prompt_1m", p1m, n_large, PROMPT_ANCHOR)):
+        res[key] = {}
+        for name in ("facet", "peer", "peer0"):
+            edits = n
+            if key == "prompt_1m" and name != "facet":
+                edits = min(n, 5)
+            res[key][name] = step("%s %s (%d edits)" % (key, name, edits),
+                                  measure_edits, name, argv[name], path,
+                                  edits, anchor, root, logdir)
+    count = 200 if quick else 1000
+    res["rss"] = {name: step("rss %s (%d files)" % (name, count),
+                             measure_rss, name, argv[name], inputs, count,
+                             root, logdir)
+                  for name in ("facet", "peer")}
+    res["check"] = step("facet check of the tree", measure_check,
+                        args.facet, info["tree"]["root"], 1 if quick else 3,
+                        logdir)
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("command", choices=("startup", "edits", "rss", "check",
+                                        "all"))
+    ap.add_argument("--server", default="facet")
+    ap.add_argument("--facet", default=os.environ.get("FACET", os.path.join(
+        HERE, "..", "build-bench", "server", "facet")))
+    ap.add_argument("--peer-dir", default=HERE)
+    ap.add_argument("--yaml-parse", default=os.path.join(
+        HERE, "..", "build-bench", "bench", "yaml-parse"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--file")
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--anchor", default=YAML_ANCHOR)
+    ap.add_argument("--inputs", default="/tmp/facet-bench")
+    ap.add_argument("--tree")
+    ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--out")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    args.facet = os.path.abspath(args.facet)
+    inputs = os.path.abspath(args.inputs)
+    logdir = os.path.join(inputs, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    if args.command == "all":
+        run_all(args)
+        return 0
+    argv = server_argv(args.server, args.facet, args.peer_dir)
+    if args.command == "startup":
+        r = measure_startup(args.server, argv, args.runs, inputs, logdir)
+    elif args.command == "edits":
+        r = measure_edits(args.server, argv, args.file, args.edits,
+                          args.anchor, inputs, logdir)
+    elif args.command == "rss":
+        r = measure_rss(args.server, argv, inputs, args.count, inputs, logdir)
+    else:
+        r = measure_check(args.facet, args.tree or os.path.join(inputs,
+                                                                "tree"),
+                          args.runs, logdir)
+    json.dump(r, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,404 @@
+--[[
+End-to-end test: Neovim's built-in LSP client runs facet on the example
+workspace and the test checks, field by field, what Neovim received.
+
+Run it through run-nvim.sh, which sets these environment variables:
+  FACET_E2E_CMD       the command that starts the server (a wrapper around
+                      "facet lsp --stdio" that keeps facet's stderr)
+  FACET_E2E_EXAMPLES  the examples/ folder, used as the workspace root
+  FACET_E2E_REPORT    where to write the TAP report
+
+Works with Neovim 0.7 (vim.lsp.start_client and buf_attach_client; there is
+no vim.lsp.start there). Buffers are edited but never written, so the
+examples stay as they are. Exits with :cquit 1 when a check fails, 2 when
+the test itself breaks, and :qall! when everything passed.
+]]
+
+local CMD = os.getenv('FACET_E2E_CMD')
+local EXAMPLES = os.getenv('FACET_E2E_EXAMPLES')
+local REPORT = os.getenv('FACET_E2E_REPORT')
+
+-- Generous, for a server built with sanitizers on a loaded machine.
+local TIMEOUT_MS = 15000
+
+local report = assert(io.open(REPORT, 'w'))
+local count = 0
+local failed = 0
+
+local function emit(line)
+  report:write(line, '\n')
+  report:flush()
+end
+
+local function comment(label, value)
+  local text = type(value) == 'string' and string.format('%q', value)
+    or vim.inspect(value)
+  emit('#   ' .. label .. ': ' .. text:gsub('\n', '\n#   '))
+end
+
+-- Compares got with want (deeply) and reports one TAP line.
+local function check(name, got, want)
+  count = count + 1
+  if vim.deep_equal(got, want) then
+    emit(string.format('ok %d - %s', count, name))
+    return true
+  end
+  failed = failed + 1
+  emit(string.format('not ok %d - %s', count, name))
+  comment('expected', want)
+  comment('     got', got)
+  return false
+end
+
+local function finish()
+  emit('1..' .. count)
+  report:close()
+  if failed > 0 then
+    vim.cmd('cquit 1')
+  end
+  vim.cmd('qall!')
+end
+
+-- What the server sent, as the handlers saw it.
+local published = {}   -- uri -> number of publishDiagnostics received
+local messages = {}    -- window/showMessage params, in order
+local exited = nil     -- {code, signal} once the server process ended
+
+local handlers = {
+  ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+    published[result.uri] = (published[result.uri] or 0) + 1
+    return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
+  end,
+  ['window/showMessage'] = function(_, result)
+    table.insert(messages, result)
+    return vim.NIL
+  end,
+}
+
+-- The filetypes a user's config would give these files.
+local function filetype_of(path)
+  if path:match('%.prompt%.ya?ml$') or path:match('%.ya?ml$') then
+    return 'yaml'
+  elseif path:match('%.md$') then
+    return 'markdown'
+  elseif path:match('%.prompty$') then
+    return 'prompty'
+  elseif path:match('%.prompt$') then
+    return 'dotprompt'
+  elseif path:match('%.j2$') then
+    return 'jinja'
+  elseif path:match('%.json$') then
+    return 'json'
+  end
+  return nil
+end
+
+local client_id
+
+local function setup()
+  client_id = vim.lsp.start_client({
+    name = 'facet',
+    cmd = { CMD },
+    root_dir = EXAMPLES,
+    handlers = handlers,
+    on_exit = function(code, signal)
+      exited = { code = code, signal = signal }
+    end,
+  })
+  assert(client_id, 'vim.lsp.start_client did not start ' .. CMD)
+
+  local group = vim.api.nvim_create_augroup('facet_e2e', { clear = true })
+  vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
+    group = group,
+    pattern = { '*.prompty', '*.prompt', '*.prompt.yml', '*.prompt.md',
+                '*.instructions.md', '*.agent.md', '*.j2', '*.json',
+                'promptfooconfig.yaml' },
+    callback = function(args)
+      vim.bo[args.buf].filetype = filetype_of(args.file)
+    end,
+  })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = { 'prompty', 'dotprompt', 'yaml', 'markdown', 'jinja', 'json' },
+    callback = function(args)
+      vim.lsp.buf_attach_client(args.buf, client_id)
+    end,
+  })
+end
+
+-- Opens an example file and waits for its first diagnostics.
+local function open(relative)
+  vim.cmd('edit ' .. vim.fn.fnameescape(EXAMPLES .. '/' .. relative))
+  local bufnr = vim.api.nvim_get_current_buf()
+  local uri = vim.uri_from_bufnr(bufnr)
+
+  assert(vim.lsp.buf_get_clients(bufnr)[client_id],
+         'the client did not attach to ' .. relative)
+  assert(vim.wait(TIMEOUT_MS, function() return published[uri] end, 10),
+         'no diagnostics were published for ' .. relative)
+  return bufnr, uri
+end
+
+-- The fields of a diagnostic that a user sees, in a stable order.
+local function seen(bufnr)
+  local list = {}
+
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local lsp = d.user_data and d.user_data.lsp or {}
+
+    table.insert(list, {
+      lnum = d.lnum, col = d.col, end_lnum = d.end_lnum, end_col = d.end_col,
+      severity = d.severity, message = d.message, source = d.source,
+      code = d.code, replacement = lsp.data and lsp.data.replacement,
+    })
+  end
+  table.sort(list, function(a, b)
+    return a.lnum < b.lnum or (a.lnum == b.lnum and a.col < b.col)
+  end)
+  return list
+end
+
+-- Sends a request and returns this client's result (or nil and the error).
+local function request(bufnr, method, params)
+  local replies, err = vim.lsp.buf_request_sync(bufnr, method, params,
+                                                TIMEOUT_MS)
+  assert(replies, method .. ' got no reply: ' .. tostring(err))
+  local reply = replies[client_id]
+  assert(reply, method .. ': facet did not answer')
+  return reply.result, reply.error
+end
+
+local function hover(bufnr, uri, line, character)
+  return request(bufnr, 'textDocument/hover', {
+    textDocument = { uri = uri },
+    position = { line = line, character = character },
+  })
+end
+
+local function lenses(bufnr, uri)
+  return request(bufnr, 'textDocument/codeLens',
+                 { textDocument = { uri = uri } })
+end
+
+-- Waits until facet has published diagnostics for uri n times in all.
+local function wait_published(uri, n)
+  return vim.wait(TIMEOUT_MS, function()
+    return (published[uri] or 0) >= n
+  end, 10)
+end
+
+local ERROR = vim.diagnostic.severity.ERROR
+local WARN = vim.diagnostic.severity.WARN
+local DOT = '\194\183'       -- U+00B7, the dot in "grade: x · next: y"
+local ARROW = ' \226\134\146 '  -- U+2192 between the rungs of the ladder
+
+local function test_initialize()
+  local client = vim.lsp.get_client_by_id(client_id)
+
+  assert(vim.wait(TIMEOUT_MS, function()
+    return client.initialized
+  end, 10), 'facet did not answer initialize')
+  local caps = client.server_capabilities
+  check('initialize: the server offers hover, code lens and facet.showGrade',
+        { hover = caps.hoverProvider, lens = caps.codeLensProvider,
+          commands = caps.executeCommandProvider
+            and caps.executeCommandProvider.commands },
+        { hover = true, lens = { resolveProvider = false },
+          commands = { 'facet.showGrade' } })
+  check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
+        { client = client.offset_encoding, server = caps.positionEncoding },
+        { client = 'utf-16', server = 'utf-16' })
+end
+
+local function test_wrong_type()
+  local bufnr = open('prompts/broken/outage-notice.prompty')
+
+  check('outage-notice.prompty: temperature given as a string',
+        seen(bufnr), { {
+          lnum = 7, col = 17, end_lnum = 7, end_col = 22,
+          severity = ERROR, source = 'facet', code = 'wrong-type',
+          message = "'temperature' should be a number, not a string",
+        } })
+  return bufnr
+end
+
+local function test_unknown_key()
+  local bufnr = open('prompts/broken/escalate.prompty')
+
+  check('escalate.prompty: misspelled key, with the fix in data',
+        seen(bufnr), { {
+          lnum = 3, col = 0, end_lnum = 3, end_col = 5,
+          severity = WARN, source = 'facet', code = 'unknown-key',
+          message = "unknown key 'modle' in Prompty frontmatter; "
+            .. "did you mean 'model'?",
+          replacement = 'model',
+        } })
+end
+
+local function test_yaml_syntax()
+  local bufnr = open('prompts/broken/apology.prompt')
+
+  -- Line 3 has an en dash (3 bytes, 1 UTF-16 unit) before the bad ':', so
+  -- the byte columns Neovim shows (50, 51) prove the UTF-16 positions facet
+  -- sent (48, 49) were converted, not taken as bytes.
+  check('apology.prompt: YAML error after a non-ASCII character',
+        seen(bufnr), { {
+          lnum = 2, col = 50, end_lnum = 2, end_col = 51,
+          severity = ERROR, source = 'facet', code = 'yaml-syntax',
+          message = 'mapping values are not allowed in this context',
+        } })
+end
+
+local function test_clean_file()
+  local bufnr = open('prompts/triage.prompty')
+
+  check('triage.prompty: a valid prompt gets no diagnostics',
+        seen(bufnr), {})
+  return bufnr
+end
+
+local function test_hover(bufnr, uri)
+  local result = hover(bufnr, uri, 0, 0)
+
+  check('hover on line 1 shows the grade, the ladder, why and what next',
+        result, {
+          contents = {
+            kind = 'markdown',
+            value = '**facet** ' .. DOT .. ' Prompty ' .. DOT
+              .. ' grade **schema**\n\n'
+              .. 'loose' .. ARROW .. 'structured' .. ARROW .. '**schema**'
+              .. ARROW .. 'eval' .. ARROW .. 'code\n\n'
+              .. 'Why:\n- its output is pinned by a schema (outputs)\n\n'
+              .. '**Next step:** add an eval: a promptfoo config or '
+              .. '.prompt.yml testData that exercises this prompt\n',
+          },
+          -- The whole frontmatter, up to the end of the closing '---'.
+          range = { start = { line = 0, character = 0 },
+                    ['end'] = { line = 37, character = 3 } },
+        })
+  check('hover inside the frontmatter answers too',
+        hover(bufnr, uri, 20, 4) ~= nil, true)
+  check('hover in the prompt body answers nothing',
+        hover(bufnr, uri, 46, 2), nil)
+end
+
+local function test_lens_request(bufnr, uri)
+  check('code lens: one lens at the top, titled with the grade',
+        lenses(bufnr, uri), { {
+          range = { start = { line = 0, character = 0 },
+                    ['end'] = { line = 0, character = 0 } },
+          command = {
+            title = 'grade: schema ' .. DOT .. ' next: add an eval: a '
+              .. 'promptfoo config or .prompt.yml testData that exercises '
+              .. 'this prompt',
+            command = 'facet.showGrade',
+            arguments = { uri },
+          },
+        } })
+end
+
+-- Goes through vim.lsp.codelens, as a user's autocmd would, and reads the
+-- virtual text Neovim draws.
+local function test_lens_display()
+  local bufnr = open('promptfooconfig.yaml')
+  local ns = vim.lsp.codelens.__namespaces[client_id]
+  local title = 'grade: eval ' .. DOT
+    .. ' next: crystallise a stable rule into code'
+
+  vim.lsp.codelens.refresh()
+  vim.wait(TIMEOUT_MS, function()
+    return #vim.lsp.codelens.get(bufnr) > 0
+  end, 10)
+  local got = vim.tbl_map(function(lens)
+    return lens.command and lens.command.title
+  end, vim.lsp.codelens.get(bufnr))
+  check('codelens.get: the eval config gets the eval lens', got, { title })
+
+  local marks = vim.api.nvim_buf_get_extmarks(bufnr, ns, 0, -1,
+                                              { details = true })
+  local drawn = {}
+  for _, mark in ipairs(marks) do
+    for _, chunk in ipairs(mark[4].virt_text or {}) do
+      table.insert(drawn, { row = mark[2], text = chunk[1] })
+    end
+  end
+  check('codelens.display: the title is drawn on the first line', drawn,
+        { { row = 0, text = title } })
+end
+
+local function test_show_grade(bufnr, uri)
+  local result, err = request(bufnr, 'workspace/executeCommand', {
+    command = 'facet.showGrade', arguments = { uri },
+  })
+
+  check('facet.showGrade: replies null', { result = result, err = err },
+        { result = nil, err = nil })
+  vim.wait(TIMEOUT_MS, function() return #messages > 0 end, 10)
+  check('facet.showGrade: shows the grade as an info message', messages, { {
+    type = 3,
+    message = 'Prompty: grade schema. loose' .. ARROW .. 'structured'
+      .. ARROW .. '[schema]' .. ARROW .. 'eval' .. ARROW .. 'code. '
+      .. 'Why: its output is pinned by a schema (outputs). '
+      .. 'Next: add an eval: a promptfoo config or .prompt.yml testData '
+      .. 'that exercises this prompt.',
+  } })
+end
+
+-- Edits go out as incremental didChange; the diagnostics must follow them.
+local function test_edits(bufnr)
+  local uri = vim.uri_from_bufnr(bufnr)
+  local before = published[uri]
+
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.api.nvim_buf_set_text(bufnr, 7, 17, 7, 22, { '0.2' })
+  wait_published(uri, before + 1)
+  vim.wait(TIMEOUT_MS, function() return #seen(bufnr) == 0 end, 10)
+  check('after fixing the temperature the error goes away', seen(bufnr), {})
+
+  before = published[uri]
+  vim.api.nvim_buf_set_text(bufnr, 8, 21, 8, 24, { 'lots' })
+  wait_published(uri, before + 1)
+  vim.wait(TIMEOUT_MS, function() return #seen(bufnr) > 0 end, 10)
+  check('a new mistake typed in is reported where it was typed',
+        seen(bufnr), { {
+          lnum = 8, col = 21, end_lnum = 8, end_col = 25,
+          severity = ERROR, source = 'facet', code = 'wrong-type',
+          message = "'maxOutputTokens' should be an integer, not a string",
+        } })
+end
+
+local function test_shutdown()
+  local client = vim.lsp.get_client_by_id(client_id)
+
+  client.stop()
+  vim.wait(TIMEOUT_MS, function() return exited ~= nil end, 10)
+  check('shutdown and exit: facet ends with status 0', exited,
+        { code = 0, signal = 0 })
+end
+
+local function main()
+  setup()
+  test_initialize()
+  local outage = test_wrong_type()
+  test_unknown_key()
+  test_yaml_syntax()
+  local triage = test_clean_file()
+  local triage_uri = vim.uri_from_bufnr(triage)
+  test_hover(triage, triage_uri)
+  test_lens_request(triage, triage_uri)
+  test_lens_display()
+  test_show_grade(triage, triage_uri)
+  test_edits(outage)
+  test_shutdown()
+end
+
+local ok, err = xpcall(main, debug.traceback)
+if not ok then
+  count = count + 1
+  emit(string.format('not ok %d - the test stopped: %s', count,
+                     tostring(err):gsub('\n', '\n#   ')))
+  emit('1..' .. count)
+  report:close()
+  vim.cmd('cquit 2')
+end
+finish()

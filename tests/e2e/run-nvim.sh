@@ -1,0 +1,97 @@
+#!/bin/sh
+# End-to-end test with Neovim's built-in LSP client (Neovim 0.7 or later).
+#
+#   tests/e2e/run-nvim.sh FACET_BINARY
+#
+# Starts a headless Neovim with no user configuration and HOME and the XDG
+# folders in a temporary folder, lets nvim_e2e.lua open files of examples/
+# through "facet lsp --stdio", and prints its TAP report. facet runs with
+# FACET_TRACE=1, so its stderr holds every frame; the test fails if that
+# stderr shows a sanitizer report. Exit status: 0 when every check passed,
+# 1 when one failed, 77 (meson's "skipped") when nvim is not installed.
+# FACET_E2E_KEEP=1 keeps the temporary folder for a look afterwards.
+
+set -u
+
+timeout_s=${FACET_E2E_TIMEOUT:-60}
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 FACET_BINARY" >&2
+  exit 2
+fi
+case $1 in
+  /*) facet=$1 ;;
+  *) facet=$(pwd)/$1 ;;
+esac
+if [ ! -x "$facet" ]; then
+  echo "not ok - $facet is not an executable facet binary" >&2
+  exit 1
+fi
+if ! command -v nvim >/dev/null 2>&1; then
+  echo "1..0 # SKIP nvim is not installed"
+  exit 77
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/facet-nvim-e2e.XXXXXX") || exit 1
+if [ "${FACET_E2E_KEEP:-0}" = 1 ]; then
+  echo "# keeping $tmp"
+else
+  trap 'rm -rf "$tmp"' EXIT
+fi
+trap 'exit 1' HUP INT TERM
+
+# The server command: facet, with its stderr kept in a file.
+cat >"$tmp/facet-lsp" <<'EOF'
+#!/bin/sh
+exec "$FACET_E2E_BIN" --log-level debug lsp --stdio 2>>"$FACET_E2E_STDERR"
+EOF
+chmod +x "$tmp/facet-lsp"
+: >"$tmp/facet.stderr"
+
+mkdir -p "$tmp/home" "$tmp/config" "$tmp/data" "$tmp/state" "$tmp/cache"
+unset VIMINIT EXINIT MYVIMRC NVIM NVIM_LISTEN_ADDRESS NVIM_APPNAME
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" \
+  XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" \
+  XDG_CACHE_HOME="$tmp/cache" NVIM_LOG_FILE="$tmp/nvim.log"
+export FACET_E2E_BIN="$facet" FACET_E2E_STDERR="$tmp/facet.stderr" \
+  FACET_E2E_CMD="$tmp/facet-lsp" FACET_E2E_EXAMPLES="$root/examples" \
+  FACET_E2E_REPORT="$tmp/report.tap" FACET_TRACE=1
+# Later options win, so leak checking stays on whatever the caller set.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1"
+
+timeout -k 5 "$timeout_s" nvim --headless -u NONE -i NONE -n --noplugin \
+  -c "luafile $here/nvim_e2e.lua" </dev/null >"$tmp/nvim.out" 2>&1
+rc=$?
+
+cat "$tmp/report.tap" 2>/dev/null
+reason=
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+  reason="timed out after ${timeout_s}s: nvim or facet hung (see the last frames below)"
+elif [ $rc -eq 1 ]; then
+  reason="a check failed (see 'not ok' above)"
+elif [ $rc -ne 0 ]; then
+  reason="nvim exited with status $rc before the test finished"
+elif [ ! -s "$tmp/report.tap" ]; then
+  reason="nvim wrote no report: the test script did not run"
+fi
+if grep -Eq 'Sanitizer|runtime error:' "$tmp/facet.stderr"; then
+  echo "not ok - facet's stderr shows a sanitizer report:"
+  grep -E -A 30 'Sanitizer|runtime error:' "$tmp/facet.stderr" | sed 's/^/#   /'
+  reason=${reason:-"facet's stderr shows a sanitizer report"}
+fi
+
+if [ -n "$reason" ]; then
+  echo "# FAILED: $reason"
+  if [ -s "$tmp/nvim.out" ]; then
+    echo "# nvim's output:"
+    tail -n 20 "$tmp/nvim.out" | sed 's/^/#   /'
+  fi
+  echo "# the end of facet's stderr (FACET_TRACE=1):"
+  tail -n 20 "$tmp/facet.stderr" | cut -c 1-300 | sed 's/^/#   /'
+  exit 1
+fi
+echo "# passed"
+exit 0

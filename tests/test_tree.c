@@ -1,0 +1,312 @@
+/* YAML and JSON trees with exact spans: analyzers/yaml.c and ts_tree.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "tree.h"
+
+struct parsed {
+  struct source src;
+  struct arena arena;
+  struct diag_list diags;
+  struct node *root;
+};
+
+static void
+parse(struct parsed *p, const char *text, int json)
+{
+  source_init(&p->src, text, strlen(text));
+  arena_init(&p->arena, 0);
+  diag_list_init(&p->diags, &p->arena);
+  if (json)
+    json_parse(&p->arena, &p->src, span_make(0, p->src.len), &p->diags,
+               &p->root);
+  else
+    yaml_parse(&p->arena, &p->src, span_make(0, p->src.len), &p->diags,
+               &p->root);
+}
+
+static void
+release(struct parsed *p)
+{
+  diag_list_release(&p->diags);
+  arena_release(&p->arena);
+  source_release(&p->src);
+}
+
+/* "line:col-line:col code: message" of diagnostic i, 1-based columns. */
+static const char *
+describe(struct parsed *p, size_t i)
+{
+  static char out[512];
+  const struct diagnostic *d = &p->diags.items[i];
+  uint32_t l0, c0, l1, c1;
+
+  source_line_col(&p->src, d->span.start, &l0, &c0);
+  source_line_col(&p->src, d->span.end, &l1, &c1);
+  snprintf(out, sizeof out, "%u:%u-%u:%u %s: %s", l0, c0, l1, c1,
+           diag_code_info(d->code)->name, d->message);
+  return out;
+}
+
+static void
+yaml_values_carry_byte_spans_past_multibyte_text(void **state)
+{
+  const char *text = "title: \"\xC3\xA9\xF0\x9F\x98\x80\"\r\nmodel: gpt-4o\r\n";
+  struct parsed p;
+  const struct node *model;
+
+  (void)state;
+  parse(&p, text, 0);
+  model = node_get(p.root, "model");
+
+  assert_non_null(model);
+  assert_string_equal(node_str(model), "gpt-4o");
+  assert_int_equal(model->span.start, 24);
+  assert_int_equal(model->span.end, 30);
+  assert_int_equal(node_get_key(p.root, "model")->span.start, 17);
+  assert_int_equal(p.diags.count, 0);
+  release(&p);
+}
+
+static void
+yaml_scalars_resolve_by_the_core_schema(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "a: 1\nb: 2.5\nc: true\nd: ~\ne: '3'\nf: 0x1F\ng: yes\n", 0);
+
+  assert_int_equal(node_get(p.root, "a")->type, SCALAR_INT);
+  assert_int_equal(node_get(p.root, "b")->type, SCALAR_FLOAT);
+  assert_int_equal(node_get(p.root, "c")->type, SCALAR_BOOL);
+  assert_int_equal(node_get(p.root, "d")->type, SCALAR_NULL);
+  assert_int_equal(node_get(p.root, "e")->type, SCALAR_STRING);
+  assert_int_equal(node_get(p.root, "f")->type, SCALAR_INT);
+  assert_int_equal(node_get(p.root, "g")->type, SCALAR_STRING);
+  release(&p);
+}
+
+static void
+yaml_repeated_keys_are_reported_at_the_repeat(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "name: a\nmodel: x\nname: b\n", 0);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "3:1-3:5 duplicate-key: key 'name' "
+                      "is repeated; only its last value is used");
+  assert_string_equal(node_str(node_get(p.root, "name")), "b");
+  release(&p);
+}
+
+static void
+yaml_syntax_error_is_exact_and_the_rest_still_parses(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "a: 1\nb: [x\nc: 3\nd:\n  e: true\n", 0);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0),
+                      "3:2-3:3 yaml-syntax: did not find expected ',' or "
+                      "']' (while parsing a flow sequence at line 2)");
+  assert_string_equal(node_str(node_get(p.root, "c")), "3");
+  assert_int_equal(node_get(node_get(p.root, "d"), "e")->type, SCALAR_BOOL);
+  assert_true(p.root->flags & NODE_PARTIAL);
+  release(&p);
+}
+
+static void
+yaml_aliases_point_at_their_anchor_without_copying(void **state)
+{
+  struct parsed p;
+  const struct node *b;
+
+  (void)state;
+  parse(&p, "a: &x {k: v}\nb: *x\nc: *nope\n", 0);
+  b = node_get(p.root, "b");
+
+  assert_ptr_equal(b, node_get(p.root, "a"));
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "3:4-3:9 yaml-syntax: alias '*nope' "
+                      "names no anchor defined before it");
+  release(&p);
+}
+
+static void
+yaml_billion_laughs_costs_one_node_per_alias(void **state)
+{
+  char text[4096];
+  size_t n = 0;
+  struct parsed p;
+
+  (void)state;
+  n += (size_t)snprintf(text + n, sizeof text - n, "a0: &a0 [x, x]\n");
+  for (int i = 1; i < 30; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "a%d: &a%d [*a%d, *a%d, *a%d, *a%d]\n", i, i,
+                          i - 1, i - 1, i - 1, i - 1);
+  parse(&p, text, 0);
+
+  assert_int_equal(p.diags.count, 0);
+  assert_int_equal(p.root->count, 30);
+  assert_true(p.arena.used < 64 * 1024);
+  release(&p);
+}
+
+static void
+nesting_past_the_limit_is_one_diagnostic(void **state)
+{
+  char text[2 * TREE_DEPTH_MAX + 64];
+  struct parsed p;
+  size_t n = 0;
+
+  (void)state;
+  for (int i = 0; i < TREE_DEPTH_MAX + 10; i++)
+    text[n++] = '[';
+  for (int i = 0; i < TREE_DEPTH_MAX + 10; i++)
+    text[n++] = ']';
+  text[n] = '\0';
+  parse(&p, text, 0);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:129-1:129 too-deep: nesting deeper "
+                      "than 128 levels is not analysed");
+  release(&p);
+}
+
+static void
+json_strings_decode_escapes_and_surrogate_pairs(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"a\": \"x\\ud83d\\ude00\\n\\u00e9\\/\\ud800z\"}", 1);
+
+  assert_int_equal(p.diags.count, 0);
+  assert_string_equal(node_str(node_get(p.root, "a")),
+                      "x\xF0\x9F\x98\x80\n\xC3\xA9/\xEF\xBF\xBDz");
+  release(&p);
+}
+
+static void
+json_numbers_and_literals_are_typed(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"i\": -3, \"f\": 2e5, \"t\": true, \"n\": null, \"s\": \"1\"}",
+        1);
+
+  assert_int_equal(node_get(p.root, "i")->type, SCALAR_INT);
+  assert_int_equal(node_get(p.root, "f")->type, SCALAR_FLOAT);
+  assert_int_equal(node_get(p.root, "t")->type, SCALAR_BOOL);
+  assert_int_equal(node_get(p.root, "n")->type, SCALAR_NULL);
+  assert_int_equal(node_get(p.root, "s")->type, SCALAR_STRING);
+  release(&p);
+}
+
+static void
+json_first_syntax_error_is_reported_once(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\n  \"a\": 1,\n  // note\n  \"b\": [1, 2,],\n}", 1);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "3:3-3:5 json-syntax: comments are "
+                      "not allowed in JSON");
+  assert_string_equal(node_str(node_get(p.root, "a")), "1");
+  release(&p);
+}
+
+static void
+json_trailing_comma_points_at_the_comma(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"tags\": [\"a\", \"b\",]}", 1);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:19-1:20 json-syntax: trailing "
+                      "comma before ']'");
+  release(&p);
+}
+
+static void
+json_missing_comma_points_at_the_next_key(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"a\": 1\n \"b\": 2}", 1);
+
+  assert_string_equal(describe(&p, 0), "2:2-2:3 json-syntax: expected ',' "
+                      "or '}' after the value before this");
+  release(&p);
+}
+
+static void
+json_cut_short_is_reported_at_the_end(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"a\": [1, 2", 1);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:12-1:12 json-syntax: the JSON ends "
+                      "too early: a string, ']' or '}' is not closed");
+  release(&p);
+}
+
+static void
+json_bad_literal_is_named_whole(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"strict\": tru}", 1);
+
+  assert_string_equal(describe(&p, 0), "1:12-1:15 json-syntax: 'tru' is not "
+                      "a JSON value (a string, number, object, array, true, "
+                      "false or null)");
+  release(&p);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(yaml_values_carry_byte_spans_past_multibyte_text),
+    cmocka_unit_test(yaml_scalars_resolve_by_the_core_schema),
+    cmocka_unit_test(yaml_repeated_keys_are_reported_at_the_repeat),
+    cmocka_unit_test(yaml_syntax_error_is_exact_and_the_rest_still_parses),
+    cmocka_unit_test(yaml_aliases_point_at_their_anchor_without_copying),
+    cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
+    cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
+    cmocka_unit_test(json_strings_decode_escapes_and_surrogate_pairs),
+    cmocka_unit_test(json_numbers_and_literals_are_typed),
+    cmocka_unit_test(json_first_syntax_error_is_reported_once),
+    cmocka_unit_test(json_trailing_comma_points_at_the_comma),
+    cmocka_unit_test(json_missing_comma_points_at_the_next_key),
+    cmocka_unit_test(json_cut_short_is_reported_at_the_end),
+    cmocka_unit_test(json_bad_literal_is_named_whole),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
