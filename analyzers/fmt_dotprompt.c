@@ -200,6 +200,11 @@ dotprompt__facts(struct artifact *a)
                   "that exercises this prompt";
 }
 
+/*
+ * Limitation: the Handlebars body is scanned for variables, not parsed, so
+ * an unclosed {{#if}} or an unknown helper (a compile error in Dotprompt)
+ * is not reported, nor is a variable that input.schema does not declare.
+ */
 void
 dotprompt_check(struct artifact *a)
 {

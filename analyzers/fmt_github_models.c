@@ -140,7 +140,7 @@ ghm__check_roles(struct artifact *a, const struct node *messages)
     const struct node *role = node_get(messages->u.items[i], "role");
     const char *s = node_str(role);
 
-    if (!s || role->type == SCALAR_NULL || strcasecmp(s, "system") == 0 ||
+    if (!s || role->type != SCALAR_STRING || strcasecmp(s, "system") == 0 ||
         strcasecmp(s, "user") == 0 || strcasecmp(s, "assistant") == 0)
       continue;
     diag_add(&a->diags, DIAG_INVALID_VALUE, role->span,
@@ -241,13 +241,15 @@ ghm__parse_json(struct artifact *a, const struct node *value)
 {
   const char *s = node_str(value);
   size_t n = value->u.scalar.len;
-  struct json_tokener *tok = json_tokener_new();
+  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX);
   struct json_object *obj;
   enum json_tokener_error err;
   size_t end;
 
   if (!tok)
     return NULL;
+  /* Go's encoding/json allows no trailing commas, comments or NaN. */
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
   obj = json_tokener_parse_ex(tok, s, (int)n);
   err = json_tokener_get_error(tok);
   end = json_tokener_get_parse_end(tok);

@@ -255,23 +255,6 @@ sk__check(struct artifact *a)
                   "function";
 }
 
-/* The name in the attribute attr="name..." that starts at p, if any. */
-static size_t
-poml__attr_name(const char *p, const char *end, const char *attr,
-                const char **name)
-{
-  size_t n = strlen(attr);
-  size_t len = 0;
-
-  if ((size_t)(end - p) <= n || memcmp(p, attr, n) != 0)
-    return 0;
-  p += n;
-  while (p + len < end && (isalnum((unsigned char)p[len]) || p[len] == '_'))
-    len++;
-  *name = p;
-  return len;
-}
-
 /* Drops the variable named name (len bytes) from a->vars, if there. */
 static void
 poml__unuse(struct artifact *a, const char *name, size_t len)
@@ -287,29 +270,56 @@ poml__unuse(struct artifact *a, const char *name, size_t len)
   }
 }
 
+/* Unuses the name that the attribute attr (e.g. for=") in [p, end) binds. */
+static void
+poml__unbind(struct artifact *a, const char *p, const char *end,
+             const char *attr)
+{
+  size_t n = strlen(attr);
+  size_t len = 0;
+
+  p = memmem(p, (size_t)(end - p), attr, n);
+  if (!p || (p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n'))
+    return;
+  p += n;
+  while (p + len < end && (isalnum((unsigned char)p[len]) || p[len] == '_'))
+    len++;
+  if (len)
+    poml__unuse(a, p, len);
+}
+
 /*
- * POML binds names itself with <let name="x"> and for="x in xs"; those are
- * not inputs. The scan is textual: it only removes names.
+ * POML binds names itself, with <let name="x"> and for="x in xs"; those
+ * are not inputs. The scan is textual: it can only remove names.
+ * Limitation: {{ }} is scanned as Jinja, not as JavaScript, so a regex
+ * literal's flags (/gm) read as a variable, and names used only in for=
+ * or if= attributes are not seen.
  */
 static void
-poml__check(struct artifact *a)
+poml__unbind_all(struct artifact *a)
 {
   const char *p = a->text + a->body.start;
   const char *end = a->text + a->body.end;
 
+  while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+    const char *close = memchr(p, '>', (size_t)(end - p));
+
+    if (!close)
+      return;
+    if ((size_t)(close - p) > 4 && memcmp(p, "<let", 4) == 0 &&
+        isspace((unsigned char)p[4]))
+      poml__unbind(a, p, close, "name=\"");
+    poml__unbind(a, p, close, "for=\"");
+    p = close;
+  }
+}
+
+static void
+poml__check(struct artifact *a)
+{
   /* {{ }} holds a JavaScript expression; its free names are inputs. */
   template_scan(a, TEMPLATE_JINJA, a->body, NULL, 0);
-  for (; p < end; p++) {
-    const char *name = NULL;
-    size_t len = poml__attr_name(p, end, "name=\"", &name);
-
-    if (!len)
-      len = poml__attr_name(p, end, "for=\"", &name);
-    if (len && (name[-6] == 'f' || memmem(a->text + a->body.start,
-                                          (size_t)(p - a->text) -
-                                            a->body.start, "<let", 4)))
-      poml__unuse(a, name, len);
-  }
+  poml__unbind_all(a);
   if (memmem(a->text + a->body.start, a->body.end - a->body.start,
              "<output-schema", 14)) {
     a->facts.output_schema = true;
@@ -399,9 +409,13 @@ other_check(struct artifact *a)
   case FORMAT_JINJA:
   case FORMAT_TEXT_PROMPT:
     template_scan(a, TEMPLATE_JINJA, a->body, NULL, 0);
+    a->facts.inputs_hint = "move it into a prompt file whose header "
+                           "declares its variables (a .prompty with inputs)";
     break;
   case FORMAT_MUSTACHE:
     template_scan(a, TEMPLATE_HANDLEBARS, a->body, NULL, 0);
+    a->facts.inputs_hint = "move it into a prompt file whose header "
+                           "declares its variables (Dotprompt input.schema)";
     break;
   case FORMAT_POML:
     poml__check(a);

@@ -162,6 +162,18 @@ pf__check_providers(struct artifact *a)
              "promptfoo config is missing 'providers' (or 'targets')");
 }
 
+/* A defaultTest given as a string is a file of it: only file:// works. */
+static void
+pf__check_default_test(struct artifact *a)
+{
+  const struct node *dt = node_get(a->root, "defaultTest");
+  const char *s = node_str(dt);
+
+  if (s && dt->type == SCALAR_STRING && strncmp(s, "file://", 7) != 0)
+    diag_add(&a->diags, DIAG_INVALID_VALUE, dt->span,
+             "defaultTest as a string must be a file:// path, not '%s'", s);
+}
+
 static bool
 pf__has_asserts(const struct node *test)
 {
@@ -252,6 +264,7 @@ promptfoo_check(struct artifact *a)
   if (a->root) {
     shape_check(&promptfoo_shape, a->root, formats_top(a), &a->diags);
     pf__check_providers(a);
+    pf__check_default_test(a);
   }
   pf__facts(a);
 }

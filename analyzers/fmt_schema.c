@@ -21,7 +21,8 @@ static const char *const schema__aliases[][2] = {
   { "str", "string" }, { "text", "string" }, { "int", "integer" },
   { "long", "integer" }, { "float", "number" }, { "double", "number" },
   { "decimal", "number" }, { "bool", "boolean" }, { "dict", "object" },
-  { "map", "object" }, { "list", "array" }, { "tuple", "array" },
+  { "map", "object" }, { "obj", "object" }, { "list", "array" },
+  { "tuple", "array" },
   { "none", "null" },
 };
 

@@ -5,8 +5,10 @@
  * its own keys; VS Code warns about the others and ignores them, and so
  * does facet.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "formats.h"
 #include "shape.h"
 #include "template.h"
@@ -119,7 +121,8 @@ static const struct shape_field vscode__claude_fields[] = {
   VSCODE__DESCRIPTION("command"),
   { "allowed-tools", SHAPE_TEXT | SHAPE_SEQ, "Tools it may use, e.g. "
     "Bash(git:*).", 0, 0, 0, 0 },
-  VSCODE__ARGUMENT_HINT,
+  { "argument-hint", SHAPE_TEXT | SHAPE_SEQ, "Hint shown for the arguments, "
+    "e.g. [message].", 0, 0, 0, 0 },
   { "model", SHAPE_TEXT, "The model to run it with.", 0, 0, 0, 0 },
   VSCODE__BOOL("disable-model-invocation", "Keep the model from running "
                "it."),
@@ -198,7 +201,7 @@ vscode__check_handoffs(struct artifact *a, const struct node *seq)
       diag_add(&a->diags, DIAG_WRONG_TYPE, seq->u.items[i]->span,
                "a handoff should be a mapping with label, agent and "
                "prompt, not %s", node_type_name(item));
-    else if (item && a->format != FORMAT_CURSOR_RULE)
+    else if (item)
       for (uint32_t k = 0; k < item->count; k++)
         if (node_is_str(node_key(item, k), "send") ||
             node_is_str(node_key(item, k), "showContinueOn"))
@@ -307,12 +310,122 @@ vscode__facts(struct artifact *a)
   }
 }
 
+/*
+ * Keys whose values their tools read as raw text, and the characters that
+ * make YAML read such a value as something else: Cursor's 'globs: *.ts'
+ * (an alias to YAML), Claude's 'argument-hint: [pr] [priority]'.
+ */
+static const char *
+vscode__lenient_key(enum artifact_format format, const char **starts)
+{
+  *starts = format == FORMAT_CURSOR_RULE ? "*" : "[";
+  return format == FORMAT_CURSOR_RULE ? "globs:"
+       : format == FORMAT_CLAUDE_COMMAND ? "argument-hint:"
+       : NULL;
+}
+
+/* The offset of a raw-text value on the line that starts at at, or 0. */
+static uint32_t
+vscode__lenient_value(const struct artifact *a, uint32_t at)
+{
+  uint32_t end = source_line_end(&a->src, source_line_of(&a->src, at));
+  const char *starts;
+  const char *key = vscode__lenient_key(a->format, &starts);
+  size_t n = key ? strlen(key) : 0;
+
+  if (!key || end - at < n || memcmp(a->text + at, key, n) != 0)
+    return 0;
+  for (at += (uint32_t)n; at < end && a->text[at] == ' '; at++)
+    ;
+  return at < end && a->text[at] == *starts ? at : 0;
+}
+
+/* Puts back the first character that the lenient parse replaced. */
+static void
+vscode__restore(struct artifact *a)
+{
+  struct node *root = a->root;
+  const char *starts;
+  const char *key = vscode__lenient_key(a->format, &starts);
+  size_t n = strlen(key) - 1;
+
+  for (uint32_t i = 0; root && root->kind == NODE_MAP && i < root->count;
+       i++) {
+    struct node *v = root->u.items[2 * i + 1];
+    const char *name = node_str(node_key(root, i));
+    char *str;
+
+    if (!name || strlen(name) != n || strncmp(name, key, n) != 0 || !v ||
+        v->kind != NODE_SCALAR || v->u.scalar.len == 0 ||
+        a->text[v->span.start] != *starts)
+      continue;
+    str = arena_strndup(&a->arena, v->u.scalar.str, v->u.scalar.len);
+    if (!str)
+      return;
+    str[0] = *starts;
+    v = node_new_scalar(&a->arena, v->span, str, v->u.scalar.len, 0);
+    if (v)
+      root->u.items[2 * i + 1] = v;
+  }
+}
+
+/*
+ * Cursor and Claude Code read their headers loosely, so a value YAML
+ * cannot parse may be fine to them. When such a line is what failed, the
+ * header is parsed again with the value's first character read as a
+ * letter, and the value is then put back as written.
+ */
+static int
+vscode__lenient(struct artifact *a, size_t first)
+{
+  struct source patched;
+  char *copy;
+  bool lenient = false;
+  int rc;
+
+  for (size_t i = first; i < a->diags.count; i++)
+    lenient |= a->diags.items[i].code == DIAG_YAML_SYNTAX &&
+               vscode__lenient_value(a, source_line_start(&a->src,
+                 source_line_of(&a->src, a->diags.items[i].span.start)));
+  if (!lenient)
+    return 0;
+  copy = malloc(a->src.len + 1);
+  if (!copy)
+    return FACET_ENOMEM;
+  memcpy(copy, a->text, a->src.len + 1);
+  for (uint32_t line = source_line_of(&a->src, a->fm.yaml.start);
+       line <= source_line_of(&a->src, a->fm.yaml.end); line++) {
+    uint32_t at = vscode__lenient_value(a, source_line_start(&a->src,
+                                                             line));
+
+    if (at)
+      copy[at] = 'x';
+  }
+  a->diags.count = first;
+  a->root = NULL;
+  rc = source_init(&patched, copy, a->src.len);
+  if (!rc)
+    rc = yaml_parse(&a->arena, &patched, a->fm.yaml, &a->diags, &a->root);
+  source_release(&patched);
+  free(copy);
+  vscode__restore(a);
+  a->facts.header = a->root && a->root->kind == NODE_MAP;
+  a->facts.header_broken = a->diags.count > first && !a->facts.header;
+  return rc;
+}
+
 void
 vscode_check(struct artifact *a)
 {
   const struct shape *shape = vscode__shape(a->format);
+  size_t before = a->diags.count;
 
   if (formats_frontmatter(a, FRONTMATTER_MARKDOWN))
+    return;
+  /* Past the unclosed-frontmatter error, the diagnostics are YAML's. */
+  if ((a->format == FORMAT_CURSOR_RULE ||
+       a->format == FORMAT_CLAUDE_COMMAND) &&
+      vscode__lenient(a, before + (a->fm.present && !a->fm.closed)))
     return;
   if (shape && a->root) {
     shape_check(shape, a->root, formats_top(a), &a->diags);

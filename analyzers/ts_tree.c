@@ -153,18 +153,20 @@ ts__hex4(const char *s)
 static uint32_t
 ts__json_escape(struct buf *out, const char *s, uint32_t len)
 {
-  static const char plain[] = "b\bf\fn\nr\rt\t";
   char enc[4];
   uint32_t cp;
   uint32_t used = 6;
 
   if (len < 2)
     return len;
-  if (s[1] != 'u') {
-    const char *m = strchr(plain, s[1]);
-
-    buf_putc(out, m && s[1] != '\\' ? m[1] : s[1]);
-    return 2;
+  switch (s[1]) {
+  case 'b': buf_putc(out, '\b'); return 2;
+  case 'f': buf_putc(out, '\f'); return 2;
+  case 'n': buf_putc(out, '\n'); return 2;
+  case 'r': buf_putc(out, '\r'); return 2;
+  case 't': buf_putc(out, '\t'); return 2;
+  case 'u': break;
+  default: buf_putc(out, s[1]); return 2;
   }
   if (len < 6)
     return len;

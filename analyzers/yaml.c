@@ -284,7 +284,7 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
   if (f->kind == NODE_MAP && nchildren % 2)
     nchildren--;  /* cannot happen with libyaml; keep pairs whole anyway */
   n = node_new_collection(b->arena, f->kind, span_make(f->start, end),
-                          b->stack + f->base,
+                          nchildren ? b->stack + f->base : NULL,
                           (uint32_t)(f->kind == NODE_MAP ? nchildren / 2
                                                          : nchildren),
                           f->flags);

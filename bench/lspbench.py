@@ -11,6 +11,7 @@ usage:
   lspbench.py rss      --server NAME --inputs DIR [--count N]
   lspbench.py check    --facet BIN --tree DIR [--runs N]
   lspbench.py all      --inputs DIR --out FILE [--quick]
+  lspbench.py report   FILE [--strict]
 
 Each command prints its result as JSON. NAME is facet, peer (yaml-language-
 server as shipped) or peer0 (the same with its 200 ms validation delay set
@@ -26,6 +27,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 
@@ -305,6 +307,18 @@ class Server:
                     status[k] = int(v.split()[0])
         return status
 
+    def cpu_ns(self):
+        """CPU time so far of all the server's live threads (schedstat)."""
+        total = 0
+        task_dir = "/proc/%d/task" % self.pid
+        for tid in os.listdir(task_dir):
+            try:
+                with open(os.path.join(task_dir, tid, "schedstat")) as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total
+
     def stop(self):
         try:
             rid, _ = self.request("shutdown", None)
@@ -353,6 +367,7 @@ def edit_point(text, anchor):
 
 def measure_edits(name, argv, path, edits, anchor, root, logdir, warmup=2,
                   gap=0.02):
+    """Times edits; warmup must be at least 1."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     line, col = edit_point(text, anchor)
@@ -365,6 +380,11 @@ def measure_edits(name, argv, path, edits, anchor, root, logdir, warmup=2,
         t1, msg = s.publish(uri, 1, timeout=300)
         open_ms = (t1 - t0) * 1e3
         open_diags = len(msg["params"]["diagnostics"])
+        sample = {}
+        for d in msg["params"]["diagnostics"]:
+            key = str(d.get("message", ""))[:70]
+            sample[key] = sample.get(key, 0) + 1
+        sample = sorted(sample.items(), key=lambda kv: -kv[1])[:3]
         version = 1
         times = []
         last = None
@@ -383,6 +403,9 @@ def measure_edits(name, argv, path, edits, anchor, root, logdir, warmup=2,
             if i >= warmup:
                 times.append(t1 - t0)
             time.sleep(gap)
+            if i == warmup - 1:
+                cpu0 = s.cpu_ns()
+        cpu_ms = (s.cpu_ns() - cpu0) / 1e6 / edits
         rss = s.rss_kb()
     finally:
         s.stop()
@@ -391,18 +414,20 @@ def measure_edits(name, argv, path, edits, anchor, root, logdir, warmup=2,
                    "edit_at": [line, col], "warmup": warmup,
                    "probe_diagnostics": probe, "open_ms": open_ms,
                    "open_diagnostics": open_diags,
+                   "open_diagnostics_top": sample,
                    "last_diagnostics": len(last["params"]["diagnostics"]),
                    "last_version_echoed": last["params"].get("version"),
-                   "rss_kb": rss.get("VmRSS"),
+                   "rss_kb": rss.get("VmRSS"), "cpu_ms_per_edit": cpu_ms,
                    "server_requests": s.server_requests})
     return result
 
 
-def measure_rss(name, argv, inputs, count, root, logdir):
+def measure_rss(name, argv, inputs, count, root, logdir, only_yaml=False):
     with open(os.path.join(inputs, "inputs.json"), encoding="utf-8") as f:
         info = json.load(f)
     tree = info["tree"]["root"]
-    files = info["tree_files"][:count]
+    files = [f for f in info["tree_files"] if not only_yaml or
+             os.path.splitext(f)[1].lower() in (".yaml", ".yml")][:count]
     docs = []
     for rel in files:
         p = os.path.join(tree, rel)
@@ -437,6 +462,7 @@ def measure_rss(name, argv, inputs, count, root, logdir):
 
 def measure_check(facet, tree, runs, logdir):
     walls = []
+    cpus = []
     peak = 0
     checked = None
     for i in range(runs):
@@ -449,6 +475,7 @@ def measure_check(facet, tree, runs, logdir):
             walls.append(time.perf_counter() - t0)
             proc.returncode = os.waitstatus_to_exitcode(status)
         peak = max(peak, usage.ru_maxrss)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         with open(out, "rb") as f:
             f.seek(max(0, os.path.getsize(out) - 4096))
             m = re.search(rb"(\d+) files? checked", f.read())
@@ -458,6 +485,7 @@ def measure_check(facet, tree, runs, logdir):
     wall = statistics.median(walls)
     files = sum(len(fs) for _, _, fs in os.walk(tree))
     return {"runs": runs, "wall_s": wall, "walls_s": walls,
+            "min_wall_s": min(walls), "cpu_s": statistics.median(cpus),
             "files_in_tree": files, "files_checked": checked,
             "files_per_s": files / wall, "peak_rss_kb": peak}
 
@@ -482,7 +510,8 @@ def run_all(args):
     argv = {n: server_argv(n, args.facet, args.peer_dir)
             for n in ("facet", "peer", "peer0")}
     quick = args.quick
-    res = {"inputs": inputs, "argv": argv}
+    res = {"inputs": inputs, "argv": argv, "cpus": os.cpu_count(),
+           "loadavg_start": os.getloadavg()}
     with open(os.path.join(inputs, "inputs.json"), encoding="utf-8") as f:
         info = json.load(f)
     res["input_info"] = {k: v for k, v in info.items() if k != "tree_files"}
@@ -515,8 +544,6 @@ def run_all(args):
         res[key] = {}
         for name in ("facet", "peer", "peer0"):
             edits = n
-            if key == "prompt_1m" and name != "facet":
-                edits = min(n, 5)
             res[key][name] = step("%s %s (%d edits)" % (key, name, edits),
                                   measure_edits, name, argv[name], path,
                                   edits, anchor, root, logdir)
@@ -525,18 +552,173 @@ def run_all(args):
                              measure_rss, name, argv[name], inputs, count,
                              root, logdir)
                   for name in ("facet", "peer")}
+    res["rss_yaml"] = {name: step("rss %s (%d YAML files)" % (name, count),
+                                  measure_rss, name, argv[name], inputs,
+                                  count, root, logdir, True)
+                       for name in ("facet", "peer")}
     res["check"] = step("facet check of the tree", measure_check,
                         args.facet, info["tree"]["root"], 1 if quick else 3,
                         logdir)
+    res["loadavg_end"] = os.getloadavg()
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(res, f, indent=1)
     return res
 
 
+# -- the table ----------------------------------------------------------------
+def _ms(x):
+    return "-" if x is None else ("%.2f ms" % x if x < 100 else "%.0f ms" % x)
+
+
+def _mb(kb):
+    return "%.1f MB" % (kb / 1024.0)
+
+
+def report(res, out=sys.stdout):
+    rows = []
+
+    def row(metric, facet, peer, ratio, target, ok):
+        verdict = "info" if ok is None else ("PASS" if ok else "FAIL")
+        rows.append((metric, facet, peer, ratio, target, verdict))
+
+    def times(label, key, stat, target_ratio=None, peer="peer"):
+        f = res[key]["facet"][stat]
+        p = res[key][peer][stat]
+        ok = None if target_ratio is None else p / f >= target_ratio
+        row(label, _ms(f), _ms(p), "%.1fx" % (p / f),
+            ">= %dx faster" % target_ratio if target_ratio else "", ok)
+
+    st = res["startup"]
+    row("start -> initialize response, median of %d/%d"
+        % (st["facet"]["n"], st["peer"]["n"]),
+        _ms(st["facet"]["median_ms"]), _ms(st["peer"]["median_ms"]),
+        "%.0fx" % (st["peer"]["median_ms"] / st["facet"]["median_ms"]),
+        "facet < 10 ms", st["facet"]["median_ms"] < 10)
+    y = res["yaml_10k"]
+    f = y["facet"]["median_ms"]
+    row("10 KB YAML: didChange -> diagnostics, median",
+        _ms(f), _ms(y["peer"]["median_ms"]),
+        "%.0fx" % (y["peer"]["median_ms"] / f), "facet < 2 ms", f < 2)
+    times("10 KB YAML: didChange -> diagnostics, p99", "yaml_10k", "p99_ms")
+    times("10 KB YAML, peer delay 0: median", "yaml_10k", "median_ms",
+          peer="peer0")
+    times("10 KB YAML, peer delay 0: p99", "yaml_10k", "p99_ms",
+          peer="peer0")
+    times("1 MB YAML: didChange -> diagnostics, median", "yaml_1m",
+          "median_ms", 20)
+    times("1 MB YAML: didChange -> diagnostics, p99", "yaml_1m", "p99_ms",
+          20)
+    times("1 MB YAML, peer delay 0: median", "yaml_1m", "median_ms", 20,
+          peer="peer0")
+    times("1 MB YAML, peer delay 0: p99", "yaml_1m", "p99_ms", 20,
+          peer="peer0")
+    for key, label in (("yaml_10k", "10 KB"), ("yaml_1m", "1 MB")):
+        f = res[key]["facet"]["cpu_ms_per_edit"]
+        p = res[key]["peer0"]["cpu_ms_per_edit"]
+        row("%s YAML: server CPU per edit (peer delay 0)" % label, _ms(f),
+            _ms(p), "%.1fx" % (p / f), "", None)
+    f = res["yaml_1m"]["facet"]["median_ms"]
+    lib = res["yaml_parse"]["1m"]["median_ms"]
+    row("1 MB YAML: facet median vs libyaml parse", _ms(f),
+        "libyaml " + _ms(lib), "%.2fx" % (f / lib), "facet <= 1.5x libyaml",
+        f / lib <= 1.5)
+    f = res["yaml_1m"]["facet"]["open_ms"]
+    p = res["yaml_1m"]["peer"]["open_ms"]
+    row("1 MB YAML: didOpen -> first diagnostics", _ms(f), _ms(p),
+        "%.1fx" % (p / f), "", None)
+    pr = res["prompt_1m"]
+    for stat, name in (("median_ms", "median"), ("p99_ms", "p99")):
+        f = pr["facet"][stat]
+        p = pr["peer"][stat]
+        row("1 MB prompt (.prompty): didChange, %s" % name, _ms(f),
+            _ms(p) + " *", "%.1fx" % (p / f), "peer: not comparable *",
+            None)
+    for key, label in (("rss", "RSS after didOpen of %d files"),
+                       ("rss_yaml", "RSS after didOpen of %d YAML files")):
+        r = res[key]
+        ratio = r["facet"]["rss_kb"] / r["peer"]["rss_kb"]
+        row(label % r["facet"]["files"], _mb(r["facet"]["rss_kb"]),
+            _mb(r["peer"]["rss_kb"]), "%.3f" % ratio,
+            "facet <= 0.10 of peer", ratio <= 0.10)
+    c = res["check"]
+    row("facet check: files/s (%d files in tree)" % c["files_in_tree"],
+        "%.0f/s" % c["files_per_s"], "-", "-", ">= 5,000/s",
+        c["files_per_s"] >= 5000)
+    row("facet check: files/s (%d files checked)" % c["files_checked"],
+        "%.0f/s" % (c["files_checked"] / c["wall_s"]), "-", "-", "",
+        None)
+    row("facet check: wall time, median (min) of %d" % c["runs"],
+        "%.2f s (%.2f)" % (c["wall_s"], c["min_wall_s"]), "-", "-", "",
+        None)
+    row("facet check: files/s of CPU time (user+sys)",
+        "%.0f/s" % (c["files_in_tree"] / c["cpu_s"]), "-", "-", "", None)
+    row("facet check: peak RSS", _mb(c["peak_rss_kb"]), "-", "-", "", None)
+
+    head = ("metric", "facet", "peer", "ratio", "target", "result")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(6)]
+    line = "  ".join("%%-%ds" % w for w in widths)
+    print(line % head, file=out)
+    print(line % tuple("-" * w for w in widths), file=out)
+    for r in rows:
+        print(line % r, file=out)
+    fails = sum(r[5] == "FAIL" for r in rows)
+
+    info = res["input_info"]
+    y1 = res["yaml_1m"]
+    p1 = res["prompt_1m"]["peer"]
+    notes = [
+        "ratio: time rows peer / facet (how many times faster facet is); "
+        "RSS rows facet / peer; the libyaml row facet / libyaml.",
+        "peer = yaml-language-server as shipped: it waits 200 ms after each "
+        "change before it validates. 'peer delay 0' = the same server with "
+        "that wait set to 0, i.e. its own work only.",
+        "Edits: %d on 10 KB, %d on 1 MB, each after %d warm-up edits; p99 is "
+        "nearest-rank, so with this few samples it is the slowest edit."
+        % (res["yaml_10k"]["facet"]["n"], y1["facet"]["n"],
+           y1["facet"]["warmup"]),
+        "Inputs: promptfoo configs of %d bytes (%d tests) and %d bytes (%d "
+        "tests); Prompty of %d bytes with %d {{ }} uses. libyaml parse of the "
+        "10 KB config: %s."
+        % (info["yaml_10k"]["bytes"], info["yaml_10k"]["tests"],
+           info["yaml_1m"]["bytes"], info["yaml_1m"]["tests"],
+           info["prompt_1m"]["bytes"], info["prompt_1m"]["variables"],
+           _ms(res["yaml_parse"]["10k"]["median_ms"])),
+        "Both servers reported the broken probe file (facet %d, peer %d "
+        "findings); on the 1 MB config after open: facet %d, peer %d."
+        % (y1["facet"]["probe_diagnostics"], y1["peer"]["probe_diagnostics"],
+           y1["facet"]["open_diagnostics"], y1["peer"]["open_diagnostics"]),
+        "* The peer is a YAML server with no Prompty or Markdown support. "
+        "Sent the .prompty file anyway (languageId prompty), it parsed the "
+        "whole file as YAML and reported %d diagnostics, most often %r."
+        % (p1["open_diagnostics"],
+           (p1["open_diagnostics_top"] or [["", 0]])[0][0]),
+        "RSS: %d of %d files drew diagnostics from the peer, %d from facet; "
+        "RSS right after initialize: facet %s, peer %s."
+        % (res["rss"]["peer"]["files_with_diagnostics"],
+           res["rss"]["peer"]["files"],
+           res["rss"]["facet"]["files_with_diagnostics"],
+           _mb(res["rss"]["facet"]["rss_idle_kb"]),
+           _mb(res["rss"]["peer"]["rss_idle_kb"])),
+        "Machine: %d CPUs; load average %.2f at the start, %.2f at the end "
+        "(other work on the machine skews every figure)."
+        % (res.get("cpus") or 0, res.get("loadavg_start", [0])[0],
+           res.get("loadavg_end", [0])[0]),
+    ]
+    print(file=out)
+    for n in notes:
+        print(textwrap.fill(n, 78, subsequent_indent="  ",
+                            break_on_hyphens=False), file=out)
+    print("\n%d target(s) missed." % fails if fails else
+          "\nall targets met.", file=out)
+    return fails
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("command", choices=("startup", "edits", "rss", "check",
-                                        "all"))
+                                        "all", "report"))
+    ap.add_argument("results", nargs="?",
+                    help="report: the JSON file that all --out wrote")
     ap.add_argument("--server", default="facet")
     ap.add_argument("--facet", default=os.environ.get("FACET", os.path.join(
         HERE, "..", "build-bench", "server", "facet")))
@@ -552,6 +734,8 @@ def main():
     ap.add_argument("--count", type=int, default=1000)
     ap.add_argument("--out")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--strict", action="store_true",
+                    help="report: exit 1 when a target is missed")
     args = ap.parse_args()
     args.facet = os.path.abspath(args.facet)
     inputs = os.path.abspath(args.inputs)
@@ -560,6 +744,10 @@ def main():
     if args.command == "all":
         run_all(args)
         return 0
+    if args.command == "report":
+        with open(args.results, encoding="utf-8") as f:
+            fails = report(json.load(f))
+        return 1 if fails and args.strict else 0
     argv = server_argv(args.server, args.facet, args.peer_dir)
     if args.command == "startup":
         r = measure_startup(args.server, argv, args.runs, inputs, logdir)

@@ -6,7 +6,8 @@ Run it through run-nvim.sh, which sets these environment variables:
   FACET_E2E_CMD       the command that starts the server (a wrapper around
                       "facet lsp --stdio" that keeps facet's stderr)
   FACET_E2E_EXAMPLES  the examples/ folder, used as the workspace root
-  FACET_E2E_REPORT    where to write the TAP report
+  FACET_E2E_REPORT    where to write the TAP lines (the plan line is
+                      left to run-nvim.sh)
 
 Works with Neovim 0.7 (vim.lsp.start_client and buf_attach_client; there is
 no vim.lsp.start there). Buffers are edited but never written, so the
@@ -50,8 +51,8 @@ local function check(name, got, want)
   return false
 end
 
+-- run-nvim.sh adds its own checks and then the plan line.
 local function finish()
-  emit('1..' .. count)
   report:close()
   if failed > 0 then
     vim.cmd('cquit 1')
@@ -237,6 +238,7 @@ end
 
 local function test_yaml_syntax()
   local bufnr = open('prompts/broken/apology.prompt')
+  local uri = vim.uri_from_bufnr(bufnr)
 
   -- Line 3 has an en dash (3 bytes, 1 UTF-16 unit) before the bad ':', so
   -- the byte columns Neovim shows (50, 51) prove the UTF-16 positions facet
@@ -244,6 +246,18 @@ local function test_yaml_syntax()
   check('apology.prompt: YAML error after a non-ASCII character',
         seen(bufnr), { {
           lnum = 2, col = 50, end_lnum = 2, end_col = 51,
+          severity = ERROR, source = 'facet', code = 'yaml-syntax',
+          message = 'mapping values are not allowed in this context',
+        } })
+
+  -- Typed after the dash: the change's range is in UTF-16 too, and the
+  -- parcel emoji is 4 bytes but 2 UTF-16 units (a surrogate pair).
+  local before = published[uri]
+  vim.api.nvim_buf_set_text(bufnr, 2, 36, 2, 36, { '\240\159\147\166' })
+  wait_published(uri, before + 1)
+  check('apology.prompt: an edit after non-ASCII text moves the error',
+        seen(bufnr), { {
+          lnum = 2, col = 54, end_lnum = 2, end_col = 55,
           severity = ERROR, source = 'facet', code = 'yaml-syntax',
           message = 'mapping values are not allowed in this context',
         } })
@@ -255,6 +269,33 @@ local function test_clean_file()
   check('triage.prompty: a valid prompt gets no diagnostics',
         seen(bufnr), {})
   return bufnr
+end
+
+-- Every example outside prompts/broken/ is meant to be right.
+local VALID = {
+  '.github/agents/prompt-reviewer.agent.md',
+  '.github/instructions/prompt-style.instructions.md',
+  '.github/prompts/new-test-case.prompt.md',
+  'promptfooconfig.yaml',
+  'prompts/classify-ticket.prompt.yml',
+  'prompts/reply-draft.prompt',
+  'prompts/reply.j2',
+  'schemas/openai/triage_response.json',
+  'schemas/reply.schema.json',
+  'schemas/triage.schema.json',
+}
+
+local function test_valid_files()
+  local got = {}
+
+  for _, relative in ipairs(VALID) do
+    local list = seen((open(relative)))
+
+    if #list > 0 then
+      got[relative] = list
+    end
+  end
+  check('the other valid examples get no diagnostics either', got, {})
 end
 
 local function test_hover(bufnr, uri)
@@ -300,7 +341,7 @@ end
 -- Goes through vim.lsp.codelens, as a user's autocmd would, and reads the
 -- virtual text Neovim draws.
 local function test_lens_display()
-  local bufnr = open('promptfooconfig.yaml')
+  local bufnr = open('prompts/classify-ticket.prompt.yml')
   local ns = vim.lsp.codelens.__namespaces[client_id]
   local title = 'grade: eval ' .. DOT
     .. ' next: crystallise a stable rule into code'
@@ -312,7 +353,8 @@ local function test_lens_display()
   local got = vim.tbl_map(function(lens)
     return lens.command and lens.command.title
   end, vim.lsp.codelens.get(bufnr))
-  check('codelens.get: the eval config gets the eval lens', got, { title })
+  check('codelens.get: a prompt with testData and evaluators is at eval',
+        got, { title })
 
   local marks = vim.api.nvim_buf_get_extmarks(bufnr, ns, 0, -1,
                                               { details = true })
@@ -383,6 +425,7 @@ local function main()
   test_unknown_key()
   test_yaml_syntax()
   local triage = test_clean_file()
+  test_valid_files()
   local triage_uri = vim.uri_from_bufnr(triage)
   test_hover(triage, triage_uri)
   test_lens_request(triage, triage_uri)
@@ -397,7 +440,6 @@ if not ok then
   count = count + 1
   emit(string.format('not ok %d - the test stopped: %s', count,
                      tostring(err):gsub('\n', '\n#   ')))
-  emit('1..' .. count)
   report:close()
   vim.cmd('cquit 2')
 end

@@ -24,7 +24,7 @@ case $1 in
   *) facet=$(pwd)/$1 ;;
 esac
 if [ ! -x "$facet" ]; then
-  echo "not ok - $facet is not an executable facet binary" >&2
+  echo "Bail out! $facet is not an executable facet binary"
   exit 1
 fi
 if ! command -v nvim >/dev/null 2>&1; then
@@ -57,31 +57,52 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" \
   XDG_CACHE_HOME="$tmp/cache" NVIM_LOG_FILE="$tmp/nvim.log"
 export FACET_E2E_BIN="$facet" FACET_E2E_STDERR="$tmp/facet.stderr" \
   FACET_E2E_CMD="$tmp/facet-lsp" FACET_E2E_EXAMPLES="$root/examples" \
-  FACET_E2E_REPORT="$tmp/report.tap" FACET_TRACE=1
+  FACET_E2E_REPORT="$tmp/report.tap" FACET_E2E_SCRIPT="$here/nvim_e2e.lua" \
+  FACET_TRACE=1
 # Later options win, so leak checking stays on whatever the caller set.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1"
 
 timeout -k 5 "$timeout_s" nvim --headless -u NONE -i NONE -n --noplugin \
-  -c "luafile $here/nvim_e2e.lua" </dev/null >"$tmp/nvim.out" 2>&1
+  -c 'lua dofile(os.getenv("FACET_E2E_SCRIPT"))' -c 'cquit 3' \
+  </dev/null >"$tmp/nvim.out" 2>&1
 rc=$?
 
-cat "$tmp/report.tap" 2>/dev/null
+touch "$tmp/report.tap"
+cat "$tmp/report.tap"
+n=$(grep -Ec '^(not )?ok ' "$tmp/report.tap")
 reason=
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-  reason="timed out after ${timeout_s}s: nvim or facet hung (see the last frames below)"
+  reason="timed out after ${timeout_s}s: nvim or facet hung"
+  reason="$reason (the last frames facet saw are below)"
 elif [ $rc -eq 1 ]; then
   reason="a check failed (see 'not ok' above)"
+elif [ $rc -eq 3 ]; then
+  reason="nvim could not run nvim_e2e.lua (its error is below)"
 elif [ $rc -ne 0 ]; then
   reason="nvim exited with status $rc before the test finished"
-elif [ ! -s "$tmp/report.tap" ]; then
+elif [ "$n" -eq 0 ]; then
   reason="nvim wrote no report: the test script did not run"
 fi
-if grep -Eq 'Sanitizer|runtime error:' "$tmp/facet.stderr"; then
-  echo "not ok - facet's stderr shows a sanitizer report:"
-  grep -E -A 30 'Sanitizer|runtime error:' "$tmp/facet.stderr" | sed 's/^/#   /'
-  reason=${reason:-"facet's stderr shows a sanitizer report"}
+
+# Two checks of our own, so that the plan counts them.
+sanitizer_report='(ERROR|WARNING): [A-Za-z]+Sanitizer|runtime error:'
+n=$((n + 1))
+if [ -z "$reason" ]; then
+  echo "ok $n - nvim ran the test to its end"
+else
+  echo "not ok $n - nvim ran the test to its end"
 fi
+n=$((n + 1))
+if grep -Eq "$sanitizer_report" "$tmp/facet.stderr"; then
+  echo "not ok $n - facet's stderr shows no sanitizer report"
+  grep -E -A 30 "$sanitizer_report" "$tmp/facet.stderr" |
+    sed 's/^/#   /'
+  reason=${reason:-"facet's stderr shows a sanitizer report"}
+else
+  echo "ok $n - facet's stderr shows no sanitizer report"
+fi
+echo "1..$n"
 
 if [ -n "$reason" ]; then
   echo "# FAILED: $reason"
@@ -89,9 +110,13 @@ if [ -n "$reason" ]; then
     echo "# nvim's output:"
     tail -n 20 "$tmp/nvim.out" | sed 's/^/#   /'
   fi
+  lsp_log="$tmp/cache/nvim/lsp.log"
+  if [ -s "$lsp_log" ]; then
+    echo "# Neovim's LSP log:"
+    tail -n 10 "$lsp_log" | cut -c 1-300 | sed 's/^/#   /'
+  fi
   echo "# the end of facet's stderr (FACET_TRACE=1):"
   tail -n 20 "$tmp/facet.stderr" | cut -c 1-300 | sed 's/^/#   /'
   exit 1
 fi
-echo "# passed"
 exit 0

@@ -1,0 +1,1248 @@
+/*
+ * The format checkers, run through artifact_analyze on small inline files:
+ * each test states the exact diagnostics a user sees (code, range and
+ * message) and the grade with its next step.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "artifact.h"
+#include "grade.h"
+#include "tree.h"
+
+static struct artifact *
+analyze(const char *path, const char *text)
+{
+  struct artifact *a = artifact_analyze(path, text, strlen(text), NULL);
+
+  assert_non_null(a);
+  return a;
+}
+
+/* "code L:C-L:C message", with 1-based lines and columns. */
+static const char *
+diag_text(const struct artifact *a, size_t i)
+{
+  static char text[1024];
+  const struct diagnostic *d = &a->diags.items[i];
+  uint32_t l1, c1, l2, c2;
+
+  source_line_col(&a->src, d->span.start, &l1, &c1);
+  source_line_col(&a->src, d->span.end, &l2, &c2);
+  snprintf(text, sizeof text, "%s %u:%u-%u:%u %s",
+           diag_code_info(d->code)->name, l1, c1, l2, c2, d->message);
+  return text;
+}
+
+/* On a mismatch, all of a's diagnostics: the list is what went wrong. */
+static void
+print_diags(const struct artifact *a)
+{
+  for (size_t i = 0; i < a->diags.count; i++)
+    print_message("  got: %s\n", diag_text(a, i));
+}
+
+/* want ends with NULL; every diagnostic must be listed, in order. */
+static void
+expect_diags(const struct artifact *a, const char *const *want)
+{
+  size_t n = 0;
+
+  for (; want[n]; n++) {
+    if (n >= a->diags.count || strcmp(diag_text(a, n), want[n]) != 0)
+      print_diags(a);
+    assert_true(n < a->diags.count);
+    assert_string_equal(diag_text(a, n), want[n]);
+  }
+  if (a->diags.count > n) {
+    print_diags(a);
+    fail_msg("unexpected diagnostic: %s", diag_text(a, n));
+  }
+}
+
+#define EXPECT_DIAGS(a, ...) \
+  expect_diags(a, (const char *const[]){ __VA_ARGS__, NULL })
+#define EXPECT_NO_DIAGS(a) expect_diags(a, (const char *const[]){ NULL })
+
+static void
+expect_grade(const struct artifact *a, const char *level, const char *next)
+{
+  assert_true(a->grade.graded);
+  assert_string_equal(grade_name(a->grade.level), level);
+  assert_string_equal(a->grade.next, next);
+}
+
+static void
+expect_format(const struct artifact *a, const char *format)
+{
+  assert_string_equal(artifact_format_name(a->format), format);
+}
+
+/* Dotprompt */
+
+static void
+test_dotprompt_valid_declares_inputs(void **state)
+{
+  const char *text =
+    "# Licence header\n"
+    "---\n"
+    "model: googleai/gemini-2.5-flash\n"
+    "config:\n"
+    "  temperature: 0.4\n"
+    "  safetySettings: []\n"
+    "input:\n"
+    "  schema:\n"
+    "    city: string\n"
+    "output:\n"
+    "  format: csv\n"
+    "acme.owner: travel-team\n"
+    "---\n"
+    "{{role \"system\"}}Plan a day in {{city}}.{{#if @state.vip}}!{{/if}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("trip.prompt", text);
+
+  expect_format(a, "dotprompt");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->nvars, 1);
+  assert_string_equal(a->vars[0].name, "city");
+  expect_grade(a, "structured",
+               "pin the output: add output.schema (with output.format: "
+               "json)");
+  artifact_free(a);
+}
+
+static void
+test_dotprompt_output_schema(void **state)
+{
+  const char *text =
+    "---\n"
+    "input:\n"
+    "  default: { city: Paris }\n"
+    "output:\n"
+    "  format: json\n"
+    "  schema:\n"
+    "    plan: string\n"
+    "---\n"
+    "Plan {{city}}.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("trip.prompt", text);
+
+  EXPECT_NO_DIAGS(a);
+  assert_string_equal(a->facts.output_schema_where, "output.schema");
+  expect_grade(a, "schema",
+               "add an eval: a promptfoo config or a Genkit eval dataset "
+               "that exercises this prompt");
+  artifact_free(a);
+}
+
+static void
+test_dotprompt_misplaced_and_unknown_keys(void **state)
+{
+  const char *text =
+    "---\n"
+    "descripton: typo\n"
+    "temperature: 0.7\n"
+    "input.schema:\n"
+    "  name: string\n"
+    "output:\n"
+    "  animal: string\n"
+    "---\n"
+    "Hello {{name}}!\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("greet.prompt", text);
+
+  EXPECT_DIAGS(a,
+    "unknown-key 2:1-2:11 unknown key 'descripton' in Dotprompt "
+    "frontmatter; did you mean 'description'?",
+    "unknown-key 3:1-3:12 unknown key 'temperature' in Dotprompt "
+    "frontmatter; model settings go under config",
+    "unknown-key 4:1-4:13 'input.schema' is read as the extension "
+    "ext.input.schema, not as input.schema; nest it under 'input:'",
+    "unknown-key 7:3-7:9 unknown key 'animal' in Dotprompt output");
+  assert_string_equal(a->diags.items[0].replacement, "description");
+  assert_null(a->diags.items[1].replacement);
+  expect_grade(a, "loose",
+               "declare the template's variables under input.schema");
+  artifact_free(a);
+}
+
+static void
+test_dotprompt_wrong_values(void **state)
+{
+  const char *text =
+    "---\n"
+    "config:\n"
+    "  maxOutputTokens: many\n"
+    "toolChoice: requird\n"
+    "toolDefs:\n"
+    "  - name: weather\n"
+    "tools: getWeather\n"
+    "---\n"
+    "Hi\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("t.prompt", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 3:20-3:24 'maxOutputTokens' should be an integer, not a "
+    "string",
+    "invalid-value 4:13-4:20 'requird' is not a valid toolChoice; did you "
+    "mean 'required'? (one of: auto, required, none)",
+    "missing-key 6:5-7:1 a Dotprompt toolDefs entry is missing "
+    "'inputSchema'",
+    "wrong-type 7:8-7:18 'tools' should be a list, not a string");
+  expect_grade(a, "structured",
+               "pin the output: add output.schema (with output.format: "
+               "json)");
+  artifact_free(a);
+}
+
+static void
+test_dotprompt_partial_hint(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("prompts/_style.prompt",
+              "{{#if formal}}Sir, {{/if}}speak like {{persona}}.\n");
+
+  expect_format(a, "dotprompt");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose",
+               "declare these variables in the input.schema of the prompts "
+               "that include this partial");
+  artifact_free(a);
+}
+
+/* GitHub Models */
+
+static void
+test_github_models_valid_eval(void **state)
+{
+  const char *text =
+    "name: Polisher\n"
+    "model: openai/gpt-4o-mini\n"
+    "modelParameters: { temperature: 0.2, maxTokens: 120 }\n"
+    "messages:\n"
+    "  - role: System\n"
+    "    content: Rewrite change lines.\n"
+    "  - role: user\n"
+    "    content: \"Change: {{input}}\"\n"
+    "testData:\n"
+    "  - input: fix NPE\n"
+    "    expected: Fixed a crash.\n"
+    "evaluators:\n"
+    "  - name: mentions\n"
+    "    string: { contains: crash }\n"
+    "  - name: similar\n"
+    "    uses: github/similarity\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("polish.prompt.yml", text);
+
+  expect_format(a, "github-models");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->facts.tests, 1);
+  assert_true(a->facts.assertions);
+  assert_true(a->facts.inputs_declared);
+  assert_string_equal(a->grade.reasons[0],
+                      "1 test in testData and evaluators check its output");
+  expect_grade(a, "eval", "crystallise a stable rule into code");
+  artifact_free(a);
+}
+
+static void
+test_github_models_padded_placeholder(void **state)
+{
+  const char *text =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: |\n"
+    "      Summarise {{ topic }} for {{audience}}.\n"
+    "testData:\n"
+    "  - topic: tides\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("s.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "unsubstituted-variable 4:17-4:28 GitHub Models replaces only "
+    "'{{topic}}'; this placeholder has spaces and stays in the text as is");
+  assert_string_equal(a->diags.items[0].replacement, "{{topic}}");
+  expect_grade(a, "loose",
+               "add testData items that give every {{variable}} in the "
+               "messages a value");
+  artifact_free(a);
+}
+
+static void
+test_github_models_bad_values(void **state)
+{
+  const char *text =
+    "modelParameters:\n"
+    "  maxTokens: 1.5\n"
+    "  top_p: 0.9\n"
+    "responseFormat: json_scheme\n"
+    "messages:\n"
+    "  - role: bot\n"
+    "    content: hi\n"
+    "  - content: { a: 1 }\n"
+    "testData:\n"
+    "  - plain\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("b.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 2:14-2:17 'maxTokens' should be an integer, not a number",
+    "unknown-key 3:3-3:8 unknown key 'top_p' in GitHub Models "
+    "modelParameters; did you mean 'topP'?",
+    "invalid-value 4:17-4:28 'json_scheme' is not a valid responseFormat; "
+    "did you mean 'json_schema'? (one of: text, json_object, json_schema)",
+    "invalid-value 6:11-6:14 'bot' is not a valid role (one of: system, "
+    "user, assistant)",
+    "missing-key 8:5-9:1 a GitHub Models message is missing 'role'",
+    "wrong-type 8:14-8:22 'content' should be a string, not a mapping",
+    "wrong-type 10:5-10:10 a testData item should be a mapping of "
+    "variables, not a string");
+  expect_grade(a, "structured",
+               "pin the output: set responseFormat: json_schema and a "
+               "jsonSchema");
+  artifact_free(a);
+}
+
+static void
+test_github_models_json_schema_pins_output(void **state)
+{
+  const char *text =
+    "responseFormat: json_schema\n"
+    "jsonSchema: |-\n"
+    "  {\"name\": \"animal\", \"strict\": true,\n"
+    "   \"schema\": {\"type\": \"object\"}}\n"
+    "messages:\n"
+    "  - role: user\n"
+    "    content: Describe a cat.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("j.prompt.yml", text);
+
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "schema",
+               "add evaluators that check the output for each testData "
+               "item");
+  artifact_free(a);
+}
+
+static void
+test_github_models_json_schema_faults(void **state)
+{
+  const char *mapping =
+    "jsonSchema:\n"
+    "  name: animal\n"
+    "messages: []\n";
+  const char *broken =
+    "jsonSchema: '{\"name\": \"animal\",}'\n"
+    "messages: []\n";
+  const char *incomplete =
+    "responseFormat: json_schema\n"
+    "jsonSchema: '{\"name\": \"animal\"}'\n";
+  const char *absent = "responseFormat: json_schema\n";
+  const char *array = "jsonSchema: '[1]'\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("m.prompt.yml", mapping);
+  EXPECT_DIAGS(a,
+    "wrong-type 2:3-3:1 jsonSchema must be a JSON string, not a mapping: "
+    "the CLI rejects YAML here");
+  artifact_free(a);
+
+  a = analyze("m.prompt.yml", broken);
+  EXPECT_DIAGS(a,
+    "json-syntax 1:13-1:34 jsonSchema is not valid JSON: unexpected "
+    "character at line 1, column 19 of the string");
+  artifact_free(a);
+
+  a = analyze("m.prompt.yml", incomplete);
+  EXPECT_DIAGS(a,
+    "missing-key 2:1-2:11 jsonSchema is missing 'schema', which "
+    "responseFormat json_schema requires");
+  expect_grade(a, "structured",
+               "pin the output: set responseFormat: json_schema and a "
+               "jsonSchema");
+  artifact_free(a);
+
+  a = analyze("m.prompt.yml", absent);
+  EXPECT_DIAGS(a,
+    "missing-key 1:17-1:28 responseFormat json_schema needs a jsonSchema");
+  artifact_free(a);
+
+  a = analyze("m.prompt.yml", array);
+  EXPECT_DIAGS(a,
+    "wrong-type 1:13-1:18 jsonSchema should hold a JSON object: {name, "
+    "schema, strict?}");
+  artifact_free(a);
+}
+
+static void
+test_github_models_evaluators(void **state)
+{
+  const char *text =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: hi\n"
+    "evaluators:\n"
+    "  - name: both\n"
+    "    string: { equals: hi }\n"
+    "    uses: github/fluency\n"
+    "  - name: none\n"
+    "  - name: empty\n"
+    "    string: {}\n"
+    "  - name: plugin\n"
+    "    uses: github/similar\n"
+    "  - name: judge\n"
+    "    llm:\n"
+    "      modelId: openai/gpt-4o\n"
+    "      prompt: Rate {{completion}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("e.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "conflicting-keys 7:5-7:9 an evaluator takes one of string, llm and "
+    "uses; 'uses' is ignored after 'string'",
+    "missing-key 8:5-9:3 an evaluator needs one of string, llm or uses",
+    "missing-key 10:13-10:15 a string evaluator needs one of equals, "
+    "contains, startsWith or endsWith",
+    "invalid-value 12:11-12:25 'github/similar' is not a valid uses; did "
+    "you mean 'github/similarity'? (one of: github/similarity, "
+    "github/coherence, github/fluency, github/relevance, "
+    "github/groundedness)",
+    "missing-key 15:7-17:1 an llm evaluator is missing 'choices'");
+  artifact_free(a);
+}
+
+static void
+test_github_models_misplaced_messages(void **state)
+{
+  const char *text =
+    "name: summarize\n"
+    "prompts:\n"
+    "  - role: user\n"
+    "    content: \"{{input}}\"\n"
+    "    tests:\n"
+    "      - input: a\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("summarize.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "unknown-key 2:1-2:8 unknown key 'prompts' in GitHub Models prompt "
+    "file; the conversation goes under 'messages'",
+    "unknown-key 5:5-5:10 unknown key 'tests' in a GitHub Models message");
+  assert_string_equal(a->diags.items[0].replacement, "messages");
+  expect_grade(a, "loose",
+               "add testData items that give every {{variable}} in the "
+               "messages a value");
+  artifact_free(a);
+}
+
+static void
+test_github_models_detected_by_content(void **state)
+{
+  const char *text =
+    "model: openai/gpt-4o\n"
+    "messages:\n"
+    "  - role: user\n"
+    "    content: Hello\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("examples/sample_prompt.yml", text);
+
+  expect_format(a, "github-models");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured",
+               "pin the output: set responseFormat: json_schema and a "
+               "jsonSchema");
+  artifact_free(a);
+}
+
+/* VS Code, Claude Code and Cursor */
+
+static void
+test_vscode_prompt_valid(void **state)
+{
+  const char *text =
+    "---\n"
+    "description: 'Draft a migration'\n"
+    "agent: agent\n"
+    "model: ['GPT-5 (copilot)', 'Claude Sonnet 4.5 (copilot)']\n"
+    "tools: 'search/codebase, editFiles'\n"
+    "argument-hint: 'table=<name>'\n"
+    "---\n"
+    "Create a migration for ${input:table:orders}.\n"
+    "```\n${input:ignored}\n```\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze(".github/prompts/migrate.prompt.md", text);
+
+  expect_format(a, "vscode-prompt");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->nvars, 1);
+  assert_string_equal(a->vars[0].name, "table");
+  expect_grade(a, "structured",
+               "pin the output: prompt files have no schema; move the task "
+               "to a .prompt.yml with responseFormat json_schema");
+  artifact_free(a);
+}
+
+static void
+test_vscode_prompt_unknown_keys(void **state)
+{
+  const char *text =
+    "---\n"
+    "title: 'Refactor'\n"
+    "descripton: 'Extract a method'\n"
+    "mode: 'agent'\n"
+    "tools: ['search', {name: x}]\n"
+    "---\n"
+    "Refactor it.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("refactor.prompt.md", text);
+
+  EXPECT_DIAGS(a,
+    "unknown-key 2:1-2:6 unknown key 'title' in prompt file frontmatter",
+    "unknown-key 3:1-3:11 unknown key 'descripton' in prompt file "
+    "frontmatter; did you mean 'description'?",
+    "wrong-type 5:19-5:28 each item of 'tools' should be a string, not a "
+    "mapping");
+  artifact_free(a);
+}
+
+static void
+test_vscode_agent_handoffs_and_booleans(void **state)
+{
+  const char *text =
+    "---\n"
+    "name: Planner\n"
+    "target: vs-code\n"
+    "user-invokable: True\n"
+    "disable-model-invocation: 'false'\n"
+    "handoffs:\n"
+    "  - label: Implement\n"
+    "    agent: agent\n"
+    "    send: TRUE\n"
+    "  - Review\n"
+    "---\n"
+    "Plan first.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze(".github/agents/planner.md", text);
+
+  expect_format(a, "vscode-agent");
+  EXPECT_DIAGS(a,
+    "invalid-value 3:9-3:16 'vs-code' is not a valid target; did you mean "
+    "'vscode'? (one of: vscode, github-copilot)",
+    "wrong-type 4:17-4:21 'user-invokable' should be true or false: VS "
+    "Code reads 'True' as a string",
+    "wrong-type 5:27-5:34 'disable-model-invocation' should be a boolean, "
+    "not a string",
+    "missing-key 7:5-10:3 a handoff is missing 'prompt'",
+    "wrong-type 9:11-9:15 'send' should be true or false: VS Code reads "
+    "'TRUE' as a string",
+    "wrong-type 10:5-10:11 a handoff should be a mapping with label, agent "
+    "and prompt, not a string");
+  expect_grade(a, "structured",
+               "agents have no output schema; check their results with an "
+               "eval");
+  artifact_free(a);
+}
+
+static void
+test_vscode_instructions(void **state)
+{
+  const char *with =
+    "---\n"
+    "applyTo: ['**/*.ts']\n"
+    "---\n"
+    "Use strict mode.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("ts.instructions.md", with);
+  EXPECT_DIAGS(a,
+    "wrong-type 2:10-2:21 'applyTo' should be a string, not a list");
+  artifact_free(a);
+
+  a = analyze(".github/copilot-instructions.md", "Be brief.\n");
+  expect_format(a, "vscode-instructions");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose",
+               "add a frontmatter header with description and applyTo");
+  artifact_free(a);
+}
+
+static void
+test_vscode_skill(void **state)
+{
+  const char *bad =
+    "---\n"
+    "name: Agent_Customization\n"
+    "---\n"
+    "Steps.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze(".github/skills/x/SKILL.md", bad);
+  expect_format(a, "agent-skill");
+  EXPECT_DIAGS(a,
+    "missing-key 1:1-1:4 skill frontmatter is missing 'description'",
+    "invalid-value 2:7-2:26 'Agent_Customization' is not a valid skill "
+    "name: use lower-case letters, digits and '-' only");
+  artifact_free(a);
+
+  a = analyze(".github/skills/x/SKILL.md", "Steps only.\n");
+  EXPECT_DIAGS(a,
+    "missing-key 1:1-1:1 a skill needs a frontmatter header with name and "
+    "description");
+  expect_grade(a, "loose",
+               "add a frontmatter header with name and description");
+  artifact_free(a);
+}
+
+static void
+test_claude_command(void **state)
+{
+  const char *text =
+    "---\n"
+    "description: Review a pull request\n"
+    "allowed-tools: Bash(git:*)\n"
+    "argument-hint: [pr-number] [priority]\n"
+    "agent: ask\n"
+    "---\n"
+    "Review PR $1 at priority $2.\n";
+  struct artifact *a;
+  const struct node *hint;
+
+  (void)state;
+
+  a = analyze(".claude/commands/review/pr.md", text);
+
+  expect_format(a, "claude-command");
+  EXPECT_DIAGS(a,
+    "unknown-key 5:1-5:6 unknown key 'agent' in Claude Code command "
+    "frontmatter");
+  hint = node_get(a->root, "argument-hint");
+  assert_non_null(hint);
+  assert_string_equal(hint->u.scalar.str, "[pr-number] [priority]");
+  expect_grade(a, "structured",
+               "commands have no output schema; check their results with an "
+               "eval");
+  artifact_free(a);
+}
+
+static void
+test_cursor_rule_globs(void **state)
+{
+  const char *lenient =
+    "---\n"
+    "description: TypeScript rules\n"
+    "globs: *.ts,*.tsx\n"
+    "alwaysApply: false\n"
+    "---\n"
+    "Use strict mode.\n";
+  const char *quoted =
+    "---\n"
+    "globs: src/**/*.ts\n"
+    "alwaysApply: \"true\"\n"
+    "---\n"
+    "Use strict mode.\n";
+  struct artifact *a;
+  const struct node *globs;
+
+  (void)state;
+
+  a = analyze(".cursor/rules/ts.mdc", lenient);
+  expect_format(a, "cursor-rule");
+  EXPECT_NO_DIAGS(a);
+  globs = node_get(a->root, "globs");
+  assert_non_null(globs);
+  assert_string_equal(globs->u.scalar.str, "*.ts,*.tsx");
+  expect_grade(a, "structured",
+               "rules have no output of their own; check their effect with "
+               "an eval");
+  artifact_free(a);
+
+  a = analyze(".cursor/rules/ts.mdc", quoted);
+  EXPECT_DIAGS(a,
+    "wrong-type 3:14-3:20 'alwaysApply' should be a boolean, not a string");
+  artifact_free(a);
+}
+
+/* promptfoo */
+
+static void
+test_promptfoo_valid(void **state)
+{
+  const char *text =
+    "# yaml-language-server: $schema=https://promptfoo.dev/config-schema.json\n"
+    "description: FAQ bot\n"
+    "prompts:\n"
+    "  - file://prompts/faq.json\n"
+    "  - id: terse\n"
+    "    raw: 'Answer: {{ question }}'\n"
+    "providers: [openai:gpt-4o-mini]\n"
+    "defaultTest:\n"
+    "  assert:\n"
+    "    - { type: latency, threshold: 3000 }\n"
+    "tests:\n"
+    "  - description: refunds\n"
+    "    vars: { question: How long? }\n"
+    "    assert:\n"
+    "      - type: assert-set\n"
+    "        assert:\n"
+    "          - { type: icontains, value: days }\n"
+    "  - file://tests/faq.csv\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfooconfig.yaml", text);
+
+  expect_format(a, "promptfoo");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->facts.tests, 2);
+  assert_true(a->facts.assertions);
+  assert_string_equal(a->facts.tests_where, "tests and test files");
+  assert_string_equal(a->grade.reasons[0], "it defines 2 tests");
+  expect_grade(a, "eval", "crystallise a stable rule into code");
+  artifact_free(a);
+}
+
+static void
+test_promptfoo_providers_and_prompts(void **state)
+{
+  const char *both =
+    "prompts: ['{{q}}']\n"
+    "providers: [openai:gpt-4o]\n"
+    "targets: [openai:gpt-4o]\n";
+  const char *neither = "description: nothing to run\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfooconfig.yaml", both);
+  EXPECT_DIAGS(a,
+    "conflicting-keys 3:1-3:8 a promptfoo config takes providers or "
+    "targets, not both");
+  expect_grade(a, "structured",
+               "add tests: items with vars and assert checks");
+  artifact_free(a);
+
+  a = analyze("promptfooconfig.yaml", neither);
+  EXPECT_DIAGS(a,
+    "missing-key 1:1-1:1 promptfoo config is missing 'prompts'",
+    "missing-key 1:1-1:1 promptfoo config is missing 'providers' (or "
+    "'targets')");
+  artifact_free(a);
+}
+
+static void
+test_promptfoo_assertions(void **state)
+{
+  const char *text =
+    "prompts: prompts.txt\n"
+    "providers: [echo]\n"
+    "assert:\n"
+    "  - value: x\n"
+    "tests:\n"
+    "  - vars: { q: hi }\n"
+    "    expected: hello\n"
+    "    assert:\n"
+    "      - type: 3\n"
+    "      - type: assert-set\n"
+    "        assert:\n"
+    "          - value: y\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfooconfig.yaml", text);
+
+  EXPECT_DIAGS(a,
+    "unknown-key 3:1-3:7 unknown key 'assert' in promptfoo config; "
+    "assertions for every test go under defaultTest.assert",
+    "missing-key 4:5-5:1 a promptfoo assertion is missing 'type'",
+    "unknown-key 7:5-7:13 unknown key 'expected' in a promptfoo test",
+    "wrong-type 9:15-9:16 'type' should be a string, not an integer",
+    "missing-key 12:13-13:1 a promptfoo assertion is missing 'type'");
+  artifact_free(a);
+}
+
+static void
+test_promptfoo_tests_file_json(void **state)
+{
+  const char *text =
+    "{\n"
+    "  \"prompts\": \"prompts.txt\",\n"
+    "  \"providers\": [\"openai:gpt-4o\"],\n"
+    "  \"tests\": \"tests.csv\",\n"
+    "  \"evaluateOptions.showProgressBar\": true\n"
+    "}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfooconfig.json", text);
+
+  EXPECT_DIAGS(a,
+    "unknown-key 5:3-5:36 unknown key 'evaluateOptions.showProgressBar' in "
+    "promptfoo config");
+  assert_int_equal(a->facts.tests, 1);
+  assert_false(a->facts.assertions);
+  assert_string_equal(a->facts.tests_where, "test files");
+  expect_grade(a, "eval", "crystallise a stable rule into code");
+  artifact_free(a);
+}
+
+static void
+test_promptfoo_default_test_file(void **state)
+{
+  const char *text =
+    "prompts: [prompt.txt]\n"
+    "providers: [echo]\n"
+    "defaultTest: tests/default.yaml\n"
+    "vars: { q: hi }\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfooconfig.yaml", text);
+
+  EXPECT_DIAGS(a,
+    "invalid-value 3:14-3:32 defaultTest as a string must be a file:// "
+    "path, not 'tests/default.yaml'",
+    "unknown-key 4:1-4:5 unknown key 'vars' in promptfoo config; variables "
+    "go under each test's vars (or defaultTest.vars)");
+  expect_grade(a, "structured",
+               "add tests: items with vars and assert checks");
+  artifact_free(a);
+}
+
+/* JSON Schema and OpenAI wrappers */
+
+static void
+test_json_schema_structure(void **state)
+{
+  const char *text =
+    "{\n"
+    "  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+    "  \"type\": \"object\",\n"
+    "  \"required\": \"name\",\n"
+    "  \"properties\": {\n"
+    "    \"type\": { \"type\": \"str\" },\n"
+    "    \"required\": { \"type\": [\"string\", \"nul\"] },\n"
+    "    \"tags\": { \"type\": \"array\", \"items\": { \"type\": \"Object\","
+    " \"properties\": [] } },\n"
+    "    \"any\": { \"anyOf\": [ { \"type\": \"integr\" } ] }\n"
+    "  }\n"
+    "}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("out.schema.json", text);
+
+  expect_format(a, "json-schema");
+  EXPECT_DIAGS(a,
+    "wrong-type 4:15-4:21 'required' should be a list of property names, "
+    "not a string",
+    "invalid-value 6:23-6:28 'str' is not a JSON Schema type; did you mean "
+    "'string'? (one of: string, number, integer, boolean, object, array, "
+    "null)",
+    "invalid-value 7:38-7:43 'nul' is not a JSON Schema type; did you mean "
+    "'null'? (one of: string, number, integer, boolean, object, array, "
+    "null)",
+    "invalid-value 8:51-8:59 'Object' is not a JSON Schema type; did you "
+    "mean 'object'? (one of: string, number, integer, boolean, object, "
+    "array, null)",
+    "wrong-type 8:75-8:77 'properties' should be a mapping of names to "
+    "schemas, not a list",
+    "invalid-value 9:35-9:43 'integr' is not a JSON Schema type; did you "
+    "mean 'integer'? (one of: string, number, integer, boolean, object, "
+    "array, null)");
+  assert_string_equal(a->diags.items[1].replacement, "string");
+  expect_grade(a, "schema", "add an eval that checks outputs against it");
+  artifact_free(a);
+}
+
+static void
+test_json_schema_unknown_type(void **state)
+{
+  const char *text =
+    "$schema: http://json-schema.org/draft-07/schema#\n"
+    "type: banana\n"
+    "items:\n"
+    "  type: { name: string }\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("fruit.schema.yaml", text);
+
+  expect_format(a, "json-schema");
+  EXPECT_DIAGS(a,
+    "invalid-value 2:7-2:13 'banana' is not a JSON Schema type (one of: "
+    "string, number, integer, boolean, object, array, null)",
+    "wrong-type 4:9-4:25 'type' should be a string or a list of strings, "
+    "not a mapping");
+  artifact_free(a);
+}
+
+static void
+test_json_schema_detected_by_content(void **state)
+{
+  const char *text =
+    "{ \"type\": \"object\", \"properties\": "
+    "{ \"a\": { \"type\": \"strin\" } } }";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("response_schema.json", text);
+
+  expect_format(a, "json-schema");
+  EXPECT_DIAGS(a,
+    "invalid-value 1:52-1:59 'strin' is not a JSON Schema type; did you "
+    "mean 'string'? (one of: string, number, integer, boolean, object, "
+    "array, null)");
+  artifact_free(a);
+}
+
+static void
+test_openai_schema_wrapper(void **state)
+{
+  const char *text =
+    "{\n"
+    "  \"name\": \"invoice fields\",\n"
+    "  \"strict\": \"yes\",\n"
+    "  \"schema\": { \"type\": \"object\", \"properties\": {} }\n"
+    "}\n";
+  const char *response =
+    "{\n"
+    "  \"model\": \"gpt-4o\",\n"
+    "  \"response_format\": {\n"
+    "    \"type\": \"json\",\n"
+    "    \"json_schema\": { \"name\": \"x\", "
+    "\"schema\": { \"type\": \"obj\" } }\n"
+    "  }\n"
+    "}\n";
+  const char *nameless =
+    "{\"response_format\": {\"json_schema\": {\"name\": \"x\"},"
+    " \"type\": \"json_schema\"}}";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("invoice.json", text);
+  expect_format(a, "openai-schema");
+  EXPECT_DIAGS(a,
+    "invalid-value 2:11-2:27 'invoice fields' is not a valid schema name: "
+    "use 1 to 64 letters, digits, '_' and '-'",
+    "wrong-type 3:13-3:18 'strict' should be a boolean, not a string");
+  expect_grade(a, "schema", "add an eval that checks outputs against it");
+  artifact_free(a);
+
+  a = analyze("request.json", nameless);
+  expect_format(a, "openai-schema");
+  EXPECT_DIAGS(a,
+    "missing-key 1:37-1:50 OpenAI json_schema is missing 'schema'");
+  artifact_free(a);
+
+  a = analyze("request.json", response);
+  expect_format(a, "openai-schema");
+  EXPECT_DIAGS(a,
+    "invalid-value 4:13-4:19 'json' is not a valid type (one of: "
+    "json_schema, json_object, text)",
+    "invalid-value 5:55-5:60 'obj' is not a JSON Schema type; did you mean "
+    "'object'? (one of: string, number, integer, boolean, object, array, "
+    "null)");
+  artifact_free(a);
+}
+
+/* LangChain, Semantic Kernel, POML, OpenAI evals, results */
+
+static void
+test_langchain(void **state)
+{
+  const char *valid =
+    "{\"_type\": \"prompt\", \"input_variables\": [\"name\"],"
+    " \"template\": \"Hola {name}, {{literal}}.\"}";
+  const char *faulty =
+    "_type: prompt\n"
+    "input_variable: [context]\n"
+    "template: 'Context: {{ context }}'\n"
+    "template_path: prompt.md\n"
+    "template_format: jinja2\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("files/simple_prompt.json", valid);
+  expect_format(a, "langchain");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->nvars, 1);
+  assert_string_equal(a->vars[0].name, "name");
+  expect_grade(a, "structured",
+               "pin the output: add an output_parser, or move the prompt to "
+               "a format with an output schema");
+  artifact_free(a);
+
+  a = analyze("prompt_template.yaml", faulty);
+  EXPECT_DIAGS(a,
+    "unknown-key 2:1-2:15 unknown key 'input_variable' in LangChain prompt; "
+    "did you mean 'input_variables'?",
+    "conflicting-keys 4:1-4:14 a LangChain prompt takes template or "
+    "template_path, not both",
+    "invalid-value 4:16-4:25 template_path must name a .txt file",
+    "invalid-value 5:18-5:24 LangChain refuses to load jinja2 templates "
+    "from files (they can run arbitrary code)");
+  expect_grade(a, "loose", "list the template's variables in "
+               "input_variables");
+  artifact_free(a);
+}
+
+static void
+test_semantic_kernel_yaml(void **state)
+{
+  const char *text =
+    "name: GenerateStory\n"
+    "template: |\n"
+    "  Tell a story about {{topic}}.\n"
+    "template_format: handlebars\n"
+    "input_variables:\n"
+    "  - name: topic\n"
+    "    is_requred: true\n"
+    "  - description: no name\n"
+    "output_variable:\n"
+    "  json_schema: '{\"type\": \"string\"}'\n"
+    "execution_settings:\n"
+    "  default: { temperature: 0.5 }\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("GenerateStory.yaml", text);
+
+  expect_format(a, "semantic-kernel");
+  EXPECT_DIAGS(a,
+    "unknown-key 7:5-7:15 unknown key 'is_requred' in a Semantic Kernel "
+    "input variable; did you mean 'is_required'?",
+    "missing-key 8:5-9:1 a Semantic Kernel input variable is missing "
+    "'name'");
+  assert_string_equal(a->vars[0].name, "topic");
+  expect_grade(a, "schema",
+               "add an eval: a promptfoo config that exercises this "
+               "function");
+  artifact_free(a);
+}
+
+static void
+test_semantic_kernel_folder(void **state)
+{
+  const char *config =
+    "{ \"schema\": 1, \"description\": \"Joke\",\n"
+    "  \"execution_settings\": { \"default\": { \"max_tokens\": 100 } },\n"
+    "  \"input_variables\": [ { \"name\": \"input\", \"default\": \"\" } ] }\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("FunPlugin/Joke/config.json", config);
+  expect_format(a, "semantic-kernel");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured",
+               "pin the output: add output_variable.json_schema");
+  artifact_free(a);
+
+  a = analyze("FunPlugin/Joke/skprompt.txt", "A joke about {{$input}}.\n");
+  EXPECT_NO_DIAGS(a);
+  assert_string_equal(a->vars[0].name, "input");
+  expect_grade(a, "loose",
+               "declare the template's variables under input_variables in "
+               "the function's config.json");
+  artifact_free(a);
+}
+
+static void
+test_poml(void **state)
+{
+  const char *text =
+    "<poml>\n"
+    "<let name=\"lang\" value=\"'Go'\" />\n"
+    "<task>Review this {{ lang }} diff for {{ reviewer }}.</task>\n"
+    "<item for=\"f in files\">{{ f.name }}</item>\n"
+    "<output-schema>{ \"type\": \"object\" }</output-schema>\n"
+    "</poml>\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("review.poml", text);
+
+  expect_format(a, "poml");
+  EXPECT_NO_DIAGS(a);
+  assert_int_equal(a->nvars, 1);
+  assert_string_equal(a->vars[0].name, "reviewer");
+  expect_grade(a, "schema",
+               "add an eval: a promptfoo config that exercises this prompt");
+  artifact_free(a);
+}
+
+static void
+test_openai_evals(void **state)
+{
+  const char *text =
+    "ab:\n"
+    "  id: ab.dev.v0\n"
+    "  metrics: [accuracy]\n"
+    "ab.dev.v0:\n"
+    "  class: evals.elsuite.basic.match.Match\n"
+    "  args: [samples.jsonl]\n"
+    "odd.dev.v0:\n"
+    "  class: [evals.Match]\n"
+    "extra.dev.v0:\n"
+    "  class: evals.elsuite.basic.includes:Includes\n"
+    "  args:\n"
+    "    samples_jsonl: extra/samples.jsonl\n";
+  const char *solvers =
+    "human_cli:\n"
+    "  class: evals.solvers.human_cli_solver:HumanCliSolver\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("evals/registry/evals/ab.yaml", text);
+  expect_format(a, "openai-evals");
+  EXPECT_DIAGS(a,
+    "invalid-value 5:10-5:41 'evals.elsuite.basic.match.Match' is not a "
+    "class reference: write module.path:ClassName",
+    "wrong-type 6:9-6:24 'args' should be a mapping, not a list",
+    "wrong-type 8:10-8:23 'class' should be a string such as "
+    "module.path:ClassName, not a list");
+  assert_int_equal(a->facts.tests, 2);
+  expect_grade(a, "eval", "crystallise a stable rule into code");
+  artifact_free(a);
+
+  a = analyze("registry/solvers/defaults.yaml", solvers);
+  expect_format(a, "openai-evals");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured",
+               "add an eval entry: an id alias and a concrete entry with "
+               "class and args.samples_jsonl");
+  artifact_free(a);
+}
+
+static void
+test_results_not_checked(void **state)
+{
+  const char *text =
+    "{ \"evalId\": \"e1\", \"results\": { \"version\": 3, \"results\": [] },"
+    " \"config\": { \"prompts\": 3 } }";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("promptfoo-results.json", text);
+
+  expect_format(a, "promptfoo-results");
+  EXPECT_NO_DIAGS(a);
+  assert_false(a->grade.graded);
+  artifact_free(a);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_dotprompt_valid_declares_inputs),
+    cmocka_unit_test(test_dotprompt_output_schema),
+    cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
+    cmocka_unit_test(test_dotprompt_wrong_values),
+    cmocka_unit_test(test_dotprompt_partial_hint),
+    cmocka_unit_test(test_github_models_valid_eval),
+    cmocka_unit_test(test_github_models_padded_placeholder),
+    cmocka_unit_test(test_github_models_bad_values),
+    cmocka_unit_test(test_github_models_json_schema_pins_output),
+    cmocka_unit_test(test_github_models_json_schema_faults),
+    cmocka_unit_test(test_github_models_evaluators),
+    cmocka_unit_test(test_github_models_misplaced_messages),
+    cmocka_unit_test(test_github_models_detected_by_content),
+    cmocka_unit_test(test_vscode_prompt_valid),
+    cmocka_unit_test(test_vscode_prompt_unknown_keys),
+    cmocka_unit_test(test_vscode_agent_handoffs_and_booleans),
+    cmocka_unit_test(test_vscode_instructions),
+    cmocka_unit_test(test_vscode_skill),
+    cmocka_unit_test(test_claude_command),
+    cmocka_unit_test(test_cursor_rule_globs),
+    cmocka_unit_test(test_promptfoo_valid),
+    cmocka_unit_test(test_promptfoo_providers_and_prompts),
+    cmocka_unit_test(test_promptfoo_assertions),
+    cmocka_unit_test(test_promptfoo_tests_file_json),
+    cmocka_unit_test(test_promptfoo_default_test_file),
+    cmocka_unit_test(test_json_schema_structure),
+    cmocka_unit_test(test_json_schema_unknown_type),
+    cmocka_unit_test(test_json_schema_detected_by_content),
+    cmocka_unit_test(test_openai_schema_wrapper),
+    cmocka_unit_test(test_langchain),
+    cmocka_unit_test(test_semantic_kernel_yaml),
+    cmocka_unit_test(test_semantic_kernel_folder),
+    cmocka_unit_test(test_poml),
+    cmocka_unit_test(test_openai_evals),
+    cmocka_unit_test(test_results_not_checked),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
