@@ -78,7 +78,7 @@ local handlers = {
 
 -- The filetypes a user's config would give these files.
 local function filetype_of(path)
-  if path:match('%.prompt%.ya?ml$') or path:match('%.ya?ml$') then
+  if path:match('%.ya?ml$') then
     return 'yaml'
   elseif path:match('%.md$') then
     return 'markdown'
