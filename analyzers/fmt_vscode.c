@@ -410,7 +410,8 @@ vscode__lenient(struct artifact *a, size_t first)
   free(copy);
   vscode__restore(a);
   a->facts.header = a->root && a->root->kind == NODE_MAP;
-  a->facts.header_broken = a->diags.count > first && !a->facts.header;
+  a->facts.header_broken = formats_syntax_errors(a, first) ||
+                           (a->fm.present && !a->fm.closed);
   return rc;
 }
 

@@ -51,11 +51,23 @@ formats_top(const struct artifact *a)
   return span_make(a->src.bom, a->src.bom);
 }
 
+bool
+formats_syntax_errors(const struct artifact *a, size_t from)
+{
+  for (size_t i = from; i < a->diags.count; i++)
+    if (a->diags.items[i].code == DIAG_YAML_SYNTAX ||
+        a->diags.items[i].code == DIAG_JSON_SYNTAX ||
+        a->diags.items[i].code == DIAG_TOO_DEEP)
+      return true;
+  return false;
+}
+
 int
 formats_frontmatter(struct artifact *a, enum frontmatter_rules rules)
 {
   const struct node *root;
   size_t before = a->diags.count;
+  bool broken;
   int rc;
 
   frontmatter_split(&a->src, rules, &a->fm);
@@ -63,39 +75,57 @@ formats_frontmatter(struct artifact *a, enum frontmatter_rules rules)
   a->syntax = SYNTAX_FRONTMATTER;
   if (!a->fm.present)
     return 0;
-  if (!a->fm.closed)
+  rc = yaml_parse(&a->arena, &a->src, a->fm.yaml, &a->diags, &a->root);
+  broken = formats_syntax_errors(a, before);
+  if (!a->fm.closed) {
+    /* The rest of the file is prose read as YAML: its errors and keys
+     * would only echo this one. */
+    a->diags.count = before;
+    a->root = NULL;
     diag_add(&a->diags, DIAG_FRONTMATTER_UNCLOSED, a->fm.open,
              "frontmatter opened here is never closed; add a '%.3s' line "
              "after it", a->text + a->fm.open.start);
-  rc = yaml_parse(&a->arena, &a->src, a->fm.yaml, &a->diags, &a->root);
+    broken = true;
+  }
   root = node_resolve(a->root);
-  /* After a syntax error the recovered tree says little about intent. */
-  if (root && root->kind != NODE_MAP && a->diags.count == before &&
+  if (root && root->kind != NODE_MAP && !broken &&
       !(root->kind == NODE_SCALAR && root->type == SCALAR_NULL)) {
     diag_add(&a->diags, DIAG_FRONTMATTER_NOT_MAPPING, root->span,
              "frontmatter should be 'key: value' lines, not %s",
              node_type_name(root));
-    a->root = NULL;
+    broken = true;
   }
-  a->facts.header = a->root && a->root->kind == NODE_MAP;
-  a->facts.header_broken = a->diags.count > before && !a->facts.header;
+  if (root && root->kind != NODE_MAP)
+    a->root = NULL;
+  a->facts.header = a->root != NULL;
+  a->facts.header_broken = broken;
   return rc;
 }
 
 int
 formats_parse_yaml(struct artifact *a)
 {
+  size_t before = a->diags.count;
+  int rc;
+
   a->syntax = SYNTAX_YAML;
-  return yaml_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
-                    &a->root);
+  rc = yaml_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
+                  &a->root);
+  a->facts.header_broken = formats_syntax_errors(a, before);
+  return rc;
 }
 
 int
 formats_parse_json(struct artifact *a)
 {
+  size_t before = a->diags.count;
+  int rc;
+
   a->syntax = SYNTAX_JSON;
-  return json_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
-                    &a->root);
+  rc = json_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
+                  &a->root);
+  a->facts.header_broken = formats_syntax_errors(a, before);
+  return rc;
 }
 
 int

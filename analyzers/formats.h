@@ -6,6 +6,9 @@
 #ifndef FACET_FORMATS_H
 #define FACET_FORMATS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "artifact.h"
 #include "frontmatter.h"
 
@@ -24,6 +27,9 @@ int formats_frontmatter(struct artifact *a, enum frontmatter_rules rules);
 /* Parses the whole text of a as YAML (or JSON) into a->root. */
 int formats_parse_yaml(struct artifact *a);
 int formats_parse_json(struct artifact *a);
+
+/* Whether a->diags from index from on hold a YAML or JSON syntax error. */
+bool formats_syntax_errors(const struct artifact *a, size_t from);
 
 /*
  * Where a missing top-level key is reported: the frontmatter's opening

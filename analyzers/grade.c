@@ -37,7 +37,11 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
   struct arena *m = &a->arena;
   unsigned elsewhere = links ? links->tests_elsewhere : 0;
 
-  if (links && links->enforced_in_code) {
+  if (f->header_broken) {
+    /* The tools refuse such a file: nothing it declares takes effect. */
+    g->level = GRADE_LOOSE;
+    grade__reason(a, "its header has errors, so nothing it declares counts");
+  } else if (links && links->enforced_in_code) {
     g->level = GRADE_CODE;
     grade__reason(a, "deterministic code enforces its rules");
   } else if ((f->tests && f->assertions) || elsewhere) {
@@ -70,10 +74,7 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
     grade__reason(a, "nothing pins the shape of its output");
   } else {
     g->level = GRADE_LOOSE;
-    grade__reason(a, f->header_broken
-                       ? "its header has errors, so nothing it declares "
-                         "counts"
-                     : !f->header
+    grade__reason(a, !f->header
                        ? "it is text with no machine-read header"
                        : arena_printf(m, "it uses %zu template variable%s "
                                       "that its header does not declare",

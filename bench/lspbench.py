@@ -512,6 +512,10 @@ def run_all(args):
     quick = args.quick
     res = {"inputs": inputs, "argv": argv, "cpus": os.cpu_count(),
            "loadavg_start": os.getloadavg()}
+    if res["loadavg_start"][0] > 0.5 * (os.cpu_count() or 1):
+        print("  warning: load average %.2f: other work is running, and the "
+              "figures will show it" % res["loadavg_start"][0],
+              file=sys.stderr)
     with open(os.path.join(inputs, "inputs.json"), encoding="utf-8") as f:
         info = json.load(f)
     res["input_info"] = {k: v for k, v in info.items() if k != "tree_files"}

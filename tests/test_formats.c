@@ -1203,6 +1203,133 @@ test_results_not_checked(void **state)
   artifact_free(a);
 }
 
+static void
+test_prompty_typo_type_and_value(void **state)
+{
+  struct artifact *a = analyze("trip.prompty",
+                               "---\n"
+                               "name: trip\n"
+                               "modle: gpt-4o\n"
+                               "model:\n"
+                               "  options:\n"
+                               "    temperature: \"0.2\"\n"
+                               "  apiType: chats\n"
+                               "inputs:\n"
+                               "  - name: city\n"
+                               "    kind: strng\n"
+                               "---\n"
+                               "Plan {{ city }}.\n");
+
+  (void)state;
+  EXPECT_DIAGS(a,
+    "unknown-key 3:1-3:6 unknown key 'modle' in Prompty frontmatter; did "
+    "you mean 'model'?",
+    "wrong-type 6:18-6:23 'temperature' should be a number, not a string",
+    "invalid-value 7:12-7:17 'chats' is not a valid apiType; did you mean "
+    "'chat'? (one of: chat, embedding, image, responses)",
+    "invalid-value 10:11-10:16 'strng' is not a valid kind; did you mean "
+    "'string'? (one of: string, integer, float, number, boolean, array, "
+    "object, thread, image, file, audio)");
+  assert_string_equal(a->diags.items[0].replacement, "model");
+  expect_grade(a, "structured", "pin the output: add outputs (or a "
+                                "response_format json_schema)");
+  artifact_free(a);
+}
+
+static void
+test_prompty_v1_and_v2_keys_both_load(void **state)
+{
+  struct artifact *a = analyze("v1.prompty",
+                               "---\n"
+                               "name: v1\n"
+                               "authors: [me]\n"
+                               "model:\n"
+                               "  api: chat\n"
+                               "  configuration:\n"
+                               "    type: azure_openai\n"
+                               "  parameters:\n"
+                               "    max_tokens: 100\n"
+                               "    response_format:\n"
+                               "      type: json_schema\n"
+                               "sample:\n"
+                               "  q: hello\n"
+                               "inputs:\n"
+                               "  q:\n"
+                               "    type: list\n"
+                               "---\n"
+                               "user:\n{{q}}\n");
+
+  (void)state;
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "schema", "add an eval: a promptfoo config or .prompt.yml "
+                            "testData that exercises this prompt");
+  assert_string_equal(a->grade.reasons[0], "its output is pinned by a "
+                      "schema (model.parameters.response_format)");
+  artifact_free(a);
+}
+
+static void
+test_unclosed_frontmatter_is_one_error_and_a_broken_header(void **state)
+{
+  struct artifact *a = analyze("trip.prompty",
+                               "---\n"
+                               "name: trip\n"
+                               "inputs:\n"
+                               "  city: {type: string}\n"
+                               "system:\n"
+                               "Plan a trip to {{ city }}: be brief.\n");
+
+  (void)state;
+  EXPECT_DIAGS(a, "frontmatter-unclosed 1:1-1:4 frontmatter opened here is "
+               "never closed; add a '---' line after it");
+  expect_grade(a, "loose", "fix the errors in its header");
+  assert_string_equal(a->grade.reasons[0],
+                      "its header has errors, so nothing it declares counts");
+  artifact_free(a);
+}
+
+static void
+test_a_header_with_a_syntax_error_grades_loose(void **state)
+{
+  struct artifact *a = analyze("q.prompt.yml",
+                               "messages:\n"
+                               "  - role: user\n"
+                               "    content: [unclosed\n"
+                               "testData:\n"
+                               "  - q: x\n"
+                               "evaluators:\n"
+                               "  - name: e\n"
+                               "    string: {contains: x}\n");
+
+  (void)state;
+  assert_int_equal(a->diags.items[0].code, DIAG_YAML_SYNTAX);
+  expect_grade(a, "loose", "fix the errors in its header");
+  artifact_free(a);
+}
+
+static void
+test_files_that_are_not_text_or_too_big_get_one_finding(void **state)
+{
+  struct analyze_options small = { .max_bytes = 8 };
+  struct artifact *big = artifact_analyze("a.prompty", "---\nname: x\n---\n",
+                                          17, &small);
+  struct artifact *bin = artifact_analyze("a.prompty", "\0\1\2", 3, NULL);
+  struct artifact *bad = analyze("a.prompty", "---\nname: caf\xE9\n---\n");
+
+  (void)state;
+  EXPECT_DIAGS(big, "file-too-large 1:1-1:1 file is 17 bytes, over the "
+               "8-byte limit; it was not analysed");
+  EXPECT_DIAGS(bin, "binary-file 1:1-1:1 file holds binary data (a NUL "
+               "byte); it was not analysed");
+  EXPECT_DIAGS(bad, "invalid-utf8 2:10-2:11 1 invalid UTF-8 byte sequence "
+               "was replaced with U+FFFD");
+  assert_string_equal(node_str(node_get(bad->root, "name")),
+                      "caf\xEF\xBF\xBD");
+  artifact_free(big);
+  artifact_free(bin);
+  artifact_free(bad);
+}
+
 int
 main(void)
 {
@@ -1242,6 +1369,11 @@ main(void)
     cmocka_unit_test(test_poml),
     cmocka_unit_test(test_openai_evals),
     cmocka_unit_test(test_results_not_checked),
+    cmocka_unit_test(test_prompty_typo_type_and_value),
+    cmocka_unit_test(test_prompty_v1_and_v2_keys_both_load),
+    cmocka_unit_test(test_unclosed_frontmatter_is_one_error_and_a_broken_header),
+    cmocka_unit_test(test_a_header_with_a_syntax_error_grades_loose),
+    cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
