@@ -37,11 +37,7 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
   struct arena *m = &a->arena;
   unsigned elsewhere = links ? links->tests_elsewhere : 0;
 
-  if (f->header_broken) {
-    /* The tools refuse such a file: nothing it declares takes effect. */
-    g->level = GRADE_LOOSE;
-    grade__reason(a, "its header has errors, so nothing it declares counts");
-  } else if (links && links->enforced_in_code) {
+  if (links && links->enforced_in_code) {
     g->level = GRADE_CODE;
     grade__reason(a, "deterministic code enforces its rules");
   } else if ((f->tests && f->assertions) || elsewhere) {
@@ -89,8 +85,6 @@ grade__next(struct artifact *a)
 
   switch (a->grade.level) {
   case GRADE_LOOSE:
-    if (f->header_broken)
-      return "fix the errors in its header";
     return f->header
              ? grade__or(f->inputs_hint, "declare the template's inputs")
              : grade__or(f->inputs_hint, "move it into a prompt file with a "
@@ -114,6 +108,20 @@ grade_compute(struct artifact *a, const struct grade_links *links)
   struct grade *g = &a->grade;
 
   *g = (struct grade){ 0 };
+  if (a->facts.header_broken && a->kind != ARTIFACT_RESULTS &&
+      a->kind != ARTIFACT_NONE) {
+    /* Its tools refuse such a file: nothing it declares takes effect. */
+    g->graded = true;
+    g->level = GRADE_LOOSE;
+    grade__reason(a, a->syntax == SYNTAX_FRONTMATTER
+                       ? "its header has errors, so nothing it declares "
+                         "counts"
+                       : "it does not parse, so nothing in it counts");
+    g->next = "fix the errors in its header";
+    if (a->syntax != SYNTAX_FRONTMATTER)
+      g->next = "fix its syntax errors";
+    return;
+  }
   switch (a->kind) {
   case ARTIFACT_PROMPT:
     grade__prompt(a, links);

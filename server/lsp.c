@@ -249,10 +249,22 @@ static int
 lsp__options(int argc, char **argv)
 {
   for (int i = 1; i < argc; i++) {
+    int level;
+
     if (strcmp(argv[i], "--stdio") == 0)
       continue;
+    if (strcmp(argv[i], "--log-level") == 0) {
+      level = i + 1 < argc ? log_level_parse(argv[++i]) : -1;
+      if (level < 0) {
+        fprintf(stderr, "facet lsp: --log-level wants error, warn, info, "
+                "debug or trace\n");
+        return -1;
+      }
+      log_set_level((enum log_level)level);
+      continue;
+    }
     if (strcmp(argv[i], "--help") == 0) {
-      puts("usage: facet lsp [--stdio]\n\n"
+      puts("usage: facet lsp [--stdio] [--log-level LEVEL]\n\n"
            "Serves the Language Server Protocol on stdin and stdout.\n"
            "Set FACET_TRACE=1 to copy every frame to stderr.");
       return 1;

@@ -1303,7 +1303,9 @@ test_a_header_with_a_syntax_error_grades_loose(void **state)
 
   (void)state;
   assert_int_equal(a->diags.items[0].code, DIAG_YAML_SYNTAX);
-  expect_grade(a, "loose", "fix the errors in its header");
+  expect_grade(a, "loose", "fix its syntax errors");
+  assert_string_equal(a->grade.reasons[0],
+                      "it does not parse, so nothing in it counts");
   artifact_free(a);
 }
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""The facet program as users run it: the command line, facet check on a
+folder, and facet lsp as a process on stdio. Prints TAP.
+
+usage: test_cli.py FACET
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+FACET = os.path.abspath(sys.argv[1])
+results = []
+
+
+def check(name, got, want):
+    ok = got == want
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {name}")
+    if not ok:
+        for label, value in (("expected", want), ("     got", got)):
+            for line in repr(value).splitlines() or [""]:
+                print(f"#   {label}: {line}")
+
+
+def run(*args, cwd=None, stdin=None):
+    p = subprocess.run([FACET, *args], cwd=cwd, input=stdin,
+                       capture_output=True, timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def write(root, path, text, mode="w"):
+    full = os.path.join(root, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, mode) as f:
+        f.write(text)
+
+
+def test_command_line():
+    code, out, _ = run("--version")
+    check("--version prints the version", (code, out), (0, "facet 0.1.0\n"))
+    code, out, _ = run("--help")
+    check("--help prints usage on stdout",
+          (code, out.splitlines()[0]), (0, "usage: facet <command> [options]"))
+    code, out, err = run()
+    check("no command is a usage error", (code, out, err.splitlines()[0]),
+          (2, "", "usage: facet <command> [options]"))
+    code, _, err = run("frobnicate")
+    check("an unknown command is a usage error",
+          (code, err.splitlines()[0]), (2, "facet: unknown command 'frobnicate'"))
+    code, _, err = run("check", "--assume", "*.txt=nonsense", ".")
+    check("check --assume with an unknown format is a usage error",
+          (code, err), (2, "facet check: unknown format 'nonsense' "
+                           "(facet --list-formats lists them)\n"))
+
+
+WORKSPACE = {
+    "prompts/good.prompty":
+        "---\nname: good\nmodel: gpt-4o\ninputs:\n  q:\n    type: string\n"
+        "---\nuser:\n{{q}}\n",
+    "prompts/typo.prompty":
+        "---\nname: typo\nmodle: gpt-4o\n---\nhello\n",
+    "schemas/answer.schema.json":
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+        ' "type": "object", "required": ["a",]}\n',
+    "node_modules/pkg/x.prompty": "---\nmodle: x\n---\n",
+    "ignored/secret.prompty": "---\nmodle: x\n---\n",
+    ".gitignore": "ignored/\n",
+    "notes.txt": "not an artifact\n",
+    "config.yaml": "just: some yaml\n",
+}
+
+
+def make_workspace():
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    for path, text in WORKSPACE.items():
+        write(root, path, text)
+    write(root, "prompts/blob.prompty", b"\x00\x01binary", "wb")
+    subprocess.run(["git", "init", "-q", root], check=True)
+    return root
+
+
+def test_check_text(root):
+    code, out, _ = run("check", ".", "missing.prompty", cwd=root)
+    check("facet check prints findings, grades and totals", out.splitlines(), [
+        "./prompts/blob.prompty:1:1: warning: file holds binary data (a NUL "
+        "byte); it was not analysed [binary-file]",
+        "./prompts/typo.prompty:3:1: warning: unknown key 'modle' in Prompty "
+        "frontmatter; did you mean 'model'? [unknown-key]",
+        "./schemas/answer.schema.json:2:36: error: trailing comma before ']' "
+        "[json-syntax]",
+        "missing.prompty:1:1: error: could not read the file: no such file or "
+        "directory [unreadable-file]",
+        "",
+        "grade       file                          next step",
+        "structured  ./prompts/good.prompty        pin the output: add outputs "
+        "(or a response_format json_schema)",
+        "structured  ./prompts/typo.prompty        pin the output: add outputs "
+        "(or a response_format json_schema)",
+        "loose       ./schemas/answer.schema.json  fix its syntax errors",
+        "",
+        "5 files checked: 2 errors, 2 warnings",
+        "grades: loose 1, structured 2, schema 0, eval 0, code 0",
+    ])
+    check("facet check exits 1 when there are errors", code, 1)
+    code, _, _ = run("check", "prompts/good.prompty", cwd=root)
+    check("facet check exits 0 on a clean file", code, 0)
+
+
+def test_check_json(root):
+    code, out, _ = run("check", "--format", "json", "prompts/typo.prompty",
+                       cwd=root)
+    report = json.loads(out)
+    check("--format json reports the file with its grade and findings",
+          report["files"], [{
+              "path": "prompts/typo.prompty", "kind": "prompt",
+              "format": "prompty",
+              "grade": {"level": "structured",
+                        "reasons": ["it has a header and uses no template "
+                                    "variables",
+                                    "nothing pins the shape of its output"],
+                        "next": "pin the output: add outputs (or a "
+                                "response_format json_schema)"},
+              "diagnostics": [{
+                  "line": 3, "column": 1, "endLine": 3, "endColumn": 6,
+                  "severity": "warning", "code": "unknown-key",
+                  "message": "unknown key 'modle' in Prompty frontmatter; "
+                             "did you mean 'model'?"}]}])
+    check("--format json totals", (code, report["totals"]),
+          (0, {"files": 1, "errors": 0, "warnings": 1, "infos": 0,
+               "hints": 0}))
+
+
+class Server:
+    """facet lsp as a child process, spoken to over its stdin and stdout."""
+
+    def __init__(self, *args):
+        self.p = subprocess.Popen([FACET, "lsp", "--stdio", *args],
+                                  stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+
+    def send_raw(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def send(self, msg):
+        body = json.dumps(msg).encode()
+        self.send_raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    def read(self):
+        length = None
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                return None
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode().partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        return json.loads(self.p.stdout.read(length))
+
+    def wait(self, timeout=10):
+        try:
+            return self.p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            return "still running"
+
+
+def initialize(server, process_id=None):
+    server.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                 "params": {"processId": process_id, "capabilities": {}}})
+    return server.read()
+
+
+def test_lsp_bad_input_keeps_serving():
+    s = Server()
+    s.send_raw(b"Content-Length: nope\r\n\r\n")
+    s.send_raw(b"Content-Length: 5\r\n\r\n[1,2]")
+    s.send_raw(b"Content-Length: 9\r\n\r\n{not json")
+    s.send({"jsonrpc": "2.0", "id": 7, "method": "shutdown"})
+    got = [s.read() for _ in range(4)]
+    check("bad frames and bodies get their errors, in order",
+          [(m.get("id"), m["error"]["code"]) for m in got],
+          [(None, -32700), (None, -32600), (None, -32700), (7, -32002)])
+    result = initialize(s)
+    check("the server still serves after bad input",
+          result["result"]["serverInfo"]["name"], "facet")
+    s.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+    s.read()
+    s.send({"jsonrpc": "2.0", "method": "exit"})
+    check("shutdown then exit: exit code 0", s.wait(), 0)
+
+
+def test_lsp_exit_codes():
+    s = Server()
+    initialize(s)
+    s.send({"jsonrpc": "2.0", "method": "exit"})
+    check("exit without shutdown: exit code 1", s.wait(), 1)
+
+    s = Server()
+    initialize(s)
+    s.p.stdin.close()
+    check("stdin closing ends the server", s.wait(), 1)
+
+
+def test_lsp_client_process_gone():
+    client = subprocess.Popen(["sleep", "0.5"])
+    s = Server()
+    initialize(s, client.pid)
+    client.wait()
+    start = time.monotonic()
+    code = s.wait(timeout=10)
+    check("the server exits when the client process is gone",
+          (code, time.monotonic() - start < 5), (1, True))
+
+
+def main():
+    print("1..16")
+    test_command_line()
+    root = make_workspace()
+    try:
+        test_check_text(root)
+        test_check_json(root)
+    finally:
+        shutil.rmtree(root)
+    test_lsp_bad_input_keeps_serving()
+    test_lsp_exit_codes()
+    test_lsp_client_process_gone()
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
