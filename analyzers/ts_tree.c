@@ -40,25 +40,29 @@ ts_grammar_abi(enum ts_grammar g)
 }
 
 int
+ts_abi_check(const char *name, uint32_t abi, struct buf *why)
+{
+  if (abi >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION &&
+      abi <= TREE_SITTER_LANGUAGE_VERSION)
+    return 0;
+  buf_printf(why,
+             "%s was generated for tree-sitter ABI %u, but the linked "
+             "tree-sitter library loads ABI %u to %u; install a grammar "
+             "version built for this ABI (see package.json)\n",
+             name, abi, TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
+             TREE_SITTER_LANGUAGE_VERSION);
+  return FACET_EINVAL;
+}
+
+int
 ts_grammars_check(struct buf *why)
 {
   int rc = 0;
 
-  for (int g = 0; g < TS_GRAMMAR__COUNT; g++) {
-    uint32_t abi = ts_grammar_abi((enum ts_grammar)g);
-
-    if (abi >= TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION &&
-        abi <= TREE_SITTER_LANGUAGE_VERSION)
-      continue;
-    buf_printf(why,
-               "%s was generated for tree-sitter ABI %u, but the linked "
-               "tree-sitter library loads ABI %u to %u; install a grammar "
-               "version built for this ABI (see package.json)\n",
-               ts__grammars[g].name, abi,
-               TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION,
-               TREE_SITTER_LANGUAGE_VERSION);
-    rc = FACET_EINVAL;
-  }
+  for (int g = 0; g < TS_GRAMMAR__COUNT; g++)
+    if (ts_abi_check(ts__grammars[g].name, ts_grammar_abi((enum ts_grammar)g),
+                     why))
+      rc = FACET_EINVAL;
   return rc;
 }
 

@@ -35,6 +35,9 @@ uint32_t ts_grammar_abi(enum ts_grammar g);
  */
 int ts_grammars_check(struct buf *why);
 
+/* The same check for one grammar's ABI version; exposed for tests. */
+int ts_abi_check(const char *name, uint32_t abi, struct buf *why);
+
 /*
  * Rebuilds the tree of the YAML in span from tree-sitter-yaml, after libyaml
  * reported a syntax error there. Parts that tree-sitter could not make sense
