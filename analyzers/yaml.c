@@ -283,6 +283,10 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
   nchildren = b->top - f->base;
   if (f->kind == NODE_MAP && nchildren % 2)
     nchildren--;  /* cannot happen with libyaml; keep pairs whole anyway */
+  /* A block collection's end mark lies past the blank lines after it;
+   * its last child's end is where a reader sees it end. */
+  if (!(f->flags & NODE_FLOW) && nchildren)
+    end = b->stack[f->base + nchildren - 1]->span.end;
   n = node_new_collection(b->arena, f->kind, span_make(f->start, end),
                           nchildren ? b->stack + f->base : NULL,
                           (uint32_t)(f->kind == NODE_MAP ? nchildren / 2

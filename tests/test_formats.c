@@ -205,7 +205,7 @@ test_dotprompt_wrong_values(void **state)
     "string",
     "invalid-value 4:13-4:20 'requird' is not a valid toolChoice; did you "
     "mean 'required'? (one of: auto, required, none)",
-    "missing-key 6:5-7:1 a Dotprompt toolDefs entry is missing "
+    "missing-key 6:5-6:18 a Dotprompt toolDefs entry is missing "
     "'inputSchema'",
     "wrong-type 7:8-7:18 'tools' should be a list, not a string");
   expect_grade(a, "structured",
@@ -325,7 +325,7 @@ test_github_models_bad_values(void **state)
     "did you mean 'json_schema'? (one of: text, json_object, json_schema)",
     "invalid-value 6:11-6:14 'bot' is not a valid role (one of: system, "
     "user, assistant)",
-    "missing-key 8:5-9:1 a GitHub Models message is missing 'role'",
+    "missing-key 8:5-8:22 a GitHub Models message is missing 'role'",
     "wrong-type 8:14-8:22 'content' should be a string, not a mapping",
     "wrong-type 10:5-10:10 a testData item should be a mapping of "
     "variables, not a string");
@@ -380,7 +380,7 @@ test_github_models_json_schema_faults(void **state)
 
   a = analyze("m.prompt.yml", mapping);
   EXPECT_DIAGS(a,
-    "wrong-type 2:3-3:1 jsonSchema must be a JSON string, not a mapping: "
+    "wrong-type 2:3-2:15 jsonSchema must be a JSON string, not a mapping: "
     "the CLI rejects YAML here");
   artifact_free(a);
 
@@ -440,14 +440,14 @@ test_github_models_evaluators(void **state)
   EXPECT_DIAGS(a,
     "conflicting-keys 7:5-7:9 an evaluator takes one of string, llm and "
     "uses; 'uses' is ignored after 'string'",
-    "missing-key 8:5-9:3 an evaluator needs one of string, llm or uses",
+    "missing-key 8:5-8:15 an evaluator needs one of string, llm or uses",
     "missing-key 10:13-10:15 a string evaluator needs one of equals, "
     "contains, startsWith or endsWith",
     "invalid-value 12:11-12:25 'github/similar' is not a valid uses; did "
     "you mean 'github/similarity'? (one of: github/similarity, "
     "github/coherence, github/fluency, github/relevance, "
     "github/groundedness)",
-    "missing-key 15:7-17:1 an llm evaluator is missing 'choices'");
+    "missing-key 15:7-16:34 an llm evaluator is missing 'choices'");
   artifact_free(a);
 }
 
@@ -587,7 +587,7 @@ test_vscode_agent_handoffs_and_booleans(void **state)
     "Code reads 'True' as a string",
     "wrong-type 5:27-5:34 'disable-model-invocation' should be a boolean, "
     "not a string",
-    "missing-key 7:5-10:3 a handoff is missing 'prompt'",
+    "missing-key 7:5-9:15 a handoff is missing 'prompt'",
     "wrong-type 9:11-9:15 'send' should be true or false: VS Code reads "
     "'TRUE' as a string",
     "wrong-type 10:5-10:11 a handoff should be a mapping with label, agent "
@@ -814,10 +814,10 @@ test_promptfoo_assertions(void **state)
   EXPECT_DIAGS(a,
     "unknown-key 3:1-3:7 unknown key 'assert' in promptfoo config; "
     "assertions for every test go under defaultTest.assert",
-    "missing-key 4:5-5:1 a promptfoo assertion is missing 'type'",
+    "missing-key 4:5-4:13 a promptfoo assertion is missing 'type'",
     "unknown-key 7:5-7:13 unknown key 'expected' in a promptfoo test",
     "wrong-type 9:15-9:16 'type' should be a string, not an integer",
-    "missing-key 12:13-13:1 a promptfoo assertion is missing 'type'");
+    "missing-key 12:13-12:21 a promptfoo assertion is missing 'type'");
   artifact_free(a);
 }
 
@@ -1080,7 +1080,7 @@ test_semantic_kernel_yaml(void **state)
   EXPECT_DIAGS(a,
     "unknown-key 7:5-7:15 unknown key 'is_requred' in a Semantic Kernel "
     "input variable; did you mean 'is_required'?",
-    "missing-key 8:5-9:1 a Semantic Kernel input variable is missing "
+    "missing-key 8:5-8:25 a Semantic Kernel input variable is missing "
     "'name'");
   assert_string_equal(a->vars[0].name, "topic");
   expect_grade(a, "schema",
@@ -1310,6 +1310,18 @@ test_a_header_with_a_syntax_error_grades_loose(void **state)
 }
 
 static void
+test_frontmatter_that_is_a_list_is_not_a_header(void **state)
+{
+  struct artifact *a = analyze("l.prompty", "---\n- a\n- b\n---\nbody\n");
+
+  (void)state;
+  EXPECT_DIAGS(a, "frontmatter-not-mapping 2:1-3:4 frontmatter should be "
+               "'key: value' lines, not a list");
+  expect_grade(a, "loose", "fix the errors in its header");
+  artifact_free(a);
+}
+
+static void
 test_files_that_are_not_text_or_too_big_get_one_finding(void **state)
 {
   struct analyze_options small = { .max_bytes = 8 };
@@ -1375,6 +1387,7 @@ main(void)
     cmocka_unit_test(test_prompty_v1_and_v2_keys_both_load),
     cmocka_unit_test(test_unclosed_frontmatter_is_one_error_and_a_broken_header),
     cmocka_unit_test(test_a_header_with_a_syntax_error_grades_loose),
+    cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
   };
 
