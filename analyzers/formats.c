@@ -1,5 +1,7 @@
 #include "formats.h"
 
+#include <string.h>
+
 #include "error.h"
 #include "template.h"
 #include "tree.h"
@@ -135,6 +137,12 @@ formats_scan_markdown(struct artifact *a, int dialect)
   int rc;
 
   if (a->body.end <= a->body.start)
+    return 0;
+  /* Outlining Markdown costs more than the rest of the analysis: only do
+   * it when the body holds something the outline would decide about. */
+  if (dialect == TEMPLATE_VSCODE &&
+      !memmem(a->text + a->body.start, a->body.end - a->body.start,
+              "${input:", 8))
     return 0;
   rc = markdown_outline(&a->arena, &a->src, a->body, &outline);
   if (rc)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "artifact.h"
 #include "detect.h"
 #include "error.h"
@@ -13,13 +14,33 @@
 #include "overrides.h"
 #include "walk.h"
 
+/* One finding, as the report prints it; message in the check's arena. */
+struct check_finding {
+  uint32_t line;
+  uint32_t column;
+  uint32_t end_line;
+  uint32_t end_column;
+  enum severity severity;
+  enum diag_code code;
+  const char *message;
+};
+
+/*
+ * What the report needs of one file. Artifacts are freed as soon as this
+ * is copied out of them, so a run over thousands of files holds only the
+ * report in memory.
+ */
 struct check_entry {
-  char *path;
-  struct artifact *artifact;  /* NULL when the file could not be read */
-  int read_error;
+  const char *path;
+  enum artifact_kind kind;
+  enum artifact_format format;
+  struct grade grade;         /* strings in the check's arena */
+  struct check_finding *findings;
+  size_t nfindings;
 };
 
 struct check {
+  struct arena arena;         /* every string and array of the report */
   bool json;
   size_t max_bytes;
   struct overrides assume;
@@ -60,8 +81,61 @@ check__assumed(const struct check *c, const char *path)
   return overrides_match(&c->assume, NULL, path);
 }
 
+static const char *
+check__keep(struct check *c, const char *s)
+{
+  return s ? arena_strndup(&c->arena, s, strlen(s)) : NULL;
+}
+
+/* Copies what the report needs out of a (which may be NULL). */
 static int
-check__add(struct check *c, const char *path, struct artifact *a, int err)
+check__copy(struct check *c, struct check_entry *e, const struct artifact *a)
+{
+  e->kind = a->kind;
+  e->format = a->format;
+  e->grade = a->grade;
+  e->grade.next = check__keep(c, a->grade.next);
+  for (size_t i = 0; i < a->grade.nreasons; i++)
+    e->grade.reasons[i] = check__keep(c, a->grade.reasons[i]);
+  e->nfindings = a->diags.count;
+  e->findings = arena_alloc(&c->arena, (a->diags.count + 1) *
+                                         sizeof *e->findings);
+  if (!e->findings)
+    return FACET_ENOMEM;
+  for (size_t i = 0; i < a->diags.count; i++) {
+    const struct diagnostic *d = &a->diags.items[i];
+    struct check_finding *f = &e->findings[i];
+
+    source_line_col(&a->src, d->span.start, &f->line, &f->column);
+    source_line_col(&a->src, d->span.end, &f->end_line, &f->end_column);
+    f->severity = d->severity;
+    f->code = d->code;
+    f->message = check__keep(c, d->message);
+  }
+  return 0;
+}
+
+/* A file that could not be read is one unreadable-file finding. */
+static int
+check__unreadable(struct check *c, struct check_entry *e, int err)
+{
+  struct check_finding *f = arena_alloc(&c->arena, sizeof *f);
+
+  if (!f)
+    return FACET_ENOMEM;
+  f->line = f->column = f->end_line = f->end_column = 1;
+  f->code = DIAG_UNREADABLE_FILE;
+  f->severity = diag_code_info(f->code)->severity;
+  f->message = arena_printf(&c->arena, "could not read the file: %s",
+                            facet_strerror(err));
+  e->findings = f;
+  e->nfindings = 1;
+  return f->message ? 0 : FACET_ENOMEM;
+}
+
+static int
+check__add(struct check *c, const char *path, const struct artifact *a,
+           int err)
 {
   struct check_entry *e;
 
@@ -75,11 +149,10 @@ check__add(struct check *c, const char *path, struct artifact *a, int err)
     c->cap = cap;
   }
   e = &c->entries[c->count];
-  e->path = strdup(path);
-  if (!e->path)
+  memset(e, 0, sizeof *e);
+  e->path = check__keep(c, path);
+  if (!e->path || (a ? check__copy(c, e, a) : check__unreadable(c, e, err)))
     return FACET_ENOMEM;
-  e->artifact = a;
-  e->read_error = err;
   c->count++;
   return 0;
 }
@@ -119,15 +192,10 @@ check__file(const char *path, bool explicit, void *ctx)
   free(text);
   if (!a)
     return FACET_ENOMEM;
-  if (!explicit && a->format == FORMAT_NONE) {
-    artifact_free(a);
-    return 0;
-  }
-  if (check__add(c, path, a, 0)) {
-    artifact_free(a);
-    return FACET_ENOMEM;
-  }
-  return 0;
+  err = explicit || a->format != FORMAT_NONE ? check__add(c, path, a, 0)
+                                             : 0;
+  artifact_free(a);
+  return err;
 }
 
 static int
@@ -140,66 +208,55 @@ static void
 check__tally(struct check *c)
 {
   for (size_t i = 0; i < c->count; i++) {
-    const struct artifact *a = c->entries[i].artifact;
+    const struct check_entry *e = &c->entries[i];
 
-    if (!a) {
-      c->severities[SEVERITY_ERROR]++;
-      continue;
-    }
-    for (size_t d = 0; d < a->diags.count; d++)
-      c->severities[a->diags.items[d].severity]++;
-    if (a->grade.graded) {
-      c->grades[a->grade.level]++;
+    for (size_t f = 0; f < e->nfindings; f++)
+      c->severities[e->findings[f].severity]++;
+    if (e->grade.graded) {
+      c->grades[e->grade.level]++;
       c->graded++;
     }
   }
 }
 
 static void
-check__print_diags(const struct check_entry *e)
+check__print_findings(const struct check_entry *e)
 {
-  const struct artifact *a = e->artifact;
+  for (size_t i = 0; i < e->nfindings; i++) {
+    const struct check_finding *f = &e->findings[i];
 
-  if (!a) {
-    printf("%s:1:1: error: could not read the file: %s [%s]\n", e->path,
-           facet_strerror(e->read_error),
-           diag_code_info(DIAG_UNREADABLE_FILE)->name);
-    return;
+    printf("%s:%u:%u: %s: %s [%s]\n", e->path, f->line, f->column,
+           check__severity[f->severity], f->message,
+           diag_code_info(f->code)->name);
   }
-  for (size_t i = 0; i < a->diags.count; i++) {
-    const struct diagnostic *d = &a->diags.items[i];
-    uint32_t line;
-    uint32_t col;
+}
 
-    source_line_col(&a->src, d->span.start, &line, &col);
-    printf("%s:%u:%u: %s: %s [%s]\n", e->path, line, col,
-           check__severity[d->severity], d->message,
-           diag_code_info(d->code)->name);
+static void
+check__print_grades(const struct check *c)
+{
+  size_t width = 4;
+
+  for (size_t i = 0; i < c->count; i++)
+    if (c->entries[i].grade.graded && strlen(c->entries[i].path) > width)
+      width = strlen(c->entries[i].path);
+  printf("%sgrade       %-*s  next step\n", c->count ? "\n" : "",
+         (int)width, "file");
+  for (size_t i = 0; i < c->count; i++) {
+    const struct check_entry *e = &c->entries[i];
+
+    if (e->grade.graded)
+      printf("%-10s  %-*s  %s\n", grade_name(e->grade.level), (int)width,
+             e->path, e->grade.next ? e->grade.next : "-");
   }
 }
 
 static void
 check__print_text(struct check *c)
 {
-  size_t width = 4;
-
   for (size_t i = 0; i < c->count; i++)
-    check__print_diags(&c->entries[i]);
-  for (size_t i = 0; i < c->count; i++)
-    if (c->entries[i].artifact && c->entries[i].artifact->grade.graded &&
-        strlen(c->entries[i].path) > width)
-      width = strlen(c->entries[i].path);
-  if (c->graded) {
-    printf("%sgrade       %-*s  next step\n", c->count ? "\n" : "",
-           (int)width, "file");
-    for (size_t i = 0; i < c->count; i++) {
-      const struct artifact *a = c->entries[i].artifact;
-
-      if (a && a->grade.graded)
-        printf("%-10s  %-*s  %s\n", grade_name(a->grade.level), (int)width,
-               c->entries[i].path, a->grade.next ? a->grade.next : "-");
-    }
-  }
+    check__print_findings(&c->entries[i]);
+  if (c->graded)
+    check__print_grades(c);
   printf("\n%zu file%s checked: %u error%s, %u warning%s\n", c->count,
          c->count == 1 ? "" : "s", c->severities[SEVERITY_ERROR],
          c->severities[SEVERITY_ERROR] == 1 ? "" : "s",
@@ -212,23 +269,20 @@ check__print_text(struct check *c)
 }
 
 static json_object *
-check__json_diag(const struct artifact *a, const struct diagnostic *d)
+check__json_finding(const struct check_finding *f)
 {
   json_object *o = json_object_new_object();
-  uint32_t line;
-  uint32_t col;
 
-  source_line_col(&a->src, d->span.start, &line, &col);
-  json_object_object_add(o, "line", json_object_new_int((int)line));
-  json_object_object_add(o, "column", json_object_new_int((int)col));
-  source_line_col(&a->src, d->span.end, &line, &col);
-  json_object_object_add(o, "endLine", json_object_new_int((int)line));
-  json_object_object_add(o, "endColumn", json_object_new_int((int)col));
+  json_object_object_add(o, "line", json_object_new_int((int)f->line));
+  json_object_object_add(o, "column", json_object_new_int((int)f->column));
+  json_object_object_add(o, "endLine", json_object_new_int((int)f->end_line));
+  json_object_object_add(o, "endColumn",
+                         json_object_new_int((int)f->end_column));
   json_object_object_add(o, "severity",
-                         json_object_new_string(check__severity[d->severity]));
+                         json_object_new_string(check__severity[f->severity]));
   json_object_object_add(o, "code",
-                         json_object_new_string(diag_code_info(d->code)->name));
-  json_object_object_add(o, "message", json_object_new_string(d->message));
+                         json_object_new_string(diag_code_info(f->code)->name));
+  json_object_object_add(o, "message", json_object_new_string(f->message));
   return o;
 }
 
@@ -256,32 +310,17 @@ static json_object *
 check__json_entry(const struct check_entry *e)
 {
   json_object *o = json_object_new_object();
-  json_object *diags = json_object_new_array();
-  const struct artifact *a = e->artifact;
+  json_object *findings = json_object_new_array();
 
   json_object_object_add(o, "path", json_object_new_string(e->path));
-  if (!a) {
-    json_object *d = json_object_new_object();
-
-    json_object_object_add(d, "line", json_object_new_int(1));
-    json_object_object_add(d, "column", json_object_new_int(1));
-    json_object_object_add(d, "severity", json_object_new_string("error"));
-    json_object_object_add(d, "code", json_object_new_string(
-                             diag_code_info(DIAG_UNREADABLE_FILE)->name));
-    json_object_object_add(d, "message", json_object_new_string(
-                             facet_strerror(e->read_error)));
-    json_object_array_add(diags, d);
-    json_object_object_add(o, "diagnostics", diags);
-    return o;
-  }
   json_object_object_add(o, "kind",
-                         json_object_new_string(artifact_kind_name(a->kind)));
+                         json_object_new_string(artifact_kind_name(e->kind)));
   json_object_object_add(o, "format", json_object_new_string(
-                           artifact_format_name(a->format)));
-  json_object_object_add(o, "grade", check__json_grade(&a->grade));
-  for (size_t i = 0; i < a->diags.count; i++)
-    json_object_array_add(diags, check__json_diag(a, &a->diags.items[i]));
-  json_object_object_add(o, "diagnostics", diags);
+                           artifact_format_name(e->format)));
+  json_object_object_add(o, "grade", check__json_grade(&e->grade));
+  for (size_t i = 0; i < e->nfindings; i++)
+    json_object_array_add(findings, check__json_finding(&e->findings[i]));
+  json_object_object_add(o, "diagnostics", findings);
   return o;
 }
 
@@ -386,10 +425,7 @@ check__options(struct check *c, int argc, char **argv)
 static void
 check__release(struct check *c)
 {
-  for (size_t i = 0; i < c->count; i++) {
-    free(c->entries[i].path);
-    artifact_free(c->entries[i].artifact);
-  }
+  arena_release(&c->arena);
   free(c->entries);
   overrides_release(&c->assume);
 }
