@@ -379,8 +379,9 @@ template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
       helper = !mustache && template__listed(template__hbs_reserved, s + a, n);
       if (!helper)
         template__hbs_path(t, a, b);
-    } else if (helper && s[template__skip_space(s, a + (uint32_t)n, b)] != '=') {
-      template__hbs_path(t, a, b);
+    } else if (helper &&
+               s[template__skip_space(s, a + (uint32_t)n, b)] != '=') {
+      template__hbs_path(t, a, b);  /* a helper's argument, not key=value */
     }
     first = false;
     a += (uint32_t)(n ? n : 1);
