@@ -70,12 +70,28 @@ scalar__is_float(const char *s, uint32_t len)
 enum scalar_type
 scalar_resolve(const char *s, uint32_t len)
 {
-  if (len == 0 || scalar__is(s, len, "~", "~", "~") ||
-      scalar__is(s, len, "null", "Null", "NULL"))
+  /* Most scalars are words: decide by the first character before any
+   * comparison. */
+  if (len == 0)
     return SCALAR_NULL;
-  if (scalar__is(s, len, "true", "True", "TRUE") ||
-      scalar__is(s, len, "false", "False", "FALSE"))
-    return SCALAR_BOOL;
+  switch (s[0]) {
+  case '~':
+    return len == 1 ? SCALAR_NULL : SCALAR_STRING;
+  case 'n': case 'N':
+    return scalar__is(s, len, "null", "Null", "NULL") ? SCALAR_NULL
+                                                      : SCALAR_STRING;
+  case 't': case 'T':
+    return scalar__is(s, len, "true", "True", "TRUE") ? SCALAR_BOOL
+                                                      : SCALAR_STRING;
+  case 'f': case 'F':
+    return scalar__is(s, len, "false", "False", "FALSE") ? SCALAR_BOOL
+                                                         : SCALAR_STRING;
+  case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+  case '7': case '8': case '9': case '-': case '+': case '.':
+    break;
+  default:
+    return SCALAR_STRING;
+  }
   if (scalar__is_int(s, len))
     return SCALAR_INT;
   if (scalar__is_float(s, len) || scalar__is(s, len, ".nan", ".NaN", ".NAN"))

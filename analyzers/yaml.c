@@ -42,6 +42,7 @@ struct yaml_builder {
   uint32_t input_len;
   size_t cur_chr;        /* libyaml marks count characters, not bytes */
   uint32_t cur_byte;
+  bool ascii;            /* no byte above 0x7F: characters are bytes */
   struct node **stack;   /* children of the open collections */
   size_t top;
   size_t cap;
@@ -62,6 +63,8 @@ yaml__offset(struct yaml_builder *b, size_t chr)
 {
   const char *s = b->input;
 
+  if (b->ascii)
+    return b->base + (uint32_t)(chr < b->input_len ? chr : b->input_len);
   while (b->cur_chr < chr && b->cur_byte < b->input_len) {
     unsigned char c = (unsigned char)s[b->cur_byte++];
 
@@ -78,6 +81,24 @@ yaml__offset(struct yaml_builder *b, size_t chr)
     b->cur_chr--;
   }
   return b->base + b->cur_byte;
+}
+
+/* Whether n bytes at s are all ASCII, a word at a time. */
+static bool
+yaml__is_ascii(const char *s, size_t n)
+{
+  uint64_t acc = 0;
+  size_t i = 0;
+
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+
+    memcpy(&w, s + i, 8);
+    acc |= w;
+  }
+  for (; i < n; i++)
+    acc |= (unsigned char)s[i];
+  return (acc & 0x8080808080808080ull) == 0;
 }
 
 static struct span
@@ -385,6 +406,7 @@ yaml_parse(struct arena *a, const struct source *src, struct span span,
   b.base = span.start;
   b.input = src->text + span.start;
   b.input_len = span.end > span.start ? span.end - span.start : 0;
+  b.ascii = yaml__is_ascii(b.input, b.input_len);
 
   yaml_parser_initialize(&parser);
   yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
