@@ -120,11 +120,13 @@ def assertion(rng, i):
         lines.append("          type: object")
         lines.append("          required: [answer, confidence]")
     elif t == "javascript":
-        lines.append("        value: output.length < %d && !output.includes(%s)"
-                     % (200 + rng.below(800), yq(rng.pick(WORDS))
-                        .replace('"', "'")))
+        limit = 200 + rng.below(800)
+        word = yq(rng.pick(WORDS)).replace('"', "'")
+        lines.append("        value: output.length < %d && "
+                     "!output.includes(%s)" % (limit, word))
     elif t == "python":
-        lines.append("        value: file://asserts/check_%d.py" % rng.below(40))
+        lines.append("        value: file://asserts/check_%d.py"
+                     % rng.below(40))
     elif t == "regex":
         lines.append("        value: '^(?i)(%s|%s)\\b'"
                      % (rng.pick(WORDS), rng.pick(WORDS)))
@@ -205,7 +207,8 @@ def prompty_file(target_bytes, seed):
                  "    default: " + yq(rng.words(1, 3))]
     head += ["template:", "  format:", "    kind: jinja2", "  parser:",
              "    kind: prompty", "---", "system:",
-             "You are {{ agent_name }}, a support agent for {{ product }}.", ""]
+             "You are {{ agent_name }}, a support agent for "
+             "{{ product }}.", ""]
     parts = ["\n".join(head) + "\n"]
     size = len(parts[0])
     section = 0
