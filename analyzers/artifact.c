@@ -66,14 +66,16 @@ artifact__binary(const char *text, size_t len)
 
 /* Copies text into a, replacing bytes that are not UTF-8. */
 static int
-artifact__take_text(struct artifact *a, const char *text, size_t len)
+artifact__take_text(struct artifact *a, const char *text, size_t len,
+                    bool borrow)
 {
   size_t bad = utf8_first_invalid(text, len);
   struct buf clean;
   long replaced;
+  char *copy;
 
   if (bad == len) {
-    a->text = arena_strndup(&a->arena, text, len);
+    a->text = borrow ? text : arena_strndup(&a->arena, text, len);
     return a->text ? source_init(&a->src, a->text, len) : FACET_ENOMEM;
   }
   buf_init(&clean, len * 3 + 1);
@@ -82,11 +84,12 @@ artifact__take_text(struct artifact *a, const char *text, size_t len)
     buf_release(&clean);
     return (int)replaced;
   }
-  a->text = arena_strndup(&a->arena, clean.data, clean.len);
+  copy = arena_strndup(&a->arena, clean.data, clean.len);
   len = clean.len;
   buf_release(&clean);
-  if (!a->text || source_init(&a->src, a->text, len))
+  if (!copy || source_init(&a->src, copy, len))
     return FACET_ENOMEM;
+  a->text = copy;
   /* Text before the first bad byte is unchanged, so its offset holds. */
   diag_add(&a->diags, DIAG_INVALID_UTF8,
            span_make((uint32_t)bad, (uint32_t)bad + 3),
@@ -169,9 +172,8 @@ artifact__refuse(struct artifact *a, const char *text, size_t len,
     code = DIAG_BINARY_FILE;
   else
     return false;
-  a->text = arena_strndup(&a->arena, "", 0);
-  if (a->text)
-    source_init(&a->src, a->text, 0);
+  a->text = "";
+  source_init(&a->src, a->text, 0);
   artifact__detect(a, NULL);
   if (code == DIAG_FILE_TOO_LARGE)
     diag_add(&a->diags, code, span_make(0, 0),
@@ -183,9 +185,9 @@ artifact__refuse(struct artifact *a, const char *text, size_t len,
   return true;
 }
 
-struct artifact *
-artifact_analyze(const char *path, const char *text, size_t len,
-                 const struct analyze_options *opts)
+static struct artifact *
+artifact__analyze(const char *path, const char *text, size_t len,
+                  const struct analyze_options *opts, bool borrow)
 {
   size_t max = opts && opts->max_bytes ? opts->max_bytes
                                        : ANALYZE_MAX_BYTES_DEFAULT;
@@ -196,7 +198,7 @@ artifact_analyze(const char *path, const char *text, size_t len,
   if (artifact__refuse(a, text, len, max,
                        opts && opts->file_size > len ? opts->file_size : len))
     return a;
-  if (artifact__take_text(a, text, len)) {
+  if (artifact__take_text(a, text, len, borrow)) {
     artifact_free(a);
     return NULL;
   }
@@ -210,11 +212,34 @@ artifact_analyze(const char *path, const char *text, size_t len,
   return a;
 }
 
+struct artifact *
+artifact_analyze(const char *path, const char *text, size_t len,
+                 const struct analyze_options *opts)
+{
+  return artifact__analyze(path, text, len, opts, false);
+}
+
+struct artifact *
+artifact_analyze_shared(const char *path, const char *text, size_t len,
+                        const struct analyze_options *opts,
+                        void (*release)(void *), void *owner)
+{
+  struct artifact *a = artifact__analyze(path, text, len, opts, true);
+
+  if (a) {
+    a->release = release;
+    a->owner = owner;
+  }
+  return a;
+}
+
 void
 artifact_free(struct artifact *self)
 {
   if (!self)
     return;
+  if (self->release)
+    self->release(self->owner);
   diag_list_release(&self->diags);
   source_release(&self->src);
   arena_release(&self->arena);

@@ -105,7 +105,9 @@ struct analyze_options {
 struct artifact {
   struct arena arena;        /* owns everything below */
   char *path;                /* as given, for messages */
-  char *text;                /* the analysed text: valid UTF-8 */
+  const char *text;          /* the analysed text: valid UTF-8 */
+  void (*release)(void *);   /* frees borrowed text: see _shared below */
+  void *owner;
   struct source src;
   enum artifact_kind kind;
   enum artifact_format format;
@@ -129,6 +131,18 @@ struct artifact {
 struct artifact *artifact_analyze(const char *path, const char *text,
                                   size_t len,
                                   const struct analyze_options *opts);
+
+/*
+ * The same, without copying text when it is valid UTF-8: the artifact
+ * borrows it, and artifact_free calls release(owner) once the artifact is
+ * done with it. When this returns NULL, release is not called and the
+ * text stays the caller's.
+ */
+struct artifact *artifact_analyze_shared(const char *path, const char *text,
+                                         size_t len,
+                                         const struct analyze_options *opts,
+                                         void (*release)(void *),
+                                         void *owner);
 
 void artifact_free(struct artifact *self);
 

@@ -5,15 +5,6 @@
 #include "arena.h"
 
 const struct node *
-node_resolve(const struct node *n)
-{
-  /* Builders never make an alias of an alias, so one step is enough. */
-  if (n && n->kind == NODE_ALIAS)
-    return n->u.target;
-  return n;
-}
-
-const struct node *
 node_get_key(const struct node *map, const char *key)
 {
   const struct node *found = NULL;

@@ -57,8 +57,13 @@ struct node {
 /* Limits every tree builder enforces; past them a diagnostic, not a crash. */
 #define TREE_DEPTH_MAX 128
 
-/* Follows an alias to the node it names (NULL stays NULL). */
-const struct node *node_resolve(const struct node *n);
+/* Follows an alias to the node it names (NULL stays NULL). Builders never
+ * make an alias of an alias, so one step is enough. */
+static inline const struct node *
+node_resolve(const struct node *n)
+{
+  return n && n->kind == NODE_ALIAS ? n->u.target : n;
+}
 
 /* The i-th key and value of a map. */
 static inline const struct node *

@@ -258,6 +258,35 @@ yaml__key_compare(const void *a, const void *b)
   return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
 }
 
+static void
+yaml__repeated(struct yaml_builder *b, const struct node *key)
+{
+  diag_add(b->diags, DIAG_DUPLICATE_KEY, key->span,
+           "key '%s' is repeated; only its last value is used",
+           key->u.scalar.str);
+}
+
+/* Small maps, the usual case: compare pairs, no allocation. */
+static void
+yaml__duplicates_small(struct yaml_builder *b, struct node *map)
+{
+  for (uint32_t i = 1; i < map->count; i++) {
+    const struct node *k = map->u.items[2 * i];
+
+    if (k->kind != NODE_SCALAR)
+      continue;
+    for (uint32_t j = 0; j < i; j++) {
+      const struct node *o = map->u.items[2 * j];
+
+      if (o->kind == NODE_SCALAR && o->u.scalar.len == k->u.scalar.len &&
+          memcmp(o->u.scalar.str, k->u.scalar.str, k->u.scalar.len) == 0) {
+        yaml__repeated(b, k);
+        break;
+      }
+    }
+  }
+}
+
 /* Reports each repeated scalar key at its later occurrence. */
 static void
 yaml__duplicates(struct yaml_builder *b, struct node *map)
@@ -267,6 +296,10 @@ yaml__duplicates(struct yaml_builder *b, struct node *map)
 
   if (map->count < 2)
     return;
+  if (map->count <= 16) {
+    yaml__duplicates_small(b, map);
+    return;
+  }
   keys = malloc(map->count * sizeof *keys);
   if (!keys)
     return;
@@ -276,9 +309,7 @@ yaml__duplicates(struct yaml_builder *b, struct node *map)
   qsort(keys, n, sizeof *keys, yaml__key_compare);
   for (uint32_t i = 1; i < n; i++)
     if (strcmp(keys[i - 1]->u.scalar.str, keys[i]->u.scalar.str) == 0)
-      diag_add(b->diags, DIAG_DUPLICATE_KEY, keys[i]->span,
-               "key '%s' is repeated; only its last value is used",
-               keys[i]->u.scalar.str);
+      yaml__repeated(b, keys[i]);
   free(keys);
 }
 

@@ -188,10 +188,12 @@ check__file(const char *path, bool explicit, void *ctx)
   if (err)
     return check__add(c, path, NULL, err);
   opts.file_size = size;
-  a = artifact_analyze(path, text, len, &opts);
-  free(text);
-  if (!a)
+  /* The artifact takes the buffer over and frees it when it is freed. */
+  a = artifact_analyze_shared(path, text, len, &opts, free, text);
+  if (!a) {
+    free(text);
     return FACET_ENOMEM;
+  }
   err = explicit || a->format != FORMAT_NONE ? check__add(c, path, a, 0)
                                              : 0;
   artifact_free(a);

@@ -17,6 +17,49 @@ docstore_init(struct docstore *self)
   memset(self, 0, sizeof *self);
 }
 
+struct snapshot *
+snapshot_ref(struct snapshot *snap)
+{
+  snap->refs++;
+  return snap;
+}
+
+void
+snapshot_unref(void *p)
+{
+  struct snapshot *snap = p;
+
+  if (snap && --snap->refs == 0)
+    free(snap);
+}
+
+/* A new snapshot of len bytes (uninitialised but for the NUL), or NULL. */
+static struct snapshot *
+snapshot__new(size_t len)
+{
+  struct snapshot *snap;
+
+  if (len > DOCUMENT_TEXT_MAX)
+    return NULL;
+  snap = malloc(sizeof *snap + len + 1);
+  if (!snap)
+    return NULL;
+  snap->refs = 1;
+  snap->len = len;
+  snap->data[len] = '\0';
+  return snap;
+}
+
+/* Makes snap the document's text and indexes its lines. */
+static int
+document__take(struct document *doc, struct snapshot *snap)
+{
+  snapshot_unref(doc->text);
+  doc->text = snap;
+  source_release(&doc->lines);
+  return source_init(&doc->lines, snap->data, snap->len);
+}
+
 void
 document_free(struct document *doc)
 {
@@ -24,7 +67,7 @@ document_free(struct document *doc)
     return;
   artifact_free(doc->artifact);
   source_release(&doc->lines);
-  buf_release(&doc->text);
+  snapshot_unref(doc->text);
   free(doc->path);
   free(doc->uri);
   free(doc);
@@ -111,38 +154,31 @@ docstore_uri_to_path(const char *uri)
 int
 document_set_text(struct document *doc, const char *text, size_t len)
 {
-  int rc;
+  struct snapshot *snap = snapshot__new(len);
 
-  buf_clear(&doc->text);
-  rc = buf_append(&doc->text, text, len);
-  if (rc == 0 && !doc->text.data)
-    rc = buf_reserve(&doc->text, 1);
-  if (rc)
-    return rc;
-  source_release(&doc->lines);
-  return source_init(&doc->lines, doc->text.data, doc->text.len);
+  if (!snap)
+    return len > DOCUMENT_TEXT_MAX ? FACET_ELIMIT : FACET_ENOMEM;
+  memcpy(snap->data, text, len);
+  return document__take(doc, snap);
 }
 
 int
 document_edit(struct document *doc, uint32_t start, uint32_t end,
               const char *text, size_t len)
 {
-  struct buf *b = &doc->text;
+  const struct snapshot *old = doc->text;
   size_t removed = end - start;
-  size_t tail = b->len - end;
-  int rc;
+  struct snapshot *snap;
 
-  if (len > removed) {
-    rc = buf_reserve(b, len - removed);
-    if (rc)
-      return rc;
-  }
-  memmove(b->data + start + len, b->data + end, tail);
-  memcpy(b->data + start, text, len);
-  b->len = b->len - removed + len;
-  b->data[b->len] = '\0';
-  source_release(&doc->lines);
-  return source_init(&doc->lines, b->data, b->len);
+  if (old->len - removed > DOCUMENT_TEXT_MAX - len)
+    return FACET_ELIMIT;
+  snap = snapshot__new(old->len - removed + len);
+  if (!snap)
+    return FACET_ENOMEM;
+  memcpy(snap->data, old->data, start);
+  memcpy(snap->data + start, text, len);
+  memcpy(snap->data + start + len, old->data + end, old->len - end);
+  return document__take(doc, snap);
 }
 
 struct document *
@@ -164,7 +200,6 @@ docstore_open(struct docstore *self, const char *uri, int version,
   d = calloc(1, sizeof *d);
   if (!d)
     return NULL;
-  buf_init(&d->text, DOCUMENT_TEXT_MAX);
   d->uri = strdup(uri);
   d->path = docstore_uri_to_path(uri);
   d->serial = ++self->next_serial;

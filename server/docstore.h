@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
 #include "source.h"
 
 struct artifact;
@@ -19,13 +18,33 @@ struct pending;
 /* An open document can grow to the protocol's frame limit, no further. */
 #define DOCUMENT_TEXT_MAX ((size_t)64 << 20)
 
+/*
+ * An immutable copy of a document's text, shared by the document and the
+ * analyses made of it: an edit makes a new snapshot, so an analysis never
+ * sees text change under it, and a document and its latest analysis hold
+ * one copy of the text between them. Reference counts change on the event
+ * loop's thread only.
+ */
+struct snapshot {
+  unsigned refs;
+  size_t len;
+  char data[];   /* len bytes and a NUL */
+};
+
+/* Adds a reference; returns snap. */
+struct snapshot *snapshot_ref(struct snapshot *snap);
+
+/* Drops a reference, freeing the snapshot with the last one. Takes void *
+ * so it can be handed to an artifact as its release function. */
+void snapshot_unref(void *snap);
+
 struct document {
   struct document *next;      /* hash chain */
   char *uri;
   char *path;                 /* local path of a file: URI, or NULL */
   uint64_t serial;            /* unique per open, so a reopen is new */
   int version;
-  struct buf text;
+  struct snapshot *text;      /* the current text; one reference owned */
   struct source lines;        /* line index of text */
   struct artifact *artifact;  /* latest analysis, or NULL; owned */
   int artifact_version;       /* the version artifact was made from */

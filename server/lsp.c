@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -288,6 +289,9 @@ lsp_main(int argc, char **argv)
     return rc > 0 ? 0 : 2;
   memset(&self, 0, sizeof self);
   signal(SIGPIPE, SIG_IGN);
+  /* glibc gives each analysis thread its own heap; with a thousand open
+   * documents that spread costs more memory than the threads save. */
+  mallopt(M_ARENA_MAX, 2);
   trace_init();
   self.loop = uv_default_loop();
   self.loop_thread = pthread_self();

@@ -29,8 +29,7 @@ struct analysis {
   char *path;
   uint64_t serial;
   int version;
-  char *text;
-  size_t len;
+  struct snapshot *text;     /* one reference, handed to the result */
   struct analyze_options opts;
   struct artifact *result;
   uint64_t nanoseconds;
@@ -51,7 +50,7 @@ analysis__free(struct analysis *job)
   artifact_free(job->result);
   free(job->uri);
   free(job->path);
-  free(job->text);
+  snapshot_unref(job->text);
   free(job);
 }
 
@@ -62,7 +61,13 @@ analysis__work(uv_work_t *work)
   struct analysis *job = work->data;
   uint64_t start = session__now();
 
-  job->result = artifact_analyze(job->path, job->text, job->len, &job->opts);
+  /* The artifact borrows the snapshot and drops this reference when it is
+   * freed; the job's own pointer is cleared on the loop thread. */
+  job->result = artifact_analyze_shared(job->path, job->text->data,
+                                        job->text->len, &job->opts,
+                                        snapshot_unref, job->text);
+  if (job->result)
+    job->text = NULL;
   job->nanoseconds = session__now() - start;
 }
 
@@ -127,14 +132,12 @@ session__start(struct session *self, struct document *doc)
   job->version = doc->version;
   job->uri = strdup(doc->uri);
   job->path = doc->path ? strdup(doc->path) : NULL;
-  job->text = malloc(doc->text.len + 1);
-  job->len = doc->text.len;
+  job->text = snapshot_ref(doc->text);
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
-  if (!job->uri || !job->text || (doc->path && !job->path))
+  if (!job->uri || (doc->path && !job->path))
     goto fail;
-  memcpy(job->text, doc->text.data, doc->text.len + 1);
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
     goto fail;
   doc->analysing = true;

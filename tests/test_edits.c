@@ -129,8 +129,8 @@ run_edits(enum position_encoding enc)
     len = len - (b - a) + n;
     reference[len] = '\0';
 
-    assert_int_equal(doc->text.len, len);
-    assert_memory_equal(doc->text.data, reference, len);
+    assert_int_equal(doc->text->len, len);
+    assert_memory_equal(doc->text->data, reference, len);
   }
   docstore_release(&store);
 }
