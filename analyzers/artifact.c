@@ -67,9 +67,9 @@ artifact__binary(const char *text, size_t len)
 /* Copies text into a, replacing bytes that are not UTF-8. */
 static int
 artifact__take_text(struct artifact *a, const char *text, size_t len,
-                    bool borrow)
+                    bool borrow, bool valid)
 {
-  size_t bad = utf8_first_invalid(text, len);
+  size_t bad = valid ? len : utf8_first_invalid(text, len);
   struct buf clean;
   long replaced;
   char *copy;
@@ -198,7 +198,8 @@ artifact__analyze(const char *path, const char *text, size_t len,
   if (artifact__refuse(a, text, len, max,
                        opts && opts->file_size > len ? opts->file_size : len))
     return a;
-  if (artifact__take_text(a, text, len, borrow)) {
+  if (artifact__take_text(a, text, len, borrow,
+                          opts && opts->valid_utf8)) {
     artifact_free(a);
     return NULL;
   }

@@ -97,6 +97,7 @@ struct analyze_options {
   size_t file_size;               /* the whole file's size when only part
                                      of it was read; 0: the text's length */
   enum artifact_format format;    /* FORMAT_NONE: detect it */
+  bool valid_utf8;                /* the caller vouches for the encoding */
 };
 
 /* Files larger than this get one diagnostic instead of analysis. */

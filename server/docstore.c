@@ -7,6 +7,7 @@
 
 #include "artifact.h"
 #include "error.h"
+#include "utf8.h"
 
 /* Rehash past this many documents per bucket on average. */
 #define DOCSTORE_LOAD_MAX 2
@@ -159,6 +160,7 @@ document_set_text(struct document *doc, const char *text, size_t len)
   if (!snap)
     return len > DOCUMENT_TEXT_MAX ? FACET_ELIMIT : FACET_ENOMEM;
   memcpy(snap->data, text, len);
+  snap->valid_utf8 = utf8_valid(text, len);
   return document__take(doc, snap);
 }
 
@@ -178,6 +180,9 @@ document_edit(struct document *doc, uint32_t start, uint32_t end,
   memcpy(snap->data, old->data, start);
   memcpy(snap->data + start, text, len);
   memcpy(snap->data + start + len, old->data + end, old->len - end);
+  /* Edits fall on character boundaries, so only the new text can break
+   * validity: checking it keeps a keystroke from re-reading the file. */
+  snap->valid_utf8 = old->valid_utf8 && utf8_valid(text, len);
   return document__take(doc, snap);
 }
 

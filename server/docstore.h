@@ -27,6 +27,7 @@ struct pending;
  */
 struct snapshot {
   unsigned refs;
+  bool valid_utf8;   /* known to be valid UTF-8, so analysis need not check */
   size_t len;
   char data[];   /* len bytes and a NUL */
 };

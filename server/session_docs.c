@@ -74,8 +74,11 @@ analysis__work(uv_work_t *work)
 static void
 session__publish(struct session *self, struct document *doc)
 {
-  json_object *params = json_object_new_object();
+  json_object *params;
 
+  if (self->shutdown)
+    return;  /* the client is leaving: nothing will show these */
+  params = json_object_new_object();
   json_object_object_add(params, "uri", json_object_new_string(doc->uri));
   json_object_object_add(params, "version",
                          json_object_new_int(doc->version));
@@ -133,6 +136,7 @@ session__start(struct session *self, struct document *doc)
   job->uri = strdup(doc->uri);
   job->path = doc->path ? strdup(doc->path) : NULL;
   job->text = snapshot_ref(doc->text);
+  job->opts.valid_utf8 = doc->text->valid_utf8;
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
