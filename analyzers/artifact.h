@@ -113,6 +113,7 @@ struct artifact {
   enum artifact_kind kind;
   enum artifact_format format;
   enum artifact_syntax syntax;
+  bool parsed;               /* the text was parsed into root (maybe NULL) */
   struct frontmatter fm;
   struct node *root;         /* frontmatter or document tree, or NULL */
   struct span body;          /* the template text, if any */

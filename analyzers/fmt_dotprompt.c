@@ -152,18 +152,6 @@ dotprompt__check_namespaces(struct artifact *a)
   }
 }
 
-/* A key with a value worth the name: not null, not an empty map. */
-static bool
-dotprompt__set(const struct node *n)
-{
-  n = node_resolve(n);
-  if (!n)
-    return false;
-  if (n->kind == NODE_SCALAR)
-    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
-  return n->count > 0;
-}
-
 /* Partials (_name.prompt) take their variables from the including prompt. */
 static bool
 dotprompt__partial(const char *path)
@@ -181,12 +169,12 @@ dotprompt__facts(struct artifact *a)
   const struct node *input = node_get(a->root, "input");
   const struct node *output = node_get(a->root, "output");
 
-  f->inputs_declared = dotprompt__set(node_get(input, "schema")) ||
-                       dotprompt__set(node_get(input, "default"));
-  if (dotprompt__set(node_get(output, "schema"))) {
+  f->inputs_declared = node_is_set(node_get(input, "schema")) ||
+                       node_is_set(node_get(input, "default"));
+  if (node_is_set(node_get(output, "schema"))) {
     f->output_schema = true;
     f->output_schema_where = "output.schema";
-  } else if (dotprompt__set(node_get(output, "jsonSchema"))) {
+  } else if (node_is_set(node_get(output, "jsonSchema"))) {
     f->output_schema = true;
     f->output_schema_where = "output.jsonSchema";
   }

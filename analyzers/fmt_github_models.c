@@ -414,7 +414,7 @@ github_models_check(struct artifact *a)
   const struct node *messages;
   bool pinned;
 
-  if (!a->root && formats_parse_yaml(a))
+  if (formats_parse_document(a, false))
     return;
   a->syntax = SYNTAX_YAML;
   shape_check(&github_models_shape, a->root, formats_top(a), &a->diags);

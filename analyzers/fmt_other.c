@@ -13,31 +13,6 @@
 #include "template.h"
 #include "tree.h"
 
-static bool
-other__set(const struct node *n)
-{
-  n = node_resolve(n);
-  if (!n)
-    return false;
-  if (n->kind == NODE_SCALAR)
-    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
-  return n->count > 0;
-}
-
-/* Parses a's whole text by its extension, unless detection already did. */
-static void
-other__parse(struct artifact *a)
-{
-  size_t n = a->path ? strlen(a->path) : 0;
-
-  if (a->root)
-    return;
-  if (n >= 5 && strcasecmp(a->path + n - 5, ".json") == 0)
-    formats_parse_json(a);
-  else
-    formats_parse_yaml(a);
-}
-
 static const char *const langchain__types[] = {
   "prompt", "few_shot", "chat", NULL,
 };
@@ -122,7 +97,7 @@ langchain__check(struct artifact *a)
       template_scan(a, dialect, t->span, NULL, 0);
   }
   a->facts.header = a->root && a->root->kind == NODE_MAP;
-  a->facts.inputs_declared = other__set(node_get(a->root,
+  a->facts.inputs_declared = node_is_set(node_get(a->root,
                                                  "input_variables"));
   a->facts.inputs_hint = "list the template's variables in input_variables";
   a->facts.schema_hint = "pin the output: add an output_parser, or move the "
@@ -213,7 +188,7 @@ sk__settings_schema(const struct node *root)
     const struct node *rf = node_get(node_value(settings, i),
                                      "response_format");
 
-    if (other__set(node_get(rf, "json_schema")))
+    if (node_is_set(node_get(rf, "json_schema")))
       return true;
   }
   return false;
@@ -235,9 +210,9 @@ sk__check(struct artifact *a)
     if (template && template->kind == NODE_SCALAR)
       template_scan(a, sk__dialect(a->root), template->span, NULL, 0);
     f->header = a->root->kind == NODE_MAP;
-    f->inputs_declared = other__set(node_get(a->root, "input_variables"));
+    f->inputs_declared = node_is_set(node_get(a->root, "input_variables"));
   }
-  if (other__set(node_get(node_get(a->root, "output_variable"),
+  if (node_is_set(node_get(node_get(a->root, "output_variable"),
                           "json_schema"))) {
     f->output_schema = true;
     f->output_schema_where = "output_variable.json_schema";
@@ -424,11 +399,11 @@ other_check(struct artifact *a)
     sk__check(a);
     break;
   case FORMAT_LANGCHAIN:
-    other__parse(a);
+    formats_parse_document(a, false);
     langchain__check(a);
     break;
   case FORMAT_OPENAI_EVALS:
-    other__parse(a);
+    formats_parse_document(a, false);
     evals__check(a);
     break;
   default:

@@ -5,7 +5,6 @@
  * Assertion types are not checked here, only that each has one.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "formats.h"
 #include "shape.h"
@@ -253,14 +252,7 @@ pf__facts(struct artifact *a)
 void
 promptfoo_check(struct artifact *a)
 {
-  size_t n = a->path ? strlen(a->path) : 0;
-
-  if (!a->root) {
-    if (n >= 5 && strcasecmp(a->path + n - 5, ".json") == 0)
-      formats_parse_json(a);
-    else
-      formats_parse_yaml(a);
-  }
+  formats_parse_document(a, false);
   if (a->root) {
     shape_check(&promptfoo_shape, a->root, formats_top(a), &a->diags);
     pf__check_providers(a);

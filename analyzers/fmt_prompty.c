@@ -152,17 +152,6 @@ const struct shape prompty_shape = {
   "Prompty frontmatter", prompty__fields, 0, 0, 0,
 };
 
-static bool
-prompty__nonempty(const struct node *n)
-{
-  n = node_resolve(n);
-  if (!n)
-    return false;
-  if (n->kind == NODE_SCALAR)
-    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
-  return n->count > 0;
-}
-
 /* v1 put a JSON-schema response_format under model.parameters. */
 static bool
 prompty__v1_schema(const struct node *root)
@@ -197,9 +186,9 @@ prompty_check(struct artifact *a)
   shape_check(&prompty_shape, a->root, formats_top(a), &a->diags);
   template_scan(a, prompty__dialect(a->root), a->body, NULL, 0);
 
-  f->inputs_declared = prompty__nonempty(node_get(a->root, "inputs")) ||
-                       prompty__nonempty(node_get(a->root, "sample"));
-  if (prompty__nonempty(node_get(a->root, "outputs"))) {
+  f->inputs_declared = node_is_set(node_get(a->root, "inputs")) ||
+                       node_is_set(node_get(a->root, "sample"));
+  if (node_is_set(node_get(a->root, "outputs"))) {
     f->output_schema = true;
     f->output_schema_where = "outputs";
   } else if (prompty__v1_schema(a->root)) {

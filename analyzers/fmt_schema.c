@@ -149,24 +149,10 @@ schema__walk(struct artifact *a, const struct node *n)
   }
 }
 
-static void
-schema__parse(struct artifact *a)
-{
-  size_t n = a->path ? strlen(a->path) : 0;
-
-  if (a->root)
-    return;
-  if ((n >= 5 && strcasecmp(a->path + n - 5, ".yaml") == 0) ||
-      (n >= 4 && strcasecmp(a->path + n - 4, ".yml") == 0))
-    formats_parse_yaml(a);
-  else
-    formats_parse_json(a);
-}
-
 void
 json_schema_check(struct artifact *a)
 {
-  schema__parse(a);
+  formats_parse_document(a, true);
   schema__walk(a, a->root);
 }
 
@@ -226,7 +212,7 @@ openai_schema_check(struct artifact *a)
   const struct node *rf;
   const struct node *wrapper;
 
-  schema__parse(a);
+  formats_parse_document(a, true);
   rf = node_get(a->root, "response_format");
   if (rf) {
     shape_check(&schema__response, rf, rf->span, &a->diags);

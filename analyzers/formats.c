@@ -1,6 +1,7 @@
 #include "formats.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "template.h"
@@ -111,6 +112,7 @@ formats_parse_yaml(struct artifact *a)
   int rc;
 
   a->syntax = SYNTAX_YAML;
+  a->parsed = true;
   rc = yaml_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
                   &a->root);
   a->facts.header_broken = formats_syntax_errors(a, before);
@@ -124,10 +126,32 @@ formats_parse_json(struct artifact *a)
   int rc;
 
   a->syntax = SYNTAX_JSON;
+  a->parsed = true;
   rc = json_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
                   &a->root);
   a->facts.header_broken = formats_syntax_errors(a, before);
   return rc;
+}
+
+static bool
+formats__ends(const char *path, const char *suffix)
+{
+  size_t n = path ? strlen(path) : 0;
+  size_t m = strlen(suffix);
+
+  return n >= m && strcasecmp(path + n - m, suffix) == 0;
+}
+
+int
+formats_parse_document(struct artifact *a, bool json_otherwise)
+{
+  if (a->parsed)
+    return 0;
+  if (formats__ends(a->path, ".json"))
+    return formats_parse_json(a);
+  if (formats__ends(a->path, ".yaml") || formats__ends(a->path, ".yml"))
+    return formats_parse_yaml(a);
+  return json_otherwise ? formats_parse_json(a) : formats_parse_yaml(a);
 }
 
 int

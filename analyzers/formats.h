@@ -28,6 +28,13 @@ int formats_frontmatter(struct artifact *a, enum frontmatter_rules rules);
 int formats_parse_yaml(struct artifact *a);
 int formats_parse_json(struct artifact *a);
 
+/*
+ * Parses the whole text of a once, whichever way its name says (.json as
+ * JSON, .yaml and .yml as YAML, anything else as json_otherwise says); a
+ * second call, or one after detection parsed it, does nothing.
+ */
+int formats_parse_document(struct artifact *a, bool json_otherwise);
+
 /* Whether a->diags from index from on hold a YAML or JSON syntax error. */
 bool formats_syntax_errors(const struct artifact *a, size_t from);
 

@@ -53,6 +53,17 @@ node_is_nonempty_map(const struct node *n)
   return n && n->kind == NODE_MAP && n->count > 0;
 }
 
+bool
+node_is_set(const struct node *n)
+{
+  n = node_resolve(n);
+  if (!n)
+    return false;
+  if (n->kind == NODE_SCALAR)
+    return n->type != SCALAR_NULL && n->u.scalar.len > 0;
+  return n->kind == NODE_ALIAS || n->count > 0;
+}
+
 const char *
 node_type_name(const struct node *n)
 {

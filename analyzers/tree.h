@@ -93,6 +93,9 @@ const char *node_str(const struct node *n);
 /* True if n is a map with at least one key. */
 bool node_is_nonempty_map(const struct node *n);
 
+/* True if n holds something: not absent, null, "", {} or []. */
+bool node_is_set(const struct node *n);
+
 /* A short name for n's type as users see it: "string", "mapping", ... */
 const char *node_type_name(const struct node *n);
 
