@@ -66,7 +66,11 @@ ts_grammars_check(struct buf *why)
   return rc;
 }
 
-/* Parses text in span with grammar g; NULL if the language will not load. */
+/* The longest one tree-sitter parse may take. */
+#define TS_PARSE_TIMEOUT_US (5u * 1000 * 1000)
+
+/* Parses text in span with grammar g; NULL if the language will not load,
+ * memory ran out or the parse took too long. */
 static TSTree *
 ts__parse(enum ts_grammar g, const struct source *src, struct span span)
 {
@@ -75,6 +79,9 @@ ts__parse(enum ts_grammar g, const struct source *src, struct span span)
 
   if (!parser)
     return NULL;
+  /* Error recovery on hostile input can take long; a file gets this much
+   * and then goes without a tree rather than stall the server. */
+  ts_parser_set_timeout_micros(parser, TS_PARSE_TIMEOUT_US);
   if (ts_parser_set_language(parser, ts__grammars[g].language()))
     tree = ts_parser_parse_string(parser, NULL, src->text + span.start,
                                   span.end - span.start);
@@ -495,7 +502,7 @@ json_parse(struct arena *a, const struct source *src, struct span span,
                                        span.end - span.start);
   tree = ts__parse(TS_GRAMMAR_JSON, src, span);
   if (!tree)
-    return FACET_ENOMEM;
+    return 0;  /* json-c has spoken about syntax; there is just no tree */
   root = ts_tree_root_node(tree);
   if (!json_c_failed)
     ts__report_syntax(&b, tree, DIAG_JSON_SYNTAX);
@@ -703,7 +710,7 @@ ts_yaml_recover(struct arena *a, const struct source *src, struct span span,
 
   *out = NULL;
   if (!tree)
-    return FACET_ENOMEM;
+    return 0;  /* libyaml has reported the error; there is just no tree */
   root = ts_tree_root_node(tree);
   doc = ts_node_named_child(root, 0);
   while (!ts_node_is_null(doc) && !ts__is(doc, "block_node") &&
@@ -796,7 +803,7 @@ markdown_outline(struct arena *a, const struct source *src, struct span span,
 
   memset(out, 0, sizeof *out);
   if (!tree)
-    return FACET_ENOMEM;
+    return 0;
   cur = ts_tree_cursor_new(ts_tree_root_node(tree));
   for (;;) {
     bool descend;

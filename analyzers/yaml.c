@@ -20,6 +20,9 @@
 /* Anchors a document may define; far above any real prompt or config. */
 #define YAML_ANCHORS_MAX 4096
 
+/* Passes with a faulty line blanked out before tree-sitter takes over. */
+#define YAML_RETRIES_MAX 8
+
 struct yaml_frame {
   uint8_t kind;          /* NODE_MAP or NODE_SEQ */
   uint8_t flags;
@@ -48,8 +51,13 @@ struct yaml_builder {
   size_t cap;
   struct yaml_frame frames[TREE_DEPTH_MAX];
   int depth;
-  int skipping;          /* nesting depth inside a too-deep subtree */
-  uint32_t skip_start;
+  bool too_deep;         /* the depth limit ended the parse */
+  bool report;           /* this pass reports libyaml's syntax error */
+  uint32_t problem;      /* where libyaml stopped, when it failed */
+  uint32_t context;      /* where the construct it was in began */
+  uint32_t blanks[2 * YAML_RETRIES_MAX];  /* lines blanked for a retry */
+  int nblanks;
+  uint32_t last_event;   /* offset of the previous event */
   struct yaml_anchor *anchors;
   size_t nanchors;
   struct node *root;
@@ -225,9 +233,15 @@ yaml__start(struct yaml_builder *b, const yaml_event_t *e, enum node_kind k)
   const yaml_char_t *anchor;
   bool flow;
 
-  if (b->skipping || b->depth == TREE_DEPTH_MAX) {
-    if (b->skipping++ == 0)
-      b->skip_start = yaml__offset(b, e->start_mark.index);
+  if (b->depth == TREE_DEPTH_MAX) {
+    uint32_t at = yaml__offset(b, e->start_mark.index);
+
+    /* Stop here: libyaml's scanner slows with every open flow level, and
+     * nothing real nests this deep. */
+    diag_add(b->diags, DIAG_TOO_DEEP, span_make(at, at),
+             "nesting deeper than %d levels is not analysed",
+             TREE_DEPTH_MAX);
+    b->too_deep = true;
     return 0;
   }
   if (k == NODE_MAP) {
@@ -319,31 +333,23 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
   struct yaml_frame *f;
   struct node *n;
   size_t nchildren;
-  uint32_t end = yaml__offset(b, e->end_mark.index);
+  uint32_t end = e ? yaml__offset(b, e->end_mark.index) : 0;
 
-  if (b->skipping) {
-    if (--b->skipping > 0)
-      return 0;
-    diag_add(b->diags, DIAG_TOO_DEEP, span_make(b->skip_start, b->skip_start),
-             "nesting deeper than %d levels is not analysed",
-             TREE_DEPTH_MAX);
-    n = node_new_scalar(b->arena, span_make(b->skip_start, end), "", 0,
-                        NODE_PARTIAL);
-    return n ? yaml__push(b, n) : FACET_ENOMEM;
-  }
   f = &b->frames[--b->depth];
   nchildren = b->top - f->base;
   if (f->kind == NODE_MAP && nchildren % 2)
     nchildren--;  /* cannot happen with libyaml; keep pairs whole anyway */
   /* A block collection's end mark lies past the blank lines after it;
    * its last child's end is where a reader sees it end. */
-  if (!(f->flags & NODE_FLOW) && nchildren)
+  if ((!(f->flags & NODE_FLOW) || !e) && nchildren)
     end = b->stack[f->base + nchildren - 1]->span.end;
+  if (end < f->start)
+    end = f->start;
   n = node_new_collection(b->arena, f->kind, span_make(f->start, end),
                           nchildren ? b->stack + f->base : NULL,
                           (uint32_t)(f->kind == NODE_MAP ? nchildren / 2
                                                          : nchildren),
-                          f->flags);
+                          f->flags | (e ? 0 : NODE_PARTIAL));
   b->top = f->base;
   if (n && f->kind == NODE_MAP)
     yaml__duplicates(b, n);
@@ -353,14 +359,35 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
   return n ? yaml__push(b, n) : FACET_ENOMEM;
 }
 
+/*
+ * Collections still open when the parse passes a blanked line may have
+ * lost keys there: mark them partial so that nobody reports the keys as
+ * missing, an echo of the syntax error.
+ */
+static void
+yaml__passing(struct yaml_builder *b, const yaml_event_t *e)
+{
+  uint32_t at;
+
+  if (b->nblanks == 0)
+    return;
+  at = yaml__offset(b, e->start_mark.index);
+  for (int i = 0; i < b->nblanks; i++)
+    if (b->blanks[i] >= b->last_event && b->blanks[i] <= at)
+      for (int f = 0; f < b->depth; f++)
+        b->frames[f].flags |= NODE_PARTIAL;
+  b->last_event = at;
+}
+
 static int
 yaml__event(struct yaml_builder *b, const yaml_event_t *e, bool *done)
 {
+  yaml__passing(b, e);
   switch (e->type) {
   case YAML_SCALAR_EVENT:
-    return b->skipping ? 0 : yaml__scalar(b, e);
+    return yaml__scalar(b, e);
   case YAML_ALIAS_EVENT:
-    return b->skipping ? 0 : yaml__alias(b, e);
+    return yaml__alias(b, e);
   case YAML_MAPPING_START_EVENT:
     return yaml__start(b, e, NODE_MAP);
   case YAML_SEQUENCE_START_EVENT:
@@ -378,14 +405,23 @@ yaml__event(struct yaml_builder *b, const yaml_event_t *e, bool *done)
   }
 }
 
-/* libyaml's messages read well; add where the construct began if known. */
+/*
+ * Notes where libyaml stopped and, on the pass that reports, says so:
+ * libyaml's messages read well; add where the construct began if known.
+ */
 static void
 yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
 {
   uint32_t at = yaml__offset(b, p->problem_mark.index);
   uint32_t end = at;
   const char *problem = p->problem ? p->problem : "invalid YAML";
+  uint32_t line;
+  uint32_t col;
 
+  b->problem = at;
+  b->context = p->context ? yaml__offset(b, p->context_mark.index) : at;
+  if (!b->report)
+    return;
   if (at < b->base + b->input_len) {
     uint32_t cp;
 
@@ -394,28 +430,136 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
     if (b->src->text[at] == '\n' || b->src->text[at] == '\r')
       end = at;
   }
-  if (p->context) {
-    uint32_t line;
-    uint32_t col;
-
-    source_line_col(b->src, yaml__offset(b, p->context_mark.index), &line,
-                    &col);
-    diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end),
-             "%s (%s at line %u)", problem, p->context, line);
-  } else {
+  if (!p->context) {
     diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end), "%s", problem);
+    return;
   }
+  source_line_col(b->src, b->context, &line, &col);
+  diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end),
+           "%s (%s at line %u)", problem, p->context, line);
 }
 
+/* Frees what one pass holds outside the arena, and readies another. */
 static void
-yaml__release(struct yaml_builder *b)
+yaml__reset(struct yaml_builder *b)
 {
   for (int i = 0; i < b->depth; i++)
     free(b->frames[i].anchor);
   for (size_t i = 0; i < b->nanchors; i++)
     free(b->anchors[i].name);
+  b->depth = 0;
+  b->nanchors = 0;
+  b->top = 0;
+  b->root = NULL;
+  b->have_root = false;
+  b->too_deep = false;
+  b->cur_chr = 0;
+  b->cur_byte = 0;
+  b->last_event = b->base;
+}
+
+static void
+yaml__release(struct yaml_builder *b)
+{
+  yaml__reset(b);
   free(b->anchors);
   free(b->stack);
+}
+
+/* Closes the collections a pass left open into partial nodes. */
+static int
+yaml__close_all(struct yaml_builder *b)
+{
+  int rc = 0;
+
+  while (b->depth > 0 && rc == 0)
+    rc = yaml__end(b, NULL);
+  return rc;
+}
+
+/*
+ * One libyaml pass over the builder's input. Returns 0, 1 when libyaml
+ * stopped at a syntax error (b->problem says where), or FACET_ENOMEM.
+ */
+static int
+yaml__pass(struct yaml_builder *b)
+{
+  yaml_parser_t parser;
+  yaml_event_t event;
+  bool done = false;
+  int rc = 0;
+
+  b->ascii = yaml__is_ascii(b->input, b->input_len);
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)b->input,
+                               b->input_len);
+  while (!done && rc == 0 && !b->too_deep) {
+    if (!yaml_parser_parse(&parser, &event)) {
+      yaml__report(b, &parser);
+      rc = 1;
+      break;
+    }
+    rc = yaml__event(b, &event, &done);
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  if (rc == 0 && b->too_deep)
+    rc = yaml__close_all(b);
+  return rc;
+}
+
+/* Turns the line of copy (an image of the input) that holds the absolute
+ * offset at into spaces, so a new pass reads past it. */
+static void
+yaml__blank_line(struct yaml_builder *b, char *copy, uint32_t at)
+{
+  uint32_t i = at - b->base;
+  uint32_t start = i;
+  uint32_t end = i;
+
+  while (start > 0 && copy[start - 1] != '\n' && copy[start - 1] != '\r')
+    start--;
+  while (end < b->input_len && copy[end] != '\n' && copy[end] != '\r')
+    end++;
+  memset(copy + start, ' ', end - start);
+  if (b->nblanks < (int)(sizeof b->blanks / sizeof b->blanks[0]))
+    b->blanks[b->nblanks++] = b->base + start;
+}
+
+/*
+ * After a syntax error, parses again with the faulty line (and the line
+ * where its construct began) blanked out, a few times, so that the rest
+ * of the file still gets a tree with true offsets. Returns 0 when a pass
+ * succeeded, 1 when none did, or FACET_ENOMEM.
+ */
+static int
+yaml__retry(struct yaml_builder *b, size_t keep)
+{
+  char *copy = malloc(b->input_len + 1);
+  const char *original = b->input;
+  int rc = 1;
+
+  if (!copy)
+    return FACET_ENOMEM;
+  memcpy(copy, original, b->input_len);
+  b->input = copy;
+  b->report = false;
+  for (int attempt = 0; attempt < YAML_RETRIES_MAX && rc == 1; attempt++) {
+    /* An unclosed construct is at fault where it began, not where libyaml
+     * gave up: try that line alone first. */
+    if (attempt > 0 || b->context == b->problem)
+      yaml__blank_line(b, copy, b->problem);
+    yaml__blank_line(b, copy, b->context);
+    yaml__reset(b);
+    b->diags->count = keep;
+    rc = yaml__pass(b);
+  }
+  b->input = original;
+  free(copy);
+  if (rc == 1)
+    b->diags->count = keep;
+  return rc;
 }
 
 int
@@ -423,11 +567,8 @@ yaml_parse(struct arena *a, const struct source *src, struct span span,
            struct diag_list *diags, struct node **out)
 {
   struct yaml_builder b = { 0 };
-  yaml_parser_t parser;
-  yaml_event_t event;
-  bool done = false;
-  bool failed = false;
-  int rc = 0;
+  size_t before = diags->count;
+  int rc;
 
   if (span.start < src->bom)
     span.start = src->bom;
@@ -437,26 +578,20 @@ yaml_parse(struct arena *a, const struct source *src, struct span span,
   b.base = span.start;
   b.input = src->text + span.start;
   b.input_len = span.end > span.start ? span.end - span.start : 0;
-  b.ascii = yaml__is_ascii(b.input, b.input_len);
+  b.report = true;
 
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)b.input,
-                               b.input_len);
-  while (!done && rc == 0) {
-    if (!yaml_parser_parse(&parser, &event)) {
-      yaml__report(&b, &parser);
-      failed = true;
-      break;
-    }
-    rc = yaml__event(&b, &event, &done);
-    yaml_event_delete(&event);
+  rc = yaml__pass(&b);
+  if (rc == 1 && diags->count > before) {
+    /* Keep the syntax error, reported last; later passes find the rest. */
+    diags->items[before] = diags->items[diags->count - 1];
+    diags->count = before + 1;
+    rc = yaml__retry(&b, before + 1);
+    if (rc == 0 && b.root)
+      b.root->flags |= NODE_PARTIAL;
   }
-  yaml_parser_delete(&parser);
   *out = b.root;
   yaml__release(&b);
-
-  if (failed && rc == 0)
+  if (rc == 1)
     rc = ts_yaml_recover(a, src, span, diags, out);
   return rc;
 }

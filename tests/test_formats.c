@@ -1310,6 +1310,47 @@ test_a_header_with_a_syntax_error_grades_loose(void **state)
 }
 
 static void
+test_findings_after_a_syntax_error_are_still_reported(void **state)
+{
+  struct artifact *a = analyze("t.prompty",
+                               "---\n"
+                               "name: x\n"
+                               "modle: x\n"
+                               "description: a: y\n"
+                               "inputs:\n"
+                               "  - name: q\n"
+                               "    kind: strng\n"
+                               "---\n"
+                               "{{q}}\n");
+
+  (void)state;
+  EXPECT_DIAGS(a,
+    "unknown-key 3:1-3:6 unknown key 'modle' in Prompty frontmatter; did "
+    "you mean 'model'?",
+    "yaml-syntax 4:15-4:16 mapping values are not allowed in this context",
+    "invalid-value 7:11-7:16 'strng' is not a valid kind; did you mean "
+    "'string'? (one of: string, integer, float, number, boolean, array, "
+    "object, thread, image, file, audio)");
+  artifact_free(a);
+}
+
+static void
+test_keys_lost_to_a_syntax_error_are_not_reported_missing(void **state)
+{
+  struct artifact *a = analyze("q.prompt.yml",
+                               "messages:\n"
+                               "  - role: user\n"
+                               "    content: [unclosed\n"
+                               "testData:\n"
+                               "  - q: x\n");
+
+  (void)state;
+  EXPECT_DIAGS(a, "yaml-syntax 4:9-4:10 did not find expected ',' or ']' "
+               "(while parsing a flow sequence at line 3)");
+  artifact_free(a);
+}
+
+static void
 test_frontmatter_that_is_a_list_is_not_a_header(void **state)
 {
   struct artifact *a = analyze("l.prompty", "---\n- a\n- b\n---\nbody\n");
@@ -1387,6 +1428,8 @@ main(void)
     cmocka_unit_test(test_prompty_v1_and_v2_keys_both_load),
     cmocka_unit_test(test_unclosed_frontmatter_is_one_error_and_a_broken_header),
     cmocka_unit_test(test_a_header_with_a_syntax_error_grades_loose),
+    cmocka_unit_test(test_findings_after_a_syntax_error_are_still_reported),
+    cmocka_unit_test(test_keys_lost_to_a_syntax_error_are_not_reported_missing),
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
   };

@@ -188,6 +188,28 @@ nesting_past_the_limit_is_one_diagnostic(void **state)
 }
 
 static void
+deep_flow_nesting_stops_at_the_limit_quickly(void **state)
+{
+  size_t n = 200000;
+  char *text = malloc(2 * n + 8);
+  struct parsed p;
+
+  (void)state;
+  memcpy(text, "a: ", 3);
+  memset(text + 3, '[', n);
+  memset(text + 3 + n, ']', n);
+  strcpy(text + 3 + 2 * n, "\n");
+  parse(&p, text, 0);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:131-1:131 too-deep: nesting "
+                      "deeper than 128 levels is not analysed");
+  assert_true(node_get(p.root, "a")->flags & NODE_PARTIAL);
+  release(&p);
+  free(text);
+}
+
+static void
 json_strings_decode_escapes_and_surrogate_pairs(void **state)
 {
   struct parsed p;
@@ -299,6 +321,7 @@ main(void)
     cmocka_unit_test(yaml_aliases_point_at_their_anchor_without_copying),
     cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
     cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
+    cmocka_unit_test(deep_flow_nesting_stops_at_the_limit_quickly),
     cmocka_unit_test(json_strings_decode_escapes_and_surrogate_pairs),
     cmocka_unit_test(json_numbers_and_literals_are_typed),
     cmocka_unit_test(json_first_syntax_error_is_reported_once),
