@@ -48,6 +48,37 @@ artifact_kind_name(enum artifact_kind k)
   return names[k];
 }
 
+bool
+artifact_declares(const struct artifact *a, const char *name)
+{
+  for (size_t i = 0; i < a->ninputs; i++)
+    if (strcmp(a->inputs[i], name) == 0)
+      return true;
+  return false;
+}
+
+int
+artifact_declare_input(struct artifact *a, const char *name, size_t len)
+{
+  const char **grown;
+  char *copy = arena_strndup(&a->arena, name, len);
+
+  if (!copy)
+    return FACET_ENOMEM;
+  if (artifact_declares(a, copy))
+    return 0;
+  if (a->ninputs % 16 == 0) {
+    grown = arena_alloc(&a->arena, (a->ninputs + 16) * sizeof *grown);
+    if (!grown)
+      return FACET_ENOMEM;
+    if (a->ninputs)
+      memcpy(grown, a->inputs, a->ninputs * sizeof *grown);
+    a->inputs = grown;
+  }
+  a->inputs[a->ninputs++] = copy;
+  return 0;
+}
+
 int
 artifact_format_by_name(const char *name)
 {

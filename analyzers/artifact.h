@@ -119,6 +119,10 @@ struct artifact {
   struct span body;          /* the template text, if any */
   struct template_var *vars;
   size_t nvars;
+  const char **inputs;       /* names the header declares as inputs */
+  size_t ninputs;
+  bool inputs_open;          /* declared where facet cannot list them (a
+                                schema named in code): take all as declared */
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;
@@ -147,6 +151,13 @@ struct artifact *artifact_analyze_shared(const char *path, const char *text,
                                          void *owner);
 
 void artifact_free(struct artifact *self);
+
+/* Records that a's header declares the input name (len bytes, copied).
+ * Returns 0 or FACET_ENOMEM. */
+int artifact_declare_input(struct artifact *a, const char *name, size_t len);
+
+/* Whether a's header declares the input name. */
+bool artifact_declares(const struct artifact *a, const char *name);
 
 /* Names and titles of formats and kinds, e.g. "prompty" and "Prompty". */
 const char *artifact_format_name(enum artifact_format f);

@@ -162,6 +162,28 @@ dotprompt__partial(const char *path)
   return base && base[0] == '_';
 }
 
+/*
+ * input.schema is Picoschema or JSON Schema: declare its fields. A named
+ * schema (a string) or a wildcard "(*)" field admits inputs facet cannot
+ * list, so then every variable counts as declared.
+ */
+static void
+dotprompt__declare(struct artifact *a, const struct node *schema)
+{
+  const struct node *props = node_get(schema, "properties");
+
+  schema = node_resolve(schema);
+  if (!schema)
+    return;
+  if (schema->kind == NODE_SCALAR || node_get_key(schema, "(*)") ||
+      node_get(schema, "additionalProperties")) {
+    a->inputs_open = true;
+    return;
+  }
+  formats_declare(a, props && props->kind == NODE_MAP ? props : schema,
+                  NULL);
+}
+
 static void
 dotprompt__facts(struct artifact *a)
 {
@@ -171,6 +193,8 @@ dotprompt__facts(struct artifact *a)
 
   f->inputs_declared = node_is_set(node_get(input, "schema")) ||
                        node_is_set(node_get(input, "default"));
+  dotprompt__declare(a, node_get(input, "schema"));
+  formats_declare(a, node_get(input, "default"), NULL);
   if (node_is_set(node_get(output, "schema"))) {
     f->output_schema = true;
     f->output_schema_where = "output.schema";

@@ -370,21 +370,6 @@ ghm__check_lists(struct artifact *a)
   }
 }
 
-/* Every testData item gives every variable the messages use a value. */
-static bool
-ghm__inputs_declared(const struct artifact *a, const struct node *data)
-{
-  if (a->nvars == 0)
-    return true;
-  if (!data || data->kind != NODE_SEQ || data->count == 0)
-    return false;
-  for (uint32_t i = 0; i < data->count; i++)
-    for (size_t v = 0; v < a->nvars; v++)
-      if (!node_get_key(data->u.items[i], a->vars[v].name))
-        return false;
-  return true;
-}
-
 static void
 ghm__facts(struct artifact *a, bool pinned)
 {
@@ -393,7 +378,9 @@ ghm__facts(struct artifact *a, bool pinned)
   const struct node *evaluators = node_get(a->root, "evaluators");
 
   f->header = true;
-  f->inputs_declared = ghm__inputs_declared(a, data);
+  f->inputs_declared = data && data->kind == NODE_SEQ && data->count > 0;
+  for (uint32_t i = 0; f->inputs_declared && i < data->count; i++)
+    formats_declare(a, data->u.items[i], NULL);
   f->output_schema = pinned;
   f->output_schema_where = "jsonSchema";
   f->tests = data && data->kind == NODE_SEQ ? data->count : 0;

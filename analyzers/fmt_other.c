@@ -99,6 +99,8 @@ langchain__check(struct artifact *a)
   a->facts.header = a->root && a->root->kind == NODE_MAP;
   a->facts.inputs_declared = node_is_set(node_get(a->root,
                                                  "input_variables"));
+  formats_declare(a, node_get(a->root, "input_variables"), NULL);
+  formats_declare(a, node_get(a->root, "partial_variables"), NULL);
   a->facts.inputs_hint = "list the template's variables in input_variables";
   a->facts.schema_hint = "pin the output: add an output_parser, or move the "
                          "prompt to a format with an output schema";
@@ -211,6 +213,7 @@ sk__check(struct artifact *a)
       template_scan(a, sk__dialect(a->root), template->span, NULL, 0);
     f->header = a->root->kind == NODE_MAP;
     f->inputs_declared = node_is_set(node_get(a->root, "input_variables"));
+    formats_declare(a, node_get(a->root, "input_variables"), "name");
   }
   if (node_is_set(node_get(node_get(a->root, "output_variable"),
                           "json_schema"))) {

@@ -188,6 +188,8 @@ prompty_check(struct artifact *a)
 
   f->inputs_declared = node_is_set(node_get(a->root, "inputs")) ||
                        node_is_set(node_get(a->root, "sample"));
+  formats_declare(a, node_get(a->root, "inputs"), "name");
+  formats_declare(a, node_get(a->root, "sample"), NULL);
   if (node_is_set(node_get(a->root, "outputs"))) {
     f->output_schema = true;
     f->output_schema_where = "outputs";

@@ -154,6 +154,38 @@ formats_parse_document(struct artifact *a, bool json_otherwise)
   return json_otherwise ? formats_parse_json(a) : formats_parse_yaml(a);
 }
 
+static void
+formats__declare_name(struct artifact *a, const char *name)
+{
+  size_t len = strcspn(name, "?(");
+
+  while (len > 0 && name[len - 1] == ' ')
+    len--;
+  if (len)
+    artifact_declare_input(a, name, len);
+}
+
+void
+formats_declare(struct artifact *a, const struct node *n,
+                const char *name_key)
+{
+  n = node_resolve(n);
+  if (!n)
+    return;
+  for (uint32_t i = 0; n->kind == NODE_MAP && i < n->count; i++)
+    if (node_str(node_key(n, i)))
+      formats__declare_name(a, node_str(node_key(n, i)));
+  for (uint32_t i = 0; n->kind == NODE_SEQ && i < n->count; i++) {
+    const struct node *item = node_resolve(n->u.items[i]);
+    const char *name = node_str(item);
+
+    if (!name && name_key)
+      name = node_str(node_get(item, name_key));
+    if (name)
+      formats__declare_name(a, name);
+  }
+}
+
 int
 formats_scan_markdown(struct artifact *a, int dialect)
 {

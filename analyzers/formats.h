@@ -44,6 +44,14 @@ bool formats_syntax_errors(const struct artifact *a, size_t from);
  */
 struct span formats_top(const struct artifact *a);
 
+/*
+ * Declares as inputs the keys of a mapping, or the items of a list (a
+ * scalar item is a name; a mapping item gives its name_key), stripping
+ * Picoschema's "?" and "(type, description)" from keys.
+ */
+void formats_declare(struct artifact *a, const struct node *n,
+                     const char *name_key);
+
 /* Scans a Markdown body for variables, skipping its code blocks. */
 int formats_scan_markdown(struct artifact *a, int dialect);
 

@@ -1,5 +1,7 @@
 #include "grade.h"
 
+#include <stdio.h>
+
 #include "arena.h"
 #include "artifact.h"
 
@@ -28,6 +30,47 @@ grade__or(const char *hint, const char *fallback)
   return hint ? hint : fallback;
 }
 
+/*
+ * How many of the template's variables the header does not declare, with
+ * the first few named as "{{a}}, {{b}}" in out.
+ */
+static size_t
+grade__undeclared(const struct artifact *a, char *out, size_t size)
+{
+  size_t count = 0;
+  size_t len = 0;
+
+  out[0] = '\0';
+  if (a->inputs_open || a->facts.inputs_by_use)
+    return 0;
+  for (size_t i = 0; i < a->nvars; i++) {
+    if (artifact_declares(a, a->vars[i].name))
+      continue;
+    if (count < 3 && len < size)
+      len += (size_t)snprintf(out + len, size - len, "%s{{%s}}",
+                              count ? ", " : "", a->vars[i].name);
+    count++;
+  }
+  if (count > 3 && len < size)
+    snprintf(out + len, size - len, " and %zu more", count - 3);
+  return count;
+}
+
+static void
+grade__structured(struct artifact *a)
+{
+  const struct artifact_facts *f = &a->facts;
+
+  a->grade.level = GRADE_STRUCTURED;
+  grade__reason(a, f->inputs_by_use
+                     ? "it has a header, and its inputs are declared where "
+                       "they are used"
+                   : a->nvars
+                     ? "its header declares the inputs its template uses"
+                     : "it has a header and uses no template variables");
+  grade__reason(a, "nothing pins the shape of its output");
+}
+
 /* The rungs of a prompt, checked from the top down. */
 static void
 grade__prompt(struct artifact *a, const struct grade_links *links)
@@ -36,6 +79,7 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
   struct grade *g = &a->grade;
   struct arena *m = &a->arena;
   unsigned elsewhere = links ? links->tests_elsewhere : 0;
+  char names[256];
 
   if (links && links->enforced_in_code) {
     g->level = GRADE_CODE;
@@ -58,23 +102,14 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
                                     : links->schema_elsewhere));
     if (f->tests && !f->assertions)
       grade__reason(a, "it has test inputs, but nothing checks the output");
-  } else if (f->header &&
-             (f->inputs_declared || f->inputs_by_use || a->nvars == 0)) {
-    g->level = GRADE_STRUCTURED;
-    grade__reason(a, f->inputs_declared
-                       ? "its header declares the inputs"
-                     : f->inputs_by_use
-                       ? "it has a header, and its inputs are declared "
-                         "where they are used"
-                       : "it has a header and uses no template variables");
-    grade__reason(a, "nothing pins the shape of its output");
+  } else if (f->header && grade__undeclared(a, names, sizeof names) == 0) {
+    grade__structured(a);
   } else {
     g->level = GRADE_LOOSE;
     grade__reason(a, !f->header
                        ? "it is text with no machine-read header"
-                       : arena_printf(m, "it uses %zu template variable%s "
-                                      "that its header does not declare",
-                                      a->nvars, a->nvars == 1 ? "" : "s"));
+                       : arena_printf(m, "its template uses %s, which its "
+                                      "header does not declare", names));
   }
 }
 

@@ -32,8 +32,14 @@ struct template_scan {
   size_t nskip;
   char **locals;       /* Jinja names bound by for, set and macro */
   size_t nlocals;
+  uint64_t blocks;     /* Handlebars: which open blocks change the context */
+  int nblocks;
+  int scope;           /* open blocks that changed it: names are fields */
   int rc;
 };
+
+/* Deeper block nesting is not tracked; names there count as inputs. */
+#define TEMPLATE_BLOCKS_MAX 64
 
 static bool
 template__listed(const char *const *list, const char *s, size_t n)
@@ -78,7 +84,7 @@ template__use(struct template_scan *t, uint32_t at, size_t n)
   const char *s = t->text + at;
   struct template_var *v;
 
-  if (template__local(t, s, n))
+  if (template__local(t, s, n) || t->scope > 0)
     return;
   for (size_t i = 0; i < a->nvars; i++)
     if (strlen(a->vars[i].name) == n && memcmp(a->vars[i].name, s, n) == 0)
@@ -334,6 +340,45 @@ template__hbs_path(struct template_scan *t, uint32_t i, uint32_t end)
     template__use(t, i, n);
 }
 
+/*
+ * Inside {{#each xs}} or {{#with x}} (any section, in Mustache) names are
+ * fields of the current item, not the template's inputs: track which open
+ * blocks change the context. The block's own argument is read outside it.
+ */
+static void
+template__block_open(struct template_scan *t, bool changes_context)
+{
+  if (t->nblocks < TEMPLATE_BLOCKS_MAX && changes_context)
+    t->blocks |= (uint64_t)1 << t->nblocks;
+  else if (t->nblocks < TEMPLATE_BLOCKS_MAX)
+    t->blocks &= ~((uint64_t)1 << t->nblocks);
+  t->nblocks++;
+  t->scope += changes_context;
+}
+
+static void
+template__block_close(struct template_scan *t)
+{
+  if (t->nblocks == 0)
+    return;
+  t->nblocks--;
+  if (t->nblocks < TEMPLATE_BLOCKS_MAX &&
+      (t->blocks & ((uint64_t)1 << t->nblocks)))
+    t->scope--;
+}
+
+static bool
+template__changes_context(const char *s, uint32_t a, uint32_t b,
+                          bool mustache, char sigil)
+{
+  size_t n = template__ident_len(s + a, b - a, true);
+
+  if (mustache)
+    return sigil == '#';
+  return (n == 4 && memcmp(s + a, "each", 4) == 0) ||
+         (n == 4 && memcmp(s + a, "with", 4) == 0);
+}
+
 /* The inside of a Handlebars or Mustache tag, between the braces. */
 static void
 template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
@@ -342,12 +387,21 @@ template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
   const char *s = t->text;
   bool first = true;
   bool helper = false;
+  bool opens = false;
+  bool changes = false;
 
   a = template__skip_space(s, a, b);
   if (a < b && s[a] == '~')
     a = template__skip_space(s, a + 1, b);
+  if (a < b && s[a] == '/')
+    template__block_close(t);
   if (a < b && strchr("!>/", s[a]))
     return;
+  if (a < b && (s[a] == '#' || s[a] == '^')) {
+    opens = true;
+    changes = template__changes_context(
+      s, template__skip_space(s, a + 1, b), b, mustache, s[a]);
+  }
   if (a < b && strchr("#^&", s[a]))
     a = template__skip_space(s, a + 1, b);
   while (a < b && t->rc == 0) {
@@ -389,6 +443,8 @@ template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
                      s[a] == '_' || s[a] == '-'))
       a++;
   }
+  if (opens)
+    template__block_open(t, changes);
 }
 
 static void
@@ -481,7 +537,8 @@ int
 template_scan(struct artifact *a, enum template_dialect dialect,
               struct span span, const struct span *skip, size_t nskip)
 {
-  struct template_scan t = { a, a->src.text, skip, nskip, NULL, 0, 0 };
+  struct template_scan t = { .a = a, .text = a->src.text, .skip = skip,
+                            .nskip = nskip };
 
   switch (dialect) {
   case TEMPLATE_JINJA:

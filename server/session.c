@@ -90,16 +90,26 @@ session_get(json_object *obj, const char *key)
   return v;
 }
 
-/* Applies the "facet" section of the client's settings (borrowed). */
+/*
+ * Applies facet's settings (borrowed): the "facet" section's members, or
+ * an object that holds that section, as editors send it either way.
+ */
 void
 session_apply_settings(struct session *self, json_object *facet)
 {
-  json_object *formats = session_get(facet, "formats");
-  json_object *max = session_get(facet, "maxFileBytes");
+  json_object *formats;
+  json_object *max;
 
+  if (json_object_is_type(session_get(facet, "facet"), json_type_object))
+    facet = session_get(facet, "facet");
   if (!json_object_is_type(facet, json_type_object))
     return;
+  formats = session_get(facet, "formats");
+  max = session_get(facet, "maxFileBytes");
   overrides_release(&self->settings.formats);
+  if (formats && !json_object_is_type(formats, json_type_object))
+    log_warn("ignoring setting facet.formats: it should map globs to "
+             "format names");
   if (json_object_is_type(formats, json_type_object)) {
     json_object_object_foreach(formats, glob, fmt) {
       int rc = json_object_is_type(fmt, json_type_string)
@@ -112,9 +122,13 @@ session_apply_settings(struct session *self, json_object *facet)
                  "facet knows (facet --list-formats lists them)", glob);
     }
   }
+  self->settings.max_file_bytes = 0;
   if (json_object_is_type(max, json_type_int) &&
       json_object_get_int64(max) > 0)
     self->settings.max_file_bytes = (size_t)json_object_get_int64(max);
+  else if (max)
+    log_warn("ignoring setting facet.maxFileBytes: it should be a positive "
+             "number of bytes");
 }
 
 static json_object *

@@ -1351,6 +1351,30 @@ test_keys_lost_to_a_syntax_error_are_not_reported_missing(void **state)
 }
 
 static void
+test_variables_the_header_does_not_declare_make_it_loose(void **state)
+{
+  struct artifact *a = analyze("greet.prompt",
+                               "---\n"
+                               "input:\n"
+                               "  schema:\n"
+                               "    name: string\n"
+                               "    nick?: string, what friends say\n"
+                               "---\n"
+                               "Hi {{name}} ({{nick}}), {{email}}!\n"
+                               "{{#each items}}- {{title}}{{/each}}\n"
+                               "{{#if @root.vip}}{{vip_note}}{{/if}}\n");
+
+  (void)state;
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose", "declare the template's variables under "
+                           "input.schema");
+  assert_string_equal(a->grade.reasons[0],
+                      "its template uses {{email}}, {{items}}, "
+                      "{{vip_note}}, which its header does not declare");
+  artifact_free(a);
+}
+
+static void
 test_frontmatter_that_is_a_list_is_not_a_header(void **state)
 {
   struct artifact *a = analyze("l.prompty", "---\n- a\n- b\n---\nbody\n");
@@ -1430,6 +1454,7 @@ main(void)
     cmocka_unit_test(test_a_header_with_a_syntax_error_grades_loose),
     cmocka_unit_test(test_findings_after_a_syntax_error_are_still_reported),
     cmocka_unit_test(test_keys_lost_to_a_syntax_error_are_not_reported_missing),
+    cmocka_unit_test(test_variables_the_header_does_not_declare_make_it_loose),
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
   };

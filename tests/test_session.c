@@ -217,7 +217,8 @@ open_publishes_diagnostics_and_answers_hover_and_lens(void **state)
     "\"markdown\",\"value\":\"**facet** \xC2\xB7 Prompty \xC2\xB7 grade "
     "**structured**\\n\\nloose \xE2\x86\x92 **structured** \xE2\x86\x92 "
     "schema \xE2\x86\x92 eval \xE2\x86\x92 code\\n\\nWhy:\\n- its header "
-    "declares the inputs\\n- nothing pins the shape of its output\\n\\n"
+    "declares the inputs its template uses\\n- nothing pins the shape of "
+    "its output\\n\\n"
     "**Next step:** pin the output: add outputs (or a response_format "
     "json_schema)\\n\"},\"range\":{\"start\":{\"line\":0,\"character\":0},"
     "\"end\":{\"line\":6,\"character\":3}}}}");
@@ -378,6 +379,24 @@ settings_override_detection_by_glob(void **state)
 }
 
 static void
+initialization_options_may_hold_the_facet_section(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+          "{\"rootUri\":\"file:///ws\",\"capabilities\":{},"
+          "\"initializationOptions\":{\"facet\":{\"formats\":"
+          "{\"*.txt\":\"prompty\"},\"maxFileBytes\":4096}}}}");
+  open_doc(h, "file:///ws/a.txt", "\"---\\nmodle: x\\n---\\nhi\\n\"");
+  settle(h);
+
+  assert_int_equal(h->session.settings.max_file_bytes, 4096);
+  assert_non_null(strstr(next(h, &i), "unknown key 'modle' in Prompty "
+                                      "frontmatter"));
+}
+
+static void
 shutdown_then_exit_is_a_clean_exit(void **state)
 {
   struct harness *h = *state;
@@ -428,6 +447,7 @@ main(void)
     T(ranges_count_emoji_as_one_utf32_unit),
     T(closing_clears_the_problems_of_the_file),
     T(settings_override_detection_by_glob),
+    T(initialization_options_may_hold_the_facet_section),
     T(shutdown_then_exit_is_a_clean_exit),
     T(exit_without_shutdown_exits_with_1),
 #undef T
