@@ -84,6 +84,7 @@ struct artifact_facts {
   bool output_schema;     /* the output is pinned by a schema */
   const char *output_schema_where;  /* e.g. "output.schema" */
   unsigned tests;         /* test cases in this file */
+  unsigned test_files;    /* files of test cases it names (not read yet) */
   bool assertions;        /* the tests check something */
   const char *tests_where;          /* e.g. "testData and evaluators" */
   const char *inputs_hint;  /* how this format declares inputs */

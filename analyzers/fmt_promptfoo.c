@@ -240,9 +240,14 @@ pf__facts(struct artifact *a)
 
   pf__count(a, &c);
   f->header = true;
-  /* A file or glob of tests counts once: its cases are not read here. */
+  /*
+   * Limitation: a file or glob of tests is not read yet, so it counts as
+   * one test and is taken to check something (CSV __expected columns,
+   * asserts in YAML); the workspace index will read it.
+   */
   f->tests = c.inline_tests + c.files;
-  f->assertions = c.assertions;
+  f->test_files = c.files;
+  f->assertions = c.assertions || c.files > 0;
   f->tests_where = c.files == 0 ? "tests"
                  : c.inline_tests == 0 ? "test files"
                  : "tests and test files";

@@ -71,6 +71,74 @@ grade__structured(struct artifact *a)
   grade__reason(a, "nothing pins the shape of its output");
 }
 
+/* An eval file is an eval when it has tests that check something. */
+static void
+grade__eval_file(struct artifact *a)
+{
+  const struct artifact_facts *f = &a->facts;
+  struct grade *g = &a->grade;
+
+  g->graded = true;
+  if (f->tests && f->assertions) {
+    unsigned inline_tests = f->tests - f->test_files;
+
+    g->level = GRADE_EVAL;
+    if (f->test_files == 0)
+      grade__reason(a, arena_printf(&a->arena, "it defines %u test%s that "
+                                    "check%s the output", f->tests,
+                                    f->tests == 1 ? "" : "s",
+                                    f->tests == 1 ? "s" : ""));
+    else if (inline_tests == 0)
+      grade__reason(a, arena_printf(&a->arena, "its tests come from %u test "
+                                    "file%s", f->test_files,
+                                    f->test_files == 1 ? "" : "s"));
+    else
+      grade__reason(a, arena_printf(&a->arena, "it defines %u test%s and "
+                                    "reads more from %u test file%s",
+                                    inline_tests, inline_tests == 1 ? "" : "s",
+                                    f->test_files,
+                                    f->test_files == 1 ? "" : "s"));
+    g->next = "crystallise a stable rule into code";
+    return;
+  }
+  g->level = GRADE_STRUCTURED;
+  grade__reason(a, f->tests ? "its tests give inputs but check nothing"
+                            : "it defines no tests yet");
+  g->next = f->tests ? "add assertions that check each test's output"
+                     : grade__or(f->tests_hint, "add tests with assertions");
+}
+
+/*
+ * A file with errors is one its tools refuse or misread, so nothing it
+ * declares can be counted on: it grades loose until they are fixed.
+ */
+static bool
+grade__broken(struct artifact *a)
+{
+  struct grade *g = &a->grade;
+  size_t errors = 0;
+
+  for (size_t i = 0; i < a->diags.count; i++)
+    errors += a->diags.items[i].severity == SEVERITY_ERROR;
+  if (!a->facts.header_broken && errors == 0)
+    return false;
+  g->graded = true;
+  g->level = GRADE_LOOSE;
+  if (a->facts.header_broken && a->syntax == SYNTAX_FRONTMATTER) {
+    grade__reason(a, "its header has errors, so nothing it declares counts");
+    g->next = "fix the errors in its header";
+  } else if (a->facts.header_broken) {
+    grade__reason(a, "it does not parse, so nothing in it counts");
+    g->next = "fix its syntax errors";
+  } else {
+    grade__reason(a, arena_printf(&a->arena, "it has %zu error%s that its "
+                                  "tools would reject or misread", errors,
+                                  errors == 1 ? "" : "s"));
+    g->next = "fix the errors facet reports";
+  }
+  return true;
+}
+
 /* The rungs of a prompt, checked from the top down. */
 static void
 grade__prompt(struct artifact *a, const struct grade_links *links)
@@ -143,20 +211,9 @@ grade_compute(struct artifact *a, const struct grade_links *links)
   struct grade *g = &a->grade;
 
   *g = (struct grade){ 0 };
-  if (a->facts.header_broken && a->kind != ARTIFACT_RESULTS &&
-      a->kind != ARTIFACT_NONE) {
-    /* Its tools refuse such a file: nothing it declares takes effect. */
-    g->graded = true;
-    g->level = GRADE_LOOSE;
-    grade__reason(a, a->syntax == SYNTAX_FRONTMATTER
-                       ? "its header has errors, so nothing it declares "
-                         "counts"
-                       : "it does not parse, so nothing in it counts");
-    g->next = "fix the errors in its header";
-    if (a->syntax != SYNTAX_FRONTMATTER)
-      g->next = "fix its syntax errors";
+  if (a->kind != ARTIFACT_RESULTS && a->kind != ARTIFACT_NONE &&
+      grade__broken(a))
     return;
-  }
   switch (a->kind) {
   case ARTIFACT_PROMPT:
     grade__prompt(a, links);
@@ -168,17 +225,7 @@ grade_compute(struct artifact *a, const struct grade_links *links)
     g->next = "add an eval that checks outputs against it";
     return;
   case ARTIFACT_EVAL:
-    g->level = a->facts.tests ? GRADE_EVAL : GRADE_STRUCTURED;
-    grade__reason(a, a->facts.tests
-                       ? arena_printf(&a->arena,
-                                      "it defines %u test%s",
-                                      a->facts.tests,
-                                      a->facts.tests == 1 ? "" : "s")
-                       : "it defines no tests yet");
-    g->graded = true;
-    g->next = a->facts.tests ? "crystallise a stable rule into code"
-                             : grade__or(a->facts.tests_hint,
-                                         "add tests with assertions");
+    grade__eval_file(a);
     return;
   case ARTIFACT_RESULTS:
   case ARTIFACT_NONE:

@@ -87,31 +87,85 @@ lspconv_read_position(json_object *pos, int64_t *line, int64_t *character)
   return *line < 0 || *character < 0 ? FACET_EINVAL : 0;
 }
 
+static json_object *
+lspconv__diagnostic(const struct artifact *a, const struct diagnostic *d,
+                    enum position_encoding enc)
+{
+  json_object *o = json_object_new_object();
+
+  json_object_object_add(o, "range", lspconv_range(&a->src, d->span, enc));
+  json_object_object_add(o, "severity", json_object_new_int(d->severity));
+  json_object_object_add(o, "code", json_object_new_string(
+                           diag_code_info(d->code)->name));
+  json_object_object_add(o, "source", json_object_new_string("facet"));
+  json_object_object_add(o, "message", json_object_new_string(d->message));
+  if (d->replacement) {
+    json_object *data = json_object_new_object();
+
+    json_object_object_add(data, "replacement",
+                           json_object_new_string(d->replacement));
+    json_object_object_add(o, "data", data);
+  }
+  return o;
+}
+
 json_object *
 lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
 {
   json_object *list = json_object_new_array();
 
-  for (size_t i = 0; a && i < a->diags.count; i++) {
-    const struct diagnostic *d = &a->diags.items[i];
-    json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "range", lspconv_range(&a->src, d->span, enc));
-    json_object_object_add(o, "severity", json_object_new_int(d->severity));
-    json_object_object_add(o, "code", json_object_new_string(
-                             diag_code_info(d->code)->name));
-    json_object_object_add(o, "source", json_object_new_string("facet"));
-    json_object_object_add(o, "message", json_object_new_string(d->message));
-    if (d->replacement) {
-      json_object *data = json_object_new_object();
-
-      json_object_object_add(data, "replacement",
-                             json_object_new_string(d->replacement));
-      json_object_object_add(o, "data", data);
-    }
-    json_object_array_add(list, o);
-  }
+  for (size_t i = 0; a && i < a->diags.count; i++)
+    json_object_array_add(list, lspconv__diagnostic(a, &a->diags.items[i],
+                                                    enc));
   return list;
+}
+
+/* One quick fix: replace the text of d's span with its replacement. */
+static json_object *
+lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
+                   const char *uri, enum position_encoding enc)
+{
+  json_object *action = json_object_new_object();
+  json_object *diags = json_object_new_array();
+  json_object *edit = json_object_new_object();
+  json_object *changes = json_object_new_object();
+  json_object *edits = json_object_new_array();
+  json_object *text_edit = json_object_new_object();
+  char title[256];
+
+  snprintf(title, sizeof title, "Replace '%.*s' with '%s'",
+           (int)(d->span.end - d->span.start), a->text + d->span.start,
+           d->replacement);
+  json_object_object_add(text_edit, "range",
+                         lspconv_range(&a->src, d->span, enc));
+  json_object_object_add(text_edit, "newText",
+                         json_object_new_string(d->replacement));
+  json_object_array_add(edits, text_edit);
+  json_object_object_add(changes, uri, edits);
+  json_object_object_add(edit, "changes", changes);
+  json_object_array_add(diags, lspconv__diagnostic(a, d, enc));
+  json_object_object_add(action, "title", json_object_new_string(title));
+  json_object_object_add(action, "kind", json_object_new_string("quickfix"));
+  json_object_object_add(action, "diagnostics", diags);
+  json_object_object_add(action, "isPreferred", json_object_new_boolean(1));
+  json_object_object_add(action, "edit", edit);
+  return action;
+}
+
+json_object *
+lspconv_quick_fixes(const struct artifact *a, const char *uri,
+                    struct span span, enum position_encoding enc)
+{
+  json_object *actions = json_object_new_array();
+
+  for (size_t i = 0; i < a->diags.count; i++) {
+    const struct diagnostic *d = &a->diags.items[i];
+
+    if (d->replacement && d->span.start <= span.end &&
+        span.start <= d->span.end)
+      json_object_array_add(actions, lspconv__quick_fix(a, d, uri, enc));
+  }
+  return actions;
 }
 
 void

@@ -47,6 +47,14 @@ struct json_object *lspconv_code_lenses(const struct artifact *a,
                                         const char *uri,
                                         enum position_encoding enc);
 
+/*
+ * The CodeAction[] quick fixes for a's findings that carry a replacement
+ * and overlap span: each replaces the finding's text. New reference.
+ */
+struct json_object *lspconv_quick_fixes(const struct artifact *a,
+                                        const char *uri, struct span span,
+                                        enum position_encoding enc);
+
 /* The grade as one line, "grade: schema · next: add an eval", into out. */
 void lspconv_grade_line(const struct artifact *a, char *out, size_t size);
 

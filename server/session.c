@@ -139,6 +139,8 @@ session__capabilities(struct session *self)
   json_object *save = json_object_new_object();
   json_object *lens = json_object_new_object();
   json_object *exec = json_object_new_object();
+  json_object *actions = json_object_new_object();
+  json_object *kinds = json_object_new_array();
   json_object *commands = json_object_new_array();
 
   json_object_object_add(caps, "positionEncoding", json_object_new_string(
@@ -151,6 +153,9 @@ session__capabilities(struct session *self)
   json_object_object_add(caps, "hoverProvider", json_object_new_boolean(1));
   json_object_object_add(lens, "resolveProvider", json_object_new_boolean(0));
   json_object_object_add(caps, "codeLensProvider", lens);
+  json_object_array_add(kinds, json_object_new_string("quickfix"));
+  json_object_object_add(actions, "codeActionKinds", kinds);
+  json_object_object_add(caps, "codeActionProvider", actions);
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);

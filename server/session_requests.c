@@ -18,6 +18,7 @@
 enum pending_kind {
   PENDING_HOVER,
   PENDING_CODE_LENS,
+  PENDING_CODE_ACTION,
 };
 
 struct pending {
@@ -25,8 +26,11 @@ struct pending {
   struct json_object *id;   /* owned copy */
   enum pending_kind kind;
   int version;              /* the document's version when asked */
-  int64_t line;
-  int64_t character;
+  int64_t line;             /* hover: the position; code action: the */
+  int64_t character;        /* start of the range ... */
+  int64_t end_line;         /* ... and its end */
+  int64_t end_character;
+  bool quickfix;            /* code action: quick fixes are wanted */
 };
 
 /* Requests that may wait on one document; more means a runaway client. */
@@ -39,9 +43,24 @@ session__answer(struct session *self, struct document *doc,
   const struct artifact *a = doc->artifact;
   uint32_t off;
 
+  uint32_t end;
+
   if (p->kind == PENDING_CODE_LENS) {
     session_reply(self, p->id,
                   lspconv_code_lenses(a, doc->uri, self->encoding));
+    return;
+  }
+  if (p->kind == PENDING_CODE_ACTION) {
+    if (!a || !p->quickfix ||
+        lspconv_offset(&a->src, p->line, p->character, self->encoding,
+                       &off) ||
+        lspconv_offset(&a->src, p->end_line, p->end_character,
+                       self->encoding, &end))
+      session_reply(self, p->id, json_object_new_array());
+    else
+      session_reply(self, p->id, lspconv_quick_fixes(a, doc->uri,
+                                                     span_make(off, end),
+                                                     self->encoding));
     return;
   }
   if (!a || lspconv_offset(&a->src, p->line, p->character, self->encoding,
@@ -113,11 +132,35 @@ session__doc(struct session *self, json_object *id, json_object *params)
   return doc;
 }
 
+/* Reads a code action's range and whether quick fixes are wanted. */
+static int
+session__code_action_params(json_object *params, struct pending *p)
+{
+  json_object *range = session_get(params, "range");
+  json_object *only = session_get(session_get(params, "context"), "only");
+
+  p->quickfix = !json_object_is_type(only, json_type_array);
+  for (size_t i = 0; !p->quickfix && i < json_object_array_length(only);
+       i++) {
+    const char *kind = json_object_get_string(
+      json_object_array_get_idx(only, i));
+
+    p->quickfix = kind && (strcmp(kind, "quickfix") == 0 ||
+                           strcmp(kind, "") == 0);
+  }
+  if (lspconv_read_position(session_get(range, "start"), &p->line,
+                            &p->character) ||
+      lspconv_read_position(session_get(range, "end"), &p->end_line,
+                            &p->end_character))
+    return -1;
+  return 0;
+}
+
 static void
 session__request_doc(struct session *self, json_object *id,
                      json_object *params, enum pending_kind kind)
 {
-  struct pending p = { NULL, id, kind, 0, 0, 0 };
+  struct pending p = { .id = id, .kind = kind };
   struct document *doc = session__doc(self, id, params);
   struct pending *waiting;
   size_t queued = 0;
@@ -129,6 +172,12 @@ session__request_doc(struct session *self, json_object *id,
                             &p.character)) {
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
                  "params.position needs a line and a character, both >= 0");
+    return;
+  }
+  if (kind == PENDING_CODE_ACTION &&
+      session__code_action_params(params, &p)) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "params.range needs a start and an end position");
     return;
   }
   p.version = doc->version;
@@ -202,6 +251,8 @@ session_document_request(struct session *self, json_object *id,
     session__request_doc(self, id, params, PENDING_HOVER);
   else if (strcmp(method, "textDocument/codeLens") == 0)
     session__request_doc(self, id, params, PENDING_CODE_LENS);
+  else if (strcmp(method, "textDocument/codeAction") == 0)
+    session__request_doc(self, id, params, PENDING_CODE_ACTION);
   else if (strcmp(method, "workspace/executeCommand") == 0)
     session__execute(self, id, params);
   else

@@ -71,12 +71,17 @@ expect_diags(const struct artifact *a, const char *const *want)
 #define EXPECT_NO_DIAGS(a) expect_diags(a, (const char *const[]){ NULL })
 
 static void
-expect_grade(const struct artifact *a, const char *level, const char *next)
+expect_grade_at(const struct artifact *a, const char *level,
+                const char *next, const char *file, int line)
 {
-  assert_true(a->grade.graded);
-  assert_string_equal(grade_name(a->grade.level), level);
-  assert_string_equal(a->grade.next, next);
+  _assert_true(a->grade.graded, "graded", file, line);
+  _assert_string_equal(grade_name(a->grade.level), level, file, line);
+  _assert_string_equal(a->grade.next, next, file, line);
 }
+
+/* Reports a mismatch at the test's line, not this helper's. */
+#define expect_grade(a, level, next) \
+  expect_grade_at(a, level, next, __FILE__, __LINE__)
 
 static void
 expect_format(const struct artifact *a, const char *format)
@@ -208,9 +213,7 @@ test_dotprompt_wrong_values(void **state)
     "missing-key 6:5-6:18 a Dotprompt toolDefs entry is missing "
     "'inputSchema'",
     "wrong-type 7:8-7:18 'tools' should be a list, not a string");
-  expect_grade(a, "structured",
-               "pin the output: add output.schema (with output.format: "
-               "json)");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -329,9 +332,7 @@ test_github_models_bad_values(void **state)
     "wrong-type 8:14-8:22 'content' should be a string, not a mapping",
     "wrong-type 10:5-10:10 a testData item should be a mapping of "
     "variables, not a string");
-  expect_grade(a, "structured",
-               "pin the output: set responseFormat: json_schema and a "
-               "jsonSchema");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -394,9 +395,7 @@ test_github_models_json_schema_faults(void **state)
   EXPECT_DIAGS(a,
     "missing-key 2:1-2:11 jsonSchema is missing 'schema', which "
     "responseFormat json_schema requires");
-  expect_grade(a, "structured",
-               "pin the output: set responseFormat: json_schema and a "
-               "jsonSchema");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 
   a = analyze("m.prompt.yml", absent);
@@ -592,9 +591,7 @@ test_vscode_agent_handoffs_and_booleans(void **state)
     "'TRUE' as a string",
     "wrong-type 10:5-10:11 a handoff should be a mapping with label, agent "
     "and prompt, not a string");
-  expect_grade(a, "structured",
-               "agents have no output schema; check their results with an "
-               "eval");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -647,8 +644,7 @@ test_vscode_skill(void **state)
   EXPECT_DIAGS(a,
     "missing-key 1:1-1:1 a skill needs a frontmatter header with name and "
     "description");
-  expect_grade(a, "loose",
-               "add a frontmatter header with name and description");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -756,7 +752,8 @@ test_promptfoo_valid(void **state)
   assert_int_equal(a->facts.tests, 2);
   assert_true(a->facts.assertions);
   assert_string_equal(a->facts.tests_where, "tests and test files");
-  assert_string_equal(a->grade.reasons[0], "it defines 2 tests");
+  assert_string_equal(a->grade.reasons[0],
+                      "it defines 1 test and reads more from 1 test file");
   expect_grade(a, "eval", "crystallise a stable rule into code");
   artifact_free(a);
 }
@@ -777,8 +774,7 @@ test_promptfoo_providers_and_prompts(void **state)
   EXPECT_DIAGS(a,
     "conflicting-keys 3:1-3:8 a promptfoo config takes providers or "
     "targets, not both");
-  expect_grade(a, "structured",
-               "add tests: items with vars and assert checks");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 
   a = analyze("promptfooconfig.yaml", neither);
@@ -822,6 +818,24 @@ test_promptfoo_assertions(void **state)
 }
 
 static void
+test_promptfoo_tests_that_check_nothing_are_not_an_eval(void **state)
+{
+  struct artifact *a = analyze("promptfooconfig.yaml",
+                               "prompts: ['Say {{x}}']\n"
+                               "providers: [echo]\n"
+                               "tests:\n"
+                               "  - vars: {x: hi}\n");
+
+  (void)state;
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured", "add assertions that check each test's "
+                                "output");
+  assert_string_equal(a->grade.reasons[0],
+                      "its tests give inputs but check nothing");
+  artifact_free(a);
+}
+
+static void
 test_promptfoo_tests_file_json(void **state)
 {
   const char *text =
@@ -841,8 +855,9 @@ test_promptfoo_tests_file_json(void **state)
     "unknown-key 5:3-5:36 unknown key 'evaluateOptions.showProgressBar' in "
     "promptfoo config");
   assert_int_equal(a->facts.tests, 1);
-  assert_false(a->facts.assertions);
+  assert_true(a->facts.assertions);
   assert_string_equal(a->facts.tests_where, "test files");
+  assert_string_equal(a->grade.reasons[0], "its tests come from 1 test file");
   expect_grade(a, "eval", "crystallise a stable rule into code");
   artifact_free(a);
 }
@@ -866,8 +881,7 @@ test_promptfoo_default_test_file(void **state)
     "path, not 'tests/default.yaml'",
     "unknown-key 4:1-4:5 unknown key 'vars' in promptfoo config; variables "
     "go under each test's vars (or defaultTest.vars)");
-  expect_grade(a, "structured",
-               "add tests: items with vars and assert checks");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -914,7 +928,7 @@ test_json_schema_structure(void **state)
     "mean 'integer'? (one of: string, number, integer, boolean, object, "
     "array, null)");
   assert_string_equal(a->diags.items[1].replacement, "string");
-  expect_grade(a, "schema", "add an eval that checks outputs against it");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -992,7 +1006,7 @@ test_openai_schema_wrapper(void **state)
     "invalid-value 2:11-2:27 'invoice fields' is not a valid schema name: "
     "use 1 to 64 letters, digits, '_' and '-'",
     "wrong-type 3:13-3:18 'strict' should be a boolean, not a string");
-  expect_grade(a, "schema", "add an eval that checks outputs against it");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 
   a = analyze("request.json", nameless);
@@ -1049,8 +1063,7 @@ test_langchain(void **state)
     "invalid-value 4:16-4:25 template_path must name a .txt file",
     "invalid-value 5:18-5:24 LangChain refuses to load jinja2 templates "
     "from files (they can run arbitrary code)");
-  expect_grade(a, "loose", "list the template's variables in "
-               "input_variables");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -1083,9 +1096,7 @@ test_semantic_kernel_yaml(void **state)
     "missing-key 8:5-8:25 a Semantic Kernel input variable is missing "
     "'name'");
   assert_string_equal(a->vars[0].name, "topic");
-  expect_grade(a, "schema",
-               "add an eval: a promptfoo config that exercises this "
-               "function");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
 
@@ -1173,7 +1184,7 @@ test_openai_evals(void **state)
     "wrong-type 8:10-8:23 'class' should be a string such as "
     "module.path:ClassName, not a list");
   assert_int_equal(a->facts.tests, 2);
-  expect_grade(a, "eval", "crystallise a stable rule into code");
+  expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 
   a = analyze("registry/solvers/defaults.yaml", solvers);
@@ -1231,8 +1242,9 @@ test_prompty_typo_type_and_value(void **state)
     "'string'? (one of: string, integer, float, number, boolean, array, "
     "object, thread, image, file, audio)");
   assert_string_equal(a->diags.items[0].replacement, "model");
-  expect_grade(a, "structured", "pin the output: add outputs (or a "
-                                "response_format json_schema)");
+  expect_grade(a, "loose", "fix the errors facet reports");
+  assert_string_equal(a->grade.reasons[0], "it has 3 errors that its tools "
+                      "would reject or misread");
   artifact_free(a);
 }
 
@@ -1436,6 +1448,7 @@ main(void)
     cmocka_unit_test(test_promptfoo_valid),
     cmocka_unit_test(test_promptfoo_providers_and_prompts),
     cmocka_unit_test(test_promptfoo_assertions),
+    cmocka_unit_test(test_promptfoo_tests_that_check_nothing_are_not_an_eval),
     cmocka_unit_test(test_promptfoo_tests_file_json),
     cmocka_unit_test(test_promptfoo_default_test_file),
     cmocka_unit_test(test_json_schema_structure),

@@ -147,6 +147,7 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"positionEncoding\":\"utf-8\",\"textDocumentSync\":{\"openClose\":true,"
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
+    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
     "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\"]}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
@@ -222,6 +223,39 @@ open_publishes_diagnostics_and_answers_hover_and_lens(void **state)
     "**Next step:** pin the output: add outputs (or a response_format "
     "json_schema)\\n\"},\"range\":{\"start\":{\"line\":0,\"character\":0},"
     "\"end\":{\"line\":6,\"character\":3}}}}");
+}
+
+static void
+a_finding_with_a_replacement_is_a_quick_fix(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, "file:///ws/trip.prompty", PROMPTY_WITH_TYPO);
+  settle(h);
+  i++;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/codeAction\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"},"
+          "\"range\":{\"start\":{\"line\":2,\"character\":2},\"end\":"
+          "{\"line\":2,\"character\":2}},\"context\":{\"diagnostics\":[]}}}");
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"textDocument/codeAction\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"},"
+          "\"range\":{\"start\":{\"line\":5,\"character\":0},\"end\":"
+          "{\"line\":5,\"character\":1}},\"context\":{\"diagnostics\":[]}}}");
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":[{\"title\":\"Replace 'modle' "
+    "with 'model'\",\"kind\":\"quickfix\",\"diagnostics\":[{\"range\":{"
+    "\"start\":{\"line\":2,\"character\":0},\"end\":{\"line\":2,"
+    "\"character\":5}},\"severity\":2,\"code\":\"unknown-key\",\"source\":"
+    "\"facet\",\"message\":\"unknown key 'modle' in Prompty frontmatter; "
+    "did you mean 'model'?\",\"data\":{\"replacement\":\"model\"}}],"
+    "\"isPreferred\":true,\"edit\":{\"changes\":{\"file:///ws/trip.prompty\":"
+    "[{\"range\":{\"start\":{\"line\":2,\"character\":0},\"end\":{"
+    "\"line\":2,\"character\":5}},\"newText\":\"model\"}]}}}]}");
+  assert_string_equal(next(h, &i),
+                      "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":[]}");
 }
 
 static void
@@ -439,6 +473,7 @@ main(void)
     T(initialize_picks_utf8_when_offered_and_says_what_is_implemented),
     T(unknown_methods_and_bad_params_get_their_errors),
     T(open_publishes_diagnostics_and_answers_hover_and_lens),
+    T(a_finding_with_a_replacement_is_a_quick_fix),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),
     T(a_request_waiting_for_analysis_can_be_cancelled),
     T(a_request_about_text_changed_while_waiting_is_content_modified),
