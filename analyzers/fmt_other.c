@@ -303,10 +303,14 @@ poml__check(struct artifact *a)
     a->facts.output_schema = true;
     a->facts.output_schema_where = "<output-schema>";
   }
-  a->facts.inputs_hint = a->nvars
+  /* The <poml> markup is POML's machine-read structure. */
+  a->facts.header = memmem(a->text + a->body.start,
+                           a->body.end - a->body.start, "<poml", 5) != NULL;
+  a->facts.inputs_hint = a->facts.header
                            ? "supply the variables from a context file, or "
                              "define them with <let>"
-                           : "pin the output: add an <output-schema>";
+                           : "wrap the prompt in <poml> markup and define "
+                             "its variables with <let>";
   a->facts.schema_hint = "pin the output: add an <output-schema>";
   a->facts.tests_hint = "add an eval: a promptfoo config that exercises "
                         "this prompt";

@@ -262,6 +262,9 @@ promptfoo_check(struct artifact *a)
     shape_check(&promptfoo_shape, a->root, formats_top(a), &a->diags);
     pf__check_providers(a);
     pf__check_default_test(a);
+  } else if (!a->facts.header_broken) {
+    diag_add(&a->diags, DIAG_MISSING_KEY, formats_top(a),
+             "the promptfoo config is empty: it needs prompts and providers");
   }
   pf__facts(a);
 }

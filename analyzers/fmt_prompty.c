@@ -197,7 +197,10 @@ prompty_check(struct artifact *a)
     f->output_schema = true;
     f->output_schema_where = "model.parameters.response_format";
   }
-  f->inputs_hint = "declare the template's variables under inputs";
+  f->inputs_hint = f->header ? "declare the template's variables under "
+                               "inputs"
+                             : "add a frontmatter header (between --- "
+                               "lines) whose inputs declare the variables";
   f->schema_hint = "pin the output: add outputs (or a response_format "
                    "json_schema)";
   f->tests_hint = "add an eval: a promptfoo config or .prompt.yml testData "

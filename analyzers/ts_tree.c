@@ -418,7 +418,10 @@ ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
   uint32_t prev = ts__before_blank(p, at);
   char c = at < len ? p[at] : '\0';
 
-  if (e == json_tokener_error_parse_eof || at >= len)
+  if (strspn(p, " \t\r\n") >= len)
+    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base, b->base),
+             "the file is empty: a JSON document needs a value");
+  else if (e == json_tokener_error_parse_eof || at >= len)
     diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base + len,
                                                    b->base + len),
              "the JSON ends too early: a string, ']' or '}' is not closed");

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "artifact.h"
 #include "detect.h"
 #include "error.h"
 #include "fileio.h"
 #include "overrides.h"
+#include "utf8.h"
 #include "walk.h"
 
 /* One finding, as the report prints it; message in the check's arena. */
@@ -233,6 +235,10 @@ check__print_findings(const struct check_entry *e)
   }
 }
 
+/* Paths longer than this push their next step right instead of widening
+ * the whole table. */
+#define CHECK_PATH_COLUMN_MAX 56
+
 static void
 check__print_grades(const struct check *c)
 {
@@ -241,6 +247,8 @@ check__print_grades(const struct check *c)
   for (size_t i = 0; i < c->count; i++)
     if (c->entries[i].grade.graded && strlen(c->entries[i].path) > width)
       width = strlen(c->entries[i].path);
+  if (width > CHECK_PATH_COLUMN_MAX)
+    width = CHECK_PATH_COLUMN_MAX;
   printf("%sgrade       %-*s  next step\n", c->count ? "\n" : "",
          (int)width, "file");
   for (size_t i = 0; i < c->count; i++) {
@@ -308,13 +316,29 @@ check__json_grade(const struct grade *g)
   return o;
 }
 
+/* A JSON string of a file name, which need not be UTF-8: JSON must be. */
+static json_object *
+check__json_path(const char *path)
+{
+  struct buf clean;
+  json_object *s;
+
+  if (utf8_valid(path, strlen(path)))
+    return json_object_new_string(path);
+  buf_init(&clean, strlen(path) * 3 + 1);
+  utf8_sanitize(path, strlen(path), &clean);
+  s = json_object_new_string(clean.data ? clean.data : "");
+  buf_release(&clean);
+  return s;
+}
+
 static json_object *
 check__json_entry(const struct check_entry *e)
 {
   json_object *o = json_object_new_object();
   json_object *findings = json_object_new_array();
 
-  json_object_object_add(o, "path", json_object_new_string(e->path));
+  json_object_object_add(o, "path", check__json_path(e->path));
   json_object_object_add(o, "kind",
                          json_object_new_string(artifact_kind_name(e->kind)));
   json_object_object_add(o, "format", json_object_new_string(

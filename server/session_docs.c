@@ -227,8 +227,15 @@ session__did_open(struct session *self, json_object *params)
                       json_object_get_string(text),
                       (size_t)json_object_get_string_len(text));
   if (!doc) {
+    json_object *msg = json_object_new_object();
+
     log_error("could not open %s: out of memory or over %zu bytes", uri,
               (size_t)DOCUMENT_TEXT_MAX);
+    json_object_object_add(msg, "type", json_object_new_int(2));
+    json_object_object_add(msg, "message", json_object_new_string(
+                             "facet does not analyse this file: it is over "
+                             "its 64 MiB limit for an open document"));
+    session_notify(self, "window/showMessage", msg);
     return;
   }
   session__schedule(self, doc);

@@ -132,6 +132,13 @@ def test_check_json(root):
     check("--format json totals", (code, report["totals"]),
           (0, {"files": 1, "errors": 0, "warnings": 1, "infos": 0,
                "hints": 0}))
+    odd = os.path.join(root, b"bad\xff.prompty".decode("utf-8",
+                                                         "surrogateescape"))
+    write(root, odd, "---\nmodle: 1\n---\n")
+    code, out, _ = run("check", "--format", "json", odd, cwd=root)
+    check("--format json stays valid JSON for a file name that is not UTF-8",
+          json.loads(out)["files"][0]["path"].endswith("bad\ufffd.prompty"),
+          True)
 
 
 class Server:
@@ -221,7 +228,7 @@ def test_lsp_client_process_gone():
 
 
 def main():
-    print("1..16")
+    print("1..17")
     test_command_line()
     root = make_workspace()
     try:
