@@ -224,7 +224,7 @@ local function test_wrong_type()
 end
 
 local function test_unknown_key()
-  local bufnr = open('prompts/broken/escalate.prompty')
+  local bufnr, uri = open('prompts/broken/escalate.prompty')
 
   check('escalate.prompty: misspelled key, with the fix in data',
         seen(bufnr), { {
@@ -234,6 +234,24 @@ local function test_unknown_key()
             .. "did you mean 'model'?",
           replacement = 'model',
         } })
+
+  -- The quick fix, applied as Neovim applies any code action's edit; the
+  -- buffer is never written, so the example file stays as it is.
+  local actions = request(bufnr, 'textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = { start = { line = 3, character = 2 },
+              ['end'] = { line = 3, character = 2 } },
+    context = { diagnostics = {} },
+  })
+  check('escalate.prompty: the quick fix replaces the key',
+        { title = actions[1] and actions[1].title,
+          kind = actions[1] and actions[1].kind },
+        { title = "Replace 'modle' with 'model'", kind = 'quickfix' })
+  vim.lsp.util.apply_workspace_edit(actions[1].edit, 'utf-16')
+  local before = published[uri]
+  wait_published(uri, before + 1)
+  check('escalate.prompty: after the fix there is nothing to report',
+        seen(bufnr), {})
 end
 
 local function test_yaml_syntax()
