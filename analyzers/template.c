@@ -272,9 +272,12 @@ static uint32_t
 template__next_brace(const struct template_scan *t, uint32_t i, uint32_t end)
 {
   for (;;) {
-    const char *p = memchr(t->text + i, '{', end - i);
     const struct span *sk;
+    const char *p;
 
+    if (i >= end)
+      return end;  /* a tag's close can end past the scanned text */
+    p = memchr(t->text + i, '{', end - i);
     if (!p)
       return end;
     i = (uint32_t)(p - t->text);

@@ -363,6 +363,16 @@ out:
   ts_tree_cursor_delete(&cur);
 }
 
+/* Whether the len bytes at p (not NUL-terminated) are all blank. */
+static bool
+ts__blank(const char *p, uint32_t len)
+{
+  for (uint32_t i = 0; i < len; i++)
+    if (!strchr(" \t\r\n", p[i]) || p[i] == '\0')
+      return false;
+  return true;
+}
+
 /* The offset of the last non-blank byte before at, or at itself. */
 static uint32_t
 ts__before_blank(const char *s, uint32_t at)
@@ -418,7 +428,7 @@ ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
   uint32_t prev = ts__before_blank(p, at);
   char c = at < len ? p[at] : '\0';
 
-  if (strspn(p, " \t\r\n") >= len)
+  if (ts__blank(p, len))
     diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base, b->base),
              "the file is empty: a JSON document needs a value");
   else if (e == json_tokener_error_parse_eof || at >= len)

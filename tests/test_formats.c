@@ -1387,6 +1387,22 @@ test_variables_the_header_does_not_declare_make_it_loose(void **state)
 }
 
 static void
+test_a_raw_tag_closing_the_text_ends_the_scan(void **state)
+{
+  /* A triple-brace tag closed by two braces at the very end; exactly
+   * sized with no NUL, so reading past the close is caught by ASan. */
+  const char body[] = { 'h', 'i', ' ', '{', '{', '{', 'x', '}', '}' };
+  struct artifact *a = artifact_analyze_shared("a.hbs", body, sizeof body,
+                                               NULL, NULL, NULL);
+
+  (void)state;
+  assert_non_null(a);
+  assert_int_equal(a->nvars, 1);
+  assert_string_equal(a->vars[0].name, "x");
+  artifact_free(a);
+}
+
+static void
 test_frontmatter_that_is_a_list_is_not_a_header(void **state)
 {
   struct artifact *a = analyze("l.prompty", "---\n- a\n- b\n---\nbody\n");
@@ -1468,6 +1484,7 @@ main(void)
     cmocka_unit_test(test_findings_after_a_syntax_error_are_still_reported),
     cmocka_unit_test(test_keys_lost_to_a_syntax_error_are_not_reported_missing),
     cmocka_unit_test(test_variables_the_header_does_not_declare_make_it_loose),
+    cmocka_unit_test(test_a_raw_tag_closing_the_text_ends_the_scan),
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
   };

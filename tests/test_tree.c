@@ -210,6 +210,27 @@ deep_flow_nesting_stops_at_the_limit_quickly(void **state)
 }
 
 static void
+blank_json_in_a_buffer_without_a_nul_is_empty(void **state)
+{
+  char *text = malloc(3);
+  struct parsed p;
+
+  (void)state;
+  memcpy(text, "  \n", 3);
+  source_init(&p.src, text, 3);
+  arena_init(&p.arena, 0);
+  diag_list_init(&p.diags, &p.arena);
+
+  json_parse(&p.arena, &p.src, span_make(0, 3), &p.diags, &p.root);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:1-1:1 json-syntax: the file is "
+                      "empty: a JSON document needs a value");
+  release(&p);
+  free(text);
+}
+
+static void
 json_strings_decode_escapes_and_surrogate_pairs(void **state)
 {
   struct parsed p;
@@ -322,6 +343,7 @@ main(void)
     cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
     cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
     cmocka_unit_test(deep_flow_nesting_stops_at_the_limit_quickly),
+    cmocka_unit_test(blank_json_in_a_buffer_without_a_nul_is_empty),
     cmocka_unit_test(json_strings_decode_escapes_and_surrogate_pairs),
     cmocka_unit_test(json_numbers_and_literals_are_typed),
     cmocka_unit_test(json_first_syntax_error_is_reported_once),
