@@ -382,6 +382,34 @@ template__changes_context(const char *s, uint32_t a, uint32_t b,
          (n == 4 && memcmp(s + a, "with", 4) == 0);
 }
 
+/*
+ * Reads a tag's sigils: "~" whitespace control, "/" closing a block, "!"
+ * a comment, ">" a partial, "#" or "^" opening one, "&" unescaped. Returns
+ * where the tag's words start, or b when there is nothing to read.
+ */
+static uint32_t
+template__hbs_sigils(struct template_scan *t, uint32_t a, uint32_t b,
+                     bool mustache, bool *opens, bool *changes)
+{
+  const char *s = t->text;
+
+  a = template__skip_space(s, a, b);
+  if (a < b && s[a] == '~')
+    a = template__skip_space(s, a + 1, b);
+  if (a < b && s[a] == '/')
+    template__block_close(t);
+  if (a < b && strchr("!>/", s[a]))
+    return b;
+  if (a < b && (s[a] == '#' || s[a] == '^')) {
+    *opens = true;
+    *changes = template__changes_context(
+      s, template__skip_space(s, a + 1, b), b, mustache, s[a]);
+  }
+  if (a < b && strchr("#^&", s[a]))
+    a = template__skip_space(s, a + 1, b);
+  return a;
+}
+
 /* The inside of a Handlebars or Mustache tag, between the braces. */
 static void
 template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
@@ -393,20 +421,7 @@ template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
   bool opens = false;
   bool changes = false;
 
-  a = template__skip_space(s, a, b);
-  if (a < b && s[a] == '~')
-    a = template__skip_space(s, a + 1, b);
-  if (a < b && s[a] == '/')
-    template__block_close(t);
-  if (a < b && strchr("!>/", s[a]))
-    return;
-  if (a < b && (s[a] == '#' || s[a] == '^')) {
-    opens = true;
-    changes = template__changes_context(
-      s, template__skip_space(s, a + 1, b), b, mustache, s[a]);
-  }
-  if (a < b && strchr("#^&", s[a]))
-    a = template__skip_space(s, a + 1, b);
+  a = template__hbs_sigils(t, a, b, mustache, &opens, &changes);
   while (a < b && t->rc == 0) {
     size_t n;
 

@@ -181,7 +181,8 @@ positions_past_the_end_clamp_to_it(void **state)
 static void
 file_uris_become_decoded_paths(void **state)
 {
-  char *path = docstore_uri_to_path("file:///home/me/My%20Prompts/a%2Bb.prompt");
+  char *path =
+    docstore_uri_to_path("file:///home/me/My%20Prompts/a%2Bb.prompt");
 
   (void)state;
   assert_string_equal(path, "/home/me/My Prompts/a+b.prompt");

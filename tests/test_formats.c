@@ -1281,7 +1281,7 @@ test_prompty_v1_and_v2_keys_both_load(void **state)
 }
 
 static void
-test_unclosed_frontmatter_is_one_error_and_a_broken_header(void **state)
+test_unclosed_frontmatter_is_one_error_and_broken(void **state)
 {
   struct artifact *a = analyze("trip.prompty",
                                "---\n"
@@ -1479,7 +1479,7 @@ main(void)
     cmocka_unit_test(test_results_not_checked),
     cmocka_unit_test(test_prompty_typo_type_and_value),
     cmocka_unit_test(test_prompty_v1_and_v2_keys_both_load),
-    cmocka_unit_test(test_unclosed_frontmatter_is_one_error_and_a_broken_header),
+    cmocka_unit_test(test_unclosed_frontmatter_is_one_error_and_broken),
     cmocka_unit_test(test_a_header_with_a_syntax_error_grades_loose),
     cmocka_unit_test(test_findings_after_a_syntax_error_are_still_reported),
     cmocka_unit_test(test_keys_lost_to_a_syntax_error_are_not_reported_missing),

@@ -128,7 +128,8 @@ requests_before_initialize_are_refused(void **state)
           "\"params\":{}}");
 
   assert_string_equal(next(h, &i),
-                      "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32002,"
+                      "{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":"
+                      "{\"code\":-32002,"
                       "\"message\":\"the server is not initialized yet: send "
                       "initialize first\"}}");
   assert_int_equal(h->nout, 1);
@@ -170,13 +171,16 @@ unknown_methods_and_bad_params_get_their_errors(void **state)
           "\"position\":{\"line\":0,\"character\":0}}}");
 
   assert_string_equal(next(h, &i),
-                      "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32601,"
+                      "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":"
+                      "{\"code\":-32601,"
                       "\"message\":\"facet does not implement this method\"}}");
   assert_string_equal(next(h, &i),
-                      "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32602,"
+                      "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":"
+                      "{\"code\":-32602,"
                       "\"message\":\"params.textDocument.uri is missing\"}}");
   assert_string_equal(next(h, &i),
-                      "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-32602,"
+                      "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":"
+                      "{\"code\":-32602,"
                       "\"message\":\"the document is not open: send didOpen "
                       "first\"}}");
   assert_int_equal(h->nout, 4);
