@@ -9,6 +9,10 @@
 #include "formats.h"
 #include "tree.h"
 #include "utf8.h"
+#include "vec.h"
+
+/* Inputs one header may declare; more is generated data, not a prompt. */
+#define ARTIFACT_INPUTS_MAX 4096
 
 static const struct {
   const char *name;
@@ -48,35 +52,41 @@ artifact_kind_name(enum artifact_kind k)
   return names[k];
 }
 
+const struct input_decl *
+artifact_input(const struct artifact *a, const char *name)
+{
+  for (size_t i = 0; i < a->ninputs; i++)
+    if (strcmp(a->inputs[i].name, name) == 0)
+      return &a->inputs[i];
+  return NULL;
+}
+
 bool
 artifact_declares(const struct artifact *a, const char *name)
 {
-  for (size_t i = 0; i < a->ninputs; i++)
-    if (strcmp(a->inputs[i], name) == 0)
-      return true;
-  return false;
+  return artifact_input(a, name) != NULL;
 }
 
-int
-artifact_declare_input(struct artifact *a, const char *name, size_t len)
+struct input_decl *
+artifact_declare_input(struct artifact *a, const char *name, size_t len,
+                       struct span span)
 {
-  const char **grown;
+  struct input_decl *d;
   char *copy = arena_strndup(&a->arena, name, len);
 
   if (!copy)
-    return FACET_ENOMEM;
-  if (artifact_declares(a, copy))
-    return 0;
-  if (a->ninputs % 16 == 0) {
-    grown = arena_alloc(&a->arena, (a->ninputs + 16) * sizeof *grown);
-    if (!grown)
-      return FACET_ENOMEM;
-    if (a->ninputs)
-      memcpy(grown, a->inputs, a->ninputs * sizeof *grown);
-    a->inputs = grown;
-  }
-  a->inputs[a->ninputs++] = copy;
-  return 0;
+    return NULL;
+  for (size_t i = 0; i < a->ninputs; i++)
+    if (strcmp(a->inputs[i].name, copy) == 0)
+      return &a->inputs[i];
+  if (vec_reserve((void **)&a->inputs, &a->cap_inputs, a->ninputs,
+                  sizeof *a->inputs, ARTIFACT_INPUTS_MAX))
+    return NULL;
+  d = &a->inputs[a->ninputs++];
+  memset(d, 0, sizeof *d);
+  d->name = copy;
+  d->span = span;
+  return d;
 }
 
 int
@@ -274,6 +284,10 @@ artifact_free(struct artifact *self)
     self->release(self->owner);
   diag_list_release(&self->diags);
   source_release(&self->src);
+  free(self->vars);
+  free(self->uses);
+  free(self->blocks);
+  free(self->inputs);
   arena_release(&self->arena);
   free(self->path);
   free(self);

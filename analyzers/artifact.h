@@ -69,10 +69,37 @@ enum artifact_syntax {
   SYNTAX_XML,
 };
 
-/* A variable the template uses, e.g. {{ city }}. */
+/* A variable the template reads from its inputs, e.g. {{ city }}. */
 struct template_var {
   const char *name;   /* in the artifact's arena */
-  struct span span;   /* the name where it is used */
+  struct span span;   /* its first use */
+  uint32_t uses;      /* how many times the template reads it */
+  bool iterated;      /* a loop iterates over it ({% for %}, {{#each}}) */
+  struct span iterated_at;  /* the first place a loop does */
+};
+
+/* One place the template reads a variable. */
+struct template_use {
+  struct span span;   /* the name */
+  uint32_t var;       /* index into the artifact's vars */
+};
+
+/* A block of the template, {% if %} ... {% endif %} or {{#each}} ... */
+struct template_block {
+  struct span open;   /* the opening tag */
+  struct span close;  /* the closing tag; empty when it is missing */
+  const char *name;   /* "if", "for", "each", ... (static or arena) */
+};
+
+/* An input the header declares: a Prompty input, a Dotprompt field, ... */
+struct input_decl {
+  const char *name;          /* in the arena */
+  struct span span;          /* where the name is written */
+  const char *type;          /* the declared type, or NULL */
+  const char *description;   /* or NULL */
+  const struct node *value;  /* a default, sample or example, or NULL */
+  const char *where;         /* where it is declared: "inputs", ... */
+  bool used_elsewhere;       /* read outside the template (a binding) */
 };
 
 /* What the artifact's grade rests on; filled in by its format's checker. */
@@ -118,10 +145,18 @@ struct artifact {
   struct frontmatter fm;
   struct node *root;         /* frontmatter or document tree, or NULL */
   struct span body;          /* the template text, if any */
-  struct template_var *vars;
+  struct template_var *vars;     /* owned arrays, grown with realloc */
   size_t nvars;
-  const char **inputs;       /* names the header declares as inputs */
+  size_t cap_vars;
+  struct template_use *uses;
+  size_t nuses;
+  size_t cap_uses;
+  struct template_block *blocks;
+  size_t nblocks;
+  size_t cap_blocks;
+  struct input_decl *inputs;     /* what the header declares */
   size_t ninputs;
+  size_t cap_inputs;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
   struct artifact_facts facts;
@@ -153,9 +188,18 @@ struct artifact *artifact_analyze_shared(const char *path, const char *text,
 
 void artifact_free(struct artifact *self);
 
-/* Records that a's header declares the input name (len bytes, copied).
- * Returns 0 or FACET_ENOMEM. */
-int artifact_declare_input(struct artifact *a, const char *name, size_t len);
+/*
+ * Records that a's header declares the input name (len bytes, copied),
+ * written at span. Returns the declaration (valid until the next one is
+ * added; a repeated name returns the first), or NULL when out of memory.
+ */
+struct input_decl *artifact_declare_input(struct artifact *a,
+                                          const char *name, size_t len,
+                                          struct span span);
+
+/* The declaration of the input name, or NULL. */
+const struct input_decl *artifact_input(const struct artifact *a,
+                                        const char *name);
 
 /* Whether a's header declares the input name. */
 bool artifact_declares(const struct artifact *a, const char *name);

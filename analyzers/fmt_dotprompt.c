@@ -180,8 +180,10 @@ dotprompt__declare(struct artifact *a, const struct node *schema)
     a->inputs_open = true;
     return;
   }
-  formats_declare(a, props && props->kind == NODE_MAP ? props : schema,
-                  NULL);
+  if (props && props->kind == NODE_MAP)
+    formats_declare(a, props, NULL, 0, "input.schema");
+  else
+    formats_declare(a, schema, NULL, DECLARE_PICOSCHEMA, "input.schema");
 }
 
 static void
@@ -194,7 +196,13 @@ dotprompt__facts(struct artifact *a)
   f->inputs_declared = node_is_set(node_get(input, "schema")) ||
                        node_is_set(node_get(input, "default"));
   dotprompt__declare(a, node_get(input, "schema"));
-  formats_declare(a, node_get(input, "default"), NULL);
+  formats_declare(a, node_get(input, "default"), NULL, DECLARE_VALUES,
+                  "input.default");
+  /* A partial reads its includer's inputs; what it declares is its own. */
+  if (f->inputs_declared)
+    formats_check_variables(a, dotprompt__partial(a->path)
+                                 ? 0 : VARIABLES_UNDECLARED |
+                                       VARIABLES_UNUSED, "input.schema");
   if (node_is_set(node_get(output, "schema"))) {
     f->output_schema = true;
     f->output_schema_where = "output.schema";
@@ -212,11 +220,6 @@ dotprompt__facts(struct artifact *a)
                   "that exercises this prompt";
 }
 
-/*
- * Limitation: the Handlebars body is scanned for variables, not parsed, so
- * an unclosed {{#if}} or an unknown helper (a compile error in Dotprompt)
- * is not reported, nor is a variable that input.schema does not declare.
- */
 void
 dotprompt_check(struct artifact *a)
 {
@@ -224,6 +227,7 @@ dotprompt_check(struct artifact *a)
     return;
   shape_check(&dotprompt_shape, a->root, formats_top(a), &a->diags);
   dotprompt__check_namespaces(a);
-  template_scan(a, TEMPLATE_HANDLEBARS, a->body, NULL, 0);
+  template_parse(a, TEMPLATE_HANDLEBARS, a->body,
+                 &(struct template_options){ .markdown = true });
   dotprompt__facts(a);
 }

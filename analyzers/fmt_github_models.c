@@ -212,7 +212,7 @@ ghm__scan_messages(struct artifact *a, const struct node *messages)
 
     if (!content || content->kind != NODE_SCALAR)
       continue;
-    template_scan(a, TEMPLATE_MUSTACHE, content->span, NULL, 0);
+    template_parse(a, TEMPLATE_LITERAL, content->span, NULL);
     ghm__check_padding(a, content->span);
   }
 }
@@ -380,7 +380,10 @@ ghm__facts(struct artifact *a, bool pinned)
   f->header = true;
   f->inputs_declared = data && data->kind == NODE_SEQ && data->count > 0;
   for (uint32_t i = 0; f->inputs_declared && i < data->count; i++)
-    formats_declare(a, data->u.items[i], NULL);
+    formats_declare(a, data->u.items[i], NULL, DECLARE_VALUES, "testData");
+  /* testData keys also feed evaluators ({{expected}}): never "unused". */
+  if (f->inputs_declared)
+    formats_check_variables(a, VARIABLES_UNDECLARED, "testData");
   f->output_schema = pinned;
   f->output_schema_where = "jsonSchema";
   f->tests = data && data->kind == NODE_SEQ ? data->count : 0;

@@ -94,13 +94,18 @@ langchain__check(struct artifact *a)
     const struct node *t = node_get(a->root, texts[i]);
 
     if (t && t->kind == NODE_SCALAR)
-      template_scan(a, dialect, t->span, NULL, 0);
+      template_parse(a, dialect, t->span, NULL);
   }
   a->facts.header = a->root && a->root->kind == NODE_MAP;
   a->facts.inputs_declared = node_is_set(node_get(a->root,
                                                  "input_variables"));
-  formats_declare(a, node_get(a->root, "input_variables"), NULL);
-  formats_declare(a, node_get(a->root, "partial_variables"), NULL);
+  formats_declare(a, node_get(a->root, "input_variables"), NULL, 0,
+                  "input_variables");
+  formats_declare(a, node_get(a->root, "partial_variables"), NULL,
+                  DECLARE_VALUES, "partial_variables");
+  if (a->facts.inputs_declared)
+    formats_check_variables(a, VARIABLES_UNDECLARED | VARIABLES_UNUSED,
+                            "input_variables");
   a->facts.inputs_hint = "list the template's variables in input_variables";
   a->facts.schema_hint = "pin the output: add an output_parser, or move the "
                          "prompt to a format with an output schema";
@@ -205,15 +210,22 @@ sk__check(struct artifact *a)
   a->body = span_make(a->src.bom, a->src.len);
   if (!a->root) {
     /* skprompt.txt: the template alone; config.json declares its inputs. */
-    template_scan(a, TEMPLATE_SK, a->body, NULL, 0);
+    template_parse(a, TEMPLATE_SK, a->body, NULL);
   } else {
     shape_check(&sk__shape, a->root, formats_top(a), &a->diags);
     template = node_get(a->root, "template");
     if (template && template->kind == NODE_SCALAR)
-      template_scan(a, sk__dialect(a->root), template->span, NULL, 0);
+      template_parse(a, sk__dialect(a->root), template->span,
+                     &(struct template_options){ .any_helper = true });
     f->header = a->root->kind == NODE_MAP;
     f->inputs_declared = node_is_set(node_get(a->root, "input_variables"));
-    formats_declare(a, node_get(a->root, "input_variables"), "name");
+    formats_declare(a, node_get(a->root, "input_variables"), "name", 0,
+                    "input_variables");
+    /* config.json's template is its sibling skprompt.txt: only a file
+     * that holds its template can tell what the template reads. */
+    if (f->inputs_declared && template)
+      formats_check_variables(a, VARIABLES_UNDECLARED | VARIABLES_UNUSED,
+                              "input_variables");
   }
   if (node_is_set(node_get(node_get(a->root, "output_variable"),
                           "json_schema"))) {
@@ -296,7 +308,7 @@ static void
 poml__check(struct artifact *a)
 {
   /* {{ }} holds a JavaScript expression; its free names are inputs. */
-  template_scan(a, TEMPLATE_JINJA, a->body, NULL, 0);
+  template_parse(a, TEMPLATE_JINJA, a->body, NULL);
   poml__unbind_all(a);
   if (memmem(a->text + a->body.start, a->body.end - a->body.start,
              "<output-schema", 14)) {
@@ -390,12 +402,13 @@ other_check(struct artifact *a)
   switch (a->format) {
   case FORMAT_JINJA:
   case FORMAT_TEXT_PROMPT:
-    template_scan(a, TEMPLATE_JINJA, a->body, NULL, 0);
+    template_parse(a, TEMPLATE_JINJA, a->body, NULL);
     a->facts.inputs_hint = "move it into a prompt file whose header "
                            "declares its variables (a .prompty with inputs)";
     break;
   case FORMAT_MUSTACHE:
-    template_scan(a, TEMPLATE_HANDLEBARS, a->body, NULL, 0);
+    template_parse(a, TEMPLATE_HANDLEBARS, a->body,
+                   &(struct template_options){ .any_helper = true });
     a->facts.inputs_hint = "move it into a prompt file whose header "
                            "declares its variables (Dotprompt input.schema)";
     break;

@@ -176,6 +176,30 @@ prompty__dialect(const struct node *root)
   return TEMPLATE_JINJA;
 }
 
+/* Tools bind their parameters to inputs (bindings: {p: {input: name}}):
+ * those inputs are read, even when the template does not read them. */
+static void
+prompty__bindings(struct artifact *a)
+{
+  const struct node *tools = node_get(a->root, "tools");
+
+  for (uint32_t i = 0; tools && tools->kind == NODE_SEQ && i < tools->count;
+       i++) {
+    const struct node *b = node_get(tools->u.items[i], "bindings");
+
+    for (uint32_t k = 0; b && b->kind == NODE_MAP && k < b->count; k++) {
+      const struct node *v = node_resolve(node_value(b, k));
+      const char *name = node_str(node_get(v, "input"));
+
+      if (!name)
+        name = node_str(v);
+      for (size_t d = 0; name && d < a->ninputs; d++)
+        if (strcmp(a->inputs[d].name, name) == 0)
+          a->inputs[d].used_elsewhere = true;
+    }
+  }
+}
+
 void
 prompty_check(struct artifact *a)
 {
@@ -184,12 +208,18 @@ prompty_check(struct artifact *a)
   if (formats_frontmatter(a, FRONTMATTER_PROMPTY))
     return;
   shape_check(&prompty_shape, a->root, formats_top(a), &a->diags);
-  template_scan(a, prompty__dialect(a->root), a->body, NULL, 0);
+  template_parse(a, prompty__dialect(a->root), a->body,
+                 &(struct template_options){ .markdown = true });
 
   f->inputs_declared = node_is_set(node_get(a->root, "inputs")) ||
                        node_is_set(node_get(a->root, "sample"));
-  formats_declare(a, node_get(a->root, "inputs"), "name");
-  formats_declare(a, node_get(a->root, "sample"), NULL);
+  formats_declare(a, node_get(a->root, "inputs"), "name", 0, "inputs");
+  formats_declare(a, node_get(a->root, "sample"), NULL, DECLARE_VALUES,
+                  "sample");
+  prompty__bindings(a);
+  if (f->inputs_declared)
+    formats_check_variables(a, VARIABLES_UNDECLARED | VARIABLES_UNUSED,
+                            "inputs");
   if (node_is_set(node_get(a->root, "outputs"))) {
     f->output_schema = true;
     f->output_schema_where = "outputs";

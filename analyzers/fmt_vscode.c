@@ -436,6 +436,7 @@ vscode_check(struct artifact *a)
              "a skill needs a frontmatter header with name and "
              "description");
   }
-  formats_scan_markdown(a, TEMPLATE_VSCODE);
+  template_parse(a, TEMPLATE_VSCODE, a->body,
+                 &(struct template_options){ .markdown = true });
   vscode__facts(a);
 }

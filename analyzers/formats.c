@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "error.h"
 #include "template.h"
 #include "tree.h"
@@ -154,55 +155,208 @@ formats_parse_document(struct artifact *a, bool json_otherwise)
   return json_otherwise ? formats_parse_json(a) : formats_parse_yaml(a);
 }
 
+/* The details a declaration's mapping gives: type, description, value. */
 static void
-formats__declare_name(struct artifact *a, const char *name)
+formats__details(struct input_decl *d, const struct node *map)
+{
+  static const char *const types[] = { "type", "kind" };
+  static const char *const values[] = { "default", "sample", "example" };
+
+  for (size_t i = 0; i < 2 && !d->type; i++)
+    d->type = node_str(node_get(map, types[i]));
+  d->description = node_str(node_get(map, "description"));
+  for (size_t i = 0; i < 3 && !d->value; i++)
+    d->value = node_get(map, values[i]);
+}
+
+/* Picoschema's "type, description" (and "name?(type, description)"). */
+static void
+formats__picoschema(struct artifact *a, struct input_decl *d,
+                    const char *key, const struct node *value)
+{
+  const char *paren = strchr(key, '(');
+  const char *text = node_str(value);
+  const char *comma;
+
+  if (paren) {
+    size_t n = strcspn(paren + 1, ",)");
+
+    d->type = arena_strndup(&a->arena, paren + 1, n);
+  } else if (text) {
+    comma = strchr(text, ',');
+    d->type = comma ? arena_strndup(&a->arena, text, (size_t)(comma - text))
+                    : text;
+    d->description = comma ? comma + 1 + strspn(comma + 1, " ") : NULL;
+  }
+}
+
+static struct input_decl *
+formats__declare_name(struct artifact *a, const char *name, struct span at)
 {
   size_t len = strcspn(name, "?(");
 
   while (len > 0 && name[len - 1] == ' ')
     len--;
-  if (len)
-    artifact_declare_input(a, name, len);
+  if (len == 0)
+    return NULL;
+  return artifact_declare_input(a, name, len, span_make(at.start,
+                                                        at.start +
+                                                          (uint32_t)len));
+}
+
+static void
+formats__declare_entry(struct artifact *a, const struct node *key,
+                       const struct node *value, unsigned flags,
+                       const char *where)
+{
+  struct input_decl *d = formats__declare_name(a, node_str(key), key->span);
+
+  value = node_resolve(value);
+  if (!d)
+    return;
+  d->where = d->where ? d->where : where;
+  if (flags & DECLARE_VALUES) {
+    d->value = value;
+  } else if (value && value->kind == NODE_MAP) {
+    formats__details(d, value);
+  } else if (flags & DECLARE_PICOSCHEMA) {
+    formats__picoschema(a, d, node_str(key), value);
+  } else if (value && value->kind == NODE_SCALAR &&
+             value->type != SCALAR_NULL) {
+    d->value = value;  /* a scalar is shorthand for a default */
+  }
 }
 
 void
 formats_declare(struct artifact *a, const struct node *n,
-                const char *name_key)
+                const char *name_key, unsigned flags, const char *where)
 {
   n = node_resolve(n);
   if (!n)
     return;
   for (uint32_t i = 0; n->kind == NODE_MAP && i < n->count; i++)
     if (node_str(node_key(n, i)))
-      formats__declare_name(a, node_str(node_key(n, i)));
+      formats__declare_entry(a, node_key(n, i), node_value(n, i), flags,
+                             where);
   for (uint32_t i = 0; n->kind == NODE_SEQ && i < n->count; i++) {
     const struct node *item = node_resolve(n->u.items[i]);
-    const char *name = node_str(item);
+    const struct node *name = item && item->kind == NODE_SCALAR
+                                ? item : node_get(item, name_key);
+    struct input_decl *d;
 
-    if (!name && name_key)
-      name = node_str(node_get(item, name_key));
-    if (name)
-      formats__declare_name(a, name);
+    if (!node_str(name))
+      continue;
+    d = formats__declare_name(a, node_str(name), name->span);
+    if (d && item->kind == NODE_MAP) {
+      d->where = d->where ? d->where : where;
+      formats__details(d, item);
+    } else if (d) {
+      d->where = d->where ? d->where : where;
+    }
   }
 }
 
-int
-formats_scan_markdown(struct artifact *a, int dialect)
-{
-  struct md_outline outline;
-  int rc;
 
-  if (a->body.end <= a->body.start)
-    return 0;
-  /* Outlining Markdown costs more than the rest of the analysis: only do
-   * it when the body holds something the outline would decide about. */
-  if (dialect == TEMPLATE_VSCODE &&
-      !memmem(a->text + a->body.start, a->body.end - a->body.start,
-              "${input:", 8))
-    return 0;
-  rc = markdown_outline(&a->arena, &a->src, a->body, &outline);
-  if (rc)
-    return rc;
-  return template_scan(a, (enum template_dialect)dialect, a->body,
-                       outline.literals, outline.nliterals);
+/* The declared type's family, by the names formats use for it. */
+enum formats_type {
+  FTYPE_UNKNOWN,
+  FTYPE_STRING,
+  FTYPE_INTEGER,
+  FTYPE_NUMBER,
+  FTYPE_BOOLEAN,
+  FTYPE_ARRAY,
+  FTYPE_OBJECT,
+};
+
+static enum formats_type
+formats__type(const char *t)
+{
+  static const struct { const char *name; enum formats_type type; } map[] = {
+    { "string", FTYPE_STRING }, { "str", FTYPE_STRING },
+    { "integer", FTYPE_INTEGER }, { "int", FTYPE_INTEGER },
+    { "number", FTYPE_NUMBER }, { "float", FTYPE_NUMBER },
+    { "boolean", FTYPE_BOOLEAN }, { "bool", FTYPE_BOOLEAN },
+    { "array", FTYPE_ARRAY }, { "list", FTYPE_ARRAY },
+    { "object", FTYPE_OBJECT },
+  };
+  size_t n = t ? strcspn(t, " ,") : 0;
+
+  for (size_t i = 0; t && i < sizeof map / sizeof map[0]; i++)
+    if (strlen(map[i].name) == n && strncmp(map[i].name, t, n) == 0)
+      return map[i].type;
+  return FTYPE_UNKNOWN;
+}
+
+/* Whether value fits the declared type; unknown types fit anything. */
+static bool
+formats__fits(enum formats_type type, const struct node *v)
+{
+  v = node_resolve(v);
+  if (!v || type == FTYPE_UNKNOWN ||
+      (v->kind == NODE_SCALAR && v->type == SCALAR_NULL))
+    return true;
+  switch (type) {
+  case FTYPE_STRING:
+    return v->kind == NODE_SCALAR && v->type == SCALAR_STRING;
+  case FTYPE_INTEGER:
+    return v->kind == NODE_SCALAR && v->type == SCALAR_INT;
+  case FTYPE_NUMBER:
+    return v->kind == NODE_SCALAR &&
+           (v->type == SCALAR_INT || v->type == SCALAR_FLOAT);
+  case FTYPE_BOOLEAN:
+    return v->kind == NODE_SCALAR && v->type == SCALAR_BOOL;
+  case FTYPE_ARRAY:
+    return v->kind == NODE_SEQ;
+  case FTYPE_OBJECT:
+    return v->kind == NODE_MAP;
+  case FTYPE_UNKNOWN:
+    break;
+  }
+  return true;
+}
+
+static const char *
+formats__article(const char *word)
+{
+  return word && strchr("aeiouAEIOU", word[0]) && word[0] ? "an" : "a";
+}
+
+static void
+formats__check_input(struct artifact *a, const struct input_decl *d,
+                     unsigned flags)
+{
+  const struct template_var *v = template_var(a, d->name);
+  enum formats_type type = formats__type(d->type);
+
+  if (!v && (flags & VARIABLES_UNUSED) && !d->used_elsewhere)
+    diag_add(&a->diags, DIAG_UNUSED_INPUT, d->span,
+             "'%s' is declared in %s, but the template never reads it",
+             d->name, d->where ? d->where : "the header");
+  if (v && v->iterated && type != FTYPE_UNKNOWN && type != FTYPE_ARRAY &&
+      type != FTYPE_OBJECT)
+    diag_add(&a->diags, DIAG_INPUT_TYPE_MISMATCH, v->iterated_at,
+             "'%s' is declared as %s %s, but the template loops over it",
+             d->name, formats__article(d->type), d->type);
+  if (d->value && !formats__fits(type, d->value))
+    diag_add(&a->diags, DIAG_SAMPLE_TYPE_MISMATCH, d->value->span,
+             "this value of '%s' is %s, but '%s' is declared as %s %s",
+             d->name, node_type_name(d->value), d->name,
+             formats__article(d->type), d->type);
+}
+
+void
+formats_check_variables(struct artifact *a, unsigned flags,
+                        const char *where)
+{
+  for (size_t i = 0; i < a->ninputs; i++)
+    formats__check_input(a, &a->inputs[i], flags);
+  if (!(flags & VARIABLES_UNDECLARED) || a->inputs_open)
+    return;
+  for (size_t i = 0; i < a->nuses; i++) {
+    const struct template_var *v = &a->vars[a->uses[i].var];
+
+    if (!artifact_declares(a, v->name))
+      diag_add(&a->diags, DIAG_UNDECLARED_VARIABLE, a->uses[i].span,
+               "'%s' is not declared in %s", v->name, where);
+  }
 }

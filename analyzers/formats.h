@@ -44,16 +44,36 @@ bool formats_syntax_errors(const struct artifact *a, size_t from);
  */
 struct span formats_top(const struct artifact *a);
 
+enum formats_declare_flag {
+  DECLARE_PICOSCHEMA = 1 << 0,  /* scalar values are "type, description" */
+  DECLARE_VALUES = 1 << 1,      /* values are the inputs' default values */
+};
+
 /*
  * Declares as inputs the keys of a mapping, or the items of a list (a
- * scalar item is a name; a mapping item gives its name_key), stripping
- * Picoschema's "?" and "(type, description)" from keys.
+ * scalar item is a name; a mapping item gives its name under name_key),
+ * with the type, description and default each gives. Picoschema's "?" and
+ * "(type, description)" are stripped from keys. where says where they are
+ * declared, for hovers ("inputs", "input.schema").
  */
 void formats_declare(struct artifact *a, const struct node *n,
-                     const char *name_key);
+                     const char *name_key, unsigned flags,
+                     const char *where);
 
-/* Scans a Markdown body for variables, skipping its code blocks. */
-int formats_scan_markdown(struct artifact *a, int dialect);
+
+enum formats_variables_flag {
+  VARIABLES_UNDECLARED = 1 << 0,  /* report reads of undeclared names */
+  VARIABLES_UNUSED = 1 << 1,      /* report declared inputs never read */
+};
+
+/*
+ * Compares what the header declares with what the template reads, once
+ * both are recorded: undeclared variables and unused inputs (as flags
+ * ask), a loop over an input declared as a scalar, and defaults or
+ * samples not of their input's declared type.
+ */
+void formats_check_variables(struct artifact *a, unsigned flags,
+                             const char *where);
 
 void prompty_check(struct artifact *a);
 void dotprompt_check(struct artifact *a);

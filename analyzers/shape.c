@@ -190,8 +190,8 @@ shape_check_value(const struct shape_field *field, const struct node *value,
 {
   const struct node *v = node_resolve(value);
 
-  if (!v)
-    return;
+  if (!v || (v->flags & NODE_PARTIAL))
+    return;  /* rebuilt around a syntax error: its type says little */
   if (!shape__accepts(field->types, v)) {
     diag_add(diags, DIAG_WRONG_TYPE, value->span,
              "'%s' should be %s, not %s", field->name,

@@ -1,501 +1,306 @@
 #include "template.h"
 
 #include <ctype.h>
-#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "artifact.h"
 #include "error.h"
+#include "template_internal.h"
+#include "vec.h"
 
-/* Distinct variables one template may declare; more is not a prompt. */
+/* Distinct variables, uses and blocks one template may hold. */
 #define TEMPLATE_VARS_MAX 4096
+#define TEMPLATE_USES_MAX (1u << 20)
+#define TEMPLATE_BLOCKS_MAX 65536
+#define TEMPLATE_LOCALS_MAX 4096
 
-/* Names a Jinja expression reads that are not the caller's inputs. */
-static const char *const template__jinja_reserved[] = {
-  "and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
-  "True", "False", "None", "loop", "self", "range", "dict", "lipsum",
-  "cycler", "joiner", "namespace", "caller", "varargs", "kwargs", NULL,
-};
-
-/* Dotprompt's helpers and Handlebars' built-ins. */
-static const char *const template__hbs_reserved[] = {
-  "if", "unless", "each", "with", "else", "this", "log", "lookup", "role",
-  "history", "media", "section", "json", "ifEquals", "unlessEquals", NULL,
-};
-
-struct template_scan {
-  struct artifact *a;
-  const char *text;
-  const struct span *skip;
-  size_t nskip;
-  char **locals;       /* Jinja names bound by for, set and macro */
-  size_t nlocals;
-  uint64_t blocks;     /* Handlebars: which open blocks change the context */
-  int nblocks;
-  int scope;           /* open blocks that changed it: names are fields */
-  int rc;
-};
-
-/* Deeper block nesting is not tracked; names there count as inputs. */
-#define TEMPLATE_BLOCKS_MAX 64
-
-static bool
-template__listed(const char *const *list, const char *s, size_t n)
-{
-  for (; *list; list++)
-    if (strlen(*list) == n && memcmp(*list, s, n) == 0)
-      return true;
-  return false;
-}
-
-static bool
-template__local(const struct template_scan *t, const char *s, size_t n)
-{
-  for (size_t i = 0; i < t->nlocals; i++)
-    if (strlen(t->locals[i]) == n && memcmp(t->locals[i], s, n) == 0)
-      return true;
-  return false;
-}
-
-static void
-template__bind(struct template_scan *t, const char *s, size_t n)
-{
-  char **v;
-
-  if (t->nlocals % 16 == 0) {
-    v = realloc(t->locals, (t->nlocals + 16) * sizeof *v);
-    if (!v) {
-      t->rc = FACET_ENOMEM;
-      return;
-    }
-    t->locals = v;
-  }
-  t->locals[t->nlocals] = arena_strndup(&t->a->arena, s, n);
-  if (t->locals[t->nlocals])
-    t->nlocals++;
-}
-
-static void
-template__use(struct template_scan *t, uint32_t at, size_t n)
-{
-  struct artifact *a = t->a;
-  const char *s = t->text + at;
-  struct template_var *v;
-
-  if (template__local(t, s, n) || t->scope > 0)
-    return;
-  for (size_t i = 0; i < a->nvars; i++)
-    if (strlen(a->vars[i].name) == n && memcmp(a->vars[i].name, s, n) == 0)
-      return;
-  if (a->nvars == TEMPLATE_VARS_MAX)
-    return;
-  if (a->nvars % 32 == 0) {
-    v = arena_alloc(&a->arena, (a->nvars + 32) * sizeof *v);
-    if (!v) {
-      t->rc = FACET_ENOMEM;
-      return;
-    }
-    if (a->nvars)
-      memcpy(v, a->vars, a->nvars * sizeof *v);
-    a->vars = v;
-  }
-  a->vars[a->nvars].name = arena_strndup(&a->arena, s, n);
-  a->vars[a->nvars].span = span_make(at, at + (uint32_t)n);
-  if (a->vars[a->nvars].name)
-    a->nvars++;
-}
-
-static bool
-template__ident_start(char c)
+bool
+tmpl_ident_start(char c)
 {
   return isalpha((unsigned char)c) || c == '_';
 }
 
-static size_t
-template__ident_len(const char *s, size_t max, bool dashes)
+uint32_t
+tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool dashes)
 {
-  size_t n = 0;
+  uint32_t n = 0;
 
-  while (n < max && (isalnum((unsigned char)s[n]) || s[n] == '_' ||
-                     (dashes && s[n] == '-')))
+  while (i + n < end && (isalnum((unsigned char)s[i + n]) || s[i + n] == '_' ||
+                         (dashes && s[i + n] == '-')))
     n++;
   return n;
 }
 
-/* The skip range that holds offset, if any. */
-static const struct span *
-template__skipped(const struct template_scan *t, uint32_t at)
-{
-  for (size_t i = 0; i < t->nskip; i++)
-    if (at >= t->skip[i].start && at < t->skip[i].end)
-      return &t->skip[i];
-  return NULL;
-}
-
-static uint32_t
-template__skip_space(const char *s, uint32_t i, uint32_t end)
+uint32_t
+tmpl_skip_space(const char *s, uint32_t i, uint32_t end)
 {
   while (i < end && isspace((unsigned char)s[i]))
     i++;
   return i;
 }
 
-/* The previous non-blank character before i, or '\0'. */
-static char
-template__before(const char *s, uint32_t start, uint32_t i)
+uint32_t
+tmpl_line(const struct tmpl *t, uint32_t offset)
 {
-  while (i > start && isspace((unsigned char)s[i - 1]))
-    i--;
-  return i > start ? s[i - 1] : '\0';
+  uint32_t line;
+  uint32_t col;
+
+  source_line_col(&t->a->src, offset, &line, &col);
+  return line;
 }
 
-/* Reads the variables of a Jinja expression in [i, end). */
-static void
-template__jinja_expr(struct template_scan *t, uint32_t i, uint32_t end)
+bool
+tmpl_in_fence(const struct tmpl *t, uint32_t at)
 {
-  const char *s = t->text;
-  uint32_t start = i;
-  bool after_is = false;
-
-  while (i < end && t->rc == 0) {
-    char c = s[i];
-    char before;
-    size_t n;
-
-    if (c == '"' || c == '\'') {
-      for (i++; i < end && s[i] != c; i++)
-        if (s[i] == '\\')
-          i++;
-      i++;
-      continue;
-    }
-    if (!template__ident_start(c) ||
-        (i > start && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))) {
-      i++;
-      continue;
-    }
-    n = template__ident_len(s + i, end - i, false);
-    before = template__before(s, start, i);
-    /* strchr finds the terminating NUL too: test it apart. */
-    if (!after_is && (before == '\0' || !strchr(".|", before)) &&
-        s[template__skip_space(s, i + (uint32_t)n, end)] != '(' &&
-        !template__listed(template__jinja_reserved, s + i, n))
-      template__use(t, i, n);
-    after_is = (n == 2 && memcmp(s + i, "is", 2) == 0) ||
-               (after_is && n == 3 && memcmp(s + i, "not", 3) == 0);
-    i += (uint32_t)n;
-  }
+  for (size_t i = 0; i < t->nfences; i++)
+    if (at >= t->fences[i].start && at < t->fences[i].end)
+      return true;
+  return false;
 }
 
-/* Binds the comma-separated names in [i, end) as template locals. */
-static void
-template__jinja_bind(struct template_scan *t, uint32_t i, uint32_t end)
+void
+tmpl_report(struct tmpl *t, enum diag_code code, struct span span,
+            const char *fmt, ...)
 {
-  const char *s = t->text;
+  char msg[512];
+  va_list ap;
 
-  while (i < end) {
-    size_t n;
-
-    if (!template__ident_start(s[i])) {
-      i++;
-      continue;
-    }
-    n = template__ident_len(s + i, end - i, false);
-    template__bind(t, s + i, n);
-    i += (uint32_t)n;
-  }
-}
-
-/* Finds word (a whole identifier) in [i, end); end if absent. */
-static uint32_t
-template__find_word(const char *s, uint32_t i, uint32_t end, const char *word)
-{
-  size_t n = strlen(word);
-
-  for (; i + n <= end; i++)
-    if (memcmp(s + i, word, n) == 0 &&
-        (i == 0 || !isalnum((unsigned char)s[i - 1])) &&
-        (i + n == end || !isalnum((unsigned char)s[i + n])))
-      return i;
-  return end;
-}
-
-/* A {% statement %}: binds what it defines and reads what it uses. */
-static void
-template__jinja_stmt(struct template_scan *t, uint32_t i, uint32_t end)
-{
-  const char *s = t->text;
-  size_t n = template__ident_len(s + i, end - i, false);
-  const char *tag = s + i;
-  uint32_t at;
-
-  i += (uint32_t)n;
-  if ((n == 2 && memcmp(tag, "if", 2) == 0) ||
-      (n == 4 && memcmp(tag, "elif", 4) == 0)) {
-    template__jinja_expr(t, i, end);
-  } else if (n == 3 && memcmp(tag, "for", 3) == 0) {
-    at = template__find_word(s, i, end, "in");
-    template__jinja_bind(t, i, at);
-    if (at < end)
-      template__jinja_expr(t, at + 2, template__find_word(s, at, end, "if"));
-  } else if ((n == 3 && memcmp(tag, "set", 3) == 0) ||
-             (n == 4 && memcmp(tag, "with", 4) == 0)) {
-    at = i;
-    while (at < end && s[at] != '=')
-      at++;
-    template__jinja_bind(t, i, at);
-    if (at < end)
-      template__jinja_expr(t, at + 1, end);
-  } else if (n == 5 && memcmp(tag, "macro", 5) == 0) {
-    template__jinja_bind(t, i, end);
-  }
-}
-
-/* The end of a Jinja raw block that starts after i, or end. */
-static uint32_t
-template__raw_end(const char *s, uint32_t i, uint32_t end)
-{
-  while ((i = template__find_word(s, i, end, "endraw")) < end) {
-    const char *close = memmem(s + i, end - i, "%}", 2);
-
-    if (close)
-      return (uint32_t)(close - s) + 2;
-    i += 6;
-  }
-  return end;
-}
-
-/* The next "{" at or after i outside skipped ranges, or end. */
-static uint32_t
-template__next_brace(const struct template_scan *t, uint32_t i, uint32_t end)
-{
-  for (;;) {
-    const struct span *sk;
-    const char *p;
-
-    if (i >= end)
-      return end;  /* a tag's close can end past the scanned text */
-    p = memchr(t->text + i, '{', end - i);
-    if (!p)
-      return end;
-    i = (uint32_t)(p - t->text);
-    sk = template__skipped(t, i);
-    if (!sk)
-      return i;
-    i = sk->end;
-    if (i >= end)
-      return end;
-  }
-}
-
-static void
-template__jinja(struct template_scan *t, uint32_t i, uint32_t end)
-{
-  const char *s = t->text;
-
-  while ((i = template__next_brace(t, i, end)) + 1 < end && t->rc == 0) {
-    char kind = s[i + 1];
-    const char *close;
-    uint32_t a;
-    uint32_t b;
-
-    if (kind != '{' && kind != '%' && kind != '#') {
-      i++;
-      continue;
-    }
-    close = memmem(s + i + 2, end - i - 2, kind == '{' ? "}}" :
-                   kind == '%' ? "%}" : "#}", 2);
-    if (!close)
-      return;
-    a = i + 2;
-    b = (uint32_t)(close - s);
-    if (a < b && (s[a] == '-' || s[a] == '+'))
-      a++;
-    if (b > a && (s[b - 1] == '-' || s[b - 1] == '+'))
-      b--;
-    a = template__skip_space(s, a, b);
-    i = b + 2;
-    if (kind == '{')
-      template__jinja_expr(t, a, b);
-    else if (kind == '%' && b - a >= 3 && memcmp(s + a, "raw", 3) == 0 &&
-             template__ident_len(s + a, b - a, false) == 3)
-      i = template__raw_end(s, i, end);
-    else if (kind == '%')
-      template__jinja_stmt(t, a, b);
-  }
-}
-
-/* Reads a dotted path's root name at i, unless it is data or a literal. */
-static void
-template__hbs_path(struct template_scan *t, uint32_t i, uint32_t end)
-{
-  const char *s = t->text;
-  size_t n;
-
-  while (i + 3 <= end && memcmp(s + i, "../", 3) == 0)
-    i += 3;
-  if (i >= end || !template__ident_start(s[i]))
+  if (tmpl_in_fence(t, span.start))
     return;
-  n = template__ident_len(s + i, end - i, true);
-  if (!template__listed(template__hbs_reserved, s + i, n))
-    template__use(t, i, n);
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_add(&t->a->diags, code, span, "%s", msg);
 }
 
-/*
- * Inside {{#each xs}} or {{#with x}} (any section, in Mustache) names are
- * fields of the current item, not the template's inputs: track which open
- * blocks change the context. The block's own argument is read outside it.
- */
-static void
-template__block_open(struct template_scan *t, bool changes_context)
+/* Open addressing over the artifact's vars; slots hold index + 1. */
+static int
+tmpl__index_grow(struct tmpl *t)
 {
-  if (t->nblocks < TEMPLATE_BLOCKS_MAX && changes_context)
-    t->blocks |= (uint64_t)1 << t->nblocks;
-  else if (t->nblocks < TEMPLATE_BLOCKS_MAX)
-    t->blocks &= ~((uint64_t)1 << t->nblocks);
-  t->nblocks++;
-  t->scope += changes_context;
+  struct artifact *a = t->a;
+  size_t cap = t->index_cap ? t->index_cap * 2 : 64;
+  uint32_t *index = calloc(cap, sizeof *index);
+
+  if (!index)
+    return FACET_ENOMEM;
+  for (size_t v = 0; v < a->nvars; v++) {
+    const char *name = a->vars[v].name;
+    size_t h = XXH3_64bits(name, strlen(name)) & (cap - 1);
+
+    while (index[h])
+      h = (h + 1) & (cap - 1);
+    index[h] = (uint32_t)v + 1;
+  }
+  free(t->index);
+  t->index = index;
+  t->index_cap = cap;
+  return 0;
 }
 
-static void
-template__block_close(struct template_scan *t)
-{
-  if (t->nblocks == 0)
-    return;
-  t->nblocks--;
-  if (t->nblocks < TEMPLATE_BLOCKS_MAX &&
-      (t->blocks & ((uint64_t)1 << t->nblocks)))
-    t->scope--;
-}
-
-static bool
-template__changes_context(const char *s, uint32_t a, uint32_t b,
-                          bool mustache, char sigil)
-{
-  size_t n = template__ident_len(s + a, b - a, true);
-
-  if (mustache)
-    return sigil == '#';
-  return (n == 4 && memcmp(s + a, "each", 4) == 0) ||
-         (n == 4 && memcmp(s + a, "with", 4) == 0);
-}
-
-/*
- * Reads a tag's sigils: "~" whitespace control, "/" closing a block, "!"
- * a comment, ">" a partial, "#" or "^" opening one, "&" unescaped. Returns
- * where the tag's words start, or b when there is nothing to read.
- */
+/* The var named s (n bytes), created on first use; UINT32_MAX if full. */
 static uint32_t
-template__hbs_sigils(struct template_scan *t, uint32_t a, uint32_t b,
-                     bool mustache, bool *opens, bool *changes)
+tmpl__var(struct tmpl *t, const char *s, uint32_t n, uint32_t at)
 {
-  const char *s = t->text;
+  struct artifact *a = t->a;
+  size_t h;
+  struct template_var *v;
 
-  a = template__skip_space(s, a, b);
-  if (a < b && s[a] == '~')
-    a = template__skip_space(s, a + 1, b);
-  if (a < b && s[a] == '/')
-    template__block_close(t);
-  if (a < b && strchr("!>/", s[a]))
-    return b;
-  if (a < b && (s[a] == '#' || s[a] == '^')) {
-    *opens = true;
-    *changes = template__changes_context(
-      s, template__skip_space(s, a + 1, b), b, mustache, s[a]);
+  if (a->nvars * 2 >= t->index_cap && tmpl__index_grow(t))
+    return UINT32_MAX;
+  h = XXH3_64bits(s, n) & (t->index_cap - 1);
+  for (; t->index[h]; h = (h + 1) & (t->index_cap - 1)) {
+    v = &a->vars[t->index[h] - 1];
+    if (strlen(v->name) == n && memcmp(v->name, s, n) == 0)
+      return t->index[h] - 1;
   }
-  if (a < b && strchr("#^&", s[a]))
-    a = template__skip_space(s, a + 1, b);
-  return a;
+  if (vec_reserve((void **)&a->vars, &a->cap_vars, a->nvars, sizeof *a->vars,
+                  TEMPLATE_VARS_MAX))
+    return UINT32_MAX;
+  v = &a->vars[a->nvars];
+  memset(v, 0, sizeof *v);
+  v->name = arena_strndup(&a->arena, s, n);
+  v->span = span_make(at, at + n);
+  if (!v->name)
+    return UINT32_MAX;
+  t->index[h] = (uint32_t)++a->nvars;
+  return (uint32_t)(a->nvars - 1);
 }
 
-/* The inside of a Handlebars or Mustache tag, between the braces. */
-static void
-template__hbs_tag(struct template_scan *t, uint32_t a, uint32_t b,
-                  bool mustache)
+void
+tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 {
-  const char *s = t->text;
-  bool first = true;
-  bool helper = false;
-  bool opens = false;
-  bool changes = false;
+  struct artifact *a = t->a;
+  uint32_t v;
 
-  a = template__hbs_sigils(t, a, b, mustache, &opens, &changes);
-  while (a < b && t->rc == 0) {
-    size_t n;
+  if (len == 0 || t->context > 0 || tmpl_bound(t, at, len))
+    return;
+  v = tmpl__var(t, t->s + at, len, at);
+  if (v == UINT32_MAX || vec_reserve((void **)&a->uses, &a->cap_uses,
+                                     a->nuses, sizeof *a->uses,
+                                     TEMPLATE_USES_MAX))
+    return;
+  a->uses[a->nuses].span = span_make(at, at + len);
+  a->uses[a->nuses].var = v;
+  a->nuses++;
+  a->vars[v].uses++;
+  if (iterated && !a->vars[v].iterated)
+    a->vars[v].iterated_at = span_make(at, at + len);
+  a->vars[v].iterated |= iterated;
+}
 
-    if (s[a] == '"' || s[a] == '\'') {
-      char q = s[a];
+void
+tmpl_bind(struct tmpl *t, uint32_t at, uint32_t len)
+{
+  if (len == 0 || vec_reserve((void **)&t->locals, &t->cap_locals,
+                              t->nlocals, sizeof *t->locals,
+                              TEMPLATE_LOCALS_MAX))
+    return;
+  t->locals[t->nlocals].name = t->s + at;
+  t->locals[t->nlocals].len = len;
+  t->nlocals++;
+}
 
-      for (a++; a < b && s[a] != q; a++)
-        ;
-      a++;
-      continue;
-    }
-    if (s[a] == '@') {
-      /* @root, @index, @state...: data variables, not inputs. */
-      a++;
-      while (a < b && (s[a] == '.' || s[a] == '_' || s[a] == '-' ||
-                       isalnum((unsigned char)s[a])))
-        a++;
-      first = false;
-      continue;
-    }
-    if (!template__ident_start(s[a]) && s[a] != '.') {
-      a++;
-      continue;
-    }
-    n = template__ident_len(s + a, b - a, true);
-    if (first) {
-      helper = !mustache && template__listed(template__hbs_reserved, s + a, n);
-      if (!helper)
-        template__hbs_path(t, a, b);
-    } else if (helper &&
-               s[template__skip_space(s, a + (uint32_t)n, b)] != '=') {
-      template__hbs_path(t, a, b);  /* a helper's argument, not key=value */
-    }
-    first = false;
-    a += (uint32_t)(n ? n : 1);
-    while (a < b && (s[a] == '.' || isalnum((unsigned char)s[a]) ||
-                     s[a] == '_' || s[a] == '-'))
-      a++;
+bool
+tmpl_bound(const struct tmpl *t, uint32_t at, uint32_t len)
+{
+  for (size_t i = t->nlocals; i > 0; i--)
+    if (t->locals[i - 1].len == len &&
+        memcmp(t->locals[i - 1].name, t->s + at, len) == 0)
+      return true;
+  return false;
+}
+
+void
+tmpl_block_open(struct tmpl *t, struct span open, const char *name,
+                bool context)
+{
+  struct artifact *a = t->a;
+  struct template_block *b;
+
+  if (t->depth == TMPL_DEPTH_MAX) {
+    tmpl_report(t, DIAG_TOO_DEEP, open, "blocks nested deeper than %d "
+                "levels are not analysed", TMPL_DEPTH_MAX);
+    return;
   }
-  if (opens)
-    template__block_open(t, changes);
+  if (vec_reserve((void **)&a->blocks, &a->cap_blocks, a->nblocks,
+                  sizeof *a->blocks, TEMPLATE_BLOCKS_MAX))
+    return;
+  b = &a->blocks[a->nblocks];
+  b->open = open;
+  b->close = span_make(open.end, open.end);
+  b->name = name;
+  t->open[t->depth].block = (uint32_t)a->nblocks++;
+  t->open[t->depth].locals = (uint32_t)t->nlocals;
+  t->open[t->depth].context = context;
+  t->depth++;
+  t->context += context;
+}
+
+const char *
+tmpl_block_name(const struct tmpl *t)
+{
+  return t->depth ? t->a->blocks[t->open[t->depth - 1].block].name : NULL;
+}
+
+void
+tmpl_block_close(struct tmpl *t, struct span close)
+{
+  struct tmpl_open *o;
+
+  if (t->depth == 0)
+    return;
+  o = &t->open[--t->depth];
+  t->a->blocks[o->block].close = close;
+  t->nlocals = o->locals;
+  t->context -= o->context;
+}
+
+void
+tmpl_finish(struct tmpl *t)
+{
+  while (t->depth > 0) {
+    const struct template_block *b = &t->a->blocks[t->open[t->depth - 1].block];
+
+    if (t->dialect == TEMPLATE_JINJA)
+      tmpl_report(t, DIAG_TEMPLATE_UNCLOSED_BLOCK, b->open,
+                  "'{%% %s %%}' is never closed: add '{%% end%s %%}'",
+                  b->name, b->name);
+    else
+      tmpl_report(t, DIAG_TEMPLATE_UNCLOSED_BLOCK, b->open,
+                  "'{{#%s}}' is never closed: add '{{/%s}}'", b->name,
+                  b->name);
+    tmpl_block_close(t, span_make(t->end, t->end));
+  }
+}
+
+/* The run of ` or ~ that opens or closes a fence at i, or 0. */
+static uint32_t
+tmpl__fence_run(const char *s, uint32_t i, uint32_t end, char *c)
+{
+  uint32_t indent = 0;
+  uint32_t n = 0;
+
+  while (i < end && s[i] == ' ' && indent < 4)
+    i++, indent++;
+  if (indent > 3 || i >= end || (s[i] != '`' && s[i] != '~'))
+    return 0;
+  *c = s[i];
+  while (i + n < end && s[i + n] == *c)
+    n++;
+  return n >= 3 ? n : 0;
+}
+
+void
+template_fences(const char *text, struct span span,
+                void (*fn)(struct span fence, void *ctx), void *ctx)
+{
+  uint32_t i = span.start;
+  uint32_t open = 0;
+  uint32_t len = 0;
+  char c = 0;
+
+  while (i < span.end) {
+    const char *nl = memchr(text + i, '\n', span.end - i);
+    uint32_t next = nl ? (uint32_t)(nl - text) + 1 : span.end;
+    char here = 0;
+    uint32_t n = tmpl__fence_run(text, i, next, &here);
+
+    if (len == 0 && n) {
+      open = i;
+      len = n;
+      c = here;
+    } else if (len && n >= len && here == c) {
+      fn(span_make(open, next), ctx);
+      len = 0;
+    }
+    i = next;
+  }
+  if (len)
+    fn(span_make(open, span.end), ctx);
 }
 
 static void
-template__handlebars(struct template_scan *t, uint32_t i, uint32_t end,
-                     bool mustache)
+tmpl__add_fence(struct span fence, void *ctx)
 {
-  const char *s = t->text;
+  struct tmpl *t = ctx;
 
-  while ((i = template__next_brace(t, i, end)) + 1 < end && t->rc == 0) {
-    bool triple;
-    const char *close;
-
-    if (s[i + 1] != '{' || (!mustache && i > 0 && s[i - 1] == '\\')) {
-      i += 2;
-      continue;
-    }
-    triple = i + 2 < end && s[i + 2] == '{';
-    close = memmem(s + i + 2, end - i - 2, "}}", 2);
-    if (!close)
-      return;
-    template__hbs_tag(t, i + (triple ? 3 : 2), (uint32_t)(close - s),
-                      mustache);
-    i = (uint32_t)(close - s) + (triple ? 3 : 2);
-  }
+  if (vec_reserve((void **)&t->fences, &t->cap_fences, t->nfences,
+                  sizeof *t->fences, TEMPLATE_BLOCKS_MAX) == 0)
+    t->fences[t->nfences++] = fence;
 }
 
 /* ${input:name} and ${input:name:placeholder}; built-ins are not inputs. */
 static void
-template__vscode(struct template_scan *t, uint32_t i, uint32_t end)
+tmpl__vscode(struct tmpl *t, uint32_t i, uint32_t end)
 {
-  const char *s = t->text;
+  const char *s = t->s;
 
-  while (i + 8 < end && t->rc == 0) {
+  while (i + 8 < end) {
     const char *p = memmem(s + i, end - i, "${input:", 8);
     uint32_t at;
 
@@ -503,91 +308,152 @@ template__vscode(struct template_scan *t, uint32_t i, uint32_t end)
       return;
     at = (uint32_t)(p - s) + 8;
     i = at;
-    if (template__skipped(t, at))
-      continue;
-    template__use(t, at, template__ident_len(s + at, end - at, true));
+    if (!tmpl_in_fence(t, at))
+      tmpl_use(t, at, tmpl_ident_len(s, at, end, true), false);
+  }
+}
+
+/* Semantic Kernel: {{$name}}, also as a function's argument. */
+static void
+tmpl__sk(struct tmpl *t, uint32_t i, uint32_t end)
+{
+  const char *s = t->s;
+
+  while (i + 1 < end) {
+    const char *p = memmem(s + i, end - i, "{{", 2);
+    const char *close;
+
+    if (!p)
+      return;
+    i = (uint32_t)(p - s);
+    close = memmem(s + i + 2, end - i - 2, "}}", 2);
+    if (!close)
+      return;
+    for (uint32_t a = i + 2; a < (uint32_t)(close - s); a++)
+      if (s[a] == '$' && tmpl_ident_start(s[a + 1]))
+        tmpl_use(t, a + 1, tmpl_ident_len(s, a + 1, end, false), false);
+    i = (uint32_t)(close - s) + 2;
   }
 }
 
 /* Python str.format fields {name}; doubled braces are literal. */
 static void
-template__fstring(struct template_scan *t, uint32_t i, uint32_t end)
+tmpl__fstring(struct tmpl *t, uint32_t i, uint32_t end)
 {
-  const char *s = t->text;
+  const char *s = t->s;
 
-  while ((i = template__next_brace(t, i, end)) + 1 < end && t->rc == 0) {
-    if (s[i + 1] == '{') {
-      i += 2;
+  for (; i < end; i++) {
+    uint32_t close;
+
+    if (s[i] == '}') {
+      if (i + 1 < end && s[i + 1] == '}')
+        i++;
+      else
+        tmpl_report(t, DIAG_TEMPLATE_UNMATCHED_TAG, span_make(i, i + 1),
+                    "a single '}' in an f-string template: write '}}' for "
+                    "a literal brace");
       continue;
     }
-    i++;
-    if (template__ident_start(s[i]))
-      template__use(t, i, template__ident_len(s + i, end - i, false));
-  }
-}
-
-/* Semantic Kernel: {{$name}}, also as function arguments. */
-static void
-template__sk(struct template_scan *t, uint32_t i, uint32_t end)
-{
-  const char *s = t->text;
-
-  while ((i = template__next_brace(t, i, end)) + 1 < end && t->rc == 0) {
-    const char *close;
-
-    if (s[i + 1] != '{') {
+    if (s[i] != '{')
+      continue;
+    if (i + 1 < end && s[i + 1] == '{') {
       i++;
       continue;
     }
-    close = memmem(s + i + 2, end - i - 2, "}}", 2);
+    for (close = i + 1; close < end && s[close] != '}' && s[close] != '{';
+         close++)
+      ;
+    if (close >= end || s[close] != '}') {
+      tmpl_report(t, DIAG_TEMPLATE_UNTERMINATED, span_make(i, i + 1),
+                  "'{' is never closed: write '{{' for a literal brace");
+      continue;
+    }
+    tmpl_use(t, i + 1, tmpl_ident_len(s, i + 1, close, false), false);
+    i = close;
+  }
+}
+
+/* GitHub Models: {{name}} is replaced as text, nothing else is syntax. */
+static void
+tmpl__literal(struct tmpl *t, uint32_t i, uint32_t end)
+{
+  const char *s = t->s;
+
+  while (i + 1 < end) {
+    const char *p = memmem(s + i, end - i, "{{", 2);
+    const char *close;
+    uint32_t a;
+    uint32_t b;
+
+    if (!p)
+      return;
+    i = (uint32_t)(p - s) + 2;
+    close = memmem(s + i, end - i, "}}", 2);
     if (!close)
       return;
-    for (uint32_t a = i + 2; a < (uint32_t)(close - s); a++)
-      if (s[a] == '$' && template__ident_start(s[a + 1]))
-        template__use(t, a + 1, template__ident_len(s + a + 1,
-                                                    (uint32_t)(close - s) -
-                                                      a - 1, false));
+    /* Only the exact text {{name}} is replaced: padded is just text. */
+    a = i;
+    b = a + tmpl_ident_len(s, a, (uint32_t)(close - s), true);
+    if (b > a && b == (uint32_t)(close - s))
+      tmpl_use(t, a, b - a, false);
     i = (uint32_t)(close - s) + 2;
   }
 }
 
 int
-template_scan(struct artifact *a, enum template_dialect dialect,
-              struct span span, const struct span *skip, size_t nskip)
+template_parse(struct artifact *a, enum template_dialect dialect,
+               struct span span, const struct template_options *opts)
 {
-  struct template_scan t = { .a = a, .text = a->src.text, .skip = skip,
-                            .nskip = nskip };
+  struct tmpl t = { .a = a, .s = a->src.text, .end = span.end,
+                    .dialect = dialect };
 
+  if (span.end <= span.start)
+    return 0;
+  t.any_helper = opts && opts->any_helper;
+  if (opts && opts->markdown)
+    template_fences(t.s, span, tmpl__add_fence, &t);
   switch (dialect) {
   case TEMPLATE_JINJA:
-    template__jinja(&t, span.start, span.end);
+    tmpl_jinja(&t, span.start, span.end);
     break;
   case TEMPLATE_HANDLEBARS:
   case TEMPLATE_MUSTACHE:
-    template__handlebars(&t, span.start, span.end,
-                         dialect == TEMPLATE_MUSTACHE);
+    tmpl_handlebars(&t, span.start, span.end,
+                    dialect == TEMPLATE_MUSTACHE);
+    break;
+  case TEMPLATE_LITERAL:
+    tmpl__literal(&t, span.start, span.end);
     break;
   case TEMPLATE_VSCODE:
-    template__vscode(&t, span.start, span.end);
+    tmpl__vscode(&t, span.start, span.end);
     break;
   case TEMPLATE_FSTRING:
-    template__fstring(&t, span.start, span.end);
+    tmpl__fstring(&t, span.start, span.end);
     break;
   case TEMPLATE_SK:
-    template__sk(&t, span.start, span.end);
+    tmpl__sk(&t, span.start, span.end);
     break;
   case TEMPLATE_NONE:
     break;
   }
+  tmpl_finish(&t);
+  free(t.fences);
   free(t.locals);
+  free(t.index);
   return t.rc;
 }
 
-int
-template_uses(const struct artifact *a, const char *name)
+const struct template_var *
+template_var(const struct artifact *a, const char *name)
 {
   for (size_t i = 0; i < a->nvars; i++)
     if (strcmp(a->vars[i].name, name) == 0)
-      return 1;
-  return 0;
+      return &a->vars[i];
+  return NULL;
+}
+
+bool
+template_uses(const struct artifact *a, const char *name)
+{
+  return template_var(a, name) != NULL;
 }

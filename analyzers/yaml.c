@@ -372,10 +372,15 @@ yaml__passing(struct yaml_builder *b, const yaml_event_t *e)
   if (b->nblanks == 0)
     return;
   at = yaml__offset(b, e->start_mark.index);
-  for (int i = 0; i < b->nblanks; i++)
-    if (b->blanks[i] >= b->last_event && b->blanks[i] <= at)
-      for (int f = 0; f < b->depth; f++)
-        b->frames[f].flags |= NODE_PARTIAL;
+  for (int i = 0; i < b->nblanks; i++) {
+    if (b->blanks[i] < b->last_event || b->blanks[i] > at)
+      continue;
+    for (int f = 0; f < b->depth; f++)
+      b->frames[f].flags |= NODE_PARTIAL;
+    /* The value just read may have lost what the blanked line held. */
+    if (b->top > 0)
+      b->stack[b->top - 1]->flags |= NODE_PARTIAL;
+  }
   b->last_event = at;
 }
 

@@ -1,0 +1,384 @@
+/*
+ * The compiled form of a JSON Schema, shared by the files of the
+ * validator (jsonschema*.c) and by nothing else.
+ *
+ * A schema object compiles to one struct jsc_node: a word of keyword
+ * presence bits, the allowed types as a mask, and the keywords' decoded
+ * values grouped by the instance type they apply to, so that validating a
+ * string never looks at array keywords. Subschemas are pointers to other
+ * nodes (a $ref is a pointer to its target), all in the schema's arena.
+ */
+#ifndef FACET_JSONSCHEMA_INTERNAL_H
+#define FACET_JSONSCHEMA_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "jsonschema.h"
+
+struct buf;
+struct json_object;
+
+/* Types, as `type` lists them and as an instance has them. */
+enum jst {
+  JST_NULL = 1 << 0,
+  JST_BOOLEAN = 1 << 1,
+  JST_OBJECT = 1 << 2,
+  JST_ARRAY = 1 << 3,
+  JST_NUMBER = 1 << 4,
+  JST_STRING = 1 << 5,
+  JST_INTEGER = 1 << 6,
+};
+
+/* Keyword presence bits of a node. */
+#define JSK_TYPE            (UINT64_C(1) << 0)
+#define JSK_ENUM            (UINT64_C(1) << 1)
+#define JSK_CONST           (UINT64_C(1) << 2)
+#define JSK_MINIMUM         (UINT64_C(1) << 3)
+#define JSK_MAXIMUM         (UINT64_C(1) << 4)
+#define JSK_EXMINIMUM       (UINT64_C(1) << 5)
+#define JSK_EXMAXIMUM       (UINT64_C(1) << 6)
+#define JSK_MULTIPLE_OF     (UINT64_C(1) << 7)
+#define JSK_MIN_LENGTH      (UINT64_C(1) << 8)
+#define JSK_MAX_LENGTH      (UINT64_C(1) << 9)
+#define JSK_PATTERN         (UINT64_C(1) << 10)
+#define JSK_FORMAT          (UINT64_C(1) << 11)
+#define JSK_MIN_ITEMS       (UINT64_C(1) << 12)
+#define JSK_MAX_ITEMS       (UINT64_C(1) << 13)
+#define JSK_UNIQUE_ITEMS    (UINT64_C(1) << 14)
+#define JSK_ITEMS           (UINT64_C(1) << 15)  /* prefix and/or rest */
+#define JSK_CONTAINS        (UINT64_C(1) << 16)
+#define JSK_UNEVAL_ITEMS    (UINT64_C(1) << 17)
+#define JSK_MIN_PROPS       (UINT64_C(1) << 18)
+#define JSK_MAX_PROPS       (UINT64_C(1) << 19)
+#define JSK_REQUIRED        (UINT64_C(1) << 20)
+#define JSK_PROPERTIES      (UINT64_C(1) << 21)
+#define JSK_PATTERN_PROPS   (UINT64_C(1) << 22)
+#define JSK_ADDITIONAL      (UINT64_C(1) << 23)
+#define JSK_PROPERTY_NAMES  (UINT64_C(1) << 24)
+#define JSK_DEP_REQUIRED    (UINT64_C(1) << 25)
+#define JSK_DEP_SCHEMAS     (UINT64_C(1) << 26)
+#define JSK_UNEVAL_PROPS    (UINT64_C(1) << 27)
+#define JSK_ALL_OF          (UINT64_C(1) << 28)
+#define JSK_ANY_OF          (UINT64_C(1) << 29)
+#define JSK_ONE_OF          (UINT64_C(1) << 30)
+#define JSK_NOT             (UINT64_C(1) << 31)
+#define JSK_IF              (UINT64_C(1) << 32)
+#define JSK_REF             (UINT64_C(1) << 33)
+#define JSK_DYNAMIC_REF     (UINT64_C(1) << 34)
+
+/* Groups, so that validation skips whole families at once. */
+#define JSK_NUMBER_KW (JSK_MINIMUM | JSK_MAXIMUM | JSK_EXMINIMUM |         \
+                       JSK_EXMAXIMUM | JSK_MULTIPLE_OF)
+#define JSK_STRING_KW (JSK_MIN_LENGTH | JSK_MAX_LENGTH | JSK_PATTERN |     \
+                       JSK_FORMAT)
+#define JSK_ARRAY_KW (JSK_MIN_ITEMS | JSK_MAX_ITEMS | JSK_UNIQUE_ITEMS |   \
+                      JSK_ITEMS | JSK_CONTAINS | JSK_UNEVAL_ITEMS)
+#define JSK_OBJECT_KW (JSK_MIN_PROPS | JSK_MAX_PROPS | JSK_REQUIRED |      \
+                       JSK_PROPERTIES | JSK_PATTERN_PROPS |                \
+                       JSK_ADDITIONAL | JSK_PROPERTY_NAMES |               \
+                       JSK_DEP_REQUIRED | JSK_DEP_SCHEMAS |                \
+                       JSK_UNEVAL_PROPS)
+#define JSK_IN_PLACE (JSK_ALL_OF | JSK_ANY_OF | JSK_ONE_OF | JSK_NOT |     \
+                      JSK_IF | JSK_REF | JSK_DYNAMIC_REF)
+
+/* The formats format_assert checks; others are annotations only. */
+enum jsf_format {
+  JSF_NONE,
+  JSF_DATE,
+  JSF_DATE_TIME,
+  JSF_TIME,
+  JSF_EMAIL,
+  JSF_HOSTNAME,
+  JSF_URI,
+  JSF_URI_REFERENCE,
+  JSF_UUID,
+  JSF_IPV4,
+  JSF_IPV6,
+  JSF_JSON_POINTER,
+  JSF_RELATIVE_JSON_POINTER,
+  JSF_REGEX,
+  JSF_DURATION,
+};
+
+/* A document the schema was read from: the root, a loaded one or a
+ * built-in meta-schema. */
+struct jsc_doc {
+  struct jsc_doc *next;
+  const char *uri;             /* absolute, without fragment */
+  bool root;                   /* the schema compiled (paths omit uri) */
+  struct json_object *json;    /* owned reference */
+};
+
+struct jsc_node;
+
+/* A $dynamicAnchor of a resource. */
+struct jsc_anchor {
+  struct jsc_anchor *next;
+  const char *name;
+  struct json_object *json;    /* borrowed from the document */
+  struct jsc_node *node;       /* compiled once the compilation ends */
+};
+
+/* A schema resource: the subtree an $id (or a document) names. The
+ * dynamic scope of 2019-09 and 2020-12 is a stack of these. */
+struct jsc_resource {
+  struct jsc_resource *next;
+  const char *uri;
+  struct json_object *json;    /* borrowed: the resource's root schema */
+  bool recursive_anchor;       /* 2019-09 "$recursiveAnchor": true */
+  struct jsc_anchor *dynamic;  /* its $dynamicAnchors */
+  struct jsc_node *node;       /* its root, compiled */
+};
+
+/* A compiled ECMA-262 pattern. */
+struct jsc_regex {
+  pcre2_code *code;            /* owned by the schema's list */
+  const char *source;          /* as the schema wrote it */
+};
+
+/* A property name with its hash, for lookups during validation. */
+struct jsc_name {
+  const char *str;
+  uint32_t len;
+  uint32_t hash;
+};
+
+struct jsc_prop {
+  struct jsc_name name;
+  struct jsc_node *node;        /* properties, dependentSchemas */
+  struct jsc_name *names;       /* dependentRequired */
+  uint32_t nnames;
+};
+
+/* properties, as an open-addressed table (mask + 1 slots). */
+struct jsc_props {
+  struct jsc_prop *slots;
+  uint32_t mask;
+  uint32_t count;
+};
+
+struct jsc_pattern_prop {
+  struct jsc_regex *re;
+  struct jsc_node *node;
+};
+
+/* A value of enum or const, with the hash equal values share. */
+struct jsc_value {
+  struct json_object *json;    /* borrowed from the document */
+  uint64_t hash;
+};
+
+/* multipleOf, as a double and as an exact decimal when it has one. */
+struct jsc_multiple {
+  double value;
+  struct json_object *json;    /* borrowed, for messages */
+};
+
+struct jsc_numeric {
+  long double minimum;          /* exact for doubles and 64-bit integers */
+  long double maximum;
+  long double exminimum;
+  long double exmaximum;
+  struct json_object *json[4];  /* borrowed, for messages: same order */
+  struct jsc_multiple multiple_of;
+};
+
+struct jsc_string {
+  uint64_t min_length;
+  uint64_t max_length;
+  struct jsc_regex *pattern;
+  const char *format_name;
+};
+
+struct jsc_array {
+  uint64_t min_items;
+  uint64_t max_items;
+  struct jsc_node **prefix;     /* items as an array, or prefixItems */
+  uint32_t nprefix;
+  struct jsc_node *rest;        /* the items past the prefix */
+  const char *rest_keyword;     /* "items" or "additionalItems" */
+  struct jsc_node *contains;
+  uint64_t min_contains;        /* 1 unless minContains says otherwise */
+  uint64_t max_contains;        /* UINT64_MAX: none */
+  bool contains_annotates;      /* 2020-12: contains counts as evaluated */
+  struct jsc_node *unevaluated;
+};
+
+struct jsc_object {
+  uint64_t min_props;
+  uint64_t max_props;
+  struct jsc_name *required;
+  uint32_t nrequired;
+  struct jsc_props props;
+  struct jsc_pattern_prop *patterns;
+  uint32_t npatterns;
+  struct jsc_node *additional;
+  struct jsc_node *names;       /* propertyNames */
+  struct jsc_prop *dep_required;
+  uint32_t ndep_required;
+  struct jsc_prop *dep_schemas;
+  uint32_t ndep_schemas;
+  struct jsc_node *unevaluated;
+};
+
+enum jsc_dynamic {
+  JSC_RECURSIVE_REF = 1,        /* 2019-09 $recursiveRef */
+  JSC_DYNAMIC_REF,              /* 2020-12 $dynamicRef */
+};
+
+struct jsc_applicators {
+  struct jsc_node **all_of;
+  struct jsc_node **any_of;
+  struct jsc_node **one_of;
+  uint32_t nall_of;
+  uint32_t nany_of;
+  uint32_t none_of;
+  struct jsc_node *not;
+  struct jsc_node *if_;
+  struct jsc_node *then_;       /* may be NULL with if_ set */
+  struct jsc_node *else_;
+  struct jsc_node *ref;
+  struct jsc_node *dynamic_ref;   /* the static target */
+  const char *dynamic_name;       /* the anchor it looks for, or NULL */
+  uint8_t dynamic_kind;           /* enum jsc_dynamic */
+  const char *ref_text;           /* as written, for messages */
+};
+
+enum jsc_boolean {
+  JSC_OBJECT = 0,               /* a schema object */
+  JSC_TRUE,
+  JSC_FALSE,
+};
+
+struct jsc_node {
+  uint64_t has;                 /* JSK_* */
+  uint8_t types;                /* JST_* that `type` allows */
+  uint8_t boolean;              /* enum jsc_boolean */
+  uint8_t draft;                /* enum js_draft of its resource */
+  uint8_t format;               /* enum jsf_format */
+  const struct jsc_doc *doc;
+  const char *pointer;          /* its place in doc, as a JSON pointer */
+  struct jsc_resource *resource;
+  struct jsc_value *enums;
+  uint32_t nenums;
+  struct jsc_value constant;
+  struct jsc_numeric *num;
+  struct jsc_string *str;
+  struct jsc_array *arr;
+  struct jsc_object *obj;
+  struct jsc_applicators *app;
+};
+
+/* A list of the compiled patterns, to free them with the schema. */
+struct jsc_regexes {
+  pcre2_code **codes;
+  size_t count;
+  size_t cap;
+};
+
+struct js_schema {
+  struct arena arena;           /* nodes, strings, tables */
+  struct jsc_node *root;
+  enum js_draft draft;
+  bool format_assert;
+  bool dynamic;                 /* uses the dynamic scope */
+  size_t max_errors;
+  struct jsc_doc *docs;
+  struct js_problem *problems;  /* owned, strings in arena */
+  size_t nproblems;
+  size_t problems_cap;
+  struct jsc_regexes regexes;
+};
+
+/* Where a schema object is: what its $ref and $id resolve against. */
+struct jsc_where {
+  const char *base;              /* absolute, without fragment */
+  struct jsc_doc *doc;
+  const char *pointer;           /* JSON pointer within doc */
+  struct jsc_resource *resource;
+  enum js_draft draft;
+};
+
+/* jsonschema_keywords.c: a schema object's keywords into node. */
+struct jsc;
+void jsc_keywords_compile(struct jsc *c, struct jsc_node *node,
+                          const struct jsc_where *w,
+                          struct json_object *schema);
+
+/* jsonschema.c: what keyword compilers use. */
+struct jsc_node *jsc_subschema(struct jsc *c, const struct jsc_where *w,
+                               const char *key, const char *member,
+                               struct json_object *json);
+struct jsc_node *jsc_subschema_at(struct jsc *c, const struct jsc_where *w,
+                                  const char *key, size_t index,
+                                  struct json_object *json);
+/* A problem at w's pointer + "/" + key (a keyword, or a keyword and an
+ * index, taken as is) + "/" + member (escaped); key and member may be
+ * NULL. */
+void jsc_problem(struct jsc *c, const struct jsc_where *w, const char *key,
+                 const char *member, const char *fmt, ...)
+  __attribute__((format(printf, 5, 6)));
+struct arena *jsc_arena(struct jsc *c);
+void jsc_fail(struct jsc *c, int err);
+struct jsc_node *jsc_ref(struct jsc *c, const struct jsc_where *w,
+                         const char *key, const char *ref,
+                         const char **dynamic_name);
+struct jsc_regex *jsc_regex(struct jsc *c, const struct jsc_where *w,
+                            const char *key, const char *member,
+                            const char *source, size_t len);
+bool jsc_asserts_formats(const struct jsc *c);
+void jsc_use_dynamic_scope(struct jsc *c);
+
+/* jsonschema_regex.c: ECMA-262 patterns through PCRE2. */
+/*
+ * Compiles the ECMA-262 pattern src (len bytes) into *out (freed with
+ * pcre2_code_free). Returns 0, FACET_ENOMEM, or FACET_EINVAL with a reason
+ * in why (size bytes) and the byte offset in src it concerns in *at.
+ */
+int jsre_compile(const char *src, size_t len, pcre2_code **out, char *why,
+                 size_t size, size_t *at);
+
+/* jsonschema_value.c: JSON values as JSON Schema compares them. */
+/* The JST_* bits instance has (an integer is a number too); draft 4
+ * counts 1.0 as a number only. */
+unsigned jsv_type_of(struct json_object *instance, enum js_draft draft);
+/* Room for the text of any number jsv_number_text writes itself. */
+#define JSV_NUMBER_TEXT_MAX 40
+/* The text of the number v as written (a parsed double keeps its text),
+ * in out (size bytes) or in v; never changes v. */
+const char *jsv_number_text(struct json_object *v, char *out, size_t size);
+/* Deep equality where 1 and 1.0 are equal. */
+bool jsv_equal(struct json_object *a, struct json_object *b);
+/* A hash equal values share. */
+uint64_t jsv_hash(struct json_object *v);
+/* The value of a number, exactly for 64-bit integers and doubles. */
+long double jsv_number(struct json_object *v);
+/* Whether v is a multiple of m, exactly for decimals. */
+bool jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m);
+/* Code points in s (len bytes of UTF-8). */
+size_t jsv_code_points(const char *s, size_t len);
+/* Appends a short preview of v for messages, e.g. string "42". */
+int jsv_preview(struct buf *out, struct json_object *v, bool with_type);
+/* The name of the first type in mask, e.g. "integer". */
+const char *jsv_type_name(unsigned mask);
+/* Appends the types of mask, e.g. "string or null". */
+int jsv_type_list(struct buf *out, unsigned mask);
+/* Hash of a property name. */
+uint32_t jsv_name_hash(const char *s, size_t len);
+
+/* jsonschema_format.c. */
+enum jsf_format jsf_lookup(const char *name);
+const char *jsf_name(enum jsf_format f);
+/* Whether the len bytes at s are valid in format f. */
+bool jsf_check(enum jsf_format f, const char *s, size_t len);
+
+/* jsonschema_meta.c: the meta-schemas facet knows without loading. */
+/* The text of the built-in document at uri (no fragment), or NULL. */
+const char *jsmeta_lookup(const char *uri);
+
+#endif

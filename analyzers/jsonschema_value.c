@@ -1,0 +1,499 @@
+/*
+ * JSON values as JSON Schema sees them: 1 and 1.0 are the same number,
+ * numbers compare exactly (long double holds every double and every
+ * 64-bit integer), multipleOf is exact for decimals, lengths count code
+ * points.
+ */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "jsonschema_internal.h"
+
+/* Characters of a string a message shows before cutting it short. */
+#define JSV_PREVIEW_CHARS 40
+
+/* Digits an exact decimal may have (10^38 fits in 128 bits). */
+#define JSV_DECIMAL_DIGITS 38
+
+long double
+jsv_number(struct json_object *v)
+{
+  int64_t i;
+
+  if (json_object_get_type(v) == json_type_double)
+    return json_object_get_double(v);
+  i = json_object_get_int64(v);
+  /* json-c keeps values past INT64_MAX as unsigned; both read the same
+   * at INT64_MAX itself. */
+  if (i == INT64_MAX)
+    return (long double)json_object_get_uint64(v);
+  return (long double)i;
+}
+
+const char *
+jsv_number_text(struct json_object *v, char *out, size_t size)
+{
+  const char *text;
+  double d;
+
+  if (json_object_get_type(v) == json_type_int) {
+    int64_t i = json_object_get_int64(v);
+
+    if (i == INT64_MAX)
+      snprintf(out, size, "%llu",
+               (unsigned long long)json_object_get_uint64(v));
+    else
+      snprintf(out, size, "%lld", (long long)i);
+    return out;
+  }
+  /* json-c keeps the text of a parsed double as its userdata; reading it
+   * (unlike json_object_get_string) changes nothing in the value. */
+  text = json_object_get_userdata(v);
+  if (text)
+    return text;
+  d = json_object_get_double(v);
+  for (int precision = 1; precision <= 17; precision++) {
+    snprintf(out, size, "%.*g", precision, d);
+    if (strtod(out, NULL) == d)
+      break;
+  }
+  return out;
+}
+
+/* Whether a double was written as a decimal ("1.0", "1e2"): draft-04
+ * counts those as numbers, not integers. */
+static bool
+jsv__written_as_decimal(struct json_object *v)
+{
+  char buf[JSV_NUMBER_TEXT_MAX];
+
+  return strpbrk(jsv_number_text(v, buf, sizeof buf), ".eE") != NULL;
+}
+
+unsigned
+jsv_type_of(struct json_object *v, enum js_draft draft)
+{
+  double d;
+
+  switch (json_object_get_type(v)) {
+  case json_type_null: return JST_NULL;
+  case json_type_boolean: return JST_BOOLEAN;
+  case json_type_int: return JST_INTEGER | JST_NUMBER;
+  case json_type_object: return JST_OBJECT;
+  case json_type_array: return JST_ARRAY;
+  case json_type_string: return JST_STRING;
+  case json_type_double: break;
+  }
+  d = json_object_get_double(v);
+  if (!isfinite(d) || d != floor(d))
+    return JST_NUMBER;
+  if (draft == JS_DRAFT_4 && jsv__written_as_decimal(v))
+    return JST_NUMBER;
+  return JST_INTEGER | JST_NUMBER;
+}
+
+static bool
+jsv__is_number(struct json_object *v)
+{
+  enum json_type t = json_object_get_type(v);
+
+  return t == json_type_int || t == json_type_double;
+}
+
+static bool
+jsv__equal_objects(struct json_object *a, struct json_object *b)
+{
+  struct lh_entry *e;
+
+  if (json_object_object_length(a) != json_object_object_length(b))
+    return false;
+  for (e = lh_table_head(json_object_get_object(a)); e; e = lh_entry_next(e)) {
+    struct json_object *other;
+
+    if (!json_object_object_get_ex(b, lh_entry_k(e), &other) ||
+        !jsv_equal(lh_entry_v(e), other))
+      return false;
+  }
+  return true;
+}
+
+bool
+jsv_equal(struct json_object *a, struct json_object *b)
+{
+  enum json_type t = json_object_get_type(a);
+  size_t n;
+
+  if (jsv__is_number(a) && jsv__is_number(b))
+    return jsv_number(a) == jsv_number(b);
+  if (t != json_object_get_type(b))
+    return false;
+  switch (t) {
+  case json_type_null: return true;
+  case json_type_boolean:
+    return json_object_get_boolean(a) == json_object_get_boolean(b);
+  case json_type_string:
+    return json_object_get_string_len(a) == json_object_get_string_len(b) &&
+           memcmp(json_object_get_string(a), json_object_get_string(b),
+                  (size_t)json_object_get_string_len(a)) == 0;
+  case json_type_object: return jsv__equal_objects(a, b);
+  case json_type_array: break;
+  default: return false;
+  }
+  n = json_object_array_length(a);
+  if (n != json_object_array_length(b))
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!jsv_equal(json_object_array_get_idx(a, i),
+                   json_object_array_get_idx(b, i)))
+      return false;
+  return true;
+}
+
+static uint64_t
+jsv__mix(uint64_t h)
+{
+  h ^= h >> 33;
+  h *= UINT64_C(0xff51afd7ed558ccd);
+  h ^= h >> 33;
+  h *= UINT64_C(0xc4ceb9fe1a85ec53);
+  return h ^ (h >> 33);
+}
+
+static uint64_t
+jsv__bytes_hash(const char *s, size_t len)
+{
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+  return h;
+}
+
+/* Equal numbers hash alike whether written 1, 1.0 or 1e0. */
+static uint64_t
+jsv__number_hash(struct json_object *v)
+{
+  long double x = jsv_number(v);
+  double d;
+  uint64_t bits;
+
+  if (x == floorl(x) && x >= -9223372036854775808.0L &&
+      x < 18446744073709551616.0L)
+    return jsv__mix(x < 0 ? (uint64_t)(int64_t)x : (uint64_t)x);
+  d = (double)x;
+  memcpy(&bits, &d, sizeof bits);
+  return jsv__mix(bits ^ UINT64_C(0x5bd1e995));
+}
+
+uint64_t
+jsv_hash(struct json_object *v)
+{
+  uint64_t h = 0;
+  struct lh_entry *e;
+
+  switch (json_object_get_type(v)) {
+  case json_type_null: return 0x6e756c6c;
+  case json_type_boolean: return json_object_get_boolean(v) ? 0x74 : 0x66;
+  case json_type_int:
+  case json_type_double: return jsv__number_hash(v);
+  case json_type_string:
+    return jsv__bytes_hash(json_object_get_string(v),
+                           (size_t)json_object_get_string_len(v));
+  case json_type_array:
+    for (size_t i = 0; i < json_object_array_length(v); i++)
+      h = jsv__mix(h + jsv_hash(json_object_array_get_idx(v, i)));
+    return h ^ 0xa1;
+  case json_type_object:
+    /* A sum: members in any order hash alike. */
+    for (e = lh_table_head(json_object_get_object(v)); e;
+         e = lh_entry_next(e))
+      h += jsv__mix(jsv__bytes_hash(lh_entry_k(e), strlen(lh_entry_k(e))) ^
+                    jsv_hash(lh_entry_v(e)));
+    return h ^ 0x0b;
+  }
+  return 0;
+}
+
+uint32_t
+jsv_name_hash(const char *s, size_t len)
+{
+  uint32_t h = 2166136261u;
+
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+size_t
+jsv_code_points(const char *s, size_t len)
+{
+  size_t n = 0;
+
+  /* Every byte but a continuation byte starts a code point. */
+  for (size_t i = 0; i < len; i++)
+    n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
+/* A decimal: mantissa * 10^exponent. */
+struct jsv_decimal {
+  unsigned __int128 mantissa;
+  int exponent;
+};
+
+/* Reads the JSON number text into *d; false when it has too many digits
+ * to hold exactly (or is not a number). The sign is dropped. */
+static bool
+jsv__decimal(const char *s, struct jsv_decimal *d)
+{
+  int digits = 0;
+  bool fraction = false;
+  char *end;
+
+  d->mantissa = 0;
+  d->exponent = 0;
+  if (*s == '-' || *s == '+')
+    s++;
+  for (; (*s >= '0' && *s <= '9') || (*s == '.' && !fraction); s++) {
+    if (*s == '.') {
+      fraction = true;
+      continue;
+    }
+    if (d->mantissa == 0 && *s == '0') {
+      d->exponent -= fraction;
+      continue;
+    }
+    if (++digits > JSV_DECIMAL_DIGITS)
+      return false;
+    d->mantissa = d->mantissa * 10 + (unsigned)(*s - '0');
+    d->exponent -= fraction;
+  }
+  if (*s == 'e' || *s == 'E') {
+    long e = strtol(s + 1, &end, 10);
+
+    if (*end || e > 100000 || e < -100000)
+      return false;
+    d->exponent += (int)e;
+  } else if (*s) {
+    return false;
+  }
+  return true;
+}
+
+/* Multiplies by 10^n; false on overflow. */
+static bool
+jsv__scale(unsigned __int128 *m, int n)
+{
+  const unsigned __int128 limit = ~(unsigned __int128)0 / 10;
+
+  for (; n > 0; n--) {
+    if (*m > limit)
+      return false;
+    *m *= 10;
+  }
+  return true;
+}
+
+/* Whether v is a multiple of m exactly, or -1 when either decimal does
+ * not fit. */
+static int
+jsv__decimal_multiple(struct json_object *v, struct json_object *m)
+{
+  char vt[JSV_NUMBER_TEXT_MAX], mt[JSV_NUMBER_TEXT_MAX];
+  struct jsv_decimal a, b;
+  int e;
+
+  if (!jsv__decimal(jsv_number_text(v, vt, sizeof vt), &a) ||
+      !jsv__decimal(jsv_number_text(m, mt, sizeof mt), &b) ||
+      b.mantissa == 0)
+    return -1;
+  if (a.mantissa == 0)
+    return 1;
+  e = a.exponent < b.exponent ? a.exponent : b.exponent;
+  if (!jsv__scale(&a.mantissa, a.exponent - e) ||
+      !jsv__scale(&b.mantissa, b.exponent - e))
+    return -1;
+  return a.mantissa % b.mantissa == 0;
+}
+
+bool
+jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m)
+{
+  long double x, q;
+  int exact;
+
+  if (json_object_get_type(v) == json_type_int &&
+      json_object_get_type(m->json) == json_type_int) {
+    long double r = fmodl(jsv_number(v), jsv_number(m->json));
+
+    return r == 0;
+  }
+  exact = jsv__decimal_multiple(v, m->json);
+  if (exact >= 0)
+    return exact == 1;
+  /* Too many digits for an exact answer: divide, as other validators
+   * do, and call an integral quotient a multiple. */
+  x = jsv_number(v);
+  q = x / (long double)m->value;
+  return isfinite(q) && q == floorl(q);
+}
+
+const char *
+jsv_type_name(unsigned mask)
+{
+  static const char *const names[] = {
+    "null", "boolean", "object", "array", "number", "string", "integer",
+  };
+
+  if ((mask & (JST_INTEGER | JST_NUMBER)) == (JST_INTEGER | JST_NUMBER))
+    mask &= ~(unsigned)JST_NUMBER;
+  for (unsigned i = 0; i < 7; i++)
+    if (mask & (1u << i))
+      return names[i];
+  return "nothing";
+}
+
+int
+jsv_type_list(struct buf *out, unsigned mask)
+{
+  /* The order people read best: null last, as in "string or null". */
+  static const unsigned order[] = {
+    JST_STRING, JST_INTEGER, JST_NUMBER, JST_BOOLEAN, JST_OBJECT,
+    JST_ARRAY, JST_NULL,
+  };
+  unsigned left;
+  int rc = 0;
+
+  if (mask & JST_NUMBER)
+    mask &= ~(unsigned)JST_INTEGER;
+  left = (unsigned)__builtin_popcount(mask);
+  for (size_t i = 0; i < 7 && rc == 0; i++) {
+    if (!(mask & order[i]))
+      continue;
+    rc = buf_puts(out, jsv_type_name(order[i]));
+    left--;
+    if (rc == 0 && left)
+      rc = buf_puts(out, left == 1 ? " or " : ", ");
+  }
+  return rc;
+}
+
+/* Appends s as a JSON string literal cut after JSV_PREVIEW_CHARS. */
+static int
+jsv__preview_string(struct buf *out, const char *s, size_t len)
+{
+  size_t chars = 0;
+  int rc = buf_putc(out, '"');
+
+  for (size_t i = 0; i < len && rc == 0; i++) {
+    unsigned char ch = (unsigned char)s[i];
+
+    if ((ch & 0xC0) != 0x80 && ++chars > JSV_PREVIEW_CHARS)
+      return buf_puts(out, "...\"");
+    if (ch == '"' || ch == '\\')
+      rc = buf_printf(out, "\\%c", ch);
+    else if (ch == '\n')
+      rc = buf_puts(out, "\\n");
+    else if (ch < 0x20 || ch == 0x7f)
+      rc = buf_printf(out, "\\u%04x", ch);
+    else
+      rc = buf_putc(out, (char)ch);
+  }
+  return rc ? rc : buf_putc(out, '"');
+}
+
+static int jsv__json(struct buf *out, struct json_object *v);
+
+static int
+jsv__json_container(struct buf *out, struct json_object *v)
+{
+  bool object = json_object_is_type(v, json_type_object);
+  size_t n = object ? 0 : json_object_array_length(v);
+  struct lh_entry *e = object ? lh_table_head(json_object_get_object(v))
+                              : NULL;
+  int rc = buf_putc(out, object ? '{' : '[');
+
+  for (size_t i = 0; rc == 0 && (object ? e != NULL : i < n); i++) {
+    /* A preview is short: past this, the rest is not worth writing. */
+    if (out->len > 4 * JSV_PREVIEW_CHARS)
+      break;
+    if (i)
+      rc = buf_putc(out, ',');
+    if (rc == 0 && object) {
+      const char *key = lh_entry_k(e);
+
+      rc = jsv__preview_string(out, key, strlen(key));
+      rc = rc ? rc : buf_putc(out, ':');
+      rc = rc ? rc : jsv__json(out, lh_entry_v(e));
+      e = lh_entry_next(e);
+    } else if (rc == 0) {
+      rc = jsv__json(out, json_object_array_get_idx(v, i));
+    }
+  }
+  return rc ? rc : buf_putc(out, object ? '}' : ']');
+}
+
+/* Appends compact JSON for v, without touching json-c's own buffers (so
+ * that values shared between threads stay unchanged). */
+static int
+jsv__json(struct buf *out, struct json_object *v)
+{
+  char num[JSV_NUMBER_TEXT_MAX];
+
+  switch (json_object_get_type(v)) {
+  case json_type_null: return buf_puts(out, "null");
+  case json_type_boolean:
+    return buf_puts(out, json_object_get_boolean(v) ? "true" : "false");
+  case json_type_int:
+  case json_type_double:
+    return buf_puts(out, jsv_number_text(v, num, sizeof num));
+  case json_type_string:
+    return jsv__preview_string(out, json_object_get_string(v),
+                               (size_t)json_object_get_string_len(v));
+  default: return jsv__json_container(out, v);
+  }
+}
+
+/* Appends compact JSON for v, cut short. */
+static int
+jsv__preview_json(struct buf *out, struct json_object *v)
+{
+  struct buf all;
+  int rc;
+
+  buf_init(&all, 16 * JSV_PREVIEW_CHARS);
+  rc = jsv__json(&all, v);
+  if (rc == 0 && all.len <= JSV_PREVIEW_CHARS)
+    rc = buf_puts(out, all.data);
+  else if (rc == 0)
+    rc = buf_printf(out, "%.*s...", JSV_PREVIEW_CHARS, all.data);
+  buf_release(&all);
+  return rc == FACET_ELIMIT ? 0 : rc;
+}
+
+int
+jsv_preview(struct buf *out, struct json_object *v, bool with_type)
+{
+  enum json_type t = json_object_get_type(v);
+  const char *type = t == json_type_int ? "integer"
+                   : t == json_type_double ? "number"
+                   : json_type_to_name(t);
+  int rc = 0;
+
+  if (t == json_type_null)
+    return buf_puts(out, "null");
+  if (with_type && (t == json_type_object || t == json_type_array))
+    return buf_puts(out, type);
+  if (with_type)
+    rc = buf_printf(out, "%s ", type);
+  if (rc)
+    return rc;
+  if (t == json_type_object || t == json_type_array)
+    return jsv__preview_json(out, v);
+  return jsv__json(out, v);
+}

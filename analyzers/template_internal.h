@@ -1,0 +1,91 @@
+/* What the template parsers of each dialect share; not for other modules. */
+#ifndef FACET_TEMPLATE_INTERNAL_H
+#define FACET_TEMPLATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "template.h"
+
+struct artifact;
+
+/* A name a template binds itself (a loop variable, a {% set %}). */
+struct tmpl_local {
+  const char *name;   /* into the text */
+  uint32_t len;
+};
+
+/* An open block, while its closing tag is awaited. */
+struct tmpl_open {
+  uint32_t block;     /* index into the artifact's blocks */
+  uint32_t locals;    /* how many locals were bound when it opened */
+  bool context;       /* Handlebars: it changes what names refer to */
+};
+
+/* Deeper template nesting than this is reported, not followed. */
+#define TMPL_DEPTH_MAX 64
+
+struct tmpl {
+  struct artifact *a;
+  const char *s;               /* the whole text */
+  uint32_t end;                /* where the template's span ends */
+  enum template_dialect dialect;
+  bool any_helper;             /* Handlebars helpers registered in code */
+  struct span *fences;         /* where tag mistakes are not reported */
+  size_t nfences;
+  size_t cap_fences;
+  struct tmpl_local *locals;
+  size_t nlocals;
+  size_t cap_locals;
+  struct tmpl_open open[TMPL_DEPTH_MAX];
+  int depth;
+  int context;                 /* open blocks that changed the context */
+  uint32_t *index;             /* hash of var names to index + 1 */
+  size_t index_cap;
+  int rc;
+};
+
+/* Records a read of the variable written at [at, at + len). */
+void tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated);
+
+/* Binds a local name written at [at, at + len) until its block ends. */
+void tmpl_bind(struct tmpl *t, uint32_t at, uint32_t len);
+
+/* Whether [at, at + len) names a bound local. */
+bool tmpl_bound(const struct tmpl *t, uint32_t at, uint32_t len);
+
+/* Opens a block named name (static) at span. */
+void tmpl_block_open(struct tmpl *t, struct span open, const char *name,
+                     bool context);
+
+/* The innermost open block's name, or NULL. */
+const char *tmpl_block_name(const struct tmpl *t);
+
+/* Closes the innermost open block at span. */
+void tmpl_block_close(struct tmpl *t, struct span close);
+
+/* Reports unclosed blocks left at the end of the text. */
+void tmpl_finish(struct tmpl *t);
+
+/* Whether at lies in a Markdown code fence. */
+bool tmpl_in_fence(const struct tmpl *t, uint32_t at);
+
+/* Adds a diagnostic, unless span lies in a Markdown code fence. */
+void tmpl_report(struct tmpl *t, enum diag_code code, struct span span,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Line (1-based) of offset, for messages that point elsewhere. */
+uint32_t tmpl_line(const struct tmpl *t, uint32_t offset);
+
+/* Lexing helpers shared by the dialects. */
+bool tmpl_ident_start(char c);
+uint32_t tmpl_ident_len(const char *s, uint32_t i, uint32_t end,
+                        bool dashes);
+uint32_t tmpl_skip_space(const char *s, uint32_t i, uint32_t end);
+
+void tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end);
+void tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end,
+                     bool mustache);
+
+#endif
