@@ -76,16 +76,25 @@ artifact_declare_input(struct artifact *a, const char *name, size_t len,
 
   if (!copy)
     return NULL;
-  for (size_t i = 0; i < a->ninputs; i++)
-    if (strcmp(a->inputs[i].name, copy) == 0)
-      return &a->inputs[i];
-  if (vec_reserve((void **)&a->inputs, &a->cap_inputs, a->ninputs,
-                  sizeof *a->inputs, ARTIFACT_INPUTS_MAX))
-    return NULL;
-  d = &a->inputs[a->ninputs++];
-  memset(d, 0, sizeof *d);
-  d->name = copy;
-  d->span = span;
+  for (d = a->inputs; d < a->inputs + a->ninputs; d++)
+    if (strcmp(d->name, copy) == 0)
+      break;
+  if (d == a->inputs + a->ninputs) {
+    if (vec_reserve((void **)&a->inputs, &a->cap_inputs, a->ninputs,
+                    sizeof *a->inputs, ARTIFACT_INPUTS_MAX))
+      return NULL;
+    d = &a->inputs[a->ninputs++];
+    memset(d, 0, sizeof *d);
+    d->name = copy;
+    d->span = span;
+  }
+  /* Every site, so that a rename reaches sample and default keys too. */
+  if (vec_reserve((void **)&a->sites, &a->cap_sites, a->nsites,
+                  sizeof *a->sites, ARTIFACT_INPUTS_MAX * 4) == 0) {
+    a->sites[a->nsites].span = span;
+    a->sites[a->nsites].input = (uint32_t)(d - a->inputs);
+    a->nsites++;
+  }
   return d;
 }
 
@@ -288,6 +297,7 @@ artifact_free(struct artifact *self)
   free(self->uses);
   free(self->blocks);
   free(self->inputs);
+  free(self->sites);
   arena_release(&self->arena);
   free(self->path);
   free(self);

@@ -91,6 +91,12 @@ struct template_block {
   const char *name;   /* "if", "for", "each", ... (static or arena) */
 };
 
+/* A place in the header where an input's name is written. */
+struct input_site {
+  struct span span;   /* the name alone, without quotes */
+  uint32_t input;     /* index into the artifact's inputs */
+};
+
 /* An input the header declares: a Prompty input, a Dotprompt field, ... */
 struct input_decl {
   const char *name;          /* in the arena */
@@ -157,6 +163,9 @@ struct artifact {
   struct input_decl *inputs;     /* what the header declares */
   size_t ninputs;
   size_t cap_inputs;
+  struct input_site *sites;      /* every place an input's name is written */
+  size_t nsites;                 /* in the header (inputs, sample, ...) */
+  size_t cap_sites;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
   struct artifact_facts facts;

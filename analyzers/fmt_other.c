@@ -430,3 +430,13 @@ other_check(struct artifact *a)
     break;
   }
 }
+
+const struct shape *
+other_shape(enum artifact_format format)
+{
+  if (format == FORMAT_LANGCHAIN)
+    return &langchain__shape;
+  if (format == FORMAT_SEMANTIC_KERNEL)
+    return &sk__shape;
+  return NULL;
+}

@@ -224,3 +224,9 @@ openai_schema_check(struct artifact *a)
   schema__check_name(a, node_get(wrapper, "name"));
   schema__walk(a, node_get(wrapper, "schema"));
 }
+
+const struct shape *
+openai_schema_shape(void)
+{
+  return &schema__wrapper;
+}

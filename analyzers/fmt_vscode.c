@@ -440,3 +440,9 @@ vscode_check(struct artifact *a)
                  &(struct template_options){ .markdown = true });
   vscode__facts(a);
 }
+
+const struct shape *
+vscode_shape(enum artifact_format format)
+{
+  return vscode__shape(format);
+}

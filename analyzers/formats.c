@@ -45,6 +45,28 @@ formats_check(struct artifact *a)
   }
 }
 
+const struct shape *
+formats_shape(enum artifact_format f)
+{
+  switch (f) {
+  case FORMAT_PROMPTY:
+    return &prompty_shape;
+  case FORMAT_DOTPROMPT:
+    return &dotprompt_shape;
+  case FORMAT_GITHUB_MODELS:
+    return &github_models_shape;
+  case FORMAT_PROMPTFOO:
+    return &promptfoo_shape;
+  case FORMAT_OPENAI_SCHEMA:
+    return openai_schema_shape();
+  case FORMAT_LANGCHAIN:
+  case FORMAT_SEMANTIC_KERNEL:
+    return other_shape(f);
+  default:
+    return vscode_shape(f);
+  }
+}
+
 struct span
 formats_top(const struct artifact *a)
 {
@@ -190,18 +212,23 @@ formats__picoschema(struct artifact *a, struct input_decl *d,
   }
 }
 
+/* Declares the input the scalar node n names (a key or a name value),
+ * stripping Picoschema's "?" and "(...)", and quotes from the span. */
 static struct input_decl *
-formats__declare_name(struct artifact *a, const char *name, struct span at)
+formats__declare_name(struct artifact *a, const struct node *n)
 {
-  size_t len = strcspn(name, "?(");
+  const char *name = node_str(n);
+  size_t len = name ? strcspn(name, "?(") : 0;
+  uint32_t at = n ? n->span.start : 0;
 
   while (len > 0 && name[len - 1] == ' ')
     len--;
   if (len == 0)
     return NULL;
-  return artifact_declare_input(a, name, len, span_make(at.start,
-                                                        at.start +
-                                                          (uint32_t)len));
+  if (n->flags & NODE_QUOTED)
+    at++;
+  return artifact_declare_input(a, name, len,
+                                span_make(at, at + (uint32_t)len));
 }
 
 static void
@@ -209,14 +236,14 @@ formats__declare_entry(struct artifact *a, const struct node *key,
                        const struct node *value, unsigned flags,
                        const char *where)
 {
-  struct input_decl *d = formats__declare_name(a, node_str(key), key->span);
+  struct input_decl *d = formats__declare_name(a, key);
 
   value = node_resolve(value);
   if (!d)
     return;
   d->where = d->where ? d->where : where;
   if (flags & DECLARE_VALUES) {
-    d->value = value;
+    d->value = d->value ? d->value : value;  /* a default wins a sample */
   } else if (value && value->kind == NODE_MAP) {
     formats__details(d, value);
   } else if (flags & DECLARE_PICOSCHEMA) {
@@ -246,7 +273,7 @@ formats_declare(struct artifact *a, const struct node *n,
 
     if (!node_str(name))
       continue;
-    d = formats__declare_name(a, node_str(name), name->span);
+    d = formats__declare_name(a, name);
     if (d && item->kind == NODE_MAP) {
       d->where = d->where ? d->where : where;
       formats__details(d, item);

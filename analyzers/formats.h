@@ -75,6 +75,19 @@ enum formats_variables_flag {
 void formats_check_variables(struct artifact *a, unsigned flags,
                              const char *where);
 
+/* The key table of format f's header or document, or NULL if it has none
+ * (for hover and completion of keys). */
+const struct shape *formats_shape(enum artifact_format f);
+
+/* Each checker's tables, for formats_shape. */
+extern const struct shape prompty_shape;
+extern const struct shape dotprompt_shape;
+extern const struct shape github_models_shape;
+extern const struct shape promptfoo_shape;
+const struct shape *vscode_shape(enum artifact_format format);
+const struct shape *other_shape(enum artifact_format format);
+const struct shape *openai_schema_shape(void);
+
 void prompty_check(struct artifact *a);
 void dotprompt_check(struct artifact *a);
 void github_models_check(struct artifact *a);

@@ -8,6 +8,8 @@
 #include "artifact.h"
 #include "buf.h"
 #include "error.h"
+#include "navigate.h"
+#include "tree.h"
 
 /* A hover is prose; past this it is a dump. */
 #define LSPCONV_HOVER_MAX 8192
@@ -229,21 +231,40 @@ lspconv__grade_area(const struct artifact *a)
   return area;
 }
 
-json_object *
-lspconv_hover(const struct artifact *a, uint32_t off,
-              enum position_encoding enc)
+/* What a variable's hover says: its declaration and how it is read. */
+static char *
+lspconv__variable_text(const struct artifact *a, const struct nav_target *t)
 {
-  struct span area;
+  const struct input_decl *d = t->decl;
+  unsigned reads = t->var ? t->var->uses : 0;
+  struct buf out;
+
+  buf_init(&out, LSPCONV_HOVER_MAX);
+  buf_printf(&out, "**%s** \xC2\xB7 %s", t->name,
+             d ? "input" : "template variable");
+  if (d && d->type)
+    buf_printf(&out, " \xC2\xB7 `%s`", d->type);
+  if (d && d->description)
+    buf_printf(&out, "\n\n%s", d->description);
+  if (d && d->value)
+    buf_printf(&out, "\n\nDefault or sample: `%.*s`",
+               (int)(d->value->span.end - d->value->span.start > 80
+                       ? 80 : d->value->span.end - d->value->span.start),
+               a->text + d->value->span.start);
+  buf_printf(&out, "\n\n%s%s%s \xC2\xB7 read %u time%s by the template",
+             d ? "Declared in `" : "Not declared in the header",
+             d && d->where ? d->where : "", d ? "`" : "", reads,
+             reads == 1 ? "" : "s");
+  return buf_detach(&out);
+}
+
+static json_object *
+lspconv__markdown_hover(const struct artifact *a, char *text,
+                        struct span range, enum position_encoding enc)
+{
   json_object *hover;
   json_object *contents;
-  char *text;
 
-  if (!a || !a->grade.graded)
-    return NULL;
-  area = lspconv__grade_area(a);
-  if (off < area.start || off > area.end)
-    return NULL;
-  text = lspconv_grade_text(a, 1);
   if (!text)
     return NULL;
   hover = json_object_new_object();
@@ -251,9 +272,29 @@ lspconv_hover(const struct artifact *a, uint32_t off,
   json_object_object_add(contents, "kind", json_object_new_string("markdown"));
   json_object_object_add(contents, "value", json_object_new_string(text));
   json_object_object_add(hover, "contents", contents);
-  json_object_object_add(hover, "range", lspconv_range(&a->src, area, enc));
+  json_object_object_add(hover, "range", lspconv_range(&a->src, range, enc));
   free(text);
   return hover;
+}
+
+json_object *
+lspconv_hover(const struct artifact *a, uint32_t off,
+              enum position_encoding enc)
+{
+  struct nav_target t;
+  struct span area;
+
+  if (!a)
+    return NULL;
+  if (navigate_at(a, off, &t))
+    return lspconv__markdown_hover(a, lspconv__variable_text(a, &t), t.span,
+                                   enc);
+  if (!a->grade.graded)
+    return NULL;
+  area = lspconv__grade_area(a);
+  if (off < area.start || off > area.end)
+    return NULL;
+  return lspconv__markdown_hover(a, lspconv_grade_text(a, 1), area, enc);
 }
 
 json_object *

@@ -141,6 +141,9 @@ session__capabilities(struct session *self)
   json_object *exec = json_object_new_object();
   json_object *actions = json_object_new_object();
   json_object *kinds = json_object_new_array();
+  json_object *rename = json_object_new_object();
+  json_object *completion = json_object_new_object();
+  json_object *triggers = json_object_new_array();
   json_object *commands = json_object_new_array();
 
   json_object_object_add(caps, "positionEncoding", json_object_new_string(
@@ -156,6 +159,22 @@ session__capabilities(struct session *self)
   json_object_array_add(kinds, json_object_new_string("quickfix"));
   json_object_object_add(actions, "codeActionKinds", kinds);
   json_object_object_add(caps, "codeActionProvider", actions);
+  json_object_object_add(caps, "definitionProvider",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "referencesProvider",
+                         json_object_new_boolean(1));
+  json_object_object_add(rename, "prepareProvider",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "renameProvider", rename);
+  json_object_array_add(triggers, json_object_new_string("{"));
+  json_object_array_add(triggers, json_object_new_string("$"));
+  json_object_array_add(triggers, json_object_new_string(":"));
+  json_object_object_add(completion, "triggerCharacters", triggers);
+  json_object_object_add(caps, "completionProvider", completion);
+  json_object_object_add(caps, "documentSymbolProvider",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "foldingRangeProvider",
+                         json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);

@@ -13,68 +13,51 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "lspconv.h"
+#include "lsp_features.h"
 #include "session_internal.h"
-
-enum pending_kind {
-  PENDING_HOVER,
-  PENDING_CODE_LENS,
-  PENDING_CODE_ACTION,
-};
 
 struct pending {
   struct pending *next;
-  struct json_object *id;   /* owned copy */
-  enum pending_kind kind;
-  int version;              /* the document's version when asked */
-  int64_t line;             /* hover: the position; code action: the */
-  int64_t character;        /* start of the range ... */
-  int64_t end_line;         /* ... and its end */
-  int64_t end_character;
-  bool quickfix;            /* code action: quick fixes are wanted */
+  struct json_object *id;      /* owned copy */
+  struct json_object *params;  /* a reference of our own */
+  feature_fn answer;
+  int version;                 /* the document's version when asked */
 };
 
 /* Requests that may wait on one document; more means a runaway client. */
 #define PENDING_PER_DOCUMENT_MAX 256
 
+/* The requests about one document, and who answers each. */
+static const struct {
+  const char *method;
+  feature_fn answer;
+} session__features[] = {
+  { "textDocument/hover", feature_hover },
+  { "textDocument/codeLens", feature_code_lens },
+  { "textDocument/codeAction", feature_code_action },
+  { "textDocument/definition", feature_definition },
+  { "textDocument/references", feature_references },
+  { "textDocument/prepareRename", feature_prepare_rename },
+  { "textDocument/rename", feature_rename },
+  { "textDocument/completion", feature_completion },
+  { "textDocument/documentSymbol", feature_document_symbols },
+  { "textDocument/foldingRange", feature_folding_ranges },
+};
+
 static void
 session__answer(struct session *self, struct document *doc,
                 struct pending *p)
 {
-  const struct artifact *a = doc->artifact;
-  uint32_t off;
+  struct feature_request r = { self, doc, doc->artifact, p->id, p->params };
 
-  uint32_t end;
-
-  if (p->kind == PENDING_CODE_LENS) {
-    session_reply(self, p->id,
-                  lspconv_code_lenses(a, doc->uri, self->encoding));
-    return;
-  }
-  if (p->kind == PENDING_CODE_ACTION) {
-    if (!a || !p->quickfix ||
-        lspconv_offset(&a->src, p->line, p->character, self->encoding,
-                       &off) ||
-        lspconv_offset(&a->src, p->end_line, p->end_character,
-                       self->encoding, &end))
-      session_reply(self, p->id, json_object_new_array());
-    else
-      session_reply(self, p->id, lspconv_quick_fixes(a, doc->uri,
-                                                     span_make(off, end),
-                                                     self->encoding));
-    return;
-  }
-  if (!a || lspconv_offset(&a->src, p->line, p->character, self->encoding,
-                           &off)) {
-    session_reply(self, p->id, NULL);
-    return;
-  }
-  session_reply(self, p->id, lspconv_hover(a, off, self->encoding));
+  p->answer(&r);
 }
 
 static void
 session__pending_free(struct pending *p)
 {
   json_object_put(p->id);
+  json_object_put(p->params);
   free(p);
 }
 
@@ -132,54 +115,17 @@ session__doc(struct session *self, json_object *id, json_object *params)
   return doc;
 }
 
-/* Reads a code action's range and whether quick fixes are wanted. */
-static int
-session__code_action_params(json_object *params, struct pending *p)
-{
-  json_object *range = session_get(params, "range");
-  json_object *only = session_get(session_get(params, "context"), "only");
-
-  p->quickfix = !json_object_is_type(only, json_type_array);
-  for (size_t i = 0; !p->quickfix && i < json_object_array_length(only);
-       i++) {
-    const char *kind = json_object_get_string(
-      json_object_array_get_idx(only, i));
-
-    p->quickfix = kind && (strcmp(kind, "quickfix") == 0 ||
-                           strcmp(kind, "") == 0);
-  }
-  if (lspconv_read_position(session_get(range, "start"), &p->line,
-                            &p->character) ||
-      lspconv_read_position(session_get(range, "end"), &p->end_line,
-                            &p->end_character))
-    return -1;
-  return 0;
-}
-
 static void
 session__request_doc(struct session *self, json_object *id,
-                     json_object *params, enum pending_kind kind)
+                     json_object *params, feature_fn answer)
 {
-  struct pending p = { .id = id, .kind = kind };
+  struct pending p = { .id = id, .params = params, .answer = answer };
   struct document *doc = session__doc(self, id, params);
   struct pending *waiting;
   size_t queued = 0;
 
   if (!doc)
     return;
-  if (kind == PENDING_HOVER &&
-      lspconv_read_position(session_get(params, "position"), &p.line,
-                            &p.character)) {
-    session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "params.position needs a line and a character, both >= 0");
-    return;
-  }
-  if (kind == PENDING_CODE_ACTION &&
-      session__code_action_params(params, &p)) {
-    session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "params.range needs a start and an end position");
-    return;
-  }
   p.version = doc->version;
   if (doc->artifact_version == doc->version && !doc->dirty &&
       !doc->analysing) {
@@ -197,6 +143,7 @@ session__request_doc(struct session *self, json_object *id,
   }
   *waiting = p;
   waiting->id = json_object_get(id);
+  waiting->params = json_object_get(params);
   waiting->next = doc->pending;
   doc->pending = waiting;
 }
@@ -247,16 +194,16 @@ bool
 session_document_request(struct session *self, json_object *id,
                          const char *method, json_object *params)
 {
-  if (strcmp(method, "textDocument/hover") == 0)
-    session__request_doc(self, id, params, PENDING_HOVER);
-  else if (strcmp(method, "textDocument/codeLens") == 0)
-    session__request_doc(self, id, params, PENDING_CODE_LENS);
-  else if (strcmp(method, "textDocument/codeAction") == 0)
-    session__request_doc(self, id, params, PENDING_CODE_ACTION);
-  else if (strcmp(method, "workspace/executeCommand") == 0)
-    session__execute(self, id, params);
-  else
+  for (size_t i = 0; i < sizeof session__features /
+                           sizeof session__features[0]; i++) {
+    if (strcmp(method, session__features[i].method) == 0) {
+      session__request_doc(self, id, params, session__features[i].answer);
+      return true;
+    }
+  }
+  if (strcmp(method, "workspace/executeCommand") != 0)
     return false;
+  session__execute(self, id, params);
   return true;
 }
 

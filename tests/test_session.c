@@ -2,115 +2,7 @@
  * The editor session, driven message by message as a client would drive
  * it, asserting the exact JSON the client receives.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-#include <json-c/json.h>
-
-#include "jsonrpc.h"
-#include "session.h"
-
-#define OUT_MAX 64
-
-struct harness {
-  uv_loop_t loop;
-  struct session session;
-  char *out[OUT_MAX];
-  size_t nout;
-};
-
-static void
-capture(json_object *msg, void *ctx)
-{
-  struct harness *h = ctx;
-
-  assert_true(h->nout < OUT_MAX);
-  h->out[h->nout++] = strdup(json_object_to_json_string_ext(
-    msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-}
-
-static int
-setup(void **state)
-{
-  struct harness *h = calloc(1, sizeof *h);
-
-  uv_loop_init(&h->loop);
-  session_init(&h->session, &h->loop, capture, h);
-  *state = h;
-  return 0;
-}
-
-static int
-teardown(void **state)
-{
-  struct harness *h = *state;
-
-  uv_run(&h->loop, UV_RUN_DEFAULT);
-  session_release(&h->session);
-  uv_loop_close(&h->loop);
-  for (size_t i = 0; i < h->nout; i++)
-    free(h->out[i]);
-  free(h);
-  return 0;
-}
-
-static void
-feed(struct harness *h, const char *json)
-{
-  struct jsonrpc_message msg;
-
-  jsonrpc_message_parse(&msg, json, strlen(json));
-  session_handle(&h->session, &msg);
-  jsonrpc_message_release(&msg);
-}
-
-/* Starts queued analyses and runs the loop until they have landed. */
-static void
-settle(struct harness *h)
-{
-  session_flush(&h->session);
-  uv_run(&h->loop, UV_RUN_DEFAULT);
-}
-
-/* The next message the client received, or "" if none. */
-static const char *
-next(struct harness *h, size_t *i)
-{
-  return *i < h->nout ? h->out[(*i)++] : "";
-}
-
-static void
-initialize(struct harness *h, const char *encodings)
-{
-  char msg[512];
-
-  snprintf(msg, sizeof msg,
-           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
-           "\"params\":{\"processId\":null,\"rootUri\":\"file:///ws\","
-           "\"capabilities\":{\"general\":{\"positionEncodings\":%s}}}}",
-           encodings);
-  feed(h, msg);
-  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
-}
-
-/* didOpen of uri with text, a JSON string literal (quoted, escaped). */
-static void
-open_doc(struct harness *h, const char *uri, const char *text_json)
-{
-  char msg[4096];
-
-  snprintf(msg, sizeof msg,
-           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
-           "\"params\":{\"textDocument\":{\"uri\":\"%s\",\"languageId\":"
-           "\"prompty\",\"version\":1,\"text\":%s}}}", uri, text_json);
-  feed(h, msg);
-}
+#include "session_harness.h"
 
 #define PROMPTY_WITH_TYPO                                                   \
   "\"---\\nname: demo\\nmodle: gpt-4o\\ninputs:\\n  city:\\n    type: "    \
@@ -149,6 +41,10 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
     "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+    "\"definitionProvider\":true,\"referencesProvider\":true,"
+    "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
+    "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
+    "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
     "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\"]}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
@@ -161,7 +57,7 @@ unknown_methods_and_bad_params_get_their_errors(void **state)
   size_t i = 1;
 
   initialize(h, "[]");
-  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/rename\","
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/formatting\","
           "\"params\":{}}");
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"custom/notice\",\"params\":{}}");
   feed(h, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/hover\","

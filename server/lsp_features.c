@@ -1,0 +1,394 @@
+#include "lsp_features.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdio.h>
+
+#include "arena.h"
+#include "artifact.h"
+#include "complete.h"
+#include "jsonrpc.h"
+#include "lspconv.h"
+#include "navigate.h"
+#include "outline.h"
+#include "shape.h"
+#include "session_internal.h"
+
+/* The byte offset of params.position in the artifact, or -1 after
+ * answering the request with an error. */
+static int64_t
+feature__offset(const struct feature_request *r)
+{
+  int64_t line;
+  int64_t character;
+  uint32_t off;
+
+  if (lspconv_read_position(session_get(r->params, "position"), &line,
+                            &character)) {
+    session_fail(r->session, r->id, JSONRPC_INVALID_PARAMS,
+                 "params.position needs a line and a character, both >= 0");
+    return -1;
+  }
+  if (!r->artifact) {
+    session_reply(r->session, r->id, NULL);
+    return -1;
+  }
+  lspconv_offset(&r->artifact->src, line, character,
+                 r->session->encoding, &off);
+  return off;
+}
+
+void
+feature_hover(const struct feature_request *r)
+{
+  int64_t off = feature__offset(r);
+
+  if (off >= 0)
+    session_reply(r->session, r->id,
+                  lspconv_hover(r->artifact, (uint32_t)off,
+                                r->session->encoding));
+}
+
+void
+feature_code_lens(const struct feature_request *r)
+{
+  session_reply(r->session, r->id,
+                lspconv_code_lenses(r->artifact, r->doc->uri,
+                                    r->session->encoding));
+}
+
+/* Whether the code action request wants quick fixes (context.only). */
+static bool
+feature__wants_quickfix(json_object *params)
+{
+  json_object *only = session_get(session_get(params, "context"), "only");
+
+  if (!json_object_is_type(only, json_type_array))
+    return true;
+  for (size_t i = 0; i < json_object_array_length(only); i++) {
+    const char *kind = json_object_get_string(
+      json_object_array_get_idx(only, i));
+
+    if (kind && (strcmp(kind, "quickfix") == 0 || kind[0] == '\0'))
+      return true;
+  }
+  return false;
+}
+
+void
+feature_code_action(const struct feature_request *r)
+{
+  json_object *range = session_get(r->params, "range");
+  int64_t l0, c0, l1, c1;
+  uint32_t start;
+  uint32_t end;
+
+  if (lspconv_read_position(session_get(range, "start"), &l0, &c0) ||
+      lspconv_read_position(session_get(range, "end"), &l1, &c1)) {
+    session_fail(r->session, r->id, JSONRPC_INVALID_PARAMS,
+                 "params.range needs a start and an end position");
+    return;
+  }
+  if (!r->artifact || !feature__wants_quickfix(r->params)) {
+    session_reply(r->session, r->id, json_object_new_array());
+    return;
+  }
+  lspconv_offset(&r->artifact->src, l0, c0, r->session->encoding, &start);
+  lspconv_offset(&r->artifact->src, l1, c1, r->session->encoding, &end);
+  session_reply(r->session, r->id,
+                lspconv_quick_fixes(r->artifact, r->doc->uri,
+                                    span_make(start, end),
+                                    r->session->encoding));
+}
+
+/* The variable at params.position, or false after replying null. */
+static bool
+feature__target(const struct feature_request *r, struct nav_target *t)
+{
+  int64_t off = feature__offset(r);
+
+  if (off < 0)
+    return false;
+  if (!navigate_at(r->artifact, (uint32_t)off, t)) {
+    session_reply(r->session, r->id, NULL);
+    return false;
+  }
+  return true;
+}
+
+static json_object *
+feature__location(const struct feature_request *r, struct span span)
+{
+  json_object *loc = json_object_new_object();
+
+  json_object_object_add(loc, "uri", json_object_new_string(r->doc->uri));
+  json_object_object_add(loc, "range",
+                         lspconv_range(&r->artifact->src, span,
+                                       r->session->encoding));
+  return loc;
+}
+
+void
+feature_definition(const struct feature_request *r)
+{
+  struct nav_target t;
+
+  if (!feature__target(r, &t))
+    return;
+  session_reply(r->session, r->id,
+                t.decl ? feature__location(r, t.decl->span) : NULL);
+}
+
+struct feature_spans {
+  const struct feature_request *r;
+  json_object *list;
+  bool edits;
+  const char *text;   /* the replacement, for edits */
+};
+
+static void
+feature__collect(struct span span, bool decl, void *ctx)
+{
+  struct feature_spans *c = ctx;
+  json_object *item;
+
+  (void)decl;
+  if (!c->edits) {
+    json_object_array_add(c->list, feature__location(c->r, span));
+    return;
+  }
+  item = json_object_new_object();
+  json_object_object_add(item, "range",
+                         lspconv_range(&c->r->artifact->src, span,
+                                       c->r->session->encoding));
+  json_object_object_add(item, "newText", json_object_new_string(c->text));
+  json_object_array_add(c->list, item);
+}
+
+void
+feature_references(const struct feature_request *r)
+{
+  json_object *context = session_get(r->params, "context");
+  struct feature_spans c = { r, NULL, false, NULL };
+  struct nav_target t;
+
+  if (!feature__target(r, &t))
+    return;
+  c.list = json_object_new_array();
+  navigate_each(r->artifact, t.name,
+                json_object_get_boolean(session_get(context,
+                                                    "includeDeclaration")),
+                feature__collect, &c);
+  session_reply(r->session, r->id, c.list);
+}
+
+void
+feature_prepare_rename(const struct feature_request *r)
+{
+  struct nav_target t;
+  json_object *result;
+
+  if (!feature__target(r, &t))
+    return;
+  result = json_object_new_object();
+  json_object_object_add(result, "range",
+                         lspconv_range(&r->artifact->src, t.span,
+                                       r->session->encoding));
+  json_object_object_add(result, "placeholder",
+                         json_object_new_string(t.name));
+  session_reply(r->session, r->id, result);
+}
+
+void
+feature_rename(const struct feature_request *r)
+{
+  const char *name = session_str(r->params, "newName");
+  struct feature_spans c = { r, NULL, true, name };
+  json_object *edit;
+  json_object *changes;
+  struct nav_target t;
+
+  if (!navigate_valid_name(name)) {
+    session_fail(r->session, r->id, JSONRPC_INVALID_PARAMS,
+                 "a template variable's name is letters, digits and '_', "
+                 "not starting with a digit");
+    return;
+  }
+  if (!feature__target(r, &t))
+    return;
+  c.list = json_object_new_array();
+  navigate_each(r->artifact, t.name, true, feature__collect, &c);
+  changes = json_object_new_object();
+  json_object_object_add(changes, r->doc->uri, c.list);
+  edit = json_object_new_object();
+  json_object_object_add(edit, "changes", changes);
+  session_reply(r->session, r->id, edit);
+}
+
+/* LSP CompletionItemKind and SymbolKind numbers used here. */
+enum {
+  LSP_COMPLETION_PROPERTY = 10,
+  LSP_COMPLETION_VALUE = 12,
+  LSP_COMPLETION_VARIABLE = 6,
+  LSP_SYMBOL_NAMESPACE = 3,
+  LSP_SYMBOL_PROPERTY = 7,
+  LSP_SYMBOL_VARIABLE = 13,
+  LSP_SYMBOL_STRING = 15,
+  LSP_SYMBOL_OBJECT = 19,
+};
+
+static json_object *
+feature__item(const char *label, int kind, const char *detail,
+              const char *doc, const char *insert)
+{
+  json_object *item = json_object_new_object();
+
+  json_object_object_add(item, "label", json_object_new_string(label));
+  json_object_object_add(item, "kind", json_object_new_int(kind));
+  if (detail)
+    json_object_object_add(item, "detail", json_object_new_string(detail));
+  if (doc) {
+    json_object *md = json_object_new_object();
+
+    json_object_object_add(md, "kind", json_object_new_string("markdown"));
+    json_object_object_add(md, "value", json_object_new_string(doc));
+    json_object_object_add(item, "documentation", md);
+  }
+  if (insert)
+    json_object_object_add(item, "insertText",
+                           json_object_new_string(insert));
+  return item;
+}
+
+/* Declared inputs first (with their types), then other names read. */
+static void
+feature__complete_variables(const struct artifact *a, json_object *items)
+{
+  for (size_t i = 0; i < a->ninputs; i++)
+    json_object_array_add(items, feature__item(
+      a->inputs[i].name, LSP_COMPLETION_VARIABLE, a->inputs[i].type,
+      a->inputs[i].description, NULL));
+  for (size_t i = 0; i < a->nvars; i++)
+    if (!artifact_declares(a, a->vars[i].name))
+      json_object_array_add(items, feature__item(
+        a->vars[i].name, LSP_COMPLETION_VARIABLE, "template variable",
+        NULL, NULL));
+}
+
+static void
+feature__complete_keys(const struct shape *shape, json_object *items)
+{
+  for (const struct shape_field *f = shape->fields; f && f->name; f++) {
+    char insert[96];
+
+    snprintf(insert, sizeof insert, "%s: ", f->name);
+    json_object_array_add(items, feature__item(
+      f->name, LSP_COMPLETION_PROPERTY, shape_type_text(f->types), f->doc,
+      insert));
+  }
+}
+
+void
+feature_completion(const struct feature_request *r)
+{
+  int64_t off = feature__offset(r);
+  struct complete_ctx c;
+  json_object *items;
+
+  if (off < 0)
+    return;
+  complete_at(r->artifact, (uint32_t)off, &c);
+  items = json_object_new_array();
+  if (c.kind == COMPLETE_VARIABLE)
+    feature__complete_variables(r->artifact, items);
+  else if (c.kind == COMPLETE_KEY)
+    feature__complete_keys(c.shape, items);
+  for (const char *const *v = c.kind == COMPLETE_VALUE ? c.field->values
+                                                       : NULL; v && *v; v++)
+    json_object_array_add(items, feature__item(*v, LSP_COMPLETION_VALUE,
+                                               c.field->name, NULL, NULL));
+  session_reply(r->session, r->id, items);
+}
+
+static int
+feature__symbol_kind(enum outline_kind kind)
+{
+  switch (kind) {
+  case OUTLINE_HEADER: return LSP_SYMBOL_NAMESPACE;
+  case OUTLINE_KEY: return LSP_SYMBOL_PROPERTY;
+  case OUTLINE_ROLE: return LSP_SYMBOL_OBJECT;
+  case OUTLINE_HEADING: return LSP_SYMBOL_STRING;
+  case OUTLINE_VARIABLE: return LSP_SYMBOL_VARIABLE;
+  }
+  return LSP_SYMBOL_OBJECT;
+}
+
+/* DocumentSymbol for item i and, as its children, the items under it. */
+static json_object *
+feature__symbol(const struct feature_request *r, const struct outline *o,
+                size_t i)
+{
+  const struct outline_item *it = &o->items[i];
+  const struct source *src = &r->artifact->src;
+  json_object *sym = json_object_new_object();
+  json_object *children = json_object_new_array();
+
+  json_object_object_add(sym, "name", json_object_new_string(
+                           it->name[0] ? it->name : "(untitled)"));
+  json_object_object_add(sym, "kind",
+                         json_object_new_int(feature__symbol_kind(it->kind)));
+  json_object_object_add(sym, "range",
+                         lspconv_range(src, it->range, r->session->encoding));
+  json_object_object_add(sym, "selectionRange",
+                         lspconv_range(src, it->select,
+                                       r->session->encoding));
+  for (size_t k = i + 1; k < o->count; k++)
+    if (o->items[k].parent == (int)i)
+      json_object_array_add(children, feature__symbol(r, o, k));
+  json_object_object_add(sym, "children", children);
+  return sym;
+}
+
+void
+feature_document_symbols(const struct feature_request *r)
+{
+  struct arena names;
+  struct outline o;
+  json_object *list = json_object_new_array();
+
+  arena_init(&names, 0);
+  if (r->artifact && outline_build(r->artifact, &names, &o) == 0) {
+    for (size_t i = 0; i < o.count; i++)
+      if (o.items[i].parent < 0)
+        json_object_array_add(list, feature__symbol(r, &o, i));
+    outline_release(&o);
+  }
+  arena_release(&names);
+  session_reply(r->session, r->id, list);
+}
+
+void
+feature_folding_ranges(const struct feature_request *r)
+{
+  struct arena names;
+  struct outline o;
+  json_object *list = json_object_new_array();
+
+  arena_init(&names, 0);
+  if (r->artifact && outline_build(r->artifact, &names, &o) == 0) {
+    for (size_t i = 0; i < o.nfolds; i++) {
+      json_object *fold = json_object_new_object();
+
+      json_object_object_add(fold, "startLine",
+                             json_object_new_int64(o.folds[i].start_line));
+      json_object_object_add(fold, "endLine",
+                             json_object_new_int64(o.folds[i].end_line));
+      json_object_array_add(list, fold);
+    }
+    outline_release(&o);
+  }
+  arena_release(&names);
+  session_reply(r->session, r->id, list);
+}

@@ -1,0 +1,259 @@
+/*
+ * Requests about a prompt's variables and structure, through the session:
+ * hover, definition, references, rename, completion, symbols and folds,
+ * on a file with CRLF line ends and emoji before the names.
+ */
+#include "session_harness.h"
+
+/* Line 9 reads: "🌍 Plan {{ city }} — {{city|upper}}." */
+#define TRIP                                                                 \
+  "\"---\\r\\nname: \xF0\x9F\x98\x80 trip\\r\\ninputs:\\r\\n  city:\\r\\n"         \
+  "    type: string\\r\\n    description: Where to go\\r\\nsample:\\r\\n"        \
+  "  city: Rome\\r\\n---\\r\\nsystem:\\r\\n\xF0\x9F\x8C\x8D Plan {{ city }} "      \
+  "\xE2\x80\x94 {{city|upper}}.\\r\\n{% for d in days %}{{ d }}{% endfor %}"    \
+  "\\r\\nuser:\\r\\n{{ \\r\\n\""
+
+static void
+start(struct harness *h)
+{
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, "file:///ws/trip.prompty", TRIP);
+  settle(h);
+}
+
+/* Sends a request about trip.prompty at (line, character); extra is more
+ * params (with a leading comma) or "". Returns the reply. */
+static const char *
+ask(struct harness *h, const char *method, int line, int character,
+    const char *extra)
+{
+  char msg[1024];
+  size_t before = h->nout;
+  size_t i = before;
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"%s\",\"params\":{"
+           "\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"},"
+           "\"position\":{\"line\":%d,\"character\":%d}%s}}", method, line,
+           character, extra);
+  feed(h, msg);
+  assert_int_equal(h->nout, before + 1);
+  return next(h, &i);
+}
+
+#define RANGE(l0, c0, l1, c1)                                                \
+  "{\"start\":{\"line\":" #l0 ",\"character\":" #c0 "},\"end\":{\"line\":"    \
+  #l1 ",\"character\":" #c1 "}}"
+#define LOC(l0, c0, l1, c1)                                                  \
+  "{\"uri\":\"file:///ws/trip.prompty\",\"range\":" RANGE(l0, c0, l1, c1) "}"
+
+static void
+hover_on_a_variable_shows_its_declaration(void **state)
+{
+  struct harness *h = *state;
+
+  start(h);
+
+  assert_string_equal(ask(h, "textDocument/hover", 10, 12, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"contents\":{\"kind\":"
+    "\"markdown\",\"value\":\"**city** \xC2\xB7 input \xC2\xB7 `string`\\n\\n"
+    "Where to go\\n\\nDefault or sample: `Rome`\\n\\nDeclared in `inputs` "
+    "\xC2\xB7 read 2 times by the template\"},\"range\":"
+    RANGE(10, 11, 10, 15) "}}");
+}
+
+static void
+definition_goes_to_the_input(void **state)
+{
+  struct harness *h = *state;
+
+  start(h);
+
+  assert_string_equal(ask(h, "textDocument/definition", 10, 25, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":" LOC(3, 2, 3, 6) "}");
+  assert_string_equal(ask(h, "textDocument/definition", 11, 15, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":null}");
+}
+
+static void
+references_find_every_read_and_declaration(void **state)
+{
+  struct harness *h = *state;
+
+  start(h);
+
+  assert_string_equal(ask(h, "textDocument/references", 3, 3,
+                          ",\"context\":{\"includeDeclaration\":true}"),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[" LOC(3, 2, 3, 6) ","
+    LOC(7, 2, 7, 6) "," LOC(10, 11, 10, 15) "," LOC(10, 23, 10, 27) "]}");
+  assert_string_equal(ask(h, "textDocument/references", 10, 11,
+                          ",\"context\":{\"includeDeclaration\":false}"),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[" LOC(10, 11, 10, 15) ","
+    LOC(10, 23, 10, 27) "]}");
+}
+
+#define EDIT(l0, c0, l1, c1)                                                 \
+  "{\"range\":" RANGE(l0, c0, l1, c1) ",\"newText\":\"town\"}"
+
+static void
+rename_changes_the_body_and_the_header(void **state)
+{
+  struct harness *h = *state;
+
+  start(h);
+
+  assert_string_equal(ask(h, "textDocument/prepareRename", 10, 24, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"range\":" RANGE(10, 23, 10, 27)
+    ",\"placeholder\":\"city\"}}");
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"town\""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"changes\":{"
+    "\"file:///ws/trip.prompty\":[" EDIT(3, 2, 3, 6) "," EDIT(7, 2, 7, 6) ","
+    EDIT(10, 11, 10, 15) "," EDIT(10, 23, 10, 27) "]}}}");
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"two words\""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":-32602,\"message\":"
+    "\"a template variable's name is letters, digits and '_', not starting "
+    "with a digit\"}}");
+}
+
+static void
+completion_offers_variables_inside_a_tag(void **state)
+{
+  struct harness *h = *state;
+
+  start(h);
+
+  assert_string_equal(ask(h, "textDocument/completion", 13, 3, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"label\":\"city\",\"kind\":6,"
+    "\"detail\":\"string\",\"documentation\":{\"kind\":\"markdown\","
+    "\"value\":\"Where to go\"}},{\"label\":\"days\",\"kind\":6,\"detail\":"
+    "\"template variable\"}]}");
+}
+
+/* The labels of a completion reply, comma-separated. */
+static const char *
+labels(const char *reply)
+{
+  static char out[1024];
+  json_object *root = json_tokener_parse(reply);
+  json_object *items = json_object_object_get(root, "result");
+  size_t len = 0;
+
+  out[0] = '\0';
+  for (size_t i = 0; i < json_object_array_length(items); i++)
+    len += (size_t)snprintf(out + len, sizeof out - len, "%s%s",
+                            i ? "," : "", json_object_get_string(
+                              json_object_object_get(
+                                json_object_array_get_idx(items, i),
+                                "label")));
+  json_object_put(root);
+  return out;
+}
+
+static void
+completion_offers_keys_and_values_of_the_header(void **state)
+{
+  struct harness *h = *state;
+  const char *keys;
+
+  start(h);
+  keys = ask(h, "textDocument/completion", 4, 4, "");
+
+  assert_string_equal(labels(keys), "name,kind,type,description,required,"
+                      "default,example,sample,enumValues,items,properties,"
+                      "strict");
+  assert_non_null(strstr(keys, "{\"label\":\"description\",\"kind\":10,"
+                               "\"detail\":\"a string\",\"documentation\":{"
+                               "\"kind\":\"markdown\",\"value\":\"What the "
+                               "input is for.\"},\"insertText\":"
+                               "\"description: \"}"));
+  assert_string_equal(labels(ask(h, "textDocument/completion", 4, 10, "")),
+                      "string,number,integer,float,boolean,array,list,"
+                      "object");
+  assert_string_equal(labels(ask(h, "textDocument/completion", 2, 2, "")),
+                      "name,displayName,description,metadata,model,inputs,"
+                      "outputs,tools,template,sample,$schema,version,"
+                      "authors,tags,base");
+}
+
+/* "name/kind[children]" for each symbol of a documentSymbol reply. */
+static void
+symbols_text(json_object *list, char *out, size_t size, size_t *len)
+{
+  for (size_t i = 0; i < json_object_array_length(list); i++) {
+    json_object *s = json_object_array_get_idx(list, i);
+    json_object *children = json_object_object_get(s, "children");
+
+    *len += (size_t)snprintf(out + *len, size - *len, "%s%s/%d", i ? " " : "",
+                             json_object_get_string(
+                               json_object_object_get(s, "name")),
+                             json_object_get_int(
+                               json_object_object_get(s, "kind")));
+    if (json_object_array_length(children)) {
+      *len += (size_t)snprintf(out + *len, size - *len, "[");
+      symbols_text(children, out, size, len);
+      *len += (size_t)snprintf(out + *len, size - *len, "]");
+    }
+  }
+}
+
+static void
+symbols_show_header_roles_and_variables(void **state)
+{
+  struct harness *h = *state;
+  char text[1024];
+  size_t len = 0;
+  json_object *root;
+  size_t i;
+
+  start(h);
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  symbols_text(json_object_object_get(root, "result"), text, sizeof text,
+               &len);
+
+  assert_string_equal(text, "frontmatter/3[name/7 inputs/7[city/7] "
+                      "sample/7[city/7]] system/19 user/19 city/13 "
+                      "days/13");
+  json_object_put(root);
+}
+
+static void
+folds_cover_the_header_roles_and_blocks(void **state)
+{
+  struct harness *h = *state;
+  size_t i;
+
+  start(h);
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/foldingRange\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"}}}");
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"startLine\":0,\"endLine\":8},"
+    "{\"startLine\":2,\"endLine\":5},{\"startLine\":3,\"endLine\":5},"
+    "{\"startLine\":6,\"endLine\":7},{\"startLine\":9,\"endLine\":11},"
+    "{\"startLine\":12,\"endLine\":13}]}");
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    T(hover_on_a_variable_shows_its_declaration),
+    T(definition_goes_to_the_input),
+    T(references_find_every_read_and_declaration),
+    T(rename_changes_the_body_and_the_header),
+    T(completion_offers_variables_inside_a_tag),
+    T(completion_offers_keys_and_values_of_the_header),
+    T(symbols_show_header_roles_and_variables),
+    T(folds_cover_the_header_roles_and_blocks),
+#undef T
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
