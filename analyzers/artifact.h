@@ -72,6 +72,7 @@ enum artifact_syntax {
 /* A variable the template reads from its inputs, e.g. {{ city }}. */
 struct template_var {
   const char *name;   /* in the artifact's arena */
+  uint32_t len;       /* strlen(name) */
   struct span span;   /* its first use */
   uint32_t uses;      /* how many times the template reads it */
   bool iterated;      /* a loop iterates over it ({% for %}, {{#each}}) */

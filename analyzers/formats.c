@@ -1,5 +1,6 @@
 #include "formats.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -375,15 +376,41 @@ void
 formats_check_variables(struct artifact *a, unsigned flags,
                         const char *where)
 {
+  bool *undeclared;
+
   for (size_t i = 0; i < a->ninputs; i++)
     formats__check_input(a, &a->inputs[i], flags);
   if (!(flags & VARIABLES_UNDECLARED) || a->inputs_open)
     return;
-  for (size_t i = 0; i < a->nuses; i++) {
-    const struct template_var *v = &a->vars[a->uses[i].var];
-
-    if (!artifact_declares(a, v->name))
+  undeclared = calloc(a->nvars ? a->nvars : 1, sizeof *undeclared);
+  if (!undeclared)
+    return;
+  for (size_t v = 0; v < a->nvars; v++)
+    undeclared[v] = !artifact_declares(a, a->vars[v].name);
+  for (size_t i = 0; i < a->nuses; i++)
+    if (undeclared[a->uses[i].var])
       diag_add(&a->diags, DIAG_UNDECLARED_VARIABLE, a->uses[i].span,
-               "'%s' is not declared in %s", v->name, where);
+               "'%s' is not declared in %s", a->vars[a->uses[i].var].name,
+               where);
+  free(undeclared);
+}
+
+bool
+formats_scalar_span(const struct artifact *a, const struct node *v,
+                    size_t from, size_t to, struct span *out)
+{
+  uint32_t start = v->span.start;
+  uint32_t end = v->span.end;
+  size_t len = v->u.scalar.len;
+
+  *out = v->span;
+  if (start < end && (a->text[start] == '"' || a->text[start] == '\'')) {
+    start++;
+    end--;
   }
+  if (end < start || end - start != len || from > to || to > len ||
+      memcmp(a->text + start, v->u.scalar.str, len) != 0)
+    return false;
+  *out = span_make(start + (uint32_t)from, start + (uint32_t)to);
+  return true;
 }

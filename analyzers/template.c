@@ -19,30 +19,29 @@
 #define TEMPLATE_BLOCKS_MAX 65536
 #define TEMPLATE_LOCALS_MAX 4096
 
-bool
-tmpl_ident_start(char c)
-{
-  return isalpha((unsigned char)c) || c == '_';
-}
+#define A TMPL_ALPHA
+#define D TMPL_DIGIT
+#define S TMPL_SPACE
 
-uint32_t
-tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool dashes)
-{
-  uint32_t n = 0;
+/* ASCII only: other bytes are not part of names in any dialect. */
+const unsigned char tmpl_class[256] = {
+  ['\t'] = S, ['\n'] = S, ['\v'] = S, ['\f'] = S, ['\r'] = S, [' '] = S,
+  ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
+  ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D, ['-'] = TMPL_DASH,
+  ['_'] = A, ['a'] = A, ['b'] = A, ['c'] = A, ['d'] = A, ['e'] = A,
+  ['f'] = A, ['g'] = A, ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A,
+  ['l'] = A, ['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A,
+  ['r'] = A, ['s'] = A, ['t'] = A, ['u'] = A, ['v'] = A, ['w'] = A,
+  ['x'] = A, ['y'] = A, ['z'] = A, ['A'] = A, ['B'] = A, ['C'] = A,
+  ['D'] = A, ['E'] = A, ['F'] = A, ['G'] = A, ['H'] = A, ['I'] = A,
+  ['J'] = A, ['K'] = A, ['L'] = A, ['M'] = A, ['N'] = A, ['O'] = A,
+  ['P'] = A, ['Q'] = A, ['R'] = A, ['S'] = A, ['T'] = A, ['U'] = A,
+  ['V'] = A, ['W'] = A, ['X'] = A, ['Y'] = A, ['Z'] = A,
+};
 
-  while (i + n < end && (isalnum((unsigned char)s[i + n]) || s[i + n] == '_' ||
-                         (dashes && s[i + n] == '-')))
-    n++;
-  return n;
-}
-
-uint32_t
-tmpl_skip_space(const char *s, uint32_t i, uint32_t end)
-{
-  while (i < end && isspace((unsigned char)s[i]))
-    i++;
-  return i;
-}
+#undef A
+#undef D
+#undef S
 
 uint32_t
 tmpl_line(const struct tmpl *t, uint32_t offset)
@@ -115,7 +114,7 @@ tmpl__var(struct tmpl *t, const char *s, uint32_t n, uint32_t at)
   h = XXH3_64bits(s, n) & (t->index_cap - 1);
   for (; t->index[h]; h = (h + 1) & (t->index_cap - 1)) {
     v = &a->vars[t->index[h] - 1];
-    if (strlen(v->name) == n && memcmp(v->name, s, n) == 0)
+    if (v->len == n && memcmp(v->name, s, n) == 0)
       return t->index[h] - 1;
   }
   if (vec_reserve((void **)&a->vars, &a->cap_vars, a->nvars, sizeof *a->vars,
@@ -124,6 +123,7 @@ tmpl__var(struct tmpl *t, const char *s, uint32_t n, uint32_t at)
   v = &a->vars[a->nvars];
   memset(v, 0, sizeof *v);
   v->name = arena_strndup(&a->arena, s, n);
+  v->len = n;
   v->span = span_make(at, at + n);
   if (!v->name)
     return UINT32_MAX;

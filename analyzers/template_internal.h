@@ -78,11 +78,40 @@ void tmpl_report(struct tmpl *t, enum diag_code code, struct span span,
 /* Line (1-based) of offset, for messages that point elsewhere. */
 uint32_t tmpl_line(const struct tmpl *t, uint32_t offset);
 
-/* Lexing helpers shared by the dialects. */
-bool tmpl_ident_start(char c);
-uint32_t tmpl_ident_len(const char *s, uint32_t i, uint32_t end,
-                        bool dashes);
-uint32_t tmpl_skip_space(const char *s, uint32_t i, uint32_t end);
+/* Character classes, looked up on every character of a large template. */
+enum tmpl_class {
+  TMPL_ALPHA = 1,   /* a letter or '_': starts a name */
+  TMPL_DIGIT = 2,
+  TMPL_DASH = 4,
+  TMPL_SPACE = 8,
+};
+extern const unsigned char tmpl_class[256];
+
+static inline bool
+tmpl_ident_start(char c)
+{
+  return tmpl_class[(unsigned char)c] & TMPL_ALPHA;
+}
+
+/* The length of the name at i: letters, digits, '_' (and '-'). */
+static inline uint32_t
+tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool dashes)
+{
+  unsigned mask = TMPL_ALPHA | TMPL_DIGIT | (dashes ? TMPL_DASH : 0);
+  uint32_t n = 0;
+
+  while (i + n < end && (tmpl_class[(unsigned char)s[i + n]] & mask))
+    n++;
+  return n;
+}
+
+static inline uint32_t
+tmpl_skip_space(const char *s, uint32_t i, uint32_t end)
+{
+  while (i < end && (tmpl_class[(unsigned char)s[i]] & TMPL_SPACE))
+    i++;
+  return i;
+}
 
 void tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end);
 void tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end,

@@ -32,7 +32,7 @@ static const char *const jinja__singles[] = {
 static bool
 jinja__is(const char *s, uint32_t n, const char *word)
 {
-  return strlen(word) == n && memcmp(s, word, n) == 0;
+  return word[0] == s[0] && strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
 static bool
@@ -69,13 +69,16 @@ jinja__string(const char *s, uint32_t i, uint32_t end)
 /*
  * Where the tag opened before i closes: the first "}}" (kind '}') or
  * "%}" outside string literals; a stray quote makes the plain first one
- * count. Returns end when there is none.
+ * count. Returns end when there is none. *nested is set when another tag
+ * opens first, which is where the engine would stop.
  */
 static uint32_t
-jinja__close(const char *s, uint32_t i, uint32_t end, char kind)
+jinja__close(const char *s, uint32_t i, uint32_t end, char kind,
+             bool *nested)
 {
   const char *plain;
 
+  *nested = false;
   for (uint32_t k = i; k + 1 < end; k++) {
     if (s[k] == '"' || s[k] == '\'') {
       k = jinja__string(s, k, end) - 1;
@@ -83,8 +86,15 @@ jinja__close(const char *s, uint32_t i, uint32_t end, char kind)
     }
     if (s[k] == kind && s[k + 1] == '}')
       return k;
+    if (s[k] == '{' && (s[k + 1] == '{' || s[k + 1] == '%')) {
+      *nested = true;
+      return k;
+    }
   }
   plain = memmem(s + i, end - i, kind == '}' ? "}}" : "%}", 2);
+  if (plain && (memmem(s + i, (size_t)(plain - s) - i, "{{", 2) ||
+                memmem(s + i, (size_t)(plain - s) - i, "{%", 2)))
+    *nested = true;
   return plain ? (uint32_t)(plain - s) : end;
 }
 
@@ -104,9 +114,10 @@ jinja__name(struct tmpl *t, uint32_t i, uint32_t n, uint32_t b,
   const char *s = t->s;
   uint32_t after = tmpl_skip_space(s, i + n, b);
 
+  /* Reserved words are short: longer names skip the list. */
   if (prev != JINJA_OTHER || (after < b && s[after] == '(') ||
       (after + 1 < b && s[after] == '=' && s[after + 1] != '=') ||
-      jinja__listed(jinja__reserved, s + i, n))
+      (n <= 7 && jinja__listed(jinja__reserved, s + i, n)))
     return;
   tmpl_use(t, i, n, *iterated);
   *iterated = false;
@@ -422,11 +433,13 @@ jinja__tag(struct tmpl *t, uint32_t i, uint32_t end)
 {
   const char *s = t->s;
   char kind = s[i + 1];
-  uint32_t close = jinja__close(s, i + 2, end, kind == '{' ? '}' : '%');
+  bool nested;
+  uint32_t close = jinja__close(s, i + 2, end, kind == '{' ? '}' : '%',
+                                &nested);
   uint32_t a = i + 2;
   uint32_t b = close;
 
-  if (close >= end) {
+  if (close >= end && !nested) {
     /* In a code fence it is an example, not a tag: read on past it. */
     if (tmpl_in_fence(t, i))
       return i + 2;
@@ -435,7 +448,7 @@ jinja__tag(struct tmpl *t, uint32_t i, uint32_t end)
                 kind == '{' ? '}' : '%');
     return end;
   }
-  if (memmem(s + a, b - a, "{{", 2) || memmem(s + a, b - a, "{%", 2)) {
+  if (nested) {
     /* Another tag opens before this one closes: Jinja stops here. */
     if (!tmpl_in_fence(t, i))
       tmpl_report(t, DIAG_TEMPLATE_UNTERMINATED, span_make(i, i + 2),

@@ -427,6 +427,41 @@ local function test_edits(bufnr)
         } })
 end
 
+-- Completion inside {{ }} offers the declared inputs; a rename of an
+-- input changes its declaration and every read, in the buffer.
+local function test_completion_and_rename(bufnr, uri)
+  local last = vim.api.nvim_buf_line_count(bufnr)
+
+  vim.api.nvim_buf_set_lines(bufnr, last, last, false, { 'See {{ pl }}.' })
+  local before = published[uri]
+  wait_published(uri, before + 1)
+  local items = request(bufnr, 'textDocument/completion', {
+    textDocument = { uri = uri },
+    position = { line = last, character = 9 },
+  })
+  local labels = {}
+  for _, item in ipairs(items or {}) do
+    table.insert(labels, item.label .. ':' .. (item.detail or ''))
+  end
+  check('completion inside {{ }} offers the declared inputs', labels,
+        { 'subject:string', 'body:string', 'plan:string', 'pl:template variable' })
+  vim.api.nvim_buf_set_lines(bufnr, last, last + 1, false, {})
+  wait_published(uri, before + 2)
+
+  local edit = request(bufnr, 'textDocument/rename', {
+    textDocument = { uri = uri },
+    position = { line = 45, character = 9 },
+    newName = 'tier',
+  })
+  vim.lsp.util.apply_workspace_edit(edit, 'utf-16')
+  wait_published(uri, before + 3)
+  check('rename changes the declaration and the read',
+        { vim.api.nvim_buf_get_lines(bufnr, 23, 24, false)[1],
+          vim.api.nvim_buf_get_lines(bufnr, 45, 46, false)[1] },
+        { '  - name: tier', 'Plan: {{tier}}' })
+  check('after the rename the file is still clean', seen(bufnr), {})
+end
+
 local function test_shutdown()
   local client = vim.lsp.get_client_by_id(client_id)
 
@@ -449,6 +484,7 @@ local function main()
   test_lens_request(triage, triage_uri)
   test_lens_display()
   test_show_grade(triage, triage_uri)
+  test_completion_and_rename(triage, triage_uri)
   test_edits(outage)
   test_shutdown()
 end
