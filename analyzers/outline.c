@@ -12,8 +12,9 @@
 #include "ts_tree.h"
 #include "vec.h"
 
-/* Outlining Markdown with tree-sitter costs about 3 ms per 10 KB: past
- * this size a body's headings are left out rather than stall a request. */
+/* Limitation: outlining Markdown with tree-sitter costs about 3 ms per
+ * 10 KB, so past this size a body's headings are left out rather than
+ * stall a request. */
 #define OUTLINE_MARKDOWN_MAX ((uint32_t)256 << 10)
 #define OUTLINE_ITEMS_MAX 100000
 

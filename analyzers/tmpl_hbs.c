@@ -243,7 +243,7 @@ hbs__tag(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
 
   i = tmpl_skip_space(s, i, b);
   if (i >= b || s[i] == '!' || s[i] == '>')
-    return;  /* a comment, or a partial (resolved against files later) */
+    return;  /* a comment; or a partial (Limitation: its file is not read) */
   if (s[i] == '#' || (s[i] == '^' && tmpl_skip_space(s, i + 1, b) < b)) {
     hbs__open(t, i + 1, b, tag, mustache, s[i] == '^');
     return;

@@ -417,6 +417,8 @@ jinja__stmt(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
     jinja__expr(t, rest, b, false);
     tmpl_block_open(t, tag, jinja__block(name, n), false);
   } else if (jinja__listed(jinja__singles, name, n)) {
+    /* Limitation: include and extends name another file, which is not
+     * read; its own uses are not seen here. */
     jinja__expr(t, rest, b, false);
   } else {
     tmpl_report(t, DIAG_TEMPLATE_UNKNOWN_TAG, tag, n

@@ -24,8 +24,8 @@ start(struct harness *h)
 /* Sends a request about trip.prompty at (line, character); extra is more
  * params (with a leading comma) or "". Returns the reply. */
 static const char *
-ask(struct harness *h, const char *method, int line, int character,
-    const char *extra)
+ask_in(struct harness *h, const char *uri, const char *method, int line,
+       int character, const char *extra)
 {
   char msg[1024];
   size_t before = h->nout;
@@ -33,12 +33,19 @@ ask(struct harness *h, const char *method, int line, int character,
 
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"%s\",\"params\":{"
-           "\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"},"
-           "\"position\":{\"line\":%d,\"character\":%d}%s}}", method, line,
-           character, extra);
+           "\"textDocument\":{\"uri\":\"%s\"},"
+           "\"position\":{\"line\":%d,\"character\":%d}%s}}", method, uri,
+           line, character, extra);
   feed(h, msg);
   assert_int_equal(h->nout, before + 1);
   return next(h, &i);
+}
+
+static const char *
+ask(struct harness *h, const char *method, int line, int character,
+    const char *extra)
+{
+  return ask_in(h, "file:///ws/trip.prompty", method, line, character, extra);
 }
 
 #define RANGE(l0, c0, l1, c1)                                                \
@@ -239,6 +246,60 @@ folds_cover_the_header_roles_and_blocks(void **state)
     "{\"startLine\":12,\"endLine\":13}]}");
 }
 
+/* Line 5 reads "Review ${input:" and line 1 "mode: ". */
+#define REVIEW                                                               \
+  "\"---\\nmode: \\ndescription: Review a diff\\n---\\nUse ${input:focus:"     \
+  "area} and ${input:tone}.\\nReview ${input:\\n\""
+
+static void
+completion_in_a_vscode_prompt_file(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/.github/prompts/review.prompt.md";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, REVIEW);
+  settle(h);
+
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 5, 15,
+                                    "")), "focus,tone");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 1, 6,
+                                    "")), "ask,edit,agent");
+}
+
+/* Line 5 reads "  format: " and line 8 "{{role \"user\"}}". */
+#define SUMMARY                                                              \
+  "\"---\\ninput:\\n  schema:\\n    text: string\\noutput:\\n  format: \\n---\\n"   \
+  "{{role \\\"system\\\"}}\\nSummarise.\\n{{role \\\"user\\\"}}\\n{{text}}\\n\""
+
+static void
+dotprompt_output_formats_and_role_symbols(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/prompts/summary.prompt";
+  char text[1024];
+  size_t len = 0;
+  json_object *root;
+  size_t i;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, SUMMARY);
+  settle(h);
+
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 5, 10,
+                                    "")), "json,text,media,array,enum,jsonl");
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/prompts/"
+          "summary.prompt\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  symbols_text(json_object_object_get(root, "result"), text, sizeof text,
+               &len);
+  assert_string_equal(text, "frontmatter/3[input/7[schema/7] "
+                      "output/7[format/7]] system/19 user/19 text/13");
+  json_object_put(root);
+}
+
 int
 main(void)
 {
@@ -252,6 +313,8 @@ main(void)
     T(completion_offers_keys_and_values_of_the_header),
     T(symbols_show_header_roles_and_variables),
     T(folds_cover_the_header_roles_and_blocks),
+    T(completion_in_a_vscode_prompt_file),
+    T(dotprompt_output_formats_and_role_symbols),
 #undef T
   };
 
