@@ -152,6 +152,8 @@ struct artifact {
   struct frontmatter fm;
   struct node *root;         /* frontmatter or document tree, or NULL */
   struct span body;          /* the template text, if any */
+  uint32_t tokens;           /* estimated tokens of what the prompt sends
+                                (tokens.h); 0 when it is not a prompt */
   struct template_var *vars;     /* owned arrays, grown with realloc */
   size_t nvars;
   size_t cap_vars;

@@ -5,8 +5,10 @@
  * namespace, and leaves other keys in raw, where Genkit reads a few more.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "formats.h"
+#include "params.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -220,6 +222,202 @@ dotprompt__facts(struct artifact *a)
                   "that exercises this prompt";
 }
 
+static const char *const dotprompt__roles[] = {
+  "user", "model", "tool", "system", NULL,
+};
+
+/* What a role that Dotprompt does not take was probably meant to be. */
+static const char *
+dotprompt__near_role(const char *name)
+{
+  for (const char *const *r = dotprompt__roles; *r; r++)
+    if (strcasecmp(name, *r) == 0)
+      return *r;
+  if (strcasecmp(name, "assistant") == 0)
+    return "model";
+  return shape_suggest(NULL, dotprompt__roles, name);
+}
+
+/*
+ * The marker regex of Dotprompt's parser takes lower-case letters only, so
+ * {{role "System"}} is left in the text, and other names are not roles.
+ */
+static void
+dotprompt__bad_role(struct artifact *a, struct span at)
+{
+  const char *name = arena_strndup(&a->arena, a->text + at.start,
+                                   at.end - at.start);
+  const char *near = name ? dotprompt__near_role(name) : NULL;
+  struct diagnostic *d;
+
+  if (!name)
+    return;
+  if (!near) {
+    diag_add(&a->diags, DIAG_INVALID_VALUE, at, "'%s' is not a Dotprompt "
+             "role (one of: user, model, tool, system)", name);
+    return;
+  }
+  d = diag_add(&a->diags, DIAG_INVALID_VALUE, at, "'%s' is not a Dotprompt "
+               "role%s; did you mean '%s'? (one of: user, model, tool, "
+               "system)", name, strcasecmp(name, near) == 0
+                 ? ": roles are lower case" : "", near);
+  if (d)
+    d->replacement = near;
+}
+
+/*
+ * Limitation: only the first DOTPROMPT__FENCES_MAX code fences of a body
+ * are known; role tags in later ones are checked like any others.
+ */
+#define DOTPROMPT__FENCES_MAX 64
+
+struct dotprompt__scan {
+  struct artifact *a;
+  struct span fences[DOTPROMPT__FENCES_MAX];  /* examples, not roles */
+  size_t nfences;
+  bool started;            /* a role other than system was seen */
+  uint32_t conversation;   /* where the first one is */
+};
+
+static void
+dotprompt__fence(struct span fence, void *ctx)
+{
+  struct dotprompt__scan *scan = ctx;
+
+  if (scan->nfences < DOTPROMPT__FENCES_MAX)
+    scan->fences[scan->nfences++] = fence;
+}
+
+static bool
+dotprompt__in_fence(const struct dotprompt__scan *scan, uint32_t at)
+{
+  for (size_t i = 0; i < scan->nfences; i++)
+    if (at >= scan->fences[i].start && at < scan->fences[i].end)
+      return true;
+  return false;
+}
+
+static bool
+dotprompt__known_role(const char *name, size_t n)
+{
+  for (const char *const *r = dotprompt__roles; *r; r++)
+    if (strlen(*r) == n && memcmp(name, *r, n) == 0)
+      return true;
+  return false;
+}
+
+static void
+dotprompt__role(struct dotprompt__scan *scan, struct span at)
+{
+  struct artifact *a = scan->a;
+  size_t n = at.end - at.start;
+  bool system = n == 6 && memcmp(a->text + at.start, "system", 6) == 0;
+  uint32_t line;
+  uint32_t col;
+
+  if (dotprompt__in_fence(scan, at.start))
+    return;
+  if (!dotprompt__known_role(a->text + at.start, n)) {
+    dotprompt__bad_role(a, at);
+    return;
+  }
+  if (!system && !scan->started) {
+    scan->started = true;
+    scan->conversation = at.start;
+  }
+  if (!system || !scan->started)
+    return;
+  source_line_col(&a->src, scan->conversation, &line, &col);
+  diag_add(&a->diags, DIAG_ROLE_ORDER, at, "a system message after the "
+           "conversation started (line %u); system messages come first, "
+           "and Dotprompt keeps messages in the order written", line);
+}
+
+/* The quoted name of a role tag that starts at p ("{{"), or an empty span.
+ * *next is where scanning goes on. */
+static struct span
+dotprompt__role_tag(const char *t, uint32_t p, uint32_t end, uint32_t *next)
+{
+  uint32_t i = p + 2;
+  char quote;
+  const char *close;
+
+  *next = i;
+  if (i < end && t[i] == '!') {
+    close = i + 3 <= end && memcmp(t + i, "!--", 3) == 0
+              ? memmem(t + i, end - i, "--}}", 4) : memmem(t + i, end - i,
+                                                         "}}", 2);
+    *next = close ? (uint32_t)(close - t) + 2 : end;
+    return span_make(0, 0);
+  }
+  i += i < end && t[i] == '~';
+  while (i < end && t[i] == ' ')
+    i++;
+  i += i < end && t[i] == '#';
+  if (end - i < 6 || memcmp(t + i, "role", 4) != 0 ||
+      (t[i + 4] != ' ' && t[i + 4] != '\t'))
+    return span_make(0, 0);
+  for (i += 4; i < end && (t[i] == ' ' || t[i] == '\t'); i++)
+    ;
+  if (i >= end || (t[i] != '"' && t[i] != '\''))
+    return span_make(0, 0);
+  quote = t[i++];
+  for (*next = i; *next < end && t[*next] != quote && t[*next] != '\n' &&
+                  t[*next] != '}'; (*next)++)
+    ;
+  return *next < end && t[*next] == quote ? span_make(i, *next)
+                                           : span_make(0, 0);
+}
+
+/* {{role "x"}} and {{#role "x"}}: x must be a role, system comes first. */
+static void
+dotprompt__check_roles(struct artifact *a)
+{
+  struct dotprompt__scan scan = { .a = a };
+  uint32_t i = a->body.start;
+
+  template_fences(a->text, a->body, dotprompt__fence, &scan);
+  while (i + 2 < a->body.end) {
+    const char *open = memmem(a->text + i, a->body.end - i, "{{", 2);
+    uint32_t at;
+    struct span name;
+
+    if (!open)
+      break;
+    at = (uint32_t)(open - a->text);
+    name = dotprompt__role_tag(a->text, at, a->body.end, &i);
+    if (name.end > name.start && (at == 0 || a->text[at - 1] != '\\'))
+      dotprompt__role(&scan, name);
+  }
+}
+
+/* tools names tools registered in code; definitions go under toolDefs. */
+static void
+dotprompt__check_tools(struct artifact *a)
+{
+  const struct node *tools = node_resolve(node_get(a->root, "tools"));
+
+  for (uint32_t i = 0; tools && tools->kind == NODE_SEQ && i < tools->count;
+       i++) {
+    const struct node *item = node_resolve(tools->u.items[i]);
+
+    if (item && (item->kind != NODE_SCALAR || item->type != SCALAR_STRING))
+      diag_add(&a->diags, DIAG_WRONG_TYPE, tools->u.items[i]->span,
+               "each item of 'tools' should be the name of a tool, not %s%s",
+               node_type_name(item), item->kind == NODE_MAP
+                 ? "; tools defined in the file go under toolDefs" : "");
+  }
+}
+
+static void
+dotprompt__check_params(struct artifact *a)
+{
+  const char *model = node_str(node_get(a->root, "model"));
+
+  params_check(node_get(a->root, "config"), &dotprompt__config,
+               params_anthropic(model) ? PARAMS_ANTHROPIC : 0, &a->diags);
+}
+
 void
 dotprompt_check(struct artifact *a)
 {
@@ -227,7 +425,10 @@ dotprompt_check(struct artifact *a)
     return;
   shape_check(&dotprompt_shape, a->root, formats_top(a), &a->diags);
   dotprompt__check_namespaces(a);
+  dotprompt__check_tools(a);
+  dotprompt__check_params(a);
   template_parse(a, TEMPLATE_HANDLEBARS, a->body,
                  &(struct template_options){ .markdown = true });
+  dotprompt__check_roles(a);
   dotprompt__facts(a);
 }

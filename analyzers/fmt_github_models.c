@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "formats.h"
+#include "params.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -146,6 +147,32 @@ ghm__check_roles(struct artifact *a, const struct node *messages)
     diag_add(&a->diags, DIAG_INVALID_VALUE, role->span,
              "'%s' is not a valid role (one of: system, user, assistant)",
              s);
+  }
+}
+
+/* GitHub Models sends messages in the order written. */
+static void
+ghm__check_order(struct artifact *a, const struct node *messages)
+{
+  const struct node *first = NULL;
+
+  for (uint32_t i = 0; i < messages->count; i++) {
+    const struct node *role = node_get(messages->u.items[i], "role");
+    const char *s = node_str(role);
+    uint32_t line;
+    uint32_t col;
+
+    if (!s || role->type != SCALAR_STRING)
+      continue;
+    if (!first && (strcasecmp(s, "user") == 0 ||
+                   strcasecmp(s, "assistant") == 0))
+      first = role;
+    if (!first || strcasecmp(s, "system") != 0)
+      continue;
+    source_line_col(&a->src, first->span.start, &line, &col);
+    diag_add(&a->diags, DIAG_ROLE_ORDER, role->span, "a system message "
+             "after the conversation started (line %u); system messages "
+             "come first, and GitHub Models sends them in order", line);
   }
 }
 
@@ -413,9 +440,13 @@ github_models_check(struct artifact *a)
     messages = node_get(a->root, "prompts");
   if (messages && messages->kind == NODE_SEQ) {
     ghm__check_roles(a, messages);
+    ghm__check_order(a, messages);
     ghm__scan_messages(a, messages);
   }
   ghm__check_lists(a);
+  params_check(node_get(a->root, "modelParameters"), &ghm__parameters,
+               params_anthropic(node_str(node_get(a->root, "model")))
+                 ? PARAMS_ANTHROPIC : 0, &a->diags);
   pinned = ghm__check_json_schema(a);
   ghm__facts(a, pinned);
 }

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "formats.h"
+#include "globs.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -227,6 +228,107 @@ vscode__check_skill_name(struct artifact *a, const struct node *name)
     }
 }
 
+/*
+ * One tools entry, bytes [from, to) of v's text, trimmed. VS Code looks a
+ * tool up by its exact name (a tool set's name may hold spaces), so only
+ * what can name no tool is reported: the body's '#' syntax, and a
+ * wildcard other than a server's name and "/" and "*" (every tool of an
+ * MCP server), or "*" alone (GitHub's "all tools").
+ */
+static void
+vscode__tool_name(struct artifact *a, const struct node *v, size_t from,
+                  size_t to)
+{
+  const char *name = node_str(v) + from;
+  size_t n = to - from;
+  size_t skip = n > 6 && memcmp(name, "#tool:", 6) == 0 ? 6 : 1;
+  const char *star = memchr(name, '*', n);
+  struct span span;
+  bool exact = formats_scalar_span(a, v, from, to, &span);
+  struct diagnostic *d;
+
+  if (name[0] == '#' && n > skip) {
+    d = diag_add(&a->diags, DIAG_INVALID_TOOL, span, "'%.*s' in tools: "
+                 "'#' is how the body refers to a tool; the header takes "
+                 "its name, '%.*s'", (int)n, name, (int)(n - skip),
+                 name + skip);
+    if (d && exact)
+      d->replacement = arena_strndup(&a->arena, name + skip, n - skip);
+  } else if (star && !(n == 1 || (star == name + n - 1 && n > 2 &&
+                                  name[n - 2] == '/')) &&
+             !memchr(name, '(', (size_t)(star - name))) {
+    diag_add(&a->diags, DIAG_INVALID_TOOL, span, "'%.*s' in tools: a "
+             "wildcard works only as '<server>/*', every tool of an MCP "
+             "server", (int)n, name);
+  }
+}
+
+/* A list item: one name, written without padding. */
+static void
+vscode__tool_item(struct artifact *a, const struct node *item)
+{
+  const char *s = node_str(item);
+  size_t n = item->u.scalar.len;
+  size_t b = 0;
+  size_t e = n;
+  struct diagnostic *d;
+  struct span span;
+
+  while (b < e && s[b] == ' ')
+    b++;
+  while (e > b && s[e - 1] == ' ')
+    e--;
+  if (b == e) {
+    diag_add(&a->diags, DIAG_INVALID_TOOL, item->span, "an empty name in "
+             "tools names no tool");
+  } else if (b > 0 || e < n) {
+    d = diag_add(&a->diags, DIAG_INVALID_TOOL, item->span, "'%s' in tools "
+                 "has spaces around the name; VS Code looks tools up by "
+                 "their exact name", s);
+    if (d && formats_scalar_span(a, item, 0, n, &span)) {
+      d->span = span;
+      d->replacement = arena_strndup(&a->arena, s + b, e - b);
+    }
+  } else if (memchr(s, ',', n)) {
+    diag_add(&a->diags, DIAG_INVALID_TOOL, item->span, "'%s' in tools is "
+             "one name with commas in it; list each tool as an item", s);
+  } else {
+    vscode__tool_name(a, item, 0, n);
+  }
+}
+
+/* tools: a list of names, or one string of comma-separated names. */
+static void
+vscode__check_tools(struct artifact *a, const struct node *value)
+{
+  const struct node *v = node_resolve(value);
+  size_t start = 0;
+
+  for (uint32_t i = 0; v->kind == NODE_SEQ && i < v->count; i++) {
+    const struct node *item = node_resolve(v->u.items[i]);
+
+    if (item && item->kind == NODE_SCALAR && item->type == SCALAR_STRING)
+      vscode__tool_item(a, item);
+  }
+  if (v->kind != NODE_SCALAR || v->type != SCALAR_STRING)
+    return;
+  for (size_t i = 0; i <= v->u.scalar.len; i++) {
+    const char *s = node_str(v);
+    size_t b = start;
+    size_t e = i;
+
+    if (i < v->u.scalar.len && s[i] != ',')
+      continue;
+    start = i + 1;
+    while (b < e && s[b] == ' ')
+      b++;
+    while (e > b && s[e - 1] == ' ')
+      e--;
+    if (b < e)
+      vscode__tool_name(a, v, b, e);
+  }
+}
+
 /* What the key table cannot say: strict booleans, lists of strings. */
 static void
 vscode__check_values(struct artifact *a, const struct shape *shape)
@@ -253,6 +355,11 @@ vscode__check_values(struct artifact *a, const struct shape *shape)
       vscode__check_names(a, key, v);
     if (a->format == FORMAT_AGENT_SKILL && strcmp(key, "name") == 0)
       vscode__check_skill_name(a, v);
+    if (strcmp(key, "applyTo") == 0 || strcmp(key, "paths") == 0 ||
+        strcmp(key, "globs") == 0)
+      globs_check(a, key, value);
+    else if (strcmp(key, "tools") == 0)
+      vscode__check_tools(a, value);
   }
 }
 

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "error.h"
 #include "template.h"
+#include "tokens.h"
 #include "tree.h"
 #include "ts_tree.h"
 
@@ -44,6 +45,7 @@ formats_check(struct artifact *a)
     other_check(a);
     break;
   }
+  a->tokens = (uint32_t)tokens_prompt(a);
 }
 
 const struct shape *

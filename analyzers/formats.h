@@ -44,6 +44,14 @@ bool formats_syntax_errors(const struct artifact *a, size_t from);
  */
 struct span formats_top(const struct artifact *a);
 
+/*
+ * Sets *out to where bytes [from, to) of the scalar v's decoded text are
+ * written. Returns false, with *out v's whole span, when the text is not
+ * written byte for byte (escapes, folded lines), so no finer span exists.
+ */
+bool formats_scalar_span(const struct artifact *a, const struct node *v,
+                         size_t from, size_t to, struct span *out);
+
 enum formats_declare_flag {
   DECLARE_PICOSCHEMA = 1 << 0,  /* scalar values are "type, description" */
   DECLARE_VALUES = 1 << 1,      /* values are the inputs' default values */

@@ -19,9 +19,8 @@ shape_field(const struct shape *shape, const char *name)
   return NULL;
 }
 
-/* Optimal string alignment distance, ignoring case and '-' versus '_'. */
-static int
-shape__distance(const char *a, const char *b)
+int
+shape_distance(const char *a, const char *b)
 {
   int d[SHAPE_SUGGEST_LEN_MAX + 1][SHAPE_SUGGEST_LEN_MAX + 1];
   int n = (int)strlen(a);
@@ -59,7 +58,7 @@ shape__consider(const char *candidate, const char *name, const char **best,
 {
   int len = (int)strlen(name);
   int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-  int dist = shape__distance(name, candidate);
+  int dist = shape_distance(name, candidate);
 
   if (dist <= limit && dist < *best_d) {
     *best = candidate;

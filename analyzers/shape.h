@@ -89,6 +89,12 @@ const struct shape_field *shape_field(const struct shape *shape,
 const char *shape_suggest(const struct shape *shape,
                           const char *const *names, const char *name);
 
+/*
+ * The optimal string alignment distance between a and b, ignoring case and
+ * '-' versus '_'; names longer than 64 bytes are 64 apart from anything.
+ */
+int shape_distance(const char *a, const char *b);
+
 /* Describes a type set for messages: "a string or a list". */
 const char *shape_type_text(unsigned types);
 

@@ -210,6 +210,13 @@ lspconv_grade_text(const struct artifact *a, int markdown)
     buf_printf(&out, "%s: grade %s. ", artifact_format_title(a->format),
                grade_name(g->level));
   lspconv__ladder(&out, g->level, markdown);
+  /* What the prompt costs to send, so size creep shows where it is
+   * written; an estimate without the tokenizer (docs/tokens.md). */
+  if (a->tokens)
+    buf_printf(&out, markdown ? "\n\nSize: about %u token%s (estimated; "
+               "usually within 10 %% of OpenAI's tokenizers for English)"
+               : ". Size: about %u token%s", a->tokens,
+               a->tokens == 1 ? "" : "s");
   buf_puts(&out, markdown ? "\n\nWhy:\n" : ". Why: ");
   for (size_t i = 0; i < g->nreasons; i++)
     buf_printf(&out, markdown ? "- %s\n" : "%s%s", g->reasons[i],

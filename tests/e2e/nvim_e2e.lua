@@ -327,6 +327,8 @@ local function test_hover(bufnr, uri)
               .. ' grade **schema**\n\n'
               .. 'loose' .. ARROW .. 'structured' .. ARROW .. '**schema**'
               .. ARROW .. 'eval' .. ARROW .. 'code\n\n'
+              .. 'Size: about 74 tokens (estimated; usually within 10 % of '
+              .. "OpenAI's tokenizers for English)\n\n"
               .. 'Why:\n- its output is pinned by a schema (outputs)\n\n'
               .. '**Next step:** add an eval: a promptfoo config or '
               .. '.prompt.yml testData that exercises this prompt\n',
@@ -398,7 +400,7 @@ local function test_show_grade(bufnr, uri)
     type = 3,
     message = 'Prompty: grade schema. loose' .. ARROW .. 'structured'
       .. ARROW .. '[schema]' .. ARROW .. 'eval' .. ARROW .. 'code. '
-      .. 'Why: its output is pinned by a schema (outputs). '
+      .. 'Size: about 74 tokens. Why: its output is pinned by a schema (outputs). '
       .. 'Next: add an eval: a promptfoo config or .prompt.yml testData '
       .. 'that exercises this prompt.',
   } })
