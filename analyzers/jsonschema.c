@@ -49,7 +49,7 @@ struct jsc {
   struct js_schema *s;
   const struct js_options *opts;
   struct jsc_map targets;        /* "uri" and "uri#anchor" */
-  struct jsc_map resources;      /* "uri" to its resource */
+  struct jsc_map resource_map;   /* "uri" to its resource */
   struct jsc_map memo;           /* json_object * to its node */
   struct jsc_resource *resources;
   size_t ndocs;
@@ -424,7 +424,7 @@ static struct jsc_resource *
 jsc__resource(struct jsc *c, const struct jsc_where *outer, const char *uri,
               struct json_object *json, bool doc_root)
 {
-  struct jsc_resource *r = jsc__map_get(&c->resources, uri, strlen(uri));
+  struct jsc_resource *r = jsc__map_get(&c->resource_map, uri, strlen(uri));
   struct jsc_target *t;
 
   if (r)
@@ -441,7 +441,7 @@ jsc__resource(struct jsc *c, const struct jsc_where *outer, const char *uri,
   c->resources = r;
   if (doc_root)
     t->where.resource = r;
-  if (jsc__map_put(&c->resources, uri, strlen(uri), r) ||
+  if (jsc__map_put(&c->resource_map, uri, strlen(uri), r) ||
       jsc__map_put(&c->targets, uri, strlen(uri), t))
     jsc_fail(c, FACET_ENOMEM);
   return r;
@@ -1006,7 +1006,7 @@ js_schema_compile(struct json_object *schema, const struct js_options *opts,
                                      : JS_ERRORS_MAX_DEFAULT;
   rc = jsc__run(&c, schema);
   free(c.targets.slots);
-  free(c.resources.slots);
+  free(c.resource_map.slots);
   free(c.memo.slots);
   if (rc) {
     js_schema_free(s);
@@ -1075,7 +1075,7 @@ jsc_regex(struct jsc *c, const struct jsc_where *w, const char *key,
   struct jsc_regex *re;
   pcre2_code *code;
   char why[256];
-  size_t at = 0;
+  size_t at = 0, jit_size = 0;
   int rc;
 
   rc = jsre_compile(source, len, &code, why, sizeof why, &at);
@@ -1095,6 +1095,8 @@ jsc_regex(struct jsc *c, const struct jsc_where *w, const char *key,
     goto fail;
   }
   re->code = code;
+  re->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
+            jit_size > 0;
   return re;
 fail:
   if (rc == FACET_ENOMEM)

@@ -3,8 +3,8 @@
  * default). Dates and times follow RFC 3339, email addresses RFC 5321's
  * mailbox (without comments or folding), host names RFC 1123, URIs RFC
  * 3986 through uriparser, IP addresses inet_pton(3), durations RFC 3339's
- * appendix A. Other formats (idn-email, iri, uri-template, ...) are
- * annotations only.
+ * appendix A, URI templates RFC 6570's syntax. Other formats (idn-email,
+ * iri, ...) are annotations only.
  */
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -32,12 +32,13 @@ static const char *const jsf__names[] = {
   [JSF_RELATIVE_JSON_POINTER] = "relative-json-pointer",
   [JSF_REGEX] = "regex",
   [JSF_DURATION] = "duration",
+  [JSF_URI_TEMPLATE] = "uri-template",
 };
 
 enum jsf_format
 jsf_lookup(const char *name)
 {
-  for (int f = JSF_DATE; f <= JSF_DURATION; f++)
+  for (int f = JSF_DATE; f <= JSF_URI_TEMPLATE; f++)
     if (strcmp(jsf__names[f], name) == 0)
       return (enum jsf_format)f;
   return JSF_NONE;
@@ -46,7 +47,7 @@ jsf_lookup(const char *name)
 const char *
 jsf_name(enum jsf_format f)
 {
-  return f > JSF_NONE && f <= JSF_DURATION ? jsf__names[f] : "format";
+  return f > JSF_NONE && f <= JSF_URI_TEMPLATE ? jsf__names[f] : "format";
 }
 
 static bool
@@ -358,6 +359,60 @@ jsf__duration(const char *s, size_t len)
   return date || time;
 }
 
+/* One expression of a URI template, between the braces: an optional
+ * operator, then variables with an optional :N prefix or * explode. */
+static bool
+jsf__template_expression(const char *s, size_t len)
+{
+  size_t i = s[0] && strchr("+#./;?&=,!@|", s[0]) ? 1 : 0;
+
+  for (;;) {
+    size_t start = i;
+
+    while (i < len && (s[i] == '_' || s[i] == '.' || s[i] == '%' ||
+                       jsf__digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+                       (s[i] >= 'A' && s[i] <= 'Z')))
+      i++;
+    if (i == start)
+      return false;
+    if (i < len && s[i] == '*') {
+      i++;
+    } else if (i < len && s[i] == ':') {
+      size_t digits = ++i;
+
+      while (i < len && jsf__digit(s[i]))
+        i++;
+      if (i == digits || i - digits > 4 || s[digits] == '0')
+        return false;
+    }
+    if (i == len)
+      return true;
+    if (s[i++] != ',')
+      return false;
+  }
+}
+
+/* RFC 6570: literals, and expressions in braces that do not nest. */
+static bool
+jsf__uri_template(const char *s, size_t len)
+{
+  for (size_t i = 0; i < len; i++) {
+    const char *close;
+
+    if (s[i] == '}' || strchr(" \"'<>\\^`|", s[i]) ||
+        (unsigned char)s[i] < 0x20)
+      return false;
+    if (s[i] != '{')
+      continue;
+    close = memchr(s + i + 1, '}', len - i - 1);
+    if (!close || memchr(s + i + 1, '{', (size_t)(close - s) - i - 1) ||
+        !jsf__template_expression(s + i + 1, (size_t)(close - s) - i - 1))
+      return false;
+    i = (size_t)(close - s);
+  }
+  return true;
+}
+
 bool
 jsf_check(enum jsf_format f, const char *s, size_t len)
 {
@@ -381,6 +436,7 @@ jsf_check(enum jsf_format f, const char *s, size_t len)
   case JSF_JSON_POINTER: return jsf__json_pointer(s, len);
   case JSF_RELATIVE_JSON_POINTER: return jsf__relative_json_pointer(s, len);
   case JSF_DURATION: return jsf__duration(s, len);
+  case JSF_URI_TEMPLATE: return jsf__uri_template(s, len);
   case JSF_REGEX:
     if (jsre_compile(s, len, &code, why, sizeof why, &at))
       return false;

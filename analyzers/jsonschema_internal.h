@@ -13,15 +13,17 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include <json-c/json.h>
+#include <math.h>
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "jsonschema.h"
 
 struct buf;
-struct json_object;
 
 /* Types, as `type` lists them and as an instance has them. */
 enum jst {
@@ -103,6 +105,7 @@ enum jsf_format {
   JSF_RELATIVE_JSON_POINTER,
   JSF_REGEX,
   JSF_DURATION,
+  JSF_URI_TEMPLATE,
 };
 
 /* A document the schema was read from: the root, a loaded one or a
@@ -139,6 +142,7 @@ struct jsc_resource {
 struct jsc_regex {
   pcre2_code *code;            /* owned by the schema's list */
   const char *source;          /* as the schema wrote it */
+  bool jit;                    /* compiled to machine code by PCRE2 */
 };
 
 /* A property name with its hash, for lookups during validation. */
@@ -146,10 +150,15 @@ struct jsc_name {
   const char *str;
   uint32_t len;
   uint32_t hash;
+  uint64_t bit;                 /* required: its bit when properties names
+                                   it too (see jsc_prop), else 0 */
 };
 
 struct jsc_prop {
   struct jsc_name name;
+  uint32_t index;               /* properties: its place in order */
+  uint64_t required_bits;       /* the bits of required naming it */
+  const char *keyword;          /* dependencies, dependentRequired, ... */
   struct jsc_node *node;        /* properties, dependentSchemas */
   struct jsc_name *names;       /* dependentRequired */
   uint32_t nnames;
@@ -160,6 +169,7 @@ struct jsc_props {
   struct jsc_prop *slots;
   uint32_t mask;
   uint32_t count;
+  struct jsc_prop **order;      /* the slots in the schema's order */
 };
 
 struct jsc_pattern_prop {
@@ -167,16 +177,22 @@ struct jsc_pattern_prop {
   struct jsc_node *node;
 };
 
-/* A value of enum or const, with the hash equal values share. */
+/* A value of enum or const, with the hash equal values share; a string
+ * also keeps its text, compared without hashing. */
 struct jsc_value {
   struct json_object *json;    /* borrowed from the document */
   uint64_t hash;
+  const char *str;             /* borrowed: a string's text, else NULL */
+  size_t len;
 };
 
 /* multipleOf, as a double and as an exact decimal when it has one. */
 struct jsc_multiple {
   double value;
   struct json_object *json;    /* borrowed, for messages */
+  unsigned __int128 mantissa;  /* value = mantissa * 10^exponent, */
+  int exponent;                /* when exact (at most 38 digits) */
+  bool exact;
 };
 
 struct jsc_numeric {
@@ -185,6 +201,7 @@ struct jsc_numeric {
   long double exminimum;
   long double exmaximum;
   struct json_object *json[4];  /* borrowed, for messages: same order */
+  const char *keyword[4];       /* the keyword each came from */
   struct jsc_multiple multiple_of;
 };
 
@@ -266,6 +283,7 @@ struct jsc_node {
   struct jsc_resource *resource;
   struct jsc_value *enums;
   uint32_t nenums;
+  bool enum_strings;            /* every value of enum is a string */
   struct jsc_value constant;
   struct jsc_numeric *num;
   struct jsc_string *str;
@@ -344,9 +362,31 @@ int jsre_compile(const char *src, size_t len, pcre2_code **out, char *why,
                  size_t size, size_t *at);
 
 /* jsonschema_value.c: JSON values as JSON Schema compares them. */
+/* Whether the double v was written as a decimal ("1.0"), not "1". */
+bool jsv_written_as_decimal(struct json_object *v);
+
 /* The JST_* bits instance has (an integer is a number too); draft 4
- * counts 1.0 as a number only. */
-unsigned jsv_type_of(struct json_object *instance, enum js_draft draft);
+ * counts 1.0 as a number only. Inline: it runs for every value. */
+static inline unsigned
+jsv_type_of(struct json_object *v, enum js_draft draft)
+{
+  double d;
+
+  switch (json_object_get_type(v)) {
+  case json_type_null: return JST_NULL;
+  case json_type_boolean: return JST_BOOLEAN;
+  case json_type_int: return JST_INTEGER | JST_NUMBER;
+  case json_type_object: return JST_OBJECT;
+  case json_type_array: return JST_ARRAY;
+  case json_type_string: return JST_STRING;
+  case json_type_double: break;
+  }
+  d = json_object_get_double(v);
+  if (!isfinite(d) || d != floor(d) ||
+      (draft == JS_DRAFT_4 && jsv_written_as_decimal(v)))
+    return JST_NUMBER;
+  return JST_INTEGER | JST_NUMBER;
+}
 /* Room for the text of any number jsv_number_text writes itself. */
 #define JSV_NUMBER_TEXT_MAX 40
 /* The text of the number v as written (a parsed double keeps its text),
@@ -358,6 +398,8 @@ bool jsv_equal(struct json_object *a, struct json_object *b);
 uint64_t jsv_hash(struct json_object *v);
 /* The value of a number, exactly for 64-bit integers and doubles. */
 long double jsv_number(struct json_object *v);
+/* Sets m up for the number json (borrowed, must outlive m). */
+void jsv_multiple_init(struct jsc_multiple *m, struct json_object *json);
 /* Whether v is a multiple of m, exactly for decimals. */
 bool jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m);
 /* Code points in s (len bytes of UTF-8). */
@@ -368,8 +410,58 @@ int jsv_preview(struct buf *out, struct json_object *v, bool with_type);
 const char *jsv_type_name(unsigned mask);
 /* Appends the types of mask, e.g. "string or null". */
 int jsv_type_list(struct buf *out, unsigned mask);
-/* Hash of a property name. */
-uint32_t jsv_name_hash(const char *s, size_t len);
+/*
+ * The hash of a property name, from its first four bytes: it costs no
+ * pass over the name (not even strlen) for each member of each instance,
+ * and a lookup compares the whole name anyway.
+ */
+static inline uint32_t
+jsv_name_hash(const char *s)
+{
+  uint32_t h = 0;
+
+  for (int i = 0; i < 4 && s[i]; i++)
+    h = h << 8 | (unsigned char)s[i];
+  h *= 0x9E3779B1u;
+  return h ^ (h >> 15);
+}
+
+/* Whether the n bytes at a and b are equal; inline, since names and
+ * enum values are short and a library call would cost more than them. */
+static inline bool
+jsv_same_bytes(const char *a, const char *b, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i])
+      return false;
+  return true;
+}
+
+/* Whether the NUL-terminated a and b are equal (inline, as above). */
+static inline bool
+jsv_same_name(const char *a, const char *b)
+{
+  for (; *a == *b; a++, b++)
+    if (!*a)
+      return true;
+  return false;
+}
+
+/* The entry of properties named key, or NULL. */
+static inline const struct jsc_prop *
+jsc_props_find(const struct jsc_props *t, const char *key)
+{
+  uint32_t hash = jsv_name_hash(key);
+
+  for (uint32_t i = hash & t->mask;; i = (i + 1) & t->mask) {
+    const struct jsc_prop *p = &t->slots[i];
+
+    if (!p->name.str)
+      return NULL;
+    if (p->name.hash == hash && jsv_same_name(p->name.str, key))
+      return p;
+  }
+}
 
 /* jsonschema_format.c. */
 enum jsf_format jsf_lookup(const char *name);

@@ -274,6 +274,18 @@ jsck__type(struct jsck *k, struct json_object *v, const char *key)
 }
 
 static void
+jsck__value(struct jsc_value *out, struct json_object *v)
+{
+  out->json = v;
+  out->hash = jsv_hash(v);
+  out->str = NULL;
+  if (json_object_is_type(v, json_type_string)) {
+    out->str = json_object_get_string(v);
+    out->len = (size_t)json_object_get_string_len(v);
+  }
+}
+
+static void
 jsck__enum(struct jsck *k, struct json_object *v, const char *key)
 {
   struct jsc_node *n = k->n;
@@ -287,9 +299,10 @@ jsck__enum(struct jsck *k, struct json_object *v, const char *key)
   n->enums = jsck__alloc(k, (len + 1) * sizeof *n->enums);
   if (!n->enums)
     return;
+  n->enum_strings = true;
   for (size_t i = 0; i < len; i++) {
-    n->enums[i].json = json_object_array_get_idx(v, i);
-    n->enums[i].hash = jsv_hash(n->enums[i].json);
+    jsck__value(&n->enums[i], json_object_array_get_idx(v, i));
+    n->enum_strings = n->enum_strings && n->enums[i].str;
   }
   n->nenums = (uint32_t)len;
   n->has |= JSK_ENUM;
@@ -299,8 +312,7 @@ static void
 jsck__const(struct jsck *k, struct json_object *v, const char *key)
 {
   (void)key;
-  k->n->constant.json = v;
-  k->n->constant.hash = jsv_hash(v);
+  jsck__value(&k->n->constant, v);
   k->n->has |= JSK_CONST;
 }
 
@@ -321,7 +333,8 @@ static const uint64_t jsck__bound_bits[4] = {
 };
 
 static void
-jsck__set_bound(struct jsck *k, int slot, struct json_object *v)
+jsck__set_bound(struct jsck *k, int slot, struct json_object *v,
+                const char *key)
 {
   struct jsc_numeric *num = jsck__num(k);
   long double *field[4];
@@ -334,6 +347,7 @@ jsck__set_bound(struct jsck *k, int slot, struct json_object *v)
   field[3] = &num->exmaximum;
   *field[slot] = jsv_number(v);
   num->json[slot] = v;
+  num->keyword[slot] = key;
   k->n->has |= jsck__bound_bits[slot];
 }
 
@@ -348,7 +362,7 @@ jsck__bound(struct jsck *k, struct json_object *v, const char *key)
     jsck__wrong(k, key, "a number", v);
     return;
   }
-  jsck__set_bound(k, (min ? 0 : 1) + (ex ? 2 : 0), v);
+  jsck__set_bound(k, (min ? 0 : 1) + (ex ? 2 : 0), v, key);
 }
 
 static void
@@ -368,7 +382,7 @@ jsck__exclusive(struct jsck *k, struct json_object *v, const char *key)
                                             : "a number", v);
     return;
   }
-  jsck__set_bound(k, min ? 2 : 3, v);
+  jsck__set_bound(k, min ? 2 : 3, v, key);
 }
 
 static void
@@ -383,8 +397,7 @@ jsck__multiple_of(struct jsck *k, struct json_object *v, const char *key)
   num = jsck__num(k);
   if (!num)
     return;
-  num->multiple_of.value = json_object_get_double(v);
-  num->multiple_of.json = v;
+  jsv_multiple_init(&num->multiple_of, v);
   k->n->has |= JSK_MULTIPLE_OF;
 }
 
@@ -471,7 +484,7 @@ jsck__name(struct jsck *k, struct jsc_name *out, const char *s, size_t len)
 {
   out->str = arena_strndup(jsc_arena(k->c), s, len);
   out->len = (uint32_t)len;
-  out->hash = jsv_name_hash(s, len);
+  out->hash = jsv_name_hash(out->str ? out->str : "");
   if (!out->str)
     jsc_fail(k->c, FACET_ENOMEM);
   return out->str != NULL;
@@ -536,6 +549,26 @@ jsck__props_put(struct jsc_props *t, const struct jsc_prop *p)
   t->count++;
 }
 
+/* The slots in the order the schema lists them: instances mostly list
+ * their members in that order too, which validation tries first. */
+static void
+jsck__props_order(struct jsck *k, struct jsc_props *t, struct json_object *v)
+{
+  struct lh_entry *e = lh_table_head(json_object_get_object(v));
+  uint32_t n = 0;
+
+  t->order = jsck__alloc(k, (t->count + 1) * sizeof *t->order);
+  for (; t->order && e && n < t->count; e = lh_entry_next(e)) {
+    struct jsc_prop *p = (struct jsc_prop *)jsc_props_find(t, lh_entry_k(e));
+
+    if (!p)
+      continue;
+    p->index = n;
+    t->order[n++] = p;
+  }
+  t->count = n;
+}
+
 static void
 jsck__properties(struct jsck *k, struct json_object *v, const char *key)
 {
@@ -564,6 +597,7 @@ jsck__properties(struct jsck *k, struct json_object *v, const char *key)
     if (p.node)
       jsck__props_put(&obj->props, &p);
   }
+  jsck__props_order(k, &obj->props, v);
   k->n->has |= JSK_PROPERTIES;
 }
 
@@ -737,6 +771,7 @@ jsck__dependency(struct jsck *k, const char *key, const char *name,
 
   if (!jsck__name(k, &p->name, name, strlen(name)))
     return false;
+  p->keyword = key;
   if (schemas) {
     p->node = jsc_subschema(k->c, k->w, key, name, v);
     obj->ndep_schemas += p->node != NULL;
@@ -751,7 +786,23 @@ jsck__dependency(struct jsck *k, const char *key, const char *name,
   return true;
 }
 
-/* dependencies (both forms), dependentRequired, dependentSchemas. */
+/* Makes room for len more entries in *list (count used). */
+static bool
+jsck__grow(struct jsck *k, struct jsc_prop **list, uint32_t count,
+           size_t len)
+{
+  struct jsc_prop *n = jsck__alloc(k, (count + len) * sizeof *n);
+
+  if (!n)
+    return false;
+  if (count)
+    memcpy(n, *list, count * sizeof *n);
+  *list = n;
+  return true;
+}
+
+/* dependencies (both forms), dependentRequired, dependentSchemas; the
+ * default draft may have more than one of them. */
 static void
 jsck__dependencies(struct jsck *k, struct json_object *v, const char *key)
 {
@@ -766,9 +817,8 @@ jsck__dependencies(struct jsck *k, struct json_object *v, const char *key)
     jsck__wrong(k, key, "an object", v);
     return;
   }
-  if (!obj || !(obj->dep_required = jsck__alloc(k, len * sizeof(
-                                                  struct jsc_prop))) ||
-      !(obj->dep_schemas = jsck__alloc(k, len * sizeof(struct jsc_prop))))
+  if (!obj || !jsck__grow(k, &obj->dep_required, obj->ndep_required, len) ||
+      !jsck__grow(k, &obj->dep_schemas, obj->ndep_schemas, len))
     return;
   for (e = lh_table_head(json_object_get_object(v)); e; e = lh_entry_next(e)) {
     struct json_object *d = lh_entry_v(e);
@@ -943,6 +993,27 @@ jsck__conditional(struct jsck *k)
     k->n->has |= JSK_IF;
 }
 
+/* Gives each required name that properties also names a bit, which the
+ * walk over the members sets: required then costs no lookups. */
+static void
+jsck__required_bits(struct jsck *k)
+{
+  struct jsc_object *obj = k->n->obj;
+
+  if (!obj || !obj->props.slots)
+    return;
+  for (uint32_t i = 0; i < obj->nrequired && i < 64; i++) {
+    struct jsc_name *name = &obj->required[i];
+    struct jsc_prop *p = (struct jsc_prop *)jsc_props_find(&obj->props,
+                                                           name->str);
+
+    if (!p)
+      continue;
+    name->bit = UINT64_C(1) << i;
+    p->required_bits |= name->bit;
+  }
+}
+
 void
 jsc_keywords_compile(struct jsc *c, struct jsc_node *node,
                      const struct jsc_where *w, struct json_object *schema)
@@ -968,4 +1039,5 @@ jsc_keywords_compile(struct jsc *c, struct jsc_node *node,
   jsck__items(&k);
   jsck__contains(&k);
   jsck__conditional(&k);
+  jsck__required_bits(&k);
 }

@@ -65,36 +65,12 @@ jsv_number_text(struct json_object *v, char *out, size_t size)
   return out;
 }
 
-/* Whether a double was written as a decimal ("1.0", "1e2"): draft-04
- * counts those as numbers, not integers. */
-static bool
-jsv__written_as_decimal(struct json_object *v)
+bool
+jsv_written_as_decimal(struct json_object *v)
 {
   char buf[JSV_NUMBER_TEXT_MAX];
 
   return strpbrk(jsv_number_text(v, buf, sizeof buf), ".eE") != NULL;
-}
-
-unsigned
-jsv_type_of(struct json_object *v, enum js_draft draft)
-{
-  double d;
-
-  switch (json_object_get_type(v)) {
-  case json_type_null: return JST_NULL;
-  case json_type_boolean: return JST_BOOLEAN;
-  case json_type_int: return JST_INTEGER | JST_NUMBER;
-  case json_type_object: return JST_OBJECT;
-  case json_type_array: return JST_ARRAY;
-  case json_type_string: return JST_STRING;
-  case json_type_double: break;
-  }
-  d = json_object_get_double(v);
-  if (!isfinite(d) || d != floor(d))
-    return JST_NUMBER;
-  if (draft == JS_DRAFT_4 && jsv__written_as_decimal(v))
-    return JST_NUMBER;
-  return JST_INTEGER | JST_NUMBER;
 }
 
 static bool
@@ -219,16 +195,6 @@ jsv_hash(struct json_object *v)
   return 0;
 }
 
-uint32_t
-jsv_name_hash(const char *s, size_t len)
-{
-  uint32_t h = 2166136261u;
-
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 16777619u;
-  return h;
-}
-
 size_t
 jsv_code_points(const char *s, size_t len)
 {
@@ -299,18 +265,30 @@ jsv__scale(unsigned __int128 *m, int n)
   return true;
 }
 
-/* Whether v is a multiple of m exactly, or -1 when either decimal does
- * not fit. */
-static int
-jsv__decimal_multiple(struct json_object *v, struct json_object *m)
+void
+jsv_multiple_init(struct jsc_multiple *m, struct json_object *json)
 {
-  char vt[JSV_NUMBER_TEXT_MAX], mt[JSV_NUMBER_TEXT_MAX];
-  struct jsv_decimal a, b;
+  char text[JSV_NUMBER_TEXT_MAX];
+  struct jsv_decimal d;
+
+  m->json = json;
+  m->value = json_object_get_double(json);
+  m->exact = jsv__decimal(jsv_number_text(json, text, sizeof text), &d) &&
+             d.mantissa != 0;
+  m->mantissa = d.mantissa;
+  m->exponent = d.exponent;
+}
+
+/* Whether v is a multiple of m exactly, or -1 when a decimal does not
+ * fit. */
+static int
+jsv__decimal_multiple(struct json_object *v, const struct jsc_multiple *m)
+{
+  char text[JSV_NUMBER_TEXT_MAX];
+  struct jsv_decimal a, b = { m->mantissa, m->exponent };
   int e;
 
-  if (!jsv__decimal(jsv_number_text(v, vt, sizeof vt), &a) ||
-      !jsv__decimal(jsv_number_text(m, mt, sizeof mt), &b) ||
-      b.mantissa == 0)
+  if (!m->exact || !jsv__decimal(jsv_number_text(v, text, sizeof text), &a))
     return -1;
   if (a.mantissa == 0)
     return 1;
@@ -333,7 +311,7 @@ jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m)
 
     return r == 0;
   }
-  exact = jsv__decimal_multiple(v, m->json);
+  exact = jsv__decimal_multiple(v, m);
   if (exact >= 0)
     return exact == 1;
   /* Too many digits for an exact answer: divide, as other validators

@@ -14,6 +14,7 @@
 
 struct arena;
 struct diag_list;
+struct json_object;
 
 enum node_kind {
   NODE_SCALAR,
@@ -123,5 +124,35 @@ int yaml_parse(struct arena *a, const struct source *src, struct span span,
 /* The same for JSON, through tree-sitter-json. */
 int json_parse(struct arena *a, const struct source *src, struct span span,
                struct diag_list *diags, struct node **out);
+
+/* Values node_to_json makes at most by default: plenty for a real
+ * document, far too few for a YAML "billion laughs". */
+#define NODE_JSON_BUDGET_DEFAULT ((size_t)1 << 22)
+
+/* Nesting node_to_json follows, aliases expanded. */
+#define NODE_JSON_DEPTH_MAX 256
+
+/*
+ * The value of n (borrowed) as a json-c value: a new reference the caller
+ * releases with json_object_put, NULL for a JSON null. Aliases are
+ * expanded; scalars take their resolved type (integers past 64 bits
+ * become doubles that keep their text). Keys that are not scalars are
+ * left out. Every value made spends one unit of *budget, and a conversion
+ * that succeeds never spends the last one: on failure (the budget spent,
+ * nesting past NODE_JSON_DEPTH_MAX, memory out) it returns NULL and sets
+ * *budget to 0.
+ */
+struct json_object *node_to_json(const struct node *n, size_t *budget);
+
+/*
+ * The node a JSON pointer (as JSON Schema errors give them: "/a/0/b~1c")
+ * names under root (borrowed), or NULL when it names nothing. For a
+ * missing member, callers put their finding on the parent's span. On
+ * input, *key (key may be NULL) asks for the key node of the last step
+ * rather than its value; on output it says whether a key node was
+ * returned (an array item or the root has none).
+ */
+const struct node *node_at_pointer(const struct node *root,
+                                   const char *pointer, bool *key);
 
 #endif

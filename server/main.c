@@ -13,6 +13,7 @@
 #include "version.h"
 #include "lsp.h"
 #include "ts_tree.h"
+#include "validate.h"
 
 
 static void
@@ -24,6 +25,8 @@ main__usage(FILE *to)
         "  check [PATH...]   check prompt, schema and eval files and print\n"
         "                    findings and verifiability grades\n"
         "  lsp [--stdio]     serve the Language Server Protocol on stdio\n"
+        "  validate SCHEMA FILE...\n"
+        "                    check JSON and YAML files against a JSON Schema\n"
         "\n"
         "options:\n"
         "  --log-level L     error, warn, info, debug or trace (stderr;\n"
@@ -139,6 +142,8 @@ main(int argc, char **argv)
     return 1;
   if (strcmp(c, "check") == 0)
     return check_main(argc - cmd, argv + cmd);
+  if (strcmp(c, "validate") == 0)
+    return validate_main(argc - cmd, argv + cmd);
   if (strcmp(c, "lsp") == 0 || strcmp(c, "--stdio") == 0)
     return lsp_main(argc - cmd, argv + cmd);
   fprintf(stderr, "facet: unknown command '%s'\n\n", c);
