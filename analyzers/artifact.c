@@ -73,21 +73,24 @@ artifact_declare_input(struct artifact *a, const char *name, size_t len,
 {
   struct input_decl *d;
   char *copy = arena_strndup(&a->arena, name, len);
+  size_t i;
 
   if (!copy)
     return NULL;
-  for (d = a->inputs; d < a->inputs + a->ninputs; d++)
-    if (strcmp(d->name, copy) == 0)
+  /* Indexes, not pointer bounds: inputs is NULL before the first one. */
+  for (i = 0; i < a->ninputs; i++)
+    if (strcmp(a->inputs[i].name, copy) == 0)
       break;
-  if (d == a->inputs + a->ninputs) {
+  if (i == a->ninputs) {
     if (vec_reserve((void **)&a->inputs, &a->cap_inputs, a->ninputs,
                     sizeof *a->inputs, ARTIFACT_INPUTS_MAX))
       return NULL;
-    d = &a->inputs[a->ninputs++];
-    memset(d, 0, sizeof *d);
-    d->name = copy;
-    d->span = span;
+    i = a->ninputs++;
+    memset(&a->inputs[i], 0, sizeof a->inputs[i]);
+    a->inputs[i].name = copy;
+    a->inputs[i].span = span;
   }
+  d = &a->inputs[i];
   /* Every site, so that a rename reaches sample and default keys too. */
   if (vec_reserve((void **)&a->sites, &a->cap_sites, a->nsites,
                   sizeof *a->sites, ARTIFACT_INPUTS_MAX * 4) == 0) {
