@@ -131,13 +131,23 @@ tmpl__var(struct tmpl *t, const char *s, uint32_t n, uint32_t at)
   return (uint32_t)(a->nvars - 1);
 }
 
+static bool
+tmpl__builtin(const struct tmpl *t, uint32_t at, uint32_t len)
+{
+  for (const char *const *b = t->builtins; b && *b; b++)
+    if (strlen(*b) == len && memcmp(*b, t->s + at, len) == 0)
+      return true;
+  return false;
+}
+
 void
 tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 {
   struct artifact *a = t->a;
   uint32_t v;
 
-  if (len == 0 || t->context > 0 || tmpl_bound(t, at, len))
+  if (len == 0 || t->context > 0 || tmpl_bound(t, at, len) ||
+      tmpl__builtin(t, at, len))
     return;
   v = tmpl__var(t, t->s + at, len, at);
   if (v == UINT32_MAX || vec_reserve((void **)&a->uses, &a->cap_uses,
@@ -410,6 +420,7 @@ template_parse(struct artifact *a, enum template_dialect dialect,
   if (span.end <= span.start)
     return 0;
   t.any_helper = opts && opts->any_helper;
+  t.builtins = opts ? opts->builtins : NULL;
   if (opts && opts->markdown)
     template_fences(t.s, span, tmpl__add_fence, &t);
   switch (dialect) {

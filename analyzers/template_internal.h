@@ -32,6 +32,7 @@ struct tmpl {
   uint32_t end;                /* where the template's span ends */
   enum template_dialect dialect;
   bool any_helper;             /* Handlebars helpers registered in code */
+  const char *const *builtins; /* names the engine provides, or NULL */
   struct span *fences;         /* where tag mistakes are not reported */
   size_t nfences;
   size_t cap_fences;

@@ -137,8 +137,14 @@ feature_definition(const struct feature_request *r)
 
   if (!feature__target(r, &t))
     return;
-  session_reply(r->session, r->id,
-                t.decl ? feature__location(r, t.decl->span) : NULL);
+  /* Where inputs are declared by use (${input:name} in a prompt file),
+   * the first use is the declaration. */
+  if (t.decl)
+    session_reply(r->session, r->id, feature__location(r, t.decl->span));
+  else if (t.var && r->artifact->facts.inputs_by_use)
+    session_reply(r->session, r->id, feature__location(r, t.var->span));
+  else
+    session_reply(r->session, r->id, NULL);
 }
 
 struct feature_spans {
@@ -283,6 +289,9 @@ feature__complete_keys(const struct shape *shape, json_object *items)
   for (const struct shape_field *f = shape->fields; f && f->name; f++) {
     char insert[96];
 
+    /* A misplaced key is listed only so that its mistake is explained. */
+    if (f->flags & SHAPE_MISPLACED)
+      continue;
     snprintf(insert, sizeof insert, "%s: ", f->name);
     json_object_array_add(items, feature__item(
       f->name, LSP_COMPLETION_PROPERTY, shape_type_text(f->types), f->doc,

@@ -14,6 +14,7 @@
 
 #include "artifact.h"
 #include "grade.h"
+#include "template.h"
 #include "tree.h"
 
 static struct artifact *
@@ -448,6 +449,48 @@ test_github_models_evaluators(void **state)
     "github/coherence, github/fluency, github/relevance, "
     "github/groundedness)",
     "missing-key 15:7-16:34 an llm evaluator is missing 'choices'");
+  artifact_free(a);
+}
+
+/* After github/gh-models examples/sample_prompt.yml (MIT), with its
+ * testData key 'expected' misspelt and the evaluator's key too. */
+static void
+test_github_models_evaluators_read_test_data(void **state)
+{
+  const char *text =
+    "testData:\n"
+    "  - input: 'hello world'\n"
+    "    string: hello\n"
+    "    expectd: 'greeting response'\n"
+    "messages:\n"
+    "  - role: user\n"
+    "    content: 'Respond to: {{input}}'\n"
+    "evaluators:\n"
+    "  - name: string evaluator\n"
+    "    string:\n"
+    "      contains: '{{strin}}'\n"
+    "  - name: judge\n"
+    "    llm:\n"
+    "      modelId: openai/gpt-4o\n"
+    "      prompt: 'Is {{completion}} a reply to {{input}}?'\n"
+    "      choices: [{ choice: 'yes', score: 1 }]\n"
+    "  - name: similarity check\n"
+    "    uses: github/similarity\n"
+    "  - name: fluent\n"
+    "    uses: github/fluency\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("sample.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "undeclared-variable 11:20-11:25 'strin' is not declared in testData",
+    "undeclared-variable 18:11-18:28 'github/similarity' reads {{expected}} "
+    "from each testData item, but no item sets 'expected': the grader sees "
+    "the placeholder as text");
+  assert_int_equal(template_var(a, "input")->uses, 2);
+  assert_null(template_var(a, "completion"));
   artifact_free(a);
 }
 
@@ -1459,6 +1502,7 @@ main(void)
     cmocka_unit_test(test_github_models_json_schema_pins_output),
     cmocka_unit_test(test_github_models_json_schema_faults),
     cmocka_unit_test(test_github_models_evaluators),
+    cmocka_unit_test(test_github_models_evaluators_read_test_data),
     cmocka_unit_test(test_github_models_misplaced_messages),
     cmocka_unit_test(test_github_models_detected_by_content),
     cmocka_unit_test(test_vscode_prompt_valid),
