@@ -164,6 +164,43 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 }
 
 void
+tmpl_text(struct tmpl *t, uint32_t from, uint32_t to)
+{
+  const char *s = t->s;
+
+  while (from < to) {
+    const char *close = memchr(s + from, '}', to - from);
+    const char *stop = close ? close : s + to;
+
+    for (const char *o = s + from;
+         (o = memchr(o, '{', (size_t)(stop - o))) != NULL; o++)
+      t->braces++;
+    if (!close)
+      return;
+    from = (uint32_t)(close - s) + 1;
+    if (t->braces > 0) {
+      t->braces--;
+      continue;
+    }
+    if (from < to && s[from] == '}') {
+      if (t->cut_comment.end)
+        tmpl_report(t, DIAG_TEMPLATE_STRAY_CLOSE,
+                    span_make(from - 1, from + 1),
+                    "'}}' closes no tag: the comment on line %u ended at "
+                    "the first '}}' inside it, and the engine prints the "
+                    "rest as text; write {{!-- --}} for a comment that "
+                    "holds tags", tmpl_line(t, t->cut_comment.start));
+      else
+        tmpl_report(t, DIAG_TEMPLATE_STRAY_CLOSE,
+                    span_make(from - 1, from + 1),
+                    "'}}' closes no tag: the template engine prints it "
+                    "as text");
+      from++;
+    }
+  }
+}
+
+void
 tmpl_bind(struct tmpl *t, uint32_t at, uint32_t len)
 {
   if (len == 0 || vec_reserve((void **)&t->locals, &t->cap_locals,

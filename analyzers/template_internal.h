@@ -42,6 +42,9 @@ struct tmpl {
   struct tmpl_open open[TMPL_DEPTH_MAX];
   int depth;
   int context;                 /* open blocks that changed the context */
+  uint32_t braces;             /* '{' of the text not yet closed by '}' */
+  struct span cut_comment;     /* the last {{! }} comment that held a '{{'
+                                  and so ended at an inner '}}' */
   uint32_t *index;             /* hash of var names to index + 1 */
   size_t index_cap;
   int rc;
@@ -65,6 +68,12 @@ const char *tmpl_block_name(const struct tmpl *t);
 
 /* Closes the innermost open block at span. */
 void tmpl_block_close(struct tmpl *t, struct span close);
+
+/*
+ * Reads the text between tags, [from, to): a '}}' there that no '{' of
+ * the text opened (as JSON in a prompt does) is a stray tag end.
+ */
+void tmpl_text(struct tmpl *t, uint32_t from, uint32_t to);
 
 /* Reports unclosed blocks left at the end of the text. */
 void tmpl_finish(struct tmpl *t);

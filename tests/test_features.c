@@ -303,7 +303,7 @@ dotprompt_output_formats_and_role_symbols(void **state)
 /* Line 2 reads "    string: hello", line 6 "  - role: " and line 10
  * "      contains: '{{string}}'": evaluators read testData too. */
 #define EVALUATED                                                            \
-  "\"testData:\\n  - input: hi\\n    string: hello\\nmessages:\\n  - role: "  \
+  "\"testData:\\n  - input: 'hi `there`'\\n    string: hello\\nmessages:\\n  - role: "  \
   "user\\n    content: 'Say {{input}}'\\n  - role: \\nevaluators:\\n  - name:" \
   " greets\\n    string:\\n      contains: '{{string}}'\\n\""
 
@@ -328,6 +328,11 @@ github_models_evaluators_read_test_data(void **state)
     "\"file:///ws/greet.prompt.yml\",\"range\":" RANGE(2, 4, 2, 10) "}}");
   assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 6, 10,
                                     "")), "system,user,assistant");
+  assert_string_equal(ask_in(h, uri, "textDocument/hover", 5, 21, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"contents\":{\"kind\":"
+    "\"markdown\",\"value\":\"**input** \xC2\xB7 input\\n\\nDefault or "
+    "sample: `hi 'there'`\\n\\nDeclared in `testData` \xC2\xB7 read 1 time "
+    "by the template\"},\"range\":" RANGE(5, 20, 5, 25) "}}");
   assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 0, 0,
                                     "")), "name,description,model,"
                       "modelParameters,responseFormat,jsonSchema,messages,"
