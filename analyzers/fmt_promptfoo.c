@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "shape.h"
 #include "tree.h"
@@ -267,4 +268,5 @@ promptfoo_check(struct artifact *a)
              "the promptfoo config is empty: it needs prompts and providers");
   }
   pf__facts(a);
+  evalx_promptfoo_config(a);
 }

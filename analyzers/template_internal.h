@@ -41,6 +41,8 @@ struct tmpl {
   struct tmpl_open open[TMPL_DEPTH_MAX];
   int depth;
   int context;                 /* open blocks that changed the context */
+  bool guard;                  /* reading an {% if %} test: names read
+                                  may be unset */
   uint32_t *index;             /* hash of var names to index + 1 */
   size_t index_cap;
   int rc;
