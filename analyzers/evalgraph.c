@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <xxhash.h>
 
+#include "detect.h"
 #include "error.h"
 #include "evalgraph_internal.h"
 #include "pathglob.h"
@@ -482,6 +483,7 @@ enum artifact_format
 evalgraph_wanted_format(const struct evalgraph *self, const char *path)
 {
   uint32_t i = evgraph_find(self, path);
+  enum artifact_syntax syntax;
   const struct evnode *n;
 
   if (i == EVAL_NONE)
@@ -495,7 +497,9 @@ evalgraph_wanted_format(const struct evalgraph *self, const char *path)
       continue;
     f = evgraph__wants(&src->f->refs[n->in[k].ref], path);
     /* A format the file's own name gives wins a prompt reference's. */
-    if (f == FORMAT_TEXT_PROMPT && n->f && n->f->kind == ARTIFACT_PROMPT)
+    if (f == FORMAT_TEXT_PROMPT &&
+        artifact_format_kind(detect_by_name(path, &syntax)) ==
+          ARTIFACT_PROMPT)
       continue;
     if (f != FORMAT_NONE)
       return f;
@@ -556,4 +560,14 @@ evalgraph_each_unresolved(const struct evalgraph *self, enum evref_kind kind,
         fn(path, ctx);
     }
   }
+}
+
+void
+evalgraph_each_file(const struct evalgraph *self,
+                    void (*fn)(const char *, const struct evalfile *, void *),
+                    void *ctx)
+{
+  for (size_t i = 0; i < self->nnodes; i++)
+    if (self->nodes[i].alive && self->nodes[i].f)
+      fn(self->nodes[i].path, self->nodes[i].f, ctx);
 }

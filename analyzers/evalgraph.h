@@ -63,6 +63,13 @@ const struct evalfile *evalgraph_summary(const struct evalgraph *self,
 /* Whether the graph knows a file at path. */
 bool evalgraph_has(const struct evalgraph *self, const char *path);
 
+/* Calls fn for every file with a summary. */
+void evalgraph_each_file(const struct evalgraph *self,
+                         void (*fn)(const char *path,
+                                    const struct evalfile *summary,
+                                    void *ctx),
+                         void *ctx);
+
 /* How many files it knows, and how many of them are artifacts. */
 size_t evalgraph_count(const struct evalgraph *self, size_t *artifacts);
 

@@ -96,6 +96,13 @@ int document_edit(struct document *doc, uint32_t start, uint32_t end,
 void docstore_each(struct docstore *self,
                    void (*fn)(struct document *doc, void *ctx), void *ctx);
 
+/* The open document whose local path is path (normalised), or NULL. */
+struct document *docstore_find_path(struct docstore *self, const char *path);
+
+/* The file: URI of an absolute path (new string the caller frees), or
+ * NULL out of memory. */
+char *docstore_path_to_uri(const char *path);
+
 /*
  * The local path of a file: URI (percent-decoded, new string the caller
  * frees), or NULL for other schemes.

@@ -188,7 +188,7 @@ wsindex__result_ref(const char *path, void *ctx)
 }
 
 void
-wsindex_each_wanted(const struct wsindex *self, const char *root,
+wsindex_each_wanted(const struct wsindex *self, const char *root, bool globs,
                     void (*fn)(const char *, enum artifact_format, void *),
                     void *ctx)
 {
@@ -198,7 +198,7 @@ wsindex_each_wanted(const struct wsindex *self, const char *root,
   evalgraph_each_wanted(self->graph, fn, ctx);
   evalgraph_each_unresolved(self->graph, EVREF_RESULTS, wsindex__result_ref,
                             &r);
-  if (self->config.nresults)
+  if (globs && self->config.nresults)
     wsindex__results_globs(&g);
 }
 
@@ -295,7 +295,8 @@ wsindex_load(struct wsindex *self, char *const *paths, size_t n,
   for (int round = 0; round < WSINDEX_ROUNDS_MAX && l.rc == 0; round++) {
     evalgraph_resolve(self->graph, NULL, NULL);
     l.nwanted = 0;
-    wsindex_each_wanted(self, n ? paths[0] : ".", wsindex__want, &l);
+    wsindex_each_wanted(self, n ? paths[0] : ".", round == 0, wsindex__want,
+                        &l);
     for (size_t i = 0; i < l.nwanted; i++) {
       wsindex__analyse(&l, l.wanted[i], false, l.formats[i]);
       free(l.wanted[i]);

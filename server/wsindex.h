@@ -63,9 +63,11 @@ int wsindex_put(struct wsindex *self, const char *path,
 /*
  * Calls fn with each file the index should read next: files references
  * ask to be read as another format, results files outputPath names, and
- * files the results globs match (globs relative to roots[0]).
+ * (when globs) files the results globs match, relative to root: that
+ * walks their folders.
  */
 void wsindex_each_wanted(const struct wsindex *self, const char *root,
+                         bool globs,
                          void (*fn)(const char *path,
                                     enum artifact_format format, void *ctx),
                          void *ctx);
