@@ -414,7 +414,35 @@ aeval__fits(struct js_schema *schema, struct json_object *json, char *why,
   return ok;
 }
 
-/* A whole JSON value at s (after white space), or NULL. */
+/*
+ * Whether [s, s + n) is free of what json-c's strict mode still takes
+ * but JSON.parse refuses: single quotes, NaN and Infinity outside
+ * strings.
+ */
+static bool
+aeval__plain_json(const char *s, size_t n)
+{
+  bool in = false;
+
+  for (size_t i = 0; i < n; i++) {
+    if (in) {
+      if (s[i] == '\\')
+        i++;
+      else if (s[i] == '"')
+        in = false;
+      continue;
+    }
+    if (s[i] == '"')
+      in = true;
+    else if (s[i] == '\'' || s[i] == 'N' || s[i] == 'I')
+      return false;
+  }
+  return true;
+}
+
+/* The JSON value at s (strict, as JSON.parse reads it), or NULL; with
+ * whole, nothing but white space may follow it. *end (may be NULL) is
+ * where it ends. */
 static struct json_object *
 aeval__parse(const char *s, size_t n, size_t *end, bool whole)
 {
@@ -424,8 +452,19 @@ aeval__parse(const char *s, size_t n, size_t *end, bool whole)
 
   if (!tok)
     return NULL;
+  /* Strict mode refuses what follows the value: find the end first. */
+  if (!whole) {
+    v = json_tokener_parse_ex(tok, s, (int)n);
+    at = json_tokener_get_parse_end(tok);
+    n = json_tokener_get_error(tok) == json_tokener_success ? at : 0;
+    json_object_put(v);
+    json_tokener_reset(tok);
+  }
+  while (whole && n && isspace((unsigned char)s[n - 1]))
+    n--;
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-  v = json_tokener_parse_ex(tok, s, (int)n);
+  v = n && aeval__plain_json(s, n) ? json_tokener_parse_ex(tok, s, (int)n)
+                                   : NULL;
   at = json_tokener_get_parse_end(tok);
   if (json_tokener_get_error(tok) != json_tokener_success) {
     json_object_put(v);

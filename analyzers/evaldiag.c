@@ -325,8 +325,10 @@ evalgraph_diagnostics(const struct evalgraph *self, const char *path,
   if (d.node == EVAL_NONE || !(d.f = self->nodes[d.node].f))
     return;
   evdiag__refs(&d);
-  if (!d.f->ntests)
+  if (!d.f->ntests) {
+    diag_list_sort(out);
     return;
+  }
   d.used = calloc(d.f->nvars + 1, sizeof *d.used);
   d.unknowable = calloc(d.f->nvars + 1, sizeof *d.unknowable);
   d.failed = calloc(d.f->ntests, sizeof *d.failed);
@@ -344,6 +346,7 @@ evalgraph_diagnostics(const struct evalgraph *self, const char *path,
   free(d.unknowable);
   free(d.failed);
   free(seen);
+  diag_list_sort(out);
 }
 
 /* ---- lenses ------------------------------------------------------------ */

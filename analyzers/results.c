@@ -268,15 +268,14 @@ results__github_case(struct evalfile *f, const struct node *r,
       break;
     o->type = evalfile_strdup(f, node_str(node_get(e, "evaluatorName")));
     o->pass = node_is_str(node_get(e, "passed"), "true");
-    o->reason = evalfile_strdup(f, node_str(node_get(e, "details")));
+    if (node_str(node_get(e, "details")) && *node_str(node_get(e, "details")))
+      o->reason = evalfile_strdup(f, node_str(node_get(e, "details")));
     if (!o->pass && pass) {
       pass = false;
       f->cases[f->ncases - 1].reason =
         o->reason ? o->reason
-                  : evalfile_strdup(f, o->type ? o->type : "an evaluator");
-      if (o->type && !o->reason)
-        f->cases[f->ncases - 1].reason = arena_printf(
-          &f->arena, "evaluator %s did not pass", o->type);
+                  : arena_printf(&f->arena, "evaluator %s did not pass",
+                                 o->type ? o->type : "(unnamed)");
     }
   }
   c = &f->cases[f->ncases - 1];

@@ -52,6 +52,9 @@ struct document {
   bool analysing;             /* an analysis is running */
   bool dirty;                 /* text changed since that analysis began */
   struct pending *pending;    /* requests waiting for the analysis */
+  uint64_t published;         /* hash of the diagnostics last published
+                                 for this version, or 0 */
+  int published_version;
 };
 
 struct docstore {

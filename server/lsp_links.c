@@ -43,6 +43,7 @@ struct links {
   char *prompts[LINKS_PROMPTS_MAX];   /* prompt files, or configs with
                                          inline prompts */
   size_t nprompts;
+  bool elsewhere;              /* some place is in another file */
 };
 
 static struct session *
@@ -143,9 +144,13 @@ links__add(struct links *l, const char *path, struct span span)
   l->seen[l->nseen].file = index;
   l->seen[l->nseen++].start = span.start;
   item = json_object_new_object();
+  if (!l->changes)
+    json_object_object_add(item, "uri", json_object_new_string(f->uri));
   json_object_object_add(item, "range",
                          lspconv_range(f->use, span,
                                        links__session(l)->encoding));
+  if (strcmp(f->uri, l->r->doc->uri) != 0)
+    l->elsewhere = true;
   if (l->changes) {
     json_object *edits;
 
@@ -158,7 +163,6 @@ links__add(struct links *l, const char *path, struct span span)
     json_object_array_add(edits, item);
     return;
   }
-  json_object_object_add(item, "uri", json_object_new_string(f->uri));
   json_object_array_add(l->list, item);
 }
 
@@ -452,6 +456,12 @@ links_references(const struct feature_request *r, uint32_t off,
     return false;
   }
   links__all_sites(&l, with_decl);
+  /* Within the one file, the single-file answer is the same. */
+  if (!l.elsewhere) {
+    json_object_put(l.list);
+    links__release(&l);
+    return false;
+  }
   return links__reply_list(&l);
 }
 
@@ -497,6 +507,11 @@ links_rename(const struct feature_request *r, uint32_t off, const char *name)
     return false;
   }
   links__all_sites(&l, true);
+  if (!l.elsewhere) {
+    json_object_put(l.changes);
+    links__release(&l);
+    return false;
+  }
   edit = json_object_new_object();
   json_object_object_add(edit, "changes", l.changes);
   session_reply(r->session, r->id, edit);

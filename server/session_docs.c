@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "artifact.h"
@@ -104,12 +105,26 @@ session_publish(struct session *self, struct document *doc)
 {
   json_object *params;
   json_object *list;
+  const char *text;
+  uint64_t hash;
 
   if (self->shutdown)
     return;  /* the client is leaving: nothing will show these */
-  params = json_object_new_object();
+  /* Only findings of the current text; its own analysis will publish. */
+  if (doc->artifact_version != doc->version || doc->analysing || doc->dirty)
+    return;
   list = lspconv_diagnostics(doc->artifact, self->encoding);
   session__graph_diagnostics(self, doc, list);
+  /* Showing the index's view again sends nothing when nothing changed. */
+  text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
+  hash = XXH3_64bits(text, strlen(text)) | 1;
+  if (doc->published == hash && doc->published_version == doc->version) {
+    json_object_put(list);
+    return;
+  }
+  doc->published = hash;
+  doc->published_version = doc->version;
+  params = json_object_new_object();
   json_object_object_add(params, "uri", json_object_new_string(doc->uri));
   json_object_object_add(params, "version",
                          json_object_new_int(doc->version));
