@@ -669,6 +669,8 @@ index__watch_dir(struct session *self, const char *dir)
     free(w);
     return;
   }
+  /* A watch alone does not keep the loop running: stdin does. */
+  uv_unref((uv_handle_t *)&w->handle);
   x->watches[x->nwatches++] = w;
   log_debug("watching %s for results", dir);
 }
@@ -794,6 +796,10 @@ session_index_release(struct session *self)
 
   if (!x)
     return;
+  if (x->nwatches) {
+    session_index_stop(self);
+    uv_run(self->loop, UV_RUN_NOWAIT);  /* their close callbacks */
+  }
   for (size_t i = 0; i < x->nqueue; i++)
     free(x->queue[i].path);
   free(x->queue);
