@@ -126,6 +126,7 @@ struct artifact_facts {
   unsigned tests;         /* test cases in this file */
   unsigned test_files;    /* files of test cases it names (not read yet) */
   bool assertions;        /* the tests check something */
+  bool assertions_inline; /* ... the tests written in this file do */
   const char *tests_where;          /* e.g. "testData and evaluators" */
   const char *inputs_hint;  /* how this format declares inputs */
   const char *schema_hint;  /* how this format pins its output */

@@ -32,9 +32,12 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
 
   *open = false;
   *name = ep->label;
+  /* No reads may mean no array at all: no pointer arithmetic on it. */
+  *r = NULL;
+  *n = 0;
   if (ep->self) {
-    *r = in->cf->reads + in->cf->file_read0;
     *n = in->cf->nfile_reads;
+    *r = *n ? in->cf->reads + in->cf->file_read0 : NULL;
     *open = in->cf->reads_open;
     return true;
   }
@@ -42,8 +45,8 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
     pf = in->g->nodes[file].f;
     if (!pf || pf->kind != ARTIFACT_PROMPT)
       return false;
-    *r = pf->reads + pf->file_read0;
     *n = pf->nfile_reads;
+    *r = *n ? pf->reads + pf->file_read0 : NULL;
     *open = pf->reads_open;
     *name = in->cf->refs[ep->ref].path;
     return true;
@@ -52,8 +55,8 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
    * that merely looked like a path is the prompt itself. */
   if (ep->ref != EVAL_NONE && !in->cf->refs[ep->ref].quiet)
     return false;
-  *r = in->cf->reads + ep->read0;
   *n = ep->nreads;
+  *r = *n ? in->cf->reads + ep->read0 : NULL;
   return true;
 }
 
@@ -652,16 +655,90 @@ evalgraph_test_hover(const struct evalgraph *self, const char *path,
 struct evgrade {
   const struct evalgraph *g;
   const char *self;
+  int64_t now;
   struct grade_links *out;
+  const char *files[16];
+  size_t nfiles;
 };
+
+static void
+evgrade__file(struct evgrade *x, const char *file)
+{
+  for (size_t i = 0; i < x->nfiles; i++)
+    if (strcmp(x->files[i], file) == 0)
+      return;
+  if (x->nfiles < 16)
+    x->files[x->nfiles++] = file;
+  x->out->files++;
+}
 
 static void
 evgrade__test(const struct evtest_ref *t, void *ctx)
 {
   struct evgrade *x = ctx;
 
-  if (t->config && strcmp(t->config, x->self) != 0 && !x->out->tests_where)
-    x->out->tests_where = t->config;
+  if (!t->config || strcmp(t->config, x->self) == 0)
+    return;
+  if (!x->out->tests_where)
+    x->out->tests_where = t->file;
+  evgrade__file(x, t->file);
+}
+
+/* Counts one test of an eval file: what it checks and how it ran. */
+static void
+evgrade__config_test(const struct evtest_ref *t, void *ctx)
+{
+  struct evgrade *x = ctx;
+  uint32_t c = evgraph_find(x->g, t->config);
+  uint32_t file = evgraph_find(x->g, t->file);
+  struct grade_links *out = x->out;
+  struct evresult r;
+  struct evinst in;
+  bool det = false;
+
+  if (strcmp(t->config, x->self) != 0)
+    return;
+  evalgraph_result(x->g, t, NULL, x->now, &r);
+  switch (evresult_verdict(&r)) {
+  case EVVERDICT_PASS:
+  case EVVERDICT_LOCAL_PASS:
+    out->passed++;
+    break;
+  case EVVERDICT_FAIL:
+  case EVVERDICT_LOCAL_FAIL:
+  case EVVERDICT_ERROR:
+    out->failed++;
+    break;
+  default:
+    out->never += r.rec == NULL;
+    break;
+  }
+  out->stale += r.rec && r.stale;
+  if (strcmp(t->file, x->self) == 0)
+    return;
+  /* From a test file it reads: what single-file facts could not see. */
+  evinst_init(&in, x->g, c, file, t->test);
+  for (uint32_t i = 0; i < evinst_nasserts(&in) && !det; i++) {
+    uint32_t owner;
+
+    det = assertion_deterministic(evinst_assert(&in, i, &owner)->type);
+  }
+  out->tests_elsewhere++;
+  out->checked += t->t->nasserts > 0 || evinst_nasserts(&in) > 0;
+  out->deterministic += det;
+  if (!out->tests_where)
+    out->tests_where = t->file;
+  evgrade__file(x, t->file);
+}
+
+static void
+evgrade__config_each(const struct evalgraph *g, uint32_t c, uint32_t file,
+                     uint32_t test, void *ctx)
+{
+  struct evtest_ref ref;
+
+  evgraph_test_ref(g, c, file, test, &ref);
+  evgrade__config_test(&ref, ctx);
 }
 
 static void
@@ -677,7 +754,7 @@ void
 evalgraph_grade_links(const struct evalgraph *self, const char *path,
                       int64_t now, struct grade_links *out)
 {
-  struct evgrade x = { self, path, out };
+  struct evgrade x = { self, path, now, out, { 0 }, 0 };
   struct evsummary s;
   uint32_t i = evgraph_find(self, path);
   const struct evalfile *own = i == EVAL_NONE ? NULL : self->nodes[i].f;
@@ -685,6 +762,10 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
   memset(out, 0, sizeof *out);
   if (!own)
     return;
+  if (own->format == FORMAT_PROMPTFOO) {
+    evgraph_config_tests(self, i, evgrade__config_each, &x);
+    return;
+  }
   evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
   /* Its own tests (a .prompt.yml's testData) are its facts already. */
   if (!x.out->tests_where)

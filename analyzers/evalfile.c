@@ -152,8 +152,10 @@ evalfile__canon_map(struct buf *b, const struct node *n, int depth)
 
   if (!pairs)
     return;
-  memcpy(pairs, n->u.items, (size_t)n->count * 2 * sizeof *pairs);
-  qsort(pairs, n->count, 2 * sizeof *pairs, evalfile__key_order);
+  if (n->count) {
+    memcpy(pairs, n->u.items, (size_t)n->count * 2 * sizeof *pairs);
+    qsort(pairs, n->count, 2 * sizeof *pairs, evalfile__key_order);
+  }
   buf_putc(b, '{');
   for (uint32_t i = 0; i < n->count; i++) {
     const char *k = node_str(pairs[2 * i]);

@@ -46,6 +46,7 @@ struct grade_links {
   unsigned stale;              /* ... recorded before a change */
   unsigned never;              /* ... never run */
   const char *tests_where;     /* the first file they are in */
+  unsigned files;              /* the files they are in */
   const char *schema_elsewhere;/* a schema file that pins its output */
   bool enforced_in_code;
 };

@@ -474,9 +474,13 @@ junit_check(struct artifact *a)
   XML_SetCharacterDataHandler(j.parser, junit__chars);
   if (XML_Parse(j.parser, a->text, (int)a->src.len, XML_TRUE) ==
       XML_STATUS_ERROR && j.depth <= RESULTS_XML_DEPTH_MAX) {
-    uint32_t at = (uint32_t)XML_GetCurrentByteIndex(j.parser);
+    XML_Index index = XML_GetCurrentByteIndex(j.parser);
+    uint32_t at = index < 0 ? 0 : (uint32_t)index;
 
-    diag_add(&a->diags, DIAG_XML_SYNTAX, span_make(at, at + 1),
+    if (at > a->src.len)
+      at = a->src.len;
+    diag_add(&a->diags, DIAG_XML_SYNTAX,
+             span_make(at, at < a->src.len ? at + 1 : at),
              "the XML does not parse: %s",
              XML_ErrorString(XML_GetErrorCode(j.parser)));
     a->facts.header_broken = true;

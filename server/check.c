@@ -654,7 +654,8 @@ check__regrade(struct check *c, struct check_entry *e)
   int err = 0;
 
   evalgraph_grade_links(c->index.graph, e->norm, c->now, &links);
-  if (!links.tests_where && !links.schema_elsewhere)
+  if (!links.tests_where && !links.schema_elsewhere &&
+      links.passed + links.failed + links.never == 0)
     return;
   a = wsindex_read(e->path, e->format, c->max_bytes, &err);
   if (!a)
@@ -733,7 +734,7 @@ check__link(struct check *c)
     if (!e->norm || !(l.f = evalgraph_summary(c->index.graph, e->norm)))
       continue;
     check__cross_findings(c, e);
-    if (e->kind == ARTIFACT_PROMPT)
+    if (e->kind == ARTIFACT_PROMPT || e->format == FORMAT_PROMPTFOO)
       check__regrade(c, e);
     evalgraph_lenses(c->index.graph, e->norm, c->now, check__lens, &l);
     for (size_t k = 0; k < e->nevals; k++)

@@ -97,12 +97,16 @@ session_get(json_object *obj, const char *key)
 static void
 session__results_setting(struct session *self, json_object *globs)
 {
+  char why[256];
+
   if (!globs)
     return;
   if (!json_object_is_type(globs, json_type_array)) {
     log_warn("ignoring setting facet.results: it should be a list of globs");
     return;
   }
+  /* The settings replace the settings' globs; .facet.yaml's follow. */
+  wsconfig_release(&self->index.config);
   for (size_t i = 0; i < json_object_array_length(globs); i++) {
     json_object *g = json_object_array_get_idx(globs, i);
 
@@ -111,6 +115,11 @@ session__results_setting(struct session *self, json_object *globs)
       log_warn("ignoring setting facet.results[%zu]: not a glob relative "
                "to the workspace root", i);
   }
+  self->index.config.nsettings = self->index.config.nresults;
+  if (self->indexing && self->root &&
+      wsconfig_read(&self->index.config, self->root, why, sizeof why) &&
+      why[0])
+    log_warn("%s", why);
 }
 
 /*

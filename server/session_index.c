@@ -221,7 +221,8 @@ session_index_regrade(struct session *self, struct document *doc)
 
   if (!doc->artifact || !doc->path || !wsindex_normal(doc->path, path) ||
       doc->artifact->kind == ARTIFACT_NONE ||
-      doc->artifact->kind == ARTIFACT_RESULTS)
+      doc->artifact->kind == ARTIFACT_RESULTS ||
+      evalgraph_summary(self->index.graph, path) != doc->artifact->evals)
     return;
   evalgraph_grade_links(self->index.graph, path, session_now(self), &links);
   grade_compute(doc->artifact, &links);
@@ -521,9 +522,14 @@ index__finish_round(struct session *self)
   struct session_index *x = self->indexing;
   size_t artifacts = 0;
 
-  evalgraph_resolve(self->index.graph, NULL, NULL);
   index__trim(x);
-  if (!x->done && x->round < WSINDEX_ROUNDS_MAX) {
+  /* After the first run, every change is shown where it lands. */
+  if (x->done) {
+    index__settle(self, NULL);
+    return;
+  }
+  evalgraph_resolve(self->index.graph, NULL, NULL);
+  if (x->round < WSINDEX_ROUNDS_MAX) {
     x->round++;
     wsindex_each_wanted(&self->index, self->root, x->round == 1,
                         index__want, self);
@@ -531,10 +537,6 @@ index__finish_round(struct session *self)
       index__pump(self);
       return;
     }
-  }
-  if (x->done) {
-    index__settle(self, NULL);
-    return;
   }
   x->done = true;
   evalgraph_count(self->index.graph, &artifacts);
@@ -577,6 +579,34 @@ index__register_watcher(struct session *self)
   json_object_put(id);
 }
 
+/* Whether path is the workspace's .facet.yaml. */
+static bool
+index__is_config(const struct session *self, const char *path)
+{
+  char want[PATHGLOB_PATH_MAX];
+  char full[2 * PATHGLOB_PATH_MAX];
+
+  if (!self->root)
+    return false;
+  snprintf(full, sizeof full, "%s/%s", self->root, WSCONFIG_FILE);
+  return wsindex_normal(full, want) && strcmp(want, path) == 0;
+}
+
+/* .facet.yaml changed: its results globs are read again, and followed. */
+static void
+index__reload_config(struct session *self)
+{
+  char why[256];
+
+  wsconfig_forget_file(&self->index.config);
+  if (wsconfig_read(&self->index.config, self->root, why, sizeof why) &&
+      why[0])
+    log_warn("%s", why);
+  wsindex_each_wanted(&self->index, self->root, true, index__want, self);
+  index__pump(self);
+  index__settle(self, NULL);
+}
+
 /* A file changed on disk: read it again (or forget it). */
 void
 session_index_file_changed(struct session *self, const char *path,
@@ -588,6 +618,10 @@ session_index_file_changed(struct session *self, const char *path,
 
   if (!self->indexing || !wsindex_normal(path, norm))
     return;
+  if (index__is_config(self, norm)) {
+    index__reload_config(self);
+    return;
+  }
   doc = docstore_find_path(&self->docs, norm);
   if (deleted) {
     if (!doc)

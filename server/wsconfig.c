@@ -27,6 +27,15 @@ wsconfig_release(struct wsconfig *self)
   for (size_t i = 0; i < self->nresults; i++)
     free(self->results[i]);
   self->nresults = 0;
+  self->nsettings = 0;
+}
+
+void
+wsconfig_forget_file(struct wsconfig *self)
+{
+  for (size_t i = self->nsettings; i < self->nresults; i++)
+    free(self->results[i]);
+  self->nresults = self->nsettings;
 }
 
 int

@@ -25,10 +25,15 @@
 struct wsconfig {
   char *results[WSCONFIG_GLOBS_MAX];  /* owned, normalised, relative */
   size_t nresults;
+  size_t nsettings;   /* the first nsettings came from the editor's
+                         settings; the rest from .facet.yaml */
 };
 
 void wsconfig_init(struct wsconfig *self);
 void wsconfig_release(struct wsconfig *self);
+
+/* Forgets the globs .facet.yaml gave, keeping the settings' ones. */
+void wsconfig_forget_file(struct wsconfig *self);
 
 /* Adds a results glob (copied). Returns 0, FACET_ELIMIT or FACET_EINVAL
  * (empty, absolute or climbing out of the root). */

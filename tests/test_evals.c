@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "artifact.h"
 #include "assert_eval.h"
 #include "assertion.h"
 #include "buf.h"
@@ -767,6 +768,55 @@ paths_resolve_and_globs_match_as_promptfoo_means(void **state)
   assert_string_equal(out, "out");
 }
 
+/* Found by fuzzing: an error at the very end of the text lay past it. */
+static void
+junit_a_file_cut_short_is_a_finding_inside_it(void **state)
+{
+  static const char text[] = "<testsuites><testsuite name=\"a\">";
+  struct analyze_options opts = { .format = FORMAT_JUNIT };
+  struct artifact *a = artifact_analyze("r.xml", text, sizeof text - 1,
+                                        &opts);
+
+  (void)state;
+  assert_int_equal(a->diags.count, 1);
+  assert_string_equal(a->diags.items[0].message,
+                      "the XML does not parse: no element found");
+  assert_true(a->diags.items[0].span.end <= a->src.len);
+  artifact_free(a);
+}
+
+/* Found by fuzzing: an empty mapping, and a prompt that reads nothing,
+ * have no arrays behind them. */
+static void
+empty_values_and_prompts_without_variables(void **state)
+{
+  static const char text[] =
+    "prompts: [\"Say hello.\"]\nproviders: [echo]\ntests:\n"
+    "  - vars: {name: Ada}\n    assert:\n      - type: equals\n"
+    "        value: {}\n";
+  struct artifact *a = artifact_analyze("promptfooconfig.yaml", text,
+                                        sizeof text - 1, NULL);
+  struct evalgraph *g = evalgraph_new();
+  struct arena arena;
+  struct diag_list diags;
+
+  (void)state;
+  assert_string_equal(a->evals->asserts[0].value, "{}");
+  evalgraph_set(g, "/w/promptfooconfig.yaml", a->evals);
+  evalgraph_resolve(g, NULL, NULL);
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(g, "/w/promptfooconfig.yaml", NOW, &diags);
+  assert_int_equal(diags.count, 1);
+  assert_string_equal(diags.items[0].message,
+                      "'name' is set here, but no prompt this test runs "
+                      "reads it");
+  diag_list_release(&diags);
+  arena_release(&arena);
+  evalgraph_free(g);
+  artifact_free(a);
+}
+
 int
 main(void)
 {
@@ -790,6 +840,8 @@ main(void)
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
     cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),
+    cmocka_unit_test(junit_a_file_cut_short_is_a_finding_inside_it),
+    cmocka_unit_test(empty_values_and_prompts_without_variables),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

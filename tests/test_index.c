@@ -244,10 +244,10 @@ a_prompt_shows_its_summary_and_the_config_each_tests_run(void **state)
   open_file(h, "promptfooconfig.yaml");
 
   assert_string_equal(lenses(h, "prompts/reply.txt"),
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
     "0: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 never run");
   assert_string_equal(lenses(h, "promptfooconfig.yaml"),
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: make the 3 failing evals pass | "
     "3: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
     "14: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
     "\"refund\" | "
@@ -275,7 +275,7 @@ an_edit_to_a_prompt_makes_its_runs_stale(void **state)
   settle(h);
 
   assert_string_equal(lenses(h, "prompts/reply.txt"),
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
     "0: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 stale \xC2\xB7 "
     "4 never run");
   /* The open config is shown again: its failing test is stale now. */
@@ -305,7 +305,7 @@ a_results_file_the_client_reports_changed_is_read_again(void **state)
   settle(h);
 
   assert_string_equal(lenses(h, "promptfooconfig.yaml"),
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
     "3: evals: 3 \xE2\x9C\x93 1 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
     "14: \xE2\x9C\x93 passed 3 h ago | "
     "24: \xE2\x9C\x93 passed 3 h ago | "
@@ -352,7 +352,7 @@ without_a_client_watcher_facet_watches_results_itself(void **state)
           "\"success\": true,");
 
   assert_true(wait_lens(h, "promptfooconfig.yaml",
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
     "3: evals: 3 \xE2\x9C\x93 1 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
     "14: \xE2\x9C\x93 passed 3 h ago | "
     "24: \xE2\x9C\x93 passed 3 h ago | "
