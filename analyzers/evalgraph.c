@@ -544,7 +544,8 @@ evalgraph_targets(const struct evalgraph *self, const char *path,
 
 void
 evalgraph_each_unresolved(const struct evalgraph *self, enum evref_kind kind,
-                          void (*fn)(const char *path, void *ctx), void *ctx)
+                          void (*fn)(const char *path, bool glob, void *ctx),
+                          void *ctx)
 {
   char path[PATHGLOB_PATH_MAX];
 
@@ -555,9 +556,10 @@ evalgraph_each_unresolved(const struct evalgraph *self, enum evref_kind kind,
          r++) {
       const struct evref *ref = &n->f->refs[r];
 
-      if (ref->kind == kind && !ref->glob && n->res[r].count == 0 &&
+      if ((kind == EVREF__COUNT || ref->kind == kind) &&
+          n->res[r].count == 0 &&
           evgraph__resolve_path(self, (uint32_t)i, ref, path, sizeof path))
-        fn(path, ctx);
+        fn(path, ref->glob, ctx);
     }
   }
 }

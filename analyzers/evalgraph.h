@@ -150,12 +150,14 @@ size_t evalgraph_schemas_of_prompt(const struct evalgraph *self,
 
 /* The files reference r of path resolves to (fn may be NULL). Returns
  * how many; 0 when it resolves nowhere. */
-/* Calls fn with the resolved path of every reference of kind that
- * resolves to no known file (the server looks for results files where
- * git ignores them this way). */
+/* Calls fn with the resolved path of every reference of kind (or of any
+ * kind, for EVREF__COUNT) that resolves to no known file; glob says it is
+ * a glob. server/ looks for such files on disk: results git ignores,
+ * files outside the paths facet check was given. */
 void evalgraph_each_unresolved(const struct evalgraph *self,
                                enum evref_kind kind,
-                               void (*fn)(const char *path, void *ctx),
+                               void (*fn)(const char *path, bool glob,
+                                          void *ctx),
                                void *ctx);
 
 size_t evalgraph_targets(const struct evalgraph *self, const char *path,

@@ -183,11 +183,13 @@ check__add(struct check *c, const char *path, const struct artifact *a,
   }
   e = &c->entries[c->count];
   memset(e, 0, sizeof *e);
-  e->path = check__keep(c, path);
   {
     char norm[PATHGLOB_PATH_MAX];
 
+    /* One spelling for every file, walked or followed: "a/b", not
+     * "./a/b". */
     e->norm = wsindex_normal(path, norm) ? check__keep(c, norm) : NULL;
+    e->path = e->norm ? e->norm : check__keep(c, path);
   }
   if (!e->path || (a ? check__copy(c, e, a) : check__unreadable(c, e, err)))
     return FACET_ENOMEM;
@@ -199,6 +201,10 @@ check__add(struct check *c, const char *path, const struct artifact *a,
 static struct check_entry *
 check__find(struct check *c, const char *path)
 {
+  char norm[PATHGLOB_PATH_MAX];
+
+  if (wsindex_normal(path, norm))
+    path = norm;
   for (size_t i = 0; i < c->count; i++)
     if (strcmp(c->entries[i].path, path) == 0)
       return &c->entries[i];

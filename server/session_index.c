@@ -734,9 +734,10 @@ index__results_file(const char *path, const struct evalfile *f, void *ctx)
 }
 
 static void
-index__results_ref(const char *path, void *ctx)
+index__results_ref(const char *path, bool glob, void *ctx)
 {
-  index__watch_parent(ctx, path);
+  if (!glob)
+    index__watch_parent(ctx, path);
 }
 
 /* The folders of results files, of outputPath files not written yet, and

@@ -172,19 +172,46 @@ wsindex__results_globs(struct wsindex_globs *g)
 }
 
 struct wsindex_results {
+  const struct wsindex *self;
   void (*fn)(const char *, enum artifact_format, void *);
   void *ctx;
+  bool globs;
 };
 
+static int
+wsindex__found(const char *path, bool explicit, void *ctx)
+{
+  struct wsindex_results *r = ctx;
+  char norm[PATHGLOB_PATH_MAX];
+
+  (void)explicit;
+  if (wsindex_normal(path, norm) &&
+      !evalgraph_has(r->self->graph, norm))
+    r->fn(norm, FORMAT_NONE, r->ctx);
+  return 0;
+}
+
+/*
+ * A reference that resolves to no file the index knows may name one it
+ * was not given: outputPath's results where git ignores them, a sibling
+ * of the one file facet check was given, a file outside the workspace.
+ * The disk decides; a glob's folder is walked (in the first round only).
+ */
 static void
-wsindex__result_ref(const char *path, void *ctx)
+wsindex__unresolved(const char *path, bool glob, void *ctx)
 {
   struct wsindex_results *r = ctx;
   struct stat st;
+  char dir[PATHGLOB_PATH_MAX];
 
-  /* outputPath may name a file a run has not written yet. */
-  if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
-    r->fn(path, FORMAT_NONE, r->ctx);
+  if (!glob) {
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+      r->fn(path, FORMAT_NONE, r->ctx);
+    return;
+  }
+  if (r->globs && pathglob_literal_dir(path, dir, sizeof dir) && dir[0] &&
+      stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+    walk_path(dir, wsindex__found, wsindex__glob_error, r);
 }
 
 void
@@ -192,11 +219,11 @@ wsindex_each_wanted(const struct wsindex *self, const char *root, bool globs,
                     void (*fn)(const char *, enum artifact_format, void *),
                     void *ctx)
 {
-  struct wsindex_results r = { fn, ctx };
+  struct wsindex_results r = { self, fn, ctx, globs };
   struct wsindex_globs g = { self, root, fn, ctx, 0 };
 
   evalgraph_each_wanted(self->graph, fn, ctx);
-  evalgraph_each_unresolved(self->graph, EVREF_RESULTS, wsindex__result_ref,
+  evalgraph_each_unresolved(self->graph, EVREF__COUNT, wsindex__unresolved,
                             &r);
   if (globs && self->config.nresults)
     wsindex__results_globs(&g);
