@@ -493,7 +493,7 @@ evalgraph_lenses(const struct evalgraph *self, const char *path, int64_t now,
   free(l.have);
 }
 
-/* ---- a test's hover ------------------------------------------------------ */
+/* ---- a test's hover ---------------------------------------------------- */
 
 struct evhover {
   const struct evalgraph *g;
@@ -607,7 +607,8 @@ evhover__prompt(const struct evprompt_ref *p, void *ctx)
                  r.stale & EVSTALE_PROMPT ? " the prompt changed since." : "",
                  r.stale & EVSTALE_TEST ? " the test changed since." : "",
                  r.stale & EVSTALE_SCHEMA ? " its schema changed since." : "",
-                 r.stale & EVSTALE_EVALUATORS ? " the evaluators changed." : "");
+                 r.stale & EVSTALE_EVALUATORS ? " the evaluators changed."
+                                              : "");
   } else {
     buf_puts(h->out, "\n\nNo recorded run of this test was found.");
   }
@@ -650,7 +651,7 @@ evalgraph_test_hover(const struct evalgraph *self, const char *path,
   return buf_detach(&out);
 }
 
-/* ---- grade links ---------------------------------------------------------- */
+/* ---- grade links ------------------------------------------------------- */
 
 struct evgrade {
   const struct evalgraph *g;

@@ -45,6 +45,7 @@ evalgraph_free(struct evalgraph *self)
   free(self->buckets);
   free(self->by_desc);
   free(self->by_vars);
+  free(self->watches);
   free(self);
 }
 
@@ -110,32 +111,52 @@ evgraph__rehash(struct evalgraph *g)
   return 0;
 }
 
-/* Marks every file whose references may name path dirty. */
+static bool evgraph__resolve_path(const struct evalgraph *g, uint32_t i,
+                                  const struct evref *r, char *out,
+                                  size_t size);
+
+/*
+ * Marks dirty every file whose references may name path: those that
+ * found it missing, and those with a glob that matches it. (A file that
+ * goes away marks the files linked to it through its incoming links.)
+ */
 static void
 evgraph__touch(struct evalgraph *g, const char *path)
 {
-  char resolved[PATHGLOB_PATH_MAX];
+  uint64_t h = evgraph__hash(path);
+  size_t live = 0;
 
-  for (size_t i = 0; i < g->nnodes; i++) {
-    const struct evnode *n = &g->nodes[i];
+  for (size_t k = 0; k < g->nwatches; k++) {
+    struct evwatch *w = &g->watches[k];
+    struct evnode *n = &g->nodes[w->node];
+    char glob[PATHGLOB_PATH_MAX];
 
-    for (size_t r = 0; n->alive && n->f && r < n->f->nrefs && !n->dirty;
-         r++) {
-      const struct evref *ref = &n->f->refs[r];
-      const char *base = n->path;
-
-      if (ref->data_dir || !pathglob_resolve(base, ref->path, resolved,
-                                             sizeof resolved))
-        g->nodes[i].dirty = true;
-      else if (ref->glob ? pathglob_match(resolved, path)
-                         : strcmp(resolved, path) == 0)
-        g->nodes[i].dirty = true;
-      /* A test file's references are relative to its config's folder,
-       * so any change near them is worth a look. */
-      else if (n->f->format == FORMAT_PROMPTFOO_TESTS)
-        g->nodes[i].dirty = true;
-    }
+    if (w->gen != n->gen || !n->alive || !n->f)
+      continue;
+    g->watches[live++] = *w;
+    if (n->dirty)
+      continue;
+    if (w->hash)
+      n->dirty = w->hash == h;
+    else
+      n->dirty = evgraph__resolve_path(g, w->node, &n->f->refs[w->ref], glob,
+                                       sizeof glob) &&
+                 pathglob_match(glob, path);
   }
+  g->nwatches = live;
+}
+
+static void
+evgraph__watch(struct evalgraph *g, uint32_t i, uint32_t r, uint64_t hash)
+{
+  if (vec_reserve((void **)&g->watches, &g->cap_watches, g->nwatches,
+                  sizeof *g->watches, EVALGRAPH_FILES_MAX * 4))
+    return;
+  g->watches[g->nwatches].hash = hash;
+  g->watches[g->nwatches].node = i;
+  g->watches[g->nwatches].ref = r;
+  g->watches[g->nwatches].gen = g->nodes[i].gen;
+  g->nwatches++;
 }
 
 static int
@@ -224,11 +245,13 @@ evalgraph_remove_path(struct evalgraph *self, const char *path)
 
   if (i == EVAL_NONE)
     return;
+  /* The files that named it resolve again, to nothing or to another. */
+  for (size_t k = 0; k < self->nodes[i].nin; k++)
+    self->nodes[self->nodes[i].in[k].node].dirty = true;
   evgraph__unlink(self, i);
   evgraph__set_summary(self, i, NULL);
   self->nodes[i].alive = false;
   self->nodes[i].dirty = false;
-  evgraph__touch(self, path);
 }
 
 int
@@ -321,6 +344,10 @@ evgraph__add_target(struct evalgraph *g, uint32_t i, uint32_t r, uint32_t t)
   if (vec_reserve((void **)&to->in, &to->cap_in, to->nin, sizeof *to->in,
                   EVALGRAPH_FILES_MAX))
     return FACET_ENOMEM;
+  /* A test file's references are relative to the config that reads it. */
+  if (to->f && to->f->format == FORMAT_PROMPTFOO_TESTS && to->f->nrefs &&
+      g->nodes[i].f->refs[r].kind == EVREF_TESTS)
+    to->dirty = true;
   to->in[to->nin].node = i;
   to->in[to->nin].ref = r;
   to->nin++;
@@ -342,8 +369,11 @@ evgraph__resolve_ref(struct evalgraph *g, uint32_t i, uint32_t r)
 
     if (t != EVAL_NONE && t != i)
       evgraph__add_target(g, i, r, t);
+    else
+      evgraph__watch(g, i, r, evgraph__hash(path));
     return;
   }
+  evgraph__watch(g, i, r, 0);
   for (size_t t = 0; t < g->nnodes; t++)
     if (g->nodes[t].alive && t != i &&
         pathglob_match(path, g->nodes[t].path))
@@ -357,6 +387,7 @@ evgraph__resolve_node(struct evalgraph *g, uint32_t i)
 
   evgraph__unlink(g, i);
   n->dirty = false;
+  n->gen++;
   if (!n->alive || !n->f || n->f->nrefs == 0)
     return;
   n->res = calloc(n->f->nrefs, sizeof *n->res);
@@ -542,25 +573,62 @@ evalgraph_targets(const struct evalgraph *self, const char *path,
   return n->res[ref].count;
 }
 
+static void
+evgraph__unresolved_of(const struct evalgraph *g, uint32_t i,
+                       enum evref_kind kind,
+                       void (*fn)(const char *, bool, void *), void *ctx)
+{
+  const struct evnode *n = &g->nodes[i];
+  char path[PATHGLOB_PATH_MAX];
+
+  for (uint32_t r = 0; n->alive && n->f && n->res && r < n->f->nrefs; r++) {
+    const struct evref *ref = &n->f->refs[r];
+
+    if ((kind == EVREF__COUNT || ref->kind == kind) &&
+        n->res[r].count == 0 &&
+        evgraph__resolve_path(g, i, ref, path, sizeof path))
+      fn(path, ref->glob, ctx);
+  }
+}
+
 void
 evalgraph_each_unresolved(const struct evalgraph *self, enum evref_kind kind,
                           void (*fn)(const char *path, bool glob, void *ctx),
                           void *ctx)
 {
-  char path[PATHGLOB_PATH_MAX];
+  for (size_t i = 0; i < self->nnodes; i++)
+    evgraph__unresolved_of(self, (uint32_t)i, kind, fn, ctx);
+}
 
-  for (size_t i = 0; i < self->nnodes; i++) {
-    const struct evnode *n = &self->nodes[i];
+void
+evalgraph_each_unresolved_by(const struct evalgraph *self, const char *path,
+                             void (*fn)(const char *, bool, void *),
+                             void *ctx)
+{
+  uint32_t i = evgraph_find(self, path);
 
-    for (uint32_t r = 0; n->alive && n->f && n->res && r < n->f->nrefs;
-         r++) {
-      const struct evref *ref = &n->f->refs[r];
+  if (i != EVAL_NONE)
+    evgraph__unresolved_of(self, i, EVREF__COUNT, fn, ctx);
+}
 
-      if ((kind == EVREF__COUNT || ref->kind == kind) &&
-          n->res[r].count == 0 &&
-          evgraph__resolve_path(self, (uint32_t)i, ref, path, sizeof path))
-        fn(path, ref->glob, ctx);
-    }
+void
+evalgraph_each_wanted_by(const struct evalgraph *self, const char *path,
+                         void (*fn)(const char *, enum artifact_format,
+                                    void *),
+                         void *ctx)
+{
+  uint32_t i = evgraph_find(self, path);
+  const struct evnode *n;
+
+  if (i == EVAL_NONE)
+    return;
+  n = &self->nodes[i];
+  for (size_t t = 0; t < n->ntargets; t++) {
+    const struct evnode *to = &self->nodes[n->targets[t]];
+    enum artifact_format f = evalgraph_wanted_format(self, to->path);
+
+    if (f != FORMAT_NONE && (!to->f || to->f->format != f))
+      fn(to->path, f, ctx);
   }
 }
 

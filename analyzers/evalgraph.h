@@ -160,6 +160,20 @@ void evalgraph_each_unresolved(const struct evalgraph *self,
                                           void *ctx),
                                void *ctx);
 
+/* The same two questions about the references of one file only: which of
+ * its targets it asks to be read as another format, and which of its
+ * references resolve nowhere. */
+void evalgraph_each_wanted_by(const struct evalgraph *self, const char *path,
+                              void (*fn)(const char *path,
+                                         enum artifact_format format,
+                                         void *ctx),
+                              void *ctx);
+void evalgraph_each_unresolved_by(const struct evalgraph *self,
+                                  const char *path,
+                                  void (*fn)(const char *path, bool glob,
+                                             void *ctx),
+                                  void *ctx);
+
 size_t evalgraph_targets(const struct evalgraph *self, const char *path,
                          uint32_t ref,
                          void (*fn)(const char *target, void *ctx),

@@ -31,6 +31,20 @@ struct evnode {
   size_t nin;
   size_t cap_in;
   unsigned stamp;           /* for visiting each node once */
+  unsigned gen;             /* bumped at each resolve: older watches of
+                               it are stale */
+};
+
+/*
+ * What a resolved file waits for: a path one of its references named and
+ * found missing (by hash), or a glob it resolved. When a file comes or
+ * goes, only these are looked at. Entries of an older gen are stale.
+ */
+struct evwatch {
+  uint64_t hash;            /* of the missing path; 0 for a glob */
+  uint32_t node;
+  uint32_t ref;
+  unsigned gen;
 };
 
 /* A recorded case, keyed for lookup: by description or by variables. */
@@ -55,6 +69,9 @@ struct evalgraph {
   struct evkey *by_vars;
   size_t nby_vars;
   unsigned stamp;
+  struct evwatch *watches;
+  size_t nwatches;
+  size_t cap_watches;
 };
 
 /* The node of path, or EVAL_NONE (also for a removed file). */

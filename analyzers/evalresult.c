@@ -338,7 +338,7 @@ evinst__match(const struct evinst *in, uint32_t p, struct evcandidate *best)
                      best);
 }
 
-/* ---- facet's own run of the assertions ------------------------------- */
+/* ---- facet's own run of the assertions --------------------------------- */
 
 struct evinst_env {
   const struct evinst *in;
@@ -419,7 +419,7 @@ evinst__local(const struct evinst *in, const char *output,
     out->local = EVLOCAL_PASS;
 }
 
-/* ---- results ---------------------------------------------------------- */
+/* ---- results ----------------------------------------------------------- */
 
 int
 evresult_rank(const struct evresult *r)
@@ -591,7 +591,7 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
   snprintf(out, size, "\xE2\x97\x8B never run");
 }
 
-/* ---- summaries -------------------------------------------------------- */
+/* ---- summaries --------------------------------------------------------- */
 
 struct evsum_ctx {
   const struct evalgraph *g;

@@ -113,7 +113,7 @@ evgraph_lower(const struct evkey *keys, size_t n, uint64_t key)
   return lo;
 }
 
-/* ---- configs and their tests ---------------------------------------- */
+/* ---- configs and their tests ------------------------------------------- */
 
 static bool
 evgraph__is_config(const struct evalfile *f)
@@ -192,7 +192,7 @@ evgraph_test_ref(const struct evalgraph *g, uint32_t c, uint32_t file,
   out->t = &out->summary->tests[test];
 }
 
-/* ---- tests of a prompt ------------------------------------------------ */
+/* ---- tests of a prompt ------------------------------------------------- */
 
 struct evgraph_visit {
   const struct evalgraph *g;

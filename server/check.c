@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -68,6 +69,8 @@ enum check_gate {
 
 struct check {
   struct arena arena;         /* every string and array of the report */
+  uint32_t *slots;            /* entries by path hash: index + 1, or 0 */
+  size_t nslots;
   bool json;
   size_t max_bytes;
   struct overrides assume;
@@ -197,18 +200,57 @@ check__add(struct check *c, const char *path, const struct artifact *a,
   return 0;
 }
 
+/* The slot of path in the table: its entry's, or the empty one where it
+ * would go. */
+static size_t
+check__slot(const struct check *c, const char *path)
+{
+  size_t k = (size_t)XXH3_64bits(path, strlen(path)) & (c->nslots - 1);
+
+  while (c->slots[k] &&
+         strcmp(c->entries[c->slots[k] - 1].path, path) != 0)
+    k = (k + 1) & (c->nslots - 1);
+  return k;
+}
+
+/* Keeps the table at most half full (entries only ever get added). */
+static int
+check__index(struct check *c)
+{
+  size_t n = c->nslots ? c->nslots : 256;
+  uint32_t *old = c->slots;
+  size_t old_n = c->nslots;
+
+  if (c->count * 2 < c->nslots)
+    return 0;
+  while (c->count * 2 >= n)
+    n *= 2;
+  c->slots = calloc(n, sizeof *c->slots);
+  if (!c->slots) {
+    c->slots = old;
+    return FACET_ENOMEM;
+  }
+  c->nslots = n;
+  for (size_t i = 0; i < old_n; i++)
+    if (old[i])
+      c->slots[check__slot(c, c->entries[old[i] - 1].path)] = old[i];
+  free(old);
+  return 0;
+}
+
 /* The entry of path already in the report, or NULL. */
 static struct check_entry *
 check__find(struct check *c, const char *path)
 {
   char norm[PATHGLOB_PATH_MAX];
+  size_t k;
 
   if (wsindex_normal(path, norm))
     path = norm;
-  for (size_t i = 0; i < c->count; i++)
-    if (strcmp(c->entries[i].path, path) == 0)
-      return &c->entries[i];
-  return NULL;
+  if (!c->nslots)
+    return NULL;
+  k = check__slot(c, path);
+  return c->slots[k] ? &c->entries[c->slots[k] - 1] : NULL;
 }
 
 /* A file the index analysed (or could not read): into the report. A file
@@ -224,14 +266,27 @@ check__file(void *ctx, const char *path, bool explicit,
   if (a && !explicit && a->format == FORMAT_NONE)
     return;
   e = check__find(c, path);
+  /* Read again as another format: the new analysis takes its place. */
   if (e) {
+    struct check_entry fresh;
     size_t at = (size_t)(e - c->entries);
+    size_t count = c->count;
 
-    memmove(e, e + 1, (c->count - at - 1) * sizeof *e);
-    c->count--;
+    if (check__add(c, path, a, err)) {
+      c->rc = FACET_ENOMEM;
+      return;
+    }
+    fresh = c->entries[count];
+    c->entries[at] = fresh;
+    c->count = count;
+    return;
   }
-  if (check__add(c, path, a, err))
+  if (check__add(c, path, a, err) || check__index(c)) {
     c->rc = FACET_ENOMEM;
+    return;
+  }
+  c->slots[check__slot(c, c->entries[c->count - 1].path)] =
+    (uint32_t)c->count;
 }
 
 static void
@@ -753,6 +808,7 @@ check__release(struct check *c)
 {
   arena_release(&c->arena);
   free(c->entries);
+  free(c->slots);
   overrides_release(&c->assume);
   wsindex_release(&c->index);
 }

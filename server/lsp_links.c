@@ -166,7 +166,7 @@ links__add(struct links *l, const char *path, struct span span)
   json_object_array_add(l->list, item);
 }
 
-/* ---- the variables tests set ------------------------------------------ */
+/* ---- the variables tests set ------------------------------------------- */
 
 static void
 links__vars_named(struct links *l, const char *path,
@@ -212,7 +212,7 @@ links__var_at(const struct evalfile *f, uint32_t off)
   return NULL;
 }
 
-/* ---- prompts ------------------------------------------------------------- */
+/* ---- prompts ----------------------------------------------------------- */
 
 static void
 links__add_prompt(struct links *l, const char *path)
@@ -282,7 +282,7 @@ links__uses(struct links *l, const char *path, bool with_decl)
   artifact_free(a);
 }
 
-/* ---- answers -------------------------------------------------------------- */
+/* ---- answers ----------------------------------------------------------- */
 
 static void
 links__init(struct links *l, const struct feature_request *r)
@@ -519,7 +519,7 @@ links_rename(const struct feature_request *r, uint32_t off, const char *name)
   return true;
 }
 
-/* ---- lenses and hovers ---------------------------------------------------- */
+/* ---- lenses and hovers ------------------------------------------------- */
 
 struct links_lenses {
   const struct feature_request *r;

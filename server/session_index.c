@@ -99,7 +99,7 @@ session_now(const struct session *self)
   return self->clock_fixed ? self->clock_fixed : (int64_t)time(NULL);
 }
 
-/* ---- progress ----------------------------------------------------------- */
+/* ---- progress ---------------------------------------------------------- */
 
 static void
 index__progress(struct session *self, const char *kind, const char *message,
@@ -197,7 +197,7 @@ index__progress_create(struct session *self)
   json_object_put(id);
 }
 
-/* ---- showing what changed ----------------------------------------------- */
+/* ---- showing what changed ---------------------------------------------- */
 
 static void
 index__lens_refresh(struct session *self)
@@ -272,21 +272,30 @@ index__want(const char *path, enum artifact_format format, void *ctx)
   index__queue(self, path, format);
 }
 
-/* Resolves the graph and shows the open documents that changed. */
+/*
+ * Resolves the graph and shows the open documents that changed. Then
+ * reads what references now ask for: those of the document edited
+ * (except), or of every file after a change on disk.
+ */
 static void
 index__settle(struct session *self, struct document *except)
 {
   struct index_changed c = { self, except };
+  char path[PATHGLOB_PATH_MAX];
 
   evalgraph_resolve(self->index.graph, index__changed, &c);
   if (self->indexing && self->indexing->done) {
-    wsindex_each_wanted(&self->index, self->root, false, index__want, self);
+    if (!except)
+      wsindex_each_wanted(&self->index, self->root, false, index__want,
+                          self);
+    else if (except->path && wsindex_normal(except->path, path))
+      wsindex_each_wanted_by(&self->index, path, index__want, self);
     index__pump(self);
   }
   index__lens_refresh(self);
 }
 
-/* ---- reading files off the loop ----------------------------------------- */
+/* ---- reading files off the loop ---------------------------------------- */
 
 static void
 index__item_release(struct index_item *it)
@@ -761,7 +770,7 @@ index__watch_results(struct session *self)
                             index__results_ref, self);
 }
 
-/* ---- lifecycle ----------------------------------------------------------- */
+/* ---- lifecycle --------------------------------------------------------- */
 
 void
 session_index_start(struct session *self)
@@ -848,7 +857,7 @@ session_index_done(const struct session *self)
   return !self->indexing || self->indexing->done;
 }
 
-/* ---- open documents -------------------------------------------------------- */
+/* ---- open documents ---------------------------------------------------- */
 
 void
 session_index_document(struct session *self, struct document *doc)

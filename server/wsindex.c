@@ -229,6 +229,17 @@ wsindex_each_wanted(const struct wsindex *self, const char *root, bool globs,
     wsindex__results_globs(&g);
 }
 
+void
+wsindex_each_wanted_by(const struct wsindex *self, const char *path,
+                       void (*fn)(const char *, enum artifact_format, void *),
+                       void *ctx)
+{
+  struct wsindex_results r = { self, fn, ctx, false };
+
+  evalgraph_each_wanted_by(self->graph, path, fn, ctx);
+  evalgraph_each_unresolved_by(self->graph, path, wsindex__unresolved, &r);
+}
+
 struct wsindex_load {
   struct wsindex *self;
   wsindex_file_fn on_file;

@@ -72,6 +72,14 @@ void wsindex_each_wanted(const struct wsindex *self, const char *root,
                                     enum artifact_format format, void *ctx),
                          void *ctx);
 
+/* The same, for the references of the one file at path (normalised):
+ * what an edit of it may have asked for. */
+void wsindex_each_wanted_by(const struct wsindex *self, const char *path,
+                            void (*fn)(const char *path,
+                                       enum artifact_format format,
+                                       void *ctx),
+                            void *ctx);
+
 /*
  * Synchronously loads paths (files and folders) into the index: walks
  * them, analyses the candidates, then follows references for at most

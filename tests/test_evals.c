@@ -823,7 +823,8 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(fullfact_links_config_prompt_and_csv),
     cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
-    cmocka_unit_test(fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(
+      fullfact_a_new_column_the_prompt_does_not_read_is_reported),
     cmocka_unit_test(support_lenses_show_each_tests_last_run),
     cmocka_unit_test(support_findings_span_config_prompt_and_results),
     cmocka_unit_test(
