@@ -10,6 +10,7 @@
 #include "error.h"
 #include "eval_internal.h"
 #include "evalfile.h"
+#include "tree.h"
 
 struct evalfile *
 evalx_begin(struct artifact *a)
@@ -102,21 +103,52 @@ evalfile__pieces(struct artifact *a, struct evalfile *f)
   return 0;
 }
 
+/* Collects the $refs into other files under n (depth-limited). */
+static void
+evalfile__refs(struct evalx *x, const struct node *n, int depth)
+{
+  n = node_resolve(n);
+  if (!n || n->kind == NODE_SCALAR || depth > TREE_DEPTH_MAX)
+    return;
+  for (uint32_t i = 0; i < n->count; i++) {
+    const struct node *v = n->kind == NODE_MAP ? node_value(n, i)
+                                               : n->u.items[i];
+    const char *s = node_str(v);
+
+    if (n->kind == NODE_MAP && node_is_str(node_key(n, i), "$ref") && s &&
+        v->type == SCALAR_STRING) {
+      size_t len = strcspn(s, "#");
+
+      /* "#/$defs/x" is in the file; a URI is for a resolver, not a path. */
+      if (len > 0 && !strstr(s, "://") && strncmp(s, "urn:", 4) != 0)
+        evalx_ref(x, EVREF_SCHEMA, v, 0, len, EVAL_NONE);
+      continue;
+    }
+    evalfile__refs(x, v, depth + 1);
+  }
+}
+
 int
 evalfile_prompt_side(struct artifact *a)
 {
   struct evalfile *f;
   struct evalx x;
 
-  if (a->kind != ARTIFACT_PROMPT && !a->evals)
+  if (a->kind != ARTIFACT_PROMPT && a->kind != ARTIFACT_SCHEMA && !a->evals)
     return 0;
   f = evalx_begin(a);
   if (!f)
     return FACET_ENOMEM;
   f->text_hash = XXH3_64bits(a->text, a->src.len);
+  x = (struct evalx){ a, f, false };
+  /* A schema names the other schema files its $refs point into, unless
+   * an absolute $id makes them relative to a URI rather than a folder. */
+  if (a->kind == ARTIFACT_SCHEMA &&
+      !(node_str(node_get(a->root, "$id")) &&
+        strstr(node_str(node_get(a->root, "$id")), "://")))
+    evalfile__refs(&x, a->root, 0);
   if (a->kind != ARTIFACT_PROMPT)
     return 0;
-  x = (struct evalx){ a, f, false };
   f->file_read0 = (uint32_t)f->nreads;
   for (size_t i = 0; i < a->nvars; i++) {
     struct evread *r = evalx_read(&x, a->vars[i].name, a->vars[i].span);

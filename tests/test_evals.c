@@ -566,6 +566,25 @@ junit_results_are_matched_by_description(void **state)
   ws_close(w);
 }
 
+/* ---- JSON Schema $refs into other files ------------------------------- */
+
+static void
+schema_refs_resolve_to_files(void **state)
+{
+  struct ws *w = ws_open("schemas");
+
+  (void)state;
+  ws_load(w);
+
+  assert_int_equal(ws_targets(w, "main.schema.json", 0), 1);
+  assert_string_equal(ws_findings(w, "main.schema.json", NOW),
+    "1:170: unresolved-reference: 'missing.schema.json' is not in the "
+    "workspace: this $ref resolves nowhere\n");
+  /* Under an absolute $id, a relative $ref names a URI, not a file. */
+  assert_string_equal(ws_findings(w, "remote/order.schema.json", NOW), "");
+  ws_close(w);
+}
+
 /* ---- the assertions facet runs ---------------------------------------- */
 
 static const char *
@@ -836,6 +855,7 @@ main(void)
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(openai_registry_entries_name_their_samples),
     cmocka_unit_test(junit_results_are_matched_by_description),
+    cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(csv_fields_keep_their_spans),
