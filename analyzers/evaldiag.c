@@ -183,7 +183,7 @@ evdiag__failing(struct evdiag *d, const struct evtest_ref *t)
 
   if (d->failed[t->test])
     return;
-  evalgraph_result(d->g, t, NULL, d->now, &r);
+  evalgraph_result(d->g, t, NULL, &r);
   note = !r.stale ? ""
        : (r.stale & EVSTALE_PROMPT) ? " (stale: the prompt changed since)"
        : (r.stale & EVSTALE_SCHEMA) ? " (stale: its schema changed since)"
@@ -368,7 +368,7 @@ evlens__test(const struct evtest_ref *t, void *ctx)
   struct evlens *l = ctx;
   struct evresult r;
 
-  evalgraph_result(l->g, t, NULL, l->now, &r);
+  evalgraph_result(l->g, t, NULL, &r);
   if (!l->have[t->test] || evresult_rank(&r) > evresult_rank(
                                                   &l->worst[t->test])) {
     unsigned stale = l->have[t->test] ? l->worst[t->test].stale : 0;
@@ -433,7 +433,7 @@ evlens__inline_test(const struct evalgraph *g, uint32_t c, uint32_t file,
 }
 
 static void
-evlens__inline_prompts(const struct evalgraph *g, uint32_t c, int64_t now,
+evlens__inline_prompts(const struct evalgraph *g, uint32_t c,
                        void (*fn)(struct span, enum evlens_kind, const char *,
                                   uint32_t, const struct evresult *, void *),
                        void *ctx)
@@ -452,7 +452,6 @@ evlens__inline_prompts(const struct evalgraph *g, uint32_t c, int64_t now,
     if (title[0])
       fn(f->prompts[p].span, EVLENS_SUMMARY, title, EVAL_NONE, NULL, ctx);
   }
-  (void)now;
 }
 
 void
@@ -474,7 +473,7 @@ evalgraph_lenses(const struct evalgraph *self, const char *path, int64_t now,
     if (title[0])
       fn(span_make(0, 0), EVLENS_SUMMARY, title, EVAL_NONE, NULL, ctx);
   } else if (f->format == FORMAT_PROMPTFOO) {
-    evlens__inline_prompts(self, l.node, now, fn, ctx);
+    evlens__inline_prompts(self, l.node, fn, ctx);
   }
   if (!f->ntests)
     return;
@@ -581,7 +580,7 @@ evhover__prompt(const struct evprompt_ref *p, void *ctx)
   struct evinst in;
 
   evgraph_test_ref(h->g, c, h->node, h->test, &t);
-  evalgraph_result(h->g, &t, &one, h->now, &r);
+  evalgraph_result(h->g, &t, &one, &r);
   evinst_init(&in, h->g, c, h->node, h->test);
   evresult_title(&r, h->now, title, sizeof title);
   buf_printf(h->out, "%s**%s** \xC2\xB7 prompt ", h->shown++ ? "\n\n" : "",
@@ -699,7 +698,7 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
 
   if (strcmp(t->config, x->self) != 0)
     return;
-  evalgraph_result(x->g, t, NULL, x->now, &r);
+  evalgraph_result(x->g, t, NULL, &r);
   switch (evresult_verdict(&r)) {
   case EVVERDICT_PASS:
   case EVVERDICT_LOCAL_PASS:

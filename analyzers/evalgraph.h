@@ -207,11 +207,11 @@ struct evresult {
 
 /*
  * Where test stands against prompt (NULL: against every prompt its
- * config runs, the worst of them), at time now (Unix seconds).
+ * config runs, the worst of them).
  */
 void evalgraph_result(const struct evalgraph *self,
                       const struct evtest_ref *test,
-                      const struct evprompt_ref *prompt, int64_t now,
+                      const struct evprompt_ref *prompt,
                       struct evresult *out);
 
 /* The final verdict a result shows. */

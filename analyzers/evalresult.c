@@ -458,15 +458,13 @@ evinst_result(const struct evinst *in, uint32_t p, struct evresult *out)
 
 void
 evalgraph_result(const struct evalgraph *self, const struct evtest_ref *test,
-                 const struct evprompt_ref *prompt, int64_t now,
-                 struct evresult *out)
+                 const struct evprompt_ref *prompt, struct evresult *out)
 {
   uint32_t c = evgraph_find(self, test->config);
   uint32_t file = evgraph_find(self, test->file);
   struct evinst in;
   bool any = false;
 
-  (void)now;
   memset(out, 0, sizeof *out);
   if (c == EVAL_NONE || file == EVAL_NONE || !self->nodes[c].f ||
       !self->nodes[file].f || test->test >= self->nodes[file].f->ntests)

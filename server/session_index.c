@@ -718,10 +718,6 @@ index__watch_dir(struct session *self, const char *dir)
   log_debug("watching %s for results", dir);
 }
 
-struct index_dirs {
-  struct session *session;
-};
-
 static void
 index__watch_parent(struct session *self, const char *path)
 {
