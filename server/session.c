@@ -38,6 +38,9 @@ session_release(struct session *self)
   overrides_release(&self->settings.formats);
   free(self->queue);
   free(self->root);
+  for (size_t i = 0; i < self->nfolders; i++)
+    free(self->folders[i]);
+  free(self->folders);
 }
 
 void
@@ -227,6 +230,23 @@ session__root(struct session *self, json_object *params)
     uri = session_str(json_object_array_get_idx(folders, 0), "uri");
   free(self->root);
   self->root = uri ? docstore_uri_to_path(uri) : NULL;
+  /* Other folders of a multi-root workspace are indexed too. */
+  for (size_t i = 0; json_object_is_type(folders, json_type_array) &&
+                     i < json_object_array_length(folders); i++) {
+    const char *f = session_str(json_object_array_get_idx(folders, i),
+                                "uri");
+    char *path = f ? docstore_uri_to_path(f) : NULL;
+    char **grown;
+
+    if (!path || (self->root && strcmp(path, self->root) == 0) ||
+        !(grown = realloc(self->folders, (self->nfolders + 1) *
+                                         sizeof *grown))) {
+      free(path);
+      continue;
+    }
+    self->folders = grown;
+    self->folders[self->nfolders++] = path;
+  }
 }
 
 static void

@@ -45,6 +45,9 @@ struct session {
   int64_t client_pid;        /* initialize's processId, or 0 */
   bool config_pull;          /* client answers workspace/configuration */
   char *root;                /* workspace root path, or NULL */
+  char **folders;            /* every workspace folder's path (root
+                                first), owned; indexed alike */
+  size_t nfolders;
   struct session_settings settings;
   struct document **queue;   /* documents to analyse once input is read */
   size_t nqueue;

@@ -74,7 +74,7 @@ struct index_watch {
 
 struct session_index {
   unsigned generation;
-  bool scanning;
+  unsigned scanning;           /* folder scans still walking */
   bool done;                   /* the first full run ended */
   int round;
   struct index_item *queue;    /* files waiting to be read */
@@ -382,9 +382,9 @@ index__after_scan(struct session *self, struct index_job *job)
     if (wsindex_candidate(&self->index, path))
       index__queue(self, path, wsindex_assumed(&self->index, path));
   }
-  self->indexing->scanning = false;
+  self->indexing->scanning--;
   log_info("indexing %zu files of %s (%zu artifacts to read)", job->n,
-           self->root, self->indexing->nqueue - self->indexing->next);
+           job->root, self->indexing->nqueue - self->indexing->next);
 }
 
 static void
@@ -796,14 +796,20 @@ session_index_start(struct session *self)
     index__register_watcher(self);
   if (self->progress_support)
     index__progress_create(self);
-  job = calloc(1, sizeof *job);
-  if (!job || !(job->root = strdup(self->root))) {
-    free(job);
-    x->done = true;
-    return;
+  /* One scan per workspace folder; the root's .facet.yaml counts. */
+  for (size_t i = 0; i <= self->nfolders; i++) {
+    const char *folder = i == 0 ? self->root : self->folders[i - 1];
+
+    job = calloc(1, sizeof *job);
+    if (!job || !(job->root = strdup(folder))) {
+      free(job);
+      continue;
+    }
+    if (index__submit(self, job) == 0)
+      x->scanning++;
   }
-  x->scanning = true;
-  index__submit(self, job);
+  if (!x->scanning)
+    x->done = true;
 }
 
 static void

@@ -514,6 +514,43 @@ unused_helpers(void)
   (void)next;
 }
 
+static void
+every_workspace_folder_is_indexed(void **state)
+{
+  struct harness *h = *state;
+  char other[256];
+  char cmd[700];
+  char msg[2048];
+  size_t before;
+
+  ws_copy();
+  snprintf(other, sizeof other, "/tmp/facet-index-XXXXXX");
+  assert_non_null(mkdtemp(other));
+  snprintf(cmd, sizeof cmd, "cp -R '%s/fullfact/.' '%s'", WORKSPACES, other);
+  assert_int_equal(system(cmd), 0);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"workspaceFolders\":[{\"uri\":\"%s\",\"name\":\"a\"},"
+           "{\"uri\":\"file://%s\",\"name\":\"b\"}],\"capabilities\":"
+           CAPS_ALL "}}", ws.uri, ws.uri, other);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\","
+          "\"params\":{}}");
+  settle(h);
+  before = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+
+  assert_string_equal(h->out[before + 1],
+    "{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":"
+    "\"facet/index\",\"value\":{\"kind\":\"end\",\"message\":"
+    "\"9 artifacts indexed\"}}}");
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+  assert_int_equal(system(cmd), 0);
+  ws_remove();
+}
+
 int
 main(void)
 {
@@ -544,6 +581,8 @@ main(void)
       teardown),
     cmocka_unit_test_setup_teardown(
       closing_an_edited_prompt_reads_the_file_again, setup, teardown),
+    cmocka_unit_test_setup_teardown(every_workspace_folder_is_indexed,
+                                    setup, teardown),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
