@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "params.h"
 #include "shape.h"
@@ -534,4 +535,5 @@ github_models_check(struct artifact *a)
                  ? PARAMS_ANTHROPIC : 0, &a->diags);
   pinned = ghm__check_json_schema(a);
   ghm__facts(a, pinned);
+  evalx_github_models(a);
 }

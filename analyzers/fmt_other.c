@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "shape.h"
 #include "template.h"
@@ -480,6 +481,7 @@ other_check(struct artifact *a)
   case FORMAT_OPENAI_EVALS:
     formats_parse_document(a, false);
     evals__check(a);
+    evalx_openai_registry(a);
     break;
   default:
     break;

@@ -45,6 +45,8 @@ struct tmpl {
   uint32_t braces;             /* '{' of the text not yet closed by '}' */
   struct span cut_comment;     /* the last {{! }} comment that held a '{{'
                                   and so ended at an inner '}}' */
+  bool guard;                  /* reading an {% if %} test: names read
+                                  may be unset */
   uint32_t *index;             /* hash of var names to index + 1 */
   size_t index_cap;
   int rc;

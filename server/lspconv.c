@@ -90,13 +90,13 @@ lspconv_read_position(json_object *pos, int64_t *line, int64_t *character)
   return *line < 0 || *character < 0 ? FACET_EINVAL : 0;
 }
 
-static json_object *
-lspconv__diagnostic(const struct artifact *a, const struct diagnostic *d,
-                    enum position_encoding enc)
+json_object *
+lspconv_diagnostic(const struct source *src, const struct diagnostic *d,
+                   enum position_encoding enc)
 {
   json_object *o = json_object_new_object();
 
-  json_object_object_add(o, "range", lspconv_range(&a->src, d->span, enc));
+  json_object_object_add(o, "range", lspconv_range(src, d->span, enc));
   json_object_object_add(o, "severity", json_object_new_int(d->severity));
   json_object_object_add(o, "code", json_object_new_string(
                            diag_code_info(d->code)->name));
@@ -118,8 +118,8 @@ lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
   json_object *list = json_object_new_array();
 
   for (size_t i = 0; a && i < a->diags.count; i++)
-    json_object_array_add(list, lspconv__diagnostic(a, &a->diags.items[i],
-                                                    enc));
+    json_object_array_add(list, lspconv_diagnostic(&a->src,
+                                                   &a->diags.items[i], enc));
   return list;
 }
 
@@ -146,7 +146,7 @@ lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
   json_object_array_add(edits, text_edit);
   json_object_object_add(changes, uri, edits);
   json_object_object_add(edit, "changes", changes);
-  json_object_array_add(diags, lspconv__diagnostic(a, d, enc));
+  json_object_array_add(diags, lspconv_diagnostic(&a->src, d, enc));
   json_object_object_add(action, "title", json_object_new_string(title));
   json_object_object_add(action, "kind", json_object_new_string("quickfix"));
   json_object_object_add(action, "diagnostics", diags);
@@ -198,7 +198,7 @@ lspconv__ladder(struct buf *out, enum grade_level level, int markdown)
 }
 
 char *
-lspconv_grade_text(const struct artifact *a, int markdown)
+lspconv_grade_text(const struct artifact *a, int markdown, const char *extra)
 {
   const struct grade *g = &a->grade;
   struct buf out;
@@ -222,6 +222,8 @@ lspconv_grade_text(const struct artifact *a, int markdown)
   for (size_t i = 0; i < g->nreasons; i++)
     buf_printf(&out, markdown ? "- %s\n" : "%s%s", g->reasons[i],
                markdown ? "" : (i + 1 < g->nreasons ? "; " : "."));
+  if (extra)
+    buf_puts(&out, extra);
   if (g->next)
     buf_printf(&out, markdown ? "\n**Next step:** %s\n" : " Next: %s.",
                g->next);
@@ -322,7 +324,7 @@ lspconv__markdown_hover(const struct artifact *a, char *text,
 
 json_object *
 lspconv_hover(const struct artifact *a, uint32_t off,
-              enum position_encoding enc)
+              enum position_encoding enc, const char *extra)
 {
   struct nav_target t;
   struct span area;
@@ -337,7 +339,8 @@ lspconv_hover(const struct artifact *a, uint32_t off,
   area = lspconv__grade_area(a);
   if (off < area.start || off > area.end)
     return NULL;
-  return lspconv__markdown_hover(a, lspconv_grade_text(a, 1), area, enc);
+  return lspconv__markdown_hover(a, lspconv_grade_text(a, 1, extra), area,
+                                 enc);
 }
 
 json_object *
