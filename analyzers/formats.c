@@ -367,7 +367,8 @@ formats__check_input(struct artifact *a, const struct input_decl *d,
     diag_add(&a->diags, DIAG_INPUT_TYPE_MISMATCH, v->iterated_at,
              "'%s' is declared as %s %s, but the template loops over it",
              d->name, formats__article(d->type), d->type);
-  if (d->value && !formats__fits(type, d->value))
+  if (d->value && !(flags & VARIABLES_VALIDATED) &&
+      !formats__fits(type, d->value))
     diag_add(&a->diags, DIAG_SAMPLE_TYPE_MISMATCH, d->value->span,
              "this value of '%s' is %s, but '%s' is declared as %s %s",
              d->name, node_type_name(d->value), d->name,

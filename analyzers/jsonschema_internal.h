@@ -341,6 +341,10 @@ struct jsc_node *jsc_subschema_at(struct jsc *c, const struct jsc_where *w,
 void jsc_problem(struct jsc *c, const struct jsc_where *w, const char *key,
                  const char *member, const char *fmt, ...)
   __attribute__((format(printf, 5, 6)));
+/* Adds what callers may act on to the problem jsc_problem made last:
+ * either string may be NULL; both are copied. */
+void jsc_problem_note(struct jsc *c, const char *suggestion,
+                      const char *document);
 struct arena *jsc_arena(struct jsc *c);
 void jsc_fail(struct jsc *c, int err);
 struct jsc_node *jsc_ref(struct jsc *c, const struct jsc_where *w,

@@ -122,7 +122,36 @@ lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
   return list;
 }
 
-/* One quick fix: replace the text of d's span with its replacement. */
+/*
+ * The span a replacement edits: d's span, without the quotes around it when
+ * it holds a quoted scalar, since a replacement is of the scalar's text.
+ */
+static struct span
+lspconv__replaced(const struct artifact *a, const struct diagnostic *d)
+{
+  struct span s = d->span;
+  char q = s.end - s.start >= 2 ? a->text[s.start] : 0;
+
+  if ((q == '"' || q == '\'') && a->text[s.end - 1] == q &&
+      d->replacement[0] != q) {
+    s.start++;
+    s.end--;
+  }
+  return s;
+}
+
+static json_object *
+lspconv__text_edit(const struct artifact *a, struct span span,
+                   const char *text, enum position_encoding enc)
+{
+  json_object *edit = json_object_new_object();
+
+  json_object_object_add(edit, "range", lspconv_range(&a->src, span, enc));
+  json_object_object_add(edit, "newText", json_object_new_string(text));
+  return edit;
+}
+
+/* One quick fix: d's fix, or its replacement of d's text. */
 static json_object *
 lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
                    const char *uri, enum position_encoding enc)
@@ -132,17 +161,21 @@ lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
   json_object *edit = json_object_new_object();
   json_object *changes = json_object_new_object();
   json_object *edits = json_object_new_array();
-  json_object *text_edit = json_object_new_object();
   char title[256];
 
-  snprintf(title, sizeof title, "Replace '%.*s' with '%s'",
-           (int)(d->span.end - d->span.start), a->text + d->span.start,
-           d->replacement);
-  json_object_object_add(text_edit, "range",
-                         lspconv_range(&a->src, d->span, enc));
-  json_object_object_add(text_edit, "newText",
-                         json_object_new_string(d->replacement));
-  json_object_array_add(edits, text_edit);
+  if (d->fix) {
+    snprintf(title, sizeof title, "%s", d->fix->title);
+    for (uint32_t i = 0; i < d->fix->count; i++)
+      json_object_array_add(edits, lspconv__text_edit(
+        a, d->fix->edits[i].span, d->fix->edits[i].text, enc));
+  } else {
+    struct span s = lspconv__replaced(a, d);
+
+    snprintf(title, sizeof title, "Replace '%.*s' with '%s'",
+             (int)(s.end - s.start), a->text + s.start, d->replacement);
+    json_object_array_add(edits, lspconv__text_edit(a, s, d->replacement,
+                                                    enc));
+  }
   json_object_object_add(changes, uri, edits);
   json_object_object_add(edit, "changes", changes);
   json_object_array_add(diags, lspconv__diagnostic(a, d, enc));
@@ -163,7 +196,7 @@ lspconv_quick_fixes(const struct artifact *a, const char *uri,
   for (size_t i = 0; i < a->diags.count; i++) {
     const struct diagnostic *d = &a->diags.items[i];
 
-    if (d->replacement && d->span.start <= span.end &&
+    if ((d->replacement || d->fix) && d->span.start <= span.end &&
         span.start <= d->span.end)
       json_object_array_add(actions, lspconv__quick_fix(a, d, uri, enc));
   }
