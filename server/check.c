@@ -2,9 +2,11 @@
 
 #include <getopt.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uriparser/Uri.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -13,6 +15,8 @@
 #include "error.h"
 #include "fileio.h"
 #include "overrides.h"
+#include "reffiles.h"
+#include "schema.h"
 #include "utf8.h"
 #include "walk.h"
 
@@ -46,6 +50,9 @@ struct check {
   bool json;
   size_t max_bytes;
   struct overrides assume;
+  struct overrides providers;    /* --provider GLOB=NAME */
+  int provider;                  /* --provider NAME */
+  struct reffiles refs;          /* the files $refs name */
   struct check_entry *entries;
   size_t count;
   size_t cap;
@@ -63,7 +70,8 @@ static void
 check__usage(FILE *to)
 {
   fputs("usage: facet check [--format text|json] [--max-bytes N]\n"
-        "                   [--assume GLOB=FORMAT]... [PATH...]\n"
+        "                   [--assume GLOB=FORMAT]... [--provider [GLOB=]NAME]..."
+        "\n                   [PATH...]\n"
         "\n"
         "Checks prompt, schema and eval files (folders are walked, skipping\n"
         ".git, node_modules and what .gitignore ignores), prints findings\n"
@@ -74,7 +82,11 @@ check__usage(FILE *to)
         "  --format json      print the same report as JSON\n"
         "  --max-bytes N      skip analysis of files over N bytes\n"
         "  --assume G=F       treat files matching glob G as format F\n"
-        "                     (see facet --list-formats)\n", to);
+        "                     (see facet --list-formats)\n"
+        "  --provider [G=]P   check the schemas of files matching glob G\n"
+        "                     (of all files, without G) against provider\n"
+        "                     P's rules: openai, gemini, anthropic or none\n",
+        to);
 }
 
 static enum artifact_format
@@ -171,12 +183,31 @@ check__candidate(const struct check *c, const char *path)
          syntax != SYNTAX_TEXT;
 }
 
+/* The file: URI of path, which relative $refs resolve against, or NULL.
+ * Freed by the caller. */
+static char *
+check__uri(const char *path)
+{
+  char real[PATH_MAX];
+  char *uri;
+
+  if (!realpath(path, real))
+    return NULL;
+  uri = malloc(strlen(real) * 3 + 8);
+  if (uri && uriUnixFilenameToUriStringA(real, uri) != URI_SUCCESS) {
+    free(uri);
+    uri = NULL;
+  }
+  return uri;
+}
+
 static int
 check__file(const char *path, bool explicit, void *ctx)
 {
   struct check *c = ctx;
   struct analyze_options opts = { 0 };
   struct artifact *a;
+  char *uri;
   char *text;
   size_t len = 0;
   size_t size = 0;
@@ -186,12 +217,18 @@ check__file(const char *path, bool explicit, void *ctx)
     return 0;
   opts.max_bytes = c->max_bytes;
   opts.format = check__assumed(c, path);
+  opts.provider = overrides_lookup(&c->providers, NULL, path, c->provider);
+  opts.schema_files = &c->refs.files;
+  opts.uri = uri = check__uri(path);
   err = fileio_read(path, c->max_bytes + 1, &text, &len, &size);
+  if (err)
+    free(uri);
   if (err)
     return check__add(c, path, NULL, err);
   opts.file_size = size;
   /* The artifact takes the buffer over and frees it when it is freed. */
   a = artifact_analyze_shared(path, text, len, &opts, free, text);
+  free(uri);
   if (!a) {
     free(text);
     return FACET_ENOMEM;
@@ -402,6 +439,33 @@ check__parse_assume(struct check *c, const char *arg)
   return rc ? -1 : 0;
 }
 
+/* --provider NAME, or --provider GLOB=NAME. */
+static int
+check__parse_provider(struct check *c, const char *arg)
+{
+  const char *eq = strrchr(arg, '=');
+  const char *name = eq ? eq + 1 : arg;
+  int p = schema_provider_by_name(name);
+  char *glob;
+  int rc;
+
+  if (p < 0 || eq == arg) {
+    fprintf(stderr, "facet check: --provider wants [GLOB=]NAME with NAME "
+            "one of none, openai, gemini, anthropic; got '%s'\n", arg);
+    return -1;
+  }
+  if (!eq) {
+    c->provider = p;
+    return 0;
+  }
+  glob = strndup(arg, (size_t)(eq - arg));
+  rc = glob ? overrides_add_value(&c->providers, glob, p) : FACET_ENOMEM;
+  free(glob);
+  if (rc)
+    fprintf(stderr, "facet check: --provider: %s\n", facet_strerror(rc));
+  return rc ? -1 : 0;
+}
+
 static int
 check__options(struct check *c, int argc, char **argv)
 {
@@ -409,6 +473,7 @@ check__options(struct check *c, int argc, char **argv)
     { "format", required_argument, NULL, 'f' },
     { "max-bytes", required_argument, NULL, 'm' },
     { "assume", required_argument, NULL, 'a' },
+    { "provider", required_argument, NULL, 'p' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -437,6 +502,10 @@ check__options(struct check *c, int argc, char **argv)
       if (check__parse_assume(c, optarg))
         return -1;
       break;
+    case 'p':
+      if (check__parse_provider(c, optarg))
+        return -1;
+      break;
     case 'h':
       check__usage(stdout);
       return 1;
@@ -454,13 +523,18 @@ check__release(struct check *c)
   arena_release(&c->arena);
   free(c->entries);
   overrides_release(&c->assume);
+  overrides_release(&c->providers);
+  reffiles_release(&c->refs);
 }
 
 int
 check_main(int argc, char **argv)
 {
   struct check c = { .max_bytes = ANALYZE_MAX_BYTES_DEFAULT };
-  int rc = check__options(&c, argc, argv);
+  int rc;
+
+  reffiles_init(&c.refs, NULL);
+  rc = check__options(&c, argc, argv);
 
   if (rc) {
     check__release(&c);

@@ -15,6 +15,7 @@
 #include "docstore.h"
 #include "overrides.h"
 #include "position.h"
+#include "reffiles.h"
 
 struct json_object;
 struct jsonrpc_message;
@@ -28,6 +29,8 @@ typedef void (*session_send_fn)(struct json_object *msg, void *ctx);
 struct session_settings {
   struct overrides formats;   /* glob -> format, from facet.formats */
   size_t max_file_bytes;      /* facet.maxFileBytes; 0 for the default */
+  struct overrides providers; /* glob -> enum schema_provider, and */
+  int provider;               /* for other files, from facet.schemaProvider */
 };
 
 struct session {
@@ -43,6 +46,7 @@ struct session {
   int64_t client_pid;        /* initialize's processId, or 0 */
   bool config_pull;          /* client answers workspace/configuration */
   char *root;                /* workspace root path, or NULL */
+  struct reffiles refs;      /* reads the files $refs name, in root */
   struct session_settings settings;
   struct document **queue;   /* documents to analyse once input is read */
   size_t nqueue;

@@ -140,6 +140,12 @@ session__start(struct session *self, struct document *doc)
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
+  job->opts.provider = overrides_lookup(&self->settings.providers,
+                                        self->root,
+                                        doc->path ? doc->path : doc->uri,
+                                        self->settings.provider);
+  job->opts.uri = job->uri;
+  job->opts.schema_files = &self->refs.files;
   if (!job->uri || (doc->path && !job->path))
     goto fail;
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
