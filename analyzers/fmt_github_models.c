@@ -344,7 +344,7 @@ ghm__check_schema(struct artifact *a, const struct node *value)
       continue;
     tree = schema_parse_embedded(a, expected, &exact);
     if (tree)
-      schema_validate(a, site, tree, NULL, "expected");
+      schema_validate(a, site, tree, NULL, "this expected output");
   }
 }
 

@@ -14,17 +14,20 @@
 #include "shape.h"
 #include "tree.h"
 
+/* How the schema is written; one that does not parse is only kept for
+ * navigation (its problems would be the parser's guesses). */
 static unsigned
 schema__flags(const struct artifact *a)
 {
-  return a->syntax == SYNTAX_JSON ? SCHEMA_JSON : 0;
+  return (a->syntax == SYNTAX_JSON ? SCHEMA_JSON : 0) |
+         (a->facts.header_broken ? SCHEMA_UNCHECKED : 0);
 }
 
 void
 json_schema_check(struct artifact *a)
 {
   formats_parse_document(a, true);
-  if (a->root && !a->facts.header_broken)
+  if (a->root)
     schema_add(a, a->root, NULL, a->provider, schema__flags(a));
 }
 
@@ -98,8 +101,7 @@ openai_schema_check(struct artifact *a)
   schema__check_name(a, node_get(wrapper, "name"));
   schema = node_get(wrapper, "schema");
   strict = node_resolve(node_get(wrapper, "strict"));
-  if (schema && node_resolve(schema)->kind == NODE_MAP &&
-      !a->facts.header_broken)
+  if (schema && node_resolve(schema)->kind == NODE_MAP)
     schema_add(a, schema, "schema", node_is_bool(strict, true)
                  ? SCHEMA_PROVIDER_OPENAI : a->provider, schema__flags(a));
 }

@@ -307,6 +307,8 @@ schema_add(struct artifact *a, const struct node *root, const char *where,
   site->flags = flags;
   site->compiled = schema__compile(a, json);
   json_object_put(json);
+  if (flags & SCHEMA_UNCHECKED)
+    return site;
   if (site->compiled)
     problems = js_schema_problems(site->compiled, &count);
   for (size_t i = 0; i < count; i++)

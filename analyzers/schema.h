@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "source.h"
 
@@ -37,6 +38,40 @@ int schema_provider_by_name(const char *name);
 /* Its name as users read it: "OpenAI strict mode", ... */
 const char *schema_provider_title(enum schema_provider p);
 
+/* The JSON Schema keywords facet knows (schema_keywords.c). */
+
+/* What a keyword's value holds, for the walk. */
+enum schema_value {
+  SCHEMA_VALUE_PLAIN,       /* a value, not a schema */
+  SCHEMA_VALUE_ONE,         /* one schema */
+  SCHEMA_VALUE_LIST,        /* an array of schemas */
+  SCHEMA_VALUE_MAP,         /* an object of names to schemas */
+  SCHEMA_VALUE_ITEMS,       /* one schema, or (before 2020-12) an array */
+  SCHEMA_VALUE_DEPENDENCIES,/* names to a schema or to an array of names */
+};
+
+/* Whether a provider takes a keyword. */
+enum schema_support {
+  SCHEMA_TAKES,             /* documented as supported, or an annotation */
+  SCHEMA_UNLISTED,          /* not among what the provider documents */
+  SCHEMA_REJECTS,           /* documented (or seen) to be refused */
+};
+
+struct schema_keyword {
+  const char *name;
+  uint8_t value;            /* enum schema_value */
+  bool annotation;          /* says, does not constrain */
+  uint8_t support[SCHEMA_PROVIDER__COUNT];  /* enum schema_support */
+  const char *applies;      /* "strings", "any instance", ... */
+  const char *doc;          /* what it means, for hover and completion */
+};
+
+/* The keyword named name (of any draft), or NULL. */
+const struct schema_keyword *schema_keyword(const char *name);
+
+/* Every keyword, in the table's order. */
+const struct schema_keyword *schema_keywords(size_t *count);
+
 /*
  * Reads the files $refs name; the caller (server/) supplies it, so that
  * analysis does no I/O of its own. It may run on any thread.
@@ -56,6 +91,8 @@ enum schema_flag {
   SCHEMA_JSON = 1 << 0,         /* written as JSON: edits quote keys */
   SCHEMA_INEXACT = 1 << 1,      /* read from a decoded string, so every
                                    span is the string's: no edits */
+  SCHEMA_UNCHECKED = 1 << 2,    /* the text does not parse: kept for
+                                   navigation and completion only */
 };
 
 /* A schema an artifact holds. */

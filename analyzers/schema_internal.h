@@ -17,38 +17,6 @@ struct buf;
 struct diag_list;
 struct node;
 
-/* What a keyword's value holds, for the walk. */
-enum schema_value {
-  SCHEMA_VALUE_PLAIN,       /* a value, not a schema */
-  SCHEMA_VALUE_ONE,         /* one schema */
-  SCHEMA_VALUE_LIST,        /* an array of schemas */
-  SCHEMA_VALUE_MAP,         /* an object of names to schemas */
-  SCHEMA_VALUE_ITEMS,       /* one schema, or (before 2020-12) an array */
-  SCHEMA_VALUE_DEPENDENCIES,/* names to a schema or to an array of names */
-};
-
-/* Whether a provider takes a keyword. */
-enum schema_support {
-  SCHEMA_TAKES,             /* documented as supported, or an annotation */
-  SCHEMA_UNLISTED,          /* not among what the provider documents */
-  SCHEMA_REJECTS,           /* documented (or seen) to be refused */
-};
-
-struct schema_keyword {
-  const char *name;
-  uint8_t value;            /* enum schema_value */
-  bool annotation;          /* says, does not constrain */
-  uint8_t support[SCHEMA_PROVIDER__COUNT];  /* enum schema_support */
-  const char *applies;      /* "strings", "any instance", ... */
-  const char *doc;          /* what it means, for hover and completion */
-};
-
-/* The keyword named name (of any draft), or NULL. */
-const struct schema_keyword *schema_keyword(const char *name);
-
-/* Every keyword, in the table's order. */
-const struct schema_keyword *schema_keywords(size_t *count);
-
 /* One schema object met by the walk. */
 struct schema_visit {
   const struct node *schema;    /* the schema (a map, or a boolean) */

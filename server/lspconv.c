@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "error.h"
 #include "navigate.h"
+#include "schema_nav.h"
 #include "tree.h"
 
 /* A hover is prose; past this it is a dump. */
@@ -322,6 +323,7 @@ lspconv_hover(const struct artifact *a, uint32_t off,
               enum position_encoding enc)
 {
   struct nav_target t;
+  struct schema_nav n;
   struct span area;
 
   if (!a)
@@ -329,6 +331,8 @@ lspconv_hover(const struct artifact *a, uint32_t off,
   if (navigate_at(a, off, &t))
     return lspconv__markdown_hover(a, lspconv__variable_text(a, &t), t.span,
                                    enc);
+  if (schema_nav_at(a, off, &n))
+    return lspconv__markdown_hover(a, schema_nav_hover(a, &n), n.span, enc);
   if (!a->grade.graded)
     return NULL;
   area = lspconv__grade_area(a);
