@@ -684,9 +684,13 @@ jsck__list(struct jsck *k, struct json_object *v, const char *key)
 {
   struct jsc_applicators *app = jsck__app(k);
 
-  if (!json_object_is_type(v, json_type_array) ||
-      json_object_array_length(v) == 0) {
+  if (!json_object_is_type(v, json_type_array)) {
     jsck__wrong(k, key, "a non-empty array of schemas", v);
+    return;
+  }
+  if (json_object_array_length(v) == 0) {
+    jsc_problem(k->c, k->w, key, NULL, "%s must hold at least one schema, "
+                "not an empty array", key);
     return;
   }
   if (!app)

@@ -867,8 +867,8 @@ keywords_of_the_wrong_type_are_left_out(void **state)
                       "got integer -1\n"
                       "/properties: properties must be an object, got "
                       "array\n"
-                      "/allOf: allOf must be a non-empty array of schemas, "
-                      "got array\n");
+                      "/allOf: allOf must hold at least one schema, not an "
+                      "empty array\n");
   assert_string_equal(problems("{\"required\": [\"a\", 2]}"),
                       "/required/1: required must be a property name, got "
                       "integer 2\n");
