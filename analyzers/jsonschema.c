@@ -1115,6 +1115,7 @@ jsc_regex(struct jsc *c, const struct jsc_where *w, const char *key,
   re->code = code;
   re->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
             jit_size > 0;
+  re->simple = jsre_simple_compile(&c->s->arena, source, len);
   return re;
 fail:
   if (rc == FACET_ENOMEM)

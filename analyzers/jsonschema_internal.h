@@ -138,11 +138,14 @@ struct jsc_resource {
   struct jsc_node *node;       /* its root, compiled */
 };
 
+struct jsre_simple;
+
 /* A compiled ECMA-262 pattern. */
 struct jsc_regex {
   pcre2_code *code;            /* owned by the schema's list */
   const char *source;          /* as the schema wrote it */
   bool jit;                    /* compiled to machine code by PCRE2 */
+  const struct jsre_simple *simple;  /* matched without PCRE2, or NULL */
 };
 
 /* A property name with its hash, for lookups during validation. */
@@ -365,6 +368,16 @@ void jsc_use_dynamic_scope(struct jsc *c);
 int jsre_compile(const char *src, size_t len, pcre2_code **out, char *why,
                  size_t size, size_t *at);
 
+/* jsonschema_simple.c: patterns matched without PCRE2. */
+/* The program of the ECMA-262 pattern p (len bytes, which PCRE2 has
+ * compiled) in arena, or NULL when it is not simple enough. */
+struct jsre_simple *jsre_simple_compile(struct arena *arena, const char *p,
+                                        size_t len);
+/* 1 when prog matches somewhere in s, 0 when not, -1 when it cannot tell
+ * (ask PCRE2). */
+int jsre_simple_match(const struct jsre_simple *prog, const char *s,
+                      size_t len);
+
 /* jsonschema_value.c: JSON values as JSON Schema compares them. */
 /* Whether the double v was written as a decimal ("1.0"), not "1". */
 bool jsv_written_as_decimal(struct json_object *v);
@@ -441,14 +454,13 @@ jsv_same_bytes(const char *a, const char *b, size_t n)
   return true;
 }
 
-/* Whether the NUL-terminated a and b are equal (inline, as above). */
+/* Whether the NUL-terminated a and b are equal. The first bytes decide
+ * most mismatches inline; the rest is strcmp's, which compares a word at
+ * a time (member names are compared for every member of every object). */
 static inline bool
 jsv_same_name(const char *a, const char *b)
 {
-  for (; *a == *b; a++, b++)
-    if (!*a)
-      return true;
-  return false;
+  return a[0] == b[0] && (!a[0] || strcmp(a + 1, b + 1) == 0);
 }
 
 /* The entry of properties named key, or NULL. */

@@ -493,9 +493,12 @@ static int
 jsv__match(struct jsv *v, const struct jsc_regex *re, const char *s,
            size_t len)
 {
-  struct jsv_scratch *sc = jsv__scratch(v);
+  struct jsv_scratch *sc;
   int rc;
 
+  if (re->simple && (rc = jsre_simple_match(re->simple, s, len)) >= 0)
+    return rc;
+  sc = jsv__scratch(v);
   if (!sc)
     return -1;
   rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0,
@@ -1387,6 +1390,33 @@ jsv__tracked(const struct jsc_node *s, unsigned t, struct json_object *inst,
   return 0;
 }
 
+/* Keywords that only look at the instance itself, never below it. */
+#define JSK_SCALAR (JSK_TYPE | JSK_ENUM | JSK_CONST | JSK_NUMBER_KW |    \
+                    JSK_STRING_KW)
+
+/*
+ * A schema of only such keywords: no subschema, so nothing to track or to
+ * nest, and most leaves of real schemas (a string with a pattern, a
+ * number with bounds, an enum) take this way.
+ */
+static bool
+jsv__scalar(struct jsv *v, const struct jsc_node *s, struct json_object *inst)
+{
+  unsigned t = jsv_type_of(inst, (enum js_draft)s->draft);
+  bool ok = true;
+
+  if ((s->has & JSK_TYPE) && !(s->types & t))
+    JSV_CHECK(v, ok, jsv__type_error(v, s, inst));
+  if (s->has & (JSK_ENUM | JSK_CONST))
+    JSV_CHECK(v, ok, jsv__enum_const(v, s, inst));
+  if ((s->has & JSK_NUMBER_KW) && (t & JST_NUMBER))
+    JSV_CHECK(v, ok, jsv__number(v, s, inst));
+  if ((s->has & JSK_STRING_KW) && (t & JST_STRING))
+    JSV_CHECK(v, ok, jsv__string(v, s, inst));
+out:
+  return ok;
+}
+
 static bool
 jsv__keywords(struct jsv *v, const struct jsc_node *s,
               struct json_object *inst, struct jsv_ann *ann)
@@ -1452,6 +1482,8 @@ jsv__node(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
     return !s->has ||
            (s->types & jsv_type_of(inst, (enum js_draft)s->draft)) ||
            jsv__type_error(v, s, inst);
+  if (!(s->has & ~JSK_SCALAR))
+    return jsv__scalar(v, s, inst);
   if (v->level >= JS_DEPTH_MAX)
     return jsv__too_deep(v, s);
   v->level++;
