@@ -515,6 +515,8 @@ dotprompt__example(struct span fence, void *ctx)
 /*
  * Instances the file holds, against their schemas: input.default against
  * input.schema, and the body's ```json examples against output.schema.
+ * Limitation: every ```json fence is taken for an example of the output;
+ * one that shows an input instead is validated against the wrong schema.
  */
 static void
 dotprompt__check_schemas(struct artifact *a)

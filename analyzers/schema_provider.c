@@ -4,6 +4,10 @@
  * keywords it supports, what every object must say, and its size limits.
  * The mechanical ones come with fixes: add additionalProperties: false,
  * add a property to required.
+ *
+ * Limitation: the size limits are checked per schema; providers count
+ * them per request, so several tools of one request may be over a limit
+ * together that each is under.
  */
 #include <stdio.h>
 #include <string.h>

@@ -3,6 +3,10 @@
  * of their own): local files only, never the network, and only inside the
  * workspace when there is one. Reads run on analysis threads; the struct
  * is read-only once set up.
+ *
+ * Limitation: files are read from disk, not from the editor's buffers
+ * (which belong to the event loop's thread), so an unsaved edit of a
+ * referenced file is not seen until it is saved.
  */
 #ifndef FACET_REFFILES_H
 #define FACET_REFFILES_H
