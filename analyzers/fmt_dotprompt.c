@@ -429,14 +429,16 @@ dotprompt__check_params(struct artifact *a)
 
 /*
  * A schema of the frontmatter as JSON Schema, for validating instances:
- * checked where it is written when it is JSON Schema, made from Picoschema
- * otherwise. Without required when for_defaults: defaults may leave
- * required fields to the caller. NULL when it names a schema registered
- * in code, which facet cannot see.
+ * checked where it is written when it is JSON Schema (against provider's
+ * rules, for what the model is given), made from Picoschema otherwise.
+ * Without required when for_defaults: defaults may leave required fields
+ * to the caller. NULL when it names a schema registered in code, which
+ * facet cannot see.
  */
 static const struct schema_site *
 dotprompt__schema(struct artifact *a, const struct node *schema,
-                  const char *where, bool for_defaults)
+                  const char *where, enum schema_provider provider,
+                  bool for_defaults)
 {
   const struct schema_site *site = NULL;
   struct json_object *json;
@@ -446,7 +448,7 @@ dotprompt__schema(struct artifact *a, const struct node *schema,
     return NULL;
   if (picoschema_is_json_schema(schema) ||
       strcmp(where, "output.jsonSchema") == 0) {
-    site = schema_add(a, schema, where, a->provider, 0);
+    site = schema_add(a, schema, where, provider, SCHEMA_PICOSCHEMA);
     if (!for_defaults)
       return site;
   }
@@ -513,7 +515,8 @@ dotprompt__example(struct span fence, void *ctx)
 }
 
 /*
- * Instances the file holds, against their schemas: input.default against
+ * The schemas of the frontmatter (input, output, toolDefs), and the
+ * instances the file holds, against them: input.default against
  * input.schema, and the body's ```json examples against output.schema.
  * Limitation: every ```json fence is taken for an example of the output;
  * one that shows an input instead is validated against the wrong schema.
@@ -525,20 +528,32 @@ dotprompt__check_schemas(struct artifact *a)
   const struct node *output = node_get(a->root, "output");
   const struct node *defaults = node_get(input, "default");
   const struct node *schema = node_get(output, "schema");
+  const struct node *tools = node_get(a->root, "toolDefs");
   struct dotprompt__examples ex = { a, NULL };
 
+  for (uint32_t i = 0; tools && tools->kind == NODE_SEQ && i < tools->count;
+       i++) {
+    dotprompt__schema(a, node_get(tools->u.items[i], "inputSchema"),
+                      "toolDefs inputSchema", a->provider, false);
+    dotprompt__schema(a, node_get(tools->u.items[i], "outputSchema"),
+                      "toolDefs outputSchema", SCHEMA_PROVIDER_NONE, false);
+  }
+  /* The input schema is the template's, not the model's: plain rules. */
   if (defaults && defaults->kind == NODE_MAP)
     schema_validate(a, dotprompt__schema(a, node_get(input, "schema"),
-                                         "input.schema", true),
+                                         "input.schema",
+                                         SCHEMA_PROVIDER_NONE, true),
                     defaults, node_get_key(input, "default"),
                     "input.default");
   else
-    dotprompt__schema(a, node_get(input, "schema"), "input.schema", false);
+    dotprompt__schema(a, node_get(input, "schema"), "input.schema",
+                      SCHEMA_PROVIDER_NONE, false);
   if (!node_is_set(schema))
     schema = node_get(output, "jsonSchema");
   ex.site = dotprompt__schema(a, schema, node_is_set(node_get(output,
                               "schema")) ? "output.schema"
-                                         : "output.jsonSchema", false);
+                                         : "output.jsonSchema", a->provider,
+                              false);
   if (ex.site)
     template_fences(a->text, a->body, dotprompt__example, &ex);
 }

@@ -284,7 +284,8 @@ pf__assertion_schema(struct artifact *a, const struct node *assertion,
   contains = strcmp(type, "contains-json") == 0;
   if (!contains && strcmp(type, "is-json") != 0)
     return;
-  site = schema_add(a, value, type, a->provider,
+  /* A check of the output, not sent to the model: plain JSON Schema. */
+  site = schema_add(a, value, type, SCHEMA_PROVIDER_NONE,
                     a->syntax == SYNTAX_JSON ? SCHEMA_JSON : 0);
   if (site) {
     out->contains[out->count] = contains;

@@ -180,7 +180,7 @@ pico__object(const struct node *map, bool *named, int depth)
 
     if (!key)
       continue;
-    if (strncmp(key, "(*)", 3) == 0) {
+    if (strcmp(key, "(*)") == 0) {
       json_object_put(wildcard);
       wildcard = pico__value(node_value(map, i), named, depth + 1);
       continue;

@@ -163,11 +163,63 @@ schema_inner_span(const struct artifact *a, const struct node *n)
   return s;
 }
 
+/*
+ * A Picoschema type ("string", "integer, how many") where JSON Schema
+ * wants a schema: Dotprompt passes a schema with a JSON Schema type on
+ * unchanged, so the shorthand is not expanded. A warning that says so,
+ * with the schema meant as the fix.
+ */
+static bool
+schema__picoschema_slip(struct artifact *a, const struct node *value,
+                        const struct js_problem *p, bool edits)
+{
+  static const char *const types[] = {
+    "string", "number", "integer", "boolean", "null", NULL,
+  };
+  const char *s = node_str(value);
+  const char *comma = s ? strchr(s, ',') : NULL;
+  size_t n = comma ? (size_t)(comma - s) : (s ? strlen(s) : 0);
+  const char *const *t = types;
+  struct diagnostic *d;
+  struct buf fix;
+
+  if (!s || value->type != SCALAR_STRING ||
+      strncmp(p->message, "a schema must be an object", 26) != 0)
+    return false;
+  for (; *t && !(strlen(*t) == n && strncmp(*t, s, n) == 0); t++)
+    ;
+  if (!*t)
+    return false;
+  buf_init(&fix, 4096);
+  buf_printf(&fix, "{type: %s", *t);
+  if (comma) {
+    const char *desc = comma + 1;
+
+    while (*desc == ' ')
+      desc++;
+    buf_puts(&fix, ", description: ");
+    schema_json_string(&fix, desc);
+  }
+  buf_putc(&fix, '}');
+  d = diag_add(&a->diags, DIAG_INVALID_SCHEMA, value->span, "'%s' is "
+               "Picoschema, but this schema has a JSON Schema type, so "
+               "Dotprompt passes it on as JSON Schema, where '%s' is no "
+               "schema: write %s", s, s, fix.data ? fix.data : "a schema");
+  if (d) {
+    d->severity = SEVERITY_WARNING;
+    if (edits && fix.data)
+      d->replacement = arena_strndup(&a->arena, fix.data, fix.len);
+  }
+  buf_release(&fix);
+  return true;
+}
+
 /* One problem of the compiled schema, at the key (or item) at fault. */
 static void
 schema__problem(struct artifact *a, const struct node *root,
-                const struct js_problem *p, bool edits)
+                const struct js_problem *p, unsigned flags)
 {
+  bool edits = !(flags & SCHEMA_INEXACT);
   bool key = true;
   const struct node *at = node_at_pointer(root, p->pointer, &key);
   const struct node *value;
@@ -178,6 +230,10 @@ schema__problem(struct artifact *a, const struct node *root,
     return;
   if (!at)
     at = root;
+  value = node_at_pointer(root, p->pointer, NULL);
+  if ((flags & SCHEMA_PICOSCHEMA) && value &&
+      schema__picoschema_slip(a, value, p, edits))
+    return;
   ref = schema__at_ref(p->pointer) &&
         strncmp(p->message, "cannot resolve", 14) == 0;
   d = diag_add(&a->diags, ref ? DIAG_UNRESOLVED_REF : DIAG_INVALID_SCHEMA,
@@ -189,7 +245,6 @@ schema__problem(struct artifact *a, const struct node *root,
                                    strlen(p->suggestion));
     return;
   }
-  value = node_at_pointer(root, p->pointer, NULL);
   if (value && value->kind == NODE_SCALAR) {
     struct span s = schema_inner_span(a, value);
 
@@ -312,7 +367,7 @@ schema_add(struct artifact *a, const struct node *root, const char *where,
   if (site->compiled)
     problems = js_schema_problems(site->compiled, &count);
   for (size_t i = 0; i < count; i++)
-    schema__problem(a, root, &problems[i], !(flags & SCHEMA_INEXACT));
+    schema__problem(a, root, &problems[i], flags);
   schema_walk(root, schema__misspelt, &check);
   if (provider != SCHEMA_PROVIDER_NONE)
     schema_provider_check(a, root, provider, flags);

@@ -93,6 +93,9 @@ enum schema_flag {
                                    span is the string's: no edits */
   SCHEMA_UNCHECKED = 1 << 2,    /* the text does not parse: kept for
                                    navigation and completion only */
+  SCHEMA_PICOSCHEMA = 1 << 3,   /* a Dotprompt schema in JSON Schema form,
+                                   where Picoschema's "string" shorthand
+                                   is a likely slip */
 };
 
 /* A schema an artifact holds. */

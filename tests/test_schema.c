@@ -742,6 +742,49 @@ promptfoo_json_assertions(void **state)
   artifact_free(a);
 }
 
+/* Dotprompt's own examples write Picoschema inside JSON Schema. */
+static void
+dotprompt_picoschema_inside_json_schema(void **state)
+{
+  const char *text =
+    "---\n"
+    "input:\n"
+    "  schema:\n"
+    "    type: object\n"
+    "    properties:\n"
+    "      name: string\n"
+    "      age: integer, in years\n"
+    "      tags: {type: array, items: string}\n"
+    "toolDefs:\n"
+    "  - name: look\n"
+    "    inputSchema: {type: object, properties: {q: {type: strng}}}\n"
+    "---\n"
+    "{{name}} {{age}} {{tags}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("p.prompt", text);
+
+  EXPECT_DIAGS(a,
+    "invalid-schema(warning) 6:13-6:19 'string' is Picoschema, but this "
+    "schema has a JSON Schema type, so Dotprompt passes it on as JSON "
+    "Schema, where 'string' is no schema: write {type: string}",
+    "invalid-schema(warning) 7:12-7:29 'integer, in years' is Picoschema, "
+    "but this schema has a JSON Schema type, so Dotprompt passes it on as "
+    "JSON Schema, where 'integer, in years' is no schema: write {type: "
+    "integer, description: \"in years\"}",
+    "invalid-schema(warning) 8:34-8:40 'string' is Picoschema, but this "
+    "schema has a JSON Schema type, so Dotprompt passes it on as JSON "
+    "Schema, where 'string' is no schema: write {type: string}",
+    "invalid-schema 11:50-11:54 unknown type 'strng' (did you mean "
+    "'string'?)");
+  assert_string_equal(a->diags.items[0].replacement, "{type: string}");
+  assert_string_equal(a->diags.items[1].replacement,
+                      "{type: integer, description: \"in years\"}");
+  artifact_free(a);
+}
+
 /* Picoschema, against the conversions of Dotprompt's spec/picoschema.yaml
  * (tests/data; Apache-2.0, see tests/data/README.md): each case's template
  * and the schemas it expects, for input and output. */
@@ -828,6 +871,7 @@ main(void)
     cmocka_unit_test(a_schema_in_an_escaped_string_has_no_edits),
     cmocka_unit_test(dotprompt_defaults_and_example_output),
     cmocka_unit_test(dotprompt_json_schema_is_checked_where_it_is_written),
+    cmocka_unit_test(dotprompt_picoschema_inside_json_schema),
     cmocka_unit_test(promptfoo_json_assertions),
     cmocka_unit_test(picoschema_matches_dotprompts_spec),
   };

@@ -349,6 +349,66 @@ quick_fixes_insert_and_keep_quotes(void **state)
                                 ",\"newText\":\"json_schema\"}]"));
 }
 
+/* The diagnostics published last for doc, as their codes, comma-separated. */
+static const char *
+published_codes(struct harness *h, const char *doc)
+{
+  static char out[1024];
+
+  out[0] = '\0';
+  for (size_t i = h->nout; i > 0; i--) {
+    json_object *msg = json_tokener_parse(h->out[i - 1]);
+    json_object *params = json_object_object_get(msg, "params");
+    const char *u = json_object_get_string(json_object_object_get(params,
+                                                                  "uri"));
+    json_object *list = json_object_object_get(params, "diagnostics");
+    size_t len = 0;
+
+    if (u && strcmp(u, doc) == 0 && list) {
+      for (size_t k = 0; k < json_object_array_length(list); k++)
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s%s",
+                                k ? "," : "", json_object_get_string(
+                                  json_object_object_get(
+                                    json_object_array_get_idx(list, k),
+                                    "code")));
+      json_object_put(msg);
+      return out;
+    }
+    json_object_put(msg);
+  }
+  return "(none)";
+}
+
+static void
+the_provider_setting_picks_rules_by_glob(void **state)
+{
+  struct harness *h = *state;
+  char u[128];
+  char v[128];
+
+  start(h);
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeConfiguration\","
+          "\"params\":{\"settings\":{\"facet\":{\"schemaProvider\":{"
+          "\"strict/*.json\":\"openai\",\"bad/*\":\"gpt\"}}}}}");
+  snprintf(u, sizeof u, "file://%s/strict/a.schema.json", ws);
+  snprintf(v, sizeof v, "file://%s/loose/a.schema.json", ws);
+  open_doc(h, u, "\"{\\\"type\\\": \\\"object\\\"}\"");
+  open_doc(h, v, "\"{\\\"type\\\": \\\"object\\\"}\"");
+  settle(h);
+
+  assert_string_equal(published_codes(h, u),
+                      "provider-additional-properties");
+  assert_string_equal(published_codes(h, v), "");
+
+  /* A name alone applies to every file. */
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeConfiguration\","
+          "\"params\":{\"settings\":{\"facet\":{\"schemaProvider\":"
+          "\"anthropic\"}}}}");
+  settle(h);
+  assert_string_equal(published_codes(h, v),
+                      "provider-additional-properties");
+}
+
 int
 main(void)
 {
@@ -366,6 +426,8 @@ main(void)
     cmocka_unit_test_setup_teardown(completion_in_a_yaml_schema, setup_ws,
                                     teardown_ws),
     cmocka_unit_test_setup_teardown(quick_fixes_insert_and_keep_quotes,
+                                    setup_ws, teardown_ws),
+    cmocka_unit_test_setup_teardown(the_provider_setting_picks_rules_by_glob,
                                     setup_ws, teardown_ws),
   };
 
