@@ -217,6 +217,31 @@ test_dotprompt_wrong_values(void **state)
   artifact_free(a);
 }
 
+/* A list where a mapping of inputs belongs: reported, and read safely
+ * (its mapping items have no name key; a fuzzer found this crashing). */
+static void
+test_dotprompt_schema_as_a_list(void **state)
+{
+  const char *text =
+    "---\n"
+    "input:\n"
+    "  schema:\n"
+    "    - {name: x}\n"
+    "---\n"
+    "{{x}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("l.prompt", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 4:5-4:16 'schema' should be a string or a mapping, not a "
+    "list",
+    "undeclared-variable 6:3-6:4 'x' is not declared in input.schema");
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_partial_hint(void **state)
 {
@@ -1452,6 +1477,7 @@ main(void)
     cmocka_unit_test(test_dotprompt_valid_declares_inputs),
     cmocka_unit_test(test_dotprompt_output_schema),
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
+    cmocka_unit_test(test_dotprompt_schema_as_a_list),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_partial_hint),
     cmocka_unit_test(test_github_models_valid_eval),

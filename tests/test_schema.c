@@ -552,6 +552,82 @@ openai_limits(void **state)
   artifact_free(a);
 }
 
+/* Appends printf output to a growing buffer (for generated schemas). */
+static void
+grow(char **buf, size_t *len, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  *buf = realloc(*buf, *len + (size_t)n + 1);
+  assert_non_null(*buf);
+  va_start(ap, fmt);
+  vsnprintf(*buf + *len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  *len += (size_t)n;
+}
+
+static void
+openai_and_anthropic_counts(void **state)
+{
+  char *text = NULL;
+  size_t len = 0;
+  struct artifact *a;
+
+  (void)state;
+
+  /* 5,001 properties whose names come to over 120,000 characters, and an
+   * enum of 251 strings of 61 characters (15,311 in all). */
+  grow(&text, &len, "{\"type\": \"object\", \"additionalProperties\": "
+       "false, \"properties\": {\"e\": {\"enum\": [");
+  for (int i = 0; i < 251; i++)
+    grow(&text, &len, "%s\"%061d\"", i ? ", " : "", i);
+  grow(&text, &len, "]}");
+  for (int i = 0; i < 5000; i++)
+    grow(&text, &len, ", \"p%023d\": {}", i);
+  grow(&text, &len, "}, \"required\": [\"e\"");
+  for (int i = 0; i < 5000; i++)
+    grow(&text, &len, ", \"p%023d\"", i);
+  grow(&text, &len, "]}");
+
+  a = analyze_as("big.schema.json", text, SCHEMA_PROVIDER_OPENAI, NULL);
+  assert_int_equal(a->diags.count, 3);
+  assert_string_equal(strstr(diag_text(a, 0), " the"),
+                      " the schema has 5001 object properties; OpenAI strict "
+                      "mode allows 5000 in all");
+  assert_string_equal(strstr(diag_text(a, 1), " property"),
+                      " property names, definition names, enum and const "
+                      "values come to 135312 characters; OpenAI strict mode "
+                      "allows 120000");
+  assert_string_equal(strstr(diag_text(a, 2), " this"),
+                      " this enum has 251 strings of 15311 characters in all; "
+                      "OpenAI strict mode allows 15000 characters in an enum "
+                      "of more than 250 strings");
+  artifact_free(a);
+  free(text);
+
+  /* 25 optional properties, 17 of them unions. */
+  text = NULL;
+  len = 0;
+  grow(&text, &len, "{\"type\": \"object\", \"additionalProperties\": "
+       "false, \"properties\": {");
+  for (int i = 0; i < 25; i++)
+    grow(&text, &len, "%s\"p%d\": {\"type\": %s}", i ? ", " : "", i,
+         i < 17 ? "[\"string\", \"null\"]" : "\"string\"");
+  grow(&text, &len, "}}");
+  a = analyze_as("tool.schema.json", text, SCHEMA_PROVIDER_ANTHROPIC, NULL);
+  EXPECT_DIAGS(a,
+    "provider-limit 1:2-1:8 the schema has 25 optional properties; "
+    "Anthropic strict mode allows 24 in a request",
+    "provider-limit 1:2-1:8 17 properties use anyOf or a list of types; "
+    "Anthropic strict mode allows 16 in a request");
+  artifact_free(a);
+  free(text);
+}
+
 /* Schemas inside other artifacts */
 
 static void
@@ -867,6 +943,7 @@ main(void)
     cmocka_unit_test(openai_refuses_what_is_not_an_object_at_the_root),
     cmocka_unit_test(gemini_and_anthropic_subsets),
     cmocka_unit_test(openai_limits),
+    cmocka_unit_test(openai_and_anthropic_counts),
     cmocka_unit_test(github_models_json_schema_and_its_expected_outputs),
     cmocka_unit_test(a_schema_in_an_escaped_string_has_no_edits),
     cmocka_unit_test(dotprompt_defaults_and_example_output),
