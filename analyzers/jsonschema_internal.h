@@ -85,6 +85,9 @@ enum jst {
                        JSK_ADDITIONAL | JSK_PROPERTY_NAMES |               \
                        JSK_DEP_REQUIRED | JSK_DEP_SCHEMAS |                \
                        JSK_UNEVAL_PROPS)
+/* Keywords that only look at the instance itself, never below it. */
+#define JSK_SCALAR (JSK_TYPE | JSK_ENUM | JSK_CONST | JSK_NUMBER_KW |       \
+                    JSK_STRING_KW)
 #define JSK_IN_PLACE (JSK_ALL_OF | JSK_ANY_OF | JSK_ONE_OF | JSK_NOT |     \
                       JSK_IF | JSK_REF | JSK_DYNAMIC_REF)
 
