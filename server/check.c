@@ -70,8 +70,8 @@ static void
 check__usage(FILE *to)
 {
   fputs("usage: facet check [--format text|json] [--max-bytes N]\n"
-        "                   [--assume GLOB=FORMAT]... [--provider [GLOB=]NAME]..."
-        "\n                   [PATH...]\n"
+        "                   [--assume GLOB=FORMAT]...\n"
+        "                   [--provider [GLOB=]NAME]... [PATH...]\n"
         "\n"
         "Checks prompt, schema and eval files (folders are walked, skipping\n"
         ".git, node_modules and what .gitignore ignores), prints findings\n"

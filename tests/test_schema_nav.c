@@ -387,7 +387,8 @@ the_provider_setting_picks_rules_by_glob(void **state)
   char v[128];
 
   start(h);
-  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeConfiguration\","
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":"
+          "\"workspace/didChangeConfiguration\","
           "\"params\":{\"settings\":{\"facet\":{\"schemaProvider\":{"
           "\"strict/*.json\":\"openai\",\"bad/*\":\"gpt\"}}}}}");
   snprintf(u, sizeof u, "file://%s/strict/a.schema.json", ws);
@@ -401,7 +402,8 @@ the_provider_setting_picks_rules_by_glob(void **state)
   assert_string_equal(published_codes(h, v), "");
 
   /* A name alone applies to every file. */
-  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeConfiguration\","
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":"
+          "\"workspace/didChangeConfiguration\","
           "\"params\":{\"settings\":{\"facet\":{\"schemaProvider\":"
           "\"anthropic\"}}}}");
   settle(h);
