@@ -89,6 +89,9 @@ void formats_check_variables(struct artifact *a, unsigned flags,
  * (for hover and completion of keys). */
 const struct shape *formats_shape(enum artifact_format f);
 
+/* The argument of Dotprompt's {{role "..."}} helper, for completion. */
+extern const struct shape_field dotprompt_role_field;
+
 /* Each checker's tables, for formats_shape. */
 extern const struct shape prompty_shape;
 extern const struct shape dotprompt_shape;

@@ -174,7 +174,9 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
     grade__structured(a);
   } else {
     g->level = GRADE_LOOSE;
-    grade__reason(a, !f->header
+    grade__reason(a, !f->header && a->fm.present && a->fm.closed
+                       ? "its frontmatter header is empty"
+                       : !f->header
                        ? "it is text with no machine-read header"
                        : arena_printf(m, "its template uses %s, which its "
                                       "header does not declare", names));

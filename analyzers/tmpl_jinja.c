@@ -472,16 +472,18 @@ void
 tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end)
 {
   const char *s = t->s;
+  uint32_t text = i;  /* where the text since the last tag starts */
 
   while (i + 1 < end && t->rc == 0) {
     const char *p = memchr(s + i, '{', end - i - 1);
     const char *close;
 
     if (!p)
-      return;
+      break;
     i = (uint32_t)(p - s);
     if (s[i + 1] == '{' || s[i + 1] == '%') {
-      i = jinja__tag(t, i, end);
+      tmpl_text(t, text, i);
+      i = text = jinja__tag(t, i, end);
     } else if (s[i + 1] == '#') {
       close = memmem(s + i + 2, end - i - 2, "#}", 2);
       if (!close) {
@@ -489,9 +491,11 @@ tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end)
                     "'{#' is never closed: add '#}'");
         return;
       }
-      i = (uint32_t)(close - s) + 2;
+      tmpl_text(t, text, i);
+      i = text = (uint32_t)(close - s) + 2;
     } else {
       i++;
     }
   }
+  tmpl_text(t, text, end);
 }

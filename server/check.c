@@ -260,9 +260,23 @@ check__tally(struct check *c)
   }
 }
 
+/* Said of a file named on the command line that is no artifact, so that
+ * "1 file checked" with no row is not mistaken for a clean bill. */
+#define CHECK_UNRECOGNISED_NOTE                                              \
+  "not a prompt, schema or eval file that facet recognises; --assume "      \
+  "GLOB=FORMAT checks it as one (facet --list-formats)"
+
+static bool
+check__unrecognised(const struct check_entry *e)
+{
+  return e->format == FORMAT_NONE && e->nfindings == 0;
+}
+
 static void
 check__print_findings(const struct check_entry *e)
 {
+  if (check__unrecognised(e))
+    printf("%s: note: %s\n", e->path, CHECK_UNRECOGNISED_NOTE);
   for (size_t i = 0; i < e->nfindings; i++) {
     const struct check_finding *f = &e->findings[i];
 
@@ -272,9 +286,9 @@ check__print_findings(const struct check_entry *e)
   }
 }
 
-/* Paths longer than this push their next step right instead of widening
- * the whole table. */
-#define CHECK_PATH_COLUMN_MAX 56
+/* Paths longer than this put their next step on a line of its own,
+ * under the path, instead of widening the whole table. */
+#define CHECK_PATH_COLUMN_MAX 64
 
 static void
 check__print_grades(const struct check *c)
@@ -291,9 +305,14 @@ check__print_grades(const struct check *c)
   for (size_t i = 0; i < c->count; i++) {
     const struct check_entry *e = &c->entries[i];
 
-    if (e->grade.graded)
-      printf("%-10s  %-*s  %s\n", grade_name(e->grade.level), (int)width,
-             e->path, e->grade.next ? e->grade.next : "-");
+    if (!e->grade.graded)
+      continue;
+    if (strlen(e->path) > width)
+      printf("%-10s  %s\n%12s", grade_name(e->grade.level), e->path, "");
+    else
+      printf("%-10s  %-*s  ", grade_name(e->grade.level), (int)width,
+             e->path);
+    printf("%s\n", e->grade.next ? e->grade.next : "-");
   }
 }
 
@@ -381,6 +400,9 @@ check__json_entry(const struct check_entry *e)
   json_object_object_add(o, "format", json_object_new_string(
                            artifact_format_name(e->format)));
   json_object_object_add(o, "grade", check__json_grade(&e->grade));
+  if (check__unrecognised(e))
+    json_object_object_add(o, "note",
+                           json_object_new_string(CHECK_UNRECOGNISED_NOTE));
   for (size_t i = 0; i < e->nfindings; i++)
     json_object_array_add(findings, check__json_finding(&e->findings[i]));
   json_object_object_add(o, "diagnostics", findings);

@@ -201,13 +201,20 @@ feature_definition(const struct feature_request *r)
 
   if (off < 0)
     return;
-  if (navigate_at(r->artifact, (uint32_t)off, &t))
-    session_reply(r->session, r->id,
-                  t.decl ? feature__location(r, t.decl->span) : NULL);
-  else if (schema_nav_at(r->artifact, (uint32_t)off, &n))
+  if (navigate_at(r->artifact, (uint32_t)off, &t)) {
+    /* Where inputs are declared by use (${input:name} in a prompt file),
+     * the first use is the declaration. */
+    if (t.decl)
+      session_reply(r->session, r->id, feature__location(r, t.decl->span));
+    else if (t.var && r->artifact->facts.inputs_by_use)
+      session_reply(r->session, r->id, feature__location(r, t.var->span));
+    else
+      session_reply(r->session, r->id, NULL);
+  } else if (schema_nav_at(r->artifact, (uint32_t)off, &n)) {
     session_reply(r->session, r->id, feature__ref_location(r, &n));
-  else
+  } else {
     session_reply(r->session, r->id, NULL);
+  }
 }
 
 struct feature_spans {
@@ -365,6 +372,9 @@ feature__complete_keys(const struct shape *shape, json_object *items)
   for (const struct shape_field *f = shape->fields; f && f->name; f++) {
     char insert[96];
 
+    /* A misplaced key is listed only so that its mistake is explained. */
+    if (f->flags & SHAPE_MISPLACED)
+      continue;
     snprintf(insert, sizeof insert, "%s: ", f->name);
     json_object_array_add(items, feature__item(
       f->name, LSP_COMPLETION_PROPERTY, shape_type_text(f->types), f->doc,

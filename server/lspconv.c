@@ -11,6 +11,7 @@
 #include "navigate.h"
 #include "schema_nav.h"
 #include "tree.h"
+#include "utf8.h"
 
 /* A hover is prose; past this it is a dump. */
 #define LSPCONV_HOVER_MAX 8192
@@ -272,6 +273,41 @@ lspconv__grade_area(const struct artifact *a)
   return area;
 }
 
+/* Characters of a default or sample value a hover shows. */
+#define LSPCONV_VALUE_SHOWN 80
+
+/*
+ * A default or sample value as a hover shows it: a scalar's value as the
+ * loader reads it (no YAML quotes), a collection as written; on one line,
+ * cut at a character boundary with an ellipsis when long.
+ */
+static void
+lspconv__value_text(const struct artifact *a, const struct node *value,
+                    struct buf *out)
+{
+  const struct node *v = node_resolve(value);
+  const char *s = v->kind == NODE_SCALAR ? v->u.scalar.str
+                                         : a->text + value->span.start;
+  size_t n = v->kind == NODE_SCALAR ? v->u.scalar.len
+                                    : value->span.end - value->span.start;
+  size_t shown = 0;
+  size_t i = 0;
+
+  while (i < n && shown < LSPCONV_VALUE_SHOWN) {
+    uint32_t cp;
+    int len = utf8_decode(s + i, n - i, &cp);
+
+    if (cp == '\n' || cp == '\r' || cp == '\t' || cp == '`')
+      buf_append(out, cp == '`' ? "'" : " ", 1);
+    else
+      buf_append(out, s + i, (size_t)len);
+    i += (size_t)len;
+    shown++;
+  }
+  if (i < n)
+    buf_append(out, "\xE2\x80\xA6", 3);
+}
+
 /* What a variable's hover says: its declaration and how it is read. */
 static char *
 lspconv__variable_text(const struct artifact *a, const struct nav_target *t)
@@ -287,11 +323,11 @@ lspconv__variable_text(const struct artifact *a, const struct nav_target *t)
     buf_printf(&out, " \xC2\xB7 `%s`", d->type);
   if (d && d->description)
     buf_printf(&out, "\n\n%s", d->description);
-  if (d && d->value)
-    buf_printf(&out, "\n\nDefault or sample: `%.*s`",
-               (int)(d->value->span.end - d->value->span.start > 80
-                       ? 80 : d->value->span.end - d->value->span.start),
-               a->text + d->value->span.start);
+  if (d && d->value) {
+    buf_printf(&out, "\n\nDefault or sample: `");
+    lspconv__value_text(a, d->value, &out);
+    buf_printf(&out, "`");
+  }
   buf_printf(&out, "\n\n%s%s%s \xC2\xB7 read %u time%s by the template",
              d ? "Declared in `" : "Not declared in the header",
              d && d->where ? d->where : "", d ? "`" : "", reads,

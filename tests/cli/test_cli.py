@@ -141,6 +141,31 @@ def test_check_json(root):
           True)
 
 
+def test_check_notes_and_long_paths(root):
+    code, out, _ = run("check", "notes.txt", cwd=root)
+    check("a named file that is no artifact gets a note, not silence",
+          (code, out.splitlines()[0]),
+          (0, "notes.txt: note: not a prompt, schema or eval file that "
+              "facet recognises; --assume GLOB=FORMAT checks it as one "
+              "(facet --list-formats)"))
+    code, out, _ = run("check", "--format", "json", "notes.txt", cwd=root)
+    check("--format json carries the note",
+          json.loads(out)["files"][0].get("note", "").startswith(
+              "not a prompt, schema or eval file"), True)
+    deep = "a/" * 30 + "deep.prompty"
+    write(root, deep, "---\nname: deep\n---\nhello\n")
+    code, out, _ = run("check", deep, "prompts/good.prompty", cwd=root)
+    check("a path too long for the column puts its next step under it",
+          out.splitlines()[1:5], [
+              "grade       file" + " " * 62 + "next step",
+              "structured  " + deep,
+              "            pin the output: add outputs (or a response_format "
+              "json_schema)",
+              "structured  prompts/good.prompty" + " " * 46 +
+              "pin the output: add outputs (or a response_format "
+              "json_schema)"])
+
+
 class Server:
     """facet lsp as a child process, spoken to over its stdin and stdout."""
 
@@ -258,18 +283,19 @@ def test_check_provider():
 
 
 def main():
-    print("1..20")
     test_command_line()
     root = make_workspace()
     try:
         test_check_text(root)
         test_check_json(root)
+        test_check_notes_and_long_paths(root)
     finally:
         shutil.rmtree(root)
     test_check_provider()
     test_lsp_bad_input_keeps_serving()
     test_lsp_exit_codes()
     test_lsp_client_process_gone()
+    print(f"1..{len(results)}")
     return 0 if all(results) else 1
 
 
