@@ -258,6 +258,10 @@ artifact__analyze(const char *path, const char *text, size_t len,
     return NULL;
   }
   artifact__detect(a, opts);
+  if (opts && opts->uri)
+    a->uri = arena_strndup(&a->arena, opts->uri, strlen(opts->uri));
+  a->provider = opts ? opts->provider : SCHEMA_PROVIDER_NONE;
+  a->schema_files = opts ? opts->schema_files : NULL;
   if (a->format == FORMAT_NONE)
     artifact__sniff(a);
   if (a->format != FORMAT_NONE)
@@ -266,6 +270,8 @@ artifact__analyze(const char *path, const char *text, size_t len,
     artifact_free(a);
     return NULL;
   }
+  /* Borrowed for the analysis only. */
+  a->schema_files = NULL;
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
   return a;
@@ -307,6 +313,7 @@ artifact_free(struct artifact *self)
   free(self->blocks);
   free(self->inputs);
   free(self->sites);
+  schema_sites_release(self);
   arena_release(&self->arena);
   free(self->path);
   free(self);

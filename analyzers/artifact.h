@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "grade.h"
+#include "schema.h"
 #include "source.h"
 
 struct evalfile;
@@ -140,6 +141,13 @@ struct analyze_options {
                                      of it was read; 0: the text's length */
   enum artifact_format format;    /* FORMAT_NONE: detect it */
   bool valid_utf8;                /* the caller vouches for the encoding */
+  const char *uri;                /* the file's URI, which relative $refs
+                                     resolve against; NULL: from path when
+                                     it is absolute */
+  enum schema_provider provider;  /* the provider a schema is meant for,
+                                     when the file does not say */
+  const struct schema_files *schema_files;  /* reads the files $refs name;
+                                     NULL: none are read */
 };
 
 /* Files larger than this get one diagnostic instead of analysis. */
@@ -178,6 +186,13 @@ struct artifact {
   size_t cap_sites;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
+  struct schema_site *schemas;   /* the schemas it holds (schema.h) */
+  size_t nschemas;
+  size_t cap_schemas;
+  char *uri;                 /* what $refs resolve against, or NULL */
+  enum schema_provider provider;  /* from the options */
+  const struct schema_files *schema_files;  /* borrowed, during analysis
+                                               only; then NULL */
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;

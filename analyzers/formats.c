@@ -283,8 +283,8 @@ formats_declare(struct artifact *a, const struct node *n,
                              where);
   for (uint32_t i = 0; n->kind == NODE_SEQ && i < n->count; i++) {
     const struct node *item = node_resolve(n->u.items[i]);
-    const struct node *name = item && item->kind == NODE_SCALAR
-                                ? item : node_get(item, name_key);
+    const struct node *name = item && item->kind == NODE_SCALAR ? item
+                              : name_key ? node_get(item, name_key) : NULL;
     struct input_decl *d;
 
     if (!node_str(name))
@@ -380,7 +380,8 @@ formats__check_input(struct artifact *a, const struct input_decl *d,
     diag_add(&a->diags, DIAG_INPUT_TYPE_MISMATCH, v->iterated_at,
              "'%s' is declared as %s %s, but the template loops over it",
              d->name, formats__article(d->type), d->type);
-  if (d->value && !formats__fits(type, d->value))
+  if (d->value && !(flags & VARIABLES_VALIDATED) &&
+      !formats__fits(type, d->value))
     diag_add(&a->diags, DIAG_SAMPLE_TYPE_MISMATCH, d->value->span,
              "this value of '%s' is %s, but '%s' is declared as %s %s",
              d->name, node_type_name(d->value), d->name,

@@ -72,6 +72,8 @@ void formats_declare(struct artifact *a, const struct node *n,
 enum formats_variables_flag {
   VARIABLES_UNDECLARED = 1 << 0,  /* report reads of undeclared names */
   VARIABLES_UNUSED = 1 << 1,      /* report declared inputs never read */
+  VARIABLES_VALIDATED = 1 << 2,   /* a schema validates the defaults and
+                                     samples: leave their types to it */
 };
 
 /*

@@ -188,6 +188,12 @@ session__start(struct session *self, struct document *doc)
                                      doc->path ? doc->path : doc->uri);
   if (job->opts.format == FORMAT_NONE)
     job->opts.format = session_index_format(self, doc->path);
+  job->opts.provider = overrides_lookup(&self->settings.providers,
+                                        self->root,
+                                        doc->path ? doc->path : doc->uri,
+                                        self->settings.provider);
+  job->opts.uri = job->uri;
+  job->opts.schema_files = &self->refs.files;
   if (!job->uri || (doc->path && !job->path))
     goto fail;
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
