@@ -6,6 +6,11 @@
  * puts these beside ajv's (bench/schema/ajv_bench.mjs).
  *
  * usage: schema-bench [--seconds S] SCHEMA INSTANCE...
+ *        schema-bench --count N SCHEMA INSTANCE...
+ *
+ * --count validates each instance N times, untimed, and prints whether it
+ * was valid: a fixed amount of work, for instruction counts under
+ * valgrind --tool=callgrind, which stay put when timings swing.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -144,6 +149,37 @@ bench__instance(const struct js_schema *schema, const char *path,
   return 0;
 }
 
+/* --count: n validations of each instance, no timing. */
+static int
+bench__count(const struct js_schema *schema, char **paths, int npaths,
+             long n)
+{
+  struct js_result result;
+  int rc = 0;
+
+  js_result_init(&result);
+  for (int i = 0; i < npaths; i++) {
+    struct bench_job j = { .schema = schema, .result = &result };
+    char *text = bench__read(paths[i], &j.len);
+    bool valid;
+
+    if (!text || !(j.instance = json_tokener_parse(text))) {
+      fprintf(stderr, "schema-bench: %s: cannot read or parse\n", paths[i]);
+      free(text);
+      rc = 1;
+      continue;
+    }
+    valid = bench__run(&j, n);
+    printf("{\"instance\": \"%s\", \"bytes\": %zu, \"valid\": %s, "
+           "\"count\": %ld}\n", paths[i], j.len, valid ? "true" : "false",
+           n);
+    json_object_put(j.instance);
+    free(text);
+  }
+  js_result_release(&result);
+  return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -151,15 +187,21 @@ main(int argc, char **argv)
   struct json_object *json;
   struct js_schema *schema = NULL;
   double compile_ms;
+  long count = 0;
   int first = 1;
   int rc = 0;
 
   if (argc > 2 && strcmp(argv[1], "--seconds") == 0) {
     seconds = atof(argv[2]);
     first = 3;
+  } else if (argc > 2 && strcmp(argv[1], "--count") == 0) {
+    count = atol(argv[2]);
+    first = 3;
   }
-  if (argc - first < 2) {
-    fprintf(stderr, "usage: schema-bench [--seconds S] SCHEMA INSTANCE...\n");
+  if (argc - first < 2 || (first == 3 && seconds <= 0) ||
+      (strcmp(argv[1], "--count") == 0 && count <= 0)) {
+    fprintf(stderr, "usage: schema-bench [--seconds S | --count N] SCHEMA "
+            "INSTANCE...\n");
     return 2;
   }
   json = json_object_from_file(argv[first]);
@@ -171,7 +213,9 @@ main(int argc, char **argv)
   /* One compilation, as ajv's figure is one: the first is what a run
    * pays. */
   compile_ms = (bench__now() - compile_ms) * 1e3;
-  for (int i = first + 1; i < argc; i++)
+  if (count)
+    rc = bench__count(schema, argv + first + 1, argc - first - 1, count);
+  for (int i = first + 1; i < argc && !count; i++)
     rc |= bench__instance(schema, argv[i], seconds, compile_ms);
   js_schema_free(schema);
   json_object_put(json);
