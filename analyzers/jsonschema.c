@@ -900,6 +900,8 @@ jsc__node_new(struct jsc *c, const struct jsc_where *w, uint8_t boolean)
     return NULL;
   }
   n->boolean = boolean;
+  n->next = c->s->nodes;
+  c->s->nodes = n;
   n->draft = (uint8_t)w->draft;
   n->doc = w->doc;
   n->pointer = w->pointer;
@@ -1003,6 +1005,8 @@ jsc__run(struct jsc *c, struct json_object *schema)
                            : c->opts->draft;
   if (c->s->dynamic)
     jsc__compile_dynamic(c);
+  if (!c->err)
+    jsq_prepare(c->s);
   return c->err;
 }
 

@@ -208,6 +208,8 @@ struct jsc_numeric {
   long double exmaximum;
   struct json_object *json[4];  /* borrowed, for messages: same order */
   const char *keyword[4];       /* the keyword each came from */
+  double bound[4];              /* the same as doubles, for the quick walk */
+  uint8_t inexact;              /* bit i: bound[i] is not exact */
   struct jsc_multiple multiple_of;
 };
 
@@ -237,6 +239,8 @@ struct jsc_object {
   uint64_t max_props;
   struct jsc_name *required;
   uint32_t nrequired;
+  uint64_t required_bits;       /* the bits of required's names */
+  bool required_lookups;        /* some of them have no bit */
   struct jsc_props props;
   struct jsc_pattern_prop *patterns;
   uint32_t npatterns;
@@ -278,12 +282,27 @@ enum jsc_boolean {
   JSC_FALSE,
 };
 
+/* How the quick walk takes a node (jsq_prepare decides). */
+enum jsq_kind {
+  JSQ_KIND_NODE = 0,            /* any keywords: the whole walk */
+  JSQ_KIND_TRUE,                /* true, or no keyword that asserts */
+  JSQ_KIND_FALSE,
+  JSQ_KIND_TYPE,                /* only type */
+  JSQ_KIND_SCALAR,              /* only JSK_SCALAR keywords */
+  JSQ_KIND_LEFT_OUT,            /* left to the walk that says why */
+};
+
 struct jsc_node {
   uint64_t has;                 /* JSK_* */
   uint8_t types;                /* JST_* that `type` allows */
   uint8_t boolean;              /* enum jsc_boolean */
   uint8_t draft;                /* enum js_draft of its resource */
   uint8_t format;               /* enum jsf_format */
+  uint8_t quick;                /* enum jsq_kind */
+  const struct jsc_node *hop;   /* what a member or item validated against
+                                   this node meets: past a chain of nodes
+                                   that are only a $ref, else itself */
+  struct jsc_node *next;        /* the schema's nodes, newest first */
   const struct jsc_doc *doc;
   const char *pointer;          /* its place in doc, as a JSON pointer */
   struct jsc_resource *resource;
@@ -308,6 +327,7 @@ struct jsc_regexes {
 struct js_schema {
   struct arena arena;           /* nodes, strings, tables */
   struct jsc_node *root;
+  struct jsc_node *nodes;       /* all of them, through next */
   enum js_draft draft;
   bool format_assert;
   bool dynamic;                 /* uses the dynamic scope */
@@ -327,6 +347,17 @@ struct jsc_where {
   struct jsc_resource *resource;
   enum js_draft draft;
 };
+
+/* What a validation keeps from one instance to the next (a result owns
+ * one; js_valid makes its own). */
+struct jsv_scratch {
+  pcre2_match_data *match;
+  pcre2_match_context *context;
+  struct json_object *name;      /* a property name, as a string value */
+};
+
+/* Frees what sc holds (not sc itself); sc may be NULL. */
+void jsv_scratch_release(struct jsv_scratch *sc);
 
 /* jsonschema_keywords.c: a schema object's keywords into node. */
 struct jsc;
@@ -388,11 +419,12 @@ bool jsv_written_as_decimal(struct json_object *v);
 /* The JST_* bits instance has (an integer is a number too); draft 4
  * counts 1.0 as a number only. Inline: it runs for every value. */
 static inline unsigned
-jsv_type_of(struct json_object *v, enum js_draft draft)
+jsv_type_of_json(struct json_object *v, enum json_type type,
+                 enum js_draft draft)
 {
   double d;
 
-  switch (json_object_get_type(v)) {
+  switch (type) {
   case json_type_null: return JST_NULL;
   case json_type_boolean: return JST_BOOLEAN;
   case json_type_int: return JST_INTEGER | JST_NUMBER;
@@ -406,6 +438,13 @@ jsv_type_of(struct json_object *v, enum js_draft draft)
       (draft == JS_DRAFT_4 && jsv_written_as_decimal(v)))
     return JST_NUMBER;
   return JST_INTEGER | JST_NUMBER;
+}
+
+/* The same, reading v's type itself. */
+static inline unsigned
+jsv_type_of(struct json_object *v, enum js_draft draft)
+{
+  return jsv_type_of_json(v, json_object_get_type(v), draft);
 }
 /* Room for the text of any number jsv_number_text writes itself. */
 #define JSV_NUMBER_TEXT_MAX 40
@@ -422,6 +461,20 @@ long double jsv_number(struct json_object *v);
 void jsv_multiple_init(struct jsc_multiple *m, struct json_object *json);
 /* Whether v is a multiple of m, exactly for decimals. */
 bool jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m);
+/* Whether inst equals value; strings are compared as text, the rest by
+ * hash first (*hash is computed once, when first needed: set *hashed
+ * false before the first call for an instance). */
+bool jsv_equals(const struct jsc_value *value, struct json_object *inst,
+                uint64_t *hash, bool *hashed);
+/* Whether the text str (len bytes) is one of s's enum, all strings. */
+bool jsv_in_string_enum(const struct jsc_node *s, const char *str,
+                        size_t len);
+/* Whether inst is one of s's enum (hash and hashed as for jsv_equals). */
+bool jsv_in_enum(const struct jsc_node *s, struct json_object *inst,
+                 uint64_t *hash, bool *hashed);
+/* 1 with the first pair of equal items (*i < *j) of the array inst (n
+ * items), 0 when all differ, FACET_ENOMEM when memory ran out. */
+int jsv_duplicate(struct json_object *inst, size_t n, size_t *i, size_t *j);
 /* Code points in s (len bytes of UTF-8). */
 size_t jsv_code_points(const char *s, size_t len);
 /* Appends a short preview of v for messages, e.g. string "42". */
@@ -481,6 +534,58 @@ jsc_props_find(const struct jsc_props *t, const char *key)
       return p;
   }
 }
+
+/* A walk over an object's members against properties. */
+struct jsc_members {
+  uint64_t seen;                /* the required bits of the names found */
+  uint32_t next;                /* properties' entry expected next */
+};
+
+/* The entry of properties for key: the one after the last found, when
+ * the instance follows the schema's order, else by hash. */
+static inline const struct jsc_prop *
+jsc_props_next(const struct jsc_props *t, const char *key,
+               struct jsc_members *m)
+{
+  const struct jsc_prop *p;
+
+  if (m->next < t->count && jsv_same_name(t->order[m->next]->name.str, key))
+    p = t->order[m->next];
+  else
+    p = jsc_props_find(t, key);
+  if (p) {
+    m->next = p->index + 1;
+    m->seen |= p->required_bits;
+  }
+  return p;
+}
+
+/* jsonschema_validate.c. */
+/* 1 when re matches s (len bytes), 0 when not, -1 when matching gave up
+ * or memory ran out (then *oom says which). sc holds PCRE2's state. */
+int jsv_match(struct jsv_scratch *sc, const struct jsc_regex *re,
+              const char *s, size_t len, bool *oom);
+/* The walk that says why, alone (js_validate and js_valid run the quick
+ * walk first; tests compare the two): as js_validate, and as js_valid. */
+int jsv_walk_validate(const struct js_schema *self,
+                      struct json_object *instance, struct js_result *result);
+bool jsv_walk_valid(const struct js_schema *self,
+                    struct json_object *instance);
+
+/* jsonschema_quick.c: the walk that only decides. */
+enum jsq_verdict {
+  JSQ_INVALID = 0,
+  JSQ_VALID = 1,
+  JSQ_UNKNOWN = -1,             /* ask the walk that says why */
+};
+/* Whether instance (borrowed) is valid against self, or JSQ_UNKNOWN when
+ * the quick walk does not decide (see jsonschema_quick.c); sc holds
+ * matching state and may be reused. */
+/* Sets up every node of self for the quick walk, once compiled. */
+void jsq_prepare(struct js_schema *self);
+enum jsq_verdict jsq_valid(const struct js_schema *self,
+                           struct json_object *instance,
+                           struct jsv_scratch *sc);
 
 /* jsonschema_format.c. */
 enum jsf_format jsf_lookup(const char *name);

@@ -348,6 +348,11 @@ jsck__set_bound(struct jsck *k, int slot, struct json_object *v,
   field[2] = &num->exminimum;
   field[3] = &num->exmaximum;
   *field[slot] = jsv_number(v);
+  num->bound[slot] = (double)*field[slot];
+  if ((long double)num->bound[slot] == *field[slot])
+    num->inexact &= (uint8_t)~(1u << slot);
+  else
+    num->inexact |= (uint8_t)(1u << slot);
   num->json[slot] = v;
   num->keyword[slot] = key;
   k->n->has |= jsck__bound_bits[slot];
@@ -1006,17 +1011,21 @@ jsck__required_bits(struct jsck *k)
 {
   struct jsc_object *obj = k->n->obj;
 
-  if (!obj || !obj->props.slots)
+  if (!obj)
     return;
-  for (uint32_t i = 0; i < obj->nrequired && i < 64; i++) {
+  for (uint32_t i = 0; i < obj->nrequired; i++) {
     struct jsc_name *name = &obj->required[i];
-    struct jsc_prop *p = (struct jsc_prop *)jsc_props_find(&obj->props,
-                                                           name->str);
+    struct jsc_prop *p = NULL;
 
-    if (!p)
+    if (obj->props.slots && i < 64)
+      p = (struct jsc_prop *)jsc_props_find(&obj->props, name->str);
+    if (!p) {
+      obj->required_lookups = true;
       continue;
+    }
     name->bit = UINT64_C(1) << i;
     p->required_bits |= name->bit;
+    obj->required_bits |= name->bit;
   }
 }
 

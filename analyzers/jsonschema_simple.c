@@ -1,15 +1,21 @@
 /*
  * Patterns simple enough to match without PCRE2: a run of atoms (a
- * character, `.`, `\d`, `\w`, a class of ASCII characters, maybe negated),
- * each with a quantifier, between an optional ^ and an optional $. Most
- * patterns of real schemas are like that (dates, ids, codes, ...), and a
- * call into PCRE2's JIT costs more than matching them outright. Anything
- * else (groups, alternation, \s, \b, non-ASCII in the pattern, ...) is
- * left to PCRE2, and so is any string this matcher cannot read (invalid
- * UTF-8) or that would take it too many steps.
+ * character, `.`, `\d` `\w` `\s` and their negations, a class of ASCII
+ * characters and those sets, maybe negated), each with a quantifier,
+ * between an optional ^ and an optional $. Most patterns of real schemas
+ * are like that (dates, ids, codes, e-mail addresses, ...), and a call
+ * into PCRE2's JIT costs more than matching them outright. Anything else
+ * (groups, alternation, \b, non-ASCII in the pattern, ...) is left to
+ * PCRE2, and so is any string this matcher cannot read (invalid UTF-8) or
+ * that would take it too many steps.
  *
  * Whether a pattern matches somewhere does not depend on whether its
- * quantifiers are greedy or lazy, so both are read alike.
+ * quantifiers are greedy or lazy, so both are read alike. Text that is
+ * all ASCII, the usual case, goes through a DFA made from the pattern
+ * (jsrs__dfa_build) when the pattern is short enough to have a small one:
+ * a table lookup per byte. Other text is matched by backtracking over the
+ * atoms, where an atom whose characters cannot start what follows it never
+ * has to give any back (jsrs__settle marks those).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,20 +32,53 @@
 /* Backtracking steps one match may take before it gives up. */
 #define JSRS_STEPS_MAX 100000
 
+/* Character positions (Glushkov's: one per character the pattern can
+ * match in a row, a repetition counted out) a pattern may have for its
+ * DFA, and states the DFA may have: past them, no DFA. */
+#define JSRS_POSITIONS_MAX 63
+#define JSRS_STATES_MAX 64
+
+/* The DFA's states that no text leads out of: no match whatever follows,
+ * a byte from 0x80 (not ASCII: the DFA cannot tell), a match (without $,
+ * whatever follows). */
+#define JSRS_DEAD 0
+#define JSRS_NOT_ASCII 1
+#define JSRS_MATCHED 2
+
+/* The non-ASCII code points an atom matches. */
+enum jsrs_wide {
+  JSRS_NONE,
+  JSRS_ALL,
+  JSRS_DOT,               /* all but U+2028 and U+2029 (`.`) */
+  JSRS_SPACE,             /* ECMA-262's white space and line ends (\s) */
+  JSRS_NOT_SPACE,         /* all but those (\S) */
+};
+
 struct jsrs_atom {
   uint64_t set[2];        /* the ASCII characters it matches */
-  uint8_t ascii[128];     /* the same, a byte each, for the matching loop */
-  bool other;             /* it matches every non-ASCII code point */
-  bool dot;               /* ... but U+2028 and U+2029 */
+  uint8_t byte[256];      /* the same, a byte each, for the matching loop
+                             (0 for every byte from 0x80) */
+  uint8_t wide;           /* enum jsrs_wide */
+  bool settled;           /* what follows cannot start with a character
+                             it matches: it never gives one back */
   uint32_t min;
   uint32_t max;
+};
+
+/* The pattern on ASCII text: state by state, the state each byte leads
+ * to, and whether the text read so far matches. */
+struct jsrs_dfa {
+  uint8_t (*next)[256];
+  bool *accept;
+  uint8_t first;          /* the state before any text */
 };
 
 struct jsre_simple {
   bool start;             /* anchored by ^ */
   bool end;               /* anchored by $ */
+  struct jsrs_dfa *dfa;   /* NULL: the pattern has none */
   uint32_t n;
-  struct jsrs_atom atoms[JSRS_ATOMS_MAX];
+  struct jsrs_atom atoms[];
 };
 
 static void
@@ -62,6 +101,60 @@ jsrs__word(struct jsrs_atom *a)
   jsrs__range(a, 'A', 'Z');
   jsrs__range(a, 'a', 'z');
   jsrs__add(a, '_');
+}
+
+/* ECMA-262's white space and line terminators, the ASCII ones. */
+static void
+jsrs__space(struct jsrs_atom *a)
+{
+  jsrs__range(a, '\t', '\r');
+  jsrs__add(a, ' ');
+}
+
+/* The non-ASCII code points of both x and y (a class's members). */
+static uint8_t
+jsrs__wide_union(uint8_t x, uint8_t y)
+{
+  if (x == JSRS_NONE || x == y)
+    return y;
+  if (y == JSRS_NONE)
+    return x;
+  return JSRS_ALL;  /* SPACE and NOT_SPACE; DOT is never in a class */
+}
+
+static uint8_t
+jsrs__wide_negate(uint8_t x)
+{
+  switch (x) {
+  case JSRS_NONE: return JSRS_ALL;
+  case JSRS_SPACE: return JSRS_NOT_SPACE;
+  case JSRS_NOT_SPACE: return JSRS_SPACE;
+  default: return JSRS_NONE;
+  }
+}
+
+/* One of \d \w \s \D \W \S into a (as a class member too). */
+static void
+jsrs__escape_set(struct jsrs_atom *a, unsigned char c)
+{
+  struct jsrs_atom set;
+
+  memset(&set, 0, sizeof set);
+  if (c == 'd' || c == 'D')
+    jsrs__range(&set, '0', '9');
+  else if (c == 'w' || c == 'W')
+    jsrs__word(&set);
+  else
+    jsrs__space(&set);
+  set.wide = c == 's' || c == 'S' ? JSRS_SPACE : JSRS_NONE;
+  if (c == 'D' || c == 'W' || c == 'S') {
+    set.set[0] = ~set.set[0];
+    set.set[1] = ~set.set[1];
+    set.wide = jsrs__wide_negate(set.wide);
+  }
+  a->set[0] |= set.set[0];
+  a->set[1] |= set.set[1];
+  a->wide = jsrs__wide_union(a->wide, set.wide);
 }
 
 static bool
@@ -87,9 +180,9 @@ jsrs__escaped(unsigned char c)
 }
 
 /*
- * One character or set at *i (an escape, or a class member when in_class)
- * into a. *c is the character, or -1 for a set (\d, \w), which cannot
- * bound a range. False when this matcher does not read it.
+ * One character or set at *i (an escape, or a class member) into a. *c is
+ * the character, or -1 for a set (\d, \w, \s, \D, \W, \S), which
+ * cannot bound a range. False when this matcher does not read it.
  */
 static bool
 jsrs__char(const char *p, size_t len, size_t *i, struct jsrs_atom *a, int *c)
@@ -101,14 +194,8 @@ jsrs__char(const char *p, size_t len, size_t *i, struct jsrs_atom *a, int *c)
   ch = (unsigned char)p[(*i)++];
   if (ch != '\\') {
     *c = ch;
-  } else if (*i < len && p[*i] == 'd') {
-    (*i)++;
-    jsrs__range(a, '0', '9');
-    *c = -1;
-    return true;
-  } else if (*i < len && p[*i] == 'w') {
-    (*i)++;
-    jsrs__word(a);
+  } else if (*i < len && p[*i] && strchr("dwsDWS", p[*i])) {
+    jsrs__escape_set(a, (unsigned char)p[(*i)++]);
     *c = -1;
     return true;
   } else if (*i >= len || (*c = jsrs__escaped((unsigned char)p[(*i)++])) < 0) {
@@ -144,7 +231,7 @@ jsrs__class(const char *p, size_t len, size_t *i, struct jsrs_atom *a)
   if (negate) {
     a->set[0] = ~a->set[0];
     a->set[1] = ~a->set[1];
-    a->other = true;
+    a->wide = jsrs__wide_negate(a->wide);
   }
   return true;
 }
@@ -207,7 +294,7 @@ jsrs__atom(const char *p, size_t len, size_t *i, struct jsrs_atom *a)
   if (c == '.') {
     jsrs__range(a, 0, 0x7f);
     a->set[0] &= ~((UINT64_C(1) << '\n') | (UINT64_C(1) << '\r'));
-    a->other = a->dot = true;
+    a->wide = JSRS_DOT;
   } else if (c == '[') {
     if (!jsrs__class(p, len, i, a))
       return false;
@@ -223,16 +310,179 @@ jsrs__atom(const char *p, size_t len, size_t *i, struct jsrs_atom *a)
   return jsrs__quantifier(p, len, i, a);
 }
 
+/* Whether some character matches both atoms. */
+static bool
+jsrs__overlap(const struct jsrs_atom *x, const struct jsrs_atom *y)
+{
+  if ((x->set[0] & y->set[0]) || (x->set[1] & y->set[1]))
+    return true;
+  if (x->wide == JSRS_NONE || y->wide == JSRS_NONE)
+    return false;
+  return !((x->wide == JSRS_SPACE && y->wide == JSRS_NOT_SPACE) ||
+           (x->wide == JSRS_NOT_SPACE && y->wide == JSRS_SPACE));
+}
+
+/*
+ * Marks the atoms that never give back a character. Taking as many as it
+ * can is the only choice worth trying for an atom whose characters cannot
+ * start the rest: had it taken fewer, the next character would be one of
+ * its own, which the rest (up to its first atom that must match) cannot
+ * take, and the rest matching nothing there would match nothing where the
+ * longer run ends too (with $, not at the end, it cannot match nothing).
+ */
+static void
+jsrs__settle(struct jsre_simple *prog)
+{
+  for (uint32_t i = 0; i < prog->n; i++) {
+    struct jsrs_atom *a = &prog->atoms[i];
+
+    a->settled = true;
+    for (uint32_t j = i + 1; a->min < a->max && j < prog->n; j++) {
+      if (jsrs__overlap(a, &prog->atoms[j])) {
+        a->settled = false;
+        break;
+      }
+      if (prog->atoms[j].min > 0)
+        break;
+    }
+  }
+}
+
+/* ---- the DFA for ASCII text ---- */
+
+/* The pattern as positions: follow[j], the positions that may come after
+ * position j; chars[c], those that match byte c. Bit 63 is the start,
+ * before any character. */
+#define JSRS_START (UINT64_C(1) << 63)
+
+struct jsrs_nfa {
+  uint64_t follow[64];
+  uint64_t chars[128];
+  uint64_t last;          /* the positions the text may end after */
+  uint32_t count;
+};
+
+/* Lays the atoms out as positions, or false when there are too many. */
+static bool
+jsrs__positions(const struct jsre_simple *prog, struct jsrs_nfa *nfa)
+{
+  uint64_t exits = JSRS_START;  /* where the atoms so far may end */
+
+  memset(nfa, 0, sizeof *nfa);
+  for (uint32_t i = 0; i < prog->n; i++) {
+    const struct jsrs_atom *a = &prog->atoms[i];
+    bool unbounded = a->max == JSRS_UNBOUNDED;
+    uint32_t k = unbounded ? (a->min ? a->min : 1) : a->max;
+    uint64_t mine = 0;
+
+    if (k > JSRS_POSITIONS_MAX - nfa->count)
+      return false;
+    for (uint32_t t = 1; t <= k; t++) {
+      uint32_t j = nfa->count++;
+      uint64_t bit = UINT64_C(1) << j;
+
+      for (unsigned c = 0; c < 128; c++)
+        if (a->byte[c])
+          nfa->chars[c] |= bit;
+      /* The first of the atom's positions comes after wherever the atoms
+       * before may end; each of the others, after the one before it. */
+      for (uint32_t f = 0; f < 64; f++)
+        if ((t == 1 ? exits : UINT64_C(1) << (j - 1)) &
+            (UINT64_C(1) << f))
+          nfa->follow[f] |= bit;
+      if (unbounded && t == k)
+        nfa->follow[j] |= bit;
+      if (t >= a->min)
+        mine |= bit;
+    }
+    /* Where the atoms up to this one may end: after enough of it, or
+     * where the ones before ended, when it may match nothing. */
+    exits = a->min == 0 ? exits | mine : mine;
+  }
+  nfa->last = exits;
+  return true;
+}
+
+/* The state of the positions set (past the sinks), made when new; -1
+ * past the limit. */
+static int
+jsrs__state(uint64_t *sets, uint32_t *nstates, uint64_t set)
+{
+  for (uint32_t i = JSRS_MATCHED + 1; i < *nstates; i++)
+    if (sets[i] == set)
+      return (int)i;
+  if (*nstates == JSRS_STATES_MAX)
+    return -1;
+  sets[*nstates] = set;
+  return (int)(*nstates)++;
+}
+
+/* The DFA of prog (subset construction over its positions) in arena, or
+ * NULL when prog has too many positions or states for one. A text that
+ * need not start at the start (no ^) keeps the start in every state; one
+ * that need not end at the end (no $) is matched once a state accepts. */
+static struct jsrs_dfa *
+jsrs__dfa_build(struct arena *arena, const struct jsre_simple *prog)
+{
+  struct jsrs_nfa nfa;
+  uint64_t sets[JSRS_STATES_MAX];
+  uint8_t next[JSRS_STATES_MAX][256];
+  bool accept[JSRS_STATES_MAX];
+  uint64_t again = prog->start ? 0 : JSRS_START;
+  uint32_t nstates = JSRS_MATCHED + 1;
+  struct jsrs_dfa *dfa;
+  int first;
+
+  if (!jsrs__positions(prog, &nfa))
+    return NULL;
+  /* The three sinks, which have no set. */
+  memset(next[JSRS_DEAD], JSRS_DEAD, sizeof next[JSRS_DEAD]);
+  memset(next[JSRS_NOT_ASCII], JSRS_NOT_ASCII, sizeof next[JSRS_NOT_ASCII]);
+  memset(next[JSRS_MATCHED], JSRS_MATCHED, sizeof next[JSRS_MATCHED]);
+  accept[JSRS_DEAD] = accept[JSRS_NOT_ASCII] = false;
+  accept[JSRS_MATCHED] = true;
+  first = jsrs__state(sets, &nstates, JSRS_START);
+  for (uint32_t st = (uint32_t)first; st < nstates; st++) {
+    uint64_t after = 0;
+
+    accept[st] = (sets[st] & nfa.last) != 0;
+    if (accept[st] && !prog->end) {
+      memset(next[st], JSRS_MATCHED, sizeof next[st]);
+      continue;
+    }
+    for (uint32_t j = 0; j < 64; j++)
+      if (sets[st] & (UINT64_C(1) << j))
+        after |= nfa.follow[j];
+    memset(next[st], JSRS_NOT_ASCII, sizeof next[st]);
+    for (unsigned c = 0; c < 128; c++) {
+      uint64_t to = (after & nfa.chars[c]) | again;
+      int id = to ? jsrs__state(sets, &nstates, to) : JSRS_DEAD;
+
+      if (id < 0)
+        return NULL;
+      next[st][c] = (uint8_t)id;
+    }
+  }
+  dfa = arena_alloc(arena, sizeof *dfa);
+  if (!dfa || !(dfa->next = arena_alloc(arena, nstates * sizeof *next)) ||
+      !(dfa->accept = arena_alloc(arena, nstates * sizeof *accept)))
+    return NULL;
+  memcpy(dfa->next, next, nstates * sizeof *next);
+  memcpy(dfa->accept, accept, nstates * sizeof *accept);
+  dfa->first = (uint8_t)first;
+  return dfa;
+}
+
 struct jsre_simple *
 jsre_simple_compile(struct arena *arena, const char *p, size_t len)
 {
-  struct jsre_simple prog;
+  struct jsrs_atom atoms[JSRS_ATOMS_MAX];
   struct jsre_simple *out;
-  size_t i = 0;
+  bool start = len && p[0] == '^';
+  bool end = false;
+  uint32_t n = 0;
+  size_t i = start;
 
-  memset(&prog, 0, sizeof prog);
-  prog.start = len && p[0] == '^';
-  i = prog.start;
   if (len > i && p[len - 1] == '$') {
     size_t escapes = 0;
 
@@ -240,22 +490,38 @@ jsre_simple_compile(struct arena *arena, const char *p, size_t len)
       escapes++;
     if (escapes % 2)
       return NULL;  /* "\$" ends it: a dollar sign, left to PCRE2 */
-    prog.end = true;
+    end = true;
     len--;
   }
   while (i < len) {
-    struct jsrs_atom *a = &prog.atoms[prog.n];
+    struct jsrs_atom *a = &atoms[n];
 
-    if (prog.n == JSRS_ATOMS_MAX || !jsrs__atom(p, len, &i, a))
+    if (n == JSRS_ATOMS_MAX || !jsrs__atom(p, len, &i, a))
       return NULL;
     for (unsigned c = 0; c < 128; c++)
-      a->ascii[c] = (a->set[c >> 6] >> (c & 63)) & 1;
-    prog.n++;
+      a->byte[c] = (a->set[c >> 6] >> (c & 63)) & 1;
+    n++;
   }
-  out = arena_alloc(arena, sizeof *out);
-  if (out)
-    *out = prog;
+  out = arena_alloc(arena, sizeof *out + n * sizeof *atoms);
+  if (!out)
+    return NULL;
+  out->start = start;
+  out->end = end;
+  out->n = n;
+  memcpy(out->atoms, atoms, n * sizeof *atoms);
+  jsrs__settle(out);
+  out->dfa = jsrs__dfa_build(arena, out);
   return out;
+}
+
+/* Whether the non-ASCII code point cp is white space or a line end to
+ * ECMA-262 (what \s adds to the ASCII ones). */
+static bool
+jsrs__wide_space(uint32_t cp)
+{
+  return cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000 || cp == 0xFEFF;
 }
 
 /* Bytes of the non-ASCII code point at pos the atom matches: 0 when it
@@ -266,6 +532,7 @@ jsrs__step(const struct jsrs_atom *a, const unsigned char *s, size_t len,
 {
   unsigned char c = s[pos];
   unsigned char lo = 0x80, hi = 0xBF;  /* the second byte's range */
+  uint32_t cp;
   int n;
 
   n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3
@@ -277,15 +544,19 @@ jsrs__step(const struct jsrs_atom *a, const unsigned char *s, size_t len,
   hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : hi;
   if (s[pos + 1] < lo || s[pos + 1] > hi)
     return -1;
-  for (int k = 2; k < n; k++)
+  cp = c & (0x7F >> n);
+  for (int k = 1; k < n; k++) {
     if ((s[pos + k] & 0xC0) != 0x80)
       return -1;
-  if (!a->other)
-    return 0;
-  if (a->dot && n == 3 && c == 0xE2 && s[pos + 1] == 0x80 &&
-      (s[pos + 2] == 0xA8 || s[pos + 2] == 0xA9))
-    return 0;
-  return n;
+    cp = cp << 6 | (s[pos + k] & 0x3F);
+  }
+  switch (a->wide) {
+  case JSRS_ALL: return n;
+  case JSRS_DOT: return cp == 0x2028 || cp == 0x2029 ? 0 : n;
+  case JSRS_SPACE: return jsrs__wide_space(cp) ? n : 0;
+  case JSRS_NOT_SPACE: return jsrs__wide_space(cp) ? 0 : n;
+  default: return 0;
+  }
 }
 
 struct jsrs_match {
@@ -295,40 +566,60 @@ struct jsrs_match {
   long steps;
 };
 
+/* The longest run atom a matches from p (at most a->max characters):
+ * its end, and in *k how many characters; SIZE_MAX when the text is not
+ * UTF-8 there. */
+static size_t
+jsrs__run(const struct jsrs_match *m, const struct jsrs_atom *a, size_t p,
+          uint32_t *k)
+{
+  *k = 0;
+  for (;;) {
+    /* A run of ASCII, the usual case, a byte at a time. */
+    size_t limit = a->max - *k < m->len - p ? p + (a->max - *k) : m->len;
+    size_t run = p;
+    int w;
+
+    while (run < limit && a->byte[m->s[run]])
+      run++;
+    *k += (uint32_t)(run - p);
+    p = run;
+    if (p == limit || m->s[p] < 0x80)
+      return p;
+    w = jsrs__step(a, m->s, m->len, p);
+    if (w < 0)
+      return SIZE_MAX;
+    if (w == 0)
+      return p;
+    p += (size_t)w;
+    (*k)++;
+  }
+}
+
 /* 1 when atoms i... match from pos, 0 when not, -1 to give up. */
 static int
 jsrs__match(struct jsrs_match *m, uint32_t i, size_t pos)
 {
   const struct jsrs_atom *a;
-  size_t p = pos;
-  uint32_t k = 0;
-  int w = 0;
+  size_t p;
+  uint32_t k;
 
-  if (i == m->prog->n)
-    return !m->prog->end || pos == m->len;
-  a = &m->prog->atoms[i];
-  for (;;) {
-    /* A run of ASCII, the usual case, a byte at a time. */
-    size_t limit = a->max - k < m->len - p ? p + (a->max - k) : m->len;
-    size_t run = p;
-
-    while (run < limit && m->s[run] < 0x80 && a->ascii[m->s[run]])
-      run++;
-    k += (uint32_t)(run - p);
-    p = run;
-    if (p == limit || m->s[p] < 0x80 ||
-        (w = jsrs__step(a, m->s, m->len, p)) <= 0)
+  /* Settled atoms take their longest run and go on. */
+  for (;; i++, pos = p) {
+    if (i == m->prog->n)
+      return !m->prog->end || pos == m->len;
+    a = &m->prog->atoms[i];
+    p = jsrs__run(m, a, pos, &k);
+    if (p == SIZE_MAX)
+      return -1;
+    if (k < a->min)
+      return 0;
+    if (!a->settled)
       break;
-    p += (size_t)w;
-    k++;
   }
-  if (w < 0)
-    return -1;
   for (;;) {
     int r;
 
-    if (k < a->min)
-      return 0;
     if (--m->steps < 0)
       return -1;
     r = jsrs__match(m, i + 1, p);
@@ -342,8 +633,10 @@ jsrs__match(struct jsrs_match *m, uint32_t i, size_t pos)
   }
 }
 
-int
-jsre_simple_match(const struct jsre_simple *prog, const char *s, size_t len)
+/* The backtracking search, for text that is not ASCII or a pattern
+ * without a DFA. */
+static int
+jsrs__search(const struct jsre_simple *prog, const char *s, size_t len)
 {
   struct jsrs_match m = { prog, (const unsigned char *)s, len,
                           JSRS_STEPS_MAX };
@@ -358,4 +651,22 @@ jsre_simple_match(const struct jsre_simple *prog, const char *s, size_t len)
       return r;
   }
   return 0;
+}
+
+int
+jsre_simple_match(const struct jsre_simple *prog, const char *s, size_t len)
+{
+  const struct jsrs_dfa *dfa = prog->dfa;
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned st;
+
+  if (!dfa)
+    return jsrs__search(prog, s, len);
+  /* Sinks keep what they found, so the loop needs no test but its end. */
+  st = dfa->first;
+  for (size_t i = 0; i < len; i++)
+    st = dfa->next[st][u[i]];
+  if (st == JSRS_NOT_ASCII)
+    return jsrs__search(prog, s, len);
+  return dfa->accept[st];
 }

@@ -28,9 +28,6 @@
 /* Steps PCRE2 may take on one match before the validator gives up. */
 #define JSV_MATCH_LIMIT 1000000
 
-/* Arrays up to this long are checked for duplicates pair by pair. */
-#define JSV_UNIQUE_PAIRWISE_MAX 24
-
 /* Room for a formatted part of a message. */
 #define JSV_TEXT_MAX 192
 
@@ -44,13 +41,6 @@ struct jsv_seg {
 struct jsv_frame {
   const struct jsc_node *node;
   struct json_object *instance;
-};
-
-/* What one result keeps from one validation to the next. */
-struct jsv_scratch {
-  pcre2_match_data *match;
-  pcre2_match_context *context;
-  struct json_object *name;      /* a property name, as a string value */
 };
 
 /* Which members or items have been evaluated (bit i: member or item i). */
@@ -323,56 +313,6 @@ jsv__type_error(struct jsv *v, const struct jsc_node *s,
   return false;
 }
 
-/* Whether inst equals value; strings are compared as text, the rest by
- * hash first (*hash is computed once, when first needed). */
-static bool
-jsv__equals(const struct jsc_value *value, struct json_object *inst,
-            uint64_t *hash, bool *hashed)
-{
-  if (value->str)
-    return json_object_is_type(inst, json_type_string) &&
-           (size_t)json_object_get_string_len(inst) == value->len &&
-           jsv_same_bytes(json_object_get_string(inst), value->str,
-                          value->len);
-  if (!*hashed) {
-    *hash = jsv_hash(inst);
-    *hashed = true;
-  }
-  return value->hash == *hash && jsv_equal(value->json, inst);
-}
-
-/* Whether the text str (len bytes) is one of an all-string enum. */
-static bool
-jsv__in_string_text(const struct jsc_node *s, const char *str, size_t len)
-{
-  for (uint32_t i = 0; i < s->nenums; i++)
-    if (s->enums[i].len == len && jsv_same_bytes(s->enums[i].str, str, len))
-      return true;
-  return false;
-}
-
-/* enum when every value is a string: the instance's text is read once. */
-static bool
-jsv__in_string_enum(const struct jsc_node *s, struct json_object *inst)
-{
-  if (!json_object_is_type(inst, json_type_string))
-    return false;
-  return jsv__in_string_text(s, json_object_get_string(inst),
-                             (size_t)json_object_get_string_len(inst));
-}
-
-static bool
-jsv__in_enum(const struct jsc_node *s, struct json_object *inst,
-             uint64_t *hash, bool *hashed)
-{
-  if (s->enum_strings)
-    return jsv__in_string_enum(s, inst);
-  for (uint32_t i = 0; i < s->nenums; i++)
-    if (jsv__equals(&s->enums[i], inst, hash, hashed))
-      return true;
-  return false;
-}
-
 /* "one of "a", "b", "c", ... (12 values)". */
 static void
 jsv__enum_error(struct jsv *v, const struct jsc_node *s,
@@ -405,7 +345,7 @@ jsv__enum_const(struct jsv *v, const struct jsc_node *s,
   bool ok = true;
 
   if ((s->has & JSK_CONST) &&
-      !jsv__equals(&s->constant, inst, &hash, &hashed)) {
+      !jsv_equals(&s->constant, inst, &hash, &hashed)) {
     ok = false;
     if (jsv__reporting(v))
       jsv__error(v, s, "const", false, "expected %s, got %s",
@@ -414,7 +354,7 @@ jsv__enum_const(struct jsv *v, const struct jsc_node *s,
     if (jsv__halt(v))
       return false;
   }
-  if ((s->has & JSK_ENUM) && !jsv__in_enum(s, inst, &hash, &hashed)) {
+  if ((s->has & JSK_ENUM) && !jsv_in_enum(s, inst, &hash, &hashed)) {
     ok = false;
     if (jsv__reporting(v))
       jsv__enum_error(v, s, inst);
@@ -476,36 +416,33 @@ out:
 
 /* ---- strings ---- */
 
+/* The state PCRE2 matches with, made when first needed. */
 static struct jsv_scratch *
-jsv__scratch(struct jsv *v)
+jsv__scratch(struct jsv_scratch *sc)
 {
-  struct jsv_scratch *sc = v->scratch;
-
   if (!sc->match) {
     sc->match = pcre2_match_data_create(1, NULL);
     sc->context = pcre2_match_context_create(NULL);
-    if (!sc->match || !sc->context) {
-      jsv__oom(v);
+    if (!sc->match || !sc->context)
       return NULL;
-    }
     pcre2_set_match_limit(sc->context, JSV_MATCH_LIMIT);
   }
   return sc;
 }
 
-/* 1 when re matches s, 0 when not, -1 when matching gave up. */
-static int
-jsv__match(struct jsv *v, const struct jsc_regex *re, const char *s,
-           size_t len)
+int
+jsv_match(struct jsv_scratch *sc, const struct jsc_regex *re, const char *s,
+          size_t len, bool *oom)
 {
-  struct jsv_scratch *sc;
   int rc;
 
+  *oom = false;
   if (re->simple && (rc = jsre_simple_match(re->simple, s, len)) >= 0)
     return rc;
-  sc = jsv__scratch(v);
-  if (!sc)
+  if (!jsv__scratch(sc)) {
+    *oom = true;
     return -1;
+  }
   rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0,
                                  sc->match, sc->context)
                : pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, sc->match,
@@ -513,6 +450,19 @@ jsv__match(struct jsv *v, const struct jsc_regex *re, const char *s,
   if (rc >= 0)
     return 1;
   return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+/* jsv_match within a walk: running out of memory ends it. */
+static int
+jsv__match(struct jsv *v, const struct jsc_regex *re, const char *s,
+           size_t len)
+{
+  bool oom;
+  int m = jsv_match(v->scratch, re, s, len, &oom);
+
+  if (oom)
+    jsv__oom(v);
+  return m;
 }
 
 static bool
@@ -703,71 +653,14 @@ jsv__contains(struct jsv *v, const struct jsc_node *s,
   return true;
 }
 
-struct jsv_hashed {
-  uint64_t hash;
-  size_t index;
-};
-
-static int
-jsv__hashed_cmp(const void *a, const void *b)
-{
-  const struct jsv_hashed *x = a, *y = b;
-
-  if (x->hash != y->hash)
-    return x->hash < y->hash ? -1 : 1;
-  return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* The first pair of equal items (*i < *j) in a long array, by hash. */
-static bool
-jsv__duplicate_hashed(struct jsv *v, struct json_object *inst, size_t n,
-                      size_t *i, size_t *j)
-{
-  struct jsv_hashed *h = malloc(n * sizeof *h);
-  bool found = false;
-
-  if (!h) {
-    jsv__oom(v);
-    return false;
-  }
-  for (size_t k = 0; k < n; k++) {
-    h[k].hash = jsv_hash(json_object_array_get_idx(inst, k));
-    h[k].index = k;
-  }
-  qsort(h, n, sizeof *h, jsv__hashed_cmp);
-  for (size_t a = 0; a < n && !found; a++)
-    for (size_t b = a + 1; b < n && h[b].hash == h[a].hash && !found; b++)
-      if (jsv_equal(json_object_array_get_idx(inst, h[a].index),
-                    json_object_array_get_idx(inst, h[b].index))) {
-        *i = h[a].index;
-        *j = h[b].index;
-        found = true;
-      }
-  free(h);
-  return found;
-}
-
-static bool
-jsv__duplicate(struct jsv *v, struct json_object *inst, size_t n, size_t *i,
-               size_t *j)
-{
-  if (n > JSV_UNIQUE_PAIRWISE_MAX)
-    return jsv__duplicate_hashed(v, inst, n, i, j);
-  for (*j = 1; *j < n; (*j)++)
-    for (*i = 0; *i < *j; (*i)++)
-      if (jsv_equal(json_object_array_get_idx(inst, *i),
-                    json_object_array_get_idx(inst, *j)))
-        return true;
-  return false;
-}
-
 static bool
 jsv__array(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
            struct jsv_ann *a)
 {
   const struct jsc_array *arr = s->arr;
   size_t n = json_object_array_length(inst);
-  size_t i = 0, j = 0; /* -O3 cannot see jsv__duplicate sets them */
+  size_t i = 0, j = 0; /* -O3 cannot see jsv_duplicate sets them */
+  int dup;
   bool ok = true;
 
   if ((s->has & JSK_MIN_ITEMS) && n < arr->min_items) {
@@ -782,7 +675,11 @@ jsv__array(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
                jsv__plural(arr->max_items), n);
     JSV_CHECK(v, ok, false);
   }
-  if ((s->has & JSK_UNIQUE_ITEMS) && jsv__duplicate(v, inst, n, &i, &j)) {
+  dup = (s->has & JSK_UNIQUE_ITEMS) ? jsv_duplicate(inst, n, &i, &j) : 0;
+  if (dup < 0) {
+    jsv__oom(v);
+    JSV_CHECK(v, ok, false);
+  } else if (dup) {
     jsv__error(v, s, "uniqueItems", false, "items %zu and %zu are equal "
                "(uniqueItems is true)", i, j);
     JSV_CHECK(v, ok, false);
@@ -925,36 +822,12 @@ out:
   return ok;
 }
 
-/* A walk over an object's members. */
-struct jsv_members {
-  uint64_t seen;                /* the required bits of the names found */
-  uint32_t next;                /* properties' entry expected next */
-};
-
-/* The entry of properties for key: the one after the last found, when
- * the instance follows the schema's order, else by hash. */
-static const struct jsc_prop *
-jsv__prop(const struct jsc_props *t, const char *key, struct jsv_members *m)
-{
-  const struct jsc_prop *p;
-
-  if (m->next < t->count && jsv_same_name(t->order[m->next]->name.str, key))
-    p = t->order[m->next];
-  else
-    p = jsc_props_find(t, key);
-  if (p) {
-    m->next = p->index + 1;
-    m->seen |= p->required_bits;
-  }
-  return p;
-}
-
 /* Member i (key: val) against properties, patternProperties,
  * additionalProperties and propertyNames. */
 static bool
 jsv__member(struct jsv *v, const struct jsc_node *s, const char *key,
             struct json_object *val, size_t i, struct jsv_ann *a,
-            struct jsv_members *m)
+            struct jsc_members *m)
 {
   const struct jsc_object *o = s->obj;
   bool matched = false;
@@ -965,7 +838,7 @@ jsv__member(struct jsv *v, const struct jsc_node *s, const char *key,
   if (s->has & JSK_PROPERTY_NAMES)
     JSV_CHECK(v, ok, jsv__name(v, o->names, key, strlen(key)));
   if (s->has & JSK_PROPERTIES) {
-    const struct jsc_prop *p = jsv__prop(&o->props, key, m);
+    const struct jsc_prop *p = jsc_props_next(&o->props, key, m);
 
     matched = p != NULL;
     if (p)
@@ -989,7 +862,7 @@ jsv__members(struct jsv *v, const struct jsc_node *s,
              struct json_object *inst, struct jsv_ann *a, uint64_t *seen)
 {
   struct lh_entry *e = lh_table_head(json_object_get_object(inst));
-  struct jsv_members m = { 0, 0 };
+  struct jsc_members m = { 0, 0 };
   bool ok = true;
 
   for (size_t i = 0; e; e = lh_entry_next(e), i++)
@@ -1426,7 +1299,7 @@ jsv__scalar(struct jsv *v, const struct jsc_node *s, struct json_object *inst)
     bool text_enum = (s->has & (JSK_ENUM | JSK_CONST)) == JSK_ENUM &&
                      s->enum_strings;
 
-    if (text_enum && !jsv__in_string_text(s, str, len)) {
+    if (text_enum && !jsv_in_string_enum(s, str, len)) {
       if (jsv__reporting(v))
         jsv__enum_error(v, s, inst);
       JSV_CHECK(v, ok, false);
@@ -1545,8 +1418,8 @@ jsv__init(struct jsv *v, const struct js_schema *schema,
   v->nscope = 0;
 }
 
-static void
-jsv__scratch_release(struct jsv_scratch *sc)
+void
+jsv_scratch_release(struct jsv_scratch *sc)
 {
   if (!sc)
     return;
@@ -1571,33 +1444,55 @@ js_result_release(struct js_result *self)
 {
   free(self->errors);
   arena_release(&self->arena);
-  jsv__scratch_release(self->scratch);
+  jsv_scratch_release(self->scratch);
   free(self->scratch);
   js_result_init(self);
+}
+
+/* Sets result up for a walk (its scratch made when first needed). */
+static int
+jsv__result_reset(struct js_result *result)
+{
+  result->count = 0;
+  result->truncated = false;
+  if (result->arena.head)
+    arena_release(&result->arena);
+  if (!result->scratch)
+    result->scratch = calloc(1, sizeof(struct jsv_scratch));
+  return result->scratch ? 0 : FACET_ENOMEM;
+}
+
+int
+jsv_walk_validate(const struct js_schema *self, struct json_object *instance,
+                  struct js_result *result)
+{
+  struct jsv v;
+  int rc = jsv__result_reset(result);
+
+  if (rc)
+    return rc;
+  jsv__init(&v, self, result, result->scratch);
+  jsv__node(&v, self->root, instance, NULL);
+  return v.err;
 }
 
 int
 js_validate(const struct js_schema *self, struct json_object *instance,
             struct js_result *result)
 {
-  struct jsv v;
+  int rc = jsv__result_reset(result);
 
-  result->count = 0;
-  result->truncated = false;
-  if (result->arena.head)
-    arena_release(&result->arena);
-  if (!result->scratch) {
-    result->scratch = calloc(1, sizeof(struct jsv_scratch));
-    if (!result->scratch)
-      return FACET_ENOMEM;
-  }
-  jsv__init(&v, self, result, result->scratch);
-  jsv__node(&v, self->root, instance, NULL);
-  return v.err;
+  if (rc)
+    return rc;
+  /* The quick walk first: only an instance it does not call valid needs
+   * this walk's reasons. */
+  if (jsq_valid(self, instance, result->scratch) == JSQ_VALID)
+    return 0;
+  return jsv_walk_validate(self, instance, result);
 }
 
 bool
-js_valid(const struct js_schema *self, struct json_object *instance)
+jsv_walk_valid(const struct js_schema *self, struct json_object *instance)
 {
   struct jsv_scratch scratch = { 0 };
   struct jsv v;
@@ -1605,6 +1500,18 @@ js_valid(const struct js_schema *self, struct json_object *instance)
 
   jsv__init(&v, self, NULL, &scratch);
   ok = jsv__node(&v, self->root, instance, NULL);
-  jsv__scratch_release(&scratch);
+  jsv_scratch_release(&scratch);
   return ok && !v.err;
+}
+
+bool
+js_valid(const struct js_schema *self, struct json_object *instance)
+{
+  struct jsv_scratch scratch = { 0 };
+  enum jsq_verdict verdict = jsq_valid(self, instance, &scratch);
+
+  jsv_scratch_release(&scratch);
+  if (verdict != JSQ_UNKNOWN)
+    return verdict == JSQ_VALID;
+  return jsv_walk_valid(self, instance);
 }

@@ -17,6 +17,9 @@
 /* Characters of a string a message shows before cutting it short. */
 #define JSV_PREVIEW_CHARS 40
 
+/* Arrays up to this long are checked for duplicates pair by pair. */
+#define JSV_UNIQUE_PAIRWISE_MAX 24
+
 /* Digits an exact decimal may have (10^38 fits in 128 bits). */
 #define JSV_DECIMAL_DIGITS 38
 
@@ -192,6 +195,101 @@ jsv_hash(struct json_object *v)
                     jsv_hash(lh_entry_v(e)));
     return h ^ 0x0b;
   }
+  return 0;
+}
+
+bool
+jsv_equals(const struct jsc_value *value, struct json_object *inst,
+           uint64_t *hash, bool *hashed)
+{
+  if (value->str)
+    return json_object_is_type(inst, json_type_string) &&
+           (size_t)json_object_get_string_len(inst) == value->len &&
+           jsv_same_bytes(json_object_get_string(inst), value->str,
+                          value->len);
+  if (!*hashed) {
+    *hash = jsv_hash(inst);
+    *hashed = true;
+  }
+  return value->hash == *hash && jsv_equal(value->json, inst);
+}
+
+bool
+jsv_in_string_enum(const struct jsc_node *s, const char *str, size_t len)
+{
+  for (uint32_t i = 0; i < s->nenums; i++)
+    if (s->enums[i].len == len && jsv_same_bytes(s->enums[i].str, str, len))
+      return true;
+  return false;
+}
+
+bool
+jsv_in_enum(const struct jsc_node *s, struct json_object *inst,
+            uint64_t *hash, bool *hashed)
+{
+  /* Every value a string: the instance's text is read once. */
+  if (s->enum_strings)
+    return json_object_is_type(inst, json_type_string) &&
+           jsv_in_string_enum(s, json_object_get_string(inst),
+                              (size_t)json_object_get_string_len(inst));
+  for (uint32_t i = 0; i < s->nenums; i++)
+    if (jsv_equals(&s->enums[i], inst, hash, hashed))
+      return true;
+  return false;
+}
+
+struct jsv_hashed {
+  uint64_t hash;
+  size_t index;
+};
+
+static int
+jsv__hashed_cmp(const void *a, const void *b)
+{
+  const struct jsv_hashed *x = a, *y = b;
+
+  if (x->hash != y->hash)
+    return x->hash < y->hash ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The first pair of equal items in a long array, by hash. */
+static int
+jsv__duplicate_hashed(struct json_object *inst, size_t n, size_t *i,
+                      size_t *j)
+{
+  struct jsv_hashed *h = malloc(n * sizeof *h);
+  int found = 0;
+
+  if (!h)
+    return FACET_ENOMEM;
+  for (size_t k = 0; k < n; k++) {
+    h[k].hash = jsv_hash(json_object_array_get_idx(inst, k));
+    h[k].index = k;
+  }
+  qsort(h, n, sizeof *h, jsv__hashed_cmp);
+  for (size_t a = 0; a < n && !found; a++)
+    for (size_t b = a + 1; b < n && h[b].hash == h[a].hash && !found; b++)
+      if (jsv_equal(json_object_array_get_idx(inst, h[a].index),
+                    json_object_array_get_idx(inst, h[b].index))) {
+        *i = h[a].index;
+        *j = h[b].index;
+        found = 1;
+      }
+  free(h);
+  return found;
+}
+
+int
+jsv_duplicate(struct json_object *inst, size_t n, size_t *i, size_t *j)
+{
+  if (n > JSV_UNIQUE_PAIRWISE_MAX)
+    return jsv__duplicate_hashed(inst, n, i, j);
+  for (*j = 1; *j < n; (*j)++)
+    for (*i = 0; *i < *j; (*i)++)
+      if (jsv_equal(json_object_array_get_idx(inst, *i),
+                    json_object_array_get_idx(inst, *j)))
+        return 1;
   return 0;
 }
 

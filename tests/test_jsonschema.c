@@ -64,13 +64,23 @@ errors_with(const char *schema, const char *instance,
 {
   struct js_schema *s = compile(schema, opts);
   struct json_object *inst = json_tokener_parse(instance);
+  struct jsv_scratch scratch = { 0 };
+  enum jsq_verdict quick = jsq_valid(s, inst, &scratch);
+  static char alone[TEXT_MAX];
   struct js_result r;
 
   js_result_init(&r);
+  /* The walk that says why, alone, then as callers get it. */
+  assert_int_equal(jsv_walk_validate(s, inst, &r), 0);
+  snprintf(alone, sizeof alone, "%s", describe(&r));
   assert_int_equal(js_validate(s, inst, &r), 0);
-  describe(&r);
-  /* The quick answer must agree with the full one. */
+  assert_string_equal(describe(&r), alone);
+  /* The verdicts must all agree with the errors. */
   assert_int_equal(js_valid(s, inst), r.count == 0);
+  assert_int_equal(jsv_walk_valid(s, inst), r.count == 0);
+  if (quick != JSQ_UNKNOWN)
+    assert_int_equal(quick == JSQ_VALID, r.count == 0);
+  jsv_scratch_release(&scratch);
   js_result_release(&r);
   json_object_put(inst);
   js_schema_free(s);
@@ -810,9 +820,115 @@ deep_instances_stop_at_the_depth_limit(void **state)
   assert_string_equal(r.errors[0].message, "nesting is deeper than the "
                       "validator follows (512 levels)");
   assert_false(js_valid(s, inst));
+  /* The quick walk leaves the limit to the walk that reports it. */
+  assert_int_equal(jsq_valid(s, inst, &(struct jsv_scratch){ 0 }),
+                   JSQ_UNKNOWN);
   js_result_release(&r);
   js_schema_free(s);
   json_object_put(inst);
+}
+
+/* The quick walk decides what it can, and leaves the rest to the walk
+ * that says why: each case says which, and the verdict. */
+static void
+quick_walk_decides_or_leaves_it(void **state)
+{
+  static const struct {
+    const char *schema;
+    const char *instance;
+    bool valid;
+    enum jsq_verdict quick;
+  } cases[] = {
+    { "{\"type\": \"integer\"}", "1.0", true, JSQ_VALID },
+    { "{\"$schema\": \"http://json-schema.org/draft-04/schema#\", "
+      "\"type\": \"integer\"}", "1.0", false, JSQ_INVALID },
+    /* Bounds and numbers doubles do not hold exactly. */
+    { "{\"minimum\": 9007199254740993}", "9007199254740992", false,
+      JSQ_INVALID },
+    { "{\"minimum\": 9007199254740993}", "9007199254740993", true,
+      JSQ_VALID },
+    { "{\"maximum\": 9223372036854775807}", "9223372036854775808", false,
+      JSQ_INVALID },
+    { "{\"maximum\": 18446744073709551615}", "18446744073709551615", true,
+      JSQ_VALID },
+    { "{\"exclusiveMaximum\": 0.1}", "0.1", false, JSQ_INVALID },
+    { "{\"exclusiveMinimum\": -1}", "-0.5", true, JSQ_VALID },
+    { "{\"multipleOf\": 0.01}", "0.07", true, JSQ_VALID },
+    { "{\"multipleOf\": 3}", "9007199254740993", true, JSQ_VALID },
+    { "{\"multipleOf\": 3}", "9007199254740994", false, JSQ_INVALID },
+    /* Strings. */
+    { "{\"minLength\": 2, \"maxLength\": 3}", "\"\\u00e9\\u00e9\\u00e9\"",
+      true, JSQ_VALID },
+    { "{\"maxLength\": 2}", "\"\\u00e9\\u00e9\\u00e9\"", false, JSQ_INVALID },
+    { "{\"pattern\": \"^\\\\S+$\"}", "\"caf\\u00e9\"", true, JSQ_VALID },
+    { "{\"pattern\": \"^\\\\S+$\"}", "\"caf\\u3000\"", false, JSQ_INVALID },
+    { "{\"enum\": [\"a\", 1, [2]]}", "[2.0]", true, JSQ_VALID },
+    { "{\"const\": {\"a\": [1]}}", "{\"a\": [1, 2]}", false, JSQ_INVALID },
+    /* Objects. */
+    { "{\"propertyNames\": {\"pattern\": \"^[a-z]+$\"}}",
+      "{\"ab\": 1, \"cD\": 2}", false, JSQ_INVALID },
+    { "{\"patternProperties\": {\"^x-\": {\"type\": \"string\"}}, "
+      "\"additionalProperties\": false}", "{\"x-a\": \"s\"}", true,
+      JSQ_VALID },
+    { "{\"patternProperties\": {\"^x-\": {\"type\": \"string\"}}, "
+      "\"additionalProperties\": false}", "{\"y\": \"s\"}", false,
+      JSQ_INVALID },
+    { "{\"properties\": {\"a\": true, \"b\": true}, \"required\": [\"b\", "
+      "\"c\"]}", "{\"b\": 1, \"a\": 2, \"c\": 3}", true, JSQ_VALID },
+    { "{\"properties\": {\"a\": true, \"b\": true}, \"required\": [\"b\", "
+      "\"c\"]}", "{\"b\": 1, \"a\": 2}", false, JSQ_INVALID },
+    { "{\"dependentRequired\": {\"a\": [\"b\"]}, \"dependentSchemas\": "
+      "{\"b\": {\"maxProperties\": 2}}}", "{\"a\": 1, \"b\": 2}", true,
+      JSQ_VALID },
+    { "{\"dependentRequired\": {\"a\": [\"b\"]}, \"dependentSchemas\": "
+      "{\"b\": {\"maxProperties\": 2}}}", "{\"a\": 1, \"b\": 2, \"c\": 3}",
+      false, JSQ_INVALID },
+    /* Arrays and in-place applicators. */
+    { "{\"contains\": {\"const\": 1}, \"minContains\": 2, \"maxContains\": "
+      "3}", "[1, 1, 2, 1, 1]", false, JSQ_INVALID },
+    { "{\"uniqueItems\": true}", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, "
+      "14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 1.0]", false,
+      JSQ_INVALID },
+    { "{\"prefixItems\": [{\"type\": \"string\"}], \"items\": false}",
+      "[\"a\", 2]", false, JSQ_INVALID },
+    { "{\"oneOf\": [{\"type\": \"integer\"}, {\"minimum\": 2}]}", "3", false,
+      JSQ_INVALID },
+    { "{\"if\": {\"type\": \"string\"}, \"then\": {\"minLength\": 2}, "
+      "\"else\": {\"type\": \"null\"}}", "null", true, JSQ_VALID },
+    { "{\"not\": {\"anyOf\": [{\"type\": \"string\"}, {\"type\": "
+      "\"null\"}]}}", "true", true, JSQ_VALID },
+    { "{\"$defs\": {\"n\": {\"type\": \"integer\"}}, \"items\": {\"$ref\": "
+      "\"#/$defs/n\"}}", "[1, \"2\"]", false, JSQ_INVALID },
+    /* Left to the walk that says why. */
+    { "{\"unevaluatedProperties\": false}", "{}", true, JSQ_UNKNOWN },
+    { "{\"items\": {\"unevaluatedItems\": false}}", "[1, [2]]", false,
+      JSQ_UNKNOWN },
+    { "{\"$ref\": \"#\"}", "1", false, JSQ_UNKNOWN },
+    { "{\"$dynamicAnchor\": \"n\", \"items\": {\"$dynamicRef\": \"#n\"}}",
+      "[[]]", true, JSQ_UNKNOWN },
+    /* A pattern PCRE2 gives up on (JSV_MATCH_LIMIT steps). */
+    { "{\"pattern\": \"^(a+)+$\"}",
+      "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"", false, JSQ_UNKNOWN },
+    /* Text that is not UTF-8 matches no pattern PCRE2 runs. */
+    { "{\"pattern\": \"^(?:a|b)$\"}", "\"a\xff\"", false, JSQ_INVALID },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct js_schema *s = compile(cases[i].schema, NULL);
+    struct json_object *inst = json_tokener_parse(cases[i].instance);
+    struct jsv_scratch scratch = { 0 };
+    enum jsq_verdict quick = jsq_valid(s, inst, &scratch);
+
+    if (quick != cases[i].quick || jsv_walk_valid(s, inst) != cases[i].valid)
+      fail_msg("%s on %s: the quick walk says %d, the other %d",
+               cases[i].schema, cases[i].instance, quick,
+               jsv_walk_valid(s, inst));
+    assert_int_equal(js_valid(s, inst), cases[i].valid);
+    jsv_scratch_release(&scratch);
+    json_object_put(inst);
+    js_schema_free(s);
+  }
 }
 
 static void
@@ -921,7 +1037,19 @@ draft_forms_out_of_their_draft_are_problems(void **state)
                       "schemas is prefixItems\n");
 }
 
-/* Simple patterns are matched without PCRE2: the two must always agree. */
+static bool
+test__ascii(const char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80)
+      return false;
+  return true;
+}
+
+/* Simple patterns are matched without PCRE2: the two must always agree,
+ * on ASCII text (which a DFA reads) and on text that is not (which the
+ * backtracking matcher reads: each subject is tried again after and
+ * before an "é"). */
 static void
 simple_patterns_agree_with_pcre2(void **state)
 {
@@ -931,6 +1059,15 @@ simple_patterns_agree_with_pcre2(void **state)
     "^.+@.+\\.[a-z]{2,}$", "^[^@]+@[^@]+$", "^\\d+(?:x)?$", "a.c",
     "^[\\w-]{3,}$", "x{0}y", "^a?b??c*?$", "[^a-z]", "^\\$\\.\\*$",
     "^[]$", "^[^]$", "^.$", "colou?r", "\\\\$", "^a{2,}$",
+    /* \s and the negated sets, in classes and out */
+    "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", "^\\s*$", "^\\S+$", "\\s", "^\\s$",
+    "^[\\s\\S]$", "^[^\\s]$", "^\\D+$", "^\\W$", "^[\\w\\s]+$",
+    "^[^\\d\\s]+$", "\\S\\s\\S", "^[^\\S]+$", "^[\\D]$", "[\\W\\d]",
+    /* atoms that must give characters back, and ones that need not */
+    "^a*ab$", "^[a-z]*[0-9]+$", "^a+a$", "^x*$", "^[a-c]{1,3}[c-e]{1,3}$",
+    "^a{2,4}a{1,2}$", "b+$", "^a?a?a?aaa$", "a{3}", "[ab]{2,}b{2}",
+    "^[0-9]*\\.?[0-9]+$", "^.*x.*$", "^a{0,2}$", "^.*ab$", "^.+b{2}$",
+    "^[^@]+@[^@]+\\.[a-z]+$", "^\\S*\\S\\S$", "^(?:a)$",
   };
   static const char *const subjects[] = {
     "", "AB", "ab", "ABC", "INV-123456", "INV-12345", "2024-03-11",
@@ -938,6 +1075,11 @@ simple_patterns_agree_with_pcre2(void **state)
     "caf\xC3\xA9", "\xF0\x9F\x98\x80", "a\xE2\x80\xA8" "c", "a\xE2\x80\xA9",
     "\xE2\x80\xA8", "aXc", "a-b_c", "y", "abc123", "$.*", "color", "colour",
     "\\", "aa", "a", "\xC3", "ab\xFF", "\xED\xA0\x80",
+    "a b", "a\tb", " ", "\t\n", "a\xC2\xA0" "b", "\xC2\xA0", "\xE3\x80\x80",
+    "\xEF\xBB\xBF", "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE1\x9A\x80",
+    "agacaf@example.com", "a@b.c.de", "a b@c.de", "x@y.z", "aab", "aaab",
+    "aaaa", "aaaaa", "abbb", "abcde", "cc", "1.5", ".5", "5.", "xax", "bb",
+    "abb", "ab12", "12",
   };
   size_t simple = 0;
 
@@ -956,21 +1098,30 @@ simple_patterns_agree_with_pcre2(void **state)
     prog = jsre_simple_compile(&arena, patterns[i], strlen(patterns[i]));
     md = pcre2_match_data_create(1, NULL);
     simple += prog != NULL;
-    for (size_t k = 0; prog && k < sizeof subjects / sizeof *subjects; k++) {
-      int want = pcre2_match(code, (PCRE2_SPTR)subjects[k],
-                             strlen(subjects[k]), 0, 0, md, NULL) >= 0;
-      int got = jsre_simple_match(prog, subjects[k], strlen(subjects[k]));
+    for (size_t k = 0; prog && k < 3 * sizeof subjects / sizeof *subjects;
+         k++) {
+      const char *base = subjects[k / 3];
+      char subject[64];
+      int want, got;
 
+      snprintf(subject, sizeof subject, "%s%s%s", k % 3 == 2 ? "\xC3\xA9" : "",
+               base, k % 3 == 1 ? "\xC3\xA9" : "");
+      want = pcre2_match(code, (PCRE2_SPTR)subject, strlen(subject), 0, 0,
+                         md, NULL) >= 0;
+      got = jsre_simple_match(prog, subject, strlen(subject));
+      if (got < 0 && test__ascii(subject))
+        fail_msg("/%s/ on \"%s\": simple gives up on ASCII", patterns[i],
+                 subject);
       if (got >= 0 && got != want)
         fail_msg("/%s/ on \"%s\": simple says %d, PCRE2 %d", patterns[i],
-                 subjects[k], got, want);
+                 subject, got, want);
     }
     pcre2_match_data_free(md);
     pcre2_code_free(code);
     arena_release(&arena);
   }
-  /* All but the one with a group. */
-  assert_int_equal(simple, sizeof patterns / sizeof *patterns - 1);
+  /* All but the two with a group. */
+  assert_int_equal(simple, sizeof patterns / sizeof *patterns - 2);
 }
 
 int
@@ -1016,6 +1167,7 @@ main(void)
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),
     cmocka_unit_test(deep_instances_stop_at_the_depth_limit),
+    cmocka_unit_test(quick_walk_decides_or_leaves_it),
     cmocka_unit_test(errors_stop_at_the_limit),
     cmocka_unit_test(unknown_types_suggest_the_nearest),
     cmocka_unit_test(keywords_of_the_wrong_type_are_left_out),
