@@ -199,6 +199,8 @@ struct jsc_multiple {
   unsigned __int128 mantissa;  /* value = mantissa * 10^exponent, */
   int exponent;                /* when exact (at most 38 digits) */
   bool exact;
+  int64_t integer;             /* the value, when an integer json-c holds
+                                  as int64_t; else 0 */
 };
 
 struct jsc_numeric {

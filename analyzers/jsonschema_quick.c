@@ -52,7 +52,9 @@ struct jsq {
   struct jsq_frame refs[JS_DEPTH_MAX];
 };
 
-static bool jsq__node(struct jsq *q, const struct jsc_node *s,
+static bool jsq__scalar(struct jsq *q, const struct jsc_node *s,
+                        struct json_object *inst);
+static bool jsq__nest(struct jsq *q, const struct jsc_node *s,
                       struct json_object *inst);
 
 /* Gives up on deciding; the value returned no longer matters. */
@@ -61,6 +63,47 @@ jsq__unknown(struct jsq *q)
 {
   q->unknown = true;
   return false;
+}
+
+/* The JST_* bits a value of each json-c type has for certain (a double
+ * may be an integer too). */
+static const uint8_t jsq__type_bits[] = {
+  [json_type_null] = JST_NULL,
+  [json_type_boolean] = JST_BOOLEAN,
+  [json_type_double] = JST_NUMBER,
+  [json_type_int] = JST_INTEGER | JST_NUMBER,
+  [json_type_object] = JST_OBJECT,
+  [json_type_array] = JST_ARRAY,
+  [json_type_string] = JST_STRING,
+};
+
+/* Whether inst (of json-c type type) has a type s's `type` allows: a
+ * double is looked at closely only for a node that allows integers but
+ * not every number. */
+static bool
+jsq__type(const struct jsc_node *s, struct json_object *inst,
+          enum json_type type)
+{
+  if (s->types & jsq__type_bits[type])
+    return true;
+  return type == json_type_double && (s->types & JST_INTEGER) &&
+         (jsv_type_of_json(inst, type, (enum js_draft)s->draft) &
+          JST_INTEGER);
+}
+
+/* inst against s: leaves here, without a call of their own. */
+static inline bool
+jsq__node(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
+{
+  switch ((enum jsq_kind)s->quick) {
+  case JSQ_KIND_TRUE: return true;
+  case JSQ_KIND_FALSE: return false;
+  case JSQ_KIND_TYPE: return jsq__type(s, inst, json_object_get_type(inst));
+  case JSQ_KIND_SCALAR: return jsq__scalar(q, s, inst);
+  case JSQ_KIND_LEFT_OUT: return jsq__unknown(q);
+  case JSQ_KIND_NODE: break;
+  }
+  return jsq__nest(q, s, inst);
 }
 
 /* ---- strings and numbers ---- */
@@ -324,11 +367,52 @@ jsq__dependencies(struct jsq *q, const struct jsc_node *s,
   return true;
 }
 
+/*
+ * The members against properties and additionalProperties, the usual
+ * case; *seen gets the required bits of the names found. Kept out of
+ * jsq__keywords (noinline): there, many values live across each strcmp
+ * of a name, and saving them would cost more than the comparison.
+ */
+__attribute__((noinline)) static bool
+jsq__properties(struct jsq *q, const struct jsc_node *s,
+                struct json_object *inst, uint64_t *seen)
+{
+  const struct jsc_object *o = s->obj;
+  struct lh_entry *e = lh_table_head(json_object_get_object(inst));
+  struct jsc_members m = { 0, 0 };
+  bool additional = s->has & JSK_ADDITIONAL;
+
+  for (; e; e = lh_entry_next(e)) {
+    const struct jsc_prop *p = jsc_props_next(&o->props, lh_entry_k(e), &m);
+
+    if (p ? !jsq__child(q, p->node, lh_entry_v(e))
+          : additional && !jsq__node(q, o->additional, lh_entry_v(e)))
+      return false;
+  }
+  *seen = m.seen;
+  return true;
+}
+
+/* Any of the keywords on members, one member at a time. */
+__attribute__((noinline)) static bool
+jsq__members(struct jsq *q, const struct jsc_node *s,
+             struct json_object *inst, uint64_t *seen)
+{
+  struct lh_entry *e = lh_table_head(json_object_get_object(inst));
+  struct jsc_members m = { 0, 0 };
+
+  for (; e; e = lh_entry_next(e))
+    if (!jsq__member(q, s, lh_entry_k(e), lh_entry_v(e), &m))
+      return false;
+  *seen = m.seen;
+  return true;
+}
+
 static bool
 jsq__object(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 {
   const struct jsc_object *o = s->obj;
-  struct jsc_members m = { 0, 0 };
+  uint64_t seen = 0;
 
   if (s->has & (JSK_MIN_PROPS | JSK_MAX_PROPS)) {
     uint64_t n = (uint64_t)json_object_object_length(inst);
@@ -337,15 +421,15 @@ jsq__object(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
         ((s->has & JSK_MAX_PROPS) && n > o->max_props))
       return false;
   }
-  if (s->has & (JSK_PROPERTIES | JSK_PATTERN_PROPS | JSK_ADDITIONAL |
-                JSK_PROPERTY_NAMES)) {
-    struct lh_entry *e = lh_table_head(json_object_get_object(inst));
-
-    for (; e; e = lh_entry_next(e))
-      if (!jsq__member(q, s, lh_entry_k(e), lh_entry_v(e), &m))
-        return false;
+  if ((s->has & (JSK_PATTERN_PROPS | JSK_PROPERTY_NAMES)) ||
+      ((s->has & JSK_ADDITIONAL) && !(s->has & JSK_PROPERTIES))) {
+    if (!jsq__members(q, s, inst, &seen))
+      return false;
+  } else if ((s->has & JSK_PROPERTIES) &&
+             !jsq__properties(q, s, inst, &seen)) {
+    return false;
   }
-  if ((s->has & JSK_REQUIRED) && !jsq__required(o, inst, m.seen))
+  if ((s->has & JSK_REQUIRED) && !jsq__required(o, inst, seen))
     return false;
   return !(s->has & (JSK_DEP_REQUIRED | JSK_DEP_SCHEMAS)) ||
          jsq__dependencies(q, s, inst);
@@ -433,8 +517,7 @@ jsq__scalar(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
   uint64_t hash = 0;
   bool hashed = false;
 
-  if ((has & JSK_TYPE) &&
-      !(s->types & jsv_type_of_json(inst, type, (enum js_draft)s->draft)))
+  if ((has & JSK_TYPE) && !jsq__type(s, inst, type))
     return false;
   if ((has & JSK_CONST) && !jsv_equals(&s->constant, inst, &hash, &hashed))
     return false;
@@ -495,20 +578,12 @@ jsq__keywords(struct jsq *q, const struct jsc_node *s,
   return !(has & JSK_IN_PLACE) || jsq__in_place(q, s, inst);
 }
 
+/* A node that nests: the rest of jsq__node, out of line. */
 static bool
-jsq__node(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
+jsq__nest(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 {
   bool ok;
 
-  switch ((enum jsq_kind)s->quick) {
-  case JSQ_KIND_TRUE: return true;
-  case JSQ_KIND_FALSE: return false;
-  case JSQ_KIND_TYPE:
-    return (s->types & jsv_type_of(inst, (enum js_draft)s->draft)) != 0;
-  case JSQ_KIND_SCALAR: return jsq__scalar(q, s, inst);
-  case JSQ_KIND_LEFT_OUT: return jsq__unknown(q);
-  case JSQ_KIND_NODE: break;
-  }
   /* Counting every node that nests, as the other walk does, gives up
    * before the other walk could stop at its limit. */
   if (q->level >= JS_DEPTH_MAX)

@@ -311,32 +311,42 @@ struct jsv_decimal {
 };
 
 /* Reads the JSON number text into *d; false when it has too many digits
- * to hold exactly (or is not a number). The sign is dropped. */
+ * to hold exactly (or is not a number). The sign is dropped. The digits
+ * go into 64 bits while they fit, the usual case, then into 128. */
 static bool
 jsv__decimal(const char *s, struct jsv_decimal *d)
 {
+  uint64_t small = 0;
+  unsigned __int128 large = 0;
   int digits = 0;
+  int exponent = 0;
   bool fraction = false;
   char *end;
 
-  d->mantissa = 0;
-  d->exponent = 0;
   if (*s == '-' || *s == '+')
     s++;
-  for (; (*s >= '0' && *s <= '9') || (*s == '.' && !fraction); s++) {
-    if (*s == '.') {
+  for (;; s++) {
+    unsigned digit = (unsigned)(unsigned char)*s - '0';
+
+    if (digit > 9 && *s == '.' && !fraction) {
       fraction = true;
       continue;
     }
-    if (d->mantissa == 0 && *s == '0') {
-      d->exponent -= fraction;
+    if (digit > 9)
+      break;
+    exponent -= fraction;
+    /* Leading zeros are no digits of the mantissa. */
+    if (digits == 0 && digit == 0)
       continue;
-    }
     if (++digits > JSV_DECIMAL_DIGITS)
       return false;
-    d->mantissa = d->mantissa * 10 + (unsigned)(*s - '0');
-    d->exponent -= fraction;
+    if (digits <= 19)
+      small = small * 10 + digit;
+    else
+      large = (digits == 20 ? small : large) * 10 + digit;
   }
+  d->mantissa = digits <= 19 ? small : large;
+  d->exponent = exponent;
   if (*s == 'e' || *s == 'E') {
     long e = strtol(s + 1, &end, 10);
 
@@ -371,10 +381,30 @@ jsv_multiple_init(struct jsc_multiple *m, struct json_object *json)
 
   m->json = json;
   m->value = json_object_get_double(json);
+  m->integer = 0;
+  if (json_object_get_type(json) == json_type_int &&
+      json_object_get_int64(json) != INT64_MAX)
+    m->integer = json_object_get_int64(json);
   m->exact = jsv__decimal(jsv_number_text(json, text, sizeof text), &d) &&
              d.mantissa != 0;
   m->mantissa = d.mantissa;
   m->exponent = d.exponent;
+}
+
+/* Whether a * 10^ea is a multiple of b * 10^eb (b > 0), or -1 when
+ * scaling them to one exponent does not fit in 128 bits. */
+static int
+jsv__decimal_divides(unsigned __int128 a, int ea, unsigned __int128 b,
+                     int eb)
+{
+  int e = ea < eb ? ea : eb;
+
+  if (!jsv__scale(&a, ea - e) || !jsv__scale(&b, eb - e))
+    return -1;
+  /* 64-bit division where both fit: a fraction of the cost. */
+  if (a <= UINT64_MAX && b <= UINT64_MAX)
+    return (uint64_t)a % (uint64_t)b == 0;
+  return a % b == 0;
 }
 
 /* Whether v is a multiple of m exactly, or -1 when a decimal does not
@@ -383,27 +413,31 @@ static int
 jsv__decimal_multiple(struct json_object *v, const struct jsc_multiple *m)
 {
   char text[JSV_NUMBER_TEXT_MAX];
-  struct jsv_decimal a, b = { m->mantissa, m->exponent };
-  int e;
+  struct jsv_decimal a;
 
   if (!m->exact || !jsv__decimal(jsv_number_text(v, text, sizeof text), &a))
     return -1;
   if (a.mantissa == 0)
     return 1;
-  e = a.exponent < b.exponent ? a.exponent : b.exponent;
-  if (!jsv__scale(&a.mantissa, a.exponent - e) ||
-      !jsv__scale(&b.mantissa, b.exponent - e))
-    return -1;
-  return a.mantissa % b.mantissa == 0;
+  return jsv__decimal_divides(a.mantissa, a.exponent, m->mantissa,
+                              m->exponent);
 }
 
 bool
 jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m)
 {
+  enum json_type type = json_object_get_type(v);
   long double x, q;
   int exact;
 
-  if (json_object_get_type(v) == json_type_int &&
+  if (type == json_type_int && m->integer) {
+    int64_t i = json_object_get_int64(v);
+
+    /* INT64_MAX may stand for a larger unsigned value: see below. */
+    if (i != INT64_MAX)
+      return i % m->integer == 0;
+  }
+  if (type == json_type_int &&
       json_object_get_type(m->json) == json_type_int) {
     long double r = fmodl(jsv_number(v), jsv_number(m->json));
 

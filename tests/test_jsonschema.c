@@ -214,6 +214,20 @@ multiple_of_is_exact_for_decimals(void **state)
                       " | /multipleOf | multipleOf | must be a multiple of "
                       "3, got 9007199254740995\n");
   assert_string_equal(errors("{\"multipleOf\": 1e-8}", "12391239123"), "");
+  /* Mantissas past 64 bits, and integers past int64_t. */
+  assert_string_equal(errors("{\"multipleOf\": 0.3}",
+                             "1234567890123456789012.3"), "");
+  assert_string_equal(errors("{\"multipleOf\": 0.3}",
+                             "1234567890123456789012.5"),
+                      " | /multipleOf | multipleOf | must be a multiple of "
+                      "0.3, got 1234567890123456789012.5\n");
+  assert_string_equal(errors("{\"multipleOf\": 5}", "18446744073709551615"),
+                      "");
+  assert_string_equal(errors("{\"multipleOf\": 2}", "9223372036854775807"),
+                      " | /multipleOf | multipleOf | must be a multiple of "
+                      "2, got 9223372036854775807\n");
+  assert_string_equal(errors("{\"multipleOf\": 7}", "-9223372036854775807"),
+                      "");
 }
 
 /* ---- strings ---- */
