@@ -311,6 +311,10 @@ struct jsc_node {
   struct jsc_value *enums;
   uint32_t nenums;
   bool enum_strings;            /* every value of enum is a string */
+  uint32_t *enum_slots;         /* then the values by jsv_text_hash: an
+                                   open-addressed table (enum_mask + 1
+                                   slots) of indices + 1, 0 when empty */
+  uint32_t enum_mask;
   struct jsc_value constant;
   struct jsc_numeric *num;
   struct jsc_string *str;
@@ -468,6 +472,23 @@ bool jsv_multiple_of(struct json_object *v, const struct jsc_multiple *m);
  * false before the first call for an instance). */
 bool jsv_equals(const struct jsc_value *value, struct json_object *inst,
                 uint64_t *hash, bool *hashed);
+/* A hash of the text s (len bytes) from its length and a few bytes: no
+ * pass over the text, which the comparison makes anyway. */
+static inline uint32_t
+jsv_text_hash(const char *s, size_t len)
+{
+  uint32_t h = (uint32_t)len * 0x9E3779B1u;
+
+  if (len) {
+    h ^= (unsigned char)s[0] * 0x85EBCA6Bu;
+    h ^= (unsigned char)s[len - 1] * 0xC2B2AE35u;
+    h ^= (unsigned char)s[len / 2] << 16;
+  }
+  return h ^ (h >> 15);
+}
+/* Sets up s->enum_slots for an enum of strings; false when out of
+ * memory. */
+bool jsv_string_enum_index(struct arena *arena, struct jsc_node *s);
 /* Whether the text str (len bytes) is one of s's enum, all strings. */
 bool jsv_in_string_enum(const struct jsc_node *s, const char *str,
                         size_t len);

@@ -307,6 +307,8 @@ jsck__enum(struct jsck *k, struct json_object *v, const char *key)
     n->enum_strings = n->enum_strings && n->enums[i].str;
   }
   n->nenums = (uint32_t)len;
+  if (n->enum_strings && len > 2 && !jsv_string_enum_index(jsc_arena(k->c), n))
+    jsc_fail(k->c, FACET_ENOMEM);
   n->has |= JSK_ENUM;
 }
 

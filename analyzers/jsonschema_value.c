@@ -215,8 +215,42 @@ jsv_equals(const struct jsc_value *value, struct json_object *inst,
 }
 
 bool
+jsv_string_enum_index(struct arena *arena, struct jsc_node *s)
+{
+  uint32_t slots = 4;
+
+  while (slots < 2 * s->nenums)
+    slots *= 2;
+  s->enum_slots = arena_alloc(arena, slots * sizeof *s->enum_slots);
+  if (!s->enum_slots)
+    return false;
+  s->enum_mask = slots - 1;
+  for (uint32_t i = 0; i < s->nenums; i++) {
+    uint32_t at = jsv_text_hash(s->enums[i].str, s->enums[i].len);
+
+    while (s->enum_slots[at & s->enum_mask])
+      at++;
+    s->enum_slots[at & s->enum_mask] = i + 1;
+  }
+  return true;
+}
+
+bool
 jsv_in_string_enum(const struct jsc_node *s, const char *str, size_t len)
 {
+  if (s->enum_slots) {
+    uint32_t at = jsv_text_hash(str, len);
+    uint32_t i;
+
+    while ((i = s->enum_slots[at & s->enum_mask]) != 0) {
+      const struct jsc_value *v = &s->enums[i - 1];
+
+      if (v->len == len && jsv_same_bytes(v->str, str, len))
+        return true;
+      at++;
+    }
+    return false;
+  }
   for (uint32_t i = 0; i < s->nenums; i++)
     if (s->enums[i].len == len && jsv_same_bytes(s->enums[i].str, str, len))
       return true;
@@ -310,50 +344,54 @@ struct jsv_decimal {
   int exponent;
 };
 
+/* Adds the digit to the mantissa so far (digits of it, counted): in 64
+ * bits while they fit, the usual case, then in 128. False past
+ * JSV_DECIMAL_DIGITS. */
+static bool
+jsv__digit(unsigned digit, int *digits, uint64_t *small,
+           unsigned __int128 *large)
+{
+  /* Leading zeros are no digits of the mantissa. */
+  if (*digits == 0 && digit == 0)
+    return true;
+  if (++*digits > JSV_DECIMAL_DIGITS)
+    return false;
+  if (*digits <= 19)
+    *small = *small * 10 + digit;
+  else
+    *large = (*digits == 20 ? *small : *large) * 10 + digit;
+  return true;
+}
+
 /* Reads the JSON number text into *d; false when it has too many digits
- * to hold exactly (or is not a number). The sign is dropped. The digits
- * go into 64 bits while they fit, the usual case, then into 128. */
+ * to hold exactly (or is not a number). The sign is dropped. */
 static bool
 jsv__decimal(const char *s, struct jsv_decimal *d)
 {
+  const unsigned char *p = (const unsigned char *)s;
   uint64_t small = 0;
   unsigned __int128 large = 0;
   int digits = 0;
   int exponent = 0;
-  bool fraction = false;
   char *end;
 
-  if (*s == '-' || *s == '+')
-    s++;
-  for (;; s++) {
-    unsigned digit = (unsigned)(unsigned char)*s - '0';
-
-    if (digit > 9 && *s == '.' && !fraction) {
-      fraction = true;
-      continue;
-    }
-    if (digit > 9)
-      break;
-    exponent -= fraction;
-    /* Leading zeros are no digits of the mantissa. */
-    if (digits == 0 && digit == 0)
-      continue;
-    if (++digits > JSV_DECIMAL_DIGITS)
+  p += *p == '-' || *p == '+';
+  for (; *p - (unsigned)'0' <= 9; p++)
+    if (!jsv__digit(*p - (unsigned)'0', &digits, &small, &large))
       return false;
-    if (digits <= 19)
-      small = small * 10 + digit;
-    else
-      large = (digits == 20 ? small : large) * 10 + digit;
-  }
+  if (*p == '.')
+    for (p++; *p - (unsigned)'0' <= 9; p++, exponent--)
+      if (!jsv__digit(*p - (unsigned)'0', &digits, &small, &large))
+        return false;
   d->mantissa = digits <= 19 ? small : large;
   d->exponent = exponent;
-  if (*s == 'e' || *s == 'E') {
-    long e = strtol(s + 1, &end, 10);
+  if (*p == 'e' || *p == 'E') {
+    long e = strtol((const char *)p + 1, &end, 10);
 
     if (*end || e > 100000 || e < -100000)
       return false;
     d->exponent += (int)e;
-  } else if (*s) {
+  } else if (*p) {
     return false;
   }
   return true;
@@ -391,6 +429,26 @@ jsv_multiple_init(struct jsc_multiple *m, struct json_object *json)
   m->exponent = d.exponent;
 }
 
+/* Powers of ten that fit in 64 bits. */
+static const uint64_t jsv__pow10[20] = {
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+  1000000000, 10000000000, 100000000000, 1000000000000, 10000000000000,
+  100000000000000, 1000000000000000, 10000000000000000,
+  100000000000000000, 1000000000000000000, 10000000000000000000u,
+};
+
+/* a * 10^n into *out in 64 bits; false when it does not fit. */
+static bool
+jsv__scale64(unsigned __int128 a, int n, uint64_t *out)
+{
+  if (a > UINT64_MAX || n >= 20)
+    return false;
+  /* One 64 by 64 bit multiplication, with its high half. */
+  a *= jsv__pow10[n];
+  *out = (uint64_t)a;
+  return a <= UINT64_MAX;
+}
+
 /* Whether a * 10^ea is a multiple of b * 10^eb (b > 0), or -1 when
  * scaling them to one exponent does not fit in 128 bits. */
 static int
@@ -398,12 +456,13 @@ jsv__decimal_divides(unsigned __int128 a, int ea, unsigned __int128 b,
                      int eb)
 {
   int e = ea < eb ? ea : eb;
+  uint64_t a64, b64;
 
+  /* In 64 bits where both fit: a fraction of the cost. */
+  if (jsv__scale64(a, ea - e, &a64) && jsv__scale64(b, eb - e, &b64))
+    return a64 % b64 == 0;
   if (!jsv__scale(&a, ea - e) || !jsv__scale(&b, eb - e))
     return -1;
-  /* 64-bit division where both fit: a fraction of the cost. */
-  if (a <= UINT64_MAX && b <= UINT64_MAX)
-    return (uint64_t)a % (uint64_t)b == 0;
   return a % b == 0;
 }
 
