@@ -1120,6 +1120,7 @@ jsc_regex(struct jsc *c, const struct jsc_where *w, const char *key,
   re->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
             jit_size > 0;
   re->simple = jsre_simple_compile(&c->s->arena, source, len);
+  re->dfa = re->simple ? jsre_simple_dfa(re->simple) : NULL;
   return re;
 fail:
   if (rc == FACET_ENOMEM)

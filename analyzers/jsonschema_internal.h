@@ -143,12 +143,43 @@ struct jsc_resource {
 
 struct jsre_simple;
 
+/* A simple pattern on ASCII text (jsonschema_simple.c makes it): state by
+ * state, the state each byte leads to, and whether the text read so far
+ * matches. */
+struct jsre_dfa {
+  uint8_t (*next)[256];
+  bool *accept;
+  uint8_t first;               /* the state before any text */
+};
+
+/* The DFA's states no text leads out of: no match whatever follows, a
+ * byte from 0x80 (not ASCII: the DFA cannot tell), a match whatever
+ * follows (a pattern without $). */
+#define JSRE_DFA_DEAD 0
+#define JSRE_DFA_NOT_ASCII 1
+#define JSRE_DFA_MATCHED 2
+
+/* 1 when dfa's pattern matches s (len bytes), 0 when not, -1 when s is
+ * not ASCII. Inline: a pattern's usual cost is this loop. The sinks keep
+ * what they found, so the loop tests nothing but its end. */
+static inline int
+jsre_dfa_match(const struct jsre_dfa *dfa, const char *s, size_t len)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned st = dfa->first;
+
+  for (size_t i = 0; i < len; i++)
+    st = dfa->next[st][u[i]];
+  return st == JSRE_DFA_NOT_ASCII ? -1 : dfa->accept[st];
+}
+
 /* A compiled ECMA-262 pattern. */
 struct jsc_regex {
   pcre2_code *code;            /* owned by the schema's list */
   const char *source;          /* as the schema wrote it */
   bool jit;                    /* compiled to machine code by PCRE2 */
   const struct jsre_simple *simple;  /* matched without PCRE2, or NULL */
+  const struct jsre_dfa *dfa;  /* simple's DFA, or NULL */
 };
 
 /* A property name with its hash, for lookups during validation. */
@@ -417,6 +448,8 @@ struct jsre_simple *jsre_simple_compile(struct arena *arena, const char *p,
  * (ask PCRE2). */
 int jsre_simple_match(const struct jsre_simple *prog, const char *s,
                       size_t len);
+/* prog's DFA for ASCII text, or NULL when it has none. */
+const struct jsre_dfa *jsre_simple_dfa(const struct jsre_simple *prog);
 
 /* jsonschema_value.c: JSON values as JSON Schema compares them. */
 /* Whether the double v was written as a decimal ("1.0"), not "1". */

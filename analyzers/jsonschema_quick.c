@@ -91,19 +91,22 @@ jsq__type(const struct jsc_node *s, struct json_object *inst,
           JST_INTEGER);
 }
 
-/* inst against s: leaves here, without a call of their own. */
+/* inst against s: leaves here, without a call of their own; the kinds
+ * in the order real schemas have most of them. */
 static inline bool
 jsq__node(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 {
-  switch ((enum jsq_kind)s->quick) {
-  case JSQ_KIND_TRUE: return true;
-  case JSQ_KIND_FALSE: return false;
-  case JSQ_KIND_TYPE: return jsq__type(s, inst, json_object_get_type(inst));
-  case JSQ_KIND_SCALAR: return jsq__scalar(q, s, inst);
-  case JSQ_KIND_LEFT_OUT: return jsq__unknown(q);
-  case JSQ_KIND_NODE: break;
-  }
-  return jsq__nest(q, s, inst);
+  enum jsq_kind kind = (enum jsq_kind)s->quick;
+
+  if (kind == JSQ_KIND_SCALAR)
+    return jsq__scalar(q, s, inst);
+  if (kind == JSQ_KIND_NODE)
+    return jsq__nest(q, s, inst);
+  if (kind == JSQ_KIND_TYPE)
+    return jsq__type(s, inst, json_object_get_type(inst));
+  if (kind == JSQ_KIND_LEFT_OUT)
+    return jsq__unknown(q);
+  return kind == JSQ_KIND_TRUE;
 }
 
 /* ---- strings and numbers ---- */
@@ -131,9 +134,12 @@ jsq__string(struct jsq *q, const struct jsc_node *s, const char *str,
       !jsq__length(s, str, len))
     return false;
   if (s->has & JSK_PATTERN) {
+    const struct jsc_regex *re = s->str->pattern;
     bool oom;
-    int m = jsv_match(q->scratch, s->str->pattern, str, len, &oom);
+    int m = re->dfa ? jsre_dfa_match(re->dfa, str, len) : -1;
 
+    if (m < 0)
+      m = jsv_match(q->scratch, re, str, len, &oom);
     if (m < 0)
       return jsq__unknown(q);
     if (m == 0)

@@ -38,13 +38,6 @@
 #define JSRS_POSITIONS_MAX 63
 #define JSRS_STATES_MAX 64
 
-/* The DFA's states that no text leads out of: no match whatever follows,
- * a byte from 0x80 (not ASCII: the DFA cannot tell), a match (without $,
- * whatever follows). */
-#define JSRS_DEAD 0
-#define JSRS_NOT_ASCII 1
-#define JSRS_MATCHED 2
-
 /* The non-ASCII code points an atom matches. */
 enum jsrs_wide {
   JSRS_NONE,
@@ -65,18 +58,10 @@ struct jsrs_atom {
   uint32_t max;
 };
 
-/* The pattern on ASCII text: state by state, the state each byte leads
- * to, and whether the text read so far matches. */
-struct jsrs_dfa {
-  uint8_t (*next)[256];
-  bool *accept;
-  uint8_t first;          /* the state before any text */
-};
-
 struct jsre_simple {
   bool start;             /* anchored by ^ */
   bool end;               /* anchored by $ */
-  struct jsrs_dfa *dfa;   /* NULL: the pattern has none */
+  struct jsre_dfa *dfa;   /* NULL: the pattern has none */
   uint32_t n;
   struct jsrs_atom atoms[];
 };
@@ -408,7 +393,7 @@ jsrs__positions(const struct jsre_simple *prog, struct jsrs_nfa *nfa)
 static int
 jsrs__state(uint64_t *sets, uint32_t *nstates, uint64_t set)
 {
-  for (uint32_t i = JSRS_MATCHED + 1; i < *nstates; i++)
+  for (uint32_t i = JSRE_DFA_MATCHED + 1; i < *nstates; i++)
     if (sets[i] == set)
       return (int)i;
   if (*nstates == JSRS_STATES_MAX)
@@ -421,7 +406,7 @@ jsrs__state(uint64_t *sets, uint32_t *nstates, uint64_t set)
  * NULL when prog has too many positions or states for one. A text that
  * need not start at the start (no ^) keeps the start in every state; one
  * that need not end at the end (no $) is matched once a state accepts. */
-static struct jsrs_dfa *
+static struct jsre_dfa *
 jsrs__dfa_build(struct arena *arena, const struct jsre_simple *prog)
 {
   struct jsrs_nfa nfa;
@@ -429,34 +414,33 @@ jsrs__dfa_build(struct arena *arena, const struct jsre_simple *prog)
   uint8_t next[JSRS_STATES_MAX][256];
   bool accept[JSRS_STATES_MAX];
   uint64_t again = prog->start ? 0 : JSRS_START;
-  uint32_t nstates = JSRS_MATCHED + 1;
-  struct jsrs_dfa *dfa;
+  uint32_t nstates = JSRE_DFA_MATCHED + 1;
+  struct jsre_dfa *dfa;
   int first;
 
   if (!jsrs__positions(prog, &nfa))
     return NULL;
   /* The three sinks, which have no set. */
-  memset(next[JSRS_DEAD], JSRS_DEAD, sizeof next[JSRS_DEAD]);
-  memset(next[JSRS_NOT_ASCII], JSRS_NOT_ASCII, sizeof next[JSRS_NOT_ASCII]);
-  memset(next[JSRS_MATCHED], JSRS_MATCHED, sizeof next[JSRS_MATCHED]);
-  accept[JSRS_DEAD] = accept[JSRS_NOT_ASCII] = false;
-  accept[JSRS_MATCHED] = true;
+  for (unsigned sink = JSRE_DFA_DEAD; sink <= JSRE_DFA_MATCHED; sink++)
+    memset(next[sink], (int)sink, sizeof next[sink]);
+  accept[JSRE_DFA_DEAD] = accept[JSRE_DFA_NOT_ASCII] = false;
+  accept[JSRE_DFA_MATCHED] = true;
   first = jsrs__state(sets, &nstates, JSRS_START);
   for (uint32_t st = (uint32_t)first; st < nstates; st++) {
     uint64_t after = 0;
 
     accept[st] = (sets[st] & nfa.last) != 0;
     if (accept[st] && !prog->end) {
-      memset(next[st], JSRS_MATCHED, sizeof next[st]);
+      memset(next[st], JSRE_DFA_MATCHED, sizeof next[st]);
       continue;
     }
     for (uint32_t j = 0; j < 64; j++)
       if (sets[st] & (UINT64_C(1) << j))
         after |= nfa.follow[j];
-    memset(next[st], JSRS_NOT_ASCII, sizeof next[st]);
+    memset(next[st], JSRE_DFA_NOT_ASCII, sizeof next[st]);
     for (unsigned c = 0; c < 128; c++) {
       uint64_t to = (after & nfa.chars[c]) | again;
-      int id = to ? jsrs__state(sets, &nstates, to) : JSRS_DEAD;
+      int id = to ? jsrs__state(sets, &nstates, to) : JSRE_DFA_DEAD;
 
       if (id < 0)
         return NULL;
@@ -656,17 +640,13 @@ jsrs__search(const struct jsre_simple *prog, const char *s, size_t len)
 int
 jsre_simple_match(const struct jsre_simple *prog, const char *s, size_t len)
 {
-  const struct jsrs_dfa *dfa = prog->dfa;
-  const unsigned char *u = (const unsigned char *)s;
-  unsigned st;
+  int r = prog->dfa ? jsre_dfa_match(prog->dfa, s, len) : -1;
 
-  if (!dfa)
-    return jsrs__search(prog, s, len);
-  /* Sinks keep what they found, so the loop needs no test but its end. */
-  st = dfa->first;
-  for (size_t i = 0; i < len; i++)
-    st = dfa->next[st][u[i]];
-  if (st == JSRS_NOT_ASCII)
-    return jsrs__search(prog, s, len);
-  return dfa->accept[st];
+  return r >= 0 ? r : jsrs__search(prog, s, len);
+}
+
+const struct jsre_dfa *
+jsre_simple_dfa(const struct jsre_simple *prog)
+{
+  return prog->dfa;
 }

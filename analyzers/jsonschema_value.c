@@ -344,46 +344,42 @@ struct jsv_decimal {
   int exponent;
 };
 
-/* Adds the digit to the mantissa so far (digits of it, counted): in 64
- * bits while they fit, the usual case, then in 128. False past
- * JSV_DECIMAL_DIGITS. */
-static bool
-jsv__digit(unsigned digit, int *digits, uint64_t *small,
-           unsigned __int128 *large)
-{
-  /* Leading zeros are no digits of the mantissa. */
-  if (*digits == 0 && digit == 0)
-    return true;
-  if (++*digits > JSV_DECIMAL_DIGITS)
-    return false;
-  if (*digits <= 19)
-    *small = *small * 10 + digit;
-  else
-    *large = (*digits == 20 ? *small : *large) * 10 + digit;
-  return true;
-}
-
 /* Reads the JSON number text into *d; false when it has too many digits
- * to hold exactly (or is not a number). The sign is dropped. */
+ * to hold exactly (or is not a number). The sign is dropped. wide: the
+ * mantissa in 128 bits, else 64 (then false past 19 digits). */
 static bool
-jsv__decimal(const char *s, struct jsv_decimal *d)
+jsv__decimal_read(const char *s, struct jsv_decimal *d, bool wide)
 {
   const unsigned char *p = (const unsigned char *)s;
   uint64_t small = 0;
   unsigned __int128 large = 0;
   int digits = 0;
   int exponent = 0;
+  bool fraction = false;
   char *end;
 
   p += *p == '-' || *p == '+';
-  for (; *p - (unsigned)'0' <= 9; p++)
-    if (!jsv__digit(*p - (unsigned)'0', &digits, &small, &large))
+  for (;; p++) {
+    unsigned digit = *p - (unsigned)'0';
+
+    if (digit > 9) {
+      if (*p != '.' || fraction)
+        break;
+      fraction = true;
+      continue;
+    }
+    exponent -= fraction;
+    /* Leading zeros are no digits of the mantissa. */
+    if (digits == 0 && digit == 0)
+      continue;
+    if (++digits > (wide ? JSV_DECIMAL_DIGITS : 19))
       return false;
-  if (*p == '.')
-    for (p++; *p - (unsigned)'0' <= 9; p++, exponent--)
-      if (!jsv__digit(*p - (unsigned)'0', &digits, &small, &large))
-        return false;
-  d->mantissa = digits <= 19 ? small : large;
+    if (wide)
+      large = large * 10 + digit;
+    else
+      small = small * 10 + digit;
+  }
+  d->mantissa = wide ? large : small;
   d->exponent = exponent;
   if (*p == 'e' || *p == 'E') {
     long e = strtol((const char *)p + 1, &end, 10);
@@ -395,6 +391,13 @@ jsv__decimal(const char *s, struct jsv_decimal *d)
     return false;
   }
   return true;
+}
+
+/* In 64 bits, the usual case, else in 128. */
+static bool
+jsv__decimal(const char *s, struct jsv_decimal *d)
+{
+  return jsv__decimal_read(s, d, false) || jsv__decimal_read(s, d, true);
 }
 
 /* Multiplies by 10^n; false on overflow. */
