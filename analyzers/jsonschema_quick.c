@@ -590,8 +590,8 @@ jsq__nest(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 {
   bool ok;
 
-  /* Counting every node that nests, as the other walk does, gives up
-   * before the other walk could stop at its limit. */
+  /* Counting the nodes that nest as the other walk does, this walk
+   * meets the depth limit where that one would, and leaves it to it. */
   if (q->level >= JS_DEPTH_MAX)
     return jsq__unknown(q);
   q->level++;

@@ -1,7 +1,10 @@
 /*
- * Validating an instance against a compiled schema.
+ * Validating an instance against a compiled schema: the walk that says
+ * why. js_valid and js_validate first run the quick walk
+ * (jsonschema_quick.c), which only decides; this one decides what that
+ * one leaves to it, and finds the errors of an invalid instance.
  *
- * One walk does both jobs: whether the instance is valid, and why not.
+ * This walk does both jobs: whether the instance is valid, and why not.
  * Inside anyOf, oneOf, not, if and contains, branches are first only
  * probed ("quiet": the first failure ends a probe and nothing is
  * written); only a failure that matters is walked again to say why, and
