@@ -844,6 +844,10 @@ deep_instances_stop_at_the_depth_limit(void **state)
 
 /* The quick walk decides what it can, and leaves the rest to the walk
  * that says why: each case says which, and the verdict. */
+#define NAMES "{\"properties\": {\"abcdefg\": {\"type\": \"integer\"}, " \
+              "\"abcdefgh\": {\"type\": \"string\"}, \"a\": {\"type\": " \
+              "\"null\"}}, \"additionalProperties\": false}"
+
 static void
 quick_walk_decides_or_leaves_it(void **state)
 {
@@ -897,6 +901,18 @@ quick_walk_decides_or_leaves_it(void **state)
     { "{\"dependentRequired\": {\"a\": [\"b\"]}, \"dependentSchemas\": "
       "{\"b\": {\"maxProperties\": 2}}}", "{\"a\": 1, \"b\": 2, \"c\": 3}",
       false, JSQ_INVALID },
+    /* Names around the length where comparing them changes method, in
+     * the schema's order and out of it. */
+    { NAMES, "{\"abcdefg\": 1, \"abcdefgh\": \"x\", \"a\": null}", true,
+      JSQ_VALID },
+    { NAMES, "{\"a\": null, \"abcdefgh\": \"x\", \"abcdefg\": 1}", true,
+      JSQ_VALID },
+    { NAMES, "{\"abcdef\": 1}", false, JSQ_INVALID },
+    { NAMES, "{\"abcdefgh\": 1}", false, JSQ_INVALID },
+    { NAMES, "{\"abcdefghi\": 1}", false, JSQ_INVALID },
+    { NAMES, "{\"abcdefgx\": \"x\"}", false, JSQ_INVALID },
+    { NAMES, "{\"\": 1}", false, JSQ_INVALID },
+    { NAMES, "{\"ab\": null}", false, JSQ_INVALID },
     /* Arrays and in-place applicators. */
     { "{\"contains\": {\"const\": 1}, \"minContains\": 2, \"maxContains\": "
       "3}", "[1, 1, 2, 1, 1]", false, JSQ_INVALID },
