@@ -469,15 +469,63 @@ jsv__decimal_divides(unsigned __int128 a, int ea, unsigned __int128 b,
   return a % b == 0;
 }
 
+/* The usual case of jsv__decimal_multiple, in 64 bits: the text a plain
+ * decimal (no exponent) of at most 19 digits, m's mantissa in 64 bits.
+ * -1 when it is not that case. */
+static int
+jsv__multiple_small(const char *text, const struct jsc_multiple *m)
+{
+  const unsigned char *p = (const unsigned char *)text;
+  uint64_t a = 0, b = (uint64_t)m->mantissa, scaled;
+  int digits = 0, exponent = 0;
+  unsigned digit;
+
+  if (m->mantissa > UINT64_MAX)
+    return -1;
+  p += *p == '-';
+  for (; (digit = *p - (unsigned)'0') <= 9; p++) {
+    digits += a != 0 || digit != 0;
+    a = a * 10 + digit;
+  }
+  if (*p == '.')
+    for (p++; (digit = *p - (unsigned)'0') <= 9; p++, exponent--) {
+      digits += a != 0 || digit != 0;
+      a = a * 10 + digit;
+    }
+  if (*p || digits > 19)
+    return -1;
+  if (a == 0)
+    return 1;
+  /* To the smaller exponent, the other side multiplied up. */
+  if (exponent >= m->exponent) {
+    if (exponent - m->exponent >= 20 ||
+        __builtin_mul_overflow(a, jsv__pow10[exponent - m->exponent],
+                               &scaled))
+      return -1;
+    return scaled % b == 0;
+  }
+  if (m->exponent - exponent >= 20 ||
+      __builtin_mul_overflow(b, jsv__pow10[m->exponent - exponent], &scaled))
+    return -1;
+  return a % scaled == 0;
+}
+
 /* Whether v is a multiple of m exactly, or -1 when a decimal does not
  * fit. */
 static int
 jsv__decimal_multiple(struct json_object *v, const struct jsc_multiple *m)
 {
   char text[JSV_NUMBER_TEXT_MAX];
+  const char *written;
   struct jsv_decimal a;
+  int small;
 
-  if (!m->exact || !jsv__decimal(jsv_number_text(v, text, sizeof text), &a))
+  if (!m->exact)
+    return -1;
+  written = jsv_number_text(v, text, sizeof text);
+  if ((small = jsv__multiple_small(written, m)) >= 0)
+    return small;
+  if (!jsv__decimal(written, &a))
     return -1;
   if (a.mantissa == 0)
     return 1;

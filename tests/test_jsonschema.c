@@ -214,6 +214,13 @@ multiple_of_is_exact_for_decimals(void **state)
                       " | /multipleOf | multipleOf | must be a multiple of "
                       "3, got 9007199254740995\n");
   assert_string_equal(errors("{\"multipleOf\": 1e-8}", "12391239123"), "");
+  /* Exponents, zero, and the scale on either side. */
+  assert_string_equal(errors("{\"multipleOf\": 0.0025}", "2.5e-3"), "");
+  assert_string_equal(errors("{\"multipleOf\": 0.0025}", "-0.0"), "");
+  assert_string_equal(errors("{\"multipleOf\": 0.0025}", "0.00001"),
+                      " | /multipleOf | multipleOf | must be a multiple of "
+                      "0.0025, got 0.00001\n");
+  assert_string_equal(errors("{\"multipleOf\": 1.5}", "4.50"), "");
   /* Mantissas past 64 bits, and integers past int64_t. */
   assert_string_equal(errors("{\"multipleOf\": 0.3}",
                              "1234567890123456789012.3"), "");
