@@ -630,6 +630,11 @@ jsc_props_next(const struct jsc_props *t, const char *key,
  * or memory ran out (then *oom says which). sc holds PCRE2's state. */
 int jsv_match(struct jsv_scratch *sc, const struct jsc_regex *re,
               const char *s, size_t len, bool *oom);
+/* The property name key (len bytes) as a string value, for
+ * propertyNames: sc's, reused from one name to the next; NULL when out of
+ * memory. */
+struct json_object *jsv_name_value(struct jsv_scratch *sc, const char *key,
+                                   size_t len);
 /* The walk that says why, alone (js_validate and js_valid run the quick
  * walk first; tests compare the two): as js_validate, and as js_valid. */
 int jsv_walk_validate(const struct js_schema *self,

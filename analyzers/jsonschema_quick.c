@@ -273,18 +273,11 @@ jsq__array(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 static bool
 jsq__name(struct jsq *q, const struct jsc_node *names, const char *key)
 {
-  struct jsv_scratch *sc = q->scratch;
-  size_t len = strlen(key);
+  struct json_object *name = jsv_name_value(q->scratch, key, strlen(key));
 
-  if (sc->name && json_object_set_string_len(sc->name, key, (int)len) != 1) {
-    json_object_put(sc->name);
-    sc->name = NULL;
-  }
-  if (!sc->name)
-    sc->name = json_object_new_string_len(key, (int)len);
-  if (!sc->name)
+  if (!name)
     return jsq__unknown(q);
-  return jsq__node(q, names, sc->name);
+  return jsq__node(q, names, name);
 }
 
 static bool

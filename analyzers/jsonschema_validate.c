@@ -762,27 +762,36 @@ out:
   return ok;
 }
 
-/* propertyNames: the name as a string value (one per result, reused). */
-static bool
-jsv__name(struct jsv *v, const struct jsc_node *names, const char *key,
-          size_t len)
+struct json_object *
+jsv_name_value(struct jsv_scratch *sc, const char *key, size_t len)
 {
-  struct jsv_scratch *sc = v->scratch;
-  bool naming = v->naming;
-  bool ok;
-
-  if (sc->name && json_object_set_string_len(sc->name, key, (int)len) != 1) {
+  /* json-c (0.16) loses the buffer of a string it sets to "": an empty
+   * name gets a new value. */
+  if (sc->name && (len == 0 ||
+                   json_object_set_string_len(sc->name, key, (int)len) != 1)) {
     json_object_put(sc->name);
     sc->name = NULL;
   }
   if (!sc->name)
     sc->name = json_object_new_string_len(key, (int)len);
-  if (!sc->name) {
+  return sc->name;
+}
+
+/* propertyNames: the name as a string value (one per result, reused). */
+static bool
+jsv__name(struct jsv *v, const struct jsc_node *names, const char *key,
+          size_t len)
+{
+  struct json_object *name = jsv_name_value(v->scratch, key, len);
+  bool naming = v->naming;
+  bool ok;
+
+  if (!name) {
     jsv__oom(v);
     return false;
   }
   v->naming = true;
-  ok = jsv__node(v, names, sc->name, NULL);
+  ok = jsv__node(v, names, name, NULL);
   v->naming = naming;
   return ok;
 }

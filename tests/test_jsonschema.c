@@ -468,6 +468,17 @@ pattern_properties_and_property_names(void **state)
            "{\"ok\": 1, \"Bad\": 2}"),
     "/Bad | /propertyNames/pattern | pattern | property name: \"Bad\" does "
     "not match the pattern ^[a-z]+$ (key)\n");
+  /* An empty name after a long one: json-c loses the long one's buffer
+   * when a string is set to "" (the sanitizer build sees the leak). */
+  assert_string_equal(
+    errors("{\"propertyNames\": {\"maxLength\": 20}}",
+           "{\"a name longer than the first\": 1, \"\": 2, \"b\": 3}"),
+    "/a name longer than the first | /propertyNames/maxLength | maxLength | "
+    "property name: must be at most 20 characters, got 28 (key)\n");
+  assert_string_equal(
+    errors("{\"propertyNames\": {\"maxLength\": 40}}",
+           "{\"a name longer than the first\": 1, \"\": 2, \"b\": 3}"),
+    "");
 }
 
 static void

@@ -310,8 +310,9 @@ main(int argc, char **argv)
     /* "# summary:" lines are shown by scripts/test, so CI logs carry the
      * counts. */
     printf("# summary: JSON Schema Test Suite %s required: %u/%u passed; "
-           "optional: %u/%u passed, %u skipped\n", drafts[d].dir, required[d].passed,
-           required[d].passed + required[d].failed, optional[d].passed,
+           "optional: %u/%u passed, %u skipped\n", drafts[d].dir,
+           required[d].passed, required[d].passed + required[d].failed,
+           optional[d].passed,
            optional[d].passed + optional[d].failed, optional[d].skipped);
     failed += required[d].failed + optional[d].failed;
   }
