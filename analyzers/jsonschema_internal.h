@@ -642,6 +642,29 @@ int jsv_walk_validate(const struct js_schema *self,
 bool jsv_walk_valid(const struct js_schema *self,
                     struct json_object *instance);
 
+/* The dynamic scope of 2019-09 and 2020-12, which both walks keep when
+ * the schema uses it: the resources being applied, outermost first. */
+struct jsc_scope {
+  size_t n;
+  const struct jsc_resource *at[JS_DEPTH_MAX];
+};
+
+/* Enters s's resource into the scope; true when it pushed (the caller
+ * pops it, n--, when s is done). */
+static inline bool
+jsc_scope_push(struct jsc_scope *scope, const struct jsc_node *s)
+{
+  if (!s->resource || scope->n >= JS_DEPTH_MAX ||
+      (scope->n && scope->at[scope->n - 1] == s->resource))
+    return false;
+  scope->at[scope->n++] = s->resource;
+  return true;
+}
+
+/* Where app's $recursiveRef or $dynamicRef leads in scope. */
+const struct jsc_node *jsc_dynamic_target(const struct jsc_scope *scope,
+                                          const struct jsc_applicators *app);
+
 /* jsonschema_quick.c: the walk that only decides. */
 enum jsq_verdict {
   JSQ_INVALID = 0,

@@ -12,9 +12,7 @@
  * the other (enum, const, multipleOf, patterns, formats, uniqueItems),
  * and where it would have to reproduce something subtle it does not
  * decide at all but answers JSQ_UNKNOWN, and the other walk decides:
- *   - unevaluatedProperties and unevaluatedItems (they need annotations),
- *     and schemas that use the dynamic scope ($recursiveRef,
- *     $dynamicRef to a $dynamicAnchor);
+ *   - unevaluatedProperties and unevaluatedItems (they need annotations);
  *   - a $ref that comes back to the same schema on the same instance (the
  *     other walk reports the loop), and nesting as deep as the other
  *     walk's limit (JS_DEPTH_MAX);
@@ -47,9 +45,11 @@ struct jsq_frame {
 struct jsq {
   struct jsv_scratch *scratch;
   bool unknown;                 /* the walk cannot decide: ask the other */
+  bool dynamic;                 /* the schema uses the dynamic scope */
   size_t level;                 /* nested evaluations */
   size_t nrefs;
   struct jsq_frame refs[JS_DEPTH_MAX];
+  struct jsc_scope scope;
 };
 
 static bool jsq__scalar(struct jsq *q, const struct jsc_node *s,
@@ -475,11 +475,10 @@ jsq__in_place(struct jsq *q, const struct jsc_node *s,
   const struct jsc_applicators *app = s->app;
   bool any = false;
 
-  /* Without the dynamic scope (jsq_valid checks), $dynamicRef and
-   * $recursiveRef lead where they point. */
   if ((s->has & JSK_REF) && !jsq__ref(q, app->ref, inst))
     return false;
-  if ((s->has & JSK_DYNAMIC_REF) && !jsq__ref(q, app->dynamic_ref, inst))
+  if ((s->has & JSK_DYNAMIC_REF) &&
+      !jsq__ref(q, jsc_dynamic_target(&q->scope, app), inst))
     return false;
   for (uint32_t i = 0; (s->has & JSK_ALL_OF) && i < app->nall_of; i++)
     if (!jsq__node(q, app->all_of[i], inst))
@@ -581,6 +580,7 @@ jsq__keywords(struct jsq *q, const struct jsc_node *s,
 static bool
 jsq__nest(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
 {
+  bool pushed;
   bool ok;
 
   /* Counting the nodes that nest as the other walk does, this walk
@@ -588,7 +588,10 @@ jsq__nest(struct jsq *q, const struct jsc_node *s, struct json_object *inst)
   if (q->level >= JS_DEPTH_MAX)
     return jsq__unknown(q);
   q->level++;
+  /* The dynamic scope, entered where the other walk enters it. */
+  pushed = q->dynamic && jsc_scope_push(&q->scope, s);
   ok = jsq__keywords(q, s, inst);
+  q->scope.n -= pushed;
   q->level--;
   return ok;
 }
@@ -636,13 +639,13 @@ jsq_valid(const struct js_schema *self, struct json_object *instance,
   struct jsq q;
   bool ok;
 
-  if (self->dynamic)
-    return JSQ_UNKNOWN;
-  /* Only the counters: the stack is written before it is read. */
+  /* Only the counters: the stacks are written before they are read. */
   q.scratch = sc;
   q.unknown = false;
+  q.dynamic = self->dynamic;
   q.level = 0;
   q.nrefs = 0;
+  q.scope.n = 0;
   ok = jsq__node(&q, self->root, instance);
   if (q.unknown)
     return JSQ_UNKNOWN;

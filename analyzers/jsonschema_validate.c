@@ -67,10 +67,9 @@ struct jsv {
   size_t depth;                  /* path segments */
   size_t level;                  /* nested evaluations */
   size_t nrefs;
-  size_t nscope;
   struct jsv_seg path[JS_DEPTH_MAX + 1];
   struct jsv_frame refs[JS_DEPTH_MAX];
-  const struct jsc_resource *scope[JS_DEPTH_MAX];
+  struct jsc_scope scope;
 };
 
 /* Runs one check: a failure makes ok false, and ends a walk that only
@@ -1019,9 +1018,9 @@ jsv__ref(struct jsv *v, const struct jsc_node *s,
   return ok;
 }
 
-/* Where $recursiveRef or $dynamicRef leads in the current dynamic scope. */
-static const struct jsc_node *
-jsv__dynamic_target(const struct jsv *v, const struct jsc_applicators *app)
+const struct jsc_node *
+jsc_dynamic_target(const struct jsc_scope *scope,
+                   const struct jsc_applicators *app)
 {
   const struct jsc_node *t = app->dynamic_ref;
 
@@ -1030,16 +1029,16 @@ jsv__dynamic_target(const struct jsv *v, const struct jsc_applicators *app)
         t != t->resource->node)
       return t;
     /* Outward while the resources say $recursiveAnchor: true. */
-    for (size_t i = v->nscope; i-- > 0 && v->scope[i]->recursive_anchor;)
-      if (v->scope[i]->node)
-        t = v->scope[i]->node;
+    for (size_t i = scope->n; i-- > 0 && scope->at[i]->recursive_anchor;)
+      if (scope->at[i]->node)
+        t = scope->at[i]->node;
     return t;
   }
   if (!app->dynamic_name)
     return t;
   /* The outermost resource with a $dynamicAnchor of that name. */
-  for (size_t i = 0; i < v->nscope; i++)
-    for (const struct jsc_anchor *a = v->scope[i]->dynamic; a; a = a->next)
+  for (size_t i = 0; i < scope->n; i++)
+    for (const struct jsc_anchor *a = scope->at[i]->dynamic; a; a = a->next)
       if (a->node && strcmp(a->name, app->dynamic_name) == 0)
         return a->node;
   return t;
@@ -1261,7 +1260,7 @@ jsv__in_place(struct jsv *v, const struct jsc_node *s,
   if (s->has & JSK_REF)
     JSV_CHECK(v, ok, jsv__ref(v, s, app->ref, inst, a));
   if (s->has & JSK_DYNAMIC_REF)
-    JSV_CHECK(v, ok, jsv__ref(v, s, jsv__dynamic_target(v, app), inst, a));
+    JSV_CHECK(v, ok, jsv__ref(v, s, jsc_dynamic_target(&v->scope, app), inst, a));
   for (uint32_t i = 0; (s->has & JSK_ALL_OF) && i < app->nall_of; i++)
     JSV_CHECK(v, ok, jsv__node(v, app->all_of[i], inst, a));
   if (s->has & JSK_ANY_OF)
@@ -1370,17 +1369,6 @@ out:
   return ok;
 }
 
-/* Enters s's resource into the dynamic scope; true when it pushed. */
-static bool
-jsv__scope_push(struct jsv *v, const struct jsc_node *s)
-{
-  if (!v->dynamic || !s->resource || v->nscope >= JS_DEPTH_MAX ||
-      (v->nscope && v->scope[v->nscope - 1] == s->resource))
-    return false;
-  v->scope[v->nscope++] = s->resource;
-  return true;
-}
-
 static bool
 jsv__node(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
           struct jsv_ann *ann)
@@ -1400,9 +1388,9 @@ jsv__node(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
   if (v->level >= JS_DEPTH_MAX)
     return jsv__too_deep(v, s);
   v->level++;
-  pushed = jsv__scope_push(v, s);
+  pushed = v->dynamic && jsc_scope_push(&v->scope, s);
   ok = jsv__keywords(v, s, inst, ann);
-  v->nscope -= pushed;
+  v->scope.n -= pushed;
   v->level--;
   return ok;
 }
@@ -1427,7 +1415,7 @@ jsv__init(struct jsv *v, const struct js_schema *schema,
   v->depth = 0;
   v->level = 0;
   v->nrefs = 0;
-  v->nscope = 0;
+  v->scope.n = 0;
 }
 
 void

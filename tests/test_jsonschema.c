@@ -866,6 +866,21 @@ deep_instances_stop_at_the_depth_limit(void **state)
               "\"abcdefgh\": {\"type\": \"string\"}, \"a\": {\"type\": " \
               "\"null\"}}, \"additionalProperties\": false}"
 
+#define STRICT_TREE                                                        \
+  "{\"$id\": \"https://example.com/strict-tree\", \"$dynamicAnchor\": "     \
+  "\"node\", \"$ref\": \"tree\", \"required\": [\"data\"], \"$defs\": "    \
+  "{\"tree\": {\"$id\": \"https://example.com/tree\", \"$dynamicAnchor\": " \
+  "\"node\", \"type\": \"object\", \"properties\": {\"data\": true, "      \
+  "\"children\": {\"type\": \"array\", \"items\": {\"$dynamicRef\": "      \
+  "\"#node\"}}}}}}"
+#define RECURSIVE_TREE                                                     \
+  "{\"$schema\": \"https://json-schema.org/draft/2019-09/schema\", "        \
+  "\"$id\": \"https://example.com/strict\", \"$recursiveAnchor\": true, "   \
+  "\"$ref\": \"tree\", \"required\": [\"data\"], \"$defs\": {\"tree\": "   \
+  "{\"$id\": \"https://example.com/tree\", \"$recursiveAnchor\": true, "    \
+  "\"type\": \"object\", \"properties\": {\"data\": true, \"children\": "   \
+  "{\"type\": \"array\", \"items\": {\"$recursiveRef\": \"#\"}}}}}}"
+
 static void
 quick_walk_decides_or_leaves_it(void **state)
 {
@@ -952,8 +967,16 @@ quick_walk_decides_or_leaves_it(void **state)
     { "{\"items\": {\"unevaluatedItems\": false}}", "[1, [2]]", false,
       JSQ_UNKNOWN },
     { "{\"$ref\": \"#\"}", "1", false, JSQ_UNKNOWN },
-    { "{\"$dynamicAnchor\": \"n\", \"items\": {\"$dynamicRef\": \"#n\"}}",
-      "[[]]", true, JSQ_UNKNOWN },
+    /* The dynamic scope: each child must have data, as the extension
+     * (not the tree it extends) says. */
+    { STRICT_TREE, "{\"data\": 1, \"children\": [{\"data\": 2}]}", true,
+      JSQ_VALID },
+    { STRICT_TREE, "{\"data\": 1, \"children\": [{\"x\": 2}]}", false,
+      JSQ_INVALID },
+    { RECURSIVE_TREE, "{\"data\": 1, \"children\": [{\"data\": 2}]}", true,
+      JSQ_VALID },
+    { RECURSIVE_TREE, "{\"data\": 1, \"children\": [{\"x\": 2}]}", false,
+      JSQ_INVALID },
     /* A pattern PCRE2 gives up on (JSV_MATCH_LIMIT steps). */
     { "{\"pattern\": \"^(a+)+$\"}",
       "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"", false, JSQ_UNKNOWN },

@@ -11,7 +11,9 @@
  * why, as a verdict and as errors (none exactly when valid); and on what
  * callers see, js_valid's answer and js_validate's errors. The quick walk
  * must decide nearly every case (QUICK_DECIDES_MIN), or it would be
- * checked on little.
+ * checked on little. Each group's schema is also an instance of the
+ * built-in meta-schemas of every draft (2019-09's and 2020-12's use the
+ * dynamic scope): there the two walks must agree, whatever the answer.
  *
  * Optional groups left out, and why (docs/jsonschema.md lists them too):
  *   draft7 optional/content.json         contentMediaType and
@@ -59,10 +61,24 @@ struct tally {
   unsigned quick;        /* cases the quick walk decided */
 };
 
+/* The meta-schemas every group's schema is checked against. */
+static const char *const suite__metas[] = {
+  "http://json-schema.org/draft-04/schema",
+  "http://json-schema.org/draft-06/schema",
+  "http://json-schema.org/draft-07/schema",
+  "https://json-schema.org/draft/2019-09/schema",
+  "https://json-schema.org/draft/2020-12/schema",
+};
+#define SUITE_METAS (sizeof suite__metas / sizeof *suite__metas)
+
 struct suite {
   const char *root;
   char remotes[4096];
   unsigned n;            /* TAP test number */
+  struct js_schema *metas[SUITE_METAS];
+  unsigned meta_checks;  /* schemas checked against a meta-schema */
+  unsigned meta_decided; /* ... that the quick walk decided */
+  unsigned meta_failed;  /* ... where the walks disagreed */
 };
 
 static int
@@ -149,6 +165,28 @@ suite__case(const struct js_schema *schema, struct json_object *test,
   return true;
 }
 
+/* The group's schema against every meta-schema, by both walks. */
+static void
+suite__metas_check(struct suite *s, const char *name,
+                   struct json_object *schema)
+{
+  for (size_t m = 0; m < SUITE_METAS; m++) {
+    struct jsv_scratch scratch = { 0 };
+    enum jsq_verdict quick = jsq_valid(s->metas[m], schema, &scratch);
+    bool valid = jsv_walk_valid(s->metas[m], schema);
+
+    jsv_scratch_release(&scratch);
+    s->meta_checks++;
+    s->meta_decided += quick != JSQ_UNKNOWN;
+    if (quick != JSQ_UNKNOWN && (quick == JSQ_VALID) != valid) {
+      printf("# %s: against %s, the quick walk says %s, the walk that says "
+             "why %s\n", name, suite__metas[m], valid ? "invalid" : "valid",
+             valid ? "valid" : "invalid");
+      s->meta_failed++;
+    }
+  }
+}
+
 static void
 suite__group(struct suite *s, const char *name, struct json_object *group,
              enum js_draft draft, bool formats, struct tally *t)
@@ -163,6 +201,7 @@ suite__group(struct suite *s, const char *name, struct json_object *group,
   struct js_result result;
 
   js_result_init(&result);
+  suite__metas_check(s, name, json_object_object_get(group, "schema"));
   js_schema_compile(json_object_object_get(group, "schema"), &opts, &schema);
   for (size_t i = 0; i < json_object_array_length(tests); i++) {
     struct json_object *test = json_object_array_get_idx(tests, i);
@@ -285,6 +324,19 @@ main(int argc, char **argv)
     return 1;
   }
   closedir(probe);
+  for (size_t m = 0; m < SUITE_METAS; m++) {
+    char ref[256];
+    struct json_object *json;
+
+    snprintf(ref, sizeof ref, "{\"$ref\": \"%s\"}", suite__metas[m]);
+    json = json_tokener_parse(ref);
+    if (js_schema_compile(json, NULL, &s.metas[m]) != 0) {
+      printf("Bail out! the meta-schema %s does not compile\n",
+             suite__metas[m]);
+      return 1;
+    }
+    json_object_put(json);
+  }
   for (int d = 0; d < 3; d++) {
     char dir[4096];
 
@@ -305,6 +357,14 @@ main(int argc, char **argv)
            enough ? "ok" : "not ok", ++s.n, drafts[d].dir, quick, cases);
     failed += !enough;
   }
+  printf("%s %u - the walks agree on the suite's schemas against the "
+         "meta-schemas: %u checks, %u decided by the quick walk, %u "
+         "disagreements\n", s.meta_failed || !s.meta_decided ? "not ok"
+                                                             : "ok",
+         ++s.n, s.meta_checks, s.meta_decided, s.meta_failed);
+  failed += s.meta_failed || !s.meta_decided;
+  for (size_t m = 0; m < SUITE_METAS; m++)
+    js_schema_free(s.metas[m]);
   printf("1..%u\n", s.n);
   for (int d = 0; d < 3; d++) {
     /* "# summary:" lines are shown by scripts/test, so CI logs carry the
