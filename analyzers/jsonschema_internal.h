@@ -555,11 +555,35 @@ jsv_name_hash(const char *s)
   return h ^ (h >> 15);
 }
 
-/* Whether the n bytes at a and b are equal; inline, since names and
- * enum values are short and a library call would cost more than them. */
+/* Whether the n bytes at a and b (each at least n bytes long) are equal;
+ * inline, since enum values are short and a library call would cost more
+ * than them. Words at a time, the last one overlapping the one before. */
 static inline bool
 jsv_same_bytes(const char *a, const char *b, size_t n)
 {
+  uint64_t x, y;
+  uint32_t u, v;
+
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      memcpy(&x, a + i, 8);
+      memcpy(&y, b + i, 8);
+      if (x != y)
+        return false;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    memcpy(&u, a, 4);
+    memcpy(&v, b, 4);
+    if (u != v)
+      return false;
+    memcpy(&u, a + n - 4, 4);
+    memcpy(&v, b + n - 4, 4);
+    return u == v;
+  }
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i])
       return false;

@@ -866,6 +866,8 @@ deep_instances_stop_at_the_depth_limit(void **state)
               "\"abcdefgh\": {\"type\": \"string\"}, \"a\": {\"type\": " \
               "\"null\"}}, \"additionalProperties\": false}"
 
+#define ENUM "{\"enum\": [\"\", \"a\", \"abc\", \"abcdefg\", \"abcdefgh\", " \
+             "\"abcdefghijklmnopq\"]}"
 #define STRICT_TREE                                                        \
   "{\"$id\": \"https://example.com/strict-tree\", \"$dynamicAnchor\": "     \
   "\"node\", \"$ref\": \"tree\", \"required\": [\"data\"], \"$defs\": "    \
@@ -914,6 +916,22 @@ quick_walk_decides_or_leaves_it(void **state)
     { "{\"pattern\": \"^\\\\S+$\"}", "\"caf\\u00e9\"", true, JSQ_VALID },
     { "{\"pattern\": \"^\\\\S+$\"}", "\"caf\\u3000\"", false, JSQ_INVALID },
     { "{\"enum\": [\"a\", 1, [2]]}", "[2.0]", true, JSQ_VALID },
+    /* Strings compared a word at a time: every length around a word's,
+     * a difference at the first, a middle and the last byte. */
+    { ENUM, "\"\"", true, JSQ_VALID },
+    { ENUM, "\"abc\"", true, JSQ_VALID },
+    { ENUM, "\"abd\"", false, JSQ_INVALID },
+    { ENUM, "\"abcdefg\"", true, JSQ_VALID },
+    { ENUM, "\"abcxefg\"", false, JSQ_INVALID },
+    { ENUM, "\"abcdefgh\"", true, JSQ_VALID },
+    { ENUM, "\"xbcdefgh\"", false, JSQ_INVALID },
+    { ENUM, "\"abcdefghijklmnopq\"", true, JSQ_VALID },
+    { ENUM, "\"abcdefghijklmnopx\"", false, JSQ_INVALID },
+    { ENUM, "\"abcdefghijxlmnopq\"", false, JSQ_INVALID },
+    { ENUM, "\"abcdefghijklmnop\"", false, JSQ_INVALID },
+    { "{\"const\": \"abcdefghijkl\"}", "\"abcdefghijkl\"", true, JSQ_VALID },
+    { "{\"const\": \"abcdefghijkl\"}", "\"abcdefghijkL\"", false,
+      JSQ_INVALID },
     { "{\"const\": {\"a\": [1]}}", "{\"a\": [1, 2]}", false, JSQ_INVALID },
     /* Objects. */
     { "{\"propertyNames\": {\"pattern\": \"^[a-z]+$\"}}",
