@@ -117,16 +117,25 @@ artifact__binary(const char *text, size_t len)
   return memchr(text, '\0', len < 8192 ? len : 8192) != NULL;
 }
 
-/* Copies text into a, replacing bytes that are not UTF-8. */
+/* Copies text into a, replacing bytes that are not UTF-8; or borrows it
+ * (and the caller's line index of it, if given). */
 static int
 artifact__take_text(struct artifact *a, const char *text, size_t len,
-                    bool borrow, bool valid)
+                    bool borrow, const struct analyze_options *opts)
 {
-  size_t bad = valid ? len : utf8_first_invalid(text, len);
+  size_t bad = opts && opts->valid_utf8 ? len : utf8_first_invalid(text, len);
+  const struct source *lines = opts ? opts->lines : NULL;
   struct buf clean;
   long replaced;
   char *copy;
 
+  if (bad == len && borrow && lines && lines->text == text &&
+      lines->len == len) {
+    a->text = text;
+    a->src = *lines;
+    a->src_borrowed = true;
+    return 0;
+  }
   if (bad == len) {
     a->text = borrow ? text : arena_strndup(&a->arena, text, len);
     return a->text ? source_init(&a->src, a->text, len) : FACET_ENOMEM;
@@ -143,6 +152,7 @@ artifact__take_text(struct artifact *a, const char *text, size_t len,
   if (!copy || source_init(&a->src, copy, len))
     return FACET_ENOMEM;
   a->text = copy;
+  a->text_replaced = true;
   /* Text before the first bad byte is unchanged, so its offset holds. */
   diag_add(&a->diags, DIAG_INVALID_UTF8,
            span_make((uint32_t)bad, (uint32_t)bad + 3),
@@ -251,10 +261,13 @@ artifact__analyze(const char *path, const char *text, size_t len,
   if (artifact__refuse(a, text, len, max,
                        opts && opts->file_size > len ? opts->file_size : len))
     return a;
-  if (artifact__take_text(a, text, len, borrow,
-                          opts && opts->valid_utf8)) {
+  if (artifact__take_text(a, text, len, borrow, opts)) {
     artifact_free(a);
     return NULL;
+  }
+  if (opts && opts->previous && !a->text_replaced) {
+    a->previous = opts->previous;
+    a->change = opts->change;
   }
   artifact__detect(a, opts);
   if (a->format == FORMAT_NONE)
@@ -263,6 +276,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
     formats_check(a);
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
+  a->previous = NULL;
   return a;
 }
 
@@ -295,7 +309,8 @@ artifact_free(struct artifact *self)
   if (self->release)
     self->release(self->owner);
   diag_list_release(&self->diags);
-  source_release(&self->src);
+  if (!self->src_borrowed)
+    source_release(&self->src);
   free(self->vars);
   free(self->uses);
   free(self->blocks);

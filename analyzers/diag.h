@@ -42,6 +42,12 @@ struct diagnostic {
   const char *replacement; /* a mechanical fix for span's text, or NULL */
 };
 
+/*
+ * A pathological file can produce a diagnostic per line; past this many an
+ * editor's problem list is useless and memory grows for nothing.
+ */
+#define DIAG_LIST_MAX 1000
+
 struct diag_list {
   struct diagnostic *items;  /* owned, grown with realloc */
   size_t count;
