@@ -280,48 +280,90 @@ reparse__new_node(struct reparse *r, const struct node *old)
   return n;
 }
 
+/* Makes n (a copy of old's own fields) old's copy: moved, and known as
+ * its anchor's. */
+static void
+reparse__place(struct reparse *r, const struct node *old, struct node *n)
+{
+  int64_t anchor = reparse__anchor(r, old);
+
+  *n = *old;
+  n->span.start = reparse__move(r, old->span.start);
+  n->span.end = reparse__move(r, old->span.end);
+  if (anchor >= 0)
+    r->anchored[anchor] = n;
+}
+
+/*
+ * Copies what the collection old holds under n, its copy, and so on down.
+ * One block holds the child nodes, the items array and the text of the
+ * scalar children: the copy is most of a re-analysis' work.
+ */
+static int
+reparse__copy_children(struct reparse *r, const struct node *old,
+                       struct node *n)
+{
+  uint32_t slots = old->kind == NODE_MAP ? 2 * old->count : old->count;
+  size_t bytes = slots * (sizeof(struct node) + sizeof(struct node *));
+  struct node *kids;
+  char *text;
+  int64_t anchor;
+  int rc;
+
+  if (slots == 0)
+    return 0;
+  for (uint32_t i = 0; i < slots; i++)
+    if (old->u.items[i]->kind == NODE_SCALAR)
+      bytes += old->u.items[i]->u.scalar.len + 1;
+  kids = arena_alloc_raw(r->arena, bytes);
+  if (!kids)
+    return FACET_ENOMEM;
+  n->u.items = (struct node **)(kids + slots);
+  text = (char *)(n->u.items + slots);
+  for (uint32_t i = 0; i < slots; i++) {
+    const struct node *o = old->u.items[i];
+    struct node *k = &kids[i];
+
+    reparse__place(r, o, k);
+    n->u.items[i] = k;
+    switch ((enum node_kind)o->kind) {
+    case NODE_SCALAR:
+      memcpy(text, o->u.scalar.str, o->u.scalar.len + 1);
+      k->u.scalar.str = text;
+      text += o->u.scalar.len + 1;
+      break;
+    case NODE_ALIAS:
+      /* Anchors come before their aliases: the copy is made already. */
+      anchor = reparse__anchor(r, o->u.target);
+      if (anchor < 0 || !r->anchored[anchor]) {
+        r->failed = true;
+        return 1;
+      }
+      k->u.target = r->anchored[anchor];
+      break;
+    case NODE_MAP:
+    case NODE_SEQ:
+      rc = reparse__copy_children(r, o, k);
+      if (rc)
+        return rc;
+      break;
+    }
+  }
+  return 0;
+}
+
 /* A copy of old and all under it, moved past the edit. */
 static struct node *
 reparse__copy(struct reparse *r, const struct node *old)
 {
-  struct node *n = reparse__new_node(r, old);
-  uint32_t slots;
-  int64_t anchor;
+  struct node in = { .kind = NODE_SEQ, .count = 1 };
+  struct node out;
 
-  if (!n)
+  /* Copying children is what copies nodes: old is the one child of in. */
+  in.u.items = (struct node **)&old;
+  if (reparse__copy_children(r, &in, &out))
     return NULL;
-  n->span.start = reparse__move(r, old->span.start);
-  n->span.end = reparse__move(r, old->span.end);
-  switch ((enum node_kind)old->kind) {
-  case NODE_SCALAR:
-    n->u.scalar.str = arena_strndup(r->arena, old->u.scalar.str,
-                                    old->u.scalar.len);
-    return n->u.scalar.str ? n : NULL;
-  case NODE_ALIAS:
-    /* Anchors come before their aliases, so the copy is made already. */
-    anchor = reparse__anchor(r, old->u.target);
-    if (anchor < 0 || !r->anchored[anchor]) {
-      r->failed = true;
-      return NULL;
-    }
-    n->u.target = r->anchored[anchor];
-    return n;
-  case NODE_MAP:
-  case NODE_SEQ:
-    break;
-  }
-  slots = old->kind == NODE_MAP ? 2 * old->count : old->count;
-  if (slots == 0)
-    return n;
-  n->u.items = arena_alloc(r->arena, slots * sizeof *n->u.items);
-  if (!n->u.items)
-    return NULL;
-  for (uint32_t i = 0; i < slots; i++) {
-    n->u.items[i] = reparse__copy(r, old->u.items[i]);
-    if (!n->u.items[i])
-      return NULL;
-  }
-  return n;
+  return out.u.items[0];
 }
 
 /*

@@ -58,7 +58,7 @@ arena__grow(struct arena *self, size_t n)
 }
 
 void *
-arena_alloc(struct arena *self, size_t n)
+arena_alloc_raw(struct arena *self, size_t n)
 {
   const size_t align = alignof(max_align_t);
   struct arena_chunk *c = self->head;
@@ -77,7 +77,16 @@ arena_alloc(struct arena *self, size_t n)
   p = c->data + c->used;
   c->used += n;
   self->used += n;
-  memset(p, 0, n);
+  return p;
+}
+
+void *
+arena_alloc(struct arena *self, size_t n)
+{
+  void *p = arena_alloc_raw(self, n);
+
+  if (p)
+    memset(p, 0, n);
   return p;
 }
 

@@ -28,6 +28,9 @@ void arena_release(struct arena *self);
  */
 void *arena_alloc(struct arena *self, size_t n);
 
+/* The same, not zeroed: for memory the caller fills at once. */
+void *arena_alloc_raw(struct arena *self, size_t n);
+
 /* Copies n bytes of s into the arena and NUL-terminates the copy. */
 char *arena_strndup(struct arena *self, const char *s, size_t n);
 
