@@ -13,9 +13,11 @@
  * syntax error. The rest of the tree is copied, spans past the edit moved
  * by its length, and the parser's findings outside the item kept.
  *
- * Anything else falls back to a full parse: an edit outside every item,
- * one that breaks the item's bounds or its syntax, an anchor or alias in
- * the item (a later alias may name it), %directives in the document.
+ * Limitation: anything else falls back to a full parse: an edit outside
+ * every item, one that breaks the item's bounds or its syntax, an anchor
+ * or alias in the item (a later alias may name it, or it names an anchor
+ * outside), %directives in the document, and any edit after a parse that
+ * found a syntax error (its tree is a repair, not a parse).
  */
 #include <stdint.h>
 #include <string.h>
@@ -125,15 +127,49 @@ reparse__pair_at(const struct node *map, uint32_t s)
 }
 
 /*
+ * Where the first token after offset end begins its line: past the rest
+ * of end's line and any blank or comment-only lines after it. Returns the
+ * text's length when there is none, UINT32_MAX when end's line goes on
+ * with more than a comment.
+ */
+static uint32_t
+reparse__next_line(const struct source *src, uint32_t end)
+{
+  const char *t = src->text;
+  uint32_t p = end;
+
+  if (p > 0 && t[p - 1] != '\n' && t[p - 1] != '\r') {
+    while (p < src->len && (t[p] == ' ' || t[p] == '\t'))
+      p++;
+    if (p < src->len && t[p] != '#' && t[p] != '\n' && t[p] != '\r')
+      return UINT32_MAX;
+    while (p < src->len && t[p] != '\n' && t[p] != '\r')
+      p++;
+    p += p + 1 < src->len && t[p] == '\r' && t[p + 1] == '\n' ? 2 : 1;
+  }
+  while (p < src->len) {
+    uint32_t q = p;
+
+    while (q < src->len && (t[q] == ' ' || t[q] == '\t'))
+      q++;
+    if (q < src->len && t[q] != '\n' && t[q] != '\r' && t[q] != '#')
+      return p;
+    while (q < src->len && t[q] != '\n' && t[q] != '\r')
+      q++;
+    p = q + (q + 1 < src->len && t[q] == '\r' && t[q + 1] == '\n' ? 2 : 1);
+  }
+  return src->len;
+}
+
+/*
  * Records item (of the sequence at path index depth) as a candidate when
  * its dash starts a line (but for indentation), the edit lies past the
- * dash, and ends before the line where next starts: the node after the
- * item (the next item's dash line, when next is the next item), or
- * UINT32_MAX for none. That line must be indented no deeper than the dash.
+ * dash, and ends before the line of the first token after the item (the
+ * next item's dash, a key of an enclosing mapping), a line indented no
+ * deeper than the dash; or the item is the last thing in the text.
  */
 static void
-reparse__consider(struct reparse *r, int depth, const struct node *item,
-                  uint32_t next, bool next_is_item)
+reparse__consider(struct reparse *r, int depth, const struct node *item)
 {
   const char *text = r->old_src->text;
   struct reparse_candidate *c = &r->cands[r->ncands];
@@ -151,13 +187,12 @@ reparse__consider(struct reparse *r, int depth, const struct node *item,
   indent = dash - line;
   c->depth = depth;
   c->start = line;
-  c->to_end = next == UINT32_MAX;
-  c->old_end = r->old_src->len;
+  c->old_end = reparse__next_line(r->old_src, item->span.end);
+  if (c->old_end == UINT32_MAX)
+    return;
+  c->to_end = c->old_end >= r->old_src->len;
   if (!c->to_end) {
-    c->old_end = next_is_item ? reparse__item_line(text, next)
-                              : reparse__line_start(text, next);
-    for (spaces = 0; c->old_end + spaces < r->old_src->len &&
-                     text[c->old_end + spaces] == ' '; spaces++)
+    for (spaces = 0; text[c->old_end + spaces] == ' '; spaces++)
       ;
     if (c->old_end <= dash || spaces > indent ||
         r->change.old_end >= c->old_end)
@@ -190,8 +225,7 @@ reparse__descend(struct reparse *r)
                                         : limit;
       r->path[r->npath] = n;
       r->slot[r->npath++] = (uint32_t)i;
-      reparse__consider(r, r->npath - 1, n->u.items[i], next,
-                        (uint32_t)i + 1 < n->count);
+      reparse__consider(r, r->npath - 1, n->u.items[i]);
       n = n->u.items[i];
     } else {
       i = reparse__pair_at(n, s);

@@ -24,7 +24,8 @@
 #include "yaml_doc.h"
 
 /* Edits per input and line-end style: thousands in all. */
-#define STEPS 400
+#define STEPS_DEFAULT 400
+static int steps = STEPS_DEFAULT;
 #define TEXT_MAX (1 << 16)
 
 static const char *dir;
@@ -32,14 +33,18 @@ static const char *dir;
 static const struct {
   const char *file;
   const char *path;   /* the name it is analysed under */
+  enum artifact_format format;  /* as a facet.formats setting gives it */
 } inputs[] = {
-  { "promptfooconfig.yaml", "sql/promptfooconfig.yaml" },
-  { "generated.promptfooconfig.yaml", "gen/promptfooconfig.yaml" },
-  { "tricky.yaml", "tricky/promptfooconfig.yaml" },
-  { "tests.yaml", "summarization/tests.yaml" },
-  { "promptfooconfig.nova.tool.yaml", "nova/promptfooconfig.nova.tool.yaml" },
-  { "json_schema.prompt.yml", "gh/json_schema.prompt.yml" },
-  { "humor.yaml", "evals/registry/modelgraded/humor.yaml" },
+  { "promptfooconfig.yaml", "sql/promptfooconfig.yaml", FORMAT_NONE },
+  { "generated.promptfooconfig.yaml", "gen/promptfooconfig.yaml",
+    FORMAT_NONE },
+  { "tricky.yaml", "tricky/promptfooconfig.yaml", FORMAT_NONE },
+  /* A list at the top: a file of promptfoo tests, analysed as a config. */
+  { "tests.yaml", "summarization/tests.yaml", FORMAT_PROMPTFOO },
+  { "promptfooconfig.nova.tool.yaml", "nova/promptfooconfig.nova.tool.yaml",
+    FORMAT_NONE },
+  { "json_schema.prompt.yml", "gh/json_schema.prompt.yml", FORMAT_NONE },
+  { "humor.yaml", "evals/registry/modelgraded/humor.yaml", FORMAT_NONE },
 };
 
 /* What edits insert: structure, indentation, markers, broken syntax. */
@@ -383,15 +388,40 @@ load(const char *file, struct text *t, bool crlf)
   return true;
 }
 
+/* FACET_REPARSE_DUMP=DIR keeps a failure's texts, before and after, as
+ * DIR/before.yaml and DIR/after.yaml. */
+static void
+dump_texts(const struct artifact *prev, const struct text *t)
+{
+  const char *dump = getenv("FACET_REPARSE_DUMP");
+  char path[4096];
+  FILE *f;
+
+  if (!dump)
+    return;
+  snprintf(path, sizeof path, "%s/before.yaml", dump);
+  if ((f = fopen(path, "wb"))) {
+    fwrite(prev->text, 1, prev->src.len, f);
+    fclose(f);
+  }
+  snprintf(path, sizeof path, "%s/after.yaml", dump);
+  if ((f = fopen(path, "wb"))) {
+    fwrite(t->data, 1, t->len, f);
+    fclose(f);
+  }
+}
+
 struct tally {
   unsigned steps;
   unsigned reused;   /* analyses that re-parsed one item */
 };
 
-/* STEPS rounds of edits on one input, each analysed both ways. */
+/* steps rounds of edits on one input, each analysed both ways. */
 static void
-run_input(const char *file, const char *path, bool crlf, struct tally *tally)
+run_input(const char *file, const char *path, enum artifact_format format,
+          bool crlf, struct tally *tally)
 {
+  struct analyze_options plain = { .format = format };
   static struct text original;
   static struct text t;
   struct history history = { .count = 0 };
@@ -400,11 +430,11 @@ run_input(const char *file, const char *path, bool crlf, struct tally *tally)
 
   assert_true(load(file, &original, crlf));
   t = original;
-  prev = artifact_analyze(path, t.data, t.len, NULL);
+  prev = artifact_analyze(path, t.data, t.len, &plain);
   assert_non_null(prev);
-  for (int step = 0; step < STEPS; step++) {
+  for (int step = 0; step < steps; step++) {
     struct text_change change = text_change_none();
-    struct analyze_options opts = { 0 };
+    struct analyze_options opts = { .format = format };
     struct artifact *inc;
     struct artifact *full;
     uint32_t burst = rnd(6) == 0 ? 2 + rnd(3) : 1;
@@ -423,11 +453,12 @@ run_input(const char *file, const char *path, bool crlf, struct tally *tally)
     opts.change = change;
 
     inc = artifact_analyze(path, t.data, t.len, &opts);
-    full = artifact_analyze(path, t.data, t.len, NULL);
+    full = artifact_analyze(path, t.data, t.len, &plain);
 
     assert_non_null(inc);
     assert_non_null(full);
     if (!same_artifact(inc, full)) {
+      dump_texts(prev, &t);
       fprintf(stderr, "# %s%s, step %d, change [%u, %u) -> [%u, %u):\n%s\n",
               file, crlf ? " (CRLF)" : "", step, change.start,
               change.old_end, change.start, change.new_end, t.data);
@@ -454,7 +485,8 @@ random_edits_reanalyse_as_a_full_analysis_does(void **state)
   (void)state;
   for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
     for (int crlf = 0; crlf < 2; crlf++)
-      run_input(inputs[i].file, inputs[i].path, crlf, &tally);
+      run_input(inputs[i].file, inputs[i].path, inputs[i].format, crlf,
+                &tally);
 
   fprintf(stderr, "# %u edits, %u re-parsed one item\n", tally.steps,
           tally.reused);
@@ -463,11 +495,104 @@ random_edits_reanalyse_as_a_full_analysis_does(void **state)
   assert_true(tally.reused * 8 > tally.steps);
 }
 
+/* Analyses text as path after the one-byte edit at at (inserting c). */
+static struct artifact *
+edited(const char *path, char *text, size_t *len, size_t at, char c,
+       const struct artifact *prev)
+{
+  struct analyze_options opts = { 0 };
+
+  memmove(text + at + 1, text + at, *len - at + 1);
+  text[at] = c;
+  (*len)++;
+  opts.previous = prev;
+  opts.change.start = (uint32_t)at;
+  opts.change.old_end = (uint32_t)at;
+  opts.change.new_end = (uint32_t)at + 1;
+  return artifact_analyze(path, text, *len, &opts);
+}
+
+static void
+an_alias_past_the_item_names_the_new_tree(void **state)
+{
+  char text[256] = "defaults: &d {language: en}\ntests:\n"
+                   "  - vars: {question: one}\n  - vars: *d\n";
+  size_t len = strlen(text);
+  struct artifact *prev = artifact_analyze("promptfooconfig.yaml", text,
+                                           len, NULL);
+  struct artifact *next;
+  const struct node *tests;
+
+  (void)state;
+  next = edited("promptfooconfig.yaml", text, &len,
+                strstr(text, "one") - text, 'x', prev);
+  artifact_free(prev);
+  tests = node_get(next->root, "tests");
+
+  assert_true(next->yaml->reused);
+  assert_string_equal(node_str(node_get(tests->u.items[0], "vars")
+                                 ->u.items[1]), "xone");
+  assert_int_equal(node_get(tests->u.items[1], "vars")->kind, NODE_MAP);
+  assert_ptr_equal(node_get(tests->u.items[1], "vars"),
+                   node_get(next->root, "defaults"));
+  artifact_free(next);
+}
+
+static void
+a_small_file_that_is_no_artifact_keeps_no_tree(void **state)
+{
+  const char *text = "kind: List\nitems:\n  - name: a\n  - name: b\n";
+  struct artifact *a = artifact_analyze("k8s/list.yaml", text, strlen(text),
+                                        NULL);
+
+  (void)state;
+  assert_int_equal(a->format, FORMAT_NONE);
+  assert_null(a->root);
+  assert_null(a->yaml);
+  /* The arena holds its copy of the text, and nothing else. */
+  assert_int_equal(a->arena.used, strlen(text) + 1);
+  assert_string_equal(a->text, text);
+  artifact_free(a);
+}
+
+static void
+a_large_file_that_is_no_artifact_keeps_its_tree_for_the_next_edit(
+  void **state)
+{
+  static char text[200000];
+  size_t len = 0;
+  struct artifact *prev;
+  struct artifact *next;
+
+  (void)state;
+  len += (size_t)sprintf(text, "kind: List\nitems:\n");
+  for (int i = 0; len < 100000; i++)
+    len += (size_t)sprintf(text + len, "  - name: item %d\n    value: %d\n",
+                           i, i);
+  prev = artifact_analyze("k8s/list.yaml", text, len, NULL);
+  next = edited("k8s/list.yaml", text, &len, strstr(text, "item 7") - text,
+                'x', prev);
+
+  assert_int_equal(next->format, FORMAT_NONE);
+  assert_null(next->root);
+  assert_int_equal(next->diags.count, 0);
+  assert_true(next->yaml->reused);
+  assert_string_equal(node_str(node_get(next->yaml->root->u.items[3]
+                                          ->u.items[7], "name")),
+                      "xitem 7");
+  artifact_free(prev);
+  artifact_free(next);
+}
+
 int
 main(int argc, char **argv)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(random_edits_reanalyse_as_a_full_analysis_does),
+    cmocka_unit_test(an_alias_past_the_item_names_the_new_tree),
+    cmocka_unit_test(a_small_file_that_is_no_artifact_keeps_no_tree),
+    cmocka_unit_test(
+      a_large_file_that_is_no_artifact_keeps_its_tree_for_the_next_edit),
   };
 
   if (argc < 2) {
@@ -475,8 +600,11 @@ main(int argc, char **argv)
     return 2;
   }
   dir = argv[1];
-  /* A longer soak with another seed: FACET_REPARSE_SEED=7 test_reparse */
+  /* A longer soak with another seed:
+   * FACET_REPARSE_SEED=7 FACET_REPARSE_STEPS=5000 test_reparse DIR */
   if (getenv("FACET_REPARSE_SEED"))
     seed = (uint32_t)strtoul(getenv("FACET_REPARSE_SEED"), NULL, 10) + 1;
+  if (getenv("FACET_REPARSE_STEPS"))
+    steps = atoi(getenv("FACET_REPARSE_STEPS"));
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
