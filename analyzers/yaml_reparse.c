@@ -2,16 +2,18 @@
  * Re-parsing a YAML document after an edit from the parse before it.
  *
  * In block context, the item of a block sequence that starts on its own
- * "- " line and ends where the next node's line begins is read the same
- * way whether libyaml meets it inside the whole document or alone: every
- * line of it is indented past the dash or is the dash line, so the
+ * "- " line and runs to the line of the first token after it is read the
+ * same way whether libyaml meets it inside the whole document or alone:
+ * every line of it is indented past the dash or is the dash line, so the
  * enclosing collections' indentation never comes into play, and what
  * follows it begins afresh at a column no deeper than the dash. So when an
  * edit falls inside such an item, and leaves its dash line's indentation
- * and the next node's line alone, the new text of the item is parsed on
- * its own (yaml_parse_item) and must come out as exactly one item with no
+ * and the line after it alone, the new text of the item is parsed on its
+ * own (yaml_parse_item) and must come out as exactly one item with no
  * syntax error. The rest of the tree is copied, spans past the edit moved
- * by its length, and the parser's findings outside the item kept.
+ * by its length, and the parser's findings outside the item kept. One
+ * place libyaml takes from past the item, the empty value of a "? key"
+ * with no ":" at its end, is checked for.
  *
  * Limitation: anything else falls back to a full parse: an edit outside
  * every item, one that breaks the item's bounds or its syntax, an anchor
@@ -31,9 +33,9 @@
 struct reparse_candidate {
   int depth;                 /* index of its sequence in the path */
   uint32_t start;            /* where its dash line starts */
-  uint32_t old_end;          /* where the next node's line starts, in the
-                                old text; the old text's end if none */
-  bool to_end;               /* no node follows: it runs to the end */
+  uint32_t old_end;          /* where the line of the first token after it
+                                starts, in the old text; its end if none */
+  bool to_end;               /* no token follows: it runs to the end */
 };
 
 struct reparse {
@@ -71,7 +73,8 @@ reparse__line_start(const char *text, uint32_t p)
 static uint32_t
 reparse__dash(const char *text, uint32_t p)
 {
-  while (p > 0 && strchr(" \t\r\n", text[p - 1]))
+  while (p > 0 && (text[p - 1] == ' ' || text[p - 1] == '\t' ||
+                   text[p - 1] == '\r' || text[p - 1] == '\n'))
     p--;
   return p > 0 && text[p - 1] == '-' ? p - 1 : UINT32_MAX;
 }
