@@ -277,8 +277,8 @@ formats_declare(struct artifact *a, const struct node *n,
                              where);
   for (uint32_t i = 0; n->kind == NODE_SEQ && i < n->count; i++) {
     const struct node *item = node_resolve(n->u.items[i]);
-    const struct node *name = item && item->kind == NODE_SCALAR
-                                ? item : node_get(item, name_key);
+    const struct node *name = item && item->kind == NODE_SCALAR ? item
+                            : name_key ? node_get(item, name_key) : NULL;
     struct input_decl *d;
 
     if (!node_str(name))
