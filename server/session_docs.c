@@ -27,6 +27,7 @@
 #include "log.h"
 #include "lspconv.h"
 #include "session_internal.h"
+#include "yaml_doc.h"
 
 struct analysis {
   uv_work_t work;
@@ -123,8 +124,10 @@ analysis__done(uv_work_t *work, int status)
     doc->artifact_version = job->version;
     doc->change = text_change_none();
     job->result = NULL;
-    log_debug("analysed %s v%d in %.2f ms", doc->uri, doc->version,
-              (double)job->nanoseconds / 1e6);
+    log_debug("analysed %s v%d in %.2f ms%s", doc->uri, doc->version,
+              (double)job->nanoseconds / 1e6,
+              doc->artifact->yaml && doc->artifact->yaml->reused
+                ? " (one item parsed again)" : "");
     session__publish(self, doc);
     session_answer_pending(self, doc);
   } else if (status == 0 && !job->result && job->serial == doc->serial) {
