@@ -19,6 +19,7 @@
 
 struct evalfile;
 struct node;
+struct yaml_doc;
 
 enum artifact_kind {
   ARTIFACT_NONE,      /* not an AI artifact facet recognises */
@@ -148,6 +149,13 @@ struct analyze_options {
                                      when the file does not say */
   const struct schema_files *schema_files;  /* reads the files $refs name;
                                      NULL: none are read */
+  const struct artifact *previous;  /* an analysis of the same document's
+                                       earlier text, borrowed for the call,
+                                       whose parse may be reused; or NULL */
+  struct text_change change;      /* how text differs from previous->text */
+  const struct source *lines;     /* for artifact_analyze_shared: the line
+                                     index of text, borrowed as text is;
+                                     NULL to make one */
 };
 
 /* Files larger than this get one diagnostic instead of analysis. */
@@ -159,7 +167,8 @@ struct artifact {
   const char *text;          /* the analysed text: valid UTF-8 */
   void (*release)(void *);   /* frees borrowed text: see _shared below */
   void *owner;
-  struct source src;
+  struct source src;         /* its line index borrowed when src_borrowed */
+  bool src_borrowed;
   enum artifact_kind kind;
   enum artifact_format format;
   enum artifact_syntax syntax;
@@ -198,6 +207,11 @@ struct artifact {
   struct diag_list diags;
   struct evalfile *evals;    /* what it says about evals (evalfile.h): one
                                 reference owned, or NULL */
+  bool text_replaced;        /* bytes that were not UTF-8 were replaced */
+  struct yaml_doc *yaml;     /* the whole-document YAML parse, kept for the
+                                next analysis to start from, or NULL */
+  const struct artifact *previous;  /* during analysis only: opts's */
+  struct text_change change;
 };
 
 /*

@@ -363,6 +363,57 @@ test_github_models_bad_values(void **state)
   artifact_free(a);
 }
 
+/* A list inside testData declares nothing (it crashed facet: a list item
+ * was looked up by a key name it did not have). */
+static void
+test_github_models_list_in_test_data(void **state)
+{
+  const char *text =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: \"Describe a {{animal}}.\"\n"
+    "testData:\n"
+    "  - - animal: dog\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("c.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "undeclared-variable 3:28-3:34 'animal' is not declared in testData",
+    "wrong-type 5:5-5:18 a testData item should be a mapping of "
+    "variables, not a list");
+  assert_int_equal(a->ninputs, 0);
+  artifact_free(a);
+}
+
+/* The same fault through Prompty's sample: a list of mappings. */
+static void
+test_prompty_sample_list(void **state)
+{
+  const char *text =
+    "---\n"
+    "name: x\n"
+    "inputs:\n"
+    "  city:\n"
+    "    type: string\n"
+    "sample:\n"
+    "  - city: Paris\n"
+    "---\n"
+    "Plan a trip to {{ city }}.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("s.prompty", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 7:3-7:16 'sample' should be a string or a mapping, not a "
+    "list");
+  artifact_free(a);
+}
+
 static void
 test_github_models_json_schema_pins_output(void **state)
 {
@@ -1610,6 +1661,8 @@ main(void)
     cmocka_unit_test(test_github_models_valid_eval),
     cmocka_unit_test(test_github_models_padded_placeholder),
     cmocka_unit_test(test_github_models_bad_values),
+    cmocka_unit_test(test_github_models_list_in_test_data),
+    cmocka_unit_test(test_prompty_sample_list),
     cmocka_unit_test(test_github_models_json_schema_pins_output),
     cmocka_unit_test(test_github_models_json_schema_faults),
     cmocka_unit_test(test_github_models_evaluators),
