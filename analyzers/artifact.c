@@ -85,15 +85,45 @@ const struct input_decl *
 artifact_input(const struct artifact *a, const char *name)
 {
   for (size_t i = 0; i < a->ninputs; i++)
-    if (strcmp(a->inputs[i].name, name) == 0)
+    if ((a->names_nocase ? strcasecmp : strcmp)(a->inputs[i].name, name) == 0)
       return &a->inputs[i];
   return NULL;
 }
 
 bool
+artifact_declared_elsewhere(const struct artifact *a, const char *name)
+{
+  for (size_t i = 0; i < a->nelsewhere; i++)
+    if ((a->names_nocase ? strcasecmp : strcmp)(a->elsewhere[i], name) == 0)
+      return true;
+  return false;
+}
+
+bool
 artifact_declares(const struct artifact *a, const char *name)
 {
-  return artifact_input(a, name) != NULL;
+  return artifact_input(a, name) != NULL ||
+         artifact_declared_elsewhere(a, name);
+}
+
+int
+artifact_declare_elsewhere(struct artifact *a, const char *name, size_t len,
+                           const char *where)
+{
+  char *copy = arena_strndup(&a->arena, name, len);
+  int rc;
+
+  if (!copy)
+    return FACET_ENOMEM;
+  if (artifact_declared_elsewhere(a, copy))
+    return 0;
+  rc = vec_reserve((void **)&a->elsewhere, &a->cap_elsewhere, a->nelsewhere,
+                   sizeof *a->elsewhere, ARTIFACT_INPUTS_MAX);
+  if (rc)
+    return rc;
+  a->elsewhere[a->nelsewhere++] = copy;
+  a->elsewhere_where = where;
+  return 0;
 }
 
 struct input_decl *
@@ -367,6 +397,10 @@ artifact__analyze(const char *path, const char *text, size_t len,
     a->uri = arena_strndup(&a->arena, opts->uri, strlen(opts->uri));
   a->provider = opts ? opts->provider : SCHEMA_PROVIDER_NONE;
   a->schema_files = opts ? opts->schema_files : NULL;
+  if (opts && opts->companion) {
+    a->companion = opts->companion;
+    a->companion_len = opts->companion_len;
+  }
   if (a->format == FORMAT_NONE) {
     artifact__sniff(a);
     /* Not an artifact: its syntax errors are not facet's business. */
@@ -381,6 +415,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
   }
   /* Borrowed for the analysis only. */
   a->schema_files = NULL;
+  a->companion = NULL;
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
   artifact__fit_all(a);
@@ -425,6 +460,7 @@ artifact_free(struct artifact *self)
   free(self->blocks);
   free(self->inputs);
   free(self->sites);
+  free(self->elsewhere);
   schema_sites_release(self);
   arena_release(&self->arena);
   free(self->path);

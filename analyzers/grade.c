@@ -66,8 +66,14 @@ grade__structured(struct artifact *a)
   grade__reason(a, f->inputs_by_use
                      ? "it has a header, and its inputs are declared where "
                        "they are used"
+                   : a->nvars && a->nelsewhere && !a->ninputs
+                     ? arena_printf(&a->arena, "%s declares the inputs its "
+                                    "template uses", a->elsewhere_where)
                    : a->nvars
                      ? "its header declares the inputs its template uses"
+                   : a->companion_reads
+                     ? "its header declares the inputs its template file "
+                       "uses"
                      : "it has a header and uses no template variables");
   grade__reason(a, "nothing pins the shape of its output");
 }
@@ -248,8 +254,14 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
                                     : links->schema_elsewhere));
     if (f->tests && !f->assertions)
       grade__reason(a, "it has test inputs, but nothing checks the output");
-  } else if (f->header && grade__undeclared(a, names, sizeof names) == 0) {
+  } else if (f->header && grade__undeclared(a, names, sizeof names) == 0 &&
+             !a->companion_undeclared) {
     grade__structured(a);
+  } else if (a->companion_undeclared) {
+    g->level = GRADE_LOOSE;
+    grade__reason(a, arena_printf(m, "its template file uses %s, which its "
+                                  "header does not declare",
+                                  a->companion_undeclared));
   } else {
     g->level = GRADE_LOOSE;
     grade__reason(a, !f->header && a->fm.present && a->fm.closed

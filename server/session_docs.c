@@ -26,7 +26,9 @@
 #include "artifact.h"
 #include "evalgraph.h"
 #include "pathglob.h"
+#include "detect.h"
 #include "error.h"
+#include "fileio.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "lspconv.h"
@@ -38,6 +40,7 @@ struct analysis {
   struct session *session;
   struct document *doc;      /* stays valid while the job runs: see above */
   char *path;
+  char *companion;           /* the companion file's text, or NULL */
   uint64_t serial;
   int version;
   struct snapshot *text;     /* one reference, handed to the result */
@@ -60,6 +63,7 @@ analysis__free(struct analysis *job)
 {
   artifact_free(job->result);
   free(job->path);
+  free(job->companion);
   snapshot_unref(job->text);
   free(job);
 }
@@ -71,6 +75,11 @@ analysis__work(uv_work_t *work)
   struct analysis *job = work->data;
   uint64_t start = session__now();
 
+  /* Limitation: the companion (a skprompt.txt's config.json, ...) is read
+   * from disk, so its unsaved edits are seen once it is saved. */
+  if (fileio_read_companion(job->path, &job->companion,
+                            &job->opts.companion_len))
+    job->opts.companion = job->companion;
   /* The artifact borrows the snapshot and drops this reference when it is
    * freed; the job's own pointer is cleared on the loop thread. */
   job->result = artifact_analyze_shared(job->path, job->text->data,
@@ -397,6 +406,31 @@ session__did_close(struct session *self, json_object *params)
   session_notify(self, "textDocument/publishDiagnostics", clear);
 }
 
+void
+session_companion_changed(struct session *self, const char *path)
+{
+  char companion[DETECT_COMPANION_MAX];
+  struct document *other;
+
+  if (!path || !detect_companion(path, companion, sizeof companion))
+    return;
+  other = docstore_find_path(&self->docs, companion);
+  if (other)
+    session_schedule(self, other);
+}
+
+/* The text is already known from didChange; what a save changes is what
+ * other documents read from disk. */
+static void
+session__did_save(struct session *self, json_object *params)
+{
+  const char *uri = session_str(session_get(params, "textDocument"), "uri");
+  struct document *doc = uri ? docstore_get(&self->docs, uri) : NULL;
+
+  if (doc)
+    session_companion_changed(self, doc->path);
+}
+
 bool
 session_document_notification(struct session *self, const char *method,
                               json_object *params)
@@ -407,8 +441,9 @@ session_document_notification(struct session *self, const char *method,
     session__did_change(self, params);
   else if (strcmp(method, "textDocument/didClose") == 0)
     session__did_close(self, params);
-  else if (strcmp(method, "textDocument/didSave") != 0)
+  else if (strcmp(method, "textDocument/didSave") == 0)
+    session__did_save(self, params);
+  else
     return false;
-  /* didSave: the text is already known from didChange; nothing to redo. */
   return true;
 }

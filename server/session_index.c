@@ -628,6 +628,7 @@ session_index_file_changed(struct session *self, const char *path,
   struct document *doc;
   const struct evalfile *known;
 
+  session_companion_changed(self, path);
   if (!self->indexing || !wsindex_normal(path, norm))
     return;
   if (index__is_config(self, norm)) {

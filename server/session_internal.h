@@ -76,4 +76,10 @@ void session_index_regrade(struct session *self, struct document *doc);
 bool session_index_owns(const struct session *self, int64_t id);
 void session_index_response(struct session *self, int64_t id);
 
+/*
+ * The file at path changed on disk: an open document that reads it as its
+ * companion (detect_companion) is analysed again.
+ */
+void session_companion_changed(struct session *self, const char *path);
+
 #endif

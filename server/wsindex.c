@@ -74,6 +74,7 @@ wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
   struct stat st;
   char *text = NULL;
   char *uri = NULL;
+  char *companion = NULL;
   size_t len = 0;
   size_t size = 0;
 
@@ -94,9 +95,12 @@ wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
     if (an->schema_files)
       opts.uri = uri = wsindex__uri(path);
   }
+  if (fileio_read_companion(path, &companion, &opts.companion_len))
+    opts.companion = companion;
   /* The artifact takes the buffer over and frees it when it is freed. */
   a = artifact_analyze_shared(path, text, len, &opts, free, text);
   free(uri);
+  free(companion);
   if (!a) {
     free(text);
     *err = FACET_ENOMEM;

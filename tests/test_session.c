@@ -4,6 +4,8 @@
  */
 #include "session_harness.h"
 
+#include <unistd.h>
+
 #include "artifact.h"
 #include "yaml_doc.h"
 
@@ -299,6 +301,65 @@ closing_clears_the_problems_of_the_file(void **state)
     "\"params\":{\"uri\":\"file:///ws/trip.prompty\",\"diagnostics\":[]}}");
 }
 
+/* Writes text to dir/name. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+  char path[512];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* A skprompt.txt is analysed with its config.json from disk, and again
+ * when the config.json is saved. */
+static void
+a_saved_companion_is_read_again(void **state)
+{
+  struct harness *h = *state;
+  char dir[] = "/tmp/facet-companion-XXXXXX";
+  char uri[256];
+  char config_uri[256];
+  char msg[512];
+  size_t i;
+
+  assert_non_null(mkdtemp(dir));
+  write_file(dir, "config.json", "{\"schema\": 1, \"execution_settings\": "
+             "{}, \"input_variables\": [{\"name\": \"input\"}]}\n");
+  snprintf(uri, sizeof uri, "file://%s/skprompt.txt", dir);
+  snprintf(config_uri, sizeof config_uri, "file://%s/config.json", dir);
+  initialize(h, "[]");
+  open_doc(h, uri, "\"Say {{$input}} in {{$tone}}.\"");
+  settle(h);
+  i = h->nout - 1;
+  assert_non_null(strstr(next(h, &i), "'tone' is not declared in "
+                         "config.json's input_variables"));
+
+  write_file(dir, "config.json", "{\"schema\": 1, \"execution_settings\": "
+             "{}, \"input_variables\": [{\"name\": \"input\"}, "
+             "{\"name\": \"tone\"}]}\n");
+  open_doc(h, config_uri, "\"{}\"");
+  settle(h);
+  i = h->nout;
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"textDocument/didSave\",\"params\":{\"textDocument\":"
+           "{\"uri\":\"%s\"}}}", config_uri);
+  feed(h, msg);
+  settle(h);
+
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"textDocument/publishDiagnostics\",\"params\":{\"uri\":\"%s\","
+           "\"version\":1,\"diagnostics\":[]}}", uri);
+  assert_string_equal(next(h, &i), msg);
+  snprintf(msg, sizeof msg, "%s/config.json", dir);
+  assert_int_equal(unlink(msg), 0);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 static void
 settings_override_detection_by_glob(void **state)
 {
@@ -571,6 +632,7 @@ main(void)
     T(edits_while_an_analysis_runs_publish_only_the_newest),
     T(closing_while_an_analysis_runs_publishes_nothing_of_it),
     T(reopening_while_an_analysis_runs_analyses_the_new_text),
+    T(a_saved_companion_is_read_again),
     T(settings_override_detection_by_glob),
     T(initialization_options_may_hold_the_facet_section),
     T(shutdown_then_exit_is_a_clean_exit),

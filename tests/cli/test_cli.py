@@ -250,6 +250,41 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_reads_companions():
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "Joke/config.json",
+              '{"schema": 1, "execution_settings": {},\n'
+              ' "input_variables": [{"name": "input"}, {"name": "style"}]}\n')
+        write(root, "Joke/skprompt.txt", "A joke in {{$style}} about "
+              "{{$INPUT}} for {{$audience}}.\n")
+        write(root, "calc.poml", "<poml><task>{{ question }}</task></poml>\n")
+        write(root, "calc.context.json", '{"question": "15% of 200?"}\n')
+        code, out, _ = run("check", ".", cwd=root)
+        check("a skprompt.txt is read with its config.json, a POML file "
+              "with its context file", out.splitlines(), [
+                  "Joke/config.json:2:2: warning: skprompt.txt reads "
+                  "'audience', which input_variables does not declare "
+                  "[undeclared-variable]",
+                  "Joke/skprompt.txt:1:46: warning: 'audience' is not "
+                  "declared in config.json's input_variables "
+                  "[undeclared-variable]",
+                  "",
+                  "grade       file               next step",
+                  "loose       Joke/config.json   declare the template's "
+                  "variables under input_variables",
+                  "loose       Joke/skprompt.txt  declare the template's "
+                  "variables under input_variables in the function's "
+                  "config.json",
+                  "structured  calc.poml          pin the output: add an "
+                  "<output-schema>",
+                  "",
+                  "3 files checked: 0 errors, 2 warnings",
+                  "grades: loose 2, structured 1, schema 0, eval 0, code 0"])
+    finally:
+        shutil.rmtree(root)
+
+
 class Server:
     """facet lsp as a child process, spoken to over its stdin and stdout."""
 
@@ -376,6 +411,7 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_reads_companions()
     test_check_provider()
     test_lsp_bad_input_keeps_serving()
     test_lsp_exit_codes()
