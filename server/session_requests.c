@@ -42,6 +42,7 @@ static const struct {
   { "textDocument/completion", feature_completion },
   { "textDocument/documentSymbol", feature_document_symbols },
   { "textDocument/foldingRange", feature_folding_ranges },
+  { "facet/grade", feature_grade },
 };
 
 static void
@@ -185,9 +186,11 @@ session__execute(struct session *self, json_object *id, json_object *params)
 
   if (command && strcmp(command, "facet.showGrade") == 0)
     session__show_grade(self, id, params);
+  else if (command && strcmp(command, "facet.workspaceGrades") == 0)
+    session_workspace_grades(self, id, params);
   else
-    session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "unknown command: facet.showGrade is the one facet runs");
+    session_fail(self, id, JSONRPC_INVALID_PARAMS, "unknown command: facet "
+                 "runs facet.showGrade and facet.workspaceGrades");
 }
 
 bool
