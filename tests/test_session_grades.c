@@ -138,7 +138,8 @@ facet_grade_waits_for_the_analysis_and_answers_the_grade(void **state)
   initialize(h, "[]");
   open_doc(h, "file:///ws/trip.prompty", PROMPTY_WITH_TYPO);
   feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"facet/grade\","
-          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"}}}");
+          "\"params\":{\"textDocument\":"
+          "{\"uri\":\"file:///ws/trip.prompty\"}}}");
   settle(h);
 
   assert_non_null(strstr(next(h, &i), "publishDiagnostics"));

@@ -144,8 +144,10 @@ test('names facet knows are sent whatever their language', () => {
 });
 
 test('other Markdown and text files are not sent', () => {
-  assert.deepEqual(['/ws/README.md', '/ws/docs/notes.txt', '/ws/a.prompt.md.bak']
-    .filter((p) => selected(p, languageOf(p))), []);
+  const others = ['/ws/README.md', '/ws/docs/notes.txt',
+                  '/ws/a.prompt.md.bak'];
+
+  assert.deepEqual(others.filter((p) => selected(p, languageOf(p))), []);
 });
 
 test('only .prompty and .prompt get language ids of their own', () => {

@@ -232,14 +232,21 @@ function M.attach(bufnr)
     end
     return
   end
-  local id = clients[config.root_dir]
-  if not running(id) then
-    id = vim.lsp.start_client(config)
-    clients[config.root_dir] = id
+  local id
+  if vim.lsp.start then
+    -- 0.8 and later: start reuses the client of the same name and root.
+    id = vim.lsp.start(config, { bufnr = bufnr })
+  else
+    id = clients[config.root_dir]
+    if not running(id) then
+      id = vim.lsp.start_client(config)
+    end
+    if id and not vim.lsp.buf_attach_client(bufnr, id) then
+      id = nil
+    end
   end
-  if id and vim.lsp.buf_attach_client(bufnr, id) then
-    attached[bufnr] = id
-  end
+  clients[config.root_dir] = id or clients[config.root_dir]
+  attached[bufnr] = id
 end
 
 --- Configures the plugin and attaches facet to matching buffers, now and
