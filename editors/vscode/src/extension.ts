@@ -75,7 +75,7 @@ async function startClient(context: vscode.ExtensionContext) {
     debug: { command: found.path, args },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(),
+    documentSelector: documentSelector(settings().formats),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: { facet: settings() },
@@ -227,9 +227,10 @@ export async function activate(context: vscode.ExtensionContext) {
     }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       /* Settings facet reads reach it through the client; these change
-       * the process itself. */
+       * the process itself, or which files it is sent. */
       if (e.affectsConfiguration('facet.path') ||
-          e.affectsConfiguration('facet.logLevel')) {
+          e.affectsConfiguration('facet.logLevel') ||
+          e.affectsConfiguration('facet.formats')) {
         await stopClient();
         await startClient(context);
       }

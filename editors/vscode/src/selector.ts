@@ -36,7 +36,14 @@ export const FILE_PATTERNS = [
 /* Languages whose files facet reads whatever their name. */
 export const LANGUAGES = ['prompty', 'dotprompt', 'yaml', 'json'];
 
-export function documentSelector(): DocumentFilter[] {
+/*
+ * formats is the facet.formats setting: the files its globs match are sent
+ * too, or facet would never see them. A glob is matched below any folder,
+ * which may send a few files more than facet takes as that format; facet
+ * matches the glob itself.
+ */
+export function documentSelector(formats: Record<string, string> = {})
+  : DocumentFilter[] {
   const filters: DocumentFilter[] = [];
 
   for (const scheme of ['file', 'untitled']) {
@@ -45,5 +52,7 @@ export function documentSelector(): DocumentFilter[] {
   }
   for (const pattern of FILE_PATTERNS)
     filters.push({ scheme: 'file', pattern });
+  for (const glob of Object.keys(formats))
+    filters.push({ scheme: 'file', pattern: '**/' + glob.replace(/^\/+/, '') });
   return filters;
 }

@@ -14,7 +14,7 @@
  *   FACET_E2E_OUT        where screenshots go
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -263,6 +263,32 @@ async function main(page) {
   check('... and the status bar shows the grade again',
         await until(async () => (await statusGrade(page)) === 'schema'
           && 'schema'), 'schema');
+
+  /* Settings. facet.formats makes the .txt files under notes/ Prompty: the
+   * client restarts to send them, and facet reads them so. */
+  const settingsFile = join(WORKSPACE, '.vscode', 'settings.json');
+  const formats = { 'notes/*.txt': 'prompty' };
+  mkdirSync(join(WORKSPACE, '.vscode'), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ 'facet.formats': formats }));
+  await until(async () => ((await panelText(page))
+    .match(new RegExp(started.source, 'g')) || []).length >= 3);
+  await openFile(page, 'notes/brief.txt');
+  await page.keyboard.press('Control+Shift+M');
+  check('facet.formats: notes/brief.txt is checked as Prompty',
+        await until(async () => (await problems(page)).includes(message)),
+        true);
+
+  /* facet.maxFileBytes reaches the running server, which analyses the
+   * open files again. */
+  writeFileSync(settingsFile, JSON.stringify({ 'facet.formats': formats,
+                                               'facet.maxFileBytes': 10 }));
+  const limit = 'file is 49 bytes, over the 10-byte limit; it was not ' +
+    'analysed';
+  check('facet.maxFileBytes: the open file is over the new limit',
+        await until(async () => (await problems(page)).includes(limit)),
+        true);
+  check('... so it has no grade, and the status bar shows none',
+        await until(async () => (await statusGrade(page)) === ''), true);
   await page.screenshot({ path: join(OUT, 'vscode-e2e.png') });
 }
 

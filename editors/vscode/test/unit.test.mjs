@@ -95,8 +95,8 @@ test('with none of them, the message says what to do', () => {
 });
 
 /* Whether the selector sends a file of this path and language. */
-function selected(path, language) {
-  return documentSelector().some((f) =>
+function selected(path, language, formats) {
+  return documentSelector(formats).some((f) =>
     (f.language === undefined || f.language === language) &&
     (f.pattern === undefined || minimatch(path, f.pattern, { dot: true })) &&
     (f.scheme === 'file'));
@@ -158,4 +158,12 @@ test('only .prompty and .prompt get language ids of their own', () => {
     [l.id, l.extensions, l.filenames, l.filenamePatterns]),
     [['prompty', ['.prompty'], undefined, undefined],
      ['dotprompt', ['.prompt'], undefined, undefined]]);
+});
+
+test('files facet.formats names are sent too', () => {
+  const formats = { 'notes/*.txt': 'prompty', '/x.cfg': 'promptfoo' };
+
+  assert.deepEqual(['/ws/notes/brief.txt', '/ws/x.cfg', '/ws/other.txt']
+    .map((p) => selected(p, 'plaintext', formats)), [true, true, false]);
+  assert.equal(selected('/ws/notes/brief.txt', 'plaintext'), false);
 });
