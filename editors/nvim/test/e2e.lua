@@ -92,10 +92,11 @@ local client_id
 
 -- init.lua has called setup() as the README says; calling it again with
 -- on_exit added lets the test see how the server ends.
-local function setup()
+local function setup(settings)
   facet.setup({
     cmd = { CMD },
     root_dir = EXAMPLES,
+    settings = settings,
     on_exit = function(code, signal)
       exited = { code = code, signal = signal }
     end,
@@ -623,6 +624,22 @@ local function test_restart(bufnr)
   exited = nil
 end
 
+-- setup() called again hands the running server its new settings.
+local function test_settings(bufnr)
+  local uri = vim.uri_from_bufnr(bufnr)
+  local before = published[uri] or 0
+  local text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true),
+                            '\n') .. '\n'
+
+  setup({ facet = { maxFileBytes = 10 } })
+  wait_published(uri, before + 1)
+  check('settings: facet.maxFileBytes reaches the running server',
+        vim.tbl_map(function(d) return d.code .. ': ' .. d.message end,
+                    seen(bufnr)),
+        { string.format('file-too-large: file is %d bytes, over the '
+                        .. '10-byte limit; it was not analysed', #text) })
+end
+
 local function test_missing_binary()
   local missing = WORK .. '/no-such-facet'
   local before = #notes
@@ -662,6 +679,7 @@ local function main()
   test_completion_and_rename(triage, triage_uri)
   test_edits(outage)
   test_restart(outage)
+  test_settings(outage)
   test_shutdown()
   test_missing_binary()
 end
