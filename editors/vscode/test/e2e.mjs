@@ -66,9 +66,17 @@ async function until(fn, timeout = TIMEOUT) {
   return value;
 }
 
+/* The text of the first match, or '' when there is none; an element that
+ * goes away while it is read (a status bar item being hidden) is none too,
+ * instead of a wait for it to come back. */
 async function text(page, selector) {
   const el = page.locator(selector).first();
-  return (await el.count()) ? (await el.innerText()).trim() : '';
+  try {
+    return (await el.count())
+      ? (await el.innerText({ timeout: 2000 })).trim() : '';
+  } catch {
+    return '';
+  }
 }
 
 async function command(page, title) {
