@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "detect.h"
 #include "error.h"
+#include "evalfile.h"
 #include "formats.h"
 #include "tree.h"
 #include "utf8.h"
@@ -261,6 +262,10 @@ artifact__analyze(const char *path, const char *text, size_t len,
     artifact__sniff(a);
   if (a->format != FORMAT_NONE)
     formats_check(a);
+  if (a->format != FORMAT_NONE && evalfile_prompt_side(a)) {
+    artifact_free(a);
+    return NULL;
+  }
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
   return a;
@@ -294,6 +299,7 @@ artifact_free(struct artifact *self)
     return;
   if (self->release)
     self->release(self->owner);
+  evalfile_unref(self->evals);
   diag_list_release(&self->diags);
   source_release(&self->src);
   free(self->vars);

@@ -16,6 +16,7 @@
 #include "grade.h"
 #include "source.h"
 
+struct evalfile;
 struct node;
 
 enum artifact_kind {
@@ -44,7 +45,10 @@ enum artifact_kind {
   X(POML, "poml", "POML prompt", PROMPT)                                     \
   X(TEXT_PROMPT, "text-prompt", "plain prompt text", PROMPT)                 \
   X(PROMPTFOO, "promptfoo", "promptfoo config", EVAL)                        \
+  X(PROMPTFOO_TESTS, "promptfoo-tests", "promptfoo test file", EVAL)         \
   X(OPENAI_EVALS, "openai-evals", "OpenAI evals registry", EVAL)             \
+  X(OPENAI_EVALS_SAMPLES, "openai-evals-samples", "OpenAI evals samples",    \
+    EVAL)                                                                    \
   X(JSON_SCHEMA, "json-schema", "JSON Schema", SCHEMA)                       \
   X(OPENAI_SCHEMA, "openai-schema", "OpenAI structured-output schema",       \
     SCHEMA)                                                                  \
@@ -76,6 +80,8 @@ struct template_var {
   struct span span;   /* its first use */
   uint32_t uses;      /* how many times the template reads it */
   bool iterated;      /* a loop iterates over it ({% for %}, {{#each}}) */
+  bool optional;      /* some use lets it be unset: an {% if %} tests it,
+                         or a default filter gives it a value */
   struct span iterated_at;  /* the first place a loop does */
 };
 
@@ -120,6 +126,7 @@ struct artifact_facts {
   unsigned tests;         /* test cases in this file */
   unsigned test_files;    /* files of test cases it names (not read yet) */
   bool assertions;        /* the tests check something */
+  bool assertions_inline; /* ... the tests written in this file do */
   const char *tests_where;          /* e.g. "testData and evaluators" */
   const char *inputs_hint;  /* how this format declares inputs */
   const char *schema_hint;  /* how this format pins its output */
@@ -174,6 +181,8 @@ struct artifact {
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;
+  struct evalfile *evals;    /* what it says about evals (evalfile.h): one
+                                reference owned, or NULL */
 };
 
 /*

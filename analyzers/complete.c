@@ -202,6 +202,25 @@ complete__header(const struct artifact *a, uint32_t off,
   }
 }
 
+/* Whether the word at start is the quoted argument of {{role "...}}. */
+static bool
+complete__role_argument(const struct artifact *a, uint32_t start)
+{
+  const char *s = a->text;
+  uint32_t i = start;
+
+  if (a->format != FORMAT_DOTPROMPT || i == 0 ||
+      (s[i - 1] != '"' && s[i - 1] != '\''))
+    return false;
+  for (i--; i > 0 && s[i - 1] == ' '; i--)
+    ;
+  if (i < 4 || memcmp(s + i - 4, "role", 4) != 0)
+    return false;
+  for (i -= 4; i > 0 && s[i - 1] == ' '; i--)
+    ;
+  return i >= 2 && s[i - 1] == '{' && s[i - 2] == '{';
+}
+
 void
 complete_at(const struct artifact *a, uint32_t off, struct complete_ctx *out)
 {
@@ -214,8 +233,13 @@ complete_at(const struct artifact *a, uint32_t off, struct complete_ctx *out)
     start--;
   out->prefix = span_make(start, off);
   if (complete__in_template(a, off)) {
-    if (complete__in_tag(a, a->body.end ? a->body.start : 0, start))
-      out->kind = COMPLETE_VARIABLE;
+    if (!complete__in_tag(a, a->body.end ? a->body.start : 0, start))
+      return;
+    out->kind = COMPLETE_VARIABLE;
+    if (complete__role_argument(a, start)) {
+      out->kind = COMPLETE_VALUE;
+      out->field = &dotprompt_role_field;
+    }
     return;
   }
   if (complete__in_header(a, off))

@@ -168,16 +168,44 @@ detect__semantic_kernel(const struct node *root)
           detect__has(root, "template"));
 }
 
+/*
+ * The registry's other folders (completion_fns, solvers, eval_sets, ...)
+ * hold {class, args} entries too, but they configure how evals run, not
+ * evals: only evals/ and modelgraded/ hold artifacts.
+ */
+static bool
+detect__openai_registry_other(const char *path)
+{
+  const char *r = path ? strstr(path, "evals/registry/") : NULL;
+
+  if (!r)
+    return false;
+  r += strlen("evals/registry/");
+  return strncmp(r, "evals/", 6) != 0 && strncmp(r, "modelgraded/", 12) != 0;
+}
+
+/* Classes that are completion functions or solvers, wherever they sit. */
+static bool
+detect__openai_runner_class(const struct node *spec)
+{
+  const char *class = node_str(node_get(spec, "class"));
+
+  return class && (strncmp(class, "evals.completion_fns.", 21) == 0 ||
+                   strncmp(class, "evals.solvers.", 14) == 0);
+}
+
 /* Registry files map eval names to {id} aliases or {class, args} specs. */
 static bool
-detect__openai_evals(const struct node *root)
+detect__openai_evals(const char *path, const struct node *root)
 {
   uint32_t specs = 0;
 
+  if (detect__openai_registry_other(path))
+    return false;
   for (uint32_t i = 0; i < root->count; i++) {
     const struct node *v = node_resolve(node_value(root, i));
 
-    if (!v || v->kind != NODE_MAP)
+    if (!v || v->kind != NODE_MAP || detect__openai_runner_class(v))
       return false;
     if (detect__has(v, "class") || (detect__has(v, "id") &&
                                     detect__has(v, "metrics")) ||
@@ -260,7 +288,7 @@ detect_by_content(const char *path, const struct node *root)
     return FORMAT_GITHUB_MODELS;
   if (detect__openai_schema(root))
     return FORMAT_OPENAI_SCHEMA;
-  if (detect__openai_evals(root))
+  if (detect__openai_evals(path, root))
     return FORMAT_OPENAI_EVALS;
   if (detect__json_schema(path, root))
     return FORMAT_JSON_SCHEMA;

@@ -226,6 +226,11 @@ static const char *const dotprompt__roles[] = {
   "user", "model", "tool", "system", NULL,
 };
 
+const struct shape_field dotprompt_role_field = {
+  "role", SHAPE_TEXT, "The role of the messages that follow.", 0, 0,
+  dotprompt__roles, 0,
+};
+
 /* What a role that Dotprompt does not take was probably meant to be. */
 static const char *
 dotprompt__near_role(const char *name)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "params.h"
 #include "shape.h"
@@ -26,9 +27,15 @@ static const struct shape ghm__parameters = {
   "GitHub Models modelParameters", ghm__parameter_fields, 0, 0, 0,
 };
 
+/* Compared without case by the CLI (ghm__check_roles): listed for
+ * completion, not checked by the shape. */
+static const char *const ghm__roles[] = {
+  "system", "user", "assistant", NULL,
+};
+
 static const struct shape_field ghm__message_fields[] = {
-  { "role", SHAPE_TEXT, "system, user or assistant.", 0, 0, 0,
-    SHAPE_REQUIRED },
+  { "role", SHAPE_TEXT, "system, user or assistant.", 0, 0, ghm__roles,
+    SHAPE_REQUIRED | SHAPE_VALUES_OPEN },
   { "content", SHAPE_STRING, "The message text; {{name}} is replaced from "
     "testData.", 0, 0, 0, SHAPE_REQUIRED },
   { 0 },
@@ -85,6 +92,22 @@ static const char *const ghm__builtins[] = {
   "github/similarity", "github/coherence", "github/fluency",
   "github/relevance", "github/groundedness", NULL,
 };
+
+/* The testData keys each built-in evaluator's grading prompt reads, as
+ * gh models defines them (every one also reads {{completion}}). */
+static const struct {
+  const char *uses;
+  const char *reads[3];
+} ghm__builtin_reads[] = {
+  { "github/similarity", { "input", "expected", NULL } },
+  { "github/coherence", { "input", NULL } },
+  { "github/fluency", { NULL } },
+  { "github/relevance", { "input", NULL } },
+  { "github/groundedness", { "expected", "input", NULL } },
+};
+
+/* Evaluator prompts see the testData item and the model's output. */
+static const char *const ghm__evaluator_builtins[] = { "completion", NULL };
 
 static const struct shape_field ghm__evaluator_fields[] = {
   { "name", SHAPE_STRING, "The evaluator's name in results.", 0, 0, 0,
@@ -231,16 +254,72 @@ ghm__check_padding(struct artifact *a, struct span span)
   }
 }
 
+/* A string gh models fills from each testData item, as a template. */
+static void
+ghm__scan_text(struct artifact *a, const struct node *text,
+               const struct template_options *opts)
+{
+  text = node_resolve(text);
+  if (!text || text->kind != NODE_SCALAR || text->type != SCALAR_STRING)
+    return;
+  template_parse(a, TEMPLATE_LITERAL, text->span, opts);
+  ghm__check_padding(a, text->span);
+}
+
 static void
 ghm__scan_messages(struct artifact *a, const struct node *messages)
 {
-  for (uint32_t i = 0; i < messages->count; i++) {
-    const struct node *content = node_get(messages->u.items[i], "content");
+  for (uint32_t i = 0; i < messages->count; i++)
+    ghm__scan_text(a, node_get(messages->u.items[i], "content"), NULL);
+}
 
-    if (!content || content->kind != NODE_SCALAR)
-      continue;
-    template_parse(a, TEMPLATE_LITERAL, content->span, NULL);
-    ghm__check_padding(a, content->span);
+/* String and llm evaluators are templated with the testData item too. */
+static void
+ghm__scan_evaluators(struct artifact *a, const struct node *evaluators)
+{
+  static const char *const strings[] = {
+    "equals", "contains", "startsWith", "endsWith",
+  };
+  const struct template_options opts = {
+    .builtins = ghm__evaluator_builtins,
+  };
+
+  for (uint32_t i = 0; i < evaluators->count; i++) {
+    const struct node *ev = node_resolve(evaluators->u.items[i]);
+    const struct node *string = node_get(ev, "string");
+    const struct node *llm = node_get(ev, "llm");
+
+    for (size_t k = 0; string && k < sizeof strings / sizeof *strings; k++)
+      ghm__scan_text(a, node_get(string, strings[k]), &opts);
+    ghm__scan_text(a, node_get(llm, "prompt"), &opts);
+    ghm__scan_text(a, node_get(llm, "systemPrompt"), &opts);
+  }
+}
+
+/*
+ * A built-in evaluator reads {{input}} or {{expected}} from the testData
+ * item; where no item sets the key, the placeholder reaches the grader as
+ * text and the score means nothing.
+ */
+static void
+ghm__check_builtin_reads(struct artifact *a, const struct node *evaluators)
+{
+  for (uint32_t i = 0; i < evaluators->count; i++) {
+    const struct node *uses = node_get(node_resolve(evaluators->u.items[i]),
+                                       "uses");
+    const char *name = node_str(uses);
+
+    for (size_t b = 0; name && b < sizeof ghm__builtin_reads /
+                                     sizeof *ghm__builtin_reads; b++) {
+      if (strcmp(name, ghm__builtin_reads[b].uses) != 0)
+        continue;
+      for (const char *const *r = ghm__builtin_reads[b].reads; *r; r++)
+        if (!artifact_declares(a, *r))
+          diag_add(&a->diags, DIAG_UNDECLARED_VARIABLE, uses->span,
+                   "'%s' reads {{%s}} from each testData item, but no "
+                   "item sets '%s': the grader sees the placeholder as "
+                   "text", name, *r, *r);
+    }
   }
 }
 
@@ -409,8 +488,11 @@ ghm__facts(struct artifact *a, bool pinned)
   for (uint32_t i = 0; f->inputs_declared && i < data->count; i++)
     formats_declare(a, data->u.items[i], NULL, DECLARE_VALUES, "testData");
   /* testData keys also feed evaluators ({{expected}}): never "unused". */
-  if (f->inputs_declared)
+  if (f->inputs_declared) {
     formats_check_variables(a, VARIABLES_UNDECLARED, "testData");
+    if (evaluators && evaluators->kind == NODE_SEQ)
+      ghm__check_builtin_reads(a, evaluators);
+  }
   f->output_schema = pinned;
   f->output_schema_where = "jsonSchema";
   f->tests = data && data->kind == NODE_SEQ ? data->count : 0;
@@ -429,6 +511,7 @@ void
 github_models_check(struct artifact *a)
 {
   const struct node *messages;
+  const struct node *evaluators;
   bool pinned;
 
   if (formats_parse_document(a, false))
@@ -443,10 +526,14 @@ github_models_check(struct artifact *a)
     ghm__check_order(a, messages);
     ghm__scan_messages(a, messages);
   }
+  evaluators = node_get(a->root, "evaluators");
+  if (evaluators && evaluators->kind == NODE_SEQ)
+    ghm__scan_evaluators(a, evaluators);
   ghm__check_lists(a);
   params_check(node_get(a->root, "modelParameters"), &ghm__parameters,
                params_anthropic(node_str(node_get(a->root, "model")))
                  ? PARAMS_ANTHROPIC : 0, &a->diags);
   pinned = ghm__check_json_schema(a);
   ghm__facts(a, pinned);
+  evalx_github_models(a);
 }

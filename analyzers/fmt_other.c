@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "shape.h"
 #include "template.h"
@@ -297,11 +298,55 @@ poml__unbind_all(struct artifact *a)
     if (!close)
       return;
     if ((size_t)(close - p) > 4 && memcmp(p, "<let", 4) == 0 &&
-        isspace((unsigned char)p[4]))
+        isspace((unsigned char)p[4])) {
       poml__unbind(a, p, close, "name=\"");
+      /* <let src="data.json"/> without a name binds every key of a file
+       * this analysis cannot see: take all names as declared. */
+      if (memmem(p, (size_t)(close - p), "src=", 4) &&
+          !memmem(p, (size_t)(close - p), "name=", 5))
+        a->inputs_open = true;
+    }
     poml__unbind(a, p, close, "for=\"");
     p = close;
   }
+}
+
+/*
+ * The two markup mistakes every XML-like reader refuses, whatever it makes
+ * of the rest: a tag that never ends, and a <poml> root never closed.
+ * Limitation: nesting of other elements is not checked.
+ */
+static void
+poml__check_markup(struct artifact *a)
+{
+  const char *s = a->text;
+  const char *p = s + a->body.start;
+  const char *end = s + a->body.end;
+  const char *root = NULL;
+
+  while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+    size_t n = 1;
+
+    while (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '-'))
+      n++;
+    if (n == 1 || !isalpha((unsigned char)p[1])) {
+      p++;
+      continue;
+    }
+    if (!memchr(p + n, '>', (size_t)(end - p - n))) {
+      diag_add(&a->diags, DIAG_TEMPLATE_UNTERMINATED,
+               span_make((uint32_t)(p - s), (uint32_t)(p - s + n)),
+               "'%.*s' is never closed: add '>'", (int)n, p);
+      return;
+    }
+    if (!root && n == 5 && memcmp(p, "<poml", 5) == 0)
+      root = p;
+    p += n;
+  }
+  if (root && !memmem(root, (size_t)(end - root), "</poml>", 7))
+    diag_add(&a->diags, DIAG_TEMPLATE_UNCLOSED_BLOCK,
+             span_make((uint32_t)(root - s), (uint32_t)(root - s + 5)),
+             "'<poml>' is never closed: add '</poml>'");
 }
 
 static void
@@ -310,6 +355,7 @@ poml__check(struct artifact *a)
   /* {{ }} holds a JavaScript expression; its free names are inputs. */
   template_parse(a, TEMPLATE_JINJA, a->body, NULL);
   poml__unbind_all(a);
+  poml__check_markup(a);
   if (memmem(a->text + a->body.start, a->body.end - a->body.start,
              "<output-schema", 14)) {
     a->facts.output_schema = true;
@@ -373,12 +419,16 @@ evals__check(struct artifact *a)
 {
   const struct node *root = node_resolve(a->root);
   unsigned tests = 0;
+  unsigned rubrics = 0;
 
   for (uint32_t i = 0; root && root->kind == NODE_MAP && i < root->count;
        i++) {
     const struct node *entry = node_resolve(node_value(root, i));
     const char *name = node_str(node_key(root, i));
 
+    if (entry && entry->kind == NODE_MAP && node_get(entry, "prompt") &&
+        node_get(entry, "choice_strings"))
+      rubrics++;
     if (!entry || entry->kind != NODE_MAP || !node_get(entry, "class"))
       continue;
     evals__check_entry(a, entry);
@@ -392,6 +442,12 @@ evals__check(struct artifact *a)
   a->facts.tests_where = "registry entries";
   a->facts.tests_hint = "add an eval entry: an id alias and a concrete "
                         "entry with class and args.samples_jsonl";
+  /* A modelgraded/ file holds the grader's rubric, not evals: the step up
+   * is an eval that grades with it. */
+  if (rubrics && !tests)
+    a->facts.tests_hint = "grade an eval with this rubric: an entry with "
+                          "class evals.elsuite.modelgraded.classify:"
+                          "ModelBasedClassify and args.modelgraded_spec";
 }
 
 void
@@ -425,6 +481,7 @@ other_check(struct artifact *a)
   case FORMAT_OPENAI_EVALS:
     formats_parse_document(a, false);
     evals__check(a);
+    evalx_openai_registry(a);
     break;
   default:
     break;

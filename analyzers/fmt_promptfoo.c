@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "eval_internal.h"
 #include "formats.h"
 #include "shape.h"
 #include "tree.h"
@@ -241,13 +242,15 @@ pf__facts(struct artifact *a)
   pf__count(a, &c);
   f->header = true;
   /*
-   * Limitation: a file or glob of tests is not read yet, so it counts as
-   * one test and is taken to check something (CSV __expected columns,
-   * asserts in YAML); the workspace index will read it.
+   * Limitation: alone, a file or glob of tests counts as one test and is
+   * taken to check something (CSV __expected columns, asserts in YAML);
+   * with the workspace index (facet check, the editor) the grade counts
+   * the tests those files hold instead (grade_links).
    */
   f->tests = c.inline_tests + c.files;
   f->test_files = c.files;
   f->assertions = c.assertions || c.files > 0;
+  f->assertions_inline = c.assertions;
   f->tests_where = c.files == 0 ? "tests"
                  : c.inline_tests == 0 ? "test files"
                  : "tests and test files";
@@ -267,4 +270,5 @@ promptfoo_check(struct artifact *a)
              "the promptfoo config is empty: it needs prompts and providers");
   }
   pf__facts(a);
+  evalx_promptfoo_config(a);
 }

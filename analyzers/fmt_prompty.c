@@ -494,9 +494,12 @@ prompty_check(struct artifact *a)
   formats_declare(a, node_get(a->root, "sample"), NULL, DECLARE_VALUES,
                   "sample");
   prompty__bindings(a);
+  /* Name where this file declares its inputs: v1 files may use sample
+   * alone. */
   if (f->inputs_declared)
     formats_check_variables(a, VARIABLES_UNDECLARED | VARIABLES_UNUSED,
-                            "inputs");
+                            node_is_set(node_get(a->root, "inputs"))
+                              ? "inputs" : "sample");
   if (node_is_set(node_get(a->root, "outputs"))) {
     f->output_schema = true;
     f->output_schema_where = "outputs";
@@ -506,8 +509,11 @@ prompty_check(struct artifact *a)
   }
   f->inputs_hint = f->header ? "declare the template's variables under "
                                "inputs"
-                             : "add a frontmatter header (between --- "
-                               "lines) whose inputs declare the variables";
+                  : a->fm.present ? "fill in the frontmatter header: the "
+                                    "model, and inputs that declare the "
+                                    "template's variables"
+                  : "add a frontmatter header (between --- lines) whose "
+                    "inputs declare the variables";
   f->schema_hint = "pin the output: add outputs (or a response_format "
                    "json_schema)";
   f->tests_hint = "add an eval: a promptfoo config or .prompt.yml testData "

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "formats.h"
@@ -400,6 +401,45 @@ static const struct vscode_hints vscode__hints[] = {
     "add an eval that checks outputs produced under this rule" },
 };
 
+/*
+ * Files the tools load by their name alone: a header is not read there,
+ * so the step up is to move rules for some files where a glob can scope
+ * them, not to add one.
+ */
+static const struct {
+  const char *name;
+  const char *hint;
+} vscode__always_on[] = {
+  { "copilot-instructions.md",
+    "always-on instructions take no header: move rules for some files "
+    "only into .github/instructions/NAME.instructions.md with applyTo" },
+  { "AGENTS.md",
+    "always-on instructions take no header: move rules for one folder "
+    "into an AGENTS.md inside it" },
+  { "CLAUDE.md",
+    "always-on memory takes no header: move rules for some files only "
+    "into .claude/rules/NAME.md with paths" },
+  { "CLAUDE.local.md",
+    "always-on memory takes no header: move rules for some files only "
+    "into .claude/rules/NAME.md with paths" },
+  { ".cursorrules",
+    "legacy always-on rules take no header: move them into "
+    ".cursor/rules/NAME.mdc with description, globs and alwaysApply" },
+};
+
+static const char *
+vscode__always_on_hint(const struct artifact *a)
+{
+  const char *base = a->path ? strrchr(a->path, '/') : NULL;
+
+  base = base ? base + 1 : a->path;
+  for (size_t i = 0; base && i < sizeof vscode__always_on /
+                                  sizeof *vscode__always_on; i++)
+    if (strcasecmp(base, vscode__always_on[i].name) == 0)
+      return vscode__always_on[i].hint;
+  return NULL;
+}
+
 static void
 vscode__facts(struct artifact *a)
 {
@@ -415,6 +455,8 @@ vscode__facts(struct artifact *a)
     f->schema_hint = vscode__hints[i].schema;
     f->tests_hint = vscode__hints[i].tests;
   }
+  if (!a->fm.present && vscode__always_on_hint(a))
+    f->inputs_hint = vscode__always_on_hint(a);
 }
 
 /*

@@ -35,6 +35,19 @@ formats_check(struct artifact *a)
   case FORMAT_PROMPTFOO:
     promptfoo_check(a);
     break;
+  case FORMAT_PROMPTFOO_TESTS:
+    promptfoo_tests_check(a);
+    break;
+  case FORMAT_OPENAI_EVALS_SAMPLES:
+    openai_samples_check(a);
+    break;
+  case FORMAT_PROMPTFOO_RESULTS:
+  case FORMAT_GITHUB_MODELS_RESULTS:
+    results_check(a);
+    break;
+  case FORMAT_JUNIT:
+    junit_check(a);
+    break;
   case FORMAT_JSON_SCHEMA:
     json_schema_check(a);
     break;

@@ -87,6 +87,9 @@ void formats_check_variables(struct artifact *a, unsigned flags,
  * (for hover and completion of keys). */
 const struct shape *formats_shape(enum artifact_format f);
 
+/* The argument of Dotprompt's {{role "..."}} helper, for completion. */
+extern const struct shape_field dotprompt_role_field;
+
 /* Each checker's tables, for formats_shape. */
 extern const struct shape prompty_shape;
 extern const struct shape dotprompt_shape;
@@ -101,6 +104,10 @@ void dotprompt_check(struct artifact *a);
 void github_models_check(struct artifact *a);
 void vscode_check(struct artifact *a);
 void promptfoo_check(struct artifact *a);
+void promptfoo_tests_check(struct artifact *a);
+void openai_samples_check(struct artifact *a);
+void results_check(struct artifact *a);
+void junit_check(struct artifact *a);
 void json_schema_check(struct artifact *a);
 void openai_schema_check(struct artifact *a);
 void other_check(struct artifact *a);

@@ -1,6 +1,7 @@
 #include "grade.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "arena.h"
 #include "artifact.h"
@@ -71,23 +72,78 @@ grade__structured(struct artifact *a)
   grade__reason(a, "nothing pins the shape of its output");
 }
 
-/* An eval file is an eval when it has tests that check something. */
+/*
+ * At eval, the step that matters next: failing evals first, then runs
+ * that are missing or stale, then checks that need no model, then code.
+ */
+static const char *
+grade__eval_next(struct artifact *a, const struct grade_links *l)
+{
+  unsigned ran = l ? l->passed + l->failed : 0;
+
+  if (!l || ran + l->never == 0)
+    return "crystallise a stable rule into code";
+  if (l->failed)
+    return arena_printf(&a->arena, "make the %u failing eval%s pass",
+                        l->failed, l->failed == 1 ? "" : "s");
+  if (ran == 0)
+    return "run the evals and keep their results (promptfoo eval -o "
+           "results.json, gh models eval --json) so facet can show whether "
+           "they pass";
+  if (l->stale)
+    return arena_printf(&a->arena, "run the evals again: %u result%s %s "
+                        "stale", l->stale, l->stale == 1 ? "" : "s",
+                        l->stale == 1 ? "is" : "are");
+  if (!l->deterministic)
+    return "add a check that needs no model (contains, equals, regex, "
+           "is-json) so the evals can decide without one";
+  return "crystallise a stable rule into code";
+}
+
+/* What the last runs of the linked tests came to, as a reason. */
+static const char *
+grade__runs(struct arena *m, const struct grade_links *l)
+{
+  if (!l || l->passed + l->failed + l->never == 0)
+    return NULL;
+  if (l->passed + l->failed == 0)
+    return "none of them has a recorded run yet";
+  return arena_printf(m, "their last runs: %u passed, %u failed%s%s",
+                      l->passed, l->failed,
+                      l->stale ? arena_printf(m, ", %u stale", l->stale)
+                               : "",
+                      l->never ? arena_printf(m, ", %u never run",
+                                              l->never) : "");
+}
+
+/* An eval file is an eval when it has tests that check something. With
+ * the index, the tests of the files it reads are counted as they are. */
 static void
-grade__eval_file(struct artifact *a)
+grade__eval_file(struct artifact *a, const struct grade_links *l)
 {
   const struct artifact_facts *f = &a->facts;
   struct grade *g = &a->grade;
+  unsigned inline_tests = f->tests - f->test_files;
+  unsigned tests = f->tests;
+  bool checks = f->assertions;
 
   g->graded = true;
-  if (f->tests && f->assertions) {
-    unsigned inline_tests = f->tests - f->test_files;
-
+  if (l && f->test_files) {
+    tests = inline_tests + l->tests_elsewhere;
+    checks = f->assertions_inline || l->checked > 0;
+  }
+  if (tests && checks) {
     g->level = GRADE_EVAL;
-    if (f->test_files == 0)
+    if (f->test_files == 0 || (l && l->tests_elsewhere == 0 && !l->files))
       grade__reason(a, arena_printf(&a->arena, "it defines %u test%s that "
-                                    "check%s the output", f->tests,
-                                    f->tests == 1 ? "" : "s",
-                                    f->tests == 1 ? "s" : ""));
+                                    "check%s the output", tests,
+                                    tests == 1 ? "" : "s",
+                                    tests == 1 ? "s" : ""));
+    else if (l)
+      grade__reason(a, arena_printf(&a->arena, "it runs %u test%s, %u of "
+                                    "them from the test files it reads",
+                                    tests, tests == 1 ? "" : "s",
+                                    l->tests_elsewhere));
     else if (inline_tests == 0)
       grade__reason(a, arena_printf(&a->arena, "its tests come from %u test "
                                     "file%s", f->test_files,
@@ -98,14 +154,15 @@ grade__eval_file(struct artifact *a)
                                     inline_tests, inline_tests == 1 ? "" : "s",
                                     f->test_files,
                                     f->test_files == 1 ? "" : "s"));
-    g->next = "crystallise a stable rule into code";
+    grade__reason(a, grade__runs(&a->arena, l));
+    g->next = grade__eval_next(a, l);
     return;
   }
   g->level = GRADE_STRUCTURED;
-  grade__reason(a, f->tests ? "its tests give inputs but check nothing"
-                            : "it defines no tests yet");
-  g->next = f->tests ? "add assertions that check each test's output"
-                     : grade__or(f->tests_hint, "add tests with assertions");
+  grade__reason(a, tests ? "its tests give inputs but check nothing"
+                         : "it defines no tests yet");
+  g->next = tests ? "add assertions that check each test's output"
+                  : grade__or(f->tests_hint, "add tests with assertions");
 }
 
 /*
@@ -139,6 +196,25 @@ grade__broken(struct artifact *a)
   return true;
 }
 
+/* The reason the tests in other files give, naming the first file. */
+static const char *
+grade__elsewhere(struct arena *m, const struct grade_links *l)
+{
+  const char *where = l->tests_where ? strrchr(l->tests_where, '/') : NULL;
+
+  where = where ? where + 1 : l->tests_where;
+  return arena_printf(m, "%u test%s in %s%s exercise%s it, %u with a check "
+                      "no model grades", l->tests_elsewhere,
+                      l->tests_elsewhere == 1 ? "" : "s",
+                      where ? where : "other files",
+                      l->files > 1 ? arena_printf(m, " and %u more file%s",
+                                                  l->files - 1,
+                                                  l->files == 2 ? "" : "s")
+                                   : "",
+                      l->tests_elsewhere == 1 ? "s" : "",
+                      l->deterministic);
+}
+
 /* The rungs of a prompt, checked from the top down. */
 static void
 grade__prompt(struct artifact *a, const struct grade_links *links)
@@ -147,20 +223,22 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
   struct grade *g = &a->grade;
   struct arena *m = &a->arena;
   unsigned elsewhere = links ? links->tests_elsewhere : 0;
+  bool checked = links && links->checked > 0;
   char names[256];
 
   if (links && links->enforced_in_code) {
     g->level = GRADE_CODE;
     grade__reason(a, "deterministic code enforces its rules");
-  } else if ((f->tests && f->assertions) || elsewhere) {
+  } else if ((f->tests && f->assertions) || (elsewhere && checked)) {
     g->level = GRADE_EVAL;
     if (f->tests && f->assertions)
       grade__reason(a, arena_printf(m, "%u test%s in %s check its output",
                                     f->tests, f->tests == 1 ? "" : "s",
                                     grade__or(f->tests_where, "this file")));
-    if (elsewhere)
-      grade__reason(a, arena_printf(m, "%u test%s in other files exercise it",
-                                    elsewhere, elsewhere == 1 ? "" : "s"));
+    if (elsewhere) {
+      grade__reason(a, grade__elsewhere(m, links));
+      grade__reason(a, grade__runs(m, links));
+    }
   } else if (f->output_schema || (links && links->schema_elsewhere)) {
     g->level = GRADE_SCHEMA;
     grade__reason(a, arena_printf(m, "its output is pinned by a schema (%s)",
@@ -174,17 +252,29 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
     grade__structured(a);
   } else {
     g->level = GRADE_LOOSE;
-    grade__reason(a, !f->header
+    grade__reason(a, !f->header && a->fm.present && a->fm.closed
+                       ? "its frontmatter header is empty"
+                       : !f->header
                        ? "it is text with no machine-read header"
                        : arena_printf(m, "its template uses %s, which its "
                                       "header does not declare", names));
   }
+  if (elsewhere && !checked && g->level < GRADE_EVAL)
+    grade__reason(a, arena_printf(m, "%u test%s in other files exercise%s "
+                                  "it, but none checks the output",
+                                  elsewhere, elsewhere == 1 ? "" : "s",
+                                  elsewhere == 1 ? "s" : ""));
 }
 
 static const char *
-grade__next(struct artifact *a)
+grade__next(struct artifact *a, const struct grade_links *links)
 {
   const struct artifact_facts *f = &a->facts;
+
+  if (links && links->tests_elsewhere && !links->checked &&
+      a->grade.level < GRADE_EVAL)
+    return "add assertions to the tests that exercise it, so they check "
+           "its output";
 
   switch (a->grade.level) {
   case GRADE_LOOSE:
@@ -197,7 +287,7 @@ grade__next(struct artifact *a)
   case GRADE_SCHEMA:
     return grade__or(f->tests_hint, "add an eval");
   case GRADE_EVAL:
-    return "crystallise a stable rule into code";
+    return grade__eval_next(a, links);
   case GRADE_CODE:
   case GRADE__COUNT:
     break;
@@ -225,12 +315,12 @@ grade_compute(struct artifact *a, const struct grade_links *links)
     g->next = "add an eval that checks outputs against it";
     return;
   case ARTIFACT_EVAL:
-    grade__eval_file(a);
+    grade__eval_file(a, links);
     return;
   case ARTIFACT_RESULTS:
   case ARTIFACT_NONE:
     return;
   }
   g->graded = true;
-  g->next = grade__next(a);
+  g->next = grade__next(a, links);
 }

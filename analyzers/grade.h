@@ -39,6 +39,14 @@ struct grade {
  */
 struct grade_links {
   unsigned tests_elsewhere;    /* tests in other files that exercise it */
+  unsigned checked;            /* of those, tests that check something */
+  unsigned deterministic;      /* of those, with a check no model grades */
+  unsigned passed;             /* their last runs (or facet's checks) */
+  unsigned failed;             /* ... failed or errored */
+  unsigned stale;              /* ... recorded before a change */
+  unsigned never;              /* ... never run */
+  const char *tests_where;     /* the first file they are in */
+  unsigned files;              /* the files they are in */
   const char *schema_elsewhere;/* a schema file that pins its output */
   bool enforced_in_code;
 };

@@ -129,19 +129,19 @@ params__check_range(const char *key, enum params__kind kind,
     return;
   if (kind == PARAMS__TEMPERATURE && (flags & PARAMS_ANTHROPIC) &&
       !(x >= 0 && x <= 1))
-    diag_add(diags, DIAG_INVALID_VALUE, v->span, "%s %s is out of range: "
+    diag_add(diags, DIAG_OUT_OF_RANGE, v->span, "%s %s is out of range: "
              "Anthropic's API takes 0 to 1", key, text);
   else if (kind == PARAMS__TEMPERATURE && !(x >= 0 && x <= 2))
-    diag_add(diags, DIAG_INVALID_VALUE, v->span, "%s %s is out of range: "
+    diag_add(diags, DIAG_OUT_OF_RANGE, v->span, "%s %s is out of range: "
              "model APIs take 0 to 2", key, text);
   else if (kind == PARAMS__PROBABILITY && !(x >= 0 && x <= 1))
-    diag_add(diags, DIAG_INVALID_VALUE, v->span, "%s %s is out of range: "
+    diag_add(diags, DIAG_OUT_OF_RANGE, v->span, "%s %s is out of range: "
              "it is a probability, 0 to 1", key, text);
   else if (kind == PARAMS__PENALTY && !(x >= -2 && x <= 2))
-    diag_add(diags, DIAG_INVALID_VALUE, v->span, "%s %s is out of range: "
+    diag_add(diags, DIAG_OUT_OF_RANGE, v->span, "%s %s is out of range: "
              "penalties go from -2 to 2", key, text);
   else if (kind == PARAMS__COUNT && !(x >= 1))
-    diag_add(diags, DIAG_INVALID_VALUE, v->span, "%s should be a positive "
+    diag_add(diags, DIAG_OUT_OF_RANGE, v->span, "%s should be a positive "
              "integer, not %s", key, text);
 }
 

@@ -131,13 +131,23 @@ tmpl__var(struct tmpl *t, const char *s, uint32_t n, uint32_t at)
   return (uint32_t)(a->nvars - 1);
 }
 
+static bool
+tmpl__builtin(const struct tmpl *t, uint32_t at, uint32_t len)
+{
+  for (const char *const *b = t->builtins; b && *b; b++)
+    if (strlen(*b) == len && memcmp(*b, t->s + at, len) == 0)
+      return true;
+  return false;
+}
+
 void
 tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 {
   struct artifact *a = t->a;
   uint32_t v;
 
-  if (len == 0 || t->context > 0 || tmpl_bound(t, at, len))
+  if (len == 0 || t->context > 0 || tmpl_bound(t, at, len) ||
+      tmpl__builtin(t, at, len))
     return;
   v = tmpl__var(t, t->s + at, len, at);
   if (v == UINT32_MAX || vec_reserve((void **)&a->uses, &a->cap_uses,
@@ -151,6 +161,43 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
   if (iterated && !a->vars[v].iterated)
     a->vars[v].iterated_at = span_make(at, at + len);
   a->vars[v].iterated |= iterated;
+}
+
+void
+tmpl_text(struct tmpl *t, uint32_t from, uint32_t to)
+{
+  const char *s = t->s;
+
+  while (from < to) {
+    const char *close = memchr(s + from, '}', to - from);
+    const char *stop = close ? close : s + to;
+
+    for (const char *o = s + from;
+         (o = memchr(o, '{', (size_t)(stop - o))) != NULL; o++)
+      t->braces++;
+    if (!close)
+      return;
+    from = (uint32_t)(close - s) + 1;
+    if (t->braces > 0) {
+      t->braces--;
+      continue;
+    }
+    if (from < to && s[from] == '}') {
+      if (t->cut_comment.end)
+        tmpl_report(t, DIAG_TEMPLATE_STRAY_CLOSE,
+                    span_make(from - 1, from + 1),
+                    "'}}' closes no tag: the comment on line %u ended at "
+                    "the first '}}' inside it, and the engine prints the "
+                    "rest as text; write {{!-- --}} for a comment that "
+                    "holds tags", tmpl_line(t, t->cut_comment.start));
+      else
+        tmpl_report(t, DIAG_TEMPLATE_STRAY_CLOSE,
+                    span_make(from - 1, from + 1),
+                    "'}}' closes no tag: the template engine prints it "
+                    "as text");
+      from++;
+    }
+  }
 }
 
 void
@@ -410,6 +457,7 @@ template_parse(struct artifact *a, enum template_dialect dialect,
   if (span.end <= span.start)
     return 0;
   t.any_helper = opts && opts->any_helper;
+  t.builtins = opts ? opts->builtins : NULL;
   if (opts && opts->markdown)
     template_fences(t.s, span, tmpl__add_fence, &t);
   switch (dialect) {

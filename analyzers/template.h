@@ -30,6 +30,9 @@ enum template_dialect {
 struct template_options {
   bool markdown;        /* the text is Markdown: fences hold examples */
   bool any_helper;      /* Handlebars with helpers registered in code */
+  /* Names the engine fills in itself (NULL-terminated, or NULL): read,
+   * but not variables the header has to declare. */
+  const char *const *builtins;
 };
 
 /*

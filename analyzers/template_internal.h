@@ -32,6 +32,7 @@ struct tmpl {
   uint32_t end;                /* where the template's span ends */
   enum template_dialect dialect;
   bool any_helper;             /* Handlebars helpers registered in code */
+  const char *const *builtins; /* names the engine provides, or NULL */
   struct span *fences;         /* where tag mistakes are not reported */
   size_t nfences;
   size_t cap_fences;
@@ -41,6 +42,11 @@ struct tmpl {
   struct tmpl_open open[TMPL_DEPTH_MAX];
   int depth;
   int context;                 /* open blocks that changed the context */
+  uint32_t braces;             /* '{' of the text not yet closed by '}' */
+  struct span cut_comment;     /* the last {{! }} comment that held a '{{'
+                                  and so ended at an inner '}}' */
+  bool guard;                  /* reading an {% if %} test: names read
+                                  may be unset */
   uint32_t *index;             /* hash of var names to index + 1 */
   size_t index_cap;
   int rc;
@@ -64,6 +70,12 @@ const char *tmpl_block_name(const struct tmpl *t);
 
 /* Closes the innermost open block at span. */
 void tmpl_block_close(struct tmpl *t, struct span close);
+
+/*
+ * Reads the text between tags, [from, to): a '}}' there that no '{' of
+ * the text opened (as JSON in a prompt does) is a stray tag end.
+ */
+void tmpl_text(struct tmpl *t, uint32_t from, uint32_t to);
 
 /* Reports unclosed blocks left at the end of the text. */
 void tmpl_finish(struct tmpl *t);

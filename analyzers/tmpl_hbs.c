@@ -304,6 +304,7 @@ void
 tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end, bool mustache)
 {
   const char *s = t->s;
+  uint32_t text = i;  /* where the text since the last tag starts */
 
   while (i + 1 < end && t->rc == 0) {
     const char *p = memmem(s + i, end - i, "{{", 2);
@@ -312,7 +313,7 @@ tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end, bool mustache)
     uint32_t next;
 
     if (!p)
-      return;
+      break;
     i = (uint32_t)(p - s);
     if (!mustache && i > 0 && s[i - 1] == '\\') {
       i += 2;  /* \{{ is a literal {{ in Handlebars */
@@ -341,8 +342,14 @@ tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end, bool mustache)
       i += 2;
       continue;
     }
+    tmpl_text(t, text, i);
     if (s[i + 2] != '!')
       hbs__tag(t, a, b, span_make(i, next), mustache);
+    else if (memcmp(s + i + 2, "!--", 3) != 0 &&
+             memmem(s + a, b - a, "{{", 2))
+      t->cut_comment = span_make(i, next);
     i = next;
+    text = next;
   }
+  tmpl_text(t, text, end);
 }

@@ -105,6 +105,35 @@ enum jinja_prev {
   JINJA_IS,     /* a test follows */
 };
 
+/* Whether what follows a name lets it be unset: "| default(...)", "| d",
+ * "is defined", "is undefined". */
+static bool
+jinja__tolerant(const char *s, uint32_t i, uint32_t b)
+{
+  uint32_t n;
+
+  while (i < b && s[i] == '.') {
+    i++;
+    i += tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  }
+  i = tmpl_skip_space(s, i, b);
+  if (i < b && s[i] == '|') {
+    i = tmpl_skip_space(s, i + 1, b);
+    n = tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    return jinja__is(s + i, n, "default") || jinja__is(s + i, n, "d");
+  }
+  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  if (!jinja__is(s + i, n, "is"))
+    return false;
+  i = tmpl_skip_space(s, i + n, b);
+  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  if (jinja__is(s + i, n, "not")) {
+    i = tmpl_skip_space(s, i + n, b);
+    n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  }
+  return jinja__is(s + i, n, "defined") || jinja__is(s + i, n, "undefined");
+}
+
 /* One name of an expression: a use unless it is an attribute, a filter,
  * a test, a function, a keyword argument or reserved. */
 static void
@@ -114,6 +143,8 @@ jinja__name(struct tmpl *t, uint32_t i, uint32_t n, uint32_t b,
   const char *s = t->s;
   uint32_t after = tmpl_skip_space(s, i + n, b);
 
+  size_t before = t->a->nuses;
+
   /* Reserved words are short: longer names skip the list. */
   if (prev != JINJA_OTHER || (after < b && s[after] == '(') ||
       (after + 1 < b && s[after] == '=' && s[after + 1] != '=') ||
@@ -121,6 +152,8 @@ jinja__name(struct tmpl *t, uint32_t i, uint32_t n, uint32_t b,
     return;
   tmpl_use(t, i, n, *iterated);
   *iterated = false;
+  if (t->a->nuses > before && (t->guard || jinja__tolerant(s, after, b)))
+    t->a->vars[t->a->uses[t->a->nuses - 1].var].optional = true;
 }
 
 /* Reads the names of the expression in [i, b). When iterated, the first
@@ -412,9 +445,14 @@ jinja__stmt(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
   } else if (jinja__is(name, n, "elif") || jinja__is(name, n, "elseif") ||
              jinja__is(name, n, "else")) {
     jinja__middle(t, name, jinja__is(name, n, "else") ? 4 : n, tag);
+    /* A name an if tests may be unset: the test is how it is handled. */
+    t->guard = true;
     jinja__expr(t, rest, b, false);
+    t->guard = false;
   } else if (jinja__block(name, n)) {
+    t->guard = jinja__is(name, n, "if");
     jinja__expr(t, rest, b, false);
+    t->guard = false;
     tmpl_block_open(t, tag, jinja__block(name, n), false);
   } else if (jinja__listed(jinja__singles, name, n)) {
     /* Limitation: include and extends name another file, which is not
@@ -472,16 +510,18 @@ void
 tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end)
 {
   const char *s = t->s;
+  uint32_t text = i;  /* where the text since the last tag starts */
 
   while (i + 1 < end && t->rc == 0) {
     const char *p = memchr(s + i, '{', end - i - 1);
     const char *close;
 
     if (!p)
-      return;
+      break;
     i = (uint32_t)(p - s);
     if (s[i + 1] == '{' || s[i + 1] == '%') {
-      i = jinja__tag(t, i, end);
+      tmpl_text(t, text, i);
+      i = text = jinja__tag(t, i, end);
     } else if (s[i + 1] == '#') {
       close = memmem(s + i + 2, end - i - 2, "#}", 2);
       if (!close) {
@@ -489,9 +529,11 @@ tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end)
                     "'{#' is never closed: add '#}'");
         return;
       }
-      i = (uint32_t)(close - s) + 2;
+      tmpl_text(t, text, i);
+      i = text = (uint32_t)(close - s) + 2;
     } else {
       i++;
     }
   }
+  tmpl_text(t, text, end);
 }

@@ -9,6 +9,9 @@ Writes into OUTDIR (never into the repository):
   prompt-1m/big.prompty                      Prompty file, about 1 MB
   tree/copy-NNN/<owner>__<repo>/<path>       the corpus laid out at its
                                              original paths, N times
+  tree/evals-1k/                             a promptfoo config, its prompt
+                                             file, 1,000 CSV tests of it and
+                                             the results of a run
   inputs.json                                sizes, sha256 and file lists
 
 The same script and arguments always write the same bytes: the only
@@ -259,6 +262,75 @@ def lay_corpus(corpus, dest, copies):
     return files
 
 
+EVALS_PROMPT = (
+    "You are the support assistant of {{ company }}.\n"
+    "Answer the customer's question in {{ language }}:\n"
+    "{{ question }}\n")
+
+
+def evals_1k(dest, tests=1000):
+    """A promptfoo config whose prompt file 1,000 CSV tests exercise, and
+    the results file of a run in which all of them passed."""
+    rng = Rng(1000)
+    rows = []
+    for i in range(tests):
+        word = rng.pick(WORDS)
+        rows.append({"company": "Brightline %d" % rng.below(50),
+                     "language": rng.pick(LANGS),
+                     "question": "What about my %s %s?" % (word,
+                                                          rng.pick(WORDS)),
+                     "word": word})
+    csv_lines = ["company,language,question,__expected"]
+    for r in rows:
+        csv_lines.append("%s,%s,%s,icontains:%s" % (r["company"],
+                                                   r["language"],
+                                                   r["question"], r["word"]))
+    default = [{"type": "not-icontains", "value": "as an AI"}]
+    results = []
+    for i, r in enumerate(rows):
+        v = {"company": r["company"], "language": r["language"],
+             "question": r["question"]}
+        results.append({
+            "id": "r%d" % i, "promptIdx": 0, "testIdx": i,
+            "prompt": {"raw": "(rendered)", "label": "prompts/support.txt"},
+            "provider": {"id": "openai:gpt-4o-mini", "label": ""},
+            "testCase": {"description": "Row #%d" % (i + 1), "vars": v,
+                         "assert": default + [{"type": "icontains",
+                                               "value": r["word"]}],
+                         "options": {}},
+            "vars": v, "response": {"output": "About your %s: it is on "
+                                              "its way." % r["word"]},
+            "success": True, "score": 1, "latencyMs": 500,
+            "failureReason": 0,
+            "gradingResult": {"pass": True, "score": 1,
+                              "reason": "All assertions passed",
+                              "componentResults": []}})
+    doc = {"evalId": "eval-bench-1k", "results": {
+        "version": 3, "timestamp": "2026-01-05T10:00:00.000Z",
+        "prompts": [{"id": "p", "raw": EVALS_PROMPT,
+                     "label": "prompts/support.txt",
+                     "provider": "openai:gpt-4o-mini"}],
+        "results": results,
+        "stats": {"successes": tests, "failures": 0, "errors": 0}},
+        "config": {"description": "Support answers, 1,000 tests"},
+        "shareableUrl": None, "metadata": {"promptfooVersion": "0.121.17"}}
+    config = ("description: Support answers, 1,000 tests\n"
+              "prompts:\n  - file://prompts/support.txt\n"
+              "providers:\n  - openai:gpt-4o-mini\n"
+              "defaultTest:\n  assert:\n    - type: not-icontains\n"
+              "      value: as an AI\n"
+              "tests: file://tests.csv\n"
+              "outputPath: output/results.json\n")
+    info = {"prompt": write(os.path.join(dest, "prompts", "support.txt"),
+                            EVALS_PROMPT)["path"],
+            "tests": tests}
+    write(os.path.join(dest, "promptfooconfig.yaml"), config)
+    write(os.path.join(dest, "tests.csv"), "\n".join(csv_lines) + "\n")
+    write(os.path.join(dest, "output", "results.json"),
+          json.dumps(doc, indent=1) + "\n")
+    return info
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     data = text.encode("utf-8")
@@ -301,6 +373,7 @@ def main():
                     "bytes": sum(os.path.getsize(os.path.join(out, "tree", p))
                                  for p in files)}
     info["tree_files"] = files
+    info["evals_1k"] = evals_1k(os.path.join(out, "tree", "evals-1k"))
     with open(os.path.join(out, "inputs.json"), "w", encoding="utf-8") as f:
         json.dump(info, f, indent=1)
     for k in ("yaml_10k", "yaml_1m", "prompt_1m"):

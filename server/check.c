@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <xxhash.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -12,9 +15,11 @@
 #include "detect.h"
 #include "error.h"
 #include "fileio.h"
+#include "evalgraph.h"
 #include "overrides.h"
+#include "pathglob.h"
 #include "utf8.h"
-#include "walk.h"
+#include "wsindex.h"
 
 /* One finding, as the report prints it; message in the check's arena. */
 struct check_finding {
@@ -27,6 +32,16 @@ struct check_finding {
   const char *message;
 };
 
+/* One line of eval status: a prompt's summary or a test's result. */
+struct check_eval {
+  uint32_t line;
+  bool test;
+  const char *title;
+  const char *description;
+  enum evverdict verdict;
+  bool stale;
+};
+
 /*
  * What the report needs of one file. Artifacts are freed as soon as this
  * is copied out of them, so a run over thousands of files holds only the
@@ -34,18 +49,35 @@ struct check_finding {
  */
 struct check_entry {
   const char *path;
+  const char *norm;           /* the path as the index names it */
   enum artifact_kind kind;
   enum artifact_format format;
   struct grade grade;         /* strings in the check's arena */
   struct check_finding *findings;
   size_t nfindings;
+  struct check_eval *evals;   /* its eval lenses, in order */
+  size_t nevals;
+};
+
+/* What --fail-on can gate on. */
+enum check_gate {
+  CHECK_FAIL_FAILED = 1 << 0,
+  CHECK_FAIL_ERRORED = 1 << 1,
+  CHECK_FAIL_STALE = 1 << 2,
+  CHECK_FAIL_NEVER = 1 << 3,
 };
 
 struct check {
   struct arena arena;         /* every string and array of the report */
+  uint32_t *slots;            /* entries by path hash: index + 1, or 0 */
+  size_t nslots;
   bool json;
   size_t max_bytes;
   struct overrides assume;
+  struct wsindex index;
+  int64_t now;                /* for "3 h ago" */
+  unsigned fail_on;           /* enum check_gate */
+  unsigned gated;             /* eval results that --fail-on caught */
   struct check_entry *entries;
   size_t count;
   size_t cap;
@@ -63,24 +95,26 @@ static void
 check__usage(FILE *to)
 {
   fputs("usage: facet check [--format text|json] [--max-bytes N]\n"
-        "                   [--assume GLOB=FORMAT]... [PATH...]\n"
+        "                   [--assume GLOB=FORMAT]... [--fail-on LIST]\n"
+        "                   [--now TIME] [PATH...]\n"
         "\n"
         "Checks prompt, schema and eval files (folders are walked, skipping\n"
-        ".git, node_modules and what .gitignore ignores), prints findings\n"
-        "as path:line:column: severity: message [code], then each\n"
-        "artifact's verifiability grade. Exit status: 0 when there are no\n"
-        "errors, 1 when there are, 2 for a usage error.\n"
+        ".git, node_modules and what .gitignore ignores), follows the files\n"
+        "they name, prints findings as path:line:column: severity: message\n"
+        "[code], each artifact's verifiability grade, then the eval status\n"
+        "of each prompt and test from the results files found. Exit status:\n"
+        "0 when there are no errors, 1 when there are (or --fail-on\n"
+        "matched), 2 for a usage error.\n"
         "\n"
         "  --format json      print the same report as JSON\n"
         "  --max-bytes N      skip analysis of files over N bytes\n"
         "  --assume G=F       treat files matching glob G as format F\n"
-        "                     (see facet --list-formats)\n", to);
-}
-
-static enum artifact_format
-check__assumed(const struct check *c, const char *path)
-{
-  return overrides_match(&c->assume, NULL, path);
+        "                     (see facet --list-formats)\n"
+        "  --fail-on LIST     also exit 1 for tests that are failed,\n"
+        "                     errored, stale or never-run (comma-separated)\n"
+        "  --now TIME         the time relative times count from (ISO 8601\n"
+        "                     or Unix seconds), for reproducible reports\n",
+        to);
 }
 
 static const char *
@@ -152,60 +186,107 @@ check__add(struct check *c, const char *path, const struct artifact *a,
   }
   e = &c->entries[c->count];
   memset(e, 0, sizeof *e);
-  e->path = check__keep(c, path);
+  {
+    char norm[PATHGLOB_PATH_MAX];
+
+    /* One spelling for every file, walked or followed: "a/b", not
+     * "./a/b". */
+    e->norm = wsindex_normal(path, norm) ? check__keep(c, norm) : NULL;
+    e->path = e->norm ? e->norm : check__keep(c, path);
+  }
   if (!e->path || (a ? check__copy(c, e, a) : check__unreadable(c, e, err)))
     return FACET_ENOMEM;
   c->count++;
   return 0;
 }
 
-/* Whether a file found in a folder is worth opening. */
-static bool
-check__candidate(const struct check *c, const char *path)
+/* The slot of path in the table: its entry's, or the empty one where it
+ * would go. */
+static size_t
+check__slot(const struct check *c, const char *path)
 {
-  enum artifact_syntax syntax;
+  size_t k = (size_t)XXH3_64bits(path, strlen(path)) & (c->nslots - 1);
 
-  if (check__assumed(c, path) != FORMAT_NONE)
-    return true;
-  return detect_by_name(path, &syntax) != FORMAT_NONE ||
-         syntax != SYNTAX_TEXT;
+  while (c->slots[k] &&
+         strcmp(c->entries[c->slots[k] - 1].path, path) != 0)
+    k = (k + 1) & (c->nslots - 1);
+  return k;
 }
 
+/* Keeps the table at most half full (entries only ever get added). */
 static int
-check__file(const char *path, bool explicit, void *ctx)
+check__index(struct check *c)
 {
-  struct check *c = ctx;
-  struct analyze_options opts = { 0 };
-  struct artifact *a;
-  char *text;
-  size_t len = 0;
-  size_t size = 0;
-  int err;
+  size_t n = c->nslots ? c->nslots : 256;
+  uint32_t *old = c->slots;
+  size_t old_n = c->nslots;
 
-  if (!explicit && !check__candidate(c, path))
+  if (c->count * 2 < c->nslots)
     return 0;
-  opts.max_bytes = c->max_bytes;
-  opts.format = check__assumed(c, path);
-  err = fileio_read(path, c->max_bytes + 1, &text, &len, &size);
-  if (err)
-    return check__add(c, path, NULL, err);
-  opts.file_size = size;
-  /* The artifact takes the buffer over and frees it when it is freed. */
-  a = artifact_analyze_shared(path, text, len, &opts, free, text);
-  if (!a) {
-    free(text);
+  while (c->count * 2 >= n)
+    n *= 2;
+  c->slots = calloc(n, sizeof *c->slots);
+  if (!c->slots) {
+    c->slots = old;
     return FACET_ENOMEM;
   }
-  err = explicit || a->format != FORMAT_NONE ? check__add(c, path, a, 0)
-                                             : 0;
-  artifact_free(a);
-  return err;
+  c->nslots = n;
+  for (size_t i = 0; i < old_n; i++)
+    if (old[i])
+      c->slots[check__slot(c, c->entries[old[i] - 1].path)] = old[i];
+  free(old);
+  return 0;
 }
 
-static int
-check__walk_error(const char *path, int err, void *ctx)
+/* The entry of path already in the report, or NULL. */
+static struct check_entry *
+check__find(struct check *c, const char *path)
 {
-  return check__add(ctx, path, NULL, err);
+  char norm[PATHGLOB_PATH_MAX];
+  size_t k;
+
+  if (wsindex_normal(path, norm))
+    path = norm;
+  if (!c->nslots)
+    return NULL;
+  k = check__slot(c, path);
+  return c->slots[k] ? &c->entries[c->slots[k] - 1] : NULL;
+}
+
+/* A file the index analysed (or could not read): into the report. A file
+ * read again as another format (a CSV named as tests) replaces its
+ * entry. */
+static void
+check__file(void *ctx, const char *path, bool explicit,
+            const struct artifact *a, int err)
+{
+  struct check *c = ctx;
+  struct check_entry *e;
+
+  if (a && !explicit && a->format == FORMAT_NONE)
+    return;
+  e = check__find(c, path);
+  /* Read again as another format: the new analysis takes its place. */
+  if (e) {
+    struct check_entry fresh;
+    size_t at = (size_t)(e - c->entries);
+    size_t count = c->count;
+
+    if (check__add(c, path, a, err)) {
+      c->rc = FACET_ENOMEM;
+      return;
+    }
+    fresh = c->entries[count];
+    c->entries[at] = fresh;
+    c->count = count;
+    return;
+  }
+  if (check__add(c, path, a, err) || check__index(c)) {
+    c->rc = FACET_ENOMEM;
+    return;
+  }
+  c->slots[check__slot(c, c->entries[c->count - 1].path)] =
+    (uint32_t)c->count;
 }
 
 static void
@@ -223,9 +304,23 @@ check__tally(struct check *c)
   }
 }
 
+/* Said of a file named on the command line that is no artifact, so that
+ * "1 file checked" with no row is not mistaken for a clean bill. */
+#define CHECK_UNRECOGNISED_NOTE                                              \
+  "not a prompt, schema or eval file that facet recognises; --assume "      \
+  "GLOB=FORMAT checks it as one (facet --list-formats)"
+
+static bool
+check__unrecognised(const struct check_entry *e)
+{
+  return e->format == FORMAT_NONE && e->nfindings == 0;
+}
+
 static void
 check__print_findings(const struct check_entry *e)
 {
+  if (check__unrecognised(e))
+    printf("%s: note: %s\n", e->path, CHECK_UNRECOGNISED_NOTE);
   for (size_t i = 0; i < e->nfindings; i++) {
     const struct check_finding *f = &e->findings[i];
 
@@ -235,9 +330,9 @@ check__print_findings(const struct check_entry *e)
   }
 }
 
-/* Paths longer than this push their next step right instead of widening
- * the whole table. */
-#define CHECK_PATH_COLUMN_MAX 56
+/* Paths longer than this put their next step on a line of its own,
+ * under the path, instead of widening the whole table. */
+#define CHECK_PATH_COLUMN_MAX 64
 
 static void
 check__print_grades(const struct check *c)
@@ -254,9 +349,55 @@ check__print_grades(const struct check *c)
   for (size_t i = 0; i < c->count; i++) {
     const struct check_entry *e = &c->entries[i];
 
-    if (e->grade.graded)
-      printf("%-10s  %-*s  %s\n", grade_name(e->grade.level), (int)width,
-             e->path, e->grade.next ? e->grade.next : "-");
+    if (!e->grade.graded)
+      continue;
+    if (strlen(e->path) > width)
+      printf("%-10s  %s\n%12s", grade_name(e->grade.level), e->path, "");
+    else
+      printf("%-10s  %-*s  ", grade_name(e->grade.level), (int)width,
+             e->path);
+    printf("%s\n", e->grade.next ? e->grade.next : "-");
+  }
+}
+
+static const char *
+check__verdict_name(enum evverdict v)
+{
+  static const char *const names[] = {
+    [EVVERDICT_NEVER] = "never-run", [EVVERDICT_PASS] = "passed",
+    [EVVERDICT_LOCAL_PASS] = "passes-locally",
+    [EVVERDICT_FAIL] = "failed", [EVVERDICT_LOCAL_FAIL] = "fails-locally",
+    [EVVERDICT_ERROR] = "errored", [EVVERDICT_SKIP] = "skipped",
+  };
+
+  return names[v];
+}
+
+/* Each prompt's summary and each test's result, as the lenses show. */
+static void
+check__print_evals(const struct check *c)
+{
+  bool any = false;
+
+  for (size_t i = 0; i < c->count; i++)
+    any |= c->entries[i].nevals > 0;
+  if (!any)
+    return;
+  printf("\neval status\n");
+  for (size_t i = 0; i < c->count; i++) {
+    const struct check_entry *e = &c->entries[i];
+
+    for (size_t k = 0; k < e->nevals; k++) {
+      const struct check_eval *v = &e->evals[k];
+
+      if (v->line > 1 || v->test)
+        printf("%s:%u: %s", e->path, v->line, v->title);
+      else
+        printf("%s: %s", e->path, v->title);
+      if (v->description)
+        printf(" (%s)", v->description);
+      putchar('\n');
+    }
   }
 }
 
@@ -267,6 +408,7 @@ check__print_text(struct check *c)
     check__print_findings(&c->entries[i]);
   if (c->graded)
     check__print_grades(c);
+  check__print_evals(c);
   printf("\n%zu file%s checked: %u error%s, %u warning%s\n", c->count,
          c->count == 1 ? "" : "s", c->severities[SEVERITY_ERROR],
          c->severities[SEVERITY_ERROR] == 1 ? "" : "s",
@@ -344,9 +486,36 @@ check__json_entry(const struct check_entry *e)
   json_object_object_add(o, "format", json_object_new_string(
                            artifact_format_name(e->format)));
   json_object_object_add(o, "grade", check__json_grade(&e->grade));
+  if (check__unrecognised(e))
+    json_object_object_add(o, "note",
+                           json_object_new_string(CHECK_UNRECOGNISED_NOTE));
   for (size_t i = 0; i < e->nfindings; i++)
     json_object_array_add(findings, check__json_finding(&e->findings[i]));
   json_object_object_add(o, "diagnostics", findings);
+  if (e->nevals) {
+    json_object *evals = json_object_new_array();
+
+    for (size_t i = 0; i < e->nevals; i++) {
+      const struct check_eval *v = &e->evals[i];
+      json_object *x = json_object_new_object();
+
+      json_object_object_add(x, "line", json_object_new_int((int)v->line));
+      json_object_object_add(x, "kind", json_object_new_string(
+                               v->test ? "test" : "summary"));
+      json_object_object_add(x, "title", json_object_new_string(v->title));
+      if (v->test) {
+        json_object_object_add(x, "description", v->description
+                               ? json_object_new_string(v->description)
+                               : NULL);
+        json_object_object_add(x, "status", json_object_new_string(
+                                 check__verdict_name(v->verdict)));
+        json_object_object_add(x, "stale",
+                               json_object_new_boolean(v->stale));
+      }
+      json_object_array_add(evals, x);
+    }
+    json_object_object_add(o, "evals", evals);
+  }
   return o;
 }
 
@@ -403,12 +572,58 @@ check__parse_assume(struct check *c, const char *arg)
 }
 
 static int
+check__parse_gates(struct check *c, const char *arg)
+{
+  static const struct { const char *name; unsigned gate; } gates[] = {
+    { "failed", CHECK_FAIL_FAILED }, { "errored", CHECK_FAIL_ERRORED },
+    { "stale", CHECK_FAIL_STALE }, { "never-run", CHECK_FAIL_NEVER },
+  };
+  const char *p = arg;
+
+  while (*p) {
+    size_t n = strcspn(p, ",");
+    bool known = false;
+
+    for (size_t i = 0; i < sizeof gates / sizeof *gates && !known; i++)
+      if (strlen(gates[i].name) == n && strncmp(gates[i].name, p, n) == 0) {
+        c->fail_on |= gates[i].gate;
+        known = true;
+      }
+    if (!known) {
+      fprintf(stderr, "facet check: --fail-on takes failed, errored, stale "
+              "and never-run, not '%.*s'\n", (int)n, p);
+      return -1;
+    }
+    p += n + (p[n] == ',');
+  }
+  return 0;
+}
+
+static int
+check__parse_now(struct check *c, const char *arg)
+{
+  char *end;
+  long long v = strtoll(arg, &end, 10);
+
+  c->now = *end == '\0' && end != arg ? (int64_t)v
+                                     : evalfile_parse_time(arg);
+  if (c->now <= 0) {
+    fprintf(stderr, "facet check: --now wants an ISO 8601 time or Unix "
+            "seconds, not '%s'\n", arg);
+    return -1;
+  }
+  return 0;
+}
+
+static int
 check__options(struct check *c, int argc, char **argv)
 {
   static const struct option longopts[] = {
     { "format", required_argument, NULL, 'f' },
     { "max-bytes", required_argument, NULL, 'm' },
     { "assume", required_argument, NULL, 'a' },
+    { "fail-on", required_argument, NULL, 'F' },
+    { "now", required_argument, NULL, 'n' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -437,6 +652,14 @@ check__options(struct check *c, int argc, char **argv)
       if (check__parse_assume(c, optarg))
         return -1;
       break;
+    case 'F':
+      if (check__parse_gates(c, optarg))
+        return -1;
+      break;
+    case 'n':
+      if (check__parse_now(c, optarg))
+        return -1;
+      break;
     case 'h':
       check__usage(stdout);
       return 1;
@@ -448,12 +671,193 @@ check__options(struct check *c, int argc, char **argv)
   return 0;
 }
 
+/* ---- what the index adds ---------------------------------------------- */
+
+static int
+check__finding_order(const void *a, const void *b)
+{
+  const struct check_finding *x = a;
+  const struct check_finding *y = b;
+
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  return x->column < y->column ? -1 : x->column > y->column;
+}
+
+/* Adds the findings that need other files, placed in e's text. */
+static void
+check__cross_findings(struct check *c, struct check_entry *e)
+{
+  struct arena scratch;
+  struct diag_list list;
+  struct check_finding *all;
+  struct source src;
+  char *text = NULL;
+  size_t len = 0;
+  size_t size = 0;
+
+  arena_init(&scratch, 0);
+  diag_list_init(&list, &scratch);
+  evalgraph_diagnostics(c->index.graph, e->norm, c->now, &list);
+  if (list.count == 0 ||
+      fileio_read(e->path, c->max_bytes + 1, &text, &len, &size) ||
+      source_init(&src, text, len))
+    goto out;
+  all = arena_alloc(&c->arena, (e->nfindings + list.count) * sizeof *all);
+  if (all) {
+    memcpy(all, e->findings, e->nfindings * sizeof *all);
+    for (size_t i = 0; i < list.count; i++) {
+      const struct diagnostic *d = &list.items[i];
+      struct check_finding *f = &all[e->nfindings + i];
+
+      source_line_col(&src, d->span.start, &f->line, &f->column);
+      source_line_col(&src, d->span.end, &f->end_line, &f->end_column);
+      f->severity = d->severity;
+      f->code = d->code;
+      f->message = check__keep(c, d->message);
+    }
+    e->findings = all;
+    e->nfindings += list.count;
+    qsort(e->findings, e->nfindings, sizeof *e->findings,
+          check__finding_order);
+  }
+  source_release(&src);
+out:
+  free(text);
+  diag_list_release(&list);
+  arena_release(&scratch);
+}
+
+/* A prompt that other files test or pin is graded again with them. */
+static void
+check__regrade(struct check *c, struct check_entry *e)
+{
+  struct grade_links links;
+  struct artifact *a;
+  int err = 0;
+
+  evalgraph_grade_links(c->index.graph, e->norm, c->now, &links);
+  if (!links.tests_where && !links.schema_elsewhere &&
+      links.passed + links.failed + links.never == 0)
+    return;
+  a = wsindex_read(e->path, e->format, c->max_bytes, &err);
+  if (!a)
+    return;
+  grade_compute(a, &links);
+  e->grade = a->grade;
+  e->grade.next = check__keep(c, a->grade.next);
+  for (size_t i = 0; i < a->grade.nreasons; i++)
+    e->grade.reasons[i] = check__keep(c, a->grade.reasons[i]);
+  artifact_free(a);
+}
+
+struct check_lenses {
+  struct check *c;
+  struct check_entry *e;
+  const struct evalfile *f;
+  size_t cap;
+};
+
+static void
+check__lens(struct span span, enum evlens_kind kind, const char *title,
+            uint32_t test, const struct evresult *r, void *ctx)
+{
+  struct check_lenses *l = ctx;
+  struct check_entry *e = l->e;
+  struct check_eval *v;
+
+  if (e->nevals == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 8;
+    struct check_eval *grown = arena_alloc(&l->c->arena, cap * sizeof *grown);
+
+    if (!grown)
+      return;
+    if (e->nevals)
+      memcpy(grown, e->evals, e->nevals * sizeof *grown);
+    e->evals = grown;
+    l->cap = cap;
+  }
+  v = &e->evals[e->nevals++];
+  memset(v, 0, sizeof *v);
+  v->test = kind == EVLENS_TEST;
+  v->title = check__keep(l->c, title);
+  if (v->test) {
+    v->line = l->f->tests[test].line;
+    v->description = check__keep(l->c, l->f->tests[test].description);
+    v->verdict = evresult_verdict(r);
+    v->stale = r->rec && r->stale;
+  } else {
+    v->line = 1;
+    for (size_t p = 0; span.start && p < l->f->nprompts; p++)
+      if (l->f->prompts[p].span.start == span.start)
+        v->line = l->f->prompts[p].line;
+  }
+}
+
+static void
+check__gate(struct check *c, const struct check_eval *v)
+{
+  if (!v->test)
+    return;
+  if (((c->fail_on & CHECK_FAIL_FAILED) &&
+       (v->verdict == EVVERDICT_FAIL || v->verdict == EVVERDICT_LOCAL_FAIL)) ||
+      ((c->fail_on & CHECK_FAIL_ERRORED) && v->verdict == EVVERDICT_ERROR) ||
+      ((c->fail_on & CHECK_FAIL_STALE) && v->stale) ||
+      ((c->fail_on & CHECK_FAIL_NEVER) && v->verdict == EVVERDICT_NEVER))
+    c->gated++;
+}
+
+static void
+check__link(struct check *c)
+{
+  for (size_t i = 0; i < c->count; i++) {
+    struct check_entry *e = &c->entries[i];
+    struct check_lenses l = { c, e, NULL, 0 };
+
+    if (!e->norm || !(l.f = evalgraph_summary(c->index.graph, e->norm)))
+      continue;
+    check__cross_findings(c, e);
+    if (e->kind == ARTIFACT_PROMPT || e->format == FORMAT_PROMPTFOO)
+      check__regrade(c, e);
+    evalgraph_lenses(c->index.graph, e->norm, c->now, check__lens, &l);
+    for (size_t k = 0; k < e->nevals; k++)
+      check__gate(c, &e->evals[k]);
+  }
+}
+
 static void
 check__release(struct check *c)
 {
   arena_release(&c->arena);
   free(c->entries);
+  free(c->slots);
   overrides_release(&c->assume);
+  wsindex_release(&c->index);
+}
+
+static int
+check__load(struct check *c, int argc, char **argv)
+{
+  char *here[] = { "." };
+  const char *root = optind < argc ? argv[optind] : ".";
+  struct stat st;
+  char why[256];
+  int rc;
+
+  if (wsindex_init(&c->index))
+    return FACET_ENOMEM;
+  c->index.formats = &c->assume;
+  c->index.max_bytes = c->max_bytes;
+  /* The first folder named is the workspace whose .facet.yaml counts. */
+  if (stat(root, &st) == 0 && S_ISDIR(st.st_mode) &&
+      wsconfig_read(&c->index.config, root, why, sizeof why) && why[0])
+    fprintf(stderr, "facet check: %s\n", why);
+  if (optind == argc)
+    rc = wsindex_load(&c->index, here, 1, check__file, c);
+  else
+    rc = wsindex_load(&c->index, argv + optind, (size_t)(argc - optind),
+                      check__file, c);
+  return rc ? rc : c->rc;
 }
 
 int
@@ -466,21 +870,21 @@ check_main(int argc, char **argv)
     check__release(&c);
     return rc > 0 ? 0 : 2;
   }
-  if (optind == argc)
-    rc = walk_path(".", check__file, check__walk_error, &c);
-  for (int i = optind; i < argc && rc == 0; i++)
-    rc = walk_path(argv[i], check__file, check__walk_error, &c);
+  if (!c.now)
+    c.now = (int64_t)time(NULL);
+  rc = check__load(&c, argc, argv);
   if (rc) {
     fprintf(stderr, "facet check: %s\n", facet_strerror(rc));
     check__release(&c);
     return 2;
   }
+  check__link(&c);
   check__tally(&c);
   if (c.json)
     check__print_json(&c);
   else
     check__print_text(&c);
-  rc = c.severities[SEVERITY_ERROR] ? 1 : 0;
+  rc = c.severities[SEVERITY_ERROR] || c.gated ? 1 : 0;
   check__release(&c);
   return rc;
 }

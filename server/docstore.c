@@ -7,6 +7,7 @@
 
 #include "artifact.h"
 #include "error.h"
+#include "pathglob.h"
 #include "utf8.h"
 
 /* Rehash past this many documents per bucket on average. */
@@ -150,6 +151,31 @@ docstore_uri_to_path(const char *uri)
     return NULL;
   }
   return path;
+}
+
+char *
+docstore_path_to_uri(const char *path)
+{
+  char *uri = malloc(3 * strlen(path) + 8);
+
+  if (uri && uriUnixFilenameToUriStringA(path, uri) != URI_SUCCESS) {
+    free(uri);
+    return NULL;
+  }
+  return uri;
+}
+
+struct document *
+docstore_find_path(struct docstore *self, const char *path)
+{
+  char norm[PATHGLOB_PATH_MAX];
+
+  for (size_t b = 0; b < self->nbuckets; b++)
+    for (struct document *d = self->buckets[b]; d; d = d->next)
+      if (d->path && pathglob_normalize(d->path, norm, sizeof norm) &&
+          strcmp(norm, path) == 0)
+        return d;
+  return NULL;
 }
 
 int

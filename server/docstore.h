@@ -52,6 +52,9 @@ struct document {
   bool analysing;             /* an analysis is running */
   bool dirty;                 /* text changed since that analysis began */
   struct pending *pending;    /* requests waiting for the analysis */
+  uint64_t published;         /* hash of the diagnostics last published
+                                 for this version, or 0 */
+  int published_version;
 };
 
 struct docstore {
@@ -95,6 +98,13 @@ int document_edit(struct document *doc, uint32_t start, uint32_t end,
 /* Calls fn for every open document. */
 void docstore_each(struct docstore *self,
                    void (*fn)(struct document *doc, void *ctx), void *ctx);
+
+/* The open document whose local path is path (normalised), or NULL. */
+struct document *docstore_find_path(struct docstore *self, const char *path);
+
+/* The file: URI of an absolute path (new string the caller frees), or
+ * NULL out of memory. */
+char *docstore_path_to_uri(const char *path);
 
 /*
  * The local path of a file: URI (percent-decoded, new string the caller

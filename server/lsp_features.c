@@ -10,6 +10,7 @@
 #include "artifact.h"
 #include "complete.h"
 #include "jsonrpc.h"
+#include "lsp_links.h"
 #include "lspconv.h"
 #include "navigate.h"
 #include "outline.h"
@@ -44,19 +45,32 @@ void
 feature_hover(const struct feature_request *r)
 {
   int64_t off = feature__offset(r);
+  struct nav_target t;
+  json_object *hover;
+  char *evidence;
 
-  if (off >= 0)
-    session_reply(r->session, r->id,
-                  lspconv_hover(r->artifact, (uint32_t)off,
-                                r->session->encoding));
+  if (off < 0)
+    return;
+  if (!navigate_at(r->artifact, (uint32_t)off, &t) &&
+      (hover = links_test_hover(r, (uint32_t)off)) != NULL) {
+    session_reply(r->session, r->id, hover);
+    return;
+  }
+  evidence = links_grade_evidence(r);
+  session_reply(r->session, r->id,
+                lspconv_hover(r->artifact, (uint32_t)off,
+                              r->session->encoding, evidence));
+  free(evidence);
 }
 
 void
 feature_code_lens(const struct feature_request *r)
 {
-  session_reply(r->session, r->id,
-                lspconv_code_lenses(r->artifact, r->doc->uri,
-                                    r->session->encoding));
+  json_object *lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
+                                            r->session->encoding);
+
+  links_code_lenses(r, lenses);
+  session_reply(r->session, r->id, lenses);
 }
 
 /* Whether the code action request wants quick fixes (context.only). */
@@ -134,11 +148,20 @@ void
 feature_definition(const struct feature_request *r)
 {
   struct nav_target t;
+  int64_t off = feature__offset(r);
 
+  if (off < 0 || links_definition(r, (uint32_t)off))
+    return;
   if (!feature__target(r, &t))
     return;
-  session_reply(r->session, r->id,
-                t.decl ? feature__location(r, t.decl->span) : NULL);
+  /* Where inputs are declared by use (${input:name} in a prompt file),
+   * the first use is the declaration. */
+  if (t.decl)
+    session_reply(r->session, r->id, feature__location(r, t.decl->span));
+  else if (t.var && r->artifact->facts.inputs_by_use)
+    session_reply(r->session, r->id, feature__location(r, t.var->span));
+  else
+    session_reply(r->session, r->id, NULL);
 }
 
 struct feature_spans {
@@ -173,7 +196,12 @@ feature_references(const struct feature_request *r)
   json_object *context = session_get(r->params, "context");
   struct feature_spans c = { r, NULL, false, NULL };
   struct nav_target t;
+  int64_t off = feature__offset(r);
 
+  if (off < 0 || links_references(r, (uint32_t)off, json_object_get_boolean(
+                                    session_get(context,
+                                                "includeDeclaration"))))
+    return;
   if (!feature__target(r, &t))
     return;
   c.list = json_object_new_array();
@@ -189,7 +217,10 @@ feature_prepare_rename(const struct feature_request *r)
 {
   struct nav_target t;
   json_object *result;
+  int64_t off = feature__offset(r);
 
+  if (off < 0 || links_prepare_rename(r, (uint32_t)off))
+    return;
   if (!feature__target(r, &t))
     return;
   result = json_object_new_object();
@@ -215,6 +246,12 @@ feature_rename(const struct feature_request *r)
                  "a template variable's name is letters, digits and '_', "
                  "not starting with a digit");
     return;
+  }
+  {
+    int64_t off = feature__offset(r);
+
+    if (off < 0 || links_rename(r, (uint32_t)off, name))
+      return;
   }
   if (!feature__target(r, &t))
     return;
@@ -283,6 +320,9 @@ feature__complete_keys(const struct shape *shape, json_object *items)
   for (const struct shape_field *f = shape->fields; f && f->name; f++) {
     char insert[96];
 
+    /* A misplaced key is listed only so that its mistake is explained. */
+    if (f->flags & SHAPE_MISPLACED)
+      continue;
     snprintf(insert, sizeof insert, "%s: ", f->name);
     json_object_array_add(items, feature__item(
       f->name, LSP_COMPLETION_PROPERTY, shape_type_text(f->types), f->doc,

@@ -10,6 +10,7 @@
 #include "error.h"
 #include "navigate.h"
 #include "tree.h"
+#include "utf8.h"
 
 /* A hover is prose; past this it is a dump. */
 #define LSPCONV_HOVER_MAX 8192
@@ -89,13 +90,13 @@ lspconv_read_position(json_object *pos, int64_t *line, int64_t *character)
   return *line < 0 || *character < 0 ? FACET_EINVAL : 0;
 }
 
-static json_object *
-lspconv__diagnostic(const struct artifact *a, const struct diagnostic *d,
-                    enum position_encoding enc)
+json_object *
+lspconv_diagnostic(const struct source *src, const struct diagnostic *d,
+                   enum position_encoding enc)
 {
   json_object *o = json_object_new_object();
 
-  json_object_object_add(o, "range", lspconv_range(&a->src, d->span, enc));
+  json_object_object_add(o, "range", lspconv_range(src, d->span, enc));
   json_object_object_add(o, "severity", json_object_new_int(d->severity));
   json_object_object_add(o, "code", json_object_new_string(
                            diag_code_info(d->code)->name));
@@ -117,8 +118,8 @@ lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
   json_object *list = json_object_new_array();
 
   for (size_t i = 0; a && i < a->diags.count; i++)
-    json_object_array_add(list, lspconv__diagnostic(a, &a->diags.items[i],
-                                                    enc));
+    json_object_array_add(list, lspconv_diagnostic(&a->src,
+                                                   &a->diags.items[i], enc));
   return list;
 }
 
@@ -145,7 +146,7 @@ lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
   json_object_array_add(edits, text_edit);
   json_object_object_add(changes, uri, edits);
   json_object_object_add(edit, "changes", changes);
-  json_object_array_add(diags, lspconv__diagnostic(a, d, enc));
+  json_object_array_add(diags, lspconv_diagnostic(&a->src, d, enc));
   json_object_object_add(action, "title", json_object_new_string(title));
   json_object_object_add(action, "kind", json_object_new_string("quickfix"));
   json_object_object_add(action, "diagnostics", diags);
@@ -197,7 +198,7 @@ lspconv__ladder(struct buf *out, enum grade_level level, int markdown)
 }
 
 char *
-lspconv_grade_text(const struct artifact *a, int markdown)
+lspconv_grade_text(const struct artifact *a, int markdown, const char *extra)
 {
   const struct grade *g = &a->grade;
   struct buf out;
@@ -221,6 +222,8 @@ lspconv_grade_text(const struct artifact *a, int markdown)
   for (size_t i = 0; i < g->nreasons; i++)
     buf_printf(&out, markdown ? "- %s\n" : "%s%s", g->reasons[i],
                markdown ? "" : (i + 1 < g->nreasons ? "; " : "."));
+  if (extra)
+    buf_puts(&out, extra);
   if (g->next)
     buf_printf(&out, markdown ? "\n**Next step:** %s\n" : " Next: %s.",
                g->next);
@@ -238,6 +241,41 @@ lspconv__grade_area(const struct artifact *a)
   return area;
 }
 
+/* Characters of a default or sample value a hover shows. */
+#define LSPCONV_VALUE_SHOWN 80
+
+/*
+ * A default or sample value as a hover shows it: a scalar's value as the
+ * loader reads it (no YAML quotes), a collection as written; on one line,
+ * cut at a character boundary with an ellipsis when long.
+ */
+static void
+lspconv__value_text(const struct artifact *a, const struct node *value,
+                    struct buf *out)
+{
+  const struct node *v = node_resolve(value);
+  const char *s = v->kind == NODE_SCALAR ? v->u.scalar.str
+                                         : a->text + value->span.start;
+  size_t n = v->kind == NODE_SCALAR ? v->u.scalar.len
+                                    : value->span.end - value->span.start;
+  size_t shown = 0;
+  size_t i = 0;
+
+  while (i < n && shown < LSPCONV_VALUE_SHOWN) {
+    uint32_t cp;
+    int len = utf8_decode(s + i, n - i, &cp);
+
+    if (cp == '\n' || cp == '\r' || cp == '\t' || cp == '`')
+      buf_append(out, cp == '`' ? "'" : " ", 1);
+    else
+      buf_append(out, s + i, (size_t)len);
+    i += (size_t)len;
+    shown++;
+  }
+  if (i < n)
+    buf_append(out, "\xE2\x80\xA6", 3);
+}
+
 /* What a variable's hover says: its declaration and how it is read. */
 static char *
 lspconv__variable_text(const struct artifact *a, const struct nav_target *t)
@@ -253,11 +291,11 @@ lspconv__variable_text(const struct artifact *a, const struct nav_target *t)
     buf_printf(&out, " \xC2\xB7 `%s`", d->type);
   if (d && d->description)
     buf_printf(&out, "\n\n%s", d->description);
-  if (d && d->value)
-    buf_printf(&out, "\n\nDefault or sample: `%.*s`",
-               (int)(d->value->span.end - d->value->span.start > 80
-                       ? 80 : d->value->span.end - d->value->span.start),
-               a->text + d->value->span.start);
+  if (d && d->value) {
+    buf_printf(&out, "\n\nDefault or sample: `");
+    lspconv__value_text(a, d->value, &out);
+    buf_printf(&out, "`");
+  }
   buf_printf(&out, "\n\n%s%s%s \xC2\xB7 read %u time%s by the template",
              d ? "Declared in `" : "Not declared in the header",
              d && d->where ? d->where : "", d ? "`" : "", reads,
@@ -286,7 +324,7 @@ lspconv__markdown_hover(const struct artifact *a, char *text,
 
 json_object *
 lspconv_hover(const struct artifact *a, uint32_t off,
-              enum position_encoding enc)
+              enum position_encoding enc, const char *extra)
 {
   struct nav_target t;
   struct span area;
@@ -301,7 +339,8 @@ lspconv_hover(const struct artifact *a, uint32_t off,
   area = lspconv__grade_area(a);
   if (off < area.start || off > area.end)
     return NULL;
-  return lspconv__markdown_hover(a, lspconv_grade_text(a, 1), area, enc);
+  return lspconv__markdown_hover(a, lspconv_grade_text(a, 1, extra), area,
+                                 enc);
 }
 
 json_object *

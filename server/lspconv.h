@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "position.h"
+#include "diag.h"
 #include "source.h"
 
 struct artifact;
@@ -33,14 +34,21 @@ int lspconv_offset(const struct source *src, int64_t line, int64_t character,
 int lspconv_read_position(struct json_object *pos, int64_t *line,
                           int64_t *character);
 
+/* One Diagnostic for d, a finding in src. New reference. */
+struct json_object *lspconv_diagnostic(const struct source *src,
+                                       const struct diagnostic *d,
+                                       enum position_encoding enc);
+
 /* The Diagnostic[] for a's findings. New reference. */
 struct json_object *lspconv_diagnostics(const struct artifact *a,
                                         enum position_encoding enc);
 
 /* The Hover for byte offset off in a, or NULL when there is nothing to
- * show there. New reference. */
+ * show there. extra (may be NULL) is Markdown the grade's hover adds
+ * before its next step. New reference. */
 struct json_object *lspconv_hover(const struct artifact *a, uint32_t off,
-                                  enum position_encoding enc);
+                                  enum position_encoding enc,
+                                  const char *extra);
 
 /* The CodeLens[] for a. uri is borrowed. New reference. */
 struct json_object *lspconv_code_lenses(const struct artifact *a,
@@ -58,7 +66,9 @@ struct json_object *lspconv_quick_fixes(const struct artifact *a,
 /* The grade as one line, "grade: schema · next: add an eval", into out. */
 void lspconv_grade_line(const struct artifact *a, char *out, size_t size);
 
-/* The grade in full, for a message: kind, grade, reasons, next step. */
-char *lspconv_grade_text(const struct artifact *a, int markdown);
+/* The grade in full, for a message: kind, grade, reasons, next step;
+ * extra (may be NULL) comes before the next step. */
+char *lspconv_grade_text(const struct artifact *a, int markdown,
+                         const char *extra);
 
 #endif

@@ -140,12 +140,20 @@ main(int argc, char **argv)
   }
   if (main__check_grammars())
     return 1;
-  if (strcmp(c, "check") == 0)
+  /* getopt names the program by argv[0] in its messages: "facet check:
+   * unrecognized option", like the commands' own messages. */
+  if (strcmp(c, "check") == 0) {
+    argv[cmd] = (char *)"facet check";
     return check_main(argc - cmd, argv + cmd);
-  if (strcmp(c, "validate") == 0)
+  }
+  if (strcmp(c, "validate") == 0) {
+    argv[cmd] = (char *)"facet validate";
     return validate_main(argc - cmd, argv + cmd);
-  if (strcmp(c, "lsp") == 0 || strcmp(c, "--stdio") == 0)
+  }
+  if (strcmp(c, "lsp") == 0 || strcmp(c, "--stdio") == 0) {
+    argv[cmd] = (char *)"facet lsp";
     return lsp_main(argc - cmd, argv + cmd);
+  }
   fprintf(stderr, "facet: unknown command '%s'\n\n", c);
   main__usage(stderr);
   return 2;

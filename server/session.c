@@ -25,6 +25,7 @@ session_init(struct session *self, uv_loop_t *loop, session_send_fn send,
   self->config_request = -1;
   docstore_init(&self->docs);
   overrides_init(&self->settings.formats);
+  wsindex_init(&self->index);
 }
 
 void
@@ -32,9 +33,14 @@ session_release(struct session *self)
 {
   docstore_each(&self->docs, session_drop_pending, self);
   docstore_release(&self->docs);
+  session_index_release(self);
+  wsindex_release(&self->index);
   overrides_release(&self->settings.formats);
   free(self->queue);
   free(self->root);
+  for (size_t i = 0; i < self->nfolders; i++)
+    free(self->folders[i]);
+  free(self->folders);
 }
 
 void
@@ -90,6 +96,35 @@ session_get(json_object *obj, const char *key)
   return v;
 }
 
+/* facet.results: globs of results files, added to .facet.yaml's. */
+static void
+session__results_setting(struct session *self, json_object *globs)
+{
+  char why[256];
+
+  if (!globs)
+    return;
+  if (!json_object_is_type(globs, json_type_array)) {
+    log_warn("ignoring setting facet.results: it should be a list of globs");
+    return;
+  }
+  /* The settings replace the settings' globs; .facet.yaml's follow. */
+  wsconfig_release(&self->index.config);
+  for (size_t i = 0; i < json_object_array_length(globs); i++) {
+    json_object *g = json_object_array_get_idx(globs, i);
+
+    if (!json_object_is_type(g, json_type_string) ||
+        wsconfig_add_results(&self->index.config, json_object_get_string(g)))
+      log_warn("ignoring setting facet.results[%zu]: not a glob relative "
+               "to the workspace root", i);
+  }
+  self->index.config.nsettings = self->index.config.nresults;
+  if (self->indexing && self->root &&
+      wsconfig_read(&self->index.config, self->root, why, sizeof why) &&
+      why[0])
+    log_warn("%s", why);
+}
+
 /*
  * Applies facet's settings (borrowed): the "facet" section's members, or
  * an object that holds that section, as editors send it either way.
@@ -106,6 +141,7 @@ session_apply_settings(struct session *self, json_object *facet)
     return;
   formats = session_get(facet, "formats");
   max = session_get(facet, "maxFileBytes");
+  session__results_setting(self, session_get(facet, "results"));
   overrides_release(&self->settings.formats);
   if (formats && !json_object_is_type(formats, json_type_object))
     log_warn("ignoring setting facet.formats: it should map globs to "
@@ -177,6 +213,7 @@ session__capabilities(struct session *self)
   json_object_object_add(caps, "foldingRangeProvider",
                          json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
+  json_object_array_add(commands, json_object_new_string("facet.showEvals"));
   json_object_array_add(commands,
                         json_object_new_string("facet.workspaceGrades"));
   json_object_object_add(exec, "commands", commands);
@@ -200,6 +237,23 @@ session__root(struct session *self, json_object *params)
     uri = session_str(json_object_array_get_idx(folders, 0), "uri");
   free(self->root);
   self->root = uri ? docstore_uri_to_path(uri) : NULL;
+  /* Other folders of a multi-root workspace are indexed too. */
+  for (size_t i = 0; json_object_is_type(folders, json_type_array) &&
+                     i < json_object_array_length(folders); i++) {
+    const char *f = session_str(json_object_array_get_idx(folders, i),
+                                "uri");
+    char *path = f ? docstore_uri_to_path(f) : NULL;
+    char **grown;
+
+    if (!path || (self->root && strcmp(path, self->root) == 0) ||
+        !(grown = realloc(self->folders, (self->nfolders + 1) *
+                                         sizeof *grown))) {
+      free(path);
+      continue;
+    }
+    self->folders = grown;
+    self->folders[self->nfolders++] = path;
+  }
 }
 
 static void
@@ -221,6 +275,14 @@ session__initialize(struct session *self, json_object *id,
     self->client_pid = json_object_get_int64(pid);
   self->config_pull = json_object_get_boolean(
     session_get(session_get(caps, "workspace"), "configuration"));
+  self->progress_support = json_object_get_boolean(
+    session_get(session_get(caps, "window"), "workDoneProgress"));
+  self->watch_support = json_object_get_boolean(session_get(
+    session_get(session_get(caps, "workspace"), "didChangeWatchedFiles"),
+    "dynamicRegistration"));
+  self->lens_refresh_support = json_object_get_boolean(session_get(
+    session_get(session_get(caps, "workspace"), "codeLens"),
+    "refreshSupport"));
   session__root(self, params);
   session_apply_settings(self, session_get(params, "initializationOptions"));
 
@@ -259,6 +321,11 @@ session__pull_config(struct session *self)
 static void
 session__response(struct session *self, struct jsonrpc_message *msg)
 {
+  if (msg->id && json_object_is_type(msg->id, json_type_int) &&
+      session_index_owns(self, json_object_get_int64(msg->id))) {
+    session_index_response(self, json_object_get_int64(msg->id));
+    return;
+  }
   if (!msg->id || !json_object_is_type(msg->id, json_type_int) ||
       json_object_get_int64(msg->id) != self->config_request)
     return;
@@ -275,6 +342,7 @@ session__notification(struct session *self, const char *method,
                       json_object *params)
 {
   if (strcmp(method, "exit") == 0) {
+    session_index_stop(self);
     self->exit_requested = true;
     self->exit_code = self->shutdown ? 0 : 1;
     if (self->on_exit)
@@ -289,6 +357,9 @@ session__notification(struct session *self, const char *method,
   if (strcmp(method, "initialized") == 0) {
     if (self->config_pull)
       session__pull_config(self);
+    session_index_start(self);
+  } else if (strcmp(method, "workspace/didChangeWatchedFiles") == 0) {
+    session_index_watched(self, params);
   } else if (strcmp(method, "workspace/didChangeConfiguration") == 0) {
     session_apply_settings(self, session_get(session_get(params, "settings"),
                                              "facet"));
@@ -320,6 +391,7 @@ session__request(struct session *self, json_object *id, const char *method,
   }
   if (strcmp(method, "shutdown") == 0) {
     self->shutdown = true;
+    session_index_stop(self);
     session_reply(self, id, NULL);
     return;
   }

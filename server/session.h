@@ -15,9 +15,11 @@
 #include "docstore.h"
 #include "overrides.h"
 #include "position.h"
+#include "wsindex.h"
 
 struct json_object;
 struct jsonrpc_message;
+struct session_index;
 
 /*
  * Sends one message to the client; msg is borrowed (the session puts it
@@ -43,6 +45,9 @@ struct session {
   int64_t client_pid;        /* initialize's processId, or 0 */
   bool config_pull;          /* client answers workspace/configuration */
   char *root;                /* workspace root path, or NULL */
+  char **folders;            /* every workspace folder's path (root
+                                first), owned; indexed alike */
+  size_t nfolders;
   struct session_settings settings;
   struct document **queue;   /* documents to analyse once input is read */
   size_t nqueue;
@@ -51,6 +56,13 @@ struct session {
   int64_t next_id;           /* ids of requests facet sends */
   int64_t config_request;    /* id of the pending configuration pull */
   void (*on_exit)(struct session *self);  /* called when exit arrives */
+  struct wsindex index;      /* the workspace's eval graph */
+  struct session_index *indexing;  /* its upkeep (session_index.c) */
+  bool progress_support;     /* window.workDoneProgress */
+  bool watch_support;        /* didChangeWatchedFiles dynamic registration */
+  bool lens_refresh_support; /* workspace.codeLens.refreshSupport */
+  int64_t clock_fixed;       /* the time "3 h ago" counts from, for tests;
+                                0: the clock's */
 };
 
 /* Sets up a session on loop; sends through send. No messages yet. */

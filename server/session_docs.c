@@ -14,8 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
+#include "arena.h"
 #include "artifact.h"
+#include "evalgraph.h"
+#include "pathglob.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -71,19 +75,60 @@ analysis__work(uv_work_t *work)
   job->nanoseconds = session__now() - start;
 }
 
+/* The findings the index adds about doc, when the index holds doc's own
+ * analysis (so their spans are into doc's text). */
 static void
-session__publish(struct session *self, struct document *doc)
+session__graph_diagnostics(struct session *self, struct document *doc,
+                           json_object *list)
+{
+  char path[PATHGLOB_PATH_MAX];
+  struct arena arena;
+  struct diag_list diags;
+
+  if (!doc->artifact || !doc->artifact->evals || !doc->path ||
+      !wsindex_normal(doc->path, path) ||
+      evalgraph_summary(self->index.graph, path) != doc->artifact->evals)
+    return;
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(self->index.graph, path, session_now(self), &diags);
+  for (size_t i = 0; i < diags.count; i++)
+    json_object_array_add(list, lspconv_diagnostic(&doc->artifact->src,
+                                                   &diags.items[i],
+                                                   self->encoding));
+  diag_list_release(&diags);
+  arena_release(&arena);
+}
+
+void
+session_publish(struct session *self, struct document *doc)
 {
   json_object *params;
+  json_object *list;
+  const char *text;
+  uint64_t hash;
 
   if (self->shutdown)
     return;  /* the client is leaving: nothing will show these */
+  /* Only findings of the current text; its own analysis will publish. */
+  if (doc->artifact_version != doc->version || doc->analysing || doc->dirty)
+    return;
+  list = lspconv_diagnostics(doc->artifact, self->encoding);
+  session__graph_diagnostics(self, doc, list);
+  /* Showing the index's view again sends nothing when nothing changed. */
+  text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
+  hash = XXH3_64bits(text, strlen(text)) | 1;
+  if (doc->published == hash && doc->published_version == doc->version) {
+    json_object_put(list);
+    return;
+  }
+  doc->published = hash;
+  doc->published_version = doc->version;
   params = json_object_new_object();
   json_object_object_add(params, "uri", json_object_new_string(doc->uri));
   json_object_object_add(params, "version",
                          json_object_new_int(doc->version));
-  json_object_object_add(params, "diagnostics",
-                         lspconv_diagnostics(doc->artifact, self->encoding));
+  json_object_object_add(params, "diagnostics", list);
   session_notify(self, "textDocument/publishDiagnostics", params);
 }
 
@@ -110,7 +155,8 @@ analysis__done(uv_work_t *work, int status)
     job->result = NULL;
     log_debug("analysed %s v%d in %.2f ms", doc->uri, doc->version,
               (double)job->nanoseconds / 1e6);
-    session__publish(self, doc);
+    session_index_document(self, doc);
+    session_publish(self, doc);
     session_answer_pending(self, doc);
   } else if (status == 0 && !job->result) {
     log_error("analysis of %s ran out of memory", doc->uri);
@@ -140,6 +186,8 @@ session__start(struct session *self, struct document *doc)
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
+  if (job->opts.format == FORMAT_NONE)
+    job->opts.format = session_index_format(self, doc->path);
   if (!job->uri || (doc->path && !job->path))
     goto fail;
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
@@ -153,9 +201,8 @@ fail:
     analysis__free(job);
 }
 
-/* Queues doc for analysis at the next session_flush. */
-static void
-session__schedule(struct session *self, struct document *doc)
+void
+session_schedule(struct session *self, struct document *doc)
 {
   if (doc->analysing) {
     doc->dirty = true;
@@ -201,7 +248,7 @@ session__unqueue(struct session *self, struct document *doc)
 static void
 session__reanalyse(struct document *doc, void *self)
 {
-  session__schedule(self, doc);
+  session_schedule(self, doc);
 }
 
 void
@@ -238,7 +285,7 @@ session__did_open(struct session *self, json_object *params)
     session_notify(self, "window/showMessage", msg);
     return;
   }
-  session__schedule(self, doc);
+  session_schedule(self, doc);
 }
 
 /* Applies one TextDocumentContentChangeEvent (borrowed) to doc. */
@@ -293,7 +340,7 @@ session__did_change(struct session *self, json_object *params)
   }
   if (json_object_is_type(session_get(td, "version"), json_type_int))
     doc->version = json_object_get_int(session_get(td, "version"));
-  session__schedule(self, doc);
+  session_schedule(self, doc);
 }
 
 static void
@@ -302,12 +349,16 @@ session__did_close(struct session *self, json_object *params)
   const char *uri = session_str(session_get(params, "textDocument"), "uri");
   struct document *doc = uri ? docstore_take(&self->docs, uri) : NULL;
   json_object *clear;
+  char *path;
 
   if (!doc)
     return;
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
+  path = doc->path ? strdup(doc->path) : NULL;
   document_free(doc);
+  session_index_closed(self, path);
+  free(path);
   /* Findings of a closed file would linger in the problem list. */
   clear = json_object_new_object();
   json_object_object_add(clear, "uri", json_object_new_string(uri));

@@ -1,17 +1,18 @@
 /*
  * Grades for an editor's status bar and workspace view. The facet/grade
  * request answers one open document's grade from its latest analysis; the
- * facet.workspaceGrades command walks a folder the way facet check does
- * (name order, skipping .git, node_modules and what .gitignore ignores)
- * and grades every artifact in it, off the event loop.
+ * facet.workspaceGrades command loads a folder into an index of its own,
+ * off the event loop, exactly as facet check does (name order, skipping
+ * .git, node_modules and what .gitignore ignores, following references),
+ * and grades every artifact in it with what other files say of it.
  *
  * Files the editor has open are graded from the editor's text, as the
  * user sees them, not from the disk.
  *
  * Limitation: each facet.workspaceGrades call reads and analyses every
- * file again (there is no index kept between calls), and a call in
- * progress cannot be cancelled; its answer stops at
- * GRADES_WORKSPACE_MAX artifacts.
+ * file again rather than asking the session's index, which lives on the
+ * event loop's thread, and a call in progress cannot be cancelled; its
+ * answer stops at GRADES_WORKSPACE_MAX artifacts.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -22,15 +23,17 @@
 #include <uriparser/Uri.h>
 
 #include "artifact.h"
-#include "detect.h"
 #include "error.h"
-#include "fileio.h"
+#include "evalgraph.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "lsp_links.h"
 #include "lspconv.h"
 #include "lsp_features.h"
+#include "pathglob.h"
 #include "session_internal.h"
-#include "walk.h"
+#include "wsconfig.h"
+#include "wsindex.h"
 
 /* More artifacts than this in one answer is not a view anyone reads. */
 #define GRADES_WORKSPACE_MAX 10000
@@ -49,9 +52,11 @@ struct grades_job {
   char *root;                 /* the folder walked, absolute */
   struct overrides formats;   /* a copy of the settings' overrides */
   size_t max_bytes;
+  int64_t now;                /* the session's clock when asked */
   struct grades_open *open;
   size_t nopen;
   json_object *artifacts;     /* the answer's list, built by the worker */
+  json_object *by_path;       /* path -> its entry in artifacts */
   unsigned counts[GRADE__COUNT];
   bool truncated;
   bool not_folder;            /* root is a file, not a folder */
@@ -113,6 +118,7 @@ feature_grade(const struct feature_request *r)
   json_object *o;
   json_object *reasons;
   char line[512];
+  char *evidence;
   char *text;
 
   if (!a || !a->grade.graded) {
@@ -127,7 +133,10 @@ feature_grade(const struct feature_request *r)
   json_object_object_add(o, "reasons", reasons);
   lspconv_grade_line(a, line, sizeof line);
   json_object_object_add(o, "summary", json_object_new_string(line));
-  text = lspconv_grade_text(a, 1);
+  /* The hover's text: what other files say of the grade included. */
+  evidence = links_grade_evidence(r);
+  text = lspconv_grade_text(a, 1, evidence);
+  free(evidence);
   json_object_object_add(o, "markdown", text ? json_object_new_string(text)
                                              : NULL);
   free(text);
@@ -144,76 +153,47 @@ grades__open_entry(const struct grades_job *job, const char *path)
   return NULL;
 }
 
-/* Whether a file found in the folder is worth opening, as facet check
- * decides it. */
-static bool
-grades__candidate(const struct grades_job *job, const char *path)
+/* Puts the fields of fresh (taken) into entry: a file read again as
+ * another format (a CSV named as tests) takes its new place. */
+static void
+grades__replace(json_object *entry, json_object *fresh)
 {
-  enum artifact_syntax syntax;
-
-  if (overrides_match(&job->formats, job->root, path) != FORMAT_NONE)
-    return true;
-  return detect_by_name(path, &syntax) != FORMAT_NONE ||
-         syntax != SYNTAX_TEXT;
+  json_object_object_foreach(fresh, key, value)
+    json_object_object_add(entry, key, json_object_get(value));
+  json_object_put(fresh);
 }
 
-/* The entry for the file at path from the disk, or NULL when it is no
- * artifact or cannot be read. */
-static json_object *
-grades__analyse(struct grades_job *job, const char *path)
-{
-  struct analyze_options opts = { 0 };
-  struct artifact *a;
-  json_object *entry = NULL;
-  char *text;
-  size_t len = 0;
-  size_t size = 0;
-  int err;
-
-  opts.max_bytes = job->max_bytes ? job->max_bytes
-                                  : ANALYZE_MAX_BYTES_DEFAULT;
-  opts.format = overrides_match(&job->formats, job->root, path);
-  err = fileio_read(path, opts.max_bytes + 1, &text, &len, &size);
-  if (err) {
-    log_debug("workspace grades: skipping %s: %s", path,
-              facet_strerror(err));
-    return NULL;
-  }
-  opts.file_size = size;
-  /* The artifact takes the buffer over and frees it when it is freed. */
-  a = artifact_analyze_shared(path, text, len, &opts, free, text);
-  if (!a) {
-    free(text);
-    return NULL;
-  }
-  if (a->format != FORMAT_NONE)
-    entry = grades__describe(a);
-  artifact_free(a);
-  return entry;
-}
-
-/* Adds the entry for path to the answer; on the worker thread. */
-static int
-grades__file(const char *path, bool explicit, void *ctx)
+/* Records one analysis of the load; on the worker thread. */
+static void
+grades__loaded(void *ctx, const char *path, bool explicit,
+               const struct artifact *a, int err)
 {
   struct grades_job *job = ctx;
   size_t n = strlen(job->root);
   const char *relative = path;
   json_object *entry;
-  json_object *grade;
+  json_object *known;
   char *uri;
 
   (void)explicit;
-  if (!grades__candidate(job, path))
-    return 0;
+  if (!a) {
+    log_debug("workspace grades: skipping %s: %s", path,
+              facet_strerror(err));
+    return;
+  }
+  if (a->format == FORMAT_NONE)
+    return;
+  entry = grades__open_entry(job, path);
+  entry = entry ? json_object_get(entry) : grades__describe(a);
+  if (json_object_object_get_ex(job->by_path, path, &known)) {
+    grades__replace(known, entry);
+    return;
+  }
   if (json_object_array_length(job->artifacts) >= GRADES_WORKSPACE_MAX) {
     job->truncated = true;
-    return 1;
+    json_object_put(entry);
+    return;
   }
-  entry = grades__open_entry(job, path);
-  entry = entry ? json_object_get(entry) : grades__analyse(job, path);
-  if (!entry)
-    return 0;
   if (strncmp(path, job->root, n) == 0 && path[n] == '/')
     relative = path + n + 1;
   uri = grades__file_uri(path);
@@ -221,28 +201,58 @@ grades__file(const char *path, bool explicit, void *ctx)
   json_object_object_add(entry, "uri", uri ? json_object_new_string(uri)
                                            : NULL);
   free(uri);
-  grade = session_get(entry, "grade");
-  for (int g = 0; grade && g < GRADE__COUNT; g++)
-    if (strcmp(json_object_get_string(grade),
-               grade_name((enum grade_level)g)) == 0)
-      job->counts[g]++;
   json_object_array_add(job->artifacts, entry);
-  return 0;
+  json_object_object_add(job->by_path, path, json_object_get(entry));
 }
 
-static int
-grades__walk_error(const char *path, int err, void *ctx)
+/* Grades the artifact at path again with what the other files of idx say
+ * of it, as facet check does; open files were graded so already. */
+static void
+grades__regrade(struct grades_job *job, const struct wsindex *idx,
+                const char *path, json_object *entry)
 {
-  (void)ctx;
-  log_debug("workspace grades: cannot read %s: %s", path,
-            facet_strerror(err));
-  return 0;
+  char norm[PATHGLOB_PATH_MAX];
+  struct grade_links links;
+  struct artifact *a;
+  int format = artifact_format_by_name(session_str(entry, "format"));
+  int err = 0;
+
+  if (grades__open_entry(job, path) || format < 0 ||
+      !wsindex_normal(path, norm) || !evalgraph_summary(idx->graph, norm))
+    return;
+  evalgraph_grade_links(idx->graph, norm, job->now, &links);
+  if (!links.tests_where && !links.schema_elsewhere &&
+      links.passed + links.failed + links.never == 0)
+    return;
+  a = wsindex_read(path, (enum artifact_format)format, job->max_bytes, &err);
+  if (!a)
+    return;
+  grade_compute(a, &links);
+  if (a->kind == ARTIFACT_PROMPT || a->format == FORMAT_PROMPTFOO)
+    grades__replace(entry, grades__describe(a));
+  artifact_free(a);
+}
+
+static void
+grades__tally(struct grades_job *job)
+{
+  for (size_t i = 0; i < json_object_array_length(job->artifacts); i++) {
+    json_object *grade = session_get(
+      json_object_array_get_idx(job->artifacts, i), "grade");
+
+    for (int g = 0; grade && g < GRADE__COUNT; g++)
+      if (strcmp(json_object_get_string(grade),
+                 grade_name((enum grade_level)g)) == 0)
+        job->counts[g]++;
+  }
 }
 
 static void
 grades__work(uv_work_t *work)
 {
   struct grades_job *job = work->data;
+  struct wsindex idx;
+  char why[256];
   struct stat st;
 
   /* Below the root, unreadable entries are skipped; the root itself must
@@ -255,9 +265,22 @@ grades__work(uv_work_t *work)
     job->not_folder = true;
     return;
   }
-  job->rc = walk_path(job->root, grades__file, grades__walk_error, job);
-  if (job->truncated)
-    job->rc = 0;
+  if (wsindex_init(&idx)) {
+    job->rc = FACET_ENOMEM;
+    return;
+  }
+  idx.formats = &job->formats;
+  idx.root = job->root;
+  idx.max_bytes = job->max_bytes;
+  if (wsconfig_read(&idx.config, job->root, why, sizeof why) && why[0])
+    log_warn("workspace grades: %s", why);
+  job->rc = wsindex_load(&idx, &job->root, 1, grades__loaded, job);
+  if (job->rc == 0) {
+    json_object_object_foreach(job->by_path, path, entry)
+      grades__regrade(job, &idx, path, entry);
+    grades__tally(job);
+  }
+  wsindex_release(&idx);
 }
 
 static void
@@ -270,6 +293,7 @@ grades__job_free(struct grades_job *job)
   free(job->open);
   json_object_put(job->id);
   json_object_put(job->artifacts);
+  json_object_put(job->by_path);
   overrides_release(&job->formats);
   free(job->root);
   free(job);
@@ -413,7 +437,9 @@ session_workspace_grades(struct session *self, json_object *id,
   job->root = root;
   job->id = json_object_get(id);
   job->max_bytes = self->settings.max_file_bytes;
+  job->now = session_now(self);
   job->artifacts = json_object_new_array();
+  job->by_path = json_object_new_object();
   /* Trailing slashes would keep the relative paths from matching. */
   for (size_t n = strlen(root); n > 1 && root[n - 1] == '/'; n--)
     root[n - 1] = '\0';
@@ -421,7 +447,7 @@ session_workspace_grades(struct session *self, json_object *id,
   collect.rc = grades__copy_formats(&job->formats, &self->settings.formats);
   if (!collect.rc)
     docstore_each(&self->docs, grades__collect_open, &collect);
-  if (collect.rc || !job->artifacts ||
+  if (collect.rc || !job->artifacts || !job->by_path ||
       uv_queue_work(self->loop, &job->work, grades__work, grades__done)) {
     grades__job_free(job);
     goto fail;

@@ -50,4 +50,35 @@ void session_answer_pending(struct session *self, struct document *doc);
 /* Fails and frees every request waiting on doc (for docstore_each). */
 void session_drop_pending(struct document *doc, void *self);
 
+/* Queues doc for analysis at the next session_flush. */
+void session_schedule(struct session *self, struct document *doc);
+
+/* Publishes doc's diagnostics: its own and those the index adds. */
+void session_publish(struct session *self, struct document *doc);
+
+/* The time relative times count from (Unix seconds). */
+int64_t session_now(const struct session *self);
+
+/* The workspace index (session_index.c). */
+void session_index_start(struct session *self);
+void session_index_stop(struct session *self);
+void session_index_release(struct session *self);
+bool session_index_done(const struct session *self);
+/* doc's analysis landed: its summary replaces the file's. */
+void session_index_document(struct session *self, struct document *doc);
+/* doc_path (the document's, not normalised) closed: read it from disk. */
+void session_index_closed(struct session *self, const char *doc_path);
+void session_index_file_changed(struct session *self, const char *path,
+                                bool deleted);
+/* workspace/didChangeWatchedFiles params (borrowed). */
+void session_index_watched(struct session *self, struct json_object *params);
+/* The format the index asks a document to be read as, or FORMAT_NONE. */
+enum artifact_format session_index_format(const struct session *self,
+                                          const char *doc_path);
+/* The grade of doc again, with the links other files give it. */
+void session_index_regrade(struct session *self, struct document *doc);
+/* Whether id is the progress request the index sent; its answer. */
+bool session_index_owns(const struct session *self, int64_t id);
+void session_index_response(struct session *self, int64_t id);
+
 #endif

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "lsp_links.h"
 #include "lspconv.h"
 #include "lsp_features.h"
 #include "session_internal.h"
@@ -169,12 +170,54 @@ session__show_grade(struct session *self, json_object *id,
                  "facet.showGrade wants the URI of an open, graded artifact");
     return;
   }
-  text = lspconv_grade_text(doc->artifact, 0);
+  text = lspconv_grade_text(doc->artifact, 0, NULL);
   msg = json_object_new_object();
   json_object_object_add(msg, "type", json_object_new_int(3));
   json_object_object_add(msg, "message", json_object_new_string(
                            text ? text : "out of memory"));
   free(text);
+  session_notify(self, "window/showMessage", msg);
+  session_reply(self, id, NULL);
+}
+
+/* facet.showEvals [uri, position]: the last run of the test there. */
+static void
+session__show_evals(struct session *self, json_object *id,
+                    json_object *params)
+{
+  json_object *args = session_get(params, "arguments");
+  json_object *first = json_object_array_get_idx(args, 0);
+  const char *uri = json_object_get_string(first);
+  struct document *doc = NULL;
+  struct feature_request r = { self, NULL, NULL, id, NULL };
+  int64_t line;
+  int64_t character;
+  uint32_t off;
+  json_object *hover;
+  json_object *msg;
+
+  if (json_object_is_type(args, json_type_array) &&
+      json_object_is_type(first, json_type_string))
+    doc = docstore_get(&self->docs, uri);
+  if (!doc || !doc->artifact ||
+      lspconv_read_position(json_object_array_get_idx(args, 1), &line,
+                            &character)) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "facet.showEvals wants an open document's URI and a "
+                 "position");
+    return;
+  }
+  r.doc = doc;
+  r.artifact = doc->artifact;
+  lspconv_offset(&doc->artifact->src, line, character, self->encoding, &off);
+  hover = links_test_hover(&r, off);
+  msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_int(3));
+  json_object_object_add(msg, "message", json_object_new_string(
+    hover ? json_object_get_string(session_get(session_get(hover, "contents"),
+                                               "value"))
+          : "no test is there"));
+  json_object_put(hover);
   session_notify(self, "window/showMessage", msg);
   session_reply(self, id, NULL);
 }
@@ -186,11 +229,14 @@ session__execute(struct session *self, json_object *id, json_object *params)
 
   if (command && strcmp(command, "facet.showGrade") == 0)
     session__show_grade(self, id, params);
+  else if (command && strcmp(command, "facet.showEvals") == 0)
+    session__show_evals(self, id, params);
   else if (command && strcmp(command, "facet.workspaceGrades") == 0)
     session_workspace_grades(self, id, params);
   else
-    session_fail(self, id, JSONRPC_INVALID_PARAMS, "unknown command: facet "
-                 "runs facet.showGrade and facet.workspaceGrades");
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "unknown command: facet runs facet.showGrade, "
+                 "facet.showEvals and facet.workspaceGrades");
 }
 
 bool

@@ -203,9 +203,26 @@ walk__start(struct walk *w, struct buf *path, const char *root)
   return rc;
 }
 
+static int walk__path(const char *path, walk_fn on_file,
+                      walk_error_fn on_error, void *ctx, bool gitignore);
+
 int
 walk_path(const char *path, walk_fn on_file, walk_error_fn on_error,
           void *ctx)
+{
+  return walk__path(path, on_file, on_error, ctx, true);
+}
+
+int
+walk_path_unignored(const char *path, walk_fn on_file,
+                    walk_error_fn on_error, void *ctx)
+{
+  return walk__path(path, on_file, on_error, ctx, false);
+}
+
+static int
+walk__path(const char *path, walk_fn on_file, walk_error_fn on_error,
+           void *ctx, bool gitignore)
 {
   struct walk w = { on_file, on_error, ctx, NULL, NULL, 0, { 0 } };
   struct buf p;
@@ -221,10 +238,12 @@ walk_path(const char *path, walk_fn on_file, walk_error_fn on_error,
   buf_init(&w.abs, PATH_MAX);
   rc = walk__start(&w, &p, path);
   if (rc == 0) {
-    walk__open_repo(&w, w.abs.data);
+    if (gitignore)
+      walk__open_repo(&w, w.abs.data);
     rc = walk__dir(&w, &p, 0);
     git_repository_free(w.repo);
-    git_libgit2_shutdown();
+    if (gitignore)
+      git_libgit2_shutdown();
   } else {
     rc = walk__error(&w, path, rc);
   }

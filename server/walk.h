@@ -29,6 +29,11 @@ typedef int (*walk_error_fn)(const char *path, int err, void *ctx);
 int walk_path(const char *path, walk_fn on_file, walk_error_fn on_error,
               void *ctx);
 
+/* The same, without consulting .gitignore: for results folders a
+ * configuration names, which git usually ignores. */
+int walk_path_unignored(const char *path, walk_fn on_file,
+                        walk_error_fn on_error, void *ctx);
+
 /* Whether a folder of this name is never walked into. */
 bool walk_skip_dir(const char *name);
 

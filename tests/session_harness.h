@@ -20,7 +20,9 @@
 #include "jsonrpc.h"
 #include "session.h"
 
+#ifndef OUT_MAX
 #define OUT_MAX 64
+#endif
 
 struct harness {
   uv_loop_t loop;

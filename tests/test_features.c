@@ -300,6 +300,84 @@ dotprompt_output_formats_and_role_symbols(void **state)
   json_object_put(root);
 }
 
+/* Line 2 reads "    string: hello", line 6 "  - role: " and line 10
+ * "      contains: '{{string}}'": evaluators read testData too. */
+#define EVALUATED                                                            \
+  "\"testData:\\n  - input: 'hi `there`'\\n    string: hello\\nmessages:\\n  - role: "  \
+  "user\\n    content: 'Say {{input}}'\\n  - role: \\nevaluators:\\n  - name:" \
+  " greets\\n    string:\\n      contains: '{{string}}'\\n\""
+
+static void
+github_models_evaluators_read_test_data(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/greet.prompt.yml";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, EVALUATED);
+  settle(h);
+
+  assert_string_equal(ask_in(h, uri, "textDocument/rename", 2, 5,
+                             ",\"newName\":\"word\""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"changes\":{"
+    "\"file:///ws/greet.prompt.yml\":["
+    "{\"range\":" RANGE(2, 4, 2, 10) ",\"newText\":\"word\"},"
+    "{\"range\":" RANGE(10, 19, 10, 25) ",\"newText\":\"word\"}]}}}");
+  assert_string_equal(ask_in(h, uri, "textDocument/definition", 10, 20, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"uri\":"
+    "\"file:///ws/greet.prompt.yml\",\"range\":" RANGE(2, 4, 2, 10) "}}");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 6, 10,
+                                    "")), "system,user,assistant");
+  assert_string_equal(ask_in(h, uri, "textDocument/hover", 5, 21, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"contents\":{\"kind\":"
+    "\"markdown\",\"value\":\"**input** \xC2\xB7 input\\n\\nDefault or "
+    "sample: `hi 'there'`\\n\\nDeclared in `testData` \xC2\xB7 read 1 time "
+    "by the template\"},\"range\":" RANGE(5, 20, 5, 25) "}}");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 0, 0,
+                                    "")), "name,description,model,"
+                      "modelParameters,responseFormat,jsonSchema,messages,"
+                      "testData,evaluators");
+}
+
+static void
+dotprompt_role_helper_completes_roles(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/prompts/summary.prompt";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, SUMMARY);
+  settle(h);
+
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 7, 8,
+                                    "")), "user,model,tool,system");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 9, 10,
+                                    "")), "user,model,tool,system");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 10, 3,
+                                    "")), "text");
+}
+
+/* Line 3 reads "Use ${input:focus:area}." and line 4 "Again ${input:focus}." */
+#define FOCUS                                                                \
+  "\"---\\ndescription: Review\\n---\\nUse ${input:focus:area}.\\nAgain "    \
+  "${input:focus}.\\n\""
+
+static void
+definition_of_a_prompt_file_input_is_its_first_use(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/.github/prompts/focus.prompt.md";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, FOCUS);
+  settle(h);
+
+  assert_string_equal(ask_in(h, uri, "textDocument/definition", 4, 16, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"uri\":"
+    "\"file:///ws/.github/prompts/focus.prompt.md\",\"range\":"
+    RANGE(3, 12, 3, 17) "}}");
+}
+
 int
 main(void)
 {
@@ -315,6 +393,9 @@ main(void)
     T(folds_cover_the_header_roles_and_blocks),
     T(completion_in_a_vscode_prompt_file),
     T(dotprompt_output_formats_and_role_symbols),
+    T(github_models_evaluators_read_test_data),
+    T(dotprompt_role_helper_completes_roles),
+    T(definition_of_a_prompt_file_input_is_its_first_use),
 #undef T
   };
 

@@ -14,6 +14,7 @@
 
 #include "artifact.h"
 #include "grade.h"
+#include "template.h"
 #include "tree.h"
 
 static struct artifact *
@@ -451,6 +452,80 @@ test_github_models_evaluators(void **state)
   artifact_free(a);
 }
 
+/* After github/gh-models examples/sample_prompt.yml (MIT), with its
+ * testData key 'expected' misspelt and the evaluator's key too. */
+/* After microsoft/prompty's shorthand_empty_frontmatter.prompty and its
+ * docs' hello.prompty (MIT): an empty header, and one declaring by sample
+ * alone. */
+static void
+test_prompty_empty_header_and_sample_only(void **state)
+{
+  const char *empty = "---\n---\nSay hello.\n";
+  const char *sampled =
+    "---\n"
+    "name: Basic Prompt\n"
+    "sample:\n"
+    "  firstName: Jane\n"
+    "---\n"
+    "user:\n"
+    "{{firstName}} asks: {{input}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("empty.prompty", empty);
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose", "fill in the frontmatter header: the model, and "
+               "inputs that declare the template's variables");
+  assert_string_equal(a->grade.reasons[0], "its frontmatter header is empty");
+  artifact_free(a);
+
+  a = analyze("hello.prompty", sampled);
+  EXPECT_DIAGS(a,
+    "undeclared-variable 7:23-7:28 'input' is not declared in sample");
+  artifact_free(a);
+}
+
+static void
+test_github_models_evaluators_read_test_data(void **state)
+{
+  const char *text =
+    "testData:\n"
+    "  - input: 'hello world'\n"
+    "    string: hello\n"
+    "    expectd: 'greeting response'\n"
+    "messages:\n"
+    "  - role: user\n"
+    "    content: 'Respond to: {{input}}'\n"
+    "evaluators:\n"
+    "  - name: string evaluator\n"
+    "    string:\n"
+    "      contains: '{{strin}}'\n"
+    "  - name: judge\n"
+    "    llm:\n"
+    "      modelId: openai/gpt-4o\n"
+    "      prompt: 'Is {{completion}} a reply to {{input}}?'\n"
+    "      choices: [{ choice: 'yes', score: 1 }]\n"
+    "  - name: similarity check\n"
+    "    uses: github/similarity\n"
+    "  - name: fluent\n"
+    "    uses: github/fluency\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("sample.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "undeclared-variable 11:20-11:25 'strin' is not declared in testData",
+    "undeclared-variable 18:11-18:28 'github/similarity' reads {{expected}} "
+    "from each testData item, but no item sets 'expected': the grader sees "
+    "the placeholder as text");
+  assert_int_equal(template_var(a, "input")->uses, 2);
+  assert_null(template_var(a, "completion"));
+  artifact_free(a);
+}
+
 static void
 test_github_models_misplaced_messages(void **state)
 {
@@ -616,6 +691,19 @@ test_vscode_instructions(void **state)
   a = analyze(".github/copilot-instructions.md", "Be brief.\n");
   expect_format(a, "vscode-instructions");
   EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose",
+               "always-on instructions take no header: move rules for some "
+               "files only into .github/instructions/NAME.instructions.md "
+               "with applyTo");
+  artifact_free(a);
+
+  a = analyze("CLAUDE.md", "Run the tests.\n");
+  expect_grade(a, "loose",
+               "always-on memory takes no header: move rules for some files "
+               "only into .claude/rules/NAME.md with paths");
+  artifact_free(a);
+
+  a = analyze("docs/style.instructions.md", "Be brief.\n");
   expect_grade(a, "loose",
                "add a frontmatter header with description and applyTo");
   artifact_free(a);
@@ -1151,6 +1239,27 @@ test_poml(void **state)
   expect_grade(a, "schema",
                "add an eval: a promptfoo config that exercises this prompt");
   artifact_free(a);
+
+  /* microsoft/poml's test fixture badSyntax.poml (MIT) is these 5 bytes. */
+  a = analyze("badSyntax.poml", "<poml");
+  EXPECT_DIAGS(a,
+    "template-unterminated 1:1-1:6 '<poml' is never closed: add '>'");
+  expect_grade(a, "loose", "fix the errors facet reports");
+  artifact_free(a);
+
+  a = analyze("open.poml", "<poml>\n<task>{{ a < b }}</task>\n");
+  EXPECT_DIAGS(a,
+    "template-unclosed-block 1:1-1:6 '<poml>' is never closed: add "
+    "'</poml>'");
+  artifact_free(a);
+
+  /* As in microsoft/poml examples/202_arc_agi.poml: every key of the
+   * file becomes a variable. */
+  a = analyze("arc.poml", "<poml>\n<let src=\"data.json\"/>\n"
+                          "<task>{{ train }}</task>\n</poml>\n");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured", "pin the output: add an <output-schema>");
+  artifact_free(a);
 }
 
 static void
@@ -1172,6 +1281,14 @@ test_openai_evals(void **state)
   const char *solvers =
     "human_cli:\n"
     "  class: evals.solvers.human_cli_solver:HumanCliSolver\n";
+  /* After openai/evals evals/registry/modelgraded/fact.yaml (MIT). */
+  const char *rubric =
+    "fact:\n"
+    "  prompt: |-\n"
+    "    Compare [Submission]: {completion} with [Expert]: {ideal}.\n"
+    "  choice_strings: ABCDE\n"
+    "  input_outputs:\n"
+    "    input: completion\n";
   struct artifact *a;
 
   (void)state;
@@ -1188,12 +1305,22 @@ test_openai_evals(void **state)
   expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 
-  a = analyze("registry/solvers/defaults.yaml", solvers);
+  /* Solvers and completion functions configure runs; they are no evals,
+   * in their folder or out of it. */
+  a = analyze("evals/registry/solvers/defaults.yaml", solvers);
+  expect_format(a, "none");
+  artifact_free(a);
+  a = analyze("defaults.yaml", solvers);
+  expect_format(a, "none");
+  artifact_free(a);
+
+  a = analyze("evals/registry/modelgraded/fact.yaml", rubric);
   expect_format(a, "openai-evals");
   EXPECT_NO_DIAGS(a);
   expect_grade(a, "structured",
-               "add an eval entry: an id alias and a concrete entry with "
-               "class and args.samples_jsonl");
+               "grade an eval with this rubric: an entry with class "
+               "evals.elsuite.modelgraded.classify:ModelBasedClassify and "
+               "args.modelgraded_spec");
   artifact_free(a);
 }
 
@@ -1459,6 +1586,8 @@ main(void)
     cmocka_unit_test(test_github_models_json_schema_pins_output),
     cmocka_unit_test(test_github_models_json_schema_faults),
     cmocka_unit_test(test_github_models_evaluators),
+    cmocka_unit_test(test_prompty_empty_header_and_sample_only),
+    cmocka_unit_test(test_github_models_evaluators_read_test_data),
     cmocka_unit_test(test_github_models_misplaced_messages),
     cmocka_unit_test(test_github_models_detected_by_content),
     cmocka_unit_test(test_vscode_prompt_valid),

@@ -583,14 +583,14 @@ test_prompty_v2_options_out_of_range(void **state)
   a = analyze("a.prompty", text);
 
   EXPECT_DIAGS(a,
-    "invalid-value 5:18-5:21 temperature 2.5 is out of range: model APIs "
+    "out-of-range 5:18-5:21 temperature 2.5 is out of range: model APIs "
     "take 0 to 2",
-    "invalid-value 6:11-6:14 topP 1.2 is out of range: it is a "
+    "out-of-range 6:11-6:14 topP 1.2 is out of range: it is a "
     "probability, 0 to 1",
-    "invalid-value 7:22-7:23 maxOutputTokens should be a positive "
+    "out-of-range 7:22-7:23 maxOutputTokens should be a positive "
     "integer, not 0",
-    "invalid-value 8:11-8:12 topK should be a positive integer, not 0",
-    "invalid-value 9:23-9:25 frequencyPenalty -3 is out of range: "
+    "out-of-range 8:11-8:12 topK should be a positive integer, not 0",
+    "out-of-range 9:23-9:25 frequencyPenalty -3 is out of range: "
     "penalties go from -2 to 2",
     "wrong-type 11:26-11:27 each stop sequence should be a string, not an "
     "integer");
@@ -624,11 +624,11 @@ test_prompty_v1_parameters_types_and_ranges(void **state)
   EXPECT_DIAGS(a,
     "wrong-type 5:18-5:21 'temperature' should be a number, not a string",
     "wrong-type 6:17-6:20 'max_tokens' should be an integer, not a number",
-    "invalid-value 7:12-7:13 top_p 2 is out of range: it is a "
+    "out-of-range 7:12-7:13 top_p 2 is out of range: it is a "
     "probability, 0 to 1",
     "wrong-type 8:12-8:13 each stop sequence should be a string, not an "
     "integer",
-    "invalid-value 11:24-11:28 frequency_penalty .inf is out of range: "
+    "out-of-range 11:24-11:28 frequency_penalty .inf is out of range: "
     "penalties go from -2 to 2");
   artifact_free(a);
 }
@@ -695,14 +695,14 @@ test_anthropic_temperature_goes_to_one(void **state)
   b = analyze("b.prompt", dotprompt);
 
   EXPECT_DIAGS(a,
-    "invalid-value 6:18-6:21 temperature 1.5 is out of range: Anthropic's "
+    "out-of-range 6:18-6:21 temperature 1.5 is out of range: Anthropic's "
     "API takes 0 to 1");
   EXPECT_DIAGS(b,
-    "invalid-value 4:16-4:19 temperature 1.2 is out of range: Anthropic's "
+    "out-of-range 4:16-4:19 temperature 1.2 is out of range: Anthropic's "
     "API takes 0 to 1",
-    "invalid-value 5:20-5:21 presencePenalty 3 is out of range: penalties "
+    "out-of-range 5:20-5:21 presencePenalty 3 is out of range: penalties "
     "go from -2 to 2",
-    "invalid-value 6:20-6:22 maxOutputTokens should be a positive "
+    "out-of-range 6:20-6:22 maxOutputTokens should be a positive "
     "integer, not -5");
   artifact_free(a);
   artifact_free(b);
@@ -727,7 +727,7 @@ test_github_models_parameters(void **state)
   a = analyze("a.prompt.yml", text);
 
   EXPECT_DIAGS(a,
-    "invalid-value 3:14-3:16 maxTokens should be a positive integer, not "
+    "out-of-range 3:14-3:16 maxTokens should be a positive integer, not "
     "-1");
   artifact_free(a);
 }

@@ -46,7 +46,8 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
     "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
-    "\"facet.workspaceGrades\"]},\"experimental\":{\"gradeRequest\":true}},"
+    "\"facet.showEvals\",\"facet.workspaceGrades\"]},"
+    "\"experimental\":{\"gradeRequest\":true}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
 }

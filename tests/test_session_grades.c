@@ -276,7 +276,7 @@ workspace_grades_say_what_is_wrong_with_the_request(void **state)
     "\"facet.workspaceGrades wants a file: URI\"}}");
   assert_string_equal(next(h, &i),
     "{\"jsonrpc\":\"2.0\",\"id\":6,\"error\":{\"code\":-32602,\"message\":"
-    "\"unknown command: facet runs facet.showGrade and "
+    "\"unknown command: facet runs facet.showGrade, facet.showEvals and "
     "facet.workspaceGrades\"}}");
   /* Folders are looked at on the worker, so this comes after the rest. */
   assert_string_equal(next(h, &i),

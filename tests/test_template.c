@@ -261,6 +261,34 @@ semantic_kernel_dollar_names(void **state)
   artifact_free(a);
 }
 
+/* The second case after google/dotprompt examples/partials.prompt
+ * (Apache-2.0): a short comment that shows a tag ends inside it. */
+static void
+stray_tag_ends_are_text(void **state)
+{
+  struct artifact *a = parse("Hi {{ name }}! {\"a\": {\"b\": \"{{ x }}\"}}\n"
+                             "Extra: }}\n```\n}}\n```\n"
+                             "{% raw %}}}{% endraw %}", TEMPLATE_JINJA, true);
+
+  (void)state;
+  assert_string_equal(diags(a),
+    "template-stray-close 2:8-2:10 '}}' closes no tag: the template engine "
+    "prints it as text");
+  artifact_free(a);
+
+  a = parse("{{!\n  The `{{> partial }}` syntax.\n}}\n{{!-- {{> p}} --}}\n"
+            "{{ name }}", TEMPLATE_HANDLEBARS, false);
+  assert_string_equal(diags(a),
+    "template-stray-close 3:1-3:3 '}}' closes no tag: the comment on line 1 "
+    "ended at the first '}}' inside it, and the engine prints the rest as "
+    "text; write {{!-- --}} for a comment that holds tags");
+  artifact_free(a);
+
+  a = parse("{{!-- {{> p}} --}}{\"k\": {{ v }}}", TEMPLATE_MUSTACHE, false);
+  assert_string_equal(diags(a), "");
+  artifact_free(a);
+}
+
 int
 main(void)
 {
@@ -277,6 +305,7 @@ main(void)
     cmocka_unit_test(fstring_fields_and_stray_braces),
     cmocka_unit_test(vscode_inputs_outside_fences),
     cmocka_unit_test(semantic_kernel_dollar_names),
+    cmocka_unit_test(stray_tag_ends_are_text),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

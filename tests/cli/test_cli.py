@@ -86,21 +86,21 @@ def make_workspace():
 def test_check_text(root):
     code, out, _ = run("check", ".", "missing.prompty", cwd=root)
     check("facet check prints findings, grades and totals", out.splitlines(), [
-        "./prompts/blob.prompty:1:1: warning: file holds binary data (a NUL "
+        "prompts/blob.prompty:1:1: warning: file holds binary data (a NUL "
         "byte); it was not analysed [binary-file]",
-        "./prompts/typo.prompty:3:1: warning: unknown key 'modle' in Prompty "
+        "prompts/typo.prompty:3:1: warning: unknown key 'modle' in Prompty "
         "frontmatter; did you mean 'model'? [unknown-key]",
-        "./schemas/answer.schema.json:2:36: error: trailing comma before ']' "
+        "schemas/answer.schema.json:2:36: error: trailing comma before ']' "
         "[json-syntax]",
         "missing.prompty:1:1: error: could not read the file: no such file or "
         "directory [unreadable-file]",
         "",
-        "grade       file                          next step",
-        "structured  ./prompts/good.prompty        pin the output: add outputs "
+        "grade       file                        next step",
+        "structured  prompts/good.prompty        pin the output: add outputs "
         "(or a response_format json_schema)",
-        "structured  ./prompts/typo.prompty        pin the output: add outputs "
+        "structured  prompts/typo.prompty        pin the output: add outputs "
         "(or a response_format json_schema)",
-        "loose       ./schemas/answer.schema.json  fix its syntax errors",
+        "loose       schemas/answer.schema.json  fix its syntax errors",
         "",
         "5 files checked: 2 errors, 2 warnings",
         "grades: loose 1, structured 2, schema 0, eval 0, code 0",
@@ -139,6 +139,115 @@ def test_check_json(root):
     check("--format json stays valid JSON for a file name that is not UTF-8",
           json.loads(out)["files"][0]["path"].endswith("bad\ufffd.prompty"),
           True)
+
+
+def test_check_notes_and_long_paths(root):
+    code, out, _ = run("check", "notes.txt", cwd=root)
+    check("a named file that is no artifact gets a note, not silence",
+          (code, out.splitlines()[0]),
+          (0, "notes.txt: note: not a prompt, schema or eval file that "
+              "facet recognises; --assume GLOB=FORMAT checks it as one "
+              "(facet --list-formats)"))
+    code, out, _ = run("check", "--format", "json", "notes.txt", cwd=root)
+    check("--format json carries the note",
+          json.loads(out)["files"][0].get("note", "").startswith(
+              "not a prompt, schema or eval file"), True)
+    deep = "a/" * 30 + "deep.prompty"
+    write(root, deep, "---\nname: deep\n---\nhello\n")
+    code, out, _ = run("check", deep, "prompts/good.prompty", cwd=root)
+    check("a path too long for the column puts its next step under it",
+          out.splitlines()[1:5], [
+              "grade       file" + " " * 62 + "next step",
+              "structured  " + deep,
+              "            pin the output: add outputs (or a response_format "
+              "json_schema)",
+              "structured  prompts/good.prompty" + " " * 46 +
+              "pin the output: add outputs (or a response_format "
+              "json_schema)"])
+
+
+WORKSPACES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                          "workspaces")
+NOW = "2026-01-05T13:00:00Z"
+
+
+def copy_workspace(name):
+    root = tempfile.mkdtemp(prefix="facet-cli-evals-")
+    shutil.copytree(os.path.join(WORKSPACES, name), root, dirs_exist_ok=True)
+    return root
+
+
+def test_check_evals():
+    root = copy_workspace("support")
+    try:
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("facet check prints each prompt's and test's eval status",
+              out[out.index("eval status"):out.index("\n\n", out.index(
+                  "eval status"))].splitlines(), [
+            "eval status",
+            "checks/promptfooconfig.yaml:4: evals: 0 \u2713 0 \u2717 "
+            "\u00b7 4 never run",
+            "checks/promptfooconfig.yaml:7: \u25cb never run "
+            "(misspelt type)",
+            "checks/promptfooconfig.yaml:12: \u25cb never run (no value)",
+            "checks/promptfooconfig.yaml:16: \u25cb never run "
+            "(bad pattern)",
+            "checks/promptfooconfig.yaml:21: \u25cb never run "
+            "(impossible score)",
+            "promptfooconfig.yaml:4: evals: 2 \u2713 2 \u2717 1 \u26a0",
+            "promptfooconfig.yaml:15: \u2717 failed 3 h ago: Expected "
+            "output to contain \"refund\" (refund window)",
+            "promptfooconfig.yaml:25: \u2713 passed 3 h ago (outage)",
+            "promptfooconfig.yaml:31: \u2717 failed: expected valid JSON "
+            "(fixed answer)",
+            "prompts/reply.txt: evals: 4 \u2713 1 \u2717 \u00b7 4 never run",
+            "tests/cases.csv:2: \u2713 passed 3 h ago (Row #1)",
+            "tests/cases.csv:3: \u26a0 errored 3 h ago: API error: 429 Too "
+            "Many Requests (Row #2)",
+        ])
+        check("facet check reports the findings that span files",
+              [l for l in out.splitlines() if "missing-test-variable" in l],
+              ["promptfooconfig.yaml:25:5: error: this test does not set "
+               "'plan', which prompts/reply.txt reads "
+               "[missing-test-variable]"])
+        code, out, _ = run("check", "--now", NOW, "--format", "json",
+                           "promptfooconfig.yaml", cwd=root)
+        report = json.loads(out)
+        check("--format json gives each test's status",
+              report["files"][0]["evals"][1:3], [
+                  {"line": 15, "kind": "test",
+                   "title": "\u2717 failed 3 h ago: Expected output to "
+                            "contain \"refund\"",
+                   "description": "refund window", "status": "failed",
+                   "stale": False},
+                  {"line": 25, "kind": "test",
+                   "title": "\u2713 passed 3 h ago", "description": "outage",
+                   "status": "passed", "stale": False}])
+    finally:
+        shutil.rmtree(root)
+
+    root = copy_workspace("fullfact")
+    try:
+        code, _, _ = run("check", "--now", NOW, "--fail-on", "failed,stale",
+                         ".", cwd=root)
+        check("--fail-on failed,stale passes when every run passed and holds",
+              code, 0)
+        with open(os.path.join(root, "prompts.txt"), "a") as f:
+            f.write(" Be brief.")
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "failed,stale",
+                           ".", cwd=root)
+        check("--fail-on stale fails once the prompt changed since the run",
+              (code, [l for l in out.splitlines() if "stale" in l]),
+              (1, ["prompts.txt: evals: 2 \u2713 0 \u2717 \u00b7 2 stale",
+                   "tests.csv:2: \u2713 passed 4 h ago \u00b7 stale (Row #1)",
+                   "tests.csv:3: \u2713 passed 4 h ago \u00b7 stale "
+                   "(Row #2)"]))
+        code, _, err = run("check", "--fail-on", "flaky", ".", cwd=root)
+        check("--fail-on with an unknown state is a usage error", (code, err),
+              (2, "facet check: --fail-on takes failed, errored, stale and "
+                  "never-run, not 'flaky'\n"))
+    finally:
+        shutil.rmtree(root)
 
 
 class Server:
@@ -228,17 +337,19 @@ def test_lsp_client_process_gone():
 
 
 def main():
-    print("1..17")
     test_command_line()
     root = make_workspace()
     try:
         test_check_text(root)
         test_check_json(root)
+        test_check_notes_and_long_paths(root)
     finally:
         shutil.rmtree(root)
+    test_check_evals()
     test_lsp_bad_input_keeps_serving()
     test_lsp_exit_codes()
     test_lsp_client_process_gone()
+    print(f"1..{len(results)}")
     return 0 if all(results) else 1
 
 

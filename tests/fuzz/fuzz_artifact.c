@@ -18,15 +18,38 @@ static const char *const names[] = {
   "results.xml", "a.json", ".cursor/rules/a.mdc", "a.hbs",
 };
 
+/* Formats only a reference decides: a file of tests, samples, results. */
+static const struct {
+  const char *name;
+  enum artifact_format format;
+} forced[] = {
+  { "tests.csv", FORMAT_PROMPTFOO_TESTS },
+  { "tests.jsonl", FORMAT_PROMPTFOO_TESTS },
+  { "tests.yaml", FORMAT_PROMPTFOO_TESTS },
+  { "data/a/samples.jsonl", FORMAT_OPENAI_EVALS_SAMPLES },
+  { "prompts.txt", FORMAT_TEXT_PROMPT },
+  { "out.json", FORMAT_PROMPTFOO_RESULTS },
+  { "gh.json", FORMAT_GITHUB_MODELS_RESULTS },
+  { "junit.xml", FORMAT_JUNIT },
+};
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+  const size_t nnames = sizeof names / sizeof names[0];
+  const size_t nforced = sizeof forced / sizeof forced[0];
+  struct analyze_options opts = { 0 };
+  const char *name;
   struct artifact *a;
+  size_t pick;
 
   if (size == 0)
     return 0;
-  a = artifact_analyze(names[data[0] % (sizeof names / sizeof names[0])],
-                       (const char *)data + 1, size - 1, NULL);
+  pick = data[0] % (nnames + nforced);
+  name = pick < nnames ? names[pick] : forced[pick - nnames].name;
+  if (pick >= nnames)
+    opts.format = forced[pick - nnames].format;
+  a = artifact_analyze(name, (const char *)data + 1, size - 1, &opts);
   if (!a)
     return 0;
   for (size_t i = 0; i < a->diags.count; i++)

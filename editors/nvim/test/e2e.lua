@@ -170,6 +170,9 @@ end
 local ERROR = vim.diagnostic.severity.ERROR
 local WARN = vim.diagnostic.severity.WARN
 local DOT = '\194\183'       -- U+00B7, the dot in "grade: x · next: y"
+local CHECK = '\226\156\147'  -- U+2713, a passed eval
+local CROSS = '\226\156\151'  -- U+2717, a failed one
+local NEVER = '\226\151\139 never run'  -- U+25CB, an eval never run
 local ARROW = ' \226\134\146 '  -- U+2192 between the rungs of the ladder
 
 local function test_initialize()
@@ -186,7 +189,8 @@ local function test_initialize()
             and caps.executeCommandProvider.commands,
           experimental = caps.experimental },
         { hover = true, lens = { resolveProvider = false },
-          commands = { 'facet.showGrade', 'facet.workspaceGrades' },
+          commands = { 'facet.showGrade', 'facet.showEvals',
+                       'facet.workspaceGrades' },
           experimental = { gradeRequest = true } })
   check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
         { client = client.offset_encoding, server = caps.positionEncoding },
@@ -356,19 +360,85 @@ local function test_lens_display()
   local got = vim.tbl_map(function(lens)
     return lens.command and lens.command.title
   end, vim.lsp.codelens.get(bufnr))
-  check('codelens.get: a prompt with testData and evaluators is at eval',
-        got, { title })
+  check('codelens.get: the grade, the evals summary and each test of '
+        .. 'testData', got,
+        { title, 'evals: 0 ' .. CHECK .. ' 0 ' .. CROSS .. ' ' .. DOT
+            .. ' 4 never run',
+          NEVER, NEVER, NEVER, NEVER })
 
   local marks = vim.api.nvim_buf_get_extmarks(bufnr, ns, 0, -1,
                                               { details = true })
   local drawn = {}
   for _, mark in ipairs(marks) do
+    local text = ''
     for _, chunk in ipairs(mark[4].virt_text or {}) do
-      table.insert(drawn, { row = mark[2], text = chunk[1] })
+      text = text .. chunk[1]
     end
+    table.insert(drawn, { row = mark[2], text = text })
   end
-  check('codelens.display: the title is drawn on the first line', drawn,
-        { { row = 0, text = title } })
+  check('codelens.display: the grade and summary on line 1, a lens above '
+        .. 'each test', drawn, {
+          { row = 0, text = title .. ' | evals: 0 ' .. CHECK .. ' 0 '
+              .. CROSS .. ' ' .. DOT .. ' 4 never run' },
+          { row = 15, text = NEVER }, { row = 17, text = NEVER },
+          { row = 19, text = NEVER }, { row = 21, text = NEVER } })
+end
+
+-- A prompt file that promptfooconfig.yaml runs: its eval summary lens
+-- counts the tests there and the results in output/, and references on
+-- its first line lead to those tests.
+local function test_eval_summary()
+  local bufnr, uri = open('prompts/reply.j2')
+  local summary = 'evals: 3 ' .. CHECK .. ' 0 ' .. CROSS
+
+  -- The index reads the workspace after initialize; wait for it.
+  vim.wait(TIMEOUT_MS, function()
+    vim.lsp.codelens.refresh()
+    vim.wait(50)
+    for _, lens in ipairs(vim.lsp.codelens.get(bufnr)) do
+      if lens.command and lens.command.title == summary then
+        return true
+      end
+    end
+    return false
+  end, 100)
+  check('reply.j2: the eval summary lens counts the tests that run it',
+        vim.tbl_map(function(lens)
+          return lens.command and lens.command.title
+        end, vim.lsp.codelens.get(bufnr)),
+        { 'grade: eval ' .. DOT
+            .. ' next: crystallise a stable rule into code', summary })
+
+  local refs = request(bufnr, 'textDocument/references', {
+    textDocument = { uri = uri },
+    position = { line = 0, character = 0 },
+    context = { includeDeclaration = false },
+  })
+  local where = vim.tbl_map(function(loc)
+    return vim.fn.fnamemodify(vim.uri_to_fname(loc.uri), ':t') .. ':'
+      .. loc.range.start.line
+  end, refs or {})
+  check('reply.j2: references on line 1 are the tests that exercise it',
+        where, { 'promptfooconfig.yaml:23', 'promptfooconfig.yaml:35',
+                 'promptfooconfig.yaml:45' })
+
+  vim.lsp.util.jump_to_location(refs[2], 'utf-16')
+  check('reply.j2: jumping to a test lands on its first line',
+        { file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':t'),
+          line = vim.api.nvim_win_get_cursor(0)[1],
+          text = vim.api.nvim_get_current_line() },
+        { file = 'promptfooconfig.yaml', line = 36,
+          text = '  - description: double charge' })
+
+  local lenses = request(0, 'textDocument/codeLens', {
+    textDocument = { uri = vim.uri_from_bufnr(0) },
+  })
+  local titles = {}
+  for _, lens in ipairs(lenses) do
+    titles[lens.range.start.line] = lens.command.title
+  end
+  check('promptfooconfig.yaml: the test jumped to shows its last run',
+        titles[35], CHECK .. ' passed 3 h ago')
 end
 
 local function test_show_grade(bufnr, uri)
@@ -672,6 +742,7 @@ local function main()
   test_hover(triage, triage_uri)
   test_lens_request(triage, triage_uri)
   test_lens_display()
+  test_eval_summary()
   test_show_grade(triage, triage_uri)
   test_grade_command(triage)
   test_crystallise_with_facet(triage)

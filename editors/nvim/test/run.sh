@@ -72,7 +72,7 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" \
 export FACET_E2E_BIN="$facet" FACET_E2E_STDERR="$tmp/facet.stderr" \
   FACET_E2E_CMD="$tmp/facet-lsp" FACET_E2E_EXAMPLES="$root/examples" \
   FACET_E2E_REPORT="$tmp/report.tap" FACET_E2E_SCRIPT="$here/e2e.lua" \
-  FACET_E2E_WORK="$tmp/work" FACET_TRACE=1
+  FACET_E2E_WORK="$tmp/work" FACET_TRACE=1 FACET_NOW=2026-01-05T13:00:00Z
 # Later options win, so leak checking stays on whatever the caller set.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1"

@@ -9,12 +9,14 @@
  *   FACET_E2E_URL        the code-server address
  *   FACET_E2E_WORKSPACE  the copy of examples/ code-server opened
  *   FACET_E2E_EXAMPLES   examples/ itself, as the repository holds it
+ *   FACET_E2E_LOGS       code-server's log folder (output channels)
  *   FACET_E2E_BIN        the facet binary (for facet check)
  *   FACET_E2E_CACHE      where setup installed playwright-core
  *   FACET_E2E_OUT        where screenshots go
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync }
+  from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -27,6 +29,7 @@ const env = (name) => {
 const URL = env('FACET_E2E_URL');
 const WORKSPACE = env('FACET_E2E_WORKSPACE');
 const EXAMPLES = env('FACET_E2E_EXAMPLES');
+const LOGS = env('FACET_E2E_LOGS');
 const BIN = env('FACET_E2E_BIN');
 const OUT = env('FACET_E2E_OUT');
 const { chromium } = createRequire(join(env('FACET_E2E_CACHE'),
@@ -110,11 +113,11 @@ async function language(page) {
   return text(page, '#status\\.editor\\.mode');
 }
 
-/* Every editor of the panel (the output, and filter boxes). */
-async function panelText(page) {
-  const texts = await page.locator('.part.panel .view-lines').allInnerTexts();
-  /* Monaco draws spaces as no-break spaces. */
-  return texts.join('\n').replace(/\u00a0/g, ' ');
+/* What the facet output channel holds, from its log file. */
+function outputLog() {
+  const logs = readdirSync(LOGS, { recursive: true })
+    .filter((f) => /(^|\/)\d+-facet\.log$/.test(f));
+  return logs.map((f) => readFileSync(join(LOGS, f), 'utf8')).join('\n');
 }
 
 async function problems(page) {
@@ -253,21 +256,22 @@ async function main(page) {
   check('picking one opens it', await until(async () =>
     (await text(page, '.tab.active')).includes('triage.prompty')), true);
 
-  /* facet: Show Output, then facet: Restart Server. */
+  /* facet: Show Output, then facet: Restart Server. What the channel
+   * holds is read from its file: the view shows only its last lines. */
   await command(page, 'facet: Show Output');
-  const started = /\[extension\] starting \S+\/server\/facet \(from bundled\)/;
-  const log = await until(async () => {
-    const t = await panelText(page);
-    return started.test(t) && t;
-  });
-  check('facet: Show Output shows the log: the bundled facet started',
-        Boolean(log), true);
+  const started = /\[extension\] starting \S+\/server\/facet \(from bundled\)/g;
+  const starts = () => (outputLog().match(started) || []).length;
+  check('facet: Show Output shows the facet channel', {
+    tab: await until(async () => (await text(page,
+      '.part.panel .composite-bar .action-item.checked')) === 'OUTPUT'
+      && 'OUTPUT'),
+    channel: await until(async () => (await page.locator(
+      '.part.panel .title-actions', { hasText: 'facet' }).count()) > 0),
+  }, { tab: 'OUTPUT', channel: true });
+  check('... where the log says the bundled facet started', starts(), 1);
   await command(page, 'facet: Restart Server');
-  const again = await until(async () => {
-    const t = await panelText(page);
-    return (t.match(new RegExp(started.source, 'g')) || []).length >= 2 && t;
-  });
-  check('facet: Restart Server starts it again', Boolean(again), true);
+  check('facet: Restart Server starts it again',
+        await until(async () => starts() >= 2 && starts()), 2);
   check('... and the status bar shows the grade again',
         await until(async () => (await statusGrade(page)) === 'schema'
           && 'schema'), 'schema');
@@ -278,8 +282,7 @@ async function main(page) {
   const formats = { 'notes/*.txt': 'prompty' };
   mkdirSync(join(WORKSPACE, '.vscode'), { recursive: true });
   writeFileSync(settingsFile, JSON.stringify({ 'facet.formats': formats }));
-  await until(async () => ((await panelText(page))
-    .match(new RegExp(started.source, 'g')) || []).length >= 3);
+  await until(async () => starts() >= 3);
   await openFile(page, 'notes/brief.txt');
   await page.keyboard.press('Control+Shift+M');
   check('facet.formats: notes/brief.txt is checked as Prompty',

@@ -1,0 +1,163 @@
+/*
+ * The parts of a summary every format shares: the variables a prompt's
+ * template reads, the pieces promptfoo would split it into, and the hash
+ * of the text the summary was made from.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "error.h"
+#include "eval_internal.h"
+#include "evalfile.h"
+#include "tree.h"
+
+struct evalfile *
+evalx_begin(struct artifact *a)
+{
+  if (!a->evals)
+    a->evals = evalfile_new(a->kind, a->format);
+  return a->evals;
+}
+
+void
+evalx_tests_facts(struct artifact *a)
+{
+  const struct evalfile *f = a->evals;
+  bool checks = false;
+
+  for (size_t i = 0; f && i < f->ntests && !checks; i++)
+    checks = f->tests[i].nasserts > 0;
+  a->facts.tests = f ? (unsigned)f->ntests : 0;
+  a->facts.assertions = checks;
+  a->facts.tests_where = "this test file";
+  a->facts.tests_hint = "add checks: an __expected column, or assert items";
+}
+
+/* Whether the template may read names from other files. */
+static bool
+evalfile__includes(const struct artifact *a)
+{
+  static const char *const marks[] = {
+    "{% include", "{%- include", "{% extends", "{%- extends", "{% import",
+    "{%- import", "{% from", "{%- from", "{{>", "{{ >",
+  };
+  const char *body = a->text + a->body.start;
+  size_t n = a->body.end > a->body.start ? a->body.end - a->body.start : 0;
+
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+    if (memmem(body, n, marks[i], strlen(marks[i])))
+      return true;
+  return false;
+}
+
+/* promptfoo's pieces of a text prompt: split on lines that are "---". */
+static int
+evalfile__pieces(struct artifact *a, struct evalfile *f)
+{
+  bool split = a->format == FORMAT_TEXT_PROMPT;
+  uint32_t start = a->src.bom;
+
+  for (uint32_t line = 0; split && line < a->src.line_count; line++) {
+    uint32_t ls = source_line_start(&a->src, line);
+    uint32_t le = source_line_end(&a->src, line);
+    uint32_t i = ls;
+    uint32_t j = le;
+    struct evpiece *p;
+
+    while (i < j && (a->text[i] == ' ' || a->text[i] == '\t'))
+      i++;
+    while (j > i && (a->text[j - 1] == ' ' || a->text[j - 1] == '\t'))
+      j--;
+    if (j - i != 3 || memcmp(a->text + i, "---", 3) != 0)
+      continue;
+    if (!(p = evalfile_add_pieces(f)))
+      return FACET_ENOMEM;
+    p->span = span_make(start, ls);
+    p->hash = evalfile_text_hash(a->text + start, ls - start);
+    start = source_line_start(&a->src, line + 1);
+  }
+  if (f->npieces == 0)
+    start = a->src.bom;
+  {
+    struct evpiece *p = evalfile_add_pieces(f);
+
+    if (!p)
+      return FACET_ENOMEM;
+    p->span = span_make(start, a->src.len);
+    p->hash = evalfile_text_hash(a->text + start, a->src.len - start);
+  }
+  /* Pieces with nothing in them are dropped, as promptfoo drops them. */
+  for (size_t i = 0; i < f->npieces;) {
+    struct span s = f->pieces[i].span;
+
+    if (evalfile_text_hash(a->text + s.start, s.end - s.start) ==
+        evalfile_text_hash("", 0) && f->npieces > 1) {
+      memmove(&f->pieces[i], &f->pieces[i + 1],
+              (f->npieces - i - 1) * sizeof *f->pieces);
+      f->npieces--;
+    } else {
+      i++;
+    }
+  }
+  return 0;
+}
+
+/* Collects the $refs into other files under n (depth-limited). */
+static void
+evalfile__refs(struct evalx *x, const struct node *n, int depth)
+{
+  n = node_resolve(n);
+  if (!n || n->kind == NODE_SCALAR || depth > TREE_DEPTH_MAX)
+    return;
+  for (uint32_t i = 0; i < n->count; i++) {
+    const struct node *v = n->kind == NODE_MAP ? node_value(n, i)
+                                               : n->u.items[i];
+    const char *s = node_str(v);
+
+    if (n->kind == NODE_MAP && node_is_str(node_key(n, i), "$ref") && s &&
+        v->type == SCALAR_STRING) {
+      size_t len = strcspn(s, "#");
+
+      /* "#/$defs/x" is in the file; a URI is for a resolver, not a path. */
+      if (len > 0 && !strstr(s, "://") && strncmp(s, "urn:", 4) != 0)
+        evalx_ref(x, EVREF_SCHEMA, v, 0, len, EVAL_NONE);
+      continue;
+    }
+    evalfile__refs(x, v, depth + 1);
+  }
+}
+
+int
+evalfile_prompt_side(struct artifact *a)
+{
+  struct evalfile *f;
+  struct evalx x;
+
+  if (a->kind != ARTIFACT_PROMPT && a->kind != ARTIFACT_SCHEMA && !a->evals)
+    return 0;
+  f = evalx_begin(a);
+  if (!f)
+    return FACET_ENOMEM;
+  f->text_hash = XXH3_64bits(a->text, a->src.len);
+  x = (struct evalx){ a, f, false };
+  /* A schema names the other schema files its $refs point into, unless
+   * an absolute $id makes them relative to a URI rather than a folder. */
+  if (a->kind == ARTIFACT_SCHEMA &&
+      !(node_str(node_get(a->root, "$id")) &&
+        strstr(node_str(node_get(a->root, "$id")), "://")))
+    evalfile__refs(&x, a->root, 0);
+  if (a->kind != ARTIFACT_PROMPT)
+    return 0;
+  f->file_read0 = (uint32_t)f->nreads;
+  for (size_t i = 0; i < a->nvars; i++) {
+    struct evread *r = evalx_read(&x, a->vars[i].name, a->vars[i].span);
+
+    if (!r)
+      return FACET_ENOMEM;
+    r->optional = a->vars[i].optional;
+  }
+  f->nfile_reads = (uint32_t)(f->nreads - f->file_read0);
+  f->reads_open = evalfile__includes(a) || a->format == FORMAT_POML;
+  return evalfile__pieces(a, f);
+}

@@ -1,0 +1,95 @@
+/*
+ * The workspace index: the eval graph (analyzers/evalgraph.h) of the
+ * files under the workspace, fed from disk. This part is what facet check
+ * and the editor session share: reading and analysing one file for the
+ * graph, which files a walk analyses, and following references to files
+ * a walk does not read (test files and prompts named by configs, results
+ * files that git ignores, the results globs of .facet.yaml) until nothing
+ * new turns up. The session keeps the index current as files change
+ * (session_index.c).
+ */
+#ifndef FACET_WSINDEX_H
+#define FACET_WSINDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "artifact.h"
+#include "evalgraph.h"
+#include "overrides.h"
+#include "wsconfig.h"
+
+/* Rounds of following references; each round reads what the last one
+ * found named. Three suffice (config, test file, its schema). */
+#define WSINDEX_ROUNDS_MAX 4
+
+struct wsindex {
+  struct evalgraph *graph;
+  struct wsconfig config;
+  const struct overrides *formats;   /* borrowed, may be NULL */
+  const char *root;                  /* for format overrides; borrowed */
+  size_t max_bytes;                  /* 0: the default */
+};
+
+/* One file analysed for the index: a is NULL when err says why not. */
+typedef void (*wsindex_file_fn)(void *ctx, const char *path, bool explicit,
+                                const struct artifact *a, int err);
+
+/* Sets up an empty index. Returns 0 or FACET_ENOMEM. */
+int wsindex_init(struct wsindex *self);
+void wsindex_release(struct wsindex *self);
+
+/*
+ * Reads the file at path and analyses it as format (FORMAT_NONE: as its
+ * name and content say), with the file's modification time in the
+ * summary. Returns the artifact (freed with artifact_free), or NULL with
+ * *err set.
+ */
+struct artifact *wsindex_read(const char *path, enum artifact_format format,
+                              size_t max_bytes, int *err);
+
+/* The format overrides give path, or FORMAT_NONE. */
+enum artifact_format wsindex_assumed(const struct wsindex *self,
+                                     const char *path);
+
+/* Whether a file a walk finds is worth analysing. */
+bool wsindex_candidate(const struct wsindex *self, const char *path);
+
+/* Records path (normalised) and its analysis (may be NULL: the file only
+ * exists) in the graph. Returns 0 or FACET_ENOMEM. */
+int wsindex_put(struct wsindex *self, const char *path,
+                const struct artifact *a);
+
+/*
+ * Calls fn with each file the index should read next: files references
+ * ask to be read as another format, results files outputPath names, and
+ * (when globs) files the results globs match, relative to root: that
+ * walks their folders.
+ */
+void wsindex_each_wanted(const struct wsindex *self, const char *root,
+                         bool globs,
+                         void (*fn)(const char *path,
+                                    enum artifact_format format, void *ctx),
+                         void *ctx);
+
+/* The same, for the references of the one file at path (normalised):
+ * what an edit of it may have asked for. */
+void wsindex_each_wanted_by(const struct wsindex *self, const char *path,
+                            void (*fn)(const char *path,
+                                       enum artifact_format format,
+                                       void *ctx),
+                            void *ctx);
+
+/*
+ * Synchronously loads paths (files and folders) into the index: walks
+ * them, analyses the candidates, then follows references for at most
+ * WSINDEX_ROUNDS_MAX rounds. on_file (may be NULL) sees every analysis.
+ * Returns 0, or the first error a walk could not report through on_file.
+ */
+int wsindex_load(struct wsindex *self, char *const *paths, size_t n,
+                 wsindex_file_fn on_file, void *ctx);
+
+/* path normalised into out (PATHGLOB_PATH_MAX bytes). */
+bool wsindex_normal(const char *path, char *out);
+
+#endif

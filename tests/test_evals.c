@@ -1,0 +1,902 @@
+/*
+ * Evals across files: real multi-file workspaces (tests/workspaces, see
+ * its README for sources and licences) loaded into the index as facet
+ * check loads them, and what the graph says about them: the links, the
+ * lens titles, the findings that span files, staleness after an edit, and
+ * facet's own run of deterministic assertions. Each workspace is copied
+ * to a temporary folder first, so edits and file times are the test's.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+#include "artifact.h"
+#include "assert_eval.h"
+#include "assertion.h"
+#include "buf.h"
+#include "csv.h"
+#include "diag.h"
+#include "evalfile.h"
+#include "evalgraph.h"
+#include "fileio.h"
+#include "pathglob.h"
+#include "tree.h"
+#include "wsindex.h"
+
+#ifndef WORKSPACES
+#error "WORKSPACES names the folder of test workspaces"
+#endif
+
+/* 2026-01-05T13:00:00Z: three hours after the support run. */
+#define NOW ((int64_t)1767618000)
+#define HOUR ((int64_t)3600)
+
+struct ws {
+  struct wsindex index;
+  char root[512];
+  char out[8192];
+};
+
+static void
+ws_path(const struct ws *w, const char *rel, char *out, size_t size)
+{
+  snprintf(out, size, "%s/%s", w->root, rel);
+}
+
+/* Copies workspace name to a fresh folder and loads it as check does. */
+static struct ws *
+ws_open(const char *name)
+{
+  struct ws *w = calloc(1, sizeof *w);
+  char cmd[1200];
+
+  snprintf(w->root, sizeof w->root, "/tmp/facet-evals-XXXXXX");
+  assert_non_null(mkdtemp(w->root));
+  snprintf(cmd, sizeof cmd, "cp -R '%s/%s/.' '%s'", WORKSPACES, name,
+           w->root);
+  assert_int_equal(system(cmd), 0);
+  return w;
+}
+
+static void
+ws_load(struct ws *w)
+{
+  char *paths[] = { w->root };
+
+  assert_int_equal(wsindex_init(&w->index), 0);
+  wsconfig_read(&w->index.config, w->root, w->out, sizeof w->out);
+  assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+}
+
+static void
+ws_close(struct ws *w)
+{
+  char cmd[600];
+
+  wsindex_release(&w->index);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", w->root);
+  assert_int_equal(system(cmd), 0);
+  free(w);
+}
+
+/* Sets a file's modification time. */
+static void
+ws_time(struct ws *w, const char *rel, int64_t t)
+{
+  char path[700];
+  struct utimbuf times = { (time_t)t, (time_t)t };
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(utime(path, &times), 0);
+}
+
+/* Reads rel again into the index, as a watched file change would. */
+static void
+ws_reindex(struct ws *w, const char *rel)
+{
+  char path[700];
+  struct artifact *a;
+  enum artifact_format f;
+  int err;
+
+  ws_path(w, rel, path, sizeof path);
+  f = evalgraph_summary(w->index.graph, path)->format;
+  a = wsindex_read(path, f, 0, &err);
+  assert_non_null(a);
+  evalgraph_set(w->index.graph, path, a->evals);
+  artifact_free(a);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+}
+
+/* Writes text into rel, with time t, and reads it again. */
+static void
+ws_write(struct ws *w, const char *rel, const char *text, int64_t t)
+{
+  char path[700];
+  FILE *out;
+
+  ws_path(w, rel, path, sizeof path);
+  out = fopen(path, "w");
+  assert_non_null(out);
+  fputs(text, out);
+  fclose(out);
+  ws_time(w, rel, t);
+  ws_reindex(w, rel);
+}
+
+/* Replaces the first from in rel with to, as an editor's save would. */
+static void
+ws_edit(struct ws *w, const char *rel, const char *from, const char *to,
+        int64_t t)
+{
+  char path[700];
+  struct buf b;
+  char *text;
+  size_t len;
+  size_t size;
+  char *at;
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  at = strstr(text, from);
+  assert_non_null(at);
+  buf_init(&b, 1 << 20);
+  buf_append(&b, text, (size_t)(at - text));
+  buf_puts(&b, to);
+  buf_puts(&b, at + strlen(from));
+  ws_write(w, rel, b.data, t);
+  buf_release(&b);
+  free(text);
+}
+
+struct ws_lines {
+  struct buf *out;
+  const struct evalfile *f;
+  const char *text;
+};
+
+/* The line of byte offset off in text, 1-based. */
+static unsigned
+ws_line(const char *text, uint32_t off)
+{
+  unsigned line = 1;
+
+  for (uint32_t i = 0; i < off && text[i]; i++)
+    line += text[i] == '\n';
+  return line;
+}
+
+static void
+ws_lens(struct span span, enum evlens_kind kind, const char *title,
+        uint32_t test, const struct evresult *r, void *ctx)
+{
+  struct ws_lines *l = ctx;
+
+  (void)kind;
+  (void)test;
+  (void)r;
+  buf_printf(l->out, "%u: %s\n", ws_line(l->text, span.start), title);
+}
+
+/* "line: title" for each eval lens of rel, one a line. */
+static const char *
+ws_lenses(struct ws *w, const char *rel, int64_t now)
+{
+  char path[700];
+  struct buf out;
+  size_t len;
+  size_t size;
+  char *text;
+  struct ws_lines l;
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  buf_init(&out, sizeof w->out);
+  l = (struct ws_lines){ &out, evalgraph_summary(w->index.graph, path),
+                         text };
+  evalgraph_lenses(w->index.graph, path, now, ws_lens, &l);
+  snprintf(w->out, sizeof w->out, "%s", out.data ? out.data : "");
+  buf_release(&out);
+  free(text);
+  return w->out;
+}
+
+/* "line:column: code: message" for each finding the graph adds. */
+static const char *
+ws_findings(struct ws *w, const char *rel, int64_t now)
+{
+  char path[700];
+  struct arena arena;
+  struct diag_list diags;
+  struct source src;
+  struct buf out;
+  size_t len;
+  size_t size;
+  char *text;
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  source_init(&src, text, len);
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(w->index.graph, path, now, &diags);
+  buf_init(&out, sizeof w->out);
+  for (size_t i = 0; i < diags.count; i++) {
+    uint32_t line;
+    uint32_t col;
+
+    source_line_col(&src, diags.items[i].span.start, &line, &col);
+    buf_printf(&out, "%u:%u: %s: %s\n", line, col,
+               diag_code_info(diags.items[i].code)->name,
+               diags.items[i].message);
+  }
+  snprintf(w->out, sizeof w->out, "%s", out.data ? out.data : "");
+  buf_release(&out);
+  diag_list_release(&diags);
+  arena_release(&arena);
+  source_release(&src);
+  free(text);
+  return w->out;
+}
+
+static size_t
+ws_targets(struct ws *w, const char *rel, uint32_t ref)
+{
+  char path[700];
+
+  ws_path(w, rel, path, sizeof path);
+  return evalgraph_targets(w->index.graph, path, ref, NULL, NULL);
+}
+
+static size_t
+ws_tests_of(struct ws *w, const char *rel)
+{
+  char path[700];
+
+  ws_path(w, rel, path, sizeof path);
+  return evalgraph_tests_of_prompt(w->index.graph, path, NULL, NULL);
+}
+
+/* ---- promptfoo: FullFact's config, prompt file and CSV tests -------- */
+
+static void
+fullfact_links_config_prompt_and_csv(void **state)
+{
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+
+  assert_int_equal(ws_targets(w, "promptfooconfig.yaml", 0), 1);
+  assert_int_equal(ws_targets(w, "promptfooconfig.yaml", 1), 1);
+  assert_int_equal(ws_tests_of(w, "prompts.txt"), 2);
+  assert_string_equal(ws_lenses(w, "prompts.txt", NOW),
+                      "1: evals: 2 \xE2\x9C\x93 0 \xE2\x9C\x97\n");
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+                      "2: \xE2\x9C\x93 passed 4 h ago\n"
+                      "3: \xE2\x9C\x93 passed 4 h ago\n");
+  assert_string_equal(ws_findings(w, "promptfooconfig.yaml", NOW), "");
+  assert_string_equal(ws_findings(w, "tests.csv", NOW), "");
+  ws_close(w);
+}
+
+static void
+fullfact_an_edited_prompt_makes_its_results_stale(void **state)
+{
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+
+  ws_edit(w, "prompts.txt", "health claims", "medical claims", NOW);
+
+  assert_string_equal(ws_lenses(w, "prompts.txt", NOW),
+                      "1: evals: 2 \xE2\x9C\x93 0 \xE2\x9C\x97 "
+                      "\xC2\xB7 2 stale\n");
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+                      "2: \xE2\x9C\x93 passed 4 h ago \xC2\xB7 stale\n"
+                      "3: \xE2\x9C\x93 passed 4 h ago \xC2\xB7 stale\n");
+  ws_close(w);
+}
+
+static void
+fullfact_a_new_column_the_prompt_does_not_read_is_reported(void **state)
+{
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+
+  /* The provider is a Python script: it may read any variable. */
+  ws_edit(w, "promptfooconfig.yaml", "id: 'python:ed_promptfoo_tests.py'",
+          "id: 'openai:gpt-4o-mini'", NOW);
+  ws_write(w, "tests.csv", "persona,text,tone\ndoctor,valves,calm\n", NOW);
+
+  assert_string_equal(ws_findings(w, "tests.csv", NOW),
+                      "1:14: unused-test-variable: 'tone' is set here, but "
+                      "no prompt this test runs reads it\n");
+  ws_close(w);
+}
+
+/* ---- promptfoo: the support workspace, every status a lens shows ---- */
+
+static void
+support_lenses_show_each_tests_last_run(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0\n"
+    "15: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\"\n"
+    "25: \xE2\x9C\x93 passed 3 h ago\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n");
+  assert_string_equal(ws_lenses(w, "prompts/reply.txt", NOW),
+    "1: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 never run\n");
+  ws_close(w);
+}
+
+/*
+ * A config whose summary goes (read again over the size limit) keeps its
+ * edges into the prompt until the graph resolves, and the session regrades
+ * prompts while it resolves: those edges must read as no test, not as a
+ * reference of a summary that is gone (a crash, before).
+ */
+static void
+a_config_cleared_before_resolving_is_no_test(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links stale;
+  struct grade_links links;
+  char config[700];
+  char prompt[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "promptfooconfig.yaml", config, sizeof config);
+  ws_path(w, "prompts/reply.txt", prompt, sizeof prompt);
+
+  /* What index__changed does: regrade while the graph is stale. The
+   * config's edges are skipped, and the count agrees with the graph once
+   * resolved. */
+  evalgraph_set(w->index.graph, config, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &stale);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
+
+  assert_int_equal(stale.tests_elsewhere, links.tests_elsewhere);
+  ws_close(w);
+}
+
+static void
+support_findings_span_config_prompt_and_results(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+
+  assert_string_equal(ws_findings(w, "promptfooconfig.yaml", NOW),
+    "15:5: test-failed: the last run of this test failed: Expected output "
+    "to contain \"refund\"\n"
+    "19:7: unused-test-variable: 'tone' is set here, but no prompt this "
+    "test runs reads it\n"
+    "25:5: missing-test-variable: this test does not set 'plan', which "
+    "prompts/reply.txt reads\n"
+    "31:5: test-failed: this test fails facet's check of its fixed output: "
+    "expected valid JSON\n");
+  assert_string_equal(ws_findings(w, "checks/promptfooconfig.yaml", NOW),
+    "4:12: unresolved-reference: '../prompts/nothere.txt' is not in the "
+    "workspace, so promptfoo would send the text itself as the prompt\n"
+    "27:12: unresolved-reference: 'cases/none.csv' is not in the "
+    "workspace: promptfoo cannot read these tests\n");
+  assert_string_equal(ws_findings(w, "tests/cases.csv", NOW),
+    "3:1: test-failed: the last run of this test ended in an error: API "
+    "error: 429 Too Many Requests\n");
+  ws_close(w);
+}
+
+static void
+support_an_edited_assertion_is_checked_again_on_the_recorded_output(
+  void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+
+  ws_edit(w, "promptfooconfig.yaml", "value: refund\n", "value: refunds\n",
+          NOW);
+
+  /* "Refunds take 5 to 7 working days" holds "refunds"; "We will look
+   * into it shortly." does not: the worst of the two prompts shows. */
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0 \xC2\xB7 "
+    "1 stale\n"
+    "15: \xE2\x9C\x97 failed: expected to contain 'refunds' (any case) "
+    "\xC2\xB7 stale\n"
+    "25: \xE2\x9C\x93 passed 3 h ago\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
+  ws_close(w);
+}
+
+static void
+support_a_fixed_output_is_checked_as_it_is_typed(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+
+  ws_edit(w, "promptfooconfig.yaml",
+          "\"Hello! Your Pro plan includes refunds within 14 days.\"",
+          "'{\"refund_days\": 14}'", NOW);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW) +
+                        strlen("4: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 "
+                               "\xE2\x9A\xA0\n15: \xE2\x9C\x97 failed 3 h "
+                               "ago: Expected output to contain "
+                               "\"refund\"\n25: \xE2\x9C\x93 passed 3 h "
+                               "ago\n"),
+    "31: \xE2\x9C\x97 failed: expected to match '\\d+ days'\n");
+  ws_close(w);
+}
+
+static void
+support_an_edited_prompt_file_makes_every_run_of_it_stale(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+
+  ws_edit(w, "prompts/reply.txt", "support agent", "helpful agent", NOW);
+
+  assert_string_equal(ws_lenses(w, "prompts/reply.txt", NOW),
+    "1: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 stale \xC2\xB7 "
+    "4 never run\n");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago \xC2\xB7 stale\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests "
+    "\xC2\xB7 stale\n");
+  ws_close(w);
+}
+
+static void
+support_grade_counts_the_tests_in_other_files(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links links;
+  char path[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "prompts/reply.txt", path, sizeof path);
+
+  evalgraph_grade_links(w->index.graph, path, NOW, &links);
+
+  assert_int_equal(links.tests_elsewhere, 9);
+  assert_int_equal(links.checked, 9);
+  assert_int_equal(links.deterministic, 7);
+  assert_int_equal(links.passed, 4);
+  assert_int_equal(links.failed, 1);
+  assert_int_equal(links.never, 4);
+  assert_int_equal(links.stale, 0);
+  ws_close(w);
+}
+
+/* ---- GitHub Models: testData, evaluators and gh models eval --json --- */
+
+static void
+gh_models_results_match_test_data_items(void **state)
+{
+  struct ws *w = ws_open("gh-models");
+
+  (void)state;
+  ws_time(w, "failing_test_prompt.yml", NOW - 3 * HOUR);
+  ws_time(w, "results/failing_test_prompt.json", NOW - 2 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_lenses(w, "failing_test_prompt.yml", NOW),
+    "1: evals: 0 \xE2\x9C\x93 2 \xE2\x9C\x97\n"
+    "8: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did not "
+    "pass\n"
+    "10: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did not "
+    "pass\n");
+  ws_close(w);
+}
+
+static void
+gh_models_an_edited_message_makes_results_stale(void **state)
+{
+  struct ws *w = ws_open("gh-models");
+
+  (void)state;
+  ws_time(w, "failing_test_prompt.yml", NOW - 3 * HOUR);
+  ws_time(w, "results/failing_test_prompt.json", NOW - 2 * HOUR);
+  ws_load(w);
+
+  /* gh models keeps no prompt text: the file's time tells. */
+  ws_edit(w, "failing_test_prompt.yml", "You are a helpful assistant.",
+          "You are a terse assistant.", NOW - HOUR);
+  ws_edit(w, "failing_test_prompt.yml", "What is 2 + 2?", "What is 3 + 3?",
+          NOW - HOUR);
+
+  assert_string_equal(ws_lenses(w, "failing_test_prompt.yml", NOW),
+    "1: evals: 0 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 1 stale \xC2\xB7 "
+    "1 never run\n"
+    "8: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did not "
+    "pass \xC2\xB7 stale\n"
+    "10: \xE2\x97\x8B never run\n");
+  ws_close(w);
+}
+
+/* ---- OpenAI evals: registry entries and their samples --------------- */
+
+static void
+openai_registry_entries_name_their_samples(void **state)
+{
+  struct ws *w = ws_open("openai-evals");
+  char path[700];
+
+  (void)state;
+  ws_load(w);
+
+  assert_int_equal(ws_targets(w, "evals/registry/evals/chinese_homonym.yaml",
+                              0), 1);
+  ws_path(w, "evals/registry/data/chinese_homonym/samples.jsonl", path,
+          sizeof path);
+  assert_int_equal(evalgraph_summary(w->index.graph, path)->ntests, 2);
+  /* A Git LFS pointer is not read as samples. */
+  ws_path(w, "evals/registry/data/ab/samples.jsonl", path, sizeof path);
+  assert_int_equal(evalgraph_summary(w->index.graph, path)->ntests, 0);
+  assert_string_equal(ws_findings(w, "evals/registry/evals/ab.yaml", NOW),
+                      "");
+  assert_string_equal(
+    ws_findings(w, "evals/registry/evals/aba-mrpc-true-false.yaml", NOW),
+    "8:20: unresolved-reference: 'aba_mrpc_true_false/samples.jsonl' is not "
+    "in the registry's data folder: the eval has no samples to run\n");
+  ws_close(w);
+}
+
+/* ---- JUnit XML, found by .facet.yaml where git ignores it ----------- */
+
+static void
+junit_results_are_matched_by_description(void **state)
+{
+  struct ws *w = ws_open("junit");
+  char cmd[700];
+
+  (void)state;
+  snprintf(cmd, sizeof cmd, "git init -q '%s'", w->root);
+  assert_int_equal(system(cmd), 0);
+  ws_time(w, "promptfooconfig.yaml", NOW - 4 * HOUR);
+  ws_time(w, "prompts/faq.txt", NOW - 4 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "6: \xE2\x9C\x93 passed 3 h ago\n"
+    "12: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones'\n");
+  assert_string_equal(ws_lenses(w, "prompts/faq.txt", NOW),
+    "1: evals: 1 \xE2\x9C\x93 1 \xE2\x9C\x97\n");
+  ws_close(w);
+}
+
+/* ---- JSON Schema $refs into other files ------------------------------- */
+
+static void
+schema_refs_resolve_to_files(void **state)
+{
+  struct ws *w = ws_open("schemas");
+
+  (void)state;
+  ws_load(w);
+
+  assert_int_equal(ws_targets(w, "main.schema.json", 0), 1);
+  assert_string_equal(ws_findings(w, "main.schema.json", NOW),
+    "1:170: unresolved-reference: 'missing.schema.json' is not in the "
+    "workspace: this $ref resolves nowhere\n");
+  /* Under an absolute $id, a relative $ref names a URI, not a file. */
+  assert_string_equal(ws_findings(w, "remote/order.schema.json", NOW), "");
+  ws_close(w);
+}
+
+/* ---- the assertions facet runs ---------------------------------------- */
+
+static const char *
+run_assert(const char *type, const char *value, const char *output)
+{
+  static struct assert_verdict v;
+  struct evassert as = { 0 };
+  struct assert_env env = { 0 };
+
+  as.type = type;
+  as.value = value;
+  as.ref = EVAL_NONE;
+  assert_eval(&as, output, strlen(output), &env, &v);
+  if (v.outcome == ASSERT_PASS)
+    return "pass";
+  if (v.outcome == ASSERT_SKIP)
+    snprintf(v.reason + strlen(v.reason), 12, " [skip]");
+  return v.reason;
+}
+
+static const char *
+city(void *ctx, const char *name)
+{
+  (void)ctx;
+  return strcmp(name, "city") == 0 ? "Rome" : NULL;
+}
+
+static void
+assertions_facet_runs_itself(void **state)
+{
+  (void)state;
+
+  assert_string_equal(run_assert("equals", "\"Paris\"", "Paris"), "pass");
+  assert_string_equal(run_assert("equals", "\"Paris\"", "paris"),
+                      "expected to equal 'Paris'");
+  assert_string_equal(run_assert("equals", "{\"a\":[1,2]}", " {\"a\": [1, 2]}"),
+                      "pass");
+  assert_string_equal(run_assert("contains", "\"refund\"", "no luck"),
+                      "expected to contain 'refund'");
+  assert_string_equal(run_assert("not-contains", "\"As an AI\"",
+                                 "As an AI, I cannot"),
+                      "expected not to contain 'As an AI'");
+  assert_string_equal(run_assert("icontains", "\"ÉTÉ\"", "un été chaud"),
+                      "pass");
+  assert_string_equal(run_assert("contains-any", "[\"outage\",\"engineers\"]",
+                                 "all fine"),
+                      "expected to contain one of 2 values");
+  assert_string_equal(run_assert("icontains-all", "\"a, B\"", "only A here"),
+                      "expected to contain 'B' (any case)");
+  assert_string_equal(run_assert("starts-with", "\"Hello\"", "Hi there"),
+                      "expected to start with 'Hello'");
+  assert_string_equal(run_assert("regex", "\"^\\\\d+ days$\"", "14 days"),
+                      "pass");
+  assert_string_equal(run_assert("not-regex", "\"\\\\d\"", "in 3 days"),
+                      "expected not to match '\\d'");
+  assert_string_equal(run_assert("is-json", NULL, "{\"a\": 1"),
+                      "expected valid JSON");
+  assert_string_equal(run_assert("is-json", NULL, " {\"a\": 1}\n"), "pass");
+  assert_string_equal(run_assert("is-json", NULL, "{'a': 1}"),
+                      "expected valid JSON");
+  assert_string_equal(run_assert("is-json",
+                                 "{\"type\":\"object\",\"required\":[\"age\"]}",
+                                 "{\"name\": \"x\"}"),
+                      "expected JSON that fits its schema (missing "
+                      "required property 'age')");
+  assert_string_equal(run_assert("contains-json", NULL,
+                                 "Here you are: {\"a\": 1} and more"),
+                      "pass");
+  assert_string_equal(run_assert("levenshtein", "\"kitten\"", "sitting"),
+                      "pass");
+  assert_string_equal(run_assert("string.contains", "\"PARIS\"",
+                                 "It is Paris."), "pass");
+  assert_string_equal(run_assert("string.endsWith", "\"done\"", "not yet"),
+                      "expected to end with 'done' (any case)");
+  assert_string_equal(run_assert("llm-rubric", "\"is polite\"", "hi"),
+                      "a model grades it [skip]");
+  assert_string_equal(run_assert("javascript", "\"output.length < 5\"", "hi"),
+                      "it runs code facet does not run [skip]");
+  assert_string_equal(run_assert("latency", NULL, "hi"),
+                      "it measures the run itself [skip]");
+}
+
+static void
+assertion_values_are_rendered_from_the_test(void **state)
+{
+  struct evassert as = { 0 };
+  struct assert_env env = { city, NULL, NULL, false };
+  struct assert_verdict v;
+
+  (void)state;
+  as.type = "contains";
+  as.value = "\"{{ city }}\"";
+  as.ref = EVAL_NONE;
+
+  assert_eval(&as, "Welcome to Rome", 15, &env, &v);
+  assert_int_equal(v.outcome, ASSERT_PASS);
+  as.value = "\"{{ city | upper }}\"";
+  assert_eval(&as, "Welcome to Rome", 15, &env, &v);
+  assert_int_equal(v.outcome, ASSERT_SKIP);
+  assert_string_equal(v.reason, "its value is a template facet does not "
+                                "render");
+  as.value = "\"Rome\"";
+  as.flags = EVASSERT_TRANSFORMED;
+  assert_eval(&as, "Welcome to Rome", 15, &env, &v);
+  assert_string_equal(v.reason, "code transforms the output first");
+}
+
+/* ---- the readers beneath ---------------------------------------------- */
+
+static void
+csv_fields_keep_their_spans(void **state)
+{
+  static const char text[] = "q,__expected\r\n\"a, b\",\"say \"\"hi\"\"\"\r\n"
+                             "\r\nplain,x,extra\r\n";
+  struct arena arena;
+  struct diag_list diags;
+  struct source src;
+  struct node *root;
+  const struct node *row;
+
+  (void)state;
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  source_init(&src, text, sizeof text - 1);
+
+  assert_int_equal(csv_parse(&arena, &src, span_make(0, src.len), ',',
+                             &diags, &root), 0);
+
+  assert_int_equal(root->count, 2);
+  row = root->u.items[0];
+  assert_string_equal(node_str(node_get(row, "q")), "a, b");
+  assert_string_equal(node_str(node_get(row, "__expected")), "say \"hi\"");
+  assert_int_equal(node_get(row, "q")->span.start, 14);
+  assert_int_equal(node_get(row, "q")->span.end, 20);
+  assert_int_equal(node_get_key(row, "q")->span.start, 0);
+  assert_int_equal(diags.count, 1);
+  assert_string_equal(diags.items[0].message,
+                      "this row has 3 fields, but the header names 2 "
+                      "columns");
+  source_release(&src);
+  diag_list_release(&diags);
+  arena_release(&arena);
+}
+
+static void
+expected_cells_read_as_promptfoo_reads_them(void **state)
+{
+  static const struct { const char *text, *type, *value; double t; } cases[] = {
+    { "contains:Billing Inquiries", "contains", "Billing Inquiries", -1 },
+    { "not-icontains:sorry", "not-icontains", "sorry", -1 },
+    { "similar(0.9):hello", "similar", "hello", 0.9 },
+    { "python:file://eval_retrieval.py", "python", "file://eval_retrieval.py",
+      -1 },
+    { "file://check.js", "javascript", "file://check.js", -1 },
+    { "grade:is polite", "llm-rubric", "is polite", -1 },
+    { "Just the answer", "equals", "Just the answer", -1 },
+    { "contain:typo", "equals", "contain:typo", -1 },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    const char *type;
+    size_t type_len;
+    size_t at;
+    double t = -1;
+    bool has = assertion_from_string(cases[i].text, strlen(cases[i].text),
+                                     &type, &type_len, &at, &t);
+
+    assert_int_equal((int)type_len, (int)strlen(cases[i].type));
+    assert_memory_equal(type, cases[i].type, type_len);
+    assert_string_equal(cases[i].text + at, cases[i].value);
+    assert_int_equal(has, cases[i].t >= 0);
+    if (has)
+      assert_true(t == cases[i].t);
+  }
+}
+
+static void
+paths_resolve_and_globs_match_as_promptfoo_means(void **state)
+{
+  char out[PATHGLOB_PATH_MAX];
+
+  (void)state;
+  assert_true(pathglob_resolve("a/b/config.yaml", "../d.txt", out,
+                               sizeof out));
+  assert_string_equal(out, "a/d.txt");
+  assert_true(pathglob_resolve("/x/y/z.yaml", "../../w/./v.csv", out,
+                               sizeof out));
+  assert_string_equal(out, "/w/v.csv");
+  assert_true(pathglob_resolve("c.yaml", "../up.txt", out, sizeof out));
+  assert_string_equal(out, "../up.txt");
+  assert_true(pathglob_match("tests/*.csv", "tests/a.csv"));
+  assert_false(pathglob_match("tests/*.csv", "tests/sub/a.csv"));
+  assert_true(pathglob_match("**/*.csv", "a/b/c.csv"));
+  assert_true(pathglob_match("**/*.csv", "c.csv"));
+  assert_true(pathglob_match("data/{a,b}.json", "data/b.json"));
+  assert_false(pathglob_match("**/*.json", ".git/x.json"));
+  assert_true(pathglob_match("/w/tests/**", "/w/tests/x/y.yaml"));
+  assert_true(pathglob_literal_dir("out/run-*/r.json", out, sizeof out));
+  assert_string_equal(out, "out");
+}
+
+/* Found by fuzzing: an error at the very end of the text lay past it. */
+static void
+junit_a_file_cut_short_is_a_finding_inside_it(void **state)
+{
+  static const char text[] = "<testsuites><testsuite name=\"a\">";
+  struct analyze_options opts = { .format = FORMAT_JUNIT };
+  struct artifact *a = artifact_analyze("r.xml", text, sizeof text - 1,
+                                        &opts);
+
+  (void)state;
+  assert_int_equal(a->diags.count, 1);
+  assert_string_equal(a->diags.items[0].message,
+                      "the XML does not parse: no element found");
+  assert_true(a->diags.items[0].span.end <= a->src.len);
+  artifact_free(a);
+}
+
+/* Found by fuzzing: an empty mapping, and a prompt that reads nothing,
+ * have no arrays behind them. */
+static void
+empty_values_and_prompts_without_variables(void **state)
+{
+  static const char text[] =
+    "prompts: [\"Say hello.\"]\nproviders: [echo]\ntests:\n"
+    "  - vars: {name: Ada}\n    assert:\n      - type: equals\n"
+    "        value: {}\n";
+  struct artifact *a = artifact_analyze("promptfooconfig.yaml", text,
+                                        sizeof text - 1, NULL);
+  struct evalgraph *g = evalgraph_new();
+  struct arena arena;
+  struct diag_list diags;
+
+  (void)state;
+  assert_string_equal(a->evals->asserts[0].value, "{}");
+  evalgraph_set(g, "/w/promptfooconfig.yaml", a->evals);
+  evalgraph_resolve(g, NULL, NULL);
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(g, "/w/promptfooconfig.yaml", NOW, &diags);
+  assert_int_equal(diags.count, 1);
+  assert_string_equal(diags.items[0].message,
+                      "'name' is set here, but no prompt this test runs "
+                      "reads it");
+  diag_list_release(&diags);
+  arena_release(&arena);
+  evalgraph_free(g);
+  artifact_free(a);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(fullfact_links_config_prompt_and_csv),
+    cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
+    cmocka_unit_test(
+      fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(support_lenses_show_each_tests_last_run),
+    cmocka_unit_test(support_findings_span_config_prompt_and_results),
+    cmocka_unit_test(
+      support_an_edited_assertion_is_checked_again_on_the_recorded_output),
+    cmocka_unit_test(support_a_fixed_output_is_checked_as_it_is_typed),
+    cmocka_unit_test(support_an_edited_prompt_file_makes_every_run_of_it_stale),
+    cmocka_unit_test(support_grade_counts_the_tests_in_other_files),
+    cmocka_unit_test(gh_models_results_match_test_data_items),
+    cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
+    cmocka_unit_test(openai_registry_entries_name_their_samples),
+    cmocka_unit_test(junit_results_are_matched_by_description),
+    cmocka_unit_test(schema_refs_resolve_to_files),
+    cmocka_unit_test(assertions_facet_runs_itself),
+    cmocka_unit_test(assertion_values_are_rendered_from_the_test),
+    cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
+    cmocka_unit_test(csv_fields_keep_their_spans),
+    cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
+    cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),
+    cmocka_unit_test(junit_a_file_cut_short_is_a_finding_inside_it),
+    cmocka_unit_test(empty_values_and_prompts_without_variables),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

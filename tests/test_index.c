@@ -1,0 +1,589 @@
+/*
+ * The workspace index in an editor session, driven as a client drives
+ * it: indexing with $/progress and a watcher registered, eval lenses with
+ * their exact titles (the clock fixed at 2026-01-05T13:00Z), a prompt
+ * edited into staleness, a results file changing on disk (reported by
+ * the client, or seen by facet's own watch), and navigation across
+ * files. The support workspace (tests/workspaces/support) is copied to a
+ * temporary folder for each test.
+ */
+#define OUT_MAX 512
+#include "session_harness.h"
+
+
+#include "evalgraph.h"
+
+#ifndef WORKSPACES
+#error "WORKSPACES names the folder of test workspaces"
+#endif
+
+#define NOW ((int64_t)1767618000)
+
+struct ws {
+  char root[256];
+  char uri[300];
+};
+
+static struct ws ws;
+
+static void
+ws_copy(void)
+{
+  char cmd[700];
+
+  snprintf(ws.root, sizeof ws.root, "/tmp/facet-index-XXXXXX");
+  assert_non_null(mkdtemp(ws.root));
+  snprintf(ws.uri, sizeof ws.uri, "file://%s", ws.root);
+  snprintf(cmd, sizeof cmd, "cp -R '%s/support/.' '%s'", WORKSPACES,
+           ws.root);
+  assert_int_equal(system(cmd), 0);
+}
+
+static void
+ws_remove(void)
+{
+  char cmd[300];
+
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", ws.root);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A string with every @ replaced by the workspace's URI. */
+static const char *
+at_ws(const char *s)
+{
+  static char out[2][16384];
+  static int k;
+  char *o = out[k ^= 1];
+  size_t n = 0;
+
+  for (; *s && n + sizeof ws.uri < sizeof out[0]; s++) {
+    if (*s == '@') {
+      n += (size_t)snprintf(o + n, sizeof out[0] - n, "%s", ws.uri);
+      continue;
+    }
+    o[n++] = *s;
+  }
+  o[n] = '\0';
+  return o;
+}
+
+/* Initializes with capabilities (JSON), lets the index run to its end. */
+static void
+start(struct harness *h, const char *caps)
+{
+  char msg[1024];
+
+  ws_copy();
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"capabilities\":%s}}", ws.uri, caps);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  settle(h);
+}
+
+/* The first message from index from on whose text holds needle, or "". */
+static const char *
+find(struct harness *h, size_t from, const char *needle)
+{
+  for (size_t i = from; i < h->nout; i++)
+    if (strstr(h->out[i], needle))
+      return h->out[i];
+  return "";
+}
+
+static size_t
+count(struct harness *h, size_t from, const char *needle)
+{
+  size_t n = 0;
+
+  for (size_t i = from; i < h->nout; i++)
+    n += strstr(h->out[i], needle) != NULL;
+  return n;
+}
+
+static void
+open_file(struct harness *h, const char *rel)
+{
+  char path[600];
+  char msg[16384];
+  FILE *f;
+  size_t n;
+  char text[8192];
+  json_object *s;
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  f = fopen(path, "r");
+  assert_non_null(f);
+  n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  s = json_object_new_string(text);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
+           "\"params\":{\"textDocument\":{\"uri\":\"%s/%s\",\"languageId\":"
+           "\"x\",\"version\":1,\"text\":%s}}}", ws.uri, rel,
+           json_object_to_json_string(s));
+  json_object_put(s);
+  feed(h, msg);
+  settle(h);
+}
+
+/* The reply to a request about rel (params after textDocument). */
+static const char *
+ask(struct harness *h, const char *method, const char *rel,
+    const char *extra)
+{
+  char msg[2048];
+  size_t before = h->nout;
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":77,\"method\":\"%s\",\"params\":{"
+           "\"textDocument\":{\"uri\":\"%s/%s\"}%s}}", method, ws.uri, rel,
+           extra);
+  feed(h, msg);
+  settle(h);
+  return find(h, before, "\"id\":77");
+}
+
+/* The titles of the code lenses of rel, "|"-separated, with their lines. */
+static const char *
+lenses(struct harness *h, const char *rel)
+{
+  static char out[4096];
+  json_object *reply = json_tokener_parse(ask(h, "textDocument/codeLens",
+                                              rel, ""));
+  json_object *list = json_object_object_get(reply, "result");
+  size_t n = 0;
+
+  out[0] = '\0';
+  for (size_t i = 0; i < json_object_array_length(list); i++) {
+    json_object *lens = json_object_array_get_idx(list, i);
+    json_object *range = json_object_object_get(lens, "range");
+    json_object *cmd = json_object_object_get(lens, "command");
+
+    n += (size_t)snprintf(out + n, sizeof out - n, "%s%d: %s",
+                          i ? " | " : "",
+                          json_object_get_int(json_object_object_get(
+                            json_object_object_get(range, "start"), "line")),
+                          json_object_get_string(json_object_object_get(
+                            cmd, "title")));
+  }
+  json_object_put(reply);
+  return out;
+}
+
+static void
+rewrite(const char *rel, const char *from, const char *to)
+{
+  char path[600];
+  char text[65536];
+  FILE *f;
+  size_t n;
+  char *at;
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  f = fopen(path, "r");
+  n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  at = strstr(text, from);
+  assert_non_null(at);
+  f = fopen(path, "w");
+  fwrite(text, 1, (size_t)(at - text), f);
+  fputs(to, f);
+  fputs(at + strlen(from), f);
+  fclose(f);
+}
+
+#define CAPS_ALL                                                             \
+  "{\"window\":{\"workDoneProgress\":true},\"workspace\":{"                  \
+  "\"didChangeWatchedFiles\":{\"dynamicRegistration\":true},"               \
+  "\"codeLens\":{\"refreshSupport\":true}}}"
+
+static void
+indexing_reports_progress_and_registers_the_watcher(void **state)
+{
+  struct harness *h = *state;
+  size_t before;
+
+  start(h, CAPS_ALL);
+  before = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+
+  assert_string_equal(find(h, 0, "client/registerCapability"),
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"client/registerCapability\","
+    "\"params\":{\"registrations\":[{\"id\":\"facet/watch\",\"method\":"
+    "\"workspace/didChangeWatchedFiles\",\"registerOptions\":{\"watchers\":"
+    "[{\"globPattern\":\"**/*\"}]}}]}}");
+  assert_string_equal(find(h, 0, "window/workDoneProgress/create"),
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+    "\"window/workDoneProgress/create\",\"params\":{\"token\":"
+    "\"facet/index\"}}");
+  assert_string_equal(h->out[before],
+    "{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":"
+    "\"facet/index\",\"value\":{\"kind\":\"begin\",\"title\":"
+    "\"facet: indexing evals\",\"cancellable\":false,\"percentage\":100}}}");
+  assert_string_equal(h->out[before + 1],
+    "{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":"
+    "\"facet/index\",\"value\":{\"kind\":\"end\",\"message\":"
+    "\"5 artifacts indexed\"}}}");
+  ws_remove();
+}
+
+static void
+a_prompt_shows_its_summary_and_the_config_each_tests_run(void **state)
+{
+  struct harness *h = *state;
+
+  start(h, CAPS_ALL);
+  open_file(h, "prompts/reply.txt");
+  open_file(h, "promptfooconfig.yaml");
+
+  assert_string_equal(lenses(h, "prompts/reply.txt"),
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "0: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 never run");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 3 failing evals pass | "
+    "3: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
+    "14: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\" | "
+    "24: \xE2\x9C\x93 passed 3 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON");
+  ws_remove();
+}
+
+static void
+an_edit_to_a_prompt_makes_its_runs_stale(void **state)
+{
+  struct harness *h = *state;
+  size_t before;
+
+  start(h, CAPS_ALL);
+  open_file(h, "prompts/reply.txt");
+  open_file(h, "promptfooconfig.yaml");
+  before = h->nout;
+
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "reply.txt\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":0,\"character\":8},\"end\":{\"line\":0,"
+                "\"character\":8}},\"text\":\"friendly \"}]}}"));
+  settle(h);
+
+  assert_string_equal(lenses(h, "prompts/reply.txt"),
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "0: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 stale \xC2\xB7 "
+    "4 never run");
+  /* The open config is shown again: its failing test is stale now. */
+  assert_true(strstr(find(h, before, at_ws("\"uri\":\"@/promptfooconfig"
+                                           ".yaml\"")),
+                     "Expected output to contain \\\"refund\\\" (stale: "
+                     "the prompt changed since)") != NULL);
+  assert_true(count(h, before, "workspace/codeLens/refresh") >= 1);
+  ws_remove();
+}
+
+static void
+a_results_file_the_client_reports_changed_is_read_again(void **state)
+{
+  struct harness *h = *state;
+
+  start(h, CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+  rewrite("output/results.json", "\"We will look into it shortly.\"",
+          "\"Refunds take a week.\"");
+  rewrite("output/results.json", "\"success\": false,",
+          "\"success\": true,");
+
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":"
+                "\"workspace/didChangeWatchedFiles\",\"params\":{\"changes\":"
+                "[{\"uri\":\"@/output/results.json\",\"type\":2}]}}"));
+  settle(h);
+
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "3: evals: 3 \xE2\x9C\x93 1 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
+    "14: \xE2\x9C\x93 passed 3 h ago | "
+    "24: \xE2\x9C\x93 passed 3 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON");
+  ws_remove();
+}
+
+static void
+tick(uv_timer_t *t)
+{
+  (void)t;
+}
+
+/* Runs the loop until the lens of rel reads want, for up to 5 s. facet's
+ * watch does not keep the loop alive (stdin does, in a server), so a
+ * timer keeps it polling here. */
+static bool
+wait_lens(struct harness *h, const char *rel, const char *want)
+{
+  uv_timer_t timer;
+  bool ok = false;
+
+  uv_timer_init(&h->loop, &timer);
+  for (int i = 0; i < 100 && !ok; i++) {
+    ok = strcmp(lenses(h, rel), want) == 0;
+    uv_timer_start(&timer, tick, 50, 0);
+    uv_run(&h->loop, UV_RUN_ONCE);
+    settle(h);
+  }
+  uv_close((uv_handle_t *)&timer, NULL);
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+  return ok;
+}
+
+static void
+without_a_client_watcher_facet_watches_results_itself(void **state)
+{
+  struct harness *h = *state;
+
+  start(h, "{}");
+  open_file(h, "promptfooconfig.yaml");
+
+  rewrite("output/results.json", "\"success\": false,",
+          "\"success\": true,");
+
+  assert_true(wait_lens(h, "promptfooconfig.yaml",
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "3: evals: 3 \xE2\x9C\x93 1 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
+    "14: \xE2\x9C\x93 passed 3 h ago | "
+    "24: \xE2\x9C\x93 passed 3 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON"));
+  ws_remove();
+}
+
+#define POS(l, c) ",\"position\":{\"line\":" #l ",\"character\":" #c "}"
+#define LOC(rel, l0, c0, l1, c1)                                             \
+  "{\"uri\":\"@/" rel "\",\"range\":{\"start\":{\"line\":" #l0              \
+  ",\"character\":" #c0 "},\"end\":{\"line\":" #l1 ",\"character\":" #c1    \
+  "}}}"
+
+static void
+references_on_a_prompts_first_line_are_its_tests(void **state)
+{
+  struct harness *h = *state;
+
+  start(h, CAPS_ALL);
+  open_file(h, "prompts/reply.txt");
+
+  assert_string_equal(ask(h, "textDocument/references", "prompts/reply.txt",
+                          POS(0, 0) ",\"context\":{\"includeDeclaration\":"
+                          "false}"),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("checks/promptfooconfig.yaml", 6, 4, 6, 30) ","
+          LOC("checks/promptfooconfig.yaml", 11, 4, 11, 25) ","
+          LOC("checks/promptfooconfig.yaml", 15, 4, 15, 28) ","
+          LOC("checks/promptfooconfig.yaml", 20, 4, 20, 33) ","
+          LOC("promptfooconfig.yaml", 14, 4, 14, 30) ","
+          LOC("promptfooconfig.yaml", 24, 4, 24, 23) ","
+          LOC("promptfooconfig.yaml", 30, 4, 30, 29) ","
+          LOC("tests/cases.csv", 1, 0, 1, 39) ","
+          LOC("tests/cases.csv", 2, 0, 2, 35) "]}"));
+  ws_remove();
+}
+
+static void
+definition_goes_from_a_variable_to_the_tests_and_back(void **state)
+{
+  struct harness *h = *state;
+
+  start(h, CAPS_ALL);
+  open_file(h, "prompts/reply.txt");
+  open_file(h, "tests/cases.csv");
+
+  /* {{ plan }} in the prompt: the keys that set it. */
+  assert_string_equal(ask(h, "textDocument/definition", "prompts/reply.txt",
+                          POS(0, 33)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("checks/promptfooconfig.yaml", 7, 24, 7, 28) ","
+          LOC("checks/promptfooconfig.yaml", 12, 24, 12, 28) ","
+          LOC("checks/promptfooconfig.yaml", 16, 24, 16, 28) ","
+          LOC("checks/promptfooconfig.yaml", 21, 24, 21, 28) ","
+          LOC("promptfooconfig.yaml", 17, 6, 17, 10) ","
+          LOC("promptfooconfig.yaml", 33, 6, 33, 10) ","
+          LOC("tests/cases.csv", 0, 8, 0, 12) "]}"));
+  /* The plan column of the CSV: where the prompt reads it. */
+  assert_string_equal(ask(h, "textDocument/definition", "tests/cases.csv",
+                          POS(0, 9)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("prompts/reply.txt", 0, 31, 0, 35) "]}"));
+  ws_remove();
+}
+
+static void
+rename_reaches_the_tests_that_set_the_variable(void **state)
+{
+  struct harness *h = *state;
+  const char *reply;
+
+  start(h, CAPS_ALL);
+  open_file(h, "tests/cases.csv");
+
+  reply = ask(h, "textDocument/rename", "tests/cases.csv",
+              POS(0, 9) ",\"newName\":\"tier\"");
+
+  assert_string_equal(reply,
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":{\"changes\":{"
+          "\"@/prompts/reply.txt\":[{\"range\":{\"start\":{\"line\":0,"
+          "\"character\":31},\"end\":{\"line\":0,\"character\":35}},"
+          "\"newText\":\"tier\"}],"
+          "\"@/checks/promptfooconfig.yaml\":["
+          "{\"range\":{\"start\":{\"line\":7,\"character\":24},\"end\":"
+          "{\"line\":7,\"character\":28}},\"newText\":\"tier\"},"
+          "{\"range\":{\"start\":{\"line\":12,\"character\":24},\"end\":"
+          "{\"line\":12,\"character\":28}},\"newText\":\"tier\"},"
+          "{\"range\":{\"start\":{\"line\":16,\"character\":24},\"end\":"
+          "{\"line\":16,\"character\":28}},\"newText\":\"tier\"},"
+          "{\"range\":{\"start\":{\"line\":21,\"character\":24},\"end\":"
+          "{\"line\":21,\"character\":28}},\"newText\":\"tier\"}],"
+          "\"@/promptfooconfig.yaml\":["
+          "{\"range\":{\"start\":{\"line\":17,\"character\":6},\"end\":"
+          "{\"line\":17,\"character\":10}},\"newText\":\"tier\"},"
+          "{\"range\":{\"start\":{\"line\":33,\"character\":6},\"end\":"
+          "{\"line\":33,\"character\":10}},\"newText\":\"tier\"}],"
+          "\"@/tests/cases.csv\":[{\"range\":{\"start\":{\"line\":0,"
+          "\"character\":8},\"end\":{\"line\":0,\"character\":12}},"
+          "\"newText\":\"tier\"}]}}}"));
+  ws_remove();
+}
+
+static void
+a_test_hover_tells_its_last_run_and_what_facet_checked(void **state)
+{
+  struct harness *h = *state;
+  const char *reply;
+
+  start(h, CAPS_ALL);
+  open_file(h, "tests/cases.csv");
+
+  reply = ask(h, "textDocument/hover", "tests/cases.csv", POS(2, 3));
+
+  assert_true(strstr(reply, "**\xE2\x9A\xA0 errored 3 h ago: API error: 429 "
+                            "Too Many Requests** \xC2\xB7 prompt 'terse "
+                            "reply'") != NULL);
+  assert_true(strstr(reply, "Reason: API error: 429 Too Many Requests")
+              != NULL);
+  assert_true(strstr(reply, "not run: `icontains` (there is no output to "
+                            "check)") != NULL);
+  ws_remove();
+}
+
+static void
+closing_an_edited_prompt_reads_the_file_again(void **state)
+{
+  struct harness *h = *state;
+  struct evsummary s;
+  char path[600];
+
+  start(h, CAPS_ALL);
+  open_file(h, "prompts/reply.txt");
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "reply.txt\",\"version\":2},\"contentChanges\":[{\"text\":"
+                "\"Reply.\"}]}}"));
+  settle(h);
+  snprintf(path, sizeof path, "%s/prompts/reply.txt", ws.root);
+  evalgraph_summarise(h->session.index.graph, path, NOW, &s);
+  assert_int_equal(s.stale, 4);
+
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didClose\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "reply.txt\"}}}"));
+  settle(h);
+
+  evalgraph_summarise(h->session.index.graph, path, NOW, &s);
+  assert_int_equal(s.stale, 0);
+  assert_int_equal(s.passed, 4);
+  ws_remove();
+}
+
+/* The harness's helpers for one-file sessions are not used here. */
+static void
+unused_helpers(void)
+{
+  (void)open_doc;
+  (void)initialize;
+  (void)next;
+}
+
+static void
+every_workspace_folder_is_indexed(void **state)
+{
+  struct harness *h = *state;
+  char other[256];
+  char cmd[700];
+  char msg[2048];
+  size_t before;
+
+  ws_copy();
+  snprintf(other, sizeof other, "/tmp/facet-index-XXXXXX");
+  assert_non_null(mkdtemp(other));
+  snprintf(cmd, sizeof cmd, "cp -R '%s/fullfact/.' '%s'", WORKSPACES, other);
+  assert_int_equal(system(cmd), 0);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"workspaceFolders\":[{\"uri\":\"%s\",\"name\":\"a\"},"
+           "{\"uri\":\"file://%s\",\"name\":\"b\"}],\"capabilities\":"
+           CAPS_ALL "}}", ws.uri, ws.uri, other);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\","
+          "\"params\":{}}");
+  settle(h);
+  before = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+
+  assert_string_equal(h->out[before + 1],
+    "{\"jsonrpc\":\"2.0\",\"method\":\"$/progress\",\"params\":{\"token\":"
+    "\"facet/index\",\"value\":{\"kind\":\"end\",\"message\":"
+    "\"9 artifacts indexed\"}}}");
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+  assert_int_equal(system(cmd), 0);
+  ws_remove();
+}
+
+int
+main(void)
+{
+  unused_helpers();
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(
+      indexing_reports_progress_and_registers_the_watcher, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_prompt_shows_its_summary_and_the_config_each_tests_run, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(an_edit_to_a_prompt_makes_its_runs_stale,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_the_client_reports_changed_is_read_again, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      without_a_client_watcher_facet_watches_results_itself, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      references_on_a_prompts_first_line_are_its_tests, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      definition_goes_from_a_variable_to_the_tests_and_back, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      rename_reaches_the_tests_that_set_the_variable, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_test_hover_tells_its_last_run_and_what_facet_checked, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      closing_an_edited_prompt_reads_the_file_again, setup, teardown),
+    cmocka_unit_test_setup_teardown(every_workspace_folder_is_indexed,
+                                    setup, teardown),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
