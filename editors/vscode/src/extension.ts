@@ -44,6 +44,7 @@ function settings() {
   return {
     formats: config.get<Record<string, string>>('formats', {}),
     maxFileBytes: config.get<number | null>('maxFileBytes', null),
+    results: config.get<string[]>('results', []),
   };
 }
 
