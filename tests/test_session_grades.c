@@ -55,6 +55,17 @@ make_workspace(void **state)
   put_file("schemas/answer.schema.json",
            "{\"type\": \"object\", \"properties\": "
            "{\"city\": {\"type\": \"string\"}}}\n");
+  /* A prompt and the promptfoo config that tests it, in a folder apart:
+   * node_modules/, which the walks of the other tests skip. */
+  snprintf(dir, sizeof dir, "%s/node_modules/linked", workspace);
+  mkdir(dir, 0700);
+  put_file("node_modules/linked/trip.prompty",
+           "---\nname: demo\nmodel: gpt-4o\ninputs:\n  city:\n"
+           "    type: string\n---\nPlan a trip to {{ city }}.\n");
+  put_file("node_modules/linked/promptfooconfig.yaml",
+           "prompts:\n  - file://trip.prompty\nproviders:\n"
+           "  - openai:gpt-4o-mini\ntests:\n  - vars:\n      city: Paris\n"
+           "    assert:\n      - type: contains\n        value: Paris\n");
   /* Neither is listed: a folder facet check skips, a file of no format. */
   put_file("node_modules/dep.prompty", "---\nname: dep\n---\nhi\n");
   put_file("settings.yaml", "indent: 2\n");
@@ -245,6 +256,42 @@ workspace_grades_walk_the_folder_given(void **state)
   assert_string_equal(next(h, &i), want);
 }
 
+/* A prompt that a config in the folder tests is at eval, as facet check
+ * grades it, not at structured as it stands alone. */
+static void
+workspace_grades_see_the_tests_in_other_files(void **state)
+{
+  struct harness *h = *state;
+  char args[160];
+  char want[2048];
+  const char *step = "run the evals and keep their results (promptfoo eval "
+    "-o results.json, gh models eval --json) so facet can show whether "
+    "they pass";
+  size_t i = 1;
+
+  snprintf(args, sizeof args, "[\"file://%s/node_modules/linked\"]",
+           workspace);
+  initialize_at(h, NULL);
+  workspace_grades(h, 2, args);
+  settle(h);
+
+  snprintf(want, sizeof want,
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"root\":"
+    "\"%s/node_modules/linked\",\"artifacts\":[{\"format\":\"promptfoo\","
+    "\"title\":\"promptfoo config\",\"kind\":\"eval\",\"grade\":\"eval\","
+    "\"next\":\"%s\",\"errors\":0,\"warnings\":0,\"path\":"
+    "\"promptfooconfig.yaml\",\"uri\":"
+    "\"file://%s/node_modules/linked/promptfooconfig.yaml\"},"
+    "{\"format\":\"prompty\",\"title\":\"Prompty\",\"kind\":\"prompt\","
+    "\"grade\":\"eval\",\"next\":\"%s\",\"errors\":0,\"warnings\":0,"
+    "\"path\":\"trip.prompty\",\"uri\":"
+    "\"file://%s/node_modules/linked/trip.prompty\"}],"
+    "\"grades\":{\"loose\":0,\"structured\":0,\"schema\":0,\"eval\":2,"
+    "\"code\":0},\"truncated\":false}}",
+    workspace, step, workspace, step, workspace);
+  assert_string_equal(next(h, &i), want);
+}
+
 static void
 workspace_grades_say_what_is_wrong_with_the_request(void **state)
 {
@@ -303,6 +350,7 @@ main(void)
     T(workspace_grades_walk_the_root_as_facet_check_does),
     T(open_documents_are_graded_from_the_editors_text),
     T(workspace_grades_walk_the_folder_given),
+    T(workspace_grades_see_the_tests_in_other_files),
     T(workspace_grades_say_what_is_wrong_with_the_request),
 #undef T
   };
