@@ -14,10 +14,12 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "grade.h"
+#include "schema.h"
 #include "source.h"
 
 struct evalfile;
 struct node;
+struct yaml_doc;
 
 enum artifact_kind {
   ARTIFACT_NONE,      /* not an AI artifact facet recognises */
@@ -140,6 +142,20 @@ struct analyze_options {
                                      of it was read; 0: the text's length */
   enum artifact_format format;    /* FORMAT_NONE: detect it */
   bool valid_utf8;                /* the caller vouches for the encoding */
+  const char *uri;                /* the file's URI, which relative $refs
+                                     resolve against; NULL: from path when
+                                     it is absolute */
+  enum schema_provider provider;  /* the provider a schema is meant for,
+                                     when the file does not say */
+  const struct schema_files *schema_files;  /* reads the files $refs name;
+                                     NULL: none are read */
+  const struct artifact *previous;  /* an analysis of the same document's
+                                       earlier text, borrowed for the call,
+                                       whose parse may be reused; or NULL */
+  struct text_change change;      /* how text differs from previous->text */
+  const struct source *lines;     /* for artifact_analyze_shared: the line
+                                     index of text, borrowed as text is;
+                                     NULL to make one */
 };
 
 /* Files larger than this get one diagnostic instead of analysis. */
@@ -151,7 +167,8 @@ struct artifact {
   const char *text;          /* the analysed text: valid UTF-8 */
   void (*release)(void *);   /* frees borrowed text: see _shared below */
   void *owner;
-  struct source src;
+  struct source src;         /* its line index borrowed when src_borrowed */
+  bool src_borrowed;
   enum artifact_kind kind;
   enum artifact_format format;
   enum artifact_syntax syntax;
@@ -178,11 +195,23 @@ struct artifact {
   size_t cap_sites;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
+  struct schema_site *schemas;   /* the schemas it holds (schema.h) */
+  size_t nschemas;
+  size_t cap_schemas;
+  char *uri;                 /* what $refs resolve against, or NULL */
+  enum schema_provider provider;  /* from the options */
+  const struct schema_files *schema_files;  /* borrowed, during analysis
+                                               only; then NULL */
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;
   struct evalfile *evals;    /* what it says about evals (evalfile.h): one
                                 reference owned, or NULL */
+  bool text_replaced;        /* bytes that were not UTF-8 were replaced */
+  struct yaml_doc *yaml;     /* the whole-document YAML parse, kept for the
+                                next analysis to start from, or NULL */
+  const struct artifact *previous;  /* during analysis only: opts's */
+  struct text_change change;
 };
 
 /*

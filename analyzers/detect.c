@@ -70,6 +70,8 @@ static const struct {
   { ".hbs", FORMAT_MUSTACHE },
   { ".handlebars", FORMAT_MUSTACHE },
   { ".schema.json", FORMAT_JSON_SCHEMA },
+  { ".schema.yaml", FORMAT_JSON_SCHEMA },
+  { ".schema.yml", FORMAT_JSON_SCHEMA },
 };
 
 static const struct {

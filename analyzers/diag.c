@@ -5,12 +5,7 @@
 #include <string.h>
 
 #include "arena.h"
-
-/*
- * A pathological file can produce a diagnostic per line; past this many an
- * editor's problem list is useless and memory grows for nothing.
- */
-#define DIAG_LIST_MAX 1000
+#include "error.h"
 
 static const struct diag_code_info diag__table[DIAG__COUNT] = {
 #define DIAG(id, name, severity, summary) { name, severity, summary },
@@ -86,11 +81,51 @@ diag_add(struct diag_list *self, enum diag_code code, struct span span,
   d->severity = diag__table[code].severity;
   d->message = arena_strndup(self->arena, msg, strlen(msg));
   d->replacement = NULL;
+  d->fix = NULL;
   if (!d->message) {
     self->count--;
     return NULL;
   }
   return d;
+}
+
+int
+diag_fix_add(struct diag_list *self, struct diag_fix *fix, struct span span,
+             const char *text)
+{
+  struct diag_edit *edits = arena_alloc(self->arena,
+                                        (fix->count + 1) * sizeof *edits);
+  char *copy = arena_strndup(self->arena, text, strlen(text));
+
+  if (!edits || !copy)
+    return FACET_ENOMEM;
+  if (fix->count)
+    memcpy(edits, fix->edits, fix->count * sizeof *edits);
+  edits[fix->count].span = span;
+  edits[fix->count].text = copy;
+  fix->edits = edits;
+  fix->count++;
+  return 0;
+}
+
+struct diag_fix *
+diag_set_fix(struct diag_list *self, struct diagnostic *d, struct span span,
+             const char *text, const char *fmt, ...)
+{
+  struct diag_fix *fix = arena_alloc(self->arena, sizeof *fix);
+  char title[256];
+  va_list ap;
+
+  if (!d || !fix)
+    return NULL;
+  va_start(ap, fmt);
+  vsnprintf(title, sizeof title, fmt, ap);
+  va_end(ap);
+  fix->title = arena_strndup(self->arena, title, strlen(title));
+  if (!fix->title || diag_fix_add(self, fix, span, text))
+    return NULL;
+  d->fix = fix;
+  return fix;
 }
 
 static int

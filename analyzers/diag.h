@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "source.h"
 
@@ -34,13 +35,40 @@ struct diag_code_info {
   const char *summary;
 };
 
+/* One change a fix makes: span's text becomes text; an empty span is an
+ * insertion at its offset. */
+struct diag_edit {
+  struct span span;
+  const char *text;
+};
+
+/*
+ * A mechanical fix that changes other text than the diagnostic's own span
+ * (adding a missing key, say). Edits are in text order and never overlap;
+ * everything lives in the arena of the diagnostic's list.
+ */
+struct diag_fix {
+  const char *title;         /* what the editor offers, e.g. "Add ..." */
+  struct diag_edit *edits;
+  uint32_t count;
+};
+
 struct diagnostic {
   struct span span;
   enum diag_code code;
   enum severity severity;
   const char *message;
-  const char *replacement; /* a mechanical fix for span's text, or NULL */
+  /* A mechanical fix for span's text, or NULL. When span holds a quoted
+   * scalar, the replacement is of the text inside the quotes. */
+  const char *replacement;
+  const struct diag_fix *fix; /* any other fix, or NULL */
 };
+
+/*
+ * A pathological file can produce a diagnostic per line; past this many an
+ * editor's problem list is useless and memory grows for nothing.
+ */
+#define DIAG_LIST_MAX 1000
 
 struct diag_list {
   struct diagnostic *items;  /* owned, grown with realloc */
@@ -69,6 +97,21 @@ void diag_list_release(struct diag_list *self);
 struct diagnostic *diag_add(struct diag_list *self, enum diag_code code,
                             struct span span, const char *fmt, ...)
   __attribute__((format(printf, 4, 5)));
+
+/*
+ * Gives d (just added to self) a fix titled by fmt, with one edit: span's
+ * text becomes text (copied). Returns the fix, for diag_fix_add, or NULL
+ * when out of memory (d then has no fix).
+ */
+struct diag_fix *diag_set_fix(struct diag_list *self, struct diagnostic *d,
+                              struct span span, const char *text,
+                              const char *fmt, ...)
+  __attribute__((format(printf, 5, 6)));
+
+/* Adds one more edit (text copied) to fix, after its others. Returns 0 or
+ * FACET_ENOMEM. */
+int diag_fix_add(struct diag_list *self, struct diag_fix *fix,
+                 struct span span, const char *text);
 
 /* Sorts by start offset, then code, keeping the order of equal ones. */
 void diag_list_sort(struct diag_list *self);

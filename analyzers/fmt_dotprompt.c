@@ -4,11 +4,14 @@
  * keeps the reserved keys, files every key with a '.' under ext by
  * namespace, and leaves other keys in raw, where Genkit reads a few more.
  */
+#include <json-c/json.h>
 #include <string.h>
 #include <strings.h>
 
 #include "formats.h"
 #include "params.h"
+#include "picoschema.h"
+#include "schema.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -200,11 +203,17 @@ dotprompt__facts(struct artifact *a)
   dotprompt__declare(a, node_get(input, "schema"));
   formats_declare(a, node_get(input, "default"), NULL, DECLARE_VALUES,
                   "input.default");
-  /* A partial reads its includer's inputs; what it declares is its own. */
+  /* A partial reads its includer's inputs; what it declares is its own.
+   * Defaults are validated against input.schema (dotprompt__schema). */
   if (f->inputs_declared)
-    formats_check_variables(a, dotprompt__partial(a->path)
-                                 ? 0 : VARIABLES_UNDECLARED |
-                                       VARIABLES_UNUSED, "input.schema");
+    formats_check_variables(a, (dotprompt__partial(a->path)
+                                  ? 0 : VARIABLES_UNDECLARED |
+                                        VARIABLES_UNUSED) |
+                               (node_is_set(node_get(input, "schema")) &&
+                                node_is_nonempty_map(node_get(input,
+                                                              "default"))
+                                  ? VARIABLES_VALIDATED : 0),
+                            "input.schema");
   if (node_is_set(node_get(output, "schema"))) {
     f->output_schema = true;
     f->output_schema_where = "output.schema";
@@ -423,6 +432,137 @@ dotprompt__check_params(struct artifact *a)
                params_anthropic(model) ? PARAMS_ANTHROPIC : 0, &a->diags);
 }
 
+/*
+ * A schema of the frontmatter as JSON Schema, for validating instances:
+ * checked where it is written when it is JSON Schema (against provider's
+ * rules, for what the model is given), made from Picoschema otherwise.
+ * Without required when for_defaults: defaults may leave required fields
+ * to the caller. NULL when it names a schema registered in code, which
+ * facet cannot see.
+ */
+static const struct schema_site *
+dotprompt__schema(struct artifact *a, const struct node *schema,
+                  const char *where, enum schema_provider provider,
+                  bool for_defaults)
+{
+  const struct schema_site *site = NULL;
+  struct json_object *json;
+  bool named;
+
+  if (!node_is_set(schema))
+    return NULL;
+  if (picoschema_is_json_schema(schema) ||
+      strcmp(where, "output.jsonSchema") == 0) {
+    site = schema_add(a, schema, where, provider, SCHEMA_PICOSCHEMA);
+    if (!for_defaults)
+      return site;
+  }
+  json = picoschema_to_json(schema, &named);
+  if (!json || (named && json_object_object_length(json) == 0)) {
+    json_object_put(json);
+    return NULL;
+  }
+  if (for_defaults)
+    json_object_object_del(json, "required");
+  if (!site || for_defaults)
+    site = schema_add_json(a, json, where);
+  json_object_put(json);
+  return site;
+}
+
+/* The code of a fence whose info string is json, or an empty span. */
+static struct span
+dotprompt__json_fence(const struct artifact *a, struct span fence)
+{
+  const char *t = a->text;
+  uint32_t i = fence.start;
+  const char *nl = memchr(t + i, '\n', fence.end - i);
+  uint32_t body = nl ? (uint32_t)(nl - t) + 1 : fence.end;
+  uint32_t end = fence.end;
+
+  while (i < body && (t[i] == '`' || t[i] == '~' || t[i] == ' '))
+    i++;
+  if (body - i < 4 || strncasecmp(t + i, "json", 4) != 0 ||
+      (t[i + 4] != '\n' && t[i + 4] != '\r' && t[i + 4] != ' '))
+    return span_make(0, 0);
+  /* The closing line, when there is one. */
+  while (end > body && t[end - 1] != '\n')
+    end--;
+  if (end > body)
+    end--;
+  while (end > body && t[end - 1] != '\n')
+    end--;
+  return end > body ? span_make(body, end) : span_make(0, 0);
+}
+
+struct dotprompt__examples {
+  struct artifact *a;
+  const struct schema_site *site;
+};
+
+static void
+dotprompt__example(struct span fence, void *ctx)
+{
+  struct dotprompt__examples *ex = ctx;
+  struct artifact *a = ex->a;
+  struct span code = dotprompt__json_fence(a, fence);
+  struct diag_list scratch;
+  struct node *root = NULL;
+
+  if (code.end <= code.start ||
+      memmem(a->text + code.start, code.end - code.start, "{{", 2))
+    return;
+  diag_list_init(&scratch, &a->arena);
+  json_parse(&a->arena, &a->src, code, &scratch, &root);
+  if (scratch.count == 0 && root)
+    schema_validate(a, ex->site, root, NULL, "example output");
+  diag_list_release(&scratch);
+}
+
+/*
+ * The schemas of the frontmatter (input, output, toolDefs), and the
+ * instances the file holds, against them: input.default against
+ * input.schema, and the body's ```json examples against output.schema.
+ * Limitation: every ```json fence is taken for an example of the output;
+ * one that shows an input instead is validated against the wrong schema.
+ */
+static void
+dotprompt__check_schemas(struct artifact *a)
+{
+  const struct node *input = node_get(a->root, "input");
+  const struct node *output = node_get(a->root, "output");
+  const struct node *defaults = node_get(input, "default");
+  const struct node *schema = node_get(output, "schema");
+  const struct node *tools = node_get(a->root, "toolDefs");
+  struct dotprompt__examples ex = { a, NULL };
+
+  for (uint32_t i = 0; tools && tools->kind == NODE_SEQ && i < tools->count;
+       i++) {
+    dotprompt__schema(a, node_get(tools->u.items[i], "inputSchema"),
+                      "toolDefs inputSchema", a->provider, false);
+    dotprompt__schema(a, node_get(tools->u.items[i], "outputSchema"),
+                      "toolDefs outputSchema", SCHEMA_PROVIDER_NONE, false);
+  }
+  /* The input schema is the template's, not the model's: plain rules. */
+  if (defaults && defaults->kind == NODE_MAP)
+    schema_validate(a, dotprompt__schema(a, node_get(input, "schema"),
+                                         "input.schema",
+                                         SCHEMA_PROVIDER_NONE, true),
+                    defaults, node_get_key(input, "default"),
+                    "input.default");
+  else
+    dotprompt__schema(a, node_get(input, "schema"), "input.schema",
+                      SCHEMA_PROVIDER_NONE, false);
+  if (!node_is_set(schema))
+    schema = node_get(output, "jsonSchema");
+  ex.site = dotprompt__schema(a, schema, node_is_set(node_get(output,
+                              "schema")) ? "output.schema"
+                                         : "output.jsonSchema", a->provider,
+                              false);
+  if (ex.site)
+    template_fences(a->text, a->body, dotprompt__example, &ex);
+}
+
 void
 dotprompt_check(struct artifact *a)
 {
@@ -436,4 +576,6 @@ dotprompt_check(struct artifact *a)
                  &(struct template_options){ .markdown = true });
   dotprompt__check_roles(a);
   dotprompt__facts(a);
+  if (!a->facts.header_broken)
+    dotprompt__check_schemas(a);
 }

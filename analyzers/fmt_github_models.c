@@ -12,6 +12,7 @@
 #include "eval_internal.h"
 #include "formats.h"
 #include "params.h"
+#include "schema.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -383,6 +384,49 @@ ghm__parse_json(struct artifact *a, const struct node *value)
   return obj;
 }
 
+/* Whether s (after white space) opens a JSON object or array. */
+static bool
+ghm__looks_json(const char *s)
+{
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
+  return *s == '{' || *s == '[';
+}
+
+/*
+ * The schema jsonSchema wraps, checked where the string writes it (with
+ * OpenAI's strict rules when it says strict: true), and each testData
+ * expected value that is JSON, validated against it.
+ */
+static void
+ghm__check_schema(struct artifact *a, const struct node *value)
+{
+  const struct node *data = node_get(a->root, "testData");
+  bool exact;
+  const struct node *wrapper = schema_parse_embedded(a, value, &exact);
+  const struct node *schema = node_get(wrapper, "schema");
+  const struct schema_site *site;
+
+  if (!schema || schema->kind != NODE_MAP)
+    return;
+  site = schema_add(a, schema, "jsonSchema",
+                    node_is_bool(node_get(wrapper, "strict"), true)
+                      ? SCHEMA_PROVIDER_OPENAI : a->provider,
+                    SCHEMA_JSON | (exact ? 0 : SCHEMA_INEXACT));
+  for (uint32_t i = 0; site && data && data->kind == NODE_SEQ &&
+                       i < data->count; i++) {
+    const struct node *expected = node_get(data->u.items[i], "expected");
+    const char *s = node_str(expected);
+    const struct node *tree;
+
+    if (!s || expected->type != SCALAR_STRING || !ghm__looks_json(s))
+      continue;
+    tree = schema_parse_embedded(a, expected, &exact);
+    if (tree)
+      schema_validate(a, site, tree, NULL, "this expected output");
+  }
+}
+
 /* Returns whether jsonSchema pins the output: it loads, with a schema. */
 static bool
 ghm__check_json_schema(struct artifact *a)
@@ -420,6 +464,7 @@ ghm__check_json_schema(struct artifact *a)
     pinned = false;
   }
   json_object_put(obj);
+  ghm__check_schema(a, value);
   return wants && pinned;
 }
 
@@ -485,8 +530,13 @@ ghm__facts(struct artifact *a, bool pinned)
 
   f->header = true;
   f->inputs_declared = data && data->kind == NODE_SEQ && data->count > 0;
-  for (uint32_t i = 0; f->inputs_declared && i < data->count; i++)
-    formats_declare(a, data->u.items[i], NULL, DECLARE_VALUES, "testData");
+  /* Only a mapping item declares (the others are reported as such). */
+  for (uint32_t i = 0; f->inputs_declared && i < data->count; i++) {
+    const struct node *item = node_resolve(data->u.items[i]);
+
+    if (item && item->kind == NODE_MAP)
+      formats_declare(a, item, NULL, DECLARE_VALUES, "testData");
+  }
   /* testData keys also feed evaluators ({{expected}}): never "unused". */
   if (f->inputs_declared) {
     formats_check_variables(a, VARIABLES_UNDECLARED, "testData");

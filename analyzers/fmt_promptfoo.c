@@ -8,6 +8,7 @@
 
 #include "eval_internal.h"
 #include "formats.h"
+#include "schema.h"
 #include "shape.h"
 #include "tree.h"
 
@@ -257,6 +258,100 @@ pf__facts(struct artifact *a)
   f->tests_hint = "add tests: items with vars and assert checks";
 }
 
+/* Schemas of a list of assertions, one assert-set deep. */
+#define PF__SCHEMAS_MAX 16
+
+struct pf_schemas {
+  const struct schema_site *sites[PF__SCHEMAS_MAX];
+  bool contains[PF__SCHEMAS_MAX];  /* contains-json: JSON inside text */
+  size_t count;
+};
+
+/*
+ * The schema of an is-json or contains-json assertion, checked where it is
+ * written. Limitation: a schema given as a file:// path or as a string of
+ * YAML is not read.
+ */
+static void
+pf__assertion_schema(struct artifact *a, const struct node *assertion,
+                     struct pf_schemas *out)
+{
+  const char *type = node_str(node_get(assertion, "type"));
+  const struct node *value = node_get(assertion, "value");
+  const struct schema_site *site;
+  bool contains;
+
+  if (!type || !value || value->kind != NODE_MAP ||
+      out->count == PF__SCHEMAS_MAX)
+    return;
+  contains = strcmp(type, "contains-json") == 0;
+  if (!contains && strcmp(type, "is-json") != 0)
+    return;
+  /* A check of the output, not sent to the model: plain JSON Schema. */
+  site = schema_add(a, value, type, SCHEMA_PROVIDER_NONE,
+                    a->syntax == SYNTAX_JSON ? SCHEMA_JSON : 0);
+  if (site) {
+    out->contains[out->count] = contains;
+    out->sites[out->count++] = site;
+  }
+}
+
+static void
+pf__assertion_schemas(struct artifact *a, const struct node *test,
+                      struct pf_schemas *out)
+{
+  const struct node *asserts = node_get(test, "assert");
+
+  for (uint32_t i = 0; asserts && asserts->kind == NODE_SEQ &&
+                       i < asserts->count; i++) {
+    const struct node *as = node_resolve(asserts->u.items[i]);
+    const struct node *inner = node_get(as, "assert");
+
+    pf__assertion_schema(a, as, out);
+    for (uint32_t k = 0; inner && inner->kind == NODE_SEQ &&
+                         k < inner->count; k++)
+      pf__assertion_schema(a, node_resolve(inner->u.items[k]), out);
+  }
+}
+
+/* A fixed providerOutput, against the JSON schemas its checks name. */
+static void
+pf__check_output(struct artifact *a, const struct node *test,
+                 const struct pf_schemas *schemas)
+{
+  const struct node *output = node_get(test, "providerOutput");
+  const struct node *tree = output;
+  bool exact;
+
+  if (!output || !schemas->count)
+    return;
+  if (output->kind == NODE_SCALAR)
+    tree = schema_parse_embedded(a, output, &exact);
+  for (size_t i = 0; tree && i < schemas->count; i++)
+    schema_validate(a, schemas->sites[i], tree,
+                    node_get_key(test, "providerOutput"), "providerOutput");
+}
+
+/* Each test's own schemas, and defaultTest's, which every test has. */
+static void
+pf__check_schemas(struct artifact *a)
+{
+  const struct node *tests = node_get(a->root, "tests");
+  struct pf_schemas common = { .count = 0 };
+
+  pf__assertion_schemas(a, node_get(a->root, "defaultTest"), &common);
+  for (uint32_t i = 0; tests && tests->kind == NODE_SEQ && i < tests->count;
+       i++) {
+    const struct node *test = node_resolve(tests->u.items[i]);
+    struct pf_schemas own = common;
+
+    if (!test || test->kind != NODE_MAP)
+      continue;
+    pf__assertion_schemas(a, test, &own);
+    pf__check_output(a, test, &own);
+  }
+}
+
 void
 promptfoo_check(struct artifact *a)
 {
@@ -265,6 +360,8 @@ promptfoo_check(struct artifact *a)
     shape_check(&promptfoo_shape, a->root, formats_top(a), &a->diags);
     pf__check_providers(a);
     pf__check_default_test(a);
+    if (!a->facts.header_broken)
+      pf__check_schemas(a);
   } else if (!a->facts.header_broken) {
     diag_add(&a->diags, DIAG_MISSING_KEY, formats_top(a),
              "the promptfoo config is empty: it needs prompts and providers");

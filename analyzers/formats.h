@@ -59,7 +59,8 @@ enum formats_declare_flag {
 
 /*
  * Declares as inputs the keys of a mapping, or the items of a list (a
- * scalar item is a name; a mapping item gives its name under name_key),
+ * scalar item is a name; a mapping item gives its name under name_key, or
+ * none when name_key is NULL),
  * with the type, description and default each gives. Picoschema's "?" and
  * "(type, description)" are stripped from keys. where says where they are
  * declared, for hovers ("inputs", "input.schema").
@@ -72,6 +73,8 @@ void formats_declare(struct artifact *a, const struct node *n,
 enum formats_variables_flag {
   VARIABLES_UNDECLARED = 1 << 0,  /* report reads of undeclared names */
   VARIABLES_UNUSED = 1 << 1,      /* report declared inputs never read */
+  VARIABLES_VALIDATED = 1 << 2,   /* a schema validates the defaults and
+                                     samples: leave their types to it */
 };
 
 /*

@@ -54,6 +54,7 @@ struct jsc {
   struct jsc_resource *resources;
   size_t ndocs;
   int err;                       /* the first allocation failure */
+  bool noted;                    /* the last problem was kept */
 };
 
 static const struct {
@@ -242,8 +243,23 @@ jsc__vproblem(struct jsc *c, const struct jsc_where *w, const char *key,
                                                   member)
                              : w->pointer;
   p->message = jsc__strdup(c, msg);
+  p->suggestion = NULL;
+  p->document = NULL;
   if (p->pointer && p->message)
     s->nproblems++;
+  c->noted = p->pointer && p->message;
+}
+
+void
+jsc_problem_note(struct jsc *c, const char *suggestion, const char *document)
+{
+  struct js_problem *p;
+
+  if (!c->noted)
+    return;
+  p = &c->s->problems[c->s->nproblems - 1];
+  p->suggestion = suggestion ? jsc__strdup(c, suggestion) : NULL;
+  p->document = document ? jsc__strdup(c, document) : NULL;
 }
 
 void
@@ -859,6 +875,8 @@ jsc_ref(struct jsc *c, const struct jsc_where *w, const char *key,
   if (!doc || doc->missing) {
     jsc_problem(c, w, key, NULL, "cannot resolve %s '%s': %s", key, ref,
                 doc ? doc->missing : "out of memory");
+    if (doc)
+      jsc_problem_note(c, NULL, uri);
     return NULL;
   }
   if (!jsc__fragment(c, uri, fragment, doc, &target)) {
@@ -1097,6 +1115,7 @@ jsc_regex(struct jsc *c, const struct jsc_where *w, const char *key,
   re->code = code;
   re->jit = pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 &&
             jit_size > 0;
+  re->simple = jsre_simple_compile(&c->s->arena, source, len);
   return re;
 fail:
   if (rc == FACET_ENOMEM)

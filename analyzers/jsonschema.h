@@ -75,6 +75,10 @@ struct js_problem {
   const char *uri;      /* the document, or NULL for the root schema */
   const char *pointer;  /* JSON pointer to the keyword within it */
   const char *message;  /* lower case, no final period */
+  const char *suggestion;  /* a string value that would mend it (the type
+                              name meant, say), or NULL */
+  const char *document;    /* for a $ref whose document did not load: that
+                              document's URI, without fragment; else NULL */
 };
 
 /* One reason an instance is invalid. Strings belong to the result. */

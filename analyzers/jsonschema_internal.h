@@ -85,6 +85,9 @@ enum jst {
                        JSK_ADDITIONAL | JSK_PROPERTY_NAMES |               \
                        JSK_DEP_REQUIRED | JSK_DEP_SCHEMAS |                \
                        JSK_UNEVAL_PROPS)
+/* Keywords that only look at the instance itself, never below it. */
+#define JSK_SCALAR (JSK_TYPE | JSK_ENUM | JSK_CONST | JSK_NUMBER_KW |       \
+                    JSK_STRING_KW)
 #define JSK_IN_PLACE (JSK_ALL_OF | JSK_ANY_OF | JSK_ONE_OF | JSK_NOT |     \
                       JSK_IF | JSK_REF | JSK_DYNAMIC_REF)
 
@@ -138,11 +141,14 @@ struct jsc_resource {
   struct jsc_node *node;       /* its root, compiled */
 };
 
+struct jsre_simple;
+
 /* A compiled ECMA-262 pattern. */
 struct jsc_regex {
   pcre2_code *code;            /* owned by the schema's list */
   const char *source;          /* as the schema wrote it */
   bool jit;                    /* compiled to machine code by PCRE2 */
+  const struct jsre_simple *simple;  /* matched without PCRE2, or NULL */
 };
 
 /* A property name with its hash, for lookups during validation. */
@@ -341,6 +347,10 @@ struct jsc_node *jsc_subschema_at(struct jsc *c, const struct jsc_where *w,
 void jsc_problem(struct jsc *c, const struct jsc_where *w, const char *key,
                  const char *member, const char *fmt, ...)
   __attribute__((format(printf, 5, 6)));
+/* Adds what callers may act on to the problem jsc_problem made last:
+ * either string may be NULL; both are copied. */
+void jsc_problem_note(struct jsc *c, const char *suggestion,
+                      const char *document);
 struct arena *jsc_arena(struct jsc *c);
 void jsc_fail(struct jsc *c, int err);
 struct jsc_node *jsc_ref(struct jsc *c, const struct jsc_where *w,
@@ -360,6 +370,16 @@ void jsc_use_dynamic_scope(struct jsc *c);
  */
 int jsre_compile(const char *src, size_t len, pcre2_code **out, char *why,
                  size_t size, size_t *at);
+
+/* jsonschema_simple.c: patterns matched without PCRE2. */
+/* The program of the ECMA-262 pattern p (len bytes, which PCRE2 has
+ * compiled) in arena, or NULL when it is not simple enough. */
+struct jsre_simple *jsre_simple_compile(struct arena *arena, const char *p,
+                                        size_t len);
+/* 1 when prog matches somewhere in s, 0 when not, -1 when it cannot tell
+ * (ask PCRE2). */
+int jsre_simple_match(const struct jsre_simple *prog, const char *s,
+                      size_t len);
 
 /* jsonschema_value.c: JSON values as JSON Schema compares them. */
 /* Whether the double v was written as a decimal ("1.0"), not "1". */
@@ -437,14 +457,13 @@ jsv_same_bytes(const char *a, const char *b, size_t n)
   return true;
 }
 
-/* Whether the NUL-terminated a and b are equal (inline, as above). */
+/* Whether the NUL-terminated a and b are equal. The first bytes decide
+ * most mismatches inline; the rest is strcmp's, which compares a word at
+ * a time (member names are compared for every member of every object). */
 static inline bool
 jsv_same_name(const char *a, const char *b)
 {
-  for (; *a == *b; a++, b++)
-    if (!*a)
-      return true;
-  return false;
+  return a[0] == b[0] && (!a[0] || strcmp(a + 1, b + 1) == 0);
 }
 
 /* The entry of properties named key, or NULL. */

@@ -154,6 +154,7 @@ static const struct {
   { "bool", "boolean" }, { "str", "string" }, { "dict", "object" },
   { "map", "object" }, { "list", "array" }, { "none", "null" },
   { "decimal", "number" }, { "long", "integer" }, { "text", "string" },
+  { "obj", "object" }, { "tuple", "array" },
 };
 
 /* Edit distance between two short words (long ones are far). */
@@ -238,10 +239,11 @@ jsck__type_name(struct jsck *k, const char *key, struct json_object *v,
     return;
   }
   near = jsck__nearest_type(name);
-  if (near)
+  if (near) {
     jsc_problem(k->c, k->w, key, NULL, "unknown type '%s' (did you mean "
                 "'%s'?)", name, near);
-  else
+    jsc_problem_note(k->c, near, NULL);
+  } else
     jsc_problem(k->c, k->w, key, NULL, "unknown type '%s' (the types are "
                 "null, boolean, object, array, number, string and integer)",
                 name);
@@ -682,9 +684,13 @@ jsck__list(struct jsck *k, struct json_object *v, const char *key)
 {
   struct jsc_applicators *app = jsck__app(k);
 
-  if (!json_object_is_type(v, json_type_array) ||
-      json_object_array_length(v) == 0) {
+  if (!json_object_is_type(v, json_type_array)) {
     jsck__wrong(k, key, "a non-empty array of schemas", v);
+    return;
+  }
+  if (json_object_array_length(v) == 0) {
+    jsc_problem(k->c, k->w, key, NULL, "%s must hold at least one schema, "
+                "not an empty array", key);
     return;
   }
   if (!app)

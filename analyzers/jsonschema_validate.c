@@ -93,6 +93,8 @@ struct jsv {
 
 static bool jsv__node(struct jsv *v, const struct jsc_node *s,
                       struct json_object *inst, struct jsv_ann *ann);
+static bool jsv__scalar(struct jsv *v, const struct jsc_node *s,
+                        struct json_object *inst);
 
 static bool
 jsv__reporting(const struct jsv *v)
@@ -339,21 +341,24 @@ jsv__equals(const struct jsc_value *value, struct json_object *inst,
   return value->hash == *hash && jsv_equal(value->json, inst);
 }
 
-/* enum when every value is a string: the instance's text is read once. */
+/* Whether the text str (len bytes) is one of an all-string enum. */
 static bool
-jsv__in_string_enum(const struct jsc_node *s, struct json_object *inst)
+jsv__in_string_text(const struct jsc_node *s, const char *str, size_t len)
 {
-  const char *str;
-  size_t len;
-
-  if (!json_object_is_type(inst, json_type_string))
-    return false;
-  str = json_object_get_string(inst);
-  len = (size_t)json_object_get_string_len(inst);
   for (uint32_t i = 0; i < s->nenums; i++)
     if (s->enums[i].len == len && jsv_same_bytes(s->enums[i].str, str, len))
       return true;
   return false;
+}
+
+/* enum when every value is a string: the instance's text is read once. */
+static bool
+jsv__in_string_enum(const struct jsc_node *s, struct json_object *inst)
+{
+  if (!json_object_is_type(inst, json_type_string))
+    return false;
+  return jsv__in_string_text(s, json_object_get_string(inst),
+                             (size_t)json_object_get_string_len(inst));
 }
 
 static bool
@@ -493,9 +498,12 @@ static int
 jsv__match(struct jsv *v, const struct jsc_regex *re, const char *s,
            size_t len)
 {
-  struct jsv_scratch *sc = jsv__scratch(v);
+  struct jsv_scratch *sc;
   int rc;
 
+  if (re->simple && (rc = jsre_simple_match(re->simple, s, len)) >= 0)
+    return rc;
+  sc = jsv__scratch(v);
   if (!sc)
     return -1;
   rc = re->jit ? pcre2_jit_match(re->code, (PCRE2_SPTR)s, len, 0, 0,
@@ -554,12 +562,11 @@ jsv__length(struct jsv *v, const struct jsc_node *s, size_t len,
   return true;
 }
 
+/* The string keywords of s on inst, whose text is str (len bytes). */
 static bool
-jsv__string(struct jsv *v, const struct jsc_node *s,
-            struct json_object *inst)
+jsv__string_text(struct jsv *v, const struct jsc_node *s,
+                 struct json_object *inst, const char *str, size_t len)
 {
-  const char *str = json_object_get_string(inst);
-  size_t len = (size_t)json_object_get_string_len(inst);
   char got[JSV_TEXT_MAX];
   bool ok = true;
 
@@ -576,6 +583,14 @@ jsv__string(struct jsv *v, const struct jsc_node *s,
   }
 out:
   return ok;
+}
+
+static bool
+jsv__string(struct jsv *v, const struct jsc_node *s,
+            struct json_object *inst)
+{
+  return jsv__string_text(v, s, inst, json_object_get_string(inst),
+                          (size_t)json_object_get_string_len(inst));
 }
 
 /* ---- arrays ---- */
@@ -595,10 +610,14 @@ jsv__child(struct jsv *v, const struct jsc_node *node,
   for (int i = 0; i < JSV_REF_CHAIN_MAX && node->has == JSK_REF &&
                   node->boolean == JSC_OBJECT; i++)
     node = node->app->ref;
-  /* A leaf that says only its type, without a call. */
+  /* A leaf that says only its type, without a call; one of only scalar
+   * keywords, without the general walk. */
   if (node->has == JSK_TYPE && node->boolean == JSC_OBJECT &&
       (node->types & jsv_type_of(child, (enum js_draft)node->draft)))
     return true;
+  if (node->boolean == JSC_OBJECT && node->has &&
+      !(node->has & ~JSK_SCALAR))
+    return jsv__scalar(v, node, child);
   return jsv__node(v, node, child, NULL);
 }
 
@@ -1387,6 +1406,45 @@ jsv__tracked(const struct jsc_node *s, unsigned t, struct json_object *inst,
   return 0;
 }
 
+/*
+ * A schema of only such keywords: no subschema, so nothing to track or to
+ * nest, and most leaves of real schemas (a string with a pattern, a
+ * number with bounds, an enum) take this way.
+ */
+static bool
+jsv__scalar(struct jsv *v, const struct jsc_node *s, struct json_object *inst)
+{
+  unsigned t = jsv_type_of(inst, (enum js_draft)s->draft);
+  bool ok = true;
+
+  if ((s->has & JSK_TYPE) && !(s->types & t))
+    JSV_CHECK(v, ok, jsv__type_error(v, s, inst));
+  if (t & JST_STRING) {
+    /* A string's text, read once for the enum and the string keywords. */
+    const char *str = json_object_get_string(inst);
+    size_t len = (size_t)json_object_get_string_len(inst);
+    bool text_enum = (s->has & (JSK_ENUM | JSK_CONST)) == JSK_ENUM &&
+                     s->enum_strings;
+
+    if (text_enum && !jsv__in_string_text(s, str, len)) {
+      if (jsv__reporting(v))
+        jsv__enum_error(v, s, inst);
+      JSV_CHECK(v, ok, false);
+    } else if (!text_enum && (s->has & (JSK_ENUM | JSK_CONST))) {
+      JSV_CHECK(v, ok, jsv__enum_const(v, s, inst));
+    }
+    if (s->has & JSK_STRING_KW)
+      JSV_CHECK(v, ok, jsv__string_text(v, s, inst, str, len));
+    goto out;
+  }
+  if (s->has & (JSK_ENUM | JSK_CONST))
+    JSV_CHECK(v, ok, jsv__enum_const(v, s, inst));
+  if ((s->has & JSK_NUMBER_KW) && (t & JST_NUMBER))
+    JSV_CHECK(v, ok, jsv__number(v, s, inst));
+out:
+  return ok;
+}
+
 static bool
 jsv__keywords(struct jsv *v, const struct jsc_node *s,
               struct json_object *inst, struct jsv_ann *ann)
@@ -1452,6 +1510,8 @@ jsv__node(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
     return !s->has ||
            (s->types & jsv_type_of(inst, (enum js_draft)s->draft)) ||
            jsv__type_error(v, s, inst);
+  if (!(s->has & ~JSK_SCALAR))
+    return jsv__scalar(v, s, inst);
   if (v->level >= JS_DEPTH_MAX)
     return jsv__too_deep(v, s);
   v->level++;

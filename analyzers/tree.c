@@ -39,6 +39,14 @@ node_is_str(const struct node *n, const char *s)
   return n && n->kind == NODE_SCALAR && strcmp(n->u.scalar.str, s) == 0;
 }
 
+bool
+node_is_bool(const struct node *n, bool value)
+{
+  n = node_resolve(n);
+  return n && n->kind == NODE_SCALAR && n->type == SCALAR_BOOL &&
+         (n->u.scalar.str[0] == 't' || n->u.scalar.str[0] == 'T') == value;
+}
+
 const char *
 node_str(const struct node *n)
 {

@@ -88,6 +88,9 @@ const struct node *node_get_key(const struct node *map, const char *key);
 /* True if n is a scalar string (quoted or plain) equal to s. */
 bool node_is_str(const struct node *n, const char *s);
 
+/* True if n is the boolean value (true or false, in any YAML spelling). */
+bool node_is_bool(const struct node *n, bool value);
+
 /* The scalar text of n (resolved), or NULL when n is not a scalar. */
 const char *node_str(const struct node *n);
 

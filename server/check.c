@@ -18,6 +18,8 @@
 #include "evalgraph.h"
 #include "overrides.h"
 #include "pathglob.h"
+#include "reffiles.h"
+#include "schema.h"
 #include "utf8.h"
 #include "wsindex.h"
 
@@ -78,6 +80,9 @@ struct check {
   int64_t now;                /* for "3 h ago" */
   unsigned fail_on;           /* enum check_gate */
   unsigned gated;             /* eval results that --fail-on caught */
+  struct overrides providers; /* --provider GLOB=NAME */
+  int provider;               /* --provider NAME */
+  struct reffiles refs;       /* reads the files $refs name */
   struct check_entry *entries;
   size_t count;
   size_t cap;
@@ -96,7 +101,8 @@ check__usage(FILE *to)
 {
   fputs("usage: facet check [--format text|json] [--max-bytes N]\n"
         "                   [--assume GLOB=FORMAT]... [--fail-on LIST]\n"
-        "                   [--now TIME] [PATH...]\n"
+        "                   [--provider [GLOB=]NAME]... [--now TIME]\n"
+        "                   [PATH...]\n"
         "\n"
         "Checks prompt, schema and eval files (folders are walked, skipping\n"
         ".git, node_modules and what .gitignore ignores), follows the files\n"
@@ -113,7 +119,10 @@ check__usage(FILE *to)
         "  --fail-on LIST     also exit 1 for tests that are failed,\n"
         "                     errored, stale or never-run (comma-separated)\n"
         "  --now TIME         the time relative times count from (ISO 8601\n"
-        "                     or Unix seconds), for reproducible reports\n",
+        "                     or Unix seconds), for reproducible reports\n"
+        "  --provider [G=]P   check the schemas of files matching glob G\n"
+        "                     (of all files, without G) against provider\n"
+        "                     P's rules: openai, gemini, anthropic or none\n",
         to);
 }
 
@@ -600,6 +609,32 @@ check__parse_gates(struct check *c, const char *arg)
 }
 
 static int
+check__parse_provider(struct check *c, const char *arg)
+{
+  const char *eq = strrchr(arg, '=');
+  const char *name = eq ? eq + 1 : arg;
+  int p = schema_provider_by_name(name);
+  char *glob;
+  int rc;
+
+  if (p < 0 || eq == arg) {
+    fprintf(stderr, "facet check: --provider wants [GLOB=]NAME with NAME "
+            "one of none, openai, gemini, anthropic; got '%s'\n", arg);
+    return -1;
+  }
+  if (!eq) {
+    c->provider = p;
+    return 0;
+  }
+  glob = strndup(arg, (size_t)(eq - arg));
+  rc = glob ? overrides_add_value(&c->providers, glob, p) : FACET_ENOMEM;
+  free(glob);
+  if (rc)
+    fprintf(stderr, "facet check: --provider: %s\n", facet_strerror(rc));
+  return rc ? -1 : 0;
+}
+
+static int
 check__parse_now(struct check *c, const char *arg)
 {
   char *end;
@@ -624,6 +659,7 @@ check__options(struct check *c, int argc, char **argv)
     { "assume", required_argument, NULL, 'a' },
     { "fail-on", required_argument, NULL, 'F' },
     { "now", required_argument, NULL, 'n' },
+    { "provider", required_argument, NULL, 'p' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -654,6 +690,10 @@ check__options(struct check *c, int argc, char **argv)
       break;
     case 'F':
       if (check__parse_gates(c, optarg))
+        return -1;
+      break;
+    case 'p':
+      if (check__parse_provider(c, optarg))
         return -1;
       break;
     case 'n':
@@ -740,7 +780,8 @@ check__regrade(struct check *c, struct check_entry *e)
   if (!links.tests_where && !links.schema_elsewhere &&
       links.passed + links.failed + links.never == 0)
     return;
-  a = wsindex_read(e->path, e->format, c->max_bytes, &err);
+  a = wsindex_read(e->path, e->format, c->max_bytes, &c->index.analysis,
+                   &err);
   if (!a)
     return;
   grade_compute(a, &links);
@@ -832,6 +873,8 @@ check__release(struct check *c)
   free(c->entries);
   free(c->slots);
   overrides_release(&c->assume);
+  overrides_release(&c->providers);
+  reffiles_release(&c->refs);
   wsindex_release(&c->index);
 }
 
@@ -848,6 +891,9 @@ check__load(struct check *c, int argc, char **argv)
     return FACET_ENOMEM;
   c->index.formats = &c->assume;
   c->index.max_bytes = c->max_bytes;
+  c->index.analysis.providers = &c->providers;
+  c->index.analysis.provider = c->provider;
+  c->index.analysis.schema_files = &c->refs.files;
   /* The first folder named is the workspace whose .facet.yaml counts. */
   if (stat(root, &st) == 0 && S_ISDIR(st.st_mode) &&
       wsconfig_read(&c->index.config, root, why, sizeof why) && why[0])
@@ -864,8 +910,10 @@ int
 check_main(int argc, char **argv)
 {
   struct check c = { .max_bytes = ANALYZE_MAX_BYTES_DEFAULT };
-  int rc = check__options(&c, argc, argv);
+  int rc;
 
+  reffiles_init(&c.refs, NULL);
+  rc = check__options(&c, argc, argv);
   if (rc) {
     check__release(&c);
     return rc > 0 ? 0 : 2;

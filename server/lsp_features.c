@@ -14,8 +14,11 @@
 #include "lspconv.h"
 #include "navigate.h"
 #include "outline.h"
+#include "schema.h"
+#include "schema_nav.h"
 #include "shape.h"
 #include "session_internal.h"
+#include "tree.h"
 
 /* The byte offset of params.position in the artifact, or -1 after
  * answering the request with an error. */
@@ -144,24 +147,98 @@ feature__location(const struct feature_request *r, struct span span)
   return loc;
 }
 
+/*
+ * The artifact of the document at uri: the open one's latest analysis, or
+ * the file read through the session's $ref reader and analysed as a JSON
+ * Schema (*owned, freed by the caller). NULL when it cannot be read.
+ */
+static const struct artifact *
+feature__document(const struct feature_request *r, const char *uri,
+                  struct artifact **owned)
+{
+  struct document *doc = docstore_get(&r->session->docs, uri);
+  const struct schema_files *files = &r->session->refs.files;
+  struct analyze_options opts = { .format = FORMAT_JSON_SCHEMA, .uri = uri };
+  char why[256];
+  char *text;
+  size_t len;
+
+  *owned = NULL;
+  if (doc && doc->artifact)
+    return doc->artifact;
+  if (files->read(files->ctx, uri, &text, &len, why, sizeof why))
+    return NULL;
+  *owned = artifact_analyze_shared(uri, text, len, &opts, free, text);
+  if (!*owned)
+    free(text);
+  return *owned;
+}
+
+/* Where a schema's $ref leads: a place in this file or in another. */
+static json_object *
+feature__ref_location(const struct feature_request *r,
+                      const struct schema_nav *n)
+{
+  struct span span;
+  char *uri;
+  char *fragment;
+  enum schema_target t = schema_nav_target(r->artifact, n, &span, &uri,
+                                           &fragment);
+  struct artifact *owned;
+  const struct artifact *other;
+  json_object *loc = NULL;
+
+  if (t == SCHEMA_TARGET_LOCAL)
+    return feature__location(r, span);
+  if (t != SCHEMA_TARGET_FILE)
+    return NULL;
+  other = feature__document(r, uri, &owned);
+  if (other && schema_locate(other, fragment, &span)) {
+    loc = json_object_new_object();
+    json_object_object_add(loc, "uri", json_object_new_string(uri));
+    json_object_object_add(loc, "range",
+                           lspconv_range(&other->src, span,
+                                         r->session->encoding));
+  }
+  artifact_free(owned);
+  free(uri);
+  free(fragment);
+  return loc;
+}
+
 void
 feature_definition(const struct feature_request *r)
 {
-  struct nav_target t;
   int64_t off = feature__offset(r);
+  struct nav_target t;
+  struct schema_nav n;
 
-  if (off < 0 || links_definition(r, (uint32_t)off))
+  if (off < 0)
     return;
-  if (!feature__target(r, &t))
+  /* A $ref's own resolution names the exact schema it points at; the
+   * index's link only knows the file. */
+  if (schema_nav_at(r->artifact, (uint32_t)off, &n)) {
+    json_object *loc = feature__ref_location(r, &n);
+
+    if (loc) {
+      session_reply(r->session, r->id, loc);
+      return;
+    }
+  }
+  if (links_definition(r, (uint32_t)off))
     return;
-  /* Where inputs are declared by use (${input:name} in a prompt file),
-   * the first use is the declaration. */
-  if (t.decl)
-    session_reply(r->session, r->id, feature__location(r, t.decl->span));
-  else if (t.var && r->artifact->facts.inputs_by_use)
-    session_reply(r->session, r->id, feature__location(r, t.var->span));
-  else
+  if (navigate_at(r->artifact, (uint32_t)off, &t)) {
+    /* Where inputs are declared by use (${input:name} in a prompt file),
+     * the first use is the declaration. */
+    if (t.decl)
+      session_reply(r->session, r->id, feature__location(r, t.decl->span));
+    else if (t.var && r->artifact->facts.inputs_by_use)
+      session_reply(r->session, r->id, feature__location(r, t.var->span));
+    else
+      session_reply(r->session, r->id, NULL);
+  } else {
     session_reply(r->session, r->id, NULL);
+  }
 }
 
 struct feature_spans {
@@ -170,6 +247,14 @@ struct feature_spans {
   bool edits;
   const char *text;   /* the replacement, for edits */
 };
+
+static void feature__collect(struct span span, bool decl, void *ctx);
+
+static void
+feature__collect_ref(struct span span, void *ctx)
+{
+  feature__collect(span, false, ctx);
+}
 
 static void
 feature__collect(struct span span, bool decl, void *ctx)
@@ -194,21 +279,21 @@ void
 feature_references(const struct feature_request *r)
 {
   json_object *context = session_get(r->params, "context");
+  bool with_decl = json_object_get_boolean(session_get(context,
+                                                       "includeDeclaration"));
   struct feature_spans c = { r, NULL, false, NULL };
-  struct nav_target t;
   int64_t off = feature__offset(r);
+  struct nav_target t;
+  struct schema_nav n;
 
-  if (off < 0 || links_references(r, (uint32_t)off, json_object_get_boolean(
-                                    session_get(context,
-                                                "includeDeclaration"))))
-    return;
-  if (!feature__target(r, &t))
+  if (off < 0 || links_references(r, (uint32_t)off, with_decl))
     return;
   c.list = json_object_new_array();
-  navigate_each(r->artifact, t.name,
-                json_object_get_boolean(session_get(context,
-                                                    "includeDeclaration")),
-                feature__collect, &c);
+  if (navigate_at(r->artifact, (uint32_t)off, &t))
+    navigate_each(r->artifact, t.name, with_decl, feature__collect, &c);
+  else if (schema_nav_at(r->artifact, (uint32_t)off, &n))
+    schema_nav_references(r->artifact, &n, with_decl, feature__collect_ref,
+                          &c);
   session_reply(r->session, r->id, c.list);
 }
 
@@ -330,17 +415,65 @@ feature__complete_keys(const struct shape *shape, json_object *items)
   }
 }
 
+/* Keywords a schema object does not have yet, with their documentation;
+ * the insert writes the key as the schema is written. */
+static void
+feature__complete_schema_keys(const struct schema_complete *sc,
+                              json_object *items)
+{
+  size_t count;
+  const struct schema_keyword *kw = schema_keywords(&count);
+
+  for (size_t i = 0; i < count; i++) {
+    char insert[96];
+
+    if (node_get_key(sc->schema, kw[i].name))
+      continue;
+    if (!sc->json)
+      snprintf(insert, sizeof insert, "%s: ", kw[i].name);
+    else
+      snprintf(insert, sizeof insert, sc->quoted ? "%s" : "\"%s\": ",
+               kw[i].name);
+    json_object_array_add(items, feature__item(
+      kw[i].name, LSP_COMPLETION_PROPERTY, kw[i].applies, kw[i].doc,
+      insert));
+  }
+}
+
+static void
+feature__complete_types(json_object *items)
+{
+  static const char *const types[] = {
+    "string", "number", "integer", "boolean", "object", "array", "null",
+  };
+
+  for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+    json_object_array_add(items, feature__item(types[i], LSP_COMPLETION_VALUE,
+                                               "JSON Schema type", NULL,
+                                               NULL));
+}
+
 void
 feature_completion(const struct feature_request *r)
 {
   int64_t off = feature__offset(r);
   struct complete_ctx c;
+  struct schema_complete sc;
   json_object *items;
 
   if (off < 0)
     return;
   complete_at(r->artifact, (uint32_t)off, &c);
   items = json_object_new_array();
+  if (c.kind == COMPLETE_NONE &&
+      schema_complete_at(r->artifact, (uint32_t)off, &sc)) {
+    if (sc.kind == SCHEMA_COMPLETE_KEYWORD)
+      feature__complete_schema_keys(&sc, items);
+    else
+      feature__complete_types(items);
+    session_reply(r->session, r->id, items);
+    return;
+  }
   if (c.kind == COMPLETE_VARIABLE)
     feature__complete_variables(r->artifact, items);
   else if (c.kind == COMPLETE_KEY)

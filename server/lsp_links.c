@@ -275,7 +275,7 @@ links__uses(struct links *l, const char *path, bool with_decl)
   f = evalgraph_summary(s->index.graph, path);
   if (!f)
     return;
-  a = wsindex_read(path, f->format, s->settings.max_file_bytes, &err);
+  a = wsindex_read(path, f->format, s->settings.max_file_bytes, NULL, &err);
   /* The text must be the one the index knows, or spans would drift. */
   if (a && a->evals && a->evals->text_hash == f->text_hash)
     navigate_each(a, l->name, with_decl, links__use_in, &u);

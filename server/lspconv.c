@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "error.h"
 #include "navigate.h"
+#include "schema_nav.h"
 #include "tree.h"
 #include "utf8.h"
 
@@ -123,7 +124,36 @@ lspconv_diagnostics(const struct artifact *a, enum position_encoding enc)
   return list;
 }
 
-/* One quick fix: replace the text of d's span with its replacement. */
+/*
+ * The span a replacement edits: d's span, without the quotes around it when
+ * it holds a quoted scalar, since a replacement is of the scalar's text.
+ */
+static struct span
+lspconv__replaced(const struct artifact *a, const struct diagnostic *d)
+{
+  struct span s = d->span;
+  char q = s.end - s.start >= 2 ? a->text[s.start] : 0;
+
+  if ((q == '"' || q == '\'') && a->text[s.end - 1] == q &&
+      d->replacement[0] != q) {
+    s.start++;
+    s.end--;
+  }
+  return s;
+}
+
+static json_object *
+lspconv__text_edit(const struct artifact *a, struct span span,
+                   const char *text, enum position_encoding enc)
+{
+  json_object *edit = json_object_new_object();
+
+  json_object_object_add(edit, "range", lspconv_range(&a->src, span, enc));
+  json_object_object_add(edit, "newText", json_object_new_string(text));
+  return edit;
+}
+
+/* One quick fix: d's fix, or its replacement of d's text. */
 static json_object *
 lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
                    const char *uri, enum position_encoding enc)
@@ -133,17 +163,21 @@ lspconv__quick_fix(const struct artifact *a, const struct diagnostic *d,
   json_object *edit = json_object_new_object();
   json_object *changes = json_object_new_object();
   json_object *edits = json_object_new_array();
-  json_object *text_edit = json_object_new_object();
   char title[256];
 
-  snprintf(title, sizeof title, "Replace '%.*s' with '%s'",
-           (int)(d->span.end - d->span.start), a->text + d->span.start,
-           d->replacement);
-  json_object_object_add(text_edit, "range",
-                         lspconv_range(&a->src, d->span, enc));
-  json_object_object_add(text_edit, "newText",
-                         json_object_new_string(d->replacement));
-  json_object_array_add(edits, text_edit);
+  if (d->fix) {
+    snprintf(title, sizeof title, "%s", d->fix->title);
+    for (uint32_t i = 0; i < d->fix->count; i++)
+      json_object_array_add(edits, lspconv__text_edit(
+        a, d->fix->edits[i].span, d->fix->edits[i].text, enc));
+  } else {
+    struct span s = lspconv__replaced(a, d);
+
+    snprintf(title, sizeof title, "Replace '%.*s' with '%s'",
+             (int)(s.end - s.start), a->text + s.start, d->replacement);
+    json_object_array_add(edits, lspconv__text_edit(a, s, d->replacement,
+                                                    enc));
+  }
   json_object_object_add(changes, uri, edits);
   json_object_object_add(edit, "changes", changes);
   json_object_array_add(diags, lspconv_diagnostic(&a->src, d, enc));
@@ -164,7 +198,7 @@ lspconv_quick_fixes(const struct artifact *a, const char *uri,
   for (size_t i = 0; i < a->diags.count; i++) {
     const struct diagnostic *d = &a->diags.items[i];
 
-    if (d->replacement && d->span.start <= span.end &&
+    if ((d->replacement || d->fix) && d->span.start <= span.end &&
         span.start <= d->span.end)
       json_object_array_add(actions, lspconv__quick_fix(a, d, uri, enc));
   }
@@ -327,6 +361,7 @@ lspconv_hover(const struct artifact *a, uint32_t off,
               enum position_encoding enc, const char *extra)
 {
   struct nav_target t;
+  struct schema_nav n;
   struct span area;
 
   if (!a)
@@ -334,6 +369,8 @@ lspconv_hover(const struct artifact *a, uint32_t off,
   if (navigate_at(a, off, &t))
     return lspconv__markdown_hover(a, lspconv__variable_text(a, &t), t.span,
                                    enc);
+  if (schema_nav_at(a, off, &n))
+    return lspconv__markdown_hover(a, schema_nav_hover(a, &n), n.span, enc);
   if (!a->grade.graded)
     return NULL;
   area = lspconv__grade_area(a);

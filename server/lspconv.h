@@ -56,8 +56,9 @@ struct json_object *lspconv_code_lenses(const struct artifact *a,
                                         enum position_encoding enc);
 
 /*
- * The CodeAction[] quick fixes for a's findings that carry a replacement
- * and overlap span: each replaces the finding's text. New reference.
+ * The CodeAction[] quick fixes for a's findings that carry a fix and
+ * overlap span: each makes the finding's edits, or replaces its text with
+ * its replacement. New reference.
  */
 struct json_object *lspconv_quick_fixes(const struct artifact *a,
                                         const char *uri, struct span span,

@@ -21,19 +21,23 @@ overrides_release(struct overrides *self)
 }
 
 int
-overrides_add(struct overrides *self, const char *glob, const char *format)
+overrides_add_value(struct overrides *self, const char *glob, int value)
 {
-  int f = artifact_format_by_name(format);
-
-  if (f < 0)
-    return FACET_EINVAL;
   if (self->count == OVERRIDES_MAX)
     return FACET_ELIMIT;
   self->globs[self->count] = strdup(glob);
   if (!self->globs[self->count])
     return FACET_ENOMEM;
-  self->formats[self->count++] = (enum artifact_format)f;
+  self->values[self->count++] = value;
   return 0;
+}
+
+int
+overrides_add(struct overrides *self, const char *glob, const char *format)
+{
+  int f = artifact_format_by_name(format);
+
+  return f < 0 ? FACET_EINVAL : overrides_add_value(self, glob, f);
 }
 
 /* path relative to root when under it; "./" prefixes dropped. */
@@ -53,11 +57,19 @@ enum artifact_format
 overrides_match(const struct overrides *self, const char *root,
                 const char *path)
 {
+  return (enum artifact_format)overrides_lookup(self, root, path,
+                                                FORMAT_NONE);
+}
+
+int
+overrides_lookup(const struct overrides *self, const char *root,
+                 const char *path, int fallback)
+{
   const char *rel;
   const char *base;
 
   if (!path)
-    return FORMAT_NONE;
+    return fallback;
   rel = overrides__relative(root, path);
   base = strrchr(rel, '/');
   base = base ? base + 1 : rel;
@@ -65,11 +77,11 @@ overrides_match(const struct overrides *self, const char *root,
     const char *subject = strchr(self->globs[i], '/') ? rel : base;
 
     if (fnmatch(self->globs[i], subject, 0) == 0)
-      return self->formats[i];
+      return self->values[i];
     /* A leading "**" and slash also matches no folder, as editors do. */
     if (strncmp(self->globs[i], "**/", 3) == 0 &&
         fnmatch(self->globs[i] + 3, rel, 0) == 0)
-      return self->formats[i];
+      return self->values[i];
   }
-  return FORMAT_NONE;
+  return fallback;
 }

@@ -1,6 +1,7 @@
 /*
- * Format overrides: "files matching this glob are that format", from the
- * editor's settings (facet.formats) or facet check --assume. Globs are
+ * Overrides by glob: "files matching this glob are that format" (the
+ * editor's facet.formats, facet check --assume) or "... have schemas for
+ * that provider" (facet.schemaProvider, --provider). Globs are
  * fnmatch(3) patterns matched against the path relative to the workspace
  * root, or against the file name when the glob has no '/'; '*' matches
  * across '/' too.
@@ -17,7 +18,8 @@
 
 struct overrides {
   char *globs[OVERRIDES_MAX];
-  enum artifact_format formats[OVERRIDES_MAX];
+  int values[OVERRIDES_MAX];   /* an enum artifact_format, or another
+                                  enum's value, as the owner decides */
   size_t count;
 };
 
@@ -34,5 +36,14 @@ int overrides_add(struct overrides *self, const char *glob,
 /* The format for path (root may be NULL), or FORMAT_NONE. */
 enum artifact_format overrides_match(const struct overrides *self,
                                      const char *root, const char *path);
+
+/* Adds a rule of any value (glob copied). Returns 0, FACET_ELIMIT when
+ * full, or FACET_ENOMEM. */
+int overrides_add_value(struct overrides *self, const char *glob,
+                        int value);
+
+/* The value of the first rule that matches path, or fallback. */
+int overrides_lookup(const struct overrides *self, const char *root,
+                     const char *path, int fallback);
 
 #endif

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
+#include "schema.h"
 #include "version.h"
 #include "session_internal.h"
 
@@ -26,6 +27,8 @@ session_init(struct session *self, uv_loop_t *loop, session_send_fn send,
   docstore_init(&self->docs);
   overrides_init(&self->settings.formats);
   wsindex_init(&self->index);
+  overrides_init(&self->settings.providers);
+  reffiles_init(&self->refs, NULL);
 }
 
 void
@@ -36,6 +39,8 @@ session_release(struct session *self)
   session_index_release(self);
   wsindex_release(&self->index);
   overrides_release(&self->settings.formats);
+  overrides_release(&self->settings.providers);
+  reffiles_release(&self->refs);
   free(self->queue);
   free(self->root);
   for (size_t i = 0; i < self->nfolders; i++)
@@ -126,6 +131,43 @@ session__results_setting(struct session *self, json_object *globs)
 }
 
 /*
+ * facet.schemaProvider: a provider's name for every file, or globs to
+ * names (docs/jsonschema.md). Unknown names are logged and skipped.
+ */
+static void
+session__apply_providers(struct session *self, json_object *setting)
+{
+  overrides_release(&self->settings.providers);
+  self->settings.provider = SCHEMA_PROVIDER_NONE;
+  if (!setting)
+    return;
+  if (json_object_is_type(setting, json_type_string)) {
+    int p = schema_provider_by_name(json_object_get_string(setting));
+
+    if (p < 0)
+      log_warn("ignoring setting facet.schemaProvider: '%s' is not one of "
+               "none, openai, gemini, anthropic",
+               json_object_get_string(setting));
+    else
+      self->settings.provider = p;
+    return;
+  }
+  if (!json_object_is_type(setting, json_type_object)) {
+    log_warn("ignoring setting facet.schemaProvider: it should be a "
+             "provider's name or map globs to names");
+    return;
+  }
+  json_object_object_foreach(setting, glob, name) {
+    int p = schema_provider_by_name(json_object_get_string(name));
+
+    if (!json_object_is_type(name, json_type_string) || p < 0 ||
+        overrides_add_value(&self->settings.providers, glob, p))
+      log_warn("ignoring setting facet.schemaProvider[\"%s\"]: not one of "
+               "none, openai, gemini, anthropic", glob);
+  }
+}
+
+/*
  * Applies facet's settings (borrowed): the "facet" section's members, or
  * an object that holds that section, as editors send it either way.
  */
@@ -165,6 +207,7 @@ session_apply_settings(struct session *self, json_object *facet)
   else if (max)
     log_warn("ignoring setting facet.maxFileBytes: it should be a positive "
              "number of bytes");
+  session__apply_providers(self, session_get(facet, "schemaProvider"));
 }
 
 static json_object *
@@ -254,6 +297,8 @@ session__root(struct session *self, json_object *params)
     self->folders = grown;
     self->folders[self->nfolders++] = path;
   }
+  reffiles_release(&self->refs);
+  reffiles_init(&self->refs, self->root);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "overrides.h"
 #include "position.h"
 #include "wsindex.h"
+#include "reffiles.h"
 
 struct json_object;
 struct jsonrpc_message;
@@ -30,6 +31,8 @@ typedef void (*session_send_fn)(struct json_object *msg, void *ctx);
 struct session_settings {
   struct overrides formats;   /* glob -> format, from facet.formats */
   size_t max_file_bytes;      /* facet.maxFileBytes; 0 for the default */
+  struct overrides providers; /* glob -> enum schema_provider, and */
+  int provider;               /* for other files, from facet.schemaProvider */
 };
 
 struct session {
@@ -48,6 +51,7 @@ struct session {
   char **folders;            /* every workspace folder's path (root
                                 first), owned; indexed alike */
   size_t nfolders;
+  struct reffiles refs;      /* reads the files $refs name, in root */
   struct session_settings settings;
   struct document **queue;   /* documents to analyse once input is read */
   size_t nqueue;

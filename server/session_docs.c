@@ -9,6 +9,12 @@
  * applied before any analysis starts (session_flush). A result is
  * published only if it is of the document's current version, so a stale
  * analysis never overwrites a newer one.
+ *
+ * Each analysis starts from the document's latest one and the change
+ * since (docstore.h), so a YAML document re-parses only what an edit
+ * touched (analyzers/yaml_doc.h). The worker reads that artifact while
+ * the loop may still answer requests from it; it stays the document's
+ * until the analysis lands, and a document closed meanwhile is freed then.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -25,11 +31,12 @@
 #include "log.h"
 #include "lspconv.h"
 #include "session_internal.h"
+#include "yaml_doc.h"
 
 struct analysis {
   uv_work_t work;
   struct session *session;
-  char *uri;
+  struct document *doc;      /* stays valid while the job runs: see above */
   char *path;
   uint64_t serial;
   int version;
@@ -52,7 +59,6 @@ static void
 analysis__free(struct analysis *job)
 {
   artifact_free(job->result);
-  free(job->uri);
   free(job->path);
   snapshot_unref(job->text);
   free(job);
@@ -134,31 +140,43 @@ session_publish(struct session *self, struct document *doc)
 
 static void session__start(struct session *self, struct document *doc);
 
+/* Whether job's result describes doc's text as it is now. */
+static bool
+analysis__fresh(const struct analysis *job, const struct document *doc)
+{
+  return job->result && job->serial == doc->serial &&
+         job->version == doc->version && !doc->dirty &&
+         job->result->owner == doc->text;
+}
+
 static void
 analysis__done(uv_work_t *work, int status)
 {
   struct analysis *job = work->data;
   struct session *self = job->session;
-  struct document *doc = docstore_get(&self->docs, job->uri);
+  struct document *doc = job->doc;
 
   self->jobs--;
-  if (!doc || doc->serial != job->serial) {
+  doc->analysing = false;
+  if (doc->closed) {
     analysis__free(job);
+    document_free(doc);
     return;
   }
-  doc->analysing = false;
-  if (status == 0 && job->result && job->version == doc->version &&
-      !doc->dirty) {
+  if (status == 0 && analysis__fresh(job, doc)) {
     artifact_free(doc->artifact);
     doc->artifact = job->result;
     doc->artifact_version = job->version;
+    doc->change = text_change_none();
     job->result = NULL;
-    log_debug("analysed %s v%d in %.2f ms", doc->uri, doc->version,
-              (double)job->nanoseconds / 1e6);
+    log_debug("analysed %s v%d in %.2f ms%s", doc->uri, doc->version,
+              (double)job->nanoseconds / 1e6,
+              doc->artifact->yaml && doc->artifact->yaml->reused
+                ? " (one item parsed again)" : "");
     session_index_document(self, doc);
     session_publish(self, doc);
     session_answer_pending(self, doc);
-  } else if (status == 0 && !job->result) {
+  } else if (status == 0 && !job->result && job->serial == doc->serial) {
     log_error("analysis of %s ran out of memory", doc->uri);
     session_answer_pending(self, doc);
   }
@@ -177,18 +195,27 @@ session__start(struct session *self, struct document *doc)
     goto fail;
   job->work.data = job;
   job->session = self;
+  job->doc = doc;
   job->serial = doc->serial;
   job->version = doc->version;
-  job->uri = strdup(doc->uri);
   job->path = doc->path ? strdup(doc->path) : NULL;
   job->text = snapshot_ref(doc->text);
   job->opts.valid_utf8 = doc->text->valid_utf8;
+  job->opts.lines = &doc->text->lines;
+  job->opts.previous = doc->artifact;
+  job->opts.change = doc->change;
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
   if (job->opts.format == FORMAT_NONE)
     job->opts.format = session_index_format(self, doc->path);
-  if (!job->uri || (doc->path && !job->path))
+  job->opts.provider = overrides_lookup(&self->settings.providers,
+                                        self->root,
+                                        doc->path ? doc->path : doc->uri,
+                                        self->settings.provider);
+  job->opts.uri = doc->uri;
+  job->opts.schema_files = &self->refs.files;
+  if (doc->path && !job->path)
     goto fail;
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
     goto fail;
@@ -356,7 +383,11 @@ session__did_close(struct session *self, json_object *params)
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
   path = doc->path ? strdup(doc->path) : NULL;
-  document_free(doc);
+  /* Its analysis reads the document's artifact: it frees the document. */
+  if (doc->analysing)
+    doc->closed = true;
+  else
+    document_free(doc);
   session_index_closed(self, path);
   free(path);
   /* Findings of a closed file would linger in the problem list. */

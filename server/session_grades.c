@@ -50,7 +50,9 @@ struct grades_job {
   struct session *session;
   json_object *id;            /* owned copy of the request's id */
   char *root;                 /* the folder walked, absolute */
-  struct overrides formats;   /* a copy of the settings' overrides */
+  struct overrides formats;   /* copies of the settings' overrides */
+  struct overrides providers;
+  int provider;               /* facet.schemaProvider */
   size_t max_bytes;
   int64_t now;                /* the session's clock when asked */
   struct grades_open *open;
@@ -224,7 +226,8 @@ grades__regrade(struct grades_job *job, const struct wsindex *idx,
   if (!links.tests_where && !links.schema_elsewhere &&
       links.passed + links.failed + links.never == 0)
     return;
-  a = wsindex_read(path, (enum artifact_format)format, job->max_bytes, &err);
+  a = wsindex_read(path, (enum artifact_format)format, job->max_bytes,
+                   &idx->analysis, &err);
   if (!a)
     return;
   grade_compute(a, &links);
@@ -272,6 +275,11 @@ grades__work(uv_work_t *work)
   idx.formats = &job->formats;
   idx.root = job->root;
   idx.max_bytes = job->max_bytes;
+  /* Provider rules as the session applies them; $ref'd files are not
+   * read (the session's reader belongs to the event loop's thread). */
+  idx.analysis.providers = &job->providers;
+  idx.analysis.root = job->root;
+  idx.analysis.provider = (enum schema_provider)job->provider;
   if (wsconfig_read(&idx.config, job->root, why, sizeof why) && why[0])
     log_warn("workspace grades: %s", why);
   job->rc = wsindex_load(&idx, &job->root, 1, grades__loaded, job);
@@ -295,6 +303,7 @@ grades__job_free(struct grades_job *job)
   json_object_put(job->artifacts);
   json_object_put(job->by_path);
   overrides_release(&job->formats);
+  overrides_release(&job->providers);
   free(job->root);
   free(job);
 }
@@ -345,16 +354,15 @@ grades__done(uv_work_t *work, int status)
   grades__job_free(job);
 }
 
-/* Copies the settings' format overrides for the worker. */
+/* Copies overrides of the settings for the worker. */
 static int
-grades__copy_formats(struct overrides *to, const struct overrides *from)
+grades__copy_overrides(struct overrides *to, const struct overrides *from)
 {
-  overrides_init(to);
   for (size_t i = 0; i < from->count; i++) {
     to->globs[i] = strdup(from->globs[i]);
     if (!to->globs[i])
       return FACET_ENOMEM;
-    to->formats[i] = from->formats[i];
+    to->values[i] = from->values[i];
     to->count = i + 1;
   }
   return 0;
@@ -444,7 +452,13 @@ session_workspace_grades(struct session *self, json_object *id,
   for (size_t n = strlen(root); n > 1 && root[n - 1] == '/'; n--)
     root[n - 1] = '\0';
   collect.job = job;
-  collect.rc = grades__copy_formats(&job->formats, &self->settings.formats);
+  overrides_init(&job->formats);
+  overrides_init(&job->providers);
+  job->provider = self->settings.provider;
+  collect.rc = grades__copy_overrides(&job->formats, &self->settings.formats);
+  if (!collect.rc)
+    collect.rc = grades__copy_overrides(&job->providers,
+                                        &self->settings.providers);
   if (!collect.rc)
     docstore_each(&self->docs, grades__collect_open, &collect);
   if (collect.rc || !job->artifacts || !job->by_path ||

@@ -361,8 +361,11 @@ index__work(uv_work_t *work)
   for (size_t i = 0; i < job->n; i++) {
     struct index_item *it = &job->items[i];
     int err = 0;
+    /* Summaries for the graph only: provider rules and $ref'd files,
+     * which settings on the loop's thread own, are left to the analyses
+     * of open documents. */
     struct artifact *a = wsindex_read(it->path, it->format, job->max_bytes,
-                                      &err);
+                                      NULL, &err);
 
     it->exists = a != NULL || err == FACET_ELIMIT;
     if (a && a->evals && a->format != FORMAT_NONE)

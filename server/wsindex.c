@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <uriparser/Uri.h>
 
 #include "detect.h"
 #include "error.h"
@@ -36,14 +39,41 @@ wsindex_normal(const char *path, char *out)
   return pathglob_normalize(path, out, PATHGLOB_PATH_MAX);
 }
 
+/*
+ * The file: URI of path, which its relative $refs resolve against, or
+ * NULL; freed by the caller. Relative paths are taken from the current
+ * folder, without resolving links: facet check's paths are the user's.
+ */
+static char *
+wsindex__uri(const char *path)
+{
+  static char cwd[PATH_MAX];
+  char *abs;
+  char *uri;
+
+  if (path[0] != '/' && !cwd[0] && !getcwd(cwd, sizeof cwd))
+    return NULL;
+  if (asprintf(&abs, "%s%s%s", path[0] == '/' ? "" : cwd,
+               path[0] == '/' ? "" : "/", path) < 0)
+    return NULL;
+  uri = malloc(strlen(abs) * 3 + 8);
+  if (uri && uriUnixFilenameToUriStringA(abs, uri) != URI_SUCCESS) {
+    free(uri);
+    uri = NULL;
+  }
+  free(abs);
+  return uri;
+}
+
 struct artifact *
 wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
-             int *err)
+             const struct wsindex_analysis *an, int *err)
 {
   struct analyze_options opts = { 0 };
   struct artifact *a;
   struct stat st;
   char *text = NULL;
+  char *uri = NULL;
   size_t len = 0;
   size_t size = 0;
 
@@ -55,8 +85,18 @@ wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
   opts.max_bytes = max_bytes;
   opts.file_size = size;
   opts.format = format;
+  if (an) {
+    opts.provider = an->provider;
+    if (an->providers)
+      opts.provider = (enum schema_provider)overrides_lookup(
+        an->providers, an->root, path, (int)an->provider);
+    opts.schema_files = an->schema_files;
+    if (an->schema_files)
+      opts.uri = uri = wsindex__uri(path);
+  }
   /* The artifact takes the buffer over and frees it when it is freed. */
   a = artifact_analyze_shared(path, text, len, &opts, free, text);
+  free(uri);
   if (!a) {
     free(text);
     *err = FACET_ENOMEM;
@@ -256,7 +296,8 @@ wsindex__analyse(struct wsindex_load *l, const char *path, bool explicit,
                  enum artifact_format format)
 {
   int err = 0;
-  struct artifact *a = wsindex_read(path, format, l->self->max_bytes, &err);
+  struct artifact *a = wsindex_read(path, format, l->self->max_bytes,
+                                    &l->self->analysis, &err);
 
   if (wsindex_put(l->self, path, a))
     l->rc = FACET_ENOMEM;

@@ -17,11 +17,22 @@
 #include "artifact.h"
 #include "evalgraph.h"
 #include "overrides.h"
+#include "schema.h"
 #include "wsconfig.h"
 
 /* Rounds of following references; each round reads what the last one
  * found named. Three suffice (config, test file, its schema). */
 #define WSINDEX_ROUNDS_MAX 4
+
+/* What else the analysis of a file read from disk takes; zeroed means
+ * nothing: no provider rules, no $ref'd files read. */
+struct wsindex_analysis {
+  const struct overrides *providers;  /* borrowed: a provider by glob */
+  const char *root;                   /* what those globs are relative to */
+  enum schema_provider provider;      /* for files no glob names */
+  const struct schema_files *schema_files;  /* borrowed: reads $ref'd
+                                               files; NULL: none */
+};
 
 struct wsindex {
   struct evalgraph *graph;
@@ -29,6 +40,7 @@ struct wsindex {
   const struct overrides *formats;   /* borrowed, may be NULL */
   const char *root;                  /* for format overrides; borrowed */
   size_t max_bytes;                  /* 0: the default */
+  struct wsindex_analysis analysis;  /* for the files wsindex_load reads */
 };
 
 /* One file analysed for the index: a is NULL when err says why not. */
@@ -41,12 +53,13 @@ void wsindex_release(struct wsindex *self);
 
 /*
  * Reads the file at path and analyses it as format (FORMAT_NONE: as its
- * name and content say), with the file's modification time in the
- * summary. Returns the artifact (freed with artifact_free), or NULL with
- * *err set.
+ * name and content say) with what an says (borrowed, may be NULL), with
+ * the file's modification time in the summary. Returns the artifact
+ * (freed with artifact_free), or NULL with *err set.
  */
 struct artifact *wsindex_read(const char *path, enum artifact_format format,
-                              size_t max_bytes, int *err);
+                              size_t max_bytes,
+                              const struct wsindex_analysis *an, int *err);
 
 /* The format overrides give path, or FORMAT_NONE. */
 enum artifact_format wsindex_assumed(const struct wsindex *self,

@@ -111,7 +111,7 @@ ws_reindex(struct ws *w, const char *rel)
 
   ws_path(w, rel, path, sizeof path);
   f = evalgraph_summary(w->index.graph, path)->format;
-  a = wsindex_read(path, f, 0, &err);
+  a = wsindex_read(path, f, 0, NULL, &err);
   assert_non_null(a);
   evalgraph_set(w->index.graph, path, a->evals);
   artifact_free(a);

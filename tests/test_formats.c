@@ -218,6 +218,31 @@ test_dotprompt_wrong_values(void **state)
   artifact_free(a);
 }
 
+/* A list where a mapping of inputs belongs: reported, and read safely
+ * (its mapping items have no name key; a fuzzer found this crashing). */
+static void
+test_dotprompt_schema_as_a_list(void **state)
+{
+  const char *text =
+    "---\n"
+    "input:\n"
+    "  schema:\n"
+    "    - {name: x}\n"
+    "---\n"
+    "{{x}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("l.prompt", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 4:5-4:16 'schema' should be a string or a mapping, not a "
+    "list",
+    "undeclared-variable 6:3-6:4 'x' is not declared in input.schema");
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_partial_hint(void **state)
 {
@@ -338,6 +363,57 @@ test_github_models_bad_values(void **state)
   artifact_free(a);
 }
 
+/* A list inside testData declares nothing (it crashed facet: a list item
+ * was looked up by a key name it did not have). */
+static void
+test_github_models_list_in_test_data(void **state)
+{
+  const char *text =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: \"Describe a {{animal}}.\"\n"
+    "testData:\n"
+    "  - - animal: dog\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("c.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "undeclared-variable 3:28-3:34 'animal' is not declared in testData",
+    "wrong-type 5:5-5:18 a testData item should be a mapping of "
+    "variables, not a list");
+  assert_int_equal(a->ninputs, 0);
+  artifact_free(a);
+}
+
+/* The same fault through Prompty's sample: a list of mappings. */
+static void
+test_prompty_sample_list(void **state)
+{
+  const char *text =
+    "---\n"
+    "name: x\n"
+    "inputs:\n"
+    "  city:\n"
+    "    type: string\n"
+    "sample:\n"
+    "  - city: Paris\n"
+    "---\n"
+    "Plan a trip to {{ city }}.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("s.prompty", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 7:3-7:16 'sample' should be a string or a mapping, not a "
+    "list");
+  artifact_free(a);
+}
+
 static void
 test_github_models_json_schema_pins_output(void **state)
 {
@@ -345,7 +421,8 @@ test_github_models_json_schema_pins_output(void **state)
     "responseFormat: json_schema\n"
     "jsonSchema: |-\n"
     "  {\"name\": \"animal\", \"strict\": true,\n"
-    "   \"schema\": {\"type\": \"object\"}}\n"
+    "   \"schema\": {\"type\": \"object\", \"properties\": {},\n"
+    "              \"additionalProperties\": false}}\n"
     "messages:\n"
     "  - role: user\n"
     "    content: Describe a cat.\n";
@@ -1000,23 +1077,27 @@ test_json_schema_structure(void **state)
 
   expect_format(a, "json-schema");
   EXPECT_DIAGS(a,
-    "wrong-type 4:15-4:21 'required' should be a list of property names, "
-    "not a string",
-    "invalid-value 6:23-6:28 'str' is not a JSON Schema type; did you mean "
-    "'string'? (one of: string, number, integer, boolean, object, array, "
-    "null)",
-    "invalid-value 7:38-7:43 'nul' is not a JSON Schema type; did you mean "
-    "'null'? (one of: string, number, integer, boolean, object, array, "
-    "null)",
-    "invalid-value 8:51-8:59 'Object' is not a JSON Schema type; did you "
-    "mean 'object'? (one of: string, number, integer, boolean, object, "
-    "array, null)",
-    "wrong-type 8:75-8:77 'properties' should be a mapping of names to "
-    "schemas, not a list",
-    "invalid-value 9:35-9:43 'integr' is not a JSON Schema type; did you "
-    "mean 'integer'? (one of: string, number, integer, boolean, object, "
-    "array, null)");
-  assert_string_equal(a->diags.items[1].replacement, "string");
+    "invalid-schema 4:3-4:13 required must be an array of property names, "
+    "got string \"name\"",
+    "invalid-schema 6:15-6:21 unknown type 'str' (did you mean 'string'?)",
+    "invalid-schema 7:38-7:43 unknown type 'nul' (did you mean 'null'?)",
+    "invalid-schema 8:43-8:49 unknown type 'Object' (did you mean "
+    "'object'?)",
+    "invalid-schema 8:61-8:73 properties must be an object, got array",
+    "invalid-schema 9:27-9:33 unknown type 'integr' (did you mean "
+    "'integer'?)");
+  /* The finding is at the key; its fix edits the value inside quotes. */
+  assert_non_null(a->diags.items[1].fix);
+  assert_string_equal(a->diags.items[1].fix->title,
+                      "Replace 'str' with 'string'");
+  assert_int_equal(a->diags.items[1].fix->count, 1);
+  assert_string_equal(a->diags.items[1].fix->edits[0].text, "string");
+  assert_int_equal(a->diags.items[1].fix->edits[0].span.start,
+                   strstr(text, "\"str\"") - text + 1);
+  assert_int_equal(a->diags.items[1].fix->edits[0].span.end,
+                   strstr(text, "\"str\"") - text + 4);
+  /* An item of a type list is its own finding: a plain replacement. */
+  assert_string_equal(a->diags.items[2].replacement, "null");
   expect_grade(a, "loose", "fix the errors facet reports");
   artifact_free(a);
 }
@@ -1037,10 +1118,9 @@ test_json_schema_unknown_type(void **state)
 
   expect_format(a, "json-schema");
   EXPECT_DIAGS(a,
-    "invalid-value 2:7-2:13 'banana' is not a JSON Schema type (one of: "
-    "string, number, integer, boolean, object, array, null)",
-    "wrong-type 4:9-4:25 'type' should be a string or a list of strings, "
-    "not a mapping");
+    "invalid-schema 2:1-2:5 unknown type 'banana' (the types are null, "
+    "boolean, object, array, number, string and integer)",
+    "invalid-schema 4:3-4:7 type must be a type name, got object");
   artifact_free(a);
 }
 
@@ -1058,9 +1138,8 @@ test_json_schema_detected_by_content(void **state)
 
   expect_format(a, "json-schema");
   EXPECT_DIAGS(a,
-    "invalid-value 1:52-1:59 'strin' is not a JSON Schema type; did you "
-    "mean 'string'? (one of: string, number, integer, boolean, object, "
-    "array, null)");
+    "invalid-schema 1:44-1:50 unknown type 'strin' (did you mean "
+    "'string'?)");
   artifact_free(a);
 }
 
@@ -1109,9 +1188,7 @@ test_openai_schema_wrapper(void **state)
   EXPECT_DIAGS(a,
     "invalid-value 4:13-4:19 'json' is not a valid type (one of: "
     "json_schema, json_object, text)",
-    "invalid-value 5:55-5:60 'obj' is not a JSON Schema type; did you mean "
-    "'object'? (one of: string, number, integer, boolean, object, array, "
-    "null)");
+    "invalid-schema 5:47-5:53 unknown type 'obj' (did you mean 'object'?)");
   artifact_free(a);
 }
 
@@ -1578,11 +1655,14 @@ main(void)
     cmocka_unit_test(test_dotprompt_valid_declares_inputs),
     cmocka_unit_test(test_dotprompt_output_schema),
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
+    cmocka_unit_test(test_dotprompt_schema_as_a_list),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_partial_hint),
     cmocka_unit_test(test_github_models_valid_eval),
     cmocka_unit_test(test_github_models_padded_placeholder),
     cmocka_unit_test(test_github_models_bad_values),
+    cmocka_unit_test(test_github_models_list_in_test_data),
+    cmocka_unit_test(test_prompty_sample_list),
     cmocka_unit_test(test_github_models_json_schema_pins_output),
     cmocka_unit_test(test_github_models_json_schema_faults),
     cmocka_unit_test(test_github_models_evaluators),

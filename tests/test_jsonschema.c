@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "jsonschema.h"
+#include "jsonschema_internal.h"
 
 /* Room for the errors of one validation, one per line. */
 #define TEXT_MAX 8192
@@ -867,8 +868,8 @@ keywords_of_the_wrong_type_are_left_out(void **state)
                       "got integer -1\n"
                       "/properties: properties must be an object, got "
                       "array\n"
-                      "/allOf: allOf must be a non-empty array of schemas, "
-                      "got array\n");
+                      "/allOf: allOf must hold at least one schema, not an "
+                      "empty array\n");
   assert_string_equal(problems("{\"required\": [\"a\", 2]}"),
                       "/required/1: required must be a property name, got "
                       "integer 2\n");
@@ -920,6 +921,58 @@ draft_forms_out_of_their_draft_are_problems(void **state)
                       "schemas is prefixItems\n");
 }
 
+/* Simple patterns are matched without PCRE2: the two must always agree. */
+static void
+simple_patterns_agree_with_pcre2(void **state)
+{
+  static const char *const patterns[] = {
+    "^[A-Z]{2}$", "^INV-[0-9]{6}$", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "^[A-Z0-9][A-Z0-9 -]{2,9}$", "^[a-z]+", "[0-9]$", "ab*c", "^$", "",
+    "^.+@.+\\.[a-z]{2,}$", "^[^@]+@[^@]+$", "^\\d+(?:x)?$", "a.c",
+    "^[\\w-]{3,}$", "x{0}y", "^a?b??c*?$", "[^a-z]", "^\\$\\.\\*$",
+    "^[]$", "^[^]$", "^.$", "colou?r", "\\\\$", "^a{2,}$",
+  };
+  static const char *const subjects[] = {
+    "", "AB", "ab", "ABC", "INV-123456", "INV-12345", "2024-03-11",
+    "2024-3-11", "X9 -A", "x", "abc", "ac", "abbbbc", "a@b.io", "a@@b.io",
+    "caf\xC3\xA9", "\xF0\x9F\x98\x80", "a\xE2\x80\xA8" "c", "a\xE2\x80\xA9",
+    "\xE2\x80\xA8", "aXc", "a-b_c", "y", "abc123", "$.*", "color", "colour",
+    "\\", "aa", "a", "\xC3", "ab\xFF", "\xED\xA0\x80",
+  };
+  size_t simple = 0;
+
+  (void)state;
+  for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    char why[256];
+    size_t at;
+    struct arena arena;
+    const struct jsre_simple *prog;
+
+    assert_int_equal(jsre_compile(patterns[i], strlen(patterns[i]), &code,
+                                  why, sizeof why, &at), 0);
+    arena_init(&arena, 0);
+    prog = jsre_simple_compile(&arena, patterns[i], strlen(patterns[i]));
+    md = pcre2_match_data_create(1, NULL);
+    simple += prog != NULL;
+    for (size_t k = 0; prog && k < sizeof subjects / sizeof *subjects; k++) {
+      int want = pcre2_match(code, (PCRE2_SPTR)subjects[k],
+                             strlen(subjects[k]), 0, 0, md, NULL) >= 0;
+      int got = jsre_simple_match(prog, subjects[k], strlen(subjects[k]));
+
+      if (got >= 0 && got != want)
+        fail_msg("/%s/ on \"%s\": simple says %d, PCRE2 %d", patterns[i],
+                 subjects[k], got, want);
+    }
+    pcre2_match_data_free(md);
+    pcre2_code_free(code);
+    arena_release(&arena);
+  }
+  /* All but the one with a group. */
+  assert_int_equal(simple, sizeof patterns / sizeof *patterns - 1);
+}
+
 int
 main(void)
 {
@@ -969,6 +1022,7 @@ main(void)
     cmocka_unit_test(refs_that_resolve_nowhere_are_problems),
     cmocka_unit_test(patterns_that_do_not_compile_are_problems),
     cmocka_unit_test(draft_forms_out_of_their_draft_are_problems),
+    cmocka_unit_test(simple_patterns_agree_with_pcre2),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * The official JSON Schema Test Suite, as Debian packages it
  * (json-schema-test-suite; scripts/deps installs it): every required test
  * of draft4, draft6 and draft7, then the optional groups facet supports,
- * as TAP, one line per test case, with the counts per draft at the end.
+ * as TAP, one line per test case, with the counts per draft at the end
+ * ("# summary:" lines, which scripts/test prints).
  * Remote references (http://localhost:1234/...) are served from the
  * suite's remotes folder through the resolver; nothing touches the
  * network. Each case is checked twice: js_valid's answer, and
@@ -253,8 +254,10 @@ main(int argc, char **argv)
   }
   printf("1..%u\n", s.n);
   for (int d = 0; d < 3; d++) {
-    printf("# %s required: %u/%u passed; optional: %u/%u passed, %u "
-           "skipped\n", drafts[d].dir, required[d].passed,
+    /* "# summary:" lines are shown by scripts/test, so CI logs carry the
+     * counts. */
+    printf("# summary: JSON Schema Test Suite %s required: %u/%u passed; "
+           "optional: %u/%u passed, %u skipped\n", drafts[d].dir, required[d].passed,
            required[d].passed + required[d].failed, optional[d].passed,
            optional[d].passed + optional[d].failed, optional[d].skipped);
     failed += required[d].failed + optional[d].failed;

@@ -795,8 +795,8 @@ test_dotprompt_picoschema_default_and_unused(void **state)
     "template never reads it",
     "unused-input 6:5-6:9 'tags' is declared in input.schema, but the "
     "template never reads it",
-    "sample-type-mismatch 8:12-8:16 this value of 'count' is a string, but "
-    "'count' is declared as an integer",
+    "schema-violation 8:12-8:16 input.default: expected integer or null, "
+    "got string \"many\"",
     "input-type-mismatch 11:9-11:14 'topic' is declared as a string, but "
     "the template loops over it");
   artifact_free(a);

@@ -4,6 +4,9 @@
  */
 #include "session_harness.h"
 
+#include "artifact.h"
+#include "yaml_doc.h"
+
 #define PROMPTY_WITH_TYPO                                                   \
   "\"---\\nname: demo\\nmodle: gpt-4o\\ninputs:\\n  city:\\n    type: "    \
   "string\\n---\\nPlan a trip to {{ city }}.\\n\""
@@ -333,6 +336,188 @@ initialization_options_may_hold_the_facet_section(void **state)
                                       "frontmatter"));
 }
 
+/* A promptfoo config, as a JSON string: two tests, each with a check. */
+#define PROMPTFOO_CONFIG                                                     \
+  "\"description: demo\nprompts:\n  - \\\"Answer {{ question }}\\\"\n"    \
+  "providers:\n  - openai:gpt-4o-mini\ntests:\n  - vars:\n      question: " \
+  "one\n    assert:\n      - type: equals\n        value: one\n  - vars:\n"  \
+  "      question: two\n    assert:\n      - type: contains\n        "      \
+  "value: two\n\""
+#define PROMPTFOO_URI "file:///ws/promptfooconfig.yaml"
+
+/* didChange of PROMPTFOO_URI to version: text at line:col0-col1. */
+static void
+change_doc(struct harness *h, int version, int line, int col0, int col1,
+           const char *text)
+{
+  char msg[1024];
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+           "\"params\":{\"textDocument\":{\"uri\":\"" PROMPTFOO_URI "\","
+           "\"version\":%d},\"contentChanges\":[{\"range\":{\"start\":"
+           "{\"line\":%d,\"character\":%d},\"end\":{\"line\":%d,"
+           "\"character\":%d}},\"text\":\"%s\"}]}}",
+           version, line, col0, line, col1, text);
+  feed(h, msg);
+}
+
+/* Whether the document's latest analysis re-parsed one item only. */
+static bool
+reparsed(struct harness *h)
+{
+  struct document *doc = docstore_get(&h->session.docs, PROMPTFOO_URI);
+
+  return doc && doc->artifact && doc->artifact->yaml &&
+         doc->artifact->yaml->reused;
+}
+
+static void
+an_edit_inside_a_test_reparses_it_and_publishes_its_findings(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  /* "value: two" becomes "valeu: two", then back. */
+  change_doc(h, 2, 15, 11, 13, "eu");
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"version\":2,"
+    "\"diagnostics\":[{\"range\":{\"start\":{\"line\":14,\"character\":14},"
+    "\"end\":{\"line\":14,\"character\":22}},\"severity\":1,\"code\":"
+    "\"assertion-value\",\"source\":\"facet\",\"message\":\"a contains "
+    "assertion needs a value to compare with\"},"
+    "{\"range\":{\"start\":{\"line\":15,\"character\":8},"
+    "\"end\":{\"line\":15,\"character\":13}},\"severity\":2,\"code\":"
+    "\"unknown-key\",\"source\":\"facet\",\"message\":\"unknown key "
+    "'valeu' in a promptfoo assertion; did you mean 'value'?\",\"data\":{"
+    "\"replacement\":\"value\"}}]}}");
+
+  change_doc(h, 3, 15, 11, 13, "ue");
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"version\":3,"
+    "\"diagnostics\":[]}}");
+}
+
+/* Work that holds a thread-pool thread until released: the analysis
+ * queued after it cannot start before the test says so. */
+static uv_sem_t gate;
+
+static void
+gate_work(uv_work_t *w)
+{
+  (void)w;
+  uv_sem_wait(&gate);
+}
+
+static void
+gate_done(uv_work_t *w, int status)
+{
+  (void)status;
+  free(w);
+}
+
+#define GATES 8
+
+static void
+close_the_gate(uv_loop_t *loop)
+{
+  uv_sem_init(&gate, 0);
+  for (int k = 0; k < GATES; k++)
+    uv_queue_work(loop, calloc(1, sizeof(uv_work_t)), gate_work, gate_done);
+}
+
+static void
+open_the_gate(void)
+{
+  for (int k = 0; k < GATES; k++)
+    uv_sem_post(&gate);
+}
+
+static void
+edits_while_an_analysis_runs_publish_only_the_newest(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  close_the_gate(&h->loop);
+  change_doc(h, 2, 15, 11, 13, "eu");
+  session_flush(&h->session);
+  /* While version 2 is analysed: "type: contains" -> "tpye: contains". */
+  change_doc(h, 3, 14, 9, 11, "py");
+  open_the_gate();
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_non_null(strstr(next(h, &i), "\"version\":3,\"diagnostics\":[{\"range"
+    "\":{\"start\":{\"line\":14,\"character\":8},\"end\":{\"line\":14,"
+    "\"character\":12}},\"severity\":2,\"code\":\"unknown-key\",\"source\":"
+    "\"facet\",\"message\":\"unknown key 'tpye' in a promptfoo assertion; "
+    "did you mean 'type'?\""));
+  assert_non_null(strstr(h->out[i - 1], "unknown key 'valeu' in a promptfoo "
+                                        "assertion"));
+  assert_int_equal(h->nout, 3);
+}
+
+static void
+closing_while_an_analysis_runs_publishes_nothing_of_it(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  close_the_gate(&h->loop);
+  change_doc(h, 2, 15, 11, 13, "eu");
+  session_flush(&h->session);
+  /* The analysis has not started: it reads the document's artifact after
+   * the document is closed. */
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didClose\","
+          "\"params\":{\"textDocument\":{\"uri\":\"" PROMPTFOO_URI "\"}}}");
+  open_the_gate();
+  settle(h);
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"diagnostics\":[]}}");
+  assert_int_equal(h->nout, 3);
+  assert_null(docstore_get(&h->session.docs, PROMPTFOO_URI));
+}
+
+static void
+reopening_while_an_analysis_runs_analyses_the_new_text(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  session_flush(&h->session);
+  open_doc(h, PROMPTFOO_URI, "\"prompts: [a]\\nprovidres: [b]\\n\"");
+  settle(h);
+
+  assert_non_null(strstr(next(h, &i), "unknown key 'providres' in promptfoo "
+                                      "config; did you mean 'providers'?"));
+  assert_int_equal(h->nout, 2);
+}
+
 static void
 shutdown_then_exit_is_a_clean_exit(void **state)
 {
@@ -384,6 +569,10 @@ main(void)
     T(ranges_count_emoji_as_four_utf8_units),
     T(ranges_count_emoji_as_one_utf32_unit),
     T(closing_clears_the_problems_of_the_file),
+    T(an_edit_inside_a_test_reparses_it_and_publishes_its_findings),
+    T(edits_while_an_analysis_runs_publish_only_the_newest),
+    T(closing_while_an_analysis_runs_publishes_nothing_of_it),
+    T(reopening_while_an_analysis_runs_analyses_the_new_text),
     T(settings_override_detection_by_glob),
     T(initialization_options_may_hold_the_facet_section),
     T(shutdown_then_exit_is_a_clean_exit),

@@ -336,6 +336,36 @@ def test_lsp_client_process_gone():
           (code, time.monotonic() - start < 5), (1, True))
 
 
+def test_check_provider():
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "s/out.schema.json",
+              '{"type": "object", "properties": {"a": {"$ref": '
+              '"defs.json#/$defs/a"}, "b": {"$ref": "gone.json"}},\n'
+              ' "required": ["a", "b"]}\n')
+        write(root, "s/defs.json", '{"$defs": {"a": {"type": "object"}}}\n')
+        code, out, _ = run("check", "s/out.schema.json", cwd=root)
+        check("facet check reads the files $refs name",
+              (code, out.splitlines()[0]),
+              (1, "s/out.schema.json:1:78: error: cannot resolve $ref "
+                  "'gone.json': no such file [unresolved-ref]"))
+        code, out, _ = run("check", "--provider", "s/*=openai",
+                           "s/out.schema.json", cwd=root)
+        check("--provider GLOB=NAME checks a provider's rules",
+              out.splitlines()[:2],
+              ["s/out.schema.json:1:2: error: this object schema does not "
+               "set additionalProperties: false, which OpenAI strict mode "
+               "requires of every object [provider-additional-properties]",
+               "s/out.schema.json:1:78: error: cannot resolve $ref "
+               "'gone.json': no such file [unresolved-ref]"])
+        code, _, err = run("check", "--provider", "gpt", ".", cwd=root)
+        check("--provider with an unknown name is a usage error", (code, err),
+              (2, "facet check: --provider wants [GLOB=]NAME with NAME one "
+                  "of none, openai, gemini, anthropic; got 'gpt'\n"))
+    finally:
+        shutil.rmtree(root)
+
+
 def main():
     test_command_line()
     root = make_workspace()
@@ -346,6 +376,7 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_provider()
     test_lsp_bad_input_keeps_serving()
     test_lsp_exit_codes()
     test_lsp_client_process_gone()

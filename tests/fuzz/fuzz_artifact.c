@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the whole analysis of one file. The first byte picks
  * the file name, and so the format and its checker; the rest is the text.
- * Every diagnostic must lie inside the text and have a message.
+ * Every diagnostic must lie inside the text and have a message, and the
+ * edits of its fix must lie inside the text, in order, without overlap.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -52,11 +53,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   a = artifact_analyze(name, (const char *)data + 1, size - 1, &opts);
   if (!a)
     return 0;
-  for (size_t i = 0; i < a->diags.count; i++)
-    if (a->diags.items[i].span.end > a->src.len ||
-        a->diags.items[i].span.start > a->diags.items[i].span.end ||
-        !a->diags.items[i].message)
+  for (size_t i = 0; i < a->diags.count; i++) {
+    const struct diagnostic *d = &a->diags.items[i];
+    uint32_t at = 0;
+
+    if (d->span.end > a->src.len || d->span.start > d->span.end ||
+        !d->message)
       __builtin_trap();
+    for (uint32_t k = 0; d->fix && k < d->fix->count; k++) {
+      struct span e = d->fix->edits[k].span;
+
+      if (e.start < at || e.end < e.start || e.end > a->src.len ||
+          !d->fix->edits[k].text)
+        __builtin_trap();
+      at = e.end;
+    }
+  }
   artifact_free(a);
   return 0;
 }
