@@ -45,6 +45,8 @@ function settings() {
     formats: config.get<Record<string, string>>('formats', {}),
     maxFileBytes: config.get<number | null>('maxFileBytes', null),
     results: config.get<string[]>('results', []),
+    schemaProvider: config.get<string | Record<string, string>>(
+      'schemaProvider', 'none'),
   };
 }
 
