@@ -201,6 +201,14 @@ evalgraph_add_path(struct evalgraph *self, const char *path)
   return evgraph__add(self, path, &i);
 }
 
+const struct evref *
+evgraph_in_ref(const struct evalgraph *g, const struct evin *in)
+{
+  const struct evalfile *f = g->nodes[in->node].f;
+
+  return f && in->ref < f->nrefs ? &f->refs[in->ref] : NULL;
+}
+
 /* Drops the references node i makes from the files they point at. */
 static void
 evgraph__unlink(struct evalgraph *g, uint32_t i)
@@ -521,12 +529,12 @@ evalgraph_wanted_format(const struct evalgraph *self, const char *path)
     return FORMAT_NONE;
   n = &self->nodes[i];
   for (size_t k = 0; k < n->nin; k++) {
-    const struct evnode *src = &self->nodes[n->in[k].node];
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     enum artifact_format f;
 
-    if (!src->f)
+    if (!ref)
       continue;
-    f = evgraph__wants(&src->f->refs[n->in[k].ref], path);
+    f = evgraph__wants(ref, path);
     /* A format the file's own name gives wins a prompt reference's. */
     if (f == FORMAT_TEXT_PROMPT &&
         artifact_format_kind(detect_by_name(path, &syntax)) ==

@@ -16,6 +16,17 @@ struct evin {
   uint32_t ref;
 };
 
+struct evnode;
+
+/*
+ * The reference an edge into a file stands for, or NULL when its source
+ * has no such reference any more: a summary replaced (or cleared, for a
+ * file over the size limit) keeps the old edges until the graph resolves
+ * again, and a regrade during that resolve meets them.
+ */
+const struct evref *evgraph_in_ref(const struct evalgraph *g,
+                                   const struct evin *in);
+
 struct evnode {
   char *path;
   uint64_t hash;            /* of path */

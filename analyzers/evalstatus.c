@@ -269,9 +269,10 @@ evalgraph_tests_of_prompt(const struct evalgraph *self, const char *path,
     seen[nseen++] = p;
   for (size_t k = 0; k < n->nin; k++) {
     uint32_t c = n->in[k].node;
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     bool dup = false;
 
-    if (self->nodes[c].f->refs[n->in[k].ref].kind != EVREF_PROMPT)
+    if (!ref || ref->kind != EVREF_PROMPT)
       continue;
     for (size_t s = 0; s < nseen && !dup; s++)
       dup = seen[s] == c;
@@ -350,11 +351,12 @@ evalgraph_tests_in(const struct evalgraph *self, const char *path,
   for (size_t k = 0; n->f->format == FORMAT_PROMPTFOO_TESTS && k < n->nin;
        k++) {
     uint32_t c = n->in[k].node;
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     bool dup = false;
 
     for (size_t j = 0; j < k && !dup; j++)
       dup = n->in[j].node == c;
-    if (!dup && self->nodes[c].f->refs[n->in[k].ref].kind == EVREF_TESTS)
+    if (!dup && ref && ref->kind == EVREF_TESTS)
       evgraph_config_tests(self, c, evgraph__in_test, &v);
   }
   return v.count;

@@ -224,6 +224,7 @@ session__capabilities(struct session *self)
   json_object *completion = json_object_new_object();
   json_object *triggers = json_object_new_array();
   json_object *commands = json_object_new_array();
+  json_object *experimental = json_object_new_object();
 
   json_object_object_add(caps, "positionEncoding", json_object_new_string(
                            position_encoding_name(self->encoding)));
@@ -256,8 +257,14 @@ session__capabilities(struct session *self)
                          json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
   json_object_array_add(commands, json_object_new_string("facet.showEvals"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.workspaceGrades"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);
+  /* The facet/grade request, for a status bar (session_grades.c). */
+  json_object_object_add(experimental, "gradeRequest",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "experimental", experimental);
   return caps;
 }
 

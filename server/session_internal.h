@@ -33,6 +33,11 @@ bool session_document_notification(struct session *self, const char *method,
 bool session_document_request(struct session *self, struct json_object *id,
                               const char *method, struct json_object *params);
 
+/* Runs the facet.workspaceGrades command: answers request id (borrowed)
+ * once the folder is walked (session_grades.c). */
+void session_workspace_grades(struct session *self, struct json_object *id,
+                              struct json_object *params);
+
 /* Answers the waiting request with this id (borrowed) as cancelled. */
 void session_cancel(struct session *self, struct json_object *id);
 

@@ -43,6 +43,7 @@ static const struct {
   { "textDocument/completion", feature_completion },
   { "textDocument/documentSymbol", feature_document_symbols },
   { "textDocument/foldingRange", feature_folding_ranges },
+  { "facet/grade", feature_grade },
 };
 
 static void
@@ -230,10 +231,12 @@ session__execute(struct session *self, json_object *id, json_object *params)
     session__show_grade(self, id, params);
   else if (command && strcmp(command, "facet.showEvals") == 0)
     session__show_evals(self, id, params);
+  else if (command && strcmp(command, "facet.workspaceGrades") == 0)
+    session_workspace_grades(self, id, params);
   else
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "unknown command: facet runs facet.showGrade and "
-                 "facet.showEvals");
+                 "unknown command: facet runs facet.showGrade, "
+                 "facet.showEvals and facet.workspaceGrades");
 }
 
 bool

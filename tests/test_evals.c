@@ -352,6 +352,38 @@ support_lenses_show_each_tests_last_run(void **state)
   ws_close(w);
 }
 
+/*
+ * A config whose summary goes (read again over the size limit) keeps its
+ * edges into the prompt until the graph resolves, and the session regrades
+ * prompts while it resolves: those edges must read as no test, not as a
+ * reference of a summary that is gone (a crash, before).
+ */
+static void
+a_config_cleared_before_resolving_is_no_test(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links stale;
+  struct grade_links links;
+  char config[700];
+  char prompt[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "promptfooconfig.yaml", config, sizeof config);
+  ws_path(w, "prompts/reply.txt", prompt, sizeof prompt);
+
+  /* What index__changed does: regrade while the graph is stale. The
+   * config's edges are skipped, and the count agrees with the graph once
+   * resolved. */
+  evalgraph_set(w->index.graph, config, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &stale);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
+
+  assert_int_equal(stale.tests_elsewhere, links.tests_elsewhere);
+  ws_close(w);
+}
+
 static void
 support_findings_span_config_prompt_and_results(void **state)
 {
@@ -858,6 +890,7 @@ main(void)
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
+    cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
     cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),

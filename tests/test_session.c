@@ -50,7 +50,9 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
-    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\",\"facet.showEvals\"]}},"
+    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
+    "\"facet.showEvals\",\"facet.workspaceGrades\"]},"
+    "\"experimental\":{\"gradeRequest\":true}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
 }
