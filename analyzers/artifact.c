@@ -261,6 +261,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
     artifact__sniff(a);
   if (a->format != FORMAT_NONE)
     formats_check(a);
+  provenance_collect(a);
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
   return a;
@@ -301,6 +302,7 @@ artifact_free(struct artifact *self)
   free(self->blocks);
   free(self->inputs);
   free(self->sites);
+  free(self->records);
   arena_release(&self->arena);
   free(self->path);
   free(self);

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "frontmatter.h"
 #include "grade.h"
+#include "provenance.h"
 #include "source.h"
 
 struct node;
@@ -171,6 +172,10 @@ struct artifact {
   size_t cap_sites;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
+  struct provenance *records;    /* what this file records of the prompt
+                                    fragments it was crystallised from */
+  size_t nrecords;
+  size_t cap_records;
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;
