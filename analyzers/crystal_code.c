@@ -33,7 +33,10 @@ struct code {
   bool json;                /* a rule reads a field of a JSON answer */
   const char *param;        /* a limit the template takes as a variable */
   long param_default;
-  const char *pass[CODE_EXAMPLES_MAX];   /* answers that follow the rules */
+  struct buf consts;        /* module constants the checks use */
+  bool dates;               /* the date constants are in consts */
+  const char *pass[CODE_EXAMPLES_MAX];   /* answers that follow the rules, as
+                                            literals or expressions */
   size_t npass;
   const char *dropped;      /* an example of the prompt's that breaks them */
 };
@@ -100,9 +103,9 @@ code__value(struct code *x, const struct crystal_rule *r)
   if (!r->field)
     return x->ts ? "output.trim()" : "output.strip()";
   buf_init(&out, 4096);
-  buf_puts(&out, "data[");
+  buf_puts(&out, x->ts ? "data[" : "data.get(");
   crystal_emit_json_string(&out, r->field, strlen(r->field));
-  buf_putc(&out, ']');
+  buf_putc(&out, x->ts ? ']' : ')');
   return crystal_buf_keep(x->c, &out);
 }
 
@@ -146,6 +149,25 @@ code__limit(struct code *x, const struct crystal_rule *r)
   return arena_printf(x->c->arena, "%ld", r->limit);
 }
 
+/* The patterns a date rule checks with, once per module. */
+static void
+code__date_consts(struct code *x, const struct crystal_rule *r)
+{
+  if (x->dates)
+    return;
+  x->dates = true;
+  if (x->ts)
+    buf_printf(&x->consts, "// Dates in any of the usual styles, and the one "
+               "the prompt asks for.\nconst ANY_DATE =\n  /%s/g;\nconst "
+               "DATE_FORMAT = /^%s$/;\n", CODE_ANY_DATE,
+               code__date_regex(r->format));
+  else
+    buf_printf(&x->consts, "# Dates in any of the usual styles, and the one "
+               "the prompt asks for.\nANY_DATE = re.compile(\n    r\"%s\"\n)"
+               "\nDATE_FORMAT = re.compile(r\"%s\")\n", CODE_ANY_DATE,
+               code__date_regex(r->format));
+}
+
 /* The Python lines that check rule r, appending to problems. */
 static void
 code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
@@ -182,16 +204,16 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
     return;
   }
   case RULE_DATE:
+    code__date_consts(x, r);
     if (r->field)
-      buf_printf(out, "    if not re.fullmatch(r\"%s\", str(%s)):\n        "
+      buf_printf(out, "    if not DATE_FORMAT.fullmatch(str(%s)):\n        "
                  "problems.append(f\"{%s!r} is not a date as %s\")\n",
-                 code__date_regex(r->format), v, v, r->format);
+                 v, v, r->format);
     else
-      buf_printf(out, "    for date in re.findall(r\"%s\", output):\n"
-                 "        if not re.fullmatch(r\"%s\", date):\n"
+      buf_printf(out, "    for date in ANY_DATE.findall(output):\n"
+                 "        if not DATE_FORMAT.fullmatch(date):\n"
                  "            problems.append(f\"{date!r} is not written as "
-                 "%s\")\n", CODE_ANY_DATE, code__date_regex(r->format),
-                 r->format);
+                 "%s\")\n", r->format);
     return;
   case RULE_RANGE:
     buf_printf(out, "    try:\n        number = float(%s)\n    except "
@@ -253,15 +275,15 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
     return;
   }
   case RULE_DATE:
+    code__date_consts(x, r);
     if (r->field)
-      buf_printf(out, "  if (!/^%s$/.test(String(%s))) {\n    problems.push("
-                 "`${JSON.stringify(%s)} is not a date as %s`);\n  }\n",
-                 code__date_regex(r->format), v, v, r->format);
+      buf_printf(out, "  if (!DATE_FORMAT.test(String(%s))) {\n    problems."
+                 "push(`${JSON.stringify(%s)} is not a date as %s`);\n  }\n",
+                 v, v, r->format);
     else
-      buf_printf(out, "  for (const date of output.match(/%s/g) ?? []) {\n"
-                 "    if (!/^%s$/.test(date)) {\n      problems.push(`${date}"
-                 " is not written as %s`);\n    }\n  }\n", CODE_ANY_DATE,
-                 code__date_regex(r->format), r->format);
+      buf_printf(out, "  for (const date of output.match(ANY_DATE) ?? []) {\n"
+                 "    if (!DATE_FORMAT.test(date)) {\n      problems.push(`${"
+                 "date} is not written as %s`);\n    }\n  }\n", r->format);
     return;
   case RULE_RANGE:
     buf_printf(out, "  const number = Number(%s);\n  if (Number.isNaN(number)"
@@ -314,6 +336,16 @@ code__wrap(struct buf *out, const char *lead, const char *text)
   buf_putc(out, '\n');
 }
 
+/* "line 4" or "lines 4-6", as a person writes them. */
+static const char *
+code__lines(struct crystal *c)
+{
+  if (c->edit->first_line == c->edit->last_line)
+    return arena_printf(c->arena, "line %u", c->edit->first_line + 1);
+  return arena_printf(c->arena, "lines %u-%u", c->edit->first_line + 1,
+                      c->edit->last_line + 1);
+}
+
 /* The fragment as comment lines, with what the function does. */
 static void
 code__quote(struct code *x, struct buf *out)
@@ -323,11 +355,10 @@ code__quote(struct code *x, struct buf *out)
 
   buf_printf(out, "%s\n", lead);
   code__wrap(out, lead, arena_printf(x->c->arena, "The rule%s this "
-                                     "enforces, from %s (lines %u-%u):",
+                                     "enforces, from %s (%s):",
                                      x->nrules == 1 ? "" : "s",
                                      x->c->req->prompt_path,
-                                     x->c->edit->first_line + 1,
-                                     x->c->edit->last_line + 1));
+                                     code__lines(x->c)));
   buf_printf(out, "%s\n", lead);
   while (*s) {
     size_t n = strcspn(s, "\n");
@@ -360,38 +391,6 @@ code__needs_re(const struct code *x)
   return false;
 }
 
-static const char *
-code__python(struct code *x, const char *record)
-{
-  struct buf out;
-
-  buf_init(&out, CRYSTAL_TEXT_MAX);
-  buf_printf(&out, "# facet: %s\n", record);
-  code__quote(x, &out);
-  buf_puts(&out, "\n");
-  if (x->json)
-    buf_puts(&out, "import json\n");
-  if (code__needs_re(x))
-    buf_puts(&out, "import re\n");
-  buf_puts(&out, x->json || code__needs_re(x) ? "\n\n" : "\n");
-  buf_printf(&out, "def %s(output: str", x->fn);
-  if (x->param)
-    buf_printf(&out, ", %s: int = %ld", crystal_ident(x->c->arena, x->param,
-                                                      false),
-               x->param_default);
-  buf_puts(&out, ") -> list[str]:\n    \"\"\"What is wrong with output; empty "
-           "when it follows the rules.\"\"\"\n    problems = []\n");
-  if (x->json)
-    buf_puts(&out, "    try:\n        data = json.loads(output)\n    except "
-             "ValueError:\n        return [\"the answer is not JSON\"]\n"
-             "    if not isinstance(data, dict):\n        return [\"the "
-             "answer is not a JSON object\"]\n");
-  for (size_t i = 0; i < x->nrules; i++)
-    code__py_rule(x, x->rules[i], &out);
-  buf_puts(&out, "    return problems\n");
-  return crystal_buf_keep(x->c, &out);
-}
-
 /* Appends the lines of rule, in a block one level deeper when asked. */
 static void
 code__block(struct buf *out, const struct buf *rule, bool block)
@@ -410,19 +409,79 @@ code__block(struct buf *out, const struct buf *rule, bool block)
     buf_puts(out, "  }\n");
 }
 
+/* The checks of every rule, in the language's syntax. */
+static void
+code__rules_into(struct code *x, struct buf *out)
+{
+  buf_init(out, CRYSTAL_TEXT_MAX);
+  for (size_t i = 0; i < x->nrules; i++) {
+    struct buf rule;
+
+    if (!x->ts) {
+      code__py_rule(x, x->rules[i], out);
+      continue;
+    }
+    /* Each rule in a block of its own: their names may repeat. */
+    buf_init(&rule, CRYSTAL_TEXT_MAX);
+    code__ts_rule(x, x->rules[i], &rule);
+    code__block(out, &rule, x->nrules > 1);
+    buf_release(&rule);
+  }
+}
+
+static const char *
+code__python(struct code *x, const char *record)
+{
+  struct buf out;
+  struct buf rules;
+
+  buf_init(&out, CRYSTAL_TEXT_MAX);
+  buf_printf(&out, "# facet: %s\n", record);
+  code__quote(x, &out);
+  buf_puts(&out, "\n");
+  if (x->json)
+    buf_puts(&out, "import json\n");
+  if (code__needs_re(x))
+    buf_puts(&out, "import re\n");
+  buf_puts(&out, x->json || code__needs_re(x) ? "\n\n" : "\n");
+  code__rules_into(x, &rules);
+  if (x->consts.len)
+    buf_printf(&out, "%s\n\n", x->consts.data);
+  buf_printf(&out, "def %s(output: str", x->fn);
+  if (x->param)
+    buf_printf(&out, x->param_default > 0 ? ", %s: int = %ld" : ", %s: int",
+               crystal_ident(x->c->arena, x->param, false),
+               x->param_default);
+  buf_puts(&out, ") -> list[str]:\n    \"\"\"What is wrong with output; empty "
+           "when it follows the rules.\"\"\"\n    problems = []\n");
+  if (x->json)
+    buf_puts(&out, "    try:\n        data = json.loads(output)\n    except "
+             "ValueError:\n        return [\"the answer is not JSON\"]\n"
+             "    if not isinstance(data, dict):\n        return [\"the "
+             "answer is not a JSON object\"]\n");
+  buf_append(&out, rules.data ? rules.data : "", rules.len);
+  buf_release(&rules);
+  buf_puts(&out, "    return problems\n");
+  return crystal_buf_keep(x->c, &out);
+}
+
 static const char *
 code__typescript(struct code *x, const char *record)
 {
   struct buf out;
+  struct buf rules;
 
   buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_printf(&out, "// facet: %s\n", record);
   code__quote(x, &out);
+  code__rules_into(x, &rules);
+  if (x->consts.len)
+    buf_printf(&out, "\n%s", x->consts.data);
   buf_printf(&out, "\n/** What is wrong with output; empty when it follows "
              "the rules. */\nexport function %s(output: string", x->fn);
   if (x->param)
-    buf_printf(&out, ", %s = %ld", crystal_ident(x->c->arena, x->param,
-                                                 true), x->param_default);
+    buf_printf(&out, x->param_default > 0 ? ", %s = %ld" : ", %s: number",
+               crystal_ident(x->c->arena, x->param, true), x->param_default);
   buf_puts(&out, "): string[] {\n  const problems: string[] = [];\n");
   if (x->json)
     buf_puts(&out, "  let data: Record<string, unknown>;\n  try {\n    data "
@@ -430,15 +489,8 @@ code__typescript(struct code *x, const char *record)
              "is not JSON\"];\n  }\n  if (typeof data !== \"object\" || data "
              "=== null || Array.isArray(data)) {\n    return [\"the answer "
              "is not a JSON object\"];\n  }\n");
-  for (size_t i = 0; i < x->nrules; i++) {
-    struct buf rule;
-
-    /* Each rule in a block of its own: their names may repeat. */
-    buf_init(&rule, CRYSTAL_TEXT_MAX);
-    code__ts_rule(x, x->rules[i], &rule);
-    code__block(&out, &rule, x->nrules > 1);
-    buf_release(&rule);
-  }
+  buf_append(&out, rules.data ? rules.data : "", rules.len);
+  buf_release(&rules);
   buf_puts(&out, "  return problems;\n}\n");
   return crystal_buf_keep(x->c, &out);
 }
@@ -527,6 +579,10 @@ code__follows(const struct code *x, const struct crystal_rule *r,
   return ok;
 }
 
+static void code__add_example(struct code *x, const char *expr);
+static const char *code__quoted(struct crystal *c, const char *s);
+
+/* One of the prompt's examples, kept when it follows every rule. */
 static void
 code__keep_example(struct code *x, const char *output)
 {
@@ -535,30 +591,31 @@ code__keep_example(struct code *x, const char *output)
       x->dropped = output;
       return;
     }
-  for (size_t i = 0; i < x->npass; i++)
-    if (strcmp(x->pass[i], output) == 0)
-      return;
-  if (x->npass < CODE_EXAMPLES_MAX)
-    x->pass[x->npass++] = output;
+  code__add_example(x, code__quoted(x->c, output));
 }
 
+/* An answer that follows the rules, as a literal or an expression. */
+static void
+code__add_example(struct code *x, const char *expr)
+{
+  for (size_t i = 0; i < x->npass; i++)
+    if (strcmp(x->pass[i], expr) == 0)
+      return;
+  if (x->npass < CODE_EXAMPLES_MAX)
+    x->pass[x->npass++] = expr;
+}
+
+/* An expression for n of unit, "A sentence. " * 4 or its TypeScript. */
 static const char *
-code__units(struct crystal *c, enum crystal_unit unit, long n)
+code__units(struct code *x, enum crystal_unit unit, long n)
 {
   static const char *const one[] = {
-    "This is sentence %ld.", "word", "x", "line %ld", "Paragraph %ld.",
-    "- item %ld",
+    "A sentence. ", "word ", "x", "line\\n", "A paragraph.\\n\\n",
+    "- item\\n",
   };
-  static const char *const sep[] = { " ", " ", "", "\n", "\n\n", "\n" };
-  struct buf out;
 
-  buf_init(&out, CRYSTAL_TEXT_MAX);
-  for (long i = 1; i <= n && i <= 100000; i++) {
-    if (i > 1)
-      buf_puts(&out, sep[unit]);
-    buf_printf(&out, one[unit], i);
-  }
-  return crystal_buf_keep(c, &out);
+  return arena_printf(x->c->arena, x->ts ? "\"%s\".repeat(%ld)" : "\"%s\" * %ld",
+                      one[unit], n);
 }
 
 static const char *
@@ -589,81 +646,106 @@ code__json_answer(struct crystal *c, const char *field, const char *v)
   return crystal_buf_keep(c, &out);
 }
 
+/* A string literal for s: in double quotes, or in single quotes when
+ * that spares escaping its double quotes (both languages read either). */
 static const char *
 code__quoted(struct crystal *c, const char *s)
 {
   struct buf out;
+  bool single = strchr(s, '"') && !strchr(s, '\'') && !strchr(s, '\\');
 
+  for (const char *p = s; single && *p; p++)
+    single = (unsigned char)*p >= 0x20;
+  if (single)
+    return arena_printf(c->arena, "'%s'", s);
   buf_init(&out, 4096);
   crystal_emit_json_string(&out, s, strlen(s));
   return crystal_buf_keep(c, &out);
 }
 
-/* An answer that breaks rule r (and, where it can, only r). */
+/* An answer that breaks rule r (and, where it can, only r), as an
+ * expression. */
 static const char *
 code__breaking(struct code *x, const struct crystal_rule *r)
 {
   struct crystal *c = x->c;
   long limit = r->limit_var ? x->param_default : r->limit;
+  const char *text;
 
   switch (r->kind) {
   case RULE_ONE_OF:
-    return r->field ? code__json_answer(c, r->field, "\"something else\"")
+    text = r->field ? code__json_answer(c, r->field, "\"something else\"")
                     : "something else";
+    break;
   case RULE_SINGLE_WORD:
-    return "two words";
+    text = "two words";
+    break;
   case RULE_LENGTH:
-    return code__units(c, r->unit, limit + 1);
+    return code__units(x, r->unit, (limit > 0 ? limit : 3) + 1);
   case RULE_DATE:
-    if (r->field)
-      return code__json_answer(c, r->field, "\"March 5, 2024\"");
-    return arena_printf(c->arena, "Due on %s.", strcmp(code__date_sample(
-      r->format), "2024-03-05") == 0 ? "05/03/2024" : "2024-03-05");
+    text = r->field ? code__json_answer(c, r->field, "\"March 5, 2024\"")
+         : arena_printf(c->arena, "Due on %s.", strcmp(code__date_sample(
+             r->format), "2024-03-05") == 0 ? "05/03/2024" : "2024-03-05");
+    break;
   case RULE_RANGE:
-    return r->field ? code__json_answer(c, r->field, arena_printf(
+    text = r->field ? code__json_answer(c, r->field, arena_printf(
                         c->arena, "%g", r->max + 1))
                     : arena_printf(c->arena, "%g", r->max + 1);
+    break;
   case RULE_DECIMALS:
-    return r->limit == 1 ? "Total: 1.25" : "Total: 1.5";
+    text = r->limit == 1 ? "Total: 1.25" : "Total: 1.5";
+    break;
   case RULE_AVOID:
-    return arena_printf(c->arena, "This answer says %s.", r->values[0]);
+    text = arena_printf(c->arena, "This answer says %s.", r->values[0]);
+    break;
   default:
-    return "";
+    text = "";
+    break;
   }
+  return code__quoted(c, text);
 }
 
-/* An answer that follows r, when the prompt shows none. */
+/* An answer that follows r, when the prompt shows none, as an
+ * expression. */
 static const char *
 code__following(struct code *x, const struct crystal_rule *r)
 {
   struct crystal *c = x->c;
   long limit = r->limit_var ? x->param_default : r->limit;
+  const char *text;
 
   switch (r->kind) {
   case RULE_ONE_OF:
-    return r->field ? code__json_answer(c, r->field,
+    text = r->field ? code__json_answer(c, r->field,
                                         code__quoted(c, r->values[0]))
                     : r->values[0];
+    break;
   case RULE_SINGLE_WORD:
-    return "Yes";
+    text = "Yes";
+    break;
   case RULE_LENGTH:
-    return code__units(c, r->unit, limit);
+    return code__units(x, r->unit, limit > 0 ? limit : 3);
   case RULE_DATE:
-    return r->field ? code__json_answer(c, r->field, code__quoted(
+    text = r->field ? code__json_answer(c, r->field, code__quoted(
                         c, code__date_sample(r->format)))
                     : arena_printf(c->arena, "Due on %s.",
                                    code__date_sample(r->format));
+    break;
   case RULE_RANGE:
-    return r->field ? code__json_answer(c, r->field, arena_printf(
+    text = r->field ? code__json_answer(c, r->field, arena_printf(
                         c->arena, "%g", r->min))
                     : arena_printf(c->arena, "%g", r->min);
+    break;
   case RULE_DECIMALS:
-    return arena_printf(c->arena, "Total: 1.%0*d", (int)r->limit, 0);
+    text = arena_printf(c->arena, "Total: 1.%0*d", (int)r->limit, 0);
+    break;
   case RULE_AVOID:
-    return "An answer that follows the rule.";
+    text = "An answer that follows the rule.";
+    break;
   default:
     return NULL;
   }
+  return code__quoted(c, text);
 }
 
 /* The examples the test expects to pass: the prompt's own (few-shot
@@ -676,8 +758,16 @@ code__examples(struct code *x)
   const struct node *data = c->prompt->format == FORMAT_GITHUB_MODELS
     ? node_resolve(node_get(c->prompt->root, "testData")) : NULL;
 
+  const char *json = crystal_prompt_example(c);
+
   for (size_t i = 0; i < c->nall_shots; i++)
     code__keep_example(x, c->all_shots[i].output);
+  /* The prompt's JSON example is an answer too, when it follows them. */
+  for (size_t i = 0; json && i < x->nrules; i++)
+    if (!code__follows(x, x->rules[i], json))
+      json = NULL;
+  if (json)
+    code__add_example(x, code__quoted(c, json));
   for (uint32_t i = 0; data && data->kind == NODE_SEQ && i < data->count;
        i++) {
     const char *v = node_str(node_get(data->u.items[i], "expected"));
@@ -693,7 +783,7 @@ code__examples(struct code *x)
     return;
   }
   if (code__following(x, x->rules[0]))
-    code__keep_example(x, code__following(x, x->rules[0]));
+    code__add_example(x, code__following(x, x->rules[0]));
 }
 
 static const char *
@@ -727,30 +817,48 @@ code__param_arg(struct code *x)
                       crystal_ident(x->c->arena, x->param, false));
 }
 
+/* The passing examples as a list literal, one a line when long. */
+static void
+code__examples_list(struct code *x, struct buf *out)
+{
+  size_t start = out->len;
+  size_t col = 0;
+
+  while (start - col > 0 && out->data[start - col - 1] != '\n')
+    col++;
+  buf_putc(out, '[');
+  for (size_t i = 0; i < x->npass; i++)
+    buf_printf(out, "%s%s", i ? ", " : "", x->pass[i]);
+  buf_putc(out, ']');
+  if (col + out->len - start + 1 <= 79)
+    return;
+  out->len = start;
+  out->data[start] = '\0';
+  buf_puts(out, "[\n");
+  for (size_t i = 0; i < x->npass; i++)
+    buf_printf(out, "%s%s,\n", x->ts ? "  " : "    ", x->pass[i]);
+  buf_putc(out, ']');
+}
+
 static const char *
 code__py_test(struct code *x)
 {
   struct buf out;
-  struct json_object *list = json_object_new_array();
 
   buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_printf(&out, "# facet: tests for %s in %s.py\nfrom %s import %s\n",
              x->fn, x->module, x->module, x->fn);
   if (x->npass) {
-    for (size_t i = 0; i < x->npass; i++)
-      json_object_array_add(list, json_object_new_string(x->pass[i]));
     buf_puts(&out, "\nEXAMPLES = ");
-    crystal_emit_json(&out, list, 0);
+    code__examples_list(x, &out);
     buf_printf(&out, "\n\n\ndef test_the_prompts_examples_follow_the_rules"
                "():\n    for output in EXAMPLES:\n        assert %s(output%s)"
                " == [], output\n", x->fn, code__param_arg(x));
   }
-  json_object_put(list);
   for (size_t i = 0; i < x->nrules; i++)
     buf_printf(&out, "\n\ndef test_%s():\n    assert %s(%s%s) != []\n",
                crystal_ident(x->c->arena, code__test_name(x, i), false),
-               x->fn, code__quoted(x->c, code__breaking(x, x->rules[i])),
-               code__param_arg(x));
+               x->fn, code__breaking(x, x->rules[i]), code__param_arg(x));
   return crystal_buf_keep(x->c, &out);
 }
 
@@ -764,7 +872,6 @@ code__ts_test(struct code *x)
   const char *bad = runner == CRYSTAL_RUNNER_NODE
     ? "assert.notDeepEqual(%s(%s%s), [])"
     : "expect(%s(%s%s)).not.toEqual([])";
-  struct json_object *list = json_object_new_array();
   struct buf out;
 
   buf_init(&out, CRYSTAL_TEXT_MAX);
@@ -777,20 +884,17 @@ code__ts_test(struct code *x)
   buf_printf(&out, "import { %s } from \"./%s%s\";\n", x->fn, x->module,
              runner == CRYSTAL_RUNNER_NODE ? ".ts" : "");
   if (x->npass) {
-    for (size_t i = 0; i < x->npass; i++)
-      json_object_array_add(list, json_object_new_string(x->pass[i]));
     buf_puts(&out, "\nconst examples = ");
-    crystal_emit_json(&out, list, 0);
+    code__examples_list(x, &out);
     buf_puts(&out, ";\n\ntest(\"the prompt's examples follow the rules\", "
              "() => {\n  for (const output of examples) {\n    ");
     buf_printf(&out, ok, x->fn, code__param_arg(x));
     buf_puts(&out, ";\n  }\n});\n");
   }
-  json_object_put(list);
   for (size_t i = 0; i < x->nrules; i++) {
     buf_printf(&out, "\ntest(\"%s\", () => {\n  ", code__test_name(x, i));
-    buf_printf(&out, bad, x->fn, code__quoted(x->c, code__breaking(
-                 x, x->rules[i])), code__param_arg(x));
+    buf_printf(&out, bad, x->fn, code__breaking(x, x->rules[i]),
+               code__param_arg(x));
     buf_puts(&out, ";\n});\n");
   }
   return crystal_buf_keep(x->c, &out);
@@ -877,11 +981,13 @@ crystal_code(struct crystal *c)
               : crystal_ident(c->arena, arena_printf(c->arena, "check_%s",
                                                      c->name), false);
   code__examples(&x);
+  buf_init(&x.consts, CRYSTAL_TEXT_MAX);
   record = crystal_record(c, impl);
   c->edit->files[c->edit->nfiles++] = (struct crystal_file){
     impl, x.ts ? code__typescript(&x, record) : code__python(&x, record) };
   c->edit->files[c->edit->nfiles++] = (struct crystal_file){
     test, x.ts ? code__ts_test(&x) : code__py_test(&x) };
+  buf_release(&x.consts);
   c->edit->note = code__note(&x);
   c->edit->title = arena_printf(c->arena, "Crystallise into code (%s)",
                                 impl);

@@ -204,7 +204,7 @@ emit__yaml_quoted(struct buf *out, const char *s, size_t n)
   bool single = !memchr(s, '\'', n);
 
   for (size_t i = 0; single && i < n; i++)
-    single = (unsigned char)s[i] >= 0x20 && s[i] != '\\';
+    single = (unsigned char)s[i] >= 0x20;
   if (!single) {
     crystal_emit_json_string(out, s, n);
     return;

@@ -393,6 +393,22 @@ eval__todo(struct eval *x, const char *name)
     x->todo[x->ntodo++] = name;
 }
 
+static bool
+eval__vscode(const struct artifact *a)
+{
+  switch (a->format) {
+  case FORMAT_VSCODE_PROMPT:
+  case FORMAT_VSCODE_INSTRUCTIONS:
+  case FORMAT_VSCODE_AGENT:
+  case FORMAT_AGENT_SKILL:
+  case FORMAT_CLAUDE_COMMAND:
+  case FORMAT_CURSOR_RULE:
+    return true;
+  default:
+    return false;
+  }
+}
+
 /* A value for every variable the template reads: the example's input for
  * the variables given, else a declared default, a value another test
  * gives, an input the prompt's examples show, or a placeholder the note
@@ -404,6 +420,10 @@ eval__vars(struct eval *x, const char *const *names,
   const struct artifact *a = x->c->prompt;
   struct json_object *vars = json_object_new_object();
 
+  /* promptfoo fills {{ }} variables only: VS Code's ${input:name} stays as
+   * written, whatever a test gives it. */
+  if (eval__vscode(a) && x->c->prompt->format != FORMAT_GITHUB_MODELS)
+    return vars;
   for (size_t i = 0; i < a->nvars; i++) {
     const char *name = a->vars[i].name;
     struct json_object *v = NULL;
@@ -552,7 +572,10 @@ eval__test(struct eval *x, const char *description, struct json_object *vars,
   struct json_object *meta = json_object_new_object();
 
   json_object_object_add(t, "description", eval__str(description));
-  json_object_object_add(t, "vars", vars);
+  if (json_object_object_length(vars) > 0)
+    json_object_object_add(t, "vars", vars);
+  else
+    json_object_put(vars);
   json_object_object_add(t, "assert", asserts);
   json_object_object_add(meta, "facet", eval__str(record));
   json_object_object_add(t, "metadata", meta);
@@ -779,6 +802,9 @@ eval__note(struct eval *x, const char *where)
   if (c->prompt->format == FORMAT_DOTPROMPT && !c->req->eval)
     buf_printf(&out, "%spromptfoo reads a .prompt file as plain text and "
                "does not run Dotprompt's helpers", out.len ? "; " : "");
+  if (eval__vscode(c->prompt) && c->prompt->nvars)
+    buf_printf(&out, "%spromptfoo sends ${input:...} variables as written: "
+               "VS Code fills them, promptfoo does not", out.len ? "; " : "");
   if (!out.len) {
     buf_release(&out);
     return NULL;

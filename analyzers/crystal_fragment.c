@@ -318,6 +318,57 @@ crystal_prompt_shots(struct crystal *c, struct crystal_shot *out, size_t max)
   return count;
 }
 
+/* The first strict JSON example anywhere in the prompt, as compact text;
+ * NULL when there is none. */
+const char *
+crystal_prompt_example(struct crystal *c)
+{
+  struct span regions[FRAGMENT_REGIONS_MAX];
+  size_t n = fragment__regions(c->prompt, regions);
+
+  for (size_t i = 0; i < n; i++) {
+    const char *text = fragment__text(c, regions[i]);
+    struct crystal_example ex;
+    const char *json = NULL;
+
+    if (!text || !crystal_example_find(text, strlen(text), &ex))
+      continue;
+    if (ex.strict)
+      json = arena_strndup(c->arena, json_object_to_json_string_ext(
+        ex.value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+        strlen(json_object_to_json_string_ext(
+          ex.value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+    crystal_example_release(&ex);
+    if (json)
+      return json;
+  }
+  return NULL;
+}
+
+/*
+ * The examples of the whole prompt that lie in the fragment: the prompt
+ * as a whole shows how its examples are laid out (question, answer, then
+ * stars), which one example alone cannot. They replace what the fragment
+ * read on its own when there are any.
+ */
+static void
+fragment__own_shots(struct crystal *c)
+{
+  size_t n = 0;
+
+  for (size_t i = 0; i < c->nall_shots && n < CRYSTAL_SHOTS_MAX; i++) {
+    const struct crystal_shot *shot = &c->all_shots[i];
+    bool inside = strstr(c->text, shot->output) != NULL;
+
+    for (size_t k = 0; inside && k < shot->ninputs; k++)
+      inside = strstr(c->text, shot->inputs[k]) != NULL;
+    if (inside)
+      c->shots[n++] = *shot;
+  }
+  if (n > 0)
+    c->nshots = n;
+}
+
 void
 crystal_fragment_read(struct crystal *c)
 {
@@ -330,6 +381,7 @@ crystal_fragment_read(struct crystal *c)
   c->nshots = crystal_shots_parse(c, c->text, n, c->shots,
                                   CRYSTAL_SHOTS_MAX);
   c->nall_shots = crystal_prompt_shots(c, c->all_shots, CRYSTAL_SHOTS_MAX);
+  fragment__own_shots(c);
   /* Beside examples, a sentence no check fits is more likely a line of
    * an example than a rule. */
   for (size_t i = 0; c->nshots && i < c->nrules;)

@@ -119,6 +119,7 @@ size_t crystal_prompt_rules(struct crystal *c, struct crystal_rule *out,
                             size_t max);
 size_t crystal_prompt_shots(struct crystal *c, struct crystal_shot *out,
                             size_t max);
+const char *crystal_prompt_example(struct crystal *c);
 
 /* crystal_json.c: JSON examples, read leniently. */
 bool crystal_example_find(const char *text, size_t len,

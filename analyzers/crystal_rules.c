@@ -302,6 +302,12 @@ rules__length(struct rules_ctx *x, const char *s, size_t n,
     limit--;
   if (limit <= 0 && !var)
     return false;
+  /* "each highlight under 80 characters" limits a part of the answer,
+   * which no count of the whole checks: a rubric quotes it. */
+  if (crystal_mentions(s, m.start[0], "each") ||
+      crystal_mentions(s, m.start[0], "every") ||
+      crystal_mentions(s, m.start[0], "per"))
+    return rules__add(x->out, &x->n, x->max, RULE_OTHER, sentence) != NULL;
   if (limit == 1 && !var && rules__unit(s + m.start[3]) == UNIT_WORDS)
     return rules__single(x, s, n, m.end[0], sentence);
   r = rules__add(x->out, &x->n, x->max, RULE_LENGTH, sentence);
@@ -463,14 +469,16 @@ rules__avoid(struct rules_ctx *x, const char *s, size_t n,
     return false;
   obj = s + m.start[2];
   len = m.end[2] - m.start[2];
+  /* "the word X", "the phrases X or Y": X is the text itself. */
   literal = len > 4 && (strncasecmp(obj, "the word", 8) == 0 ||
                         strncasecmp(obj, "the phrase", 10) == 0 ||
                         strncasecmp(obj, "the term", 8) == 0);
-  if (literal)
-    while (len > 0 && !isspace((unsigned char)*obj)) {
-      obj++;
-      len--;
-    }
+  for (int words = 0; literal && words < 2 && len > 0;) {
+    obj++;
+    len--;
+    if (len > 0 && isspace((unsigned char)*obj))
+      words++;
+  }
   for (size_t k = 0; k < sizeof checkable / sizeof checkable[0]; k++)
     topic |= strncasecmp(s + m.start[1], checkable[k],
                          strlen(checkable[k])) == 0;

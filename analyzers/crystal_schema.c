@@ -315,10 +315,12 @@ schema__from_rule(const struct crystal_rule *r, const char **name)
     json_object_object_add(p, "enum", list);
     if (!r->field)
       *name = "answer";
-  } else if (r->kind == RULE_RANGE && r->field) {
+  } else if (r->kind == RULE_RANGE) {
     bool whole = r->min == (int64_t)r->min && r->max == (int64_t)r->max;
 
     p = schema__type(whole ? "integer" : "number");
+    if (!r->field)
+      *name = "answer";
     json_object_object_add(p, "minimum", whole
       ? json_object_new_int64((int64_t)r->min)
       : json_object_new_double(r->min));
@@ -641,19 +643,21 @@ schema__github_models(struct crystal *c, struct json_object *s,
   return rc;
 }
 
-/* A VS Code prompt file links the schema where the fragment is: the
- * agent reads a linked file. */
+/* A VS Code prompt file links the schema after the fragment, as a
+ * paragraph of its own: the agent reads a linked file. */
 static int
 schema__vscode(struct crystal *c, const char *path)
 {
   const struct artifact *a = c->prompt;
-  uint32_t at = source_line_end(&a->src, c->edit->last_line);
+  uint32_t at = crystal_line_after(a, c->edit->fragment.end);
   const char *rel = crystal_path_relative(c->arena, c->dir, path);
   const char *base = strrchr(path, '/');
+  bool last = at >= a->src.len && a->src.len > 0 &&
+              a->text[a->src.len - 1] != '\n';
 
   return crystal_change(c, c->req->prompt_path, span_make(at, at),
-                        arena_printf(c->arena, "\nReply with JSON that "
-                                     "matches the schema in [%s](%s).",
+                        arena_printf(c->arena, "%s\nThe JSON must match the "
+                                     "schema in [%s](%s).\n", last ? "\n" : "",
                                      base ? base + 1 : path, rel));
 }
 
@@ -743,15 +747,23 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
 }
 
 static const char *
-schema__note(struct crystal *c, bool from_text, bool linked)
+schema__note(struct crystal *c, struct json_object *s, bool from_text,
+             bool linked)
 {
-  const char *parts[4];
+  const char *parts[6];
   size_t n = 0;
   struct buf out;
 
-  if (from_text)
+  if (from_text && json_object_object_get_ex(json_object_object_get(
+        s, "properties"), "result", NULL))
     parts[n++] = "the fragment shows no JSON example or field list, so the "
                  "schema has one field, result, to rename and describe";
+  if (from_text && linked)
+    parts[n++] = "the prompt asks for text, and the link makes its answer "
+                 "JSON: reword the prompt to match";
+  if (from_text && c->req->eval)
+    parts[n++] = arena_printf(c->arena, "%s gets no is-json check: its "
+                              "tests check text answers", c->req->eval_path);
   if (!linked && c->prompt->facts.output_schema)
     parts[n++] = arena_printf(c->arena, "the prompt pins its output "
                               "already (%s), which is left as it is",
@@ -795,9 +807,10 @@ crystal_schema(struct crystal *c)
   c->edit->files[c->edit->nfiles++] = (struct crystal_file){
     path, crystal_buf_keep(c, &text) };
   rc = schema__link(c, s, path, &linked);
-  if (rc == 0 && c->req->eval)
+  /* Its tests check text answers: an is-json check would fail them all. */
+  if (rc == 0 && c->req->eval && !from_text)
     rc = schema__promptfoo(c, path);
-  c->edit->note = schema__note(c, from_text, linked);
+  c->edit->note = schema__note(c, s, from_text, linked);
   c->edit->title = arena_printf(c->arena, "Crystallise into a JSON Schema "
                                 "(%s)", path);
   json_object_put(s);

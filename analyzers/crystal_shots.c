@@ -130,7 +130,8 @@ shots__groups(struct crystal *c, const char *s, const struct shots_part *parts,
 {
   size_t count = 0;
 
-  for (size_t from = 0; from + 2 < n + 1 && from < 4; from++) {
+  /* Labels before the examples ("One star: ...") are passed over. */
+  for (size_t from = 0; from + 2 <= n; from++) {
     size_t p = shots__period(parts, n, from);
 
     /* One group alone is an example when it ends in an output's label
