@@ -63,6 +63,8 @@ crystallise_relative(const char *root, const char *path)
 
   while (n > 1 && root[n - 1] == '/')
     n--;
+  if (n == 1 && root[0] == '/')
+    return path[0] == '/' ? strdup(path + 1) : NULL;
   if (strncmp(path, root, n) != 0 || (path[n] != '/' && path[n] != '\0'))
     return NULL;
   return strdup(path[n] == '/' ? path + n + 1 : path + n);
@@ -85,15 +87,19 @@ scan__resolve(const char *dir, const char *rel)
   return out;
 }
 
-/* Extensions of files that may hold a record or be a promptfoo config. */
-static bool
-scan__candidate(const char *path)
+/* Extensions of files that may hold a record or be a promptfoo config;
+ * a .prompt.yml holds its own records, read with its analysis. */
+bool
+crystallise_candidate(const char *path)
 {
   static const char *const exts[] = {
     ".json", ".yaml", ".yml", ".py", ".ts", ".js", ".mjs",
   };
   size_t n = strlen(path);
 
+  if ((n > 11 && strcasecmp(path + n - 11, ".prompt.yml") == 0) ||
+      (n > 12 && strcasecmp(path + n - 12, ".prompt.yaml") == 0))
+    return false;
   for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
     size_t m = strlen(exts[i]);
 
@@ -229,7 +235,7 @@ scan__file(const char *path, bool explicit, void *ctx)
   bool mark;
 
   (void)explicit;
-  if (!rel || !scan__candidate(path) ||
+  if (!rel || !crystallise_candidate(path) ||
       x->out->files >= CRYSTALLISE_FILES_MAX ||
       x->files->read(x->files->ctx, path, &text, &len)) {
     free(rel);

@@ -107,6 +107,9 @@ enum crystal_runner crystallise_runner(const char *root);
  */
 char *crystallise_schema_dir(const char *root, const char *prompt);
 
+/* Whether the file at path may hold records or be a promptfoo config. */
+bool crystallise_candidate(const char *path);
+
 /* path relative to root (both absolute, cleaned), or NULL when path is
  * not under root. New string. */
 char *crystallise_relative(const char *root, const char *path);

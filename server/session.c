@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -25,6 +26,7 @@ session_init(struct session *self, uv_loop_t *loop, session_send_fn send,
   self->config_request = -1;
   docstore_init(&self->docs);
   overrides_init(&self->settings.formats);
+  self->crystal = crystallise_state_new();
 }
 
 void
@@ -33,6 +35,7 @@ session_release(struct session *self)
   docstore_each(&self->docs, session_drop_pending, self);
   docstore_release(&self->docs);
   overrides_release(&self->settings.formats);
+  crystallise_state_free(self->crystal);
   free(self->queue);
   free(self->root);
 }
@@ -122,6 +125,8 @@ session_apply_settings(struct session *self, json_object *facet)
                  "facet knows (facet --list-formats lists them)", glob);
     }
   }
+  if (self->crystal)
+    crystallise_settings(self->crystal, facet);
   self->settings.max_file_bytes = 0;
   if (json_object_is_type(max, json_type_int) &&
       json_object_get_int64(max) > 0)
@@ -157,6 +162,7 @@ session__capabilities(struct session *self)
   json_object_object_add(lens, "resolveProvider", json_object_new_boolean(0));
   json_object_object_add(caps, "codeLensProvider", lens);
   json_object_array_add(kinds, json_object_new_string("quickfix"));
+  json_object_array_add(kinds, json_object_new_string("refactor.extract"));
   json_object_object_add(actions, "codeActionKinds", kinds);
   json_object_object_add(caps, "codeActionProvider", actions);
   json_object_object_add(caps, "definitionProvider",
@@ -176,6 +182,12 @@ session__capabilities(struct session *self)
   json_object_object_add(caps, "foldingRangeProvider",
                          json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.crystallise"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.crystallised"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.openArtifact"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);
   return caps;
@@ -214,6 +226,8 @@ session__initialize(struct session *self, json_object *id,
     self->client_pid = json_object_get_int64(pid);
   self->config_pull = json_object_get_boolean(
     session_get(session_get(caps, "workspace"), "configuration"));
+  if (self->crystal)
+    crystallise_client(self->crystal, caps);
   session__root(self, params);
   session_apply_settings(self, session_get(params, "initializationOptions"));
 
@@ -252,6 +266,8 @@ session__pull_config(struct session *self)
 static void
 session__response(struct session *self, struct jsonrpc_message *msg)
 {
+  if (self->crystal && crystallise_response(self, msg))
+    return;
   if (!msg->id || !json_object_is_type(msg->id, json_type_int) ||
       json_object_get_int64(msg->id) != self->config_request)
     return;
@@ -286,6 +302,9 @@ session__notification(struct session *self, const char *method,
     session_apply_settings(self, session_get(session_get(params, "settings"),
                                              "facet"));
     session_reanalyse_all(self);
+  } else if (strcmp(method, "workspace/didChangeWatchedFiles") == 0) {
+    if (self->crystal)
+      crystallise_files_changed(self);
   } else if (strcmp(method, "$/cancelRequest") == 0) {
     session_cancel(self, session_get(params, "id"));
   } else if (!session_document_notification(self, method, params)) {

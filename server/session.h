@@ -16,6 +16,7 @@
 #include "overrides.h"
 #include "position.h"
 
+struct crystallise_state;
 struct json_object;
 struct jsonrpc_message;
 
@@ -51,6 +52,7 @@ struct session {
   int64_t next_id;           /* ids of requests facet sends */
   int64_t config_request;    /* id of the pending configuration pull */
   void (*on_exit)(struct session *self);  /* called when exit arrives */
+  struct crystallise_state *crystal;      /* crystallise_lsp.h */
 };
 
 /* Sets up a session on loop; sends through send. No messages yet. */

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "artifact.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -71,19 +72,22 @@ analysis__work(uv_work_t *work)
   job->nanoseconds = session__now() - start;
 }
 
-static void
-session__publish(struct session *self, struct document *doc)
+void
+session_publish(struct session *self, struct document *doc)
 {
   json_object *params;
+  json_object *list;
 
   if (self->shutdown)
     return;  /* the client is leaving: nothing will show these */
   params = json_object_new_object();
+  list = lspconv_diagnostics(doc->artifact, self->encoding);
+  if (self->crystal)
+    crystallise_diagnostics(self, doc, list);
   json_object_object_add(params, "uri", json_object_new_string(doc->uri));
   json_object_object_add(params, "version",
                          json_object_new_int(doc->version));
-  json_object_object_add(params, "diagnostics",
-                         lspconv_diagnostics(doc->artifact, self->encoding));
+  json_object_object_add(params, "diagnostics", list);
   session_notify(self, "textDocument/publishDiagnostics", params);
 }
 
@@ -110,7 +114,9 @@ analysis__done(uv_work_t *work, int status)
     job->result = NULL;
     log_debug("analysed %s v%d in %.2f ms", doc->uri, doc->version,
               (double)job->nanoseconds / 1e6);
-    session__publish(self, doc);
+    if (self->crystal)
+      crystallise_regrade(self, doc);
+    session_publish(self, doc);
     session_answer_pending(self, doc);
   } else if (status == 0 && !job->result) {
     log_error("analysis of %s ran out of memory", doc->uri);
@@ -238,6 +244,8 @@ session__did_open(struct session *self, json_object *params)
     session_notify(self, "window/showMessage", msg);
     return;
   }
+  if (self->crystal)
+    crystallise_touched(self, doc);
   session__schedule(self, doc);
 }
 
@@ -293,6 +301,8 @@ session__did_change(struct session *self, json_object *params)
   }
   if (json_object_is_type(session_get(td, "version"), json_type_int))
     doc->version = json_object_get_int(session_get(td, "version"));
+  if (self->crystal)
+    crystallise_touched(self, doc);
   session__schedule(self, doc);
 }
 
@@ -307,6 +317,8 @@ session__did_close(struct session *self, json_object *params)
     return;
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
+  if (self->crystal)
+    crystallise_touched(self, doc);
   document_free(doc);
   /* Findings of a closed file would linger in the problem list. */
   clear = json_object_new_object();

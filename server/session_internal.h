@@ -39,6 +39,9 @@ void session_cancel(struct session *self, struct json_object *id);
 /* Re-analyses every open document (settings changed). */
 void session_reanalyse_all(struct session *self);
 
+/* Publishes doc's diagnostics (its latest analysis). */
+void session_publish(struct session *self, struct document *doc);
+
 /* Answers the requests waiting for doc's analysis, which has landed. */
 void session_answer_pending(struct session *self, struct document *doc);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -185,9 +186,12 @@ session__execute(struct session *self, json_object *id, json_object *params)
 
   if (command && strcmp(command, "facet.showGrade") == 0)
     session__show_grade(self, id, params);
-  else
+  else if (!command || !self->crystal ||
+           !crystallise_execute(self, id, command, params))
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "unknown command: facet.showGrade is the one facet runs");
+                 "unknown command: facet runs facet.showGrade, "
+                 "facet.crystallise, facet.crystallised and "
+                 "facet.openArtifact");
 }
 
 bool

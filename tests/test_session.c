@@ -40,12 +40,15 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"positionEncoding\":\"utf-8\",\"textDocumentSync\":{\"openClose\":true,"
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
-    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\","
+    "\"refactor.extract\"]},"
     "\"definitionProvider\":true,\"referencesProvider\":true,"
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
-    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\"]}},"
+    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
+    "\"facet.crystallise\",\"facet.crystallised\","
+    "\"facet.openArtifact\"]}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
 }

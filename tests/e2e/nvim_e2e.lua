@@ -200,12 +200,13 @@ local function test_initialize()
     return client.initialized
   end, 10), 'facet did not answer initialize')
   local caps = client.server_capabilities
-  check('initialize: the server offers hover, code lens and facet.showGrade',
+  check('initialize: the server offers hover, code lens and its commands',
         { hover = caps.hoverProvider, lens = caps.codeLensProvider,
           commands = caps.executeCommandProvider
             and caps.executeCommandProvider.commands },
         { hover = true, lens = { resolveProvider = false },
-          commands = { 'facet.showGrade' } })
+          commands = { 'facet.showGrade', 'facet.crystallise',
+                       'facet.crystallised', 'facet.openArtifact' } })
   check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
         { client = client.offset_encoding, server = caps.positionEncoding },
         { client = 'utf-16', server = 'utf-16' })
