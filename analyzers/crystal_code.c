@@ -41,6 +41,8 @@ struct code {
   const char *dropped;      /* an example of the prompt's that breaks them */
 };
 
+static const char *code__quoted(struct crystal *c, const char *s);
+
 static bool
 code__mechanical(const struct crystal_rule *r)
 {
@@ -149,6 +151,26 @@ code__limit(struct code *x, const struct crystal_rule *r)
   return arena_printf(x->c->arena, "%ld", r->limit);
 }
 
+/* tmpl with each "output" made name (tmpl itself when name is NULL). */
+static const char *
+code__subst(struct crystal *c, const char *tmpl, const char *name)
+{
+  struct buf out;
+
+  if (!name)
+    return tmpl;
+  buf_init(&out, 4096);
+  for (const char *p = tmpl; *p;) {
+    if (strncmp(p, "output", 6) == 0) {
+      buf_puts(&out, name);
+      p += 6;
+    } else {
+      buf_putc(&out, *p++);
+    }
+  }
+  return crystal_buf_keep(c, &out);
+}
+
 /* The patterns a date rule checks with, once per module. */
 static void
 code__date_consts(struct code *x, const struct crystal_rule *r)
@@ -178,10 +200,11 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_ONE_OF:
     buf_puts(out, "    allowed = ");
     code__list(x, out, r);
-    buf_printf(out, "\n    answer = %s%s\n    if answer not in allowed:\n"
-               "        problems.append(f\"{answer!r} is not one of: "
-               "{', '.join(allowed)}\")\n", v,
-               r->field ? "" : ".rstrip(\".!\")");
+    buf_printf(out, "\n    %s = %s%s\n    if %s not in allowed:\n"
+               "        problems.append(f\"{%s!r} is not one of: "
+               "{', '.join(allowed)}\")\n", r->field ? "value" : "answer", v,
+               r->field ? "" : ".rstrip(\".!\")",
+               r->field ? "value" : "answer", r->field ? "value" : "answer");
     return;
   case RULE_SINGLE_WORD:
     buf_puts(out, "    if len(output.split()) != 1:\n        problems."
@@ -196,9 +219,14 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
       "len(re.findall(r\"^\\s*(?:[-*]|\\d+[.)])\\s\", output, re.M))",
     };
 
+    if (r->field)
+      buf_printf(out, "    text = str(data.get(%s, \"\"))\n",
+                 code__quoted(x->c, r->field));
     buf_printf(out, "    count = %s\n    if count > %s:\n        problems."
-               "append(f\"{count} %s, more than %s%s%s\")\n", counts[r->unit],
+               "append(f\"{count} %s%s%s, more than %s%s%s\")\n",
+               code__subst(x->c, counts[r->unit], r->field ? "text" : NULL),
                code__limit(x, r), code__unit_word(r->unit),
+               r->field ? " in " : "", r->field ? r->field : "",
                r->limit_var ? "{" : "", code__limit(x, r),
                r->limit_var ? "}" : "");
     return;
@@ -267,9 +295,13 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
       "(output.match(/^\\s*(?:[-*]|\\d+[.)])\\s/gm) ?? []).length",
     };
 
+    if (r->field)
+      buf_printf(out, "  const text = String(%s ?? \"\");\n", v);
     buf_printf(out, "  const count = %s;\n  if (count > %s) {\n    problems."
-               "push(`${count} %s, more than %s%s%s`);\n  }\n",
-               counts[r->unit], code__limit(x, r), code__unit_word(r->unit),
+               "push(`${count} %s%s%s, more than %s%s%s`);\n  }\n",
+               code__subst(x->c, counts[r->unit], r->field ? "text" : NULL),
+               code__limit(x, r), code__unit_word(r->unit),
+               r->field ? " in " : "", r->field ? r->field : "",
                r->limit_var ? "${" : "", code__limit(x, r),
                r->limit_var ? "}" : "");
     return;
@@ -346,6 +378,35 @@ code__lines(struct crystal *c)
                       c->edit->last_line + 1);
 }
 
+/* One line of the fragment, quoted after lead; a long one goes on over
+ * more lines, cut at a space before column 78. */
+static void
+code__quote_line(struct buf *out, const char *lead, const char *s, size_t n)
+{
+  size_t room = 78 - strlen(lead) - 3;
+
+  if (n == 0) {
+    buf_printf(out, "%s\n", lead);
+    return;
+  }
+  while (n > 0) {
+    size_t cut = n;
+
+    if (n > room) {
+      cut = room;
+      while (cut > room / 2 && s[cut] != ' ')
+        cut--;
+      if (s[cut] != ' ')
+        cut = room;
+    }
+    buf_printf(out, "%s   %.*s\n", lead, (int)cut, s);
+    while (cut < n && s[cut] == ' ')
+      cut++;
+    s += cut;
+    n -= cut;
+  }
+}
+
 /* The fragment as comment lines, with what the function does. */
 static void
 code__quote(struct code *x, struct buf *out)
@@ -363,7 +424,7 @@ code__quote(struct code *x, struct buf *out)
   while (*s) {
     size_t n = strcspn(s, "\n");
 
-    buf_printf(out, "%s%s%.*s\n", lead, n ? "   " : "", (int)n, s);
+    code__quote_line(out, lead, s, n);
     s += n + (s[n] == '\n');
   }
   buf_printf(out, "%s\n", lead);
@@ -409,10 +470,26 @@ code__block(struct buf *out, const struct buf *rule, bool block)
     buf_puts(out, "  }\n");
 }
 
+/* Whether two rules would declare the same names in TypeScript. */
+static bool
+code__clash(const struct code *x)
+{
+  for (size_t i = 0; i < x->nrules; i++)
+    for (size_t k = i + 1; k < x->nrules; k++)
+      if (x->rules[i]->kind == x->rules[k]->kind &&
+          (x->rules[i]->kind == RULE_ONE_OF ||
+           x->rules[i]->kind == RULE_LENGTH ||
+           x->rules[i]->kind == RULE_RANGE))
+        return true;
+  return false;
+}
+
 /* The checks of every rule, in the language's syntax. */
 static void
 code__rules_into(struct code *x, struct buf *out)
 {
+  bool blocks = x->ts && code__clash(x);
+
   buf_init(out, CRYSTAL_TEXT_MAX);
   for (size_t i = 0; i < x->nrules; i++) {
     struct buf rule;
@@ -421,10 +498,10 @@ code__rules_into(struct code *x, struct buf *out)
       code__py_rule(x, x->rules[i], out);
       continue;
     }
-    /* Each rule in a block of its own: their names may repeat. */
+    /* Rules that declare the same names get a block each. */
     buf_init(&rule, CRYSTAL_TEXT_MAX);
     code__ts_rule(x, x->rules[i], &rule);
-    code__block(out, &rule, x->nrules > 1);
+    code__block(out, &rule, blocks);
     buf_release(&rule);
   }
 }
@@ -580,7 +657,6 @@ code__follows(const struct code *x, const struct crystal_rule *r,
 }
 
 static void code__add_example(struct code *x, const char *expr);
-static const char *code__quoted(struct crystal *c, const char *s);
 
 /* One of the prompt's examples, kept when it follows every rule. */
 static void
@@ -603,6 +679,21 @@ code__add_example(struct code *x, const char *expr)
       return;
   if (x->npass < CODE_EXAMPLES_MAX)
     x->pass[x->npass++] = expr;
+}
+
+/* n of unit written out, for a JSON field's value. */
+static const char *
+code__units_text(struct crystal *c, enum crystal_unit unit, long n)
+{
+  static const char *const one[] = {
+    "A sentence. ", "word ", "x", "line\n", "A paragraph.\n\n", "- item\n",
+  };
+  struct buf out;
+
+  buf_init(&out, CRYSTAL_TEXT_MAX);
+  for (long i = 0; i < n && i < 100000; i++)
+    buf_puts(&out, one[unit]);
+  return crystal_buf_keep(c, &out);
 }
 
 /* An expression for n of unit, "A sentence. " * 4 or its TypeScript. */
@@ -681,6 +772,9 @@ code__breaking(struct code *x, const struct crystal_rule *r)
     text = "two words";
     break;
   case RULE_LENGTH:
+    if (r->field)
+      return code__quoted(c, code__json_answer(c, r->field, code__quoted(
+        c, code__units_text(c, r->unit, (limit > 0 ? limit : 3) + 1))));
     return code__units(x, r->unit, (limit > 0 ? limit : 3) + 1);
   case RULE_DATE:
     text = r->field ? code__json_answer(c, r->field, "\"March 5, 2024\"")
@@ -724,6 +818,9 @@ code__following(struct code *x, const struct crystal_rule *r)
     text = "Yes";
     break;
   case RULE_LENGTH:
+    if (r->field)
+      return code__quoted(c, code__json_answer(c, r->field, code__quoted(
+        c, code__units_text(c, r->unit, limit > 0 ? limit : 3))));
     return code__units(x, r->unit, limit > 0 ? limit : 3);
   case RULE_DATE:
     text = r->field ? code__json_answer(c, r->field, code__quoted(
@@ -746,6 +843,39 @@ code__following(struct code *x, const struct crystal_rule *r)
     return NULL;
   }
   return code__quoted(c, text);
+}
+
+/* When every rule is about a field of a JSON answer, one answer that
+ * follows them all: each field at a value its rules allow. */
+static void
+code__fields_example(struct code *x)
+{
+  struct crystal *c = x->c;
+  struct json_object *answer = json_object_new_object();
+
+  for (size_t i = 0; i < x->nrules; i++) {
+    const struct crystal_rule *r = x->rules[i];
+    struct json_object *v = NULL;
+
+    if (!r->field) {
+      json_object_put(answer);
+      return;
+    }
+    if (r->kind == RULE_ONE_OF)
+      v = json_object_new_string(r->values[0]);
+    else if (r->kind == RULE_LENGTH)
+      v = json_object_new_string(code__units_text(c, r->unit, 1));
+    else if (r->kind == RULE_DATE)
+      v = json_object_new_string(code__date_sample(r->format));
+    else if (r->kind == RULE_RANGE)
+      v = r->min == (int64_t)r->min ? json_object_new_int64((int64_t)r->min)
+                                    : json_object_new_double(r->min);
+    if (v)
+      json_object_object_add(answer, r->field, v);
+  }
+  code__add_example(x, code__quoted(c, json_object_to_json_string_ext(
+    answer, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)));
+  json_object_put(answer);
 }
 
 /* The examples the test expects to pass: the prompt's own (few-shot
@@ -775,6 +905,8 @@ code__examples(struct code *x)
     if (v)
       code__keep_example(x, v);
   }
+  if (!x->npass)
+    code__fields_example(x);
   if (x->npass || x->nrules != 1)
     return;
   if (x->rules[0]->kind == RULE_ONE_OF && !x->rules[0]->field) {

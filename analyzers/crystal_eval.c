@@ -109,8 +109,33 @@ eval__limit(struct crystal *c, const struct crystal_rule *r)
   return arena_printf(c->arena, "Number(context.vars.%s)", r->limit_var);
 }
 
+static const char *eval__field(struct crystal *c, const char *field);
+static const char *eval__count_all(enum crystal_unit unit);
+
+/* JavaScript that counts the rule's unit in the answer, or in a field of
+ * it when the rule is a field's. */
 static const char *
-eval__count(enum crystal_unit unit)
+eval__count(struct crystal *c, const struct crystal_rule *r)
+{
+  const char *all = eval__count_all(r->unit);
+  struct buf out;
+
+  if (!r->field)
+    return all;
+  buf_init(&out, 4096);
+  for (const char *p = all; *p;) {
+    if (strncmp(p, "output", 6) == 0) {
+      buf_printf(&out, "String(%s)", eval__field(c, r->field));
+      p += 6;
+    } else {
+      buf_putc(&out, *p++);
+    }
+  }
+  return crystal_buf_keep(c, &out);
+}
+
+static const char *
+eval__count_all(enum crystal_unit unit)
 {
   switch (unit) {
   case UNIT_SENTENCES:
@@ -300,7 +325,7 @@ eval__rule(struct crystal *c, const struct crystal_rule *r,
   }
   case RULE_LENGTH:
     json_object_array_add(out, eval__check("javascript", eval__str(
-      arena_printf(c->arena, "%s <= %s", eval__count(r->unit),
+      arena_printf(c->arena, "%s <= %s", eval__count(c, r),
                    eval__limit(c, r)))));
     return;
   case RULE_SINGLE_WORD:

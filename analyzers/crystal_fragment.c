@@ -383,9 +383,11 @@ crystal_fragment_read(struct crystal *c)
   c->nall_shots = crystal_prompt_shots(c, c->all_shots, CRYSTAL_SHOTS_MAX);
   fragment__own_shots(c);
   /* Beside examples, a sentence no check fits is more likely a line of
-   * an example than a rule. */
-  for (size_t i = 0; c->nshots && i < c->nrules;)
-    if (c->rules[i].kind == RULE_OTHER)
+   * an example than a rule; and "answer in JSON" beside a JSON example is
+   * what the example's own check says. */
+  for (size_t i = 0; i < c->nrules;)
+    if ((c->nshots && c->rules[i].kind == RULE_OTHER) ||
+        (c->example.value && c->rules[i].kind == RULE_JSON))
       memmove(&c->rules[i], &c->rules[i + 1],
               (--c->nrules - i) * sizeof c->rules[i]);
     else

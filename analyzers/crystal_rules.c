@@ -253,6 +253,7 @@ struct rules_ctx {
   struct crystal_rule *out;
   size_t n;
   size_t max;
+  const char *field;   /* the field a field-list line describes */
 };
 
 /* "a single word: positive, negative or neutral": the word is one of a
@@ -634,6 +635,12 @@ rules__sentence(struct rules_ctx *x, const char *s, size_t n)
   if (!found && (crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
                  crystal_re_find(RE_IMPERATIVE, s, n, 0, &m)))
     rules__add(x->out, &x->n, x->max, RULE_OTHER, sentence);
+  /* A field-list line's limits are the field's. */
+  for (size_t i = from; x->field && i < x->n; i++)
+    if (!x->out[i].field && x->out[i].kind != RULE_OTHER) {
+      x->out[i].field = x->field;
+      x->out[i].whole = false;
+    }
 }
 
 static bool
@@ -710,11 +717,38 @@ rules__lead(const char *s, size_t n)
   return i;
 }
 
+/* The field a bullet line names: "- `subject` (string): ...", "- body:
+ * ..." ; NULL for other lines. */
+static const char *
+rules__field_line(struct crystal *c, const char *s, size_t n)
+{
+  size_t i = rules__lead(s, n);
+  size_t start;
+  bool tick;
+
+  if (!rules__bullet_line(s, n))
+    return NULL;
+  tick = i < n && s[i] == '`';
+  i += tick;
+  start = i;
+  while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_'))
+    i++;
+  if (i == start || (tick && (i >= n || s[i] != '`')))
+    return NULL;
+  if (tick)
+    return rules__dup(c, s + start, i - start);
+  while (i < n && s[i] == ' ')
+    i++;
+  return i < n && (s[i] == ':' || s[i] == '(') ? rules__dup(c, s + start,
+                                                            i - start)
+                                               : NULL;
+}
+
 size_t
 crystal_rules_parse(struct crystal *c, const char *s, size_t n,
                     struct crystal_rule *out, size_t max)
 {
-  struct rules_ctx x = { c, out, 0, max };
+  struct rules_ctx x = { c, out, 0, max, NULL };
   struct buf unit;
 
   buf_init(&unit, CRYSTAL_TEXT_MAX);
@@ -730,6 +764,8 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
       rules__split(&x, unit.data, unit.len);
       buf_clear(&unit);
     }
+    if (starts || blank)
+      x.field = i < n ? rules__field_line(c, s + i, end - i) : NULL;
     if (!blank && i < n) {
       if (unit.len)
         buf_putc(&unit, ' ');

@@ -219,14 +219,22 @@ schema__nullable(struct json_object *s)
   }
 }
 
+static void schema__enums(struct json_object *s, struct json_object *ex,
+                          const struct crystal_rule *rules, size_t nrules);
+
+/* The schema an example shows, with the allowed values the prompt lists
+ * for its fields. */
 struct json_object *
 crystal_schema_of_example(struct crystal *c, struct json_object *ex)
 {
+  struct crystal_rule rules[CRYSTAL_RULES_MAX];
+  size_t nrules = crystal_prompt_rules(c, rules, CRYSTAL_RULES_MAX);
   struct json_object *s = schema__of(ex, 0);
   struct json_object *ordered;
 
-  (void)c;
   schema__nullable(s);
+  schema__enums(s, json_object_is_type(ex, json_type_array)
+                     ? json_object_array_get_idx(ex, 0) : ex, rules, nrules);
   ordered = schema__ordered(s);
   json_object_put(s);
   return ordered;
@@ -400,15 +408,13 @@ crystal_schema_infer(struct crystal *c, bool *from_text)
 
   *from_text = false;
   if (ex)
-    s = crystal_schema_of_example(c, ex);
-  else if (c->fields)
+    return crystal_schema_of_example(c, ex);
+  if (c->fields)
     s = json_object_get(c->fields);
   else
     s = schema__from_text(c, from_text);
   if (!*from_text)
-    schema__enums(s, json_object_is_type(ex, json_type_array)
-                       ? json_object_array_get_idx(ex, 0) : ex, rules,
-                  nrules);
+    schema__enums(s, NULL, rules, nrules);
   ordered = schema__ordered(s);
   json_object_put(s);
   return ordered;

@@ -110,7 +110,7 @@ crystal_yaml_append(struct crystal *c, const struct artifact *a,
   int col;
 
   seq = node_resolve(seq);
-  if (seq->flags & NODE_FLOW)
+  if ((seq->flags & NODE_FLOW) || a->syntax == SYNTAX_JSON)
     return yaml__flow_append(c, a, path, seq, item);
   last = seq->u.items[seq->count - 1];
   /* An item's node starts after its "- "; the dash is two columns left. */
@@ -198,7 +198,7 @@ crystal_yaml_set(struct crystal *c, const struct artifact *a,
   int col;
 
   map = node_resolve(map);
-  if (map->flags & NODE_FLOW || map->count == 0)
+  if ((map->flags & NODE_FLOW) || a->syntax == SYNTAX_JSON || map->count == 0)
     return yaml__flow_set(c, a, path, map, key, value);
   col = (int)yaml__column(a, node_key(map, 0)->span.start);
   at = yaml__after(a, node_value(map, map->count - 1)->span.end, &newline);

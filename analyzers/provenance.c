@@ -69,6 +69,10 @@ char *
 provenance_format(struct arena *arena, const char *prompt_path,
                   uint32_t first, uint32_t last, uint64_t hash)
 {
+  if (first == last)
+    return arena_printf(arena, PROVENANCE_MARK "%s line %u, fragment "
+                        "xxh64:%016llx", prompt_path, first + 1,
+                        (unsigned long long)hash);
   return arena_printf(arena, PROVENANCE_MARK "%s lines %u-%u, fragment "
                       "xxh64:%016llx", prompt_path, first + 1, last + 1,
                       (unsigned long long)hash);
@@ -107,7 +111,7 @@ provenance__hex(const char *s, size_t n, uint64_t *out)
   return true;
 }
 
-/* "A-B" at s, up to end, into 1-based lines. */
+/* "A-B" (or "A" alone) at s, up to end, into 1-based lines. */
 static bool
 provenance__range(const char *s, const char *end, uint32_t *a, uint32_t *b)
 {
@@ -121,8 +125,14 @@ provenance__range(const char *s, const char *end, uint32_t *a, uint32_t *b)
     return false;
   memcpy(tmp, s, n);
   tmp[n] = '\0';
-  if (sscanf(tmp, "%lu-%lu%n", &x, &y, &used) != 2 || (size_t)used != n ||
-      x == 0 || y < x || y > UINT32_MAX)
+  if (sscanf(tmp, "%lu-%lu%n", &x, &y, &used) != 2) {
+    used = 0;
+    if (sscanf(tmp, "%lu%n", &x, &used) != 1)
+      return false;
+    y = x;
+  }
+  if ((size_t)used != n || x == 0 || y < x || y > UINT32_MAX ||
+      !strchr("0123456789", tmp[0]))
     return false;
   *a = (uint32_t)x;
   *b = (uint32_t)y;
@@ -134,7 +144,9 @@ provenance_parse(const char *s, size_t len, struct arena *arena,
                  struct provenance *out)
 {
   static const char lines_word[] = " lines ";
+  static const char line_word[] = " line ";
   static const char hash_word[] = ", fragment xxh64:";
+  const char *word;
   const char *mark = memmem(s, len, PROVENANCE_MARK, strlen(PROVENANCE_MARK));
   const char *end = s + len;
   const char *path;
@@ -150,8 +162,13 @@ provenance_parse(const char *s, size_t len, struct arena *arena,
                                 &out->hash))
     return false;
   lines = provenance__last(path, (size_t)(hash - path), lines_word);
+  word = lines_word;
+  if (!lines) {
+    lines = provenance__last(path, (size_t)(hash - path), line_word);
+    word = line_word;
+  }
   if (!lines || lines == path ||
-      !provenance__range(lines + strlen(lines_word), hash, &out->first_line,
+      !provenance__range(lines + strlen(word), hash, &out->first_line,
                          &out->last_line))
     return false;
   out->prompt = arena_strndup(arena, path, (size_t)(lines - path));

@@ -8,9 +8,10 @@
  *   .prompt.yml       a "# facet: crystallised from ..." comment line
  *   Python, TS code   a "# facet: ..." or "// facet: ..." comment line
  *
- * The record is "crystallised from PATH lines A-B, fragment xxh64:HASH":
- * PATH is the prompt's path relative to the artifact's folder, A-B the
- * 1-based lines the fragment covered, and HASH the XXH64 (seed 0) of those
+ * The record is "crystallised from PATH lines A-B, fragment xxh64:HASH"
+ * ("line A" for one line): PATH is the prompt's path relative to the
+ * artifact's folder, A-B the 1-based lines the fragment covered (every
+ * line it touches), and HASH the XXH64 (seed 0) of those
  * lines with each line trimmed of surrounding blanks, joined by "\n", as
  * 16 lowercase hex digits. Reading the record back tells the prompt's
  * editor what the fragment became and whether its text changed since.

@@ -229,8 +229,9 @@ cli__locate(struct cli *c, const char *file)
 }
 
 static struct artifact *
-cli__analyze(const char *abs, const char *rel)
+cli__analyze(const char *abs, const char *rel, enum artifact_format format)
 {
+  struct analyze_options opts = { .format = format };
   char *text;
   size_t len;
   size_t size;
@@ -240,10 +241,12 @@ cli__analyze(const char *abs, const char *rel)
     fprintf(stderr, "facet crystallise: cannot read %s\n", rel);
     return NULL;
   }
-  a = artifact_analyze(rel, text, len, NULL);
+  a = artifact_analyze(rel, text, len, &opts);
   free(text);
   return a;
 }
+
+static uint32_t cli__lines_in(const struct source *src);
 
 /* The selection: the paragraph at a line, or whole lines. */
 static struct span
@@ -273,7 +276,7 @@ cli__config(struct cli *c)
 
     if (abs) {
       sprintf(abs, "%s/%s", c->root, cfg->path);
-      c->config = cli__analyze(abs, cfg->path);
+      c->config = cli__analyze(abs, cfg->path, FORMAT_NONE);
       c->config_rel = c->config ? strdup(cfg->path) : NULL;
     }
     free(abs);
@@ -641,12 +644,21 @@ cli__run(struct cli *c, const char *file)
 
   if (rc >= 0)
     return rc;
-  c->prompt = cli__analyze(c->prompt_abs, c->prompt_rel);
+  c->prompt = cli__analyze(c->prompt_abs, c->prompt_rel, FORMAT_NONE);
+  /* A file no format claims (a .txt a promptfoo config runs) is asked to
+   * be crystallised: it is prompt text. */
+  if (c->prompt && c->prompt->kind == ARTIFACT_NONE &&
+      c->prompt->syntax == SYNTAX_TEXT) {
+    artifact_free(c->prompt);
+    c->prompt = cli__analyze(c->prompt_abs, c->prompt_rel,
+                             FORMAT_TEXT_PROMPT);
+  }
   if (!c->prompt)
     return 1;
-  if (c->first > c->prompt->src.line_count) {
+  if (c->first > cli__lines_in(&c->prompt->src) ||
+      c->last > cli__lines_in(&c->prompt->src)) {
     fprintf(stderr, "facet crystallise: %s has %u lines\n", c->prompt_rel,
-            c->prompt->src.line_count);
+            cli__lines_in(&c->prompt->src));
     return 2;
   }
   cli__config(c);
