@@ -613,14 +613,18 @@ static const char *
 eval__rules_title(struct crystal *c)
 {
   struct buf all;
+  const char *title;
 
   buf_init(&all, CRYSTAL_TEXT_MAX);
   for (size_t i = 0; i < c->nrules; i++)
     if (i == 0 || c->rules[i].sentence != c->rules[i - 1].sentence)
       buf_printf(&all, "%s%s", all.len ? " " : "", c->rules[i].sentence);
-  return arena_printf(c->arena, "%s: %s", c->nrules == 1 ? "rule" : "rules",
-                      eval__short(c, all.data ? all.data : "",
-                                  EVAL_DESCRIPTION_MAX));
+  title = arena_printf(c->arena, "%s: %s", c->nrules == 1 ? "rule"
+                                                         : "rules",
+                       eval__short(c, all.data ? all.data : "",
+                                   EVAL_DESCRIPTION_MAX));
+  buf_release(&all);
+  return title;
 }
 
 /* The promptfoo tests the fragment gives, into x->tests. */

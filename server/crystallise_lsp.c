@@ -961,6 +961,17 @@ crystallise__shown_release(struct crystallise_shown *shown, size_t n)
   }
 }
 
+static int
+crystallise__compare(const void *a, const void *b)
+{
+  const struct crystallise_shown *x = a;
+  const struct crystallise_shown *y = b;
+
+  if (x->kind != y->kind)
+    return (int)x->kind - (int)y->kind;
+  return strcmp(x->path ? x->path : "", y->path ? y->path : "");
+}
+
 /*
  * What doc's fragments became: the links other files make to it, and a
  * .prompt.yml's own records, each located in its text now. Lenses open a
@@ -1019,6 +1030,8 @@ crystallise__gather(struct session *s, struct document *doc,
   }
   free(rel);
   free(root);
+  /* Along the gradient: schema, tests, code; by path within each. */
+  qsort(out, n, sizeof *out, crystallise__compare);
   return n;
 }
 

@@ -1,12 +1,14 @@
 #!/bin/sh
 # End-to-end test with Neovim's built-in LSP client (Neovim 0.7 or later).
 #
-#   tests/e2e/run-nvim.sh FACET_BINARY
+#   tests/e2e/run-nvim.sh FACET_BINARY [SCRIPT]
 #
 # Starts a headless Neovim with no user configuration and HOME and the XDG
-# folders in a temporary folder, lets nvim_e2e.lua open files of examples/
-# through "facet lsp --stdio", and prints its TAP report. facet runs with
-# FACET_TRACE=1, so its stderr holds every frame; the test fails if that
+# folders in a temporary folder, lets SCRIPT (nvim_e2e.lua by default; a
+# name in this folder) open files of examples/ through "facet lsp --stdio",
+# and prints its TAP report. A script that writes files works in a copy of
+# examples/ ($FACET_E2E_WORK), so the examples stay as they are. facet runs
+# with FACET_TRACE=1, so its stderr holds every frame; the test fails if that
 # stderr shows a sanitizer report. Exit status: 0 when every check passed,
 # 1 when one failed, 77 (meson's "skipped") when nvim is not installed.
 # FACET_E2E_KEEP=1 keeps the temporary folder for a look afterwards.
@@ -15,10 +17,11 @@ set -u
 
 timeout_s=${FACET_E2E_TIMEOUT:-60}
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 FACET_BINARY" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: $0 FACET_BINARY [SCRIPT]" >&2
   exit 2
 fi
+script=${2:-nvim_e2e.lua}
 case $1 in
   /*) facet=$1 ;;
   *) facet=$(pwd)/$1 ;;
@@ -51,13 +54,15 @@ chmod +x "$tmp/facet-lsp"
 : >"$tmp/facet.stderr"
 
 mkdir -p "$tmp/home" "$tmp/config" "$tmp/data" "$tmp/state" "$tmp/cache"
+cp -R "$root/examples" "$tmp/work"
 unset VIMINIT EXINIT MYVIMRC NVIM NVIM_LISTEN_ADDRESS NVIM_APPNAME
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" \
   XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" \
   XDG_CACHE_HOME="$tmp/cache" NVIM_LOG_FILE="$tmp/nvim.log"
 export FACET_E2E_BIN="$facet" FACET_E2E_STDERR="$tmp/facet.stderr" \
   FACET_E2E_CMD="$tmp/facet-lsp" FACET_E2E_EXAMPLES="$root/examples" \
-  FACET_E2E_REPORT="$tmp/report.tap" FACET_E2E_SCRIPT="$here/nvim_e2e.lua" \
+  FACET_E2E_REPORT="$tmp/report.tap" FACET_E2E_SCRIPT="$here/$script" \
+  FACET_E2E_WORK="$tmp/work" \
   FACET_TRACE=1
 # Later options win, so leak checking stays on whatever the caller set.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1"
@@ -78,7 +83,7 @@ if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 elif [ $rc -eq 1 ]; then
   reason="a check failed (see 'not ok' above)"
 elif [ $rc -eq 3 ]; then
-  reason="nvim could not run nvim_e2e.lua (its error is below)"
+  reason="nvim could not run $script (its error is below)"
 elif [ $rc -ne 0 ]; then
   reason="nvim exited with status $rc before the test finished"
 elif [ "$n" -eq 0 ]; then
