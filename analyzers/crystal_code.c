@@ -56,6 +56,7 @@ code__mechanical(const struct crystal_rule *r)
   case RULE_DECIMALS:
     return true;
   case RULE_AVOID:
+  case RULE_INCLUDE:
     return r->literal && r->nvalues > 0;
   default:
     return false;
@@ -246,9 +247,10 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_RANGE:
     buf_printf(out, "    try:\n        number = float(%s)\n    except "
                "(TypeError, ValueError):\n        number = None\n    if "
-               "number is None or not %g <= number <= %g:\n        problems."
-               "append(f\"{%s!r} is not a number from %g to %g\")\n", v,
-               r->min, r->max, v, r->min, r->max);
+               "number is None or not %g <= number <= %g%s:\n        "
+               "problems.append(f\"{%s!r} is not %s from %g to %g\")\n", v,
+               r->min, r->max, r->integer ? " or number % 1" : "", v,
+               r->integer ? "a whole number" : "a number", r->min, r->max);
     return;
   case RULE_DECIMALS:
     buf_printf(out, "    for number in re.findall(r\"\\d+\\.\\d+\", "
@@ -262,6 +264,12 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
     code__list(x, out, r);
     buf_puts(out, ":\n        if phrase.lower() in output.lower():\n"
              "            problems.append(f\"it says {phrase!r}\")\n");
+    return;
+  case RULE_INCLUDE:
+    buf_puts(out, "    for text in ");
+    code__list(x, out, r);
+    buf_puts(out, ":\n        if text not in output:\n"
+             "            problems.append(f\"it does not say {text!r}\")\n");
     return;
   default:
     return;
@@ -318,10 +326,12 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
                  "date} is not written as %s`);\n    }\n  }\n", r->format);
     return;
   case RULE_RANGE:
-    buf_printf(out, "  const number = Number(%s);\n  if (Number.isNaN(number)"
+    buf_printf(out, "  const number = Number(%s);\n  if (%s"
                " || number < %g || number > %g) {\n    problems.push(`${"
-               "JSON.stringify(%s)} is not a number from %g to %g`);\n  }\n",
-               v, r->min, r->max, v, r->min, r->max);
+               "JSON.stringify(%s)} is not %s from %g to %g`);\n  }\n",
+               v, r->integer ? "!Number.isInteger(number)"
+                             : "Number.isNaN(number)", r->min, r->max, v,
+               r->integer ? "a whole number" : "a number", r->min, r->max);
     return;
   case RULE_DECIMALS:
     buf_printf(out, "  for (const number of String(%s).match(/\\d+\\.\\d+/g) "
@@ -336,6 +346,12 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
     buf_puts(out, ") {\n    if (output.toLowerCase().includes(phrase."
              "toLowerCase())) {\n      problems.push(`it says "
              "${JSON.stringify(phrase)}`);\n    }\n  }\n");
+    return;
+  case RULE_INCLUDE:
+    buf_puts(out, "  for (const text of ");
+    code__list(x, out, r);
+    buf_puts(out, ") {\n    if (!output.includes(text)) {\n      problems."
+             "push(`it does not say ${JSON.stringify(text)}`);\n    }\n  }\n");
     return;
   default:
     return;
@@ -646,6 +662,9 @@ code__follows(const struct code *x, const struct crystal_rule *r,
   } else if (r->kind == RULE_AVOID) {
     for (size_t i = 0; i < r->nvalues; i++)
       ok &= strcasestr(output, r->values[i]) == NULL;
+  } else if (r->kind == RULE_INCLUDE) {
+    for (size_t i = 0; i < r->nvalues; i++)
+      ok &= strstr(output, r->values[i]) != NULL;
   } else if (r->kind == RULE_RANGE) {
     double d = trim ? strtod(trim, NULL) : NAN;
 
@@ -792,6 +811,9 @@ code__breaking(struct code *x, const struct crystal_rule *r)
   case RULE_AVOID:
     text = arena_printf(c->arena, "This answer says %s.", r->values[0]);
     break;
+  case RULE_INCLUDE:
+    text = "An answer that leaves it out.";
+    break;
   default:
     text = "";
     break;
@@ -839,6 +861,15 @@ code__following(struct code *x, const struct crystal_rule *r)
   case RULE_AVOID:
     text = "An answer that follows the rule.";
     break;
+  case RULE_INCLUDE: {
+    struct buf all;
+
+    buf_init(&all, 4096);
+    for (size_t i = 0; i < r->nvalues; i++)
+      buf_printf(&all, "%s%s", i ? " " : "", r->values[i]);
+    text = crystal_buf_keep(c, &all);
+    break;
+  }
   default:
     return NULL;
   }
@@ -929,6 +960,7 @@ code__test_name(struct code *x, size_t i)
     [RULE_RANGE] = "a number out of range is caught",
     [RULE_DECIMALS] = "other decimal places are caught",
     [RULE_AVOID] = "a banned phrase is caught",
+    [RULE_INCLUDE] = "a missing text is caught",
   };
   const struct crystal_rule *r = x->rules[i];
   unsigned same = 1;

@@ -287,8 +287,9 @@ eval__number(struct crystal *c, const struct crystal_rule *r,
 
   if (r->kind == RULE_RANGE) {
     json_object_array_add(out, eval__check("javascript", eval__str(
-      arena_printf(c->arena, "((v) => !isNaN(v) && v >= %g && v <= %g)(%s)",
-                   r->min, r->max, value))));
+      arena_printf(c->arena, "((v) => %s && v >= %g && v <= %g)(%s)",
+                   r->integer ? "Number.isInteger(v)" : "!isNaN(v)", r->min,
+                   r->max, value))));
     return;
   }
   json_object_array_add(out, eval__check("javascript", eval__str(
@@ -306,8 +307,12 @@ eval__rule(struct crystal *c, const struct crystal_rule *r,
     eval__avoid(c, r, out);
     return;
   case RULE_INCLUDE:
-    json_object_array_add(out, eval__check("icontains",
-                                           eval__str(r->values[0])));
+    if (r->nvalues > 1)
+      json_object_array_add(out, eval__check("contains-all",
+                                             eval__values(r)));
+    else
+      json_object_array_add(out, eval__check("icontains",
+                                             eval__str(r->values[0])));
     return;
   case RULE_STARTS:
     json_object_array_add(out, eval__check("starts-with",
@@ -481,6 +486,18 @@ eval__taken(const char *const *names, size_t n, const char *name)
   return false;
 }
 
+/* Whether a variable's name is the label's, or its plural
+ * ("statements" for a run of "statement:" lines). */
+static bool
+eval__plural(const char *name, const char *label)
+{
+  size_t n = strlen(name);
+  size_t m = strlen(label);
+
+  return strcasecmp(name, label) == 0 ||
+         (n == m + 1 && name[m] == 's' && strncasecmp(name, label, m) == 0);
+}
+
 /*
  * The variables an example's inputs fill, into names: the one each label
  * names, else the variables left with no default, in order. Returns false
@@ -498,7 +515,7 @@ eval__targets(const struct crystal *c, const struct crystal_shot *shot,
 
     names[i] = NULL;
     for (size_t k = 0; ident && k < a->nvars && !names[i]; k++)
-      if (strcasecmp(a->vars[k].name, ident) == 0)
+      if (eval__plural(a->vars[k].name, ident))
         names[i] = a->vars[k].name;
   }
   for (size_t i = 0; i < shot->ninputs; i++) {
@@ -543,8 +560,46 @@ eval__exact(struct json_object *v)
          json_object_is_type(v, json_type_double);
 }
 
+/* A JavaScript check that the answer's key, a list of objects, has the
+ * same values of field as the example's: verdicts in order, say. */
+static void
+eval__expect_list(struct crystal *c, const char *key,
+                  struct json_object *list, struct json_object *out)
+{
+  struct json_object *first = json_object_array_get_idx(list, 0);
+
+  if (!json_object_is_type(first, json_type_object))
+    return;
+  json_object_object_foreach(first, field, v0) {
+    struct json_object *values = json_object_new_array();
+    bool exact = eval__exact(v0);
+    struct buf js;
+
+    for (size_t i = 0; exact && i < json_object_array_length(list); i++) {
+      struct json_object *v = json_object_object_get(
+        json_object_array_get_idx(list, i), field);
+
+      exact = eval__exact(v);
+      if (exact)
+        json_object_array_add(values, json_object_get(v));
+    }
+    if (exact) {
+      buf_init(&js, 8192);
+      buf_printf(&js, "JSON.stringify(%s.map((item) => item[", eval__field(
+        c, key));
+      crystal_emit_json_string(&js, field, strlen(field));
+      buf_puts(&js, "])) === ");
+      buf_printf(&js, "'%s'", json_object_to_json_string_ext(
+        values, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+      json_object_array_add(out, eval__check("javascript", eval__str(
+        crystal_buf_keep(c, &js))));
+    }
+    json_object_put(values);
+  }
+}
+
 /* Checks that an answer matches a JSON example output: JSON of its shape,
- * and the same labels, numbers and flags. */
+ * and the same labels, numbers and flags (in lists of objects too). */
 static void
 eval__expect_json(struct crystal *c, struct json_object *json,
                   struct json_object *out)
@@ -556,6 +611,10 @@ eval__expect_json(struct crystal *c, struct json_object *json,
   json_object_object_foreach(json, key, val) {
     struct buf js;
 
+    if (json_object_is_type(val, json_type_array)) {
+      eval__expect_list(c, key, val, out);
+      continue;
+    }
     if (!eval__exact(val))
       continue;
     buf_init(&js, 4096);
@@ -831,6 +890,9 @@ eval__note(struct eval *x, const char *where)
   if (c->prompt->format == FORMAT_DOTPROMPT && !c->req->eval)
     buf_printf(&out, "%spromptfoo reads a .prompt file as plain text and "
                "does not run Dotprompt's helpers", out.len ? "; " : "");
+  if (c->prompt->format == FORMAT_SEMANTIC_KERNEL && !c->req->eval)
+    buf_printf(&out, "%spromptfoo fills {{ name }} only, not Semantic "
+               "Kernel's {{$name}}", out.len ? "; " : "");
   if (eval__vscode(c->prompt) && c->prompt->nvars)
     buf_printf(&out, "%spromptfoo sends ${input:...} variables as written: "
                "VS Code fills them, promptfoo does not", out.len ? "; " : "");
@@ -921,8 +983,13 @@ eval__ghm_rule(struct crystal *c, const struct crystal_rule *r,
 
   if (r->kind == RULE_INCLUDE || r->kind == RULE_STARTS ||
       r->kind == RULE_ENDS) {
-    json_object_array_add(out, eval__evaluator(name, "string",
-      eval__string_check(how[r->kind - RULE_INCLUDE], r->values[0])));
+    /* A string evaluator checks one text: one each. */
+    for (size_t i = 0; i < r->nvalues; i++)
+      json_object_array_add(out, eval__evaluator(
+        r->nvalues > 1 ? arena_printf(c->arena, "%s (%s)", name,
+                                      r->values[i]) : name,
+        "string", eval__string_check(how[r->kind - RULE_INCLUDE],
+                                     r->values[i])));
     return;
   }
   json_object_array_add(out, eval__llm(c, name, arena_printf(

@@ -70,6 +70,7 @@ struct crystal_rule {
   const char *language;       /* RULE_LANGUAGE */
   double min;                 /* RULE_RANGE */
   double max;
+  bool integer;               /* RULE_RANGE: whole numbers only */
 };
 
 /* Labelled inputs one example may give. */

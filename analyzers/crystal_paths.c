@@ -121,6 +121,15 @@ crystal_prompt_name(struct arena *a, const char *path)
   const char *base = strrchr(path, '/');
   size_t n;
 
+  /* A Semantic Kernel function is its folder: Plugin/Function/skprompt.txt.
+   */
+  if (base && strcasecmp(base + 1, "skprompt.txt") == 0 && base > path) {
+    const char *dir = base;
+
+    while (dir > path && dir[-1] != '/')
+      dir--;
+    return arena_strndup(a, dir, (size_t)(base - dir));
+  }
   base = base ? base + 1 : path;
   n = strlen(base);
   for (const char *const *e = paths__prompt_exts; *e; e++) {
@@ -143,7 +152,7 @@ char *
 crystal_ident(struct arena *a, const char *name, bool camel)
 {
   size_t n = strlen(name);
-  char *out = arena_alloc(a, n + 2);
+  char *out = arena_alloc(a, 2 * n + 2);
   size_t len = 0;
   bool gap = false;
 
@@ -158,6 +167,9 @@ crystal_ident(struct arena *a, const char *name, bool camel)
       gap = len > 0;
       continue;
     }
+    /* ExtractEntities is extract_entities in snake case. */
+    if (!camel && isupper(ch) && i > 0 && islower((unsigned char)name[i - 1]))
+      gap = true;
     if (gap && !camel)
       out[len++] = '_';
     out[len++] = (char)(gap && camel ? toupper(ch)

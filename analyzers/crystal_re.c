@@ -73,7 +73,8 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:mention|include|say|contain|add|use)\\s+(?:the\\s+(?:words?|"
     "phrases?|text|string)\\s+)?" QUOTED,
   [RE_STARTS] =
-    "\\b(?:start|begin|open|prefix)\\s+" ANSWER "with\\s+" QUOTED,
+    "\\b(?:start|begin|open|prefix)\\s+(?:exactly\\s+)?" ANSWER "with"
+    "\\s*:?\\s*\\*?" QUOTED,
   [RE_ENDS] =
     "\\b(?:end|finish|close|sign\\s+off)\\s+" ANSWER "with\\s+" QUOTED,
   [RE_DATE] =
@@ -83,7 +84,8 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(\\d+|one|two|three|four|five|six)\\s+decimal\\s+"
     "(?:places?|digits?)\\b",
   [RE_SCORE] =
-    "\\b(?:score|rate|rating|grade|scale|rank)\\b[^.]*?\\b(?:from|between)"
+    "\\b(?:score|rate|rating|grade|scale|rank|integer|number|value)\\b"
+    "[^.]*?\\b(?:from|between)"
     "\\s+" REAL "\\s+(?:and|to)\\s+" REAL "\\b"
     "|\\bon\\s+a\\s+scale\\s+of\\s+" REAL "\\s*(?:-|\\x{2013}|to)\\s*" REAL,
   [RE_DIRECTIVE] =
@@ -91,10 +93,13 @@ static const char *const re__patterns[RE__COUNT] = {
     "should|shouldn['\\x{2019}]t|only|avoid|make\\s+sure|ensure|be\\s+sure|"
     "remember|limit|refuse|cannot|can['\\x{2019}]t|required?)\\b",
   [RE_IMPERATIVE] =
-    "^\\s*(?:please\\s+)?(?:use|answer|respond|reply|write|return|include|"
+    "^\\s*(?:[\\w -]{1,30}:\\s+)?(?:please\\s+)?(?:use|answer|respond|reply|write|return|include|"
     "mention|cite|format|provide|ask|explain|be|keep|give|list|start|begin|"
     "end|summari[sz]e|set|pick|choose|output|add|put|mark|label|classify|"
     "translate|rewrite|sign|address|refer|stay|stick)\\b(?!\\s*:)",
+  [RE_TAGS] =
+    "<([A-Za-z][\\w-]*)>[^<]{0,40}?</\\1>|<([A-Za-z][\\w-]*)>\\s+and\\s+"
+    "</\\2>",
   [RE_SHOT] =
     "^\\s*(?:[-*]\\s+)?(?:\\*\\*)?([A-Za-z][\\w-]*(?:\\s[\\w-]+){0,2}?)"
     "(?:\\*\\*)?\\s*[:\\x{FF1A}](?:\\*\\*)?(?:\\s+(.*)|)$",

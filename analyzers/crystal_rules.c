@@ -550,6 +550,8 @@ rules__formats(struct rules_ctx *x, const char *s, size_t n,
 
     r->min = strtod(s + m.start[g], NULL);
     r->max = strtod(s + m.start[g + 1], NULL);
+    r->integer = crystal_mentions(s, n, "integer") ||
+                 crystal_mentions(s, n, "whole number");
     any = true;
   }
   return any;
@@ -569,6 +571,35 @@ rules__prose(struct rules_ctx *x, const char *s, size_t n,
     r->language = rules__dup(x->c, s + m.start[1], m.end[1] - m.start[1]);
   else
     return false;
+  return true;
+}
+
+/* "Return the list between <entities> and </entities>": an answer that
+ * must hold both tags, an instruction code can check. */
+static bool
+rules__tags(struct rules_ctx *x, const char *s, size_t n,
+            const char *sentence)
+{
+  struct crystal_re_match m;
+  struct crystal_rule *r;
+  int g;
+
+  if (!crystal_re_find(RE_TAGS, s, n, 0, &m) ||
+      !(crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
+        crystal_re_find(RE_IMPERATIVE, s, n, 0, &m)))
+    return false;
+  crystal_re_find(RE_TAGS, s, n, 0, &m);
+  g = crystal_re_has(&m, 1) ? 1 : 2;
+  r = rules__add(x->out, &x->n, x->max, RULE_INCLUDE, sentence);
+  if (r) {
+    r->values[r->nvalues++] = arena_printf(x->c->arena, "<%.*s>",
+                                           (int)(m.end[g] - m.start[g]),
+                                           s + m.start[g]);
+    r->values[r->nvalues++] = arena_printf(x->c->arena, "</%.*s>",
+                                           (int)(m.end[g] - m.start[g]),
+                                           s + m.start[g]);
+    r->literal = true;
+  }
   return true;
 }
 
@@ -631,6 +662,8 @@ rules__sentence(struct rules_ctx *x, const char *s, size_t n)
   found |= rules__one_of(x, s, n, sentence);
   found |= rules__formats(x, s, n, sentence);
   found |= rules__prose(x, s, n, sentence);
+  if (!found)
+    found = rules__tags(x, s, n, sentence);
   rules__merge(x, from);
   if (!found && (crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
                  crystal_re_find(RE_IMPERATIVE, s, n, 0, &m)))
@@ -769,7 +802,12 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
     if (!blank && i < n) {
       if (unit.len)
         buf_putc(&unit, ' ');
-      buf_append(&unit, s + i + lead, end - i - lead);
+      /* Markdown's bold marks ("**Style:** Use ...") are no words. */
+      for (size_t k = i + lead; k < end; k++)
+        if (!((s[k] == '*' || s[k] == '_') && k + 1 < end && s[k + 1] == s[k]))
+          buf_putc(&unit, s[k]);
+        else
+          k++;
       while (unit.len && isspace((unsigned char)unit.data[unit.len - 1]))
         unit.data[--unit.len] = '\0';
     }

@@ -5,10 +5,10 @@
  * "text" -> label lines.
  *
  * A repeating run of labels (A B A B ..., or A B C A B C ...) is read as
- * examples whose last label is the output and the others its inputs, what
- * ever the labels are called. Otherwise a label that names an input
- * (Input, Q, User, Ticket, ...) followed by one that names an output
- * (Output, A, Answer, Category, ...) is one example. An example whose
+ * examples whose last label is the output and the others its inputs,
+ * whatever the labels are called. Otherwise an example ends at each label
+ * that names an output (Output, A, Answer, Category, ...), its inputs the
+ * labelled parts before it. An example whose
  * input holds template tags, or whose output is empty, is the prompt's
  * own slot for the real input, not an example.
  */
@@ -27,12 +27,6 @@ static const char *const shots__outputs[] = {
   "output", "example output", "a", "answer", "assistant", "ai", "agent",
   "label", "category", "reply", "response", "sentiment", "result",
   "classification", "summary", NULL,
-};
-
-static const char *const shots__inputs[] = {
-  "input", "example input", "q", "question", "user", "human", "customer",
-  "text", "ticket", "message", "review", "request", "query", "email",
-  NULL,
 };
 
 struct shots_part {
@@ -83,7 +77,9 @@ shots__slot(const char *s)
   return strstr(s, "{{") || strstr(s, "{%") || strstr(s, "${");
 }
 
-/* One example from parts [first, first + n): the last is the output. */
+/* One example from parts [first, first + n): the last is the output;
+ * inputs under one label ("statement:" four times) are one input, a line
+ * each. */
 static bool
 shots__make(struct crystal *c, const char *s, const struct shots_part *parts,
             size_t n, struct crystal_shot *out)
@@ -93,11 +89,22 @@ shots__make(struct crystal *c, const char *s, const struct shots_part *parts,
                              parts[n - 1].end - parts[n - 1].start);
   if (!out->output || shots__slot(out->output))
     return false;
-  for (size_t i = 0; i + 1 < n && i < CRYSTAL_SHOT_INPUTS; i++) {
+  for (size_t i = 0; i + 1 < n; i++) {
     const char *v = shots__value(c, s + parts[i].start,
                                  parts[i].end - parts[i].start);
+    size_t k = 0;
 
     if (!v || shots__slot(v))
+      return false;
+    while (k < out->ninputs &&
+           (strlen(out->labels[k]) != parts[i].nlabel ||
+            strncasecmp(out->labels[k], parts[i].label, parts[i].nlabel)))
+      k++;
+    if (k < out->ninputs) {
+      out->inputs[k] = arena_printf(c->arena, "%s\n%s", out->inputs[k], v);
+      continue;
+    }
+    if (out->ninputs == CRYSTAL_SHOT_INPUTS)
       return false;
     out->labels[out->ninputs] = arena_strndup(c->arena, parts[i].label,
                                               parts[i].nlabel);
@@ -149,20 +156,21 @@ shots__groups(struct crystal *c, const char *s, const struct shots_part *parts,
   return 0;
 }
 
-/* Pairs of an input label and an output label, by their names. */
+/* Examples that end at a label naming an output ("Answer:"), each made
+ * of the parts since the last one; for layouts with no fixed run. */
 static size_t
 shots__pairs(struct crystal *c, const char *s, const struct shots_part *parts,
              size_t n, struct crystal_shot *out, size_t max)
 {
   size_t count = 0;
+  size_t from = 0;
 
-  for (size_t i = 0; i + 1 < n && count < max; i++) {
-    if (!shots__named(shots__inputs, parts[i].label, parts[i].nlabel) ||
-        !shots__named(shots__outputs, parts[i + 1].label,
-                      parts[i + 1].nlabel))
+  for (size_t i = 0; i < n && count < max; i++) {
+    if (!shots__named(shots__outputs, parts[i].label, parts[i].nlabel))
       continue;
-    count += shots__make(c, s, parts + i, 2, &out[count]);
-    i++;
+    if (i > from && i - from <= 2 * CRYSTAL_SHOT_INPUTS)
+      count += shots__make(c, s, parts + from, i - from + 1, &out[count]);
+    from = i + 1;
   }
   return count;
 }

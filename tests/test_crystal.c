@@ -373,6 +373,14 @@ rules_are_read_from_real_sentences(void **state)
     /* promptflow gpt_fluency_prompt.jinja2 */
     { "This rating value should always be an integer between 1 and 5.",
       RULE_RANGE, "", false, 0 },
+    /* contoso-chat coherence.prompty */
+    { "You should return a single integer value between 1 to 5 "
+      "representing the evaluation metric.", RULE_RANGE, "", false, 0 },
+    /* semantic-kernel ExtractEntities/skprompt.txt */
+    { "Return the bulleted list of entities between <entities> and "
+      "</entities>.", RULE_INCLUDE, "<entities>|</entities>", false, 0 },
+    { "**Opening line:** Start exactly with: *\"Good morning\"*",
+      RULE_STARTS, "Good morning", false, 0 },
     /* genkit funniness.prompt */
     { "Use the following categories as a verdict in the response "
       "FUNNY_JOKE, NOT_FUNNY_JOKE, OFFENSIVE_JOKE, NOT_A_JOKE.", RULE_ONE_OF,
