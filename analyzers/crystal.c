@@ -105,3 +105,12 @@ crystal_make(const struct crystal_request *req, struct crystal_edit *out)
   }
   return rc;
 }
+
+const char *
+crystal_lines(struct crystal *c)
+{
+  if (c->edit->first_line == c->edit->last_line)
+    return arena_printf(c->arena, "line %u", c->edit->first_line + 1);
+  return arena_printf(c->arena, "lines %u-%u", c->edit->first_line + 1,
+                      c->edit->last_line + 1);
+}

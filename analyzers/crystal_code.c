@@ -384,16 +384,6 @@ code__wrap(struct buf *out, const char *lead, const char *text)
   buf_putc(out, '\n');
 }
 
-/* "line 4" or "lines 4-6", as a person writes them. */
-static const char *
-code__lines(struct crystal *c)
-{
-  if (c->edit->first_line == c->edit->last_line)
-    return arena_printf(c->arena, "line %u", c->edit->first_line + 1);
-  return arena_printf(c->arena, "lines %u-%u", c->edit->first_line + 1,
-                      c->edit->last_line + 1);
-}
-
 /* One line of the fragment, quoted after lead; a long one goes on over
  * more lines, cut at a space before column 78. */
 static void
@@ -435,7 +425,7 @@ code__quote(struct code *x, struct buf *out)
                                      "enforces, from %s (%s):",
                                      x->nrules == 1 ? "" : "s",
                                      x->c->req->prompt_path,
-                                     code__lines(x->c)));
+                                     crystal_lines(x->c)));
   buf_printf(out, "%s\n", lead);
   while (*s) {
     size_t n = strcspn(s, "\n");

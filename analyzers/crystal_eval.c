@@ -729,9 +729,8 @@ eval__promptfoo_tests(struct eval *x, const char *record)
     json_object_array_add(asserts, eval__check("llm-rubric", eval__str(
       arena_printf(c->arena, "The answer follows these instructions from "
                    "the prompt: \"%s\"", eval__short(c, c->text, 600)))));
-    eval__test(x, arena_printf(c->arena, "follows lines %u-%u of %s",
-                               c->edit->first_line + 1,
-                               c->edit->last_line + 1, c->name),
+    eval__test(x, arena_printf(c->arena, "follows %s of %s",
+                               crystal_lines(c), c->name),
                eval__vars(x, NULL, NULL, 0), asserts, record);
   }
 }
@@ -1102,8 +1101,7 @@ eval__github_models(struct crystal *c)
   if (json_object_array_length(x.tests) == 0 &&
       json_object_array_length(evaluators) == 0)
     json_object_array_add(evaluators, eval__llm(c, arena_printf(
-      c->arena, "follows lines %u-%u", c->edit->first_line + 1,
-      c->edit->last_line + 1), arena_printf(c->arena, "The prompt says: "
+      c->arena, "follows: %s", eval__short(c, c->text, 48)), arena_printf(c->arena, "The prompt says: "
       "\"%s\" Does the answer do what it says?",
       eval__short(c, c->text, 600))));
   /* Evaluators need an item to run on. */

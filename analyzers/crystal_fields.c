@@ -527,8 +527,8 @@ fields__container(struct json_object *parent)
 
 /* Reorders and completes an object schema: required, no extra keys;
  * optional fields become nullable and stay listed as required. */
-static void
-fields__close(struct json_object *obj)
+void
+crystal_fields_close(struct json_object *obj)
 {
   struct json_object *props = json_object_object_get(obj, "properties");
   struct json_object *required = json_object_new_array();
@@ -548,10 +548,10 @@ fields__close(struct json_object *obj)
     }
     json_object_array_add(required, json_object_new_string(name));
     if (json_object_object_get_ex(prop, "properties", NULL))
-      fields__close(prop);
+      crystal_fields_close(prop);
     if (json_object_object_get_ex(json_object_object_get(prop, "items"),
                                   "properties", NULL))
-      fields__close(json_object_object_get(prop, "items"));
+      crystal_fields_close(json_object_object_get(prop, "items"));
   }
   json_object_object_add(obj, "required", required);
   json_object_object_add(obj, "additionalProperties",
@@ -610,6 +610,6 @@ crystal_fields_parse(const char *s, size_t n)
     json_object_put(root);
     return NULL;
   }
-  fields__close(root);
+  crystal_fields_close(root);
   return root;
 }

@@ -188,6 +188,17 @@ fragment__span(const struct crystal *c, const struct span *regions,
   for (size_t i = 0; i < n; i++) {
     struct span r = regions[i];
 
+    /* A cursor on a line the region starts or ends on, left of a
+     * .prompt.yml's "content: text" or right of its end, is in it. */
+    if (sel.end == sel.start && r.end > r.start) {
+      uint32_t line = source_line_of(&a->src, sel.start);
+
+      if (sel.start < r.start && line == source_line_of(&a->src, r.start))
+        sel.start = sel.end = r.start;
+      else if (sel.start > r.end &&
+               line == source_line_of(&a->src, r.end - 1))
+        sel.start = sel.end = r.end - 1;
+    }
     if (sel.start > r.end || sel.end < r.start ||
         (sel.end == r.start && sel.end > sel.start))
       continue;

@@ -109,9 +109,15 @@ struct crystal {
   struct crystal_shot all_shots[CRYSTAL_SHOTS_MAX];  /* the whole prompt's */
   size_t nall_shots;
   struct json_object *fields; /* a schema read from a field list, or NULL */
+  const char *declared;       /* where the header declared the fields the
+                                 schema starts from ("outputs"), or NULL */
   const char *created[CRYSTAL_FILES_MAX];  /* paths taken in this edit */
   size_t ncreated;
 };
+
+/* crystal.c: "line 4" or "lines 4-6", the fragment's, as a person
+ * writes them. */
+const char *crystal_lines(struct crystal *c);
 
 /* crystal_fragment.c: where the fragment is and what it holds. */
 int crystal_fragment_find(struct crystal *c);
@@ -122,6 +128,13 @@ size_t crystal_prompt_shots(struct crystal *c, struct crystal_shot *out,
                             size_t max);
 const char *crystal_prompt_example(struct crystal *c);
 
+/* crystal_declared.c: the output schema the prompt's header declares
+ * (Prompty outputs, Dotprompt output.schema, .prompt.yml jsonSchema) as
+ * JSON Schema, or NULL when it declares none facet can read. *where says
+ * where. New reference. */
+struct json_object *crystal_declared_output(struct crystal *c,
+                                            const char **where);
+
 /* crystal_json.c: JSON examples, read leniently. */
 bool crystal_example_find(const char *text, size_t len,
                           struct crystal_example *out);
@@ -130,6 +143,9 @@ void crystal_example_release(struct crystal_example *ex);
 
 /* crystal_fields.c: field lists and what a description says of a type. */
 struct json_object *crystal_fields_parse(const char *text, size_t len);
+/* Completes an object schema of properties: every one required, no other
+ * keys, "x-optional" ones nullable; recurses into objects and lists. */
+void crystal_fields_close(struct json_object *obj);
 void crystal_describe(struct json_object *schema, const char *spec,
                       size_t n);
 

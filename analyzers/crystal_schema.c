@@ -351,12 +351,11 @@ schema__from_rule(const struct crystal_rule *r, const char **name)
  * text as the description, a property per rule that names a field (or
  * lists the allowed answers), else one property to fill in.
  */
+/* The fragment's text on one line, as a description. */
 static struct json_object *
-schema__from_text(struct crystal *c, bool *placeholder)
+schema__flat_text(struct crystal *c)
 {
-  struct json_object *s = schema__type("object");
-  struct json_object *props = json_object_new_object();
-  struct json_object *required = json_object_new_array();
+  struct json_object *out;
   struct buf flat;
 
   buf_init(&flat, CRYSTAL_TEXT_MAX);
@@ -366,9 +365,48 @@ schema__from_text(struct crystal *c, bool *placeholder)
       buf_putc(&flat, isspace((unsigned char)*p) ? ' ' : *p);
   while (flat.len && flat.data[flat.len - 1] == ' ')
     flat.data[--flat.len] = '\0';
-  json_object_object_add(s, "description",
-                         json_object_new_string(flat.data ? flat.data : ""));
+  out = json_object_new_string(flat.data ? flat.data : "");
   buf_release(&flat);
+  return out;
+}
+
+/*
+ * The fields the prompt's header declares, described by the fragment:
+ * its text as the description (unless the declared schema has one), and
+ * a property per rule that names a field the header does not.
+ */
+static struct json_object *
+schema__from_declared(struct crystal *c, struct json_object *s)
+{
+  struct json_object *props = json_object_object_get(s, "properties");
+  struct json_object *required = json_object_object_get(s, "required");
+
+  if (!json_object_object_get_ex(s, "description", NULL))
+    json_object_object_add(s, "description", schema__flat_text(c));
+  for (size_t i = 0; props && i < c->nrules; i++) {
+    const char *name;
+    struct json_object *p = schema__from_rule(&c->rules[i], &name);
+
+    if (p && name && strcmp(name, "answer") != 0 &&
+        !json_object_object_get_ex(props, name, NULL)) {
+      json_object_object_add(props, name, p);
+      if (json_object_is_type(required, json_type_array))
+        json_object_array_add(required, json_object_new_string(name));
+    } else {
+      json_object_put(p);
+    }
+  }
+  return s;
+}
+
+static struct json_object *
+schema__from_text(struct crystal *c, bool *placeholder)
+{
+  struct json_object *s = schema__type("object");
+  struct json_object *props = json_object_new_object();
+  struct json_object *required = json_object_new_array();
+
+  json_object_object_add(s, "description", schema__flat_text(c));
   for (size_t i = 0; i < c->nrules; i++) {
     const char *name;
     struct json_object *p = schema__from_rule(&c->rules[i], &name);
@@ -411,6 +449,8 @@ crystal_schema_infer(struct crystal *c, bool *from_text)
     return crystal_schema_of_example(c, ex);
   if (c->fields)
     s = json_object_get(c->fields);
+  else if ((s = crystal_declared_output(c, &c->declared)))
+    s = schema__from_declared(c, s);
   else
     s = schema__from_text(c, from_text);
   if (!*from_text)
@@ -764,6 +804,11 @@ schema__note(struct crystal *c, struct json_object *s, bool from_text,
         s, "properties"), "result", NULL))
     parts[n++] = "the fragment shows no JSON example or field list, so the "
                  "schema has one field, result, to rename and describe";
+  if (c->declared)
+    parts[n++] = arena_printf(c->arena, "the fragment shows no JSON "
+                              "example or field list, so the schema's "
+                              "fields are those the prompt declares in %s",
+                              c->declared);
   if (from_text && linked)
     parts[n++] = "the prompt asks for text, and the link makes its answer "
                  "JSON: reword the prompt to match";

@@ -203,6 +203,11 @@ every_schema_made_compiles_clean(void **state)
       "prompts/classify-ticket.prompt.yml", 11 },
     { "jinja/flows/gpt_fluency_prompt.jinja2",
       "flows/gpt_fluency_prompt.jinja2", 11 },
+    { "prompty/prompts/triage.prompty", "prompts/triage.prompty", 40 },
+    { "dotprompt/prompts/recipe.robot.prompt", "prompts/recipe.robot.prompt",
+      17 },
+    { "github-models/prompts/json_schema_prompt.yml",
+      "prompts/json_schema_prompt.yml", 39 },
   };
 
   (void)state;
@@ -216,6 +221,56 @@ every_schema_made_compiles_clean(void **state)
     made_release(&m);
     free(text);
   }
+}
+
+/* A fragment of prose in a prompt whose header declares its output:
+ * the schema holds the declared fields (Prompty outputs with a range read
+ * from a description, genkit's Picoschema with lists of objects, a
+ * .prompt.yml's jsonSchema), not one field to fill in. */
+static void
+declared_outputs_are_the_schemas_fields(void **state)
+{
+  char *triage = slurp("prompty/prompts/triage.prompty");
+  char *recipe = slurp("dotprompt/prompts/recipe.robot.prompt");
+  char *animal = slurp("github-models/prompts/json_schema_prompt.yml");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/triage.prompty", triage, 41, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"category\": \"outage\", \"urgency\": 4, "
+                         "\"summary\": \"No connection since 9am.\"}"));
+  assert_false(accepts(s, "{\"category\": \"outage\", \"urgency\": 5, "
+                          "\"summary\": \"x\"}"));
+  assert_false(accepts(s, "{\"category\": \"weather\", \"urgency\": 1, "
+                          "\"summary\": \"x\"}"));
+  assert_non_null(strstr(m.edit.note, "declares in outputs"));
+  js_schema_free(s);
+  made_release(&m);
+  make(&m, "prompts/recipe.robot.prompt", recipe, 17, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                         "[{\"name\": \"bolts\", \"quantity\": \"12\"}], "
+                         "\"steps\": [\"Simmer.\"]}"));
+  assert_false(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                          "[{\"name\": \"bolts\"}], \"steps\": []}"));
+  assert_false(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                          "[], \"steps\": [3]}"));
+  js_schema_free(s);
+  made_release(&m);
+  make(&m, "prompts/json_schema_prompt.yml", animal, 39, CRYSTAL_SCHEMA,
+       NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"name\": \"dog\", \"habitat\": \"homes\", "
+                         "\"diet\": \"omnivore\"}"));
+  assert_false(accepts(s, "{\"name\": \"dog\", \"habitat\": \"homes\", "
+                          "\"diet\": \"kibble\"}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(triage);
+  free(recipe);
+  free(animal);
 }
 
 /* The field list of reply.prompty: types, a length, an enum, a range, an
@@ -690,6 +745,7 @@ main(void)
     cmocka_unit_test(schema_from_a_json_example_accepts_it),
     cmocka_unit_test(schemas_from_inline_and_fenced_examples_accept_them),
     cmocka_unit_test(every_schema_made_compiles_clean),
+    cmocka_unit_test(declared_outputs_are_the_schemas_fields),
     cmocka_unit_test(a_field_list_gives_types_ranges_and_values),
     cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
     cmocka_unit_test(a_new_file_takes_a_free_name),
