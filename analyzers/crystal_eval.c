@@ -533,6 +533,74 @@ eval__targets(const struct crystal *c, const struct crystal_shot *shot,
   return true;
 }
 
+/* Inputs one example can fill at most: a JSON input's members. */
+#define EVAL_FILL_MAX 8
+
+/*
+ * An example whose input is a JSON object with a member per variable
+ * ({"CONTEXT": "...", "ANSWER": "..."} for {{context}} and {{answer}}):
+ * each member fills its variable. Members with an empty value may name
+ * none. Returns how many were filled, 0 when the input is no such object.
+ */
+static size_t
+eval__json_input(struct crystal *c, const struct crystal_shot *shot,
+                 const char **names, const char **values)
+{
+  const struct artifact *a = c->prompt;
+  struct json_object *obj;
+  size_t n = 0;
+  bool ok = true;
+
+  if (shot->ninputs != 1 || shot->inputs[0][0] != '{')
+    return 0;
+  obj = json_tokener_parse(shot->inputs[0]);
+  if (!json_object_is_type(obj, json_type_object)) {
+    json_object_put(obj);
+    return 0;
+  }
+  json_object_object_foreach(obj, key, val) {
+    const char *ident = crystal_ident(c->arena, key, false);
+    const char *name = NULL;
+
+    for (size_t k = 0; ident && k < a->nvars && !name; k++)
+      if (eval__plural(a->vars[k].name, ident))
+        name = a->vars[k].name;
+    if (!name) {
+      ok &= json_object_is_type(val, json_type_string) &&
+            json_object_get_string_len(val) == 0;
+      continue;
+    }
+    if (n == EVAL_FILL_MAX || eval__taken(names, n, name)) {
+      ok = false;
+      break;
+    }
+    names[n] = name;
+    values[n++] = arena_printf(c->arena, "%s", json_object_is_type(
+                                 val, json_type_string)
+                                 ? json_object_get_string(val)
+                                 : json_object_to_json_string_ext(
+                                     val, JSON_C_TO_STRING_PLAIN));
+  }
+  json_object_put(obj);
+  return ok ? n : 0;
+}
+
+/* The variables an example fills and their values; false when some input
+ * has no variable to go in. */
+static bool
+eval__fill(struct crystal *c, const struct crystal_shot *shot,
+           const char **names, const char **values, size_t *n)
+{
+  if ((*n = eval__json_input(c, shot, names, values)) > 0)
+    return true;
+  if (!eval__targets(c, shot, names))
+    return false;
+  for (size_t i = 0; i < shot->ninputs; i++)
+    values[i] = shot->inputs[i];
+  *n = shot->ninputs;
+  return true;
+}
+
 /* Whether an expected output is a label: short, one line, few words. */
 static bool
 eval__label(const char *s)
@@ -702,9 +770,11 @@ eval__promptfoo_tests(struct eval *x, const char *record)
   }
   for (size_t i = 0; i < c->nshots; i++) {
     const struct crystal_shot *shot = &c->shots[i];
-    const char *names[CRYSTAL_SHOT_INPUTS];
+    const char *names[EVAL_FILL_MAX];
+    const char *values[EVAL_FILL_MAX];
+    size_t n;
 
-    if (!eval__targets(c, shot, names)) {
+    if (!eval__fill(c, shot, names, values, &n)) {
       x->skipped = "the prompt reads fewer variables than its examples "
                    "give inputs, so they cannot be run as tests";
       break;
@@ -714,8 +784,7 @@ eval__promptfoo_tests(struct eval *x, const char *record)
     eval__test(x, arena_printf(c->arena, "example: %s",
                                eval__short(c, shot->inputs[0],
                                            EVAL_DESCRIPTION_MAX)),
-               eval__vars(x, names, shot->inputs, shot->ninputs), asserts,
-               record);
+               eval__vars(x, names, values, n), asserts, record);
   }
   if (c->nshots == 0 && c->example.value) {
     asserts = json_object_new_array();
@@ -724,7 +793,8 @@ eval__promptfoo_tests(struct eval *x, const char *record)
     eval__test(x, "answers with JSON shaped like the example",
                eval__vars(x, NULL, NULL, 0), asserts, record);
   }
-  if (json_object_array_length(x->tests) == 0) {
+  /* Examples that cannot run are no instructions to quote. */
+  if (json_object_array_length(x->tests) == 0 && !x->skipped) {
     asserts = json_object_new_array();
     json_object_array_add(asserts, eval__check("llm-rubric", eval__str(
       arena_printf(c->arena, "The answer follows these instructions from "
@@ -803,6 +873,13 @@ eval__new_config(struct eval *x)
     return 1;
   }
   eval__promptfoo_tests(x, crystal_record(c, path));
+  if (json_object_array_length(x->tests) == 0) {
+    json_object_put(cfg);
+    json_object_put(prompts);
+    json_object_put(providers);
+    c->edit->why = x->skipped;
+    return 1;
+  }
   json_object_array_add(prompts, eval__str(arena_printf(
     c->arena, "file://%s", base ? base + 1 : c->req->prompt_path)));
   json_object_array_add(providers, eval__str(provider ? provider
@@ -836,6 +913,10 @@ eval__into_config(struct eval *x)
   int rc = 0;
 
   eval__promptfoo_tests(x, crystal_record(c, path));
+  if (json_object_array_length(x->tests) == 0) {
+    c->edit->why = x->skipped;
+    return 1;
+  }
   if (tests && tests->kind == NODE_SEQ && tests->count > 0) {
     for (size_t i = 0; rc == 0 && i < json_object_array_length(x->tests);
          i++)
@@ -1028,15 +1109,17 @@ eval__ghm_items(struct eval *x, struct json_object *items,
 
   for (size_t i = 0; i < c->nshots; i++) {
     const struct crystal_shot *shot = &c->shots[i];
-    const char *names[CRYSTAL_SHOT_INPUTS];
+    const char *names[EVAL_FILL_MAX];
+    const char *values[EVAL_FILL_MAX];
+    size_t n;
     struct json_object *item;
 
-    if (!eval__targets(c, shot, names)) {
+    if (!eval__fill(c, shot, names, values, &n)) {
       x->skipped = "the prompt reads fewer variables than its examples "
                    "give inputs, so they cannot be run as tests";
       return;
     }
-    item = eval__vars(x, names, shot->inputs, shot->ninputs);
+    item = eval__vars(x, names, values, n);
     json_object_object_add(item, "expected", eval__str(shot->output));
     json_object_array_add(items, item);
     labels &= eval__label(shot->output);
@@ -1099,11 +1182,18 @@ eval__github_models(struct crystal *c)
   for (size_t i = 0; i < c->nrules; i++)
     eval__ghm_rule(c, &c->rules[i], evaluators);
   if (json_object_array_length(x.tests) == 0 &&
-      json_object_array_length(evaluators) == 0)
+      json_object_array_length(evaluators) == 0 && !x.skipped)
     json_object_array_add(evaluators, eval__llm(c, arena_printf(
-      c->arena, "follows: %s", eval__short(c, c->text, 48)), arena_printf(c->arena, "The prompt says: "
-      "\"%s\" Does the answer do what it says?",
-      eval__short(c, c->text, 600))));
+      c->arena, "follows: %s", eval__short(c, c->text, 48)),
+      arena_printf(c->arena, "The prompt says: \"%s\" Does the answer do "
+                   "what it says?", eval__short(c, c->text, 600))));
+  if (json_object_array_length(x.tests) == 0 &&
+      json_object_array_length(evaluators) == 0) {
+    c->edit->why = x.skipped;
+    json_object_put(x.tests);
+    json_object_put(evaluators);
+    return 0;
+  }
   /* Evaluators need an item to run on. */
   if (json_object_array_length(x.tests) == 0 &&
       (!data || data->kind != NODE_SEQ || data->count == 0))

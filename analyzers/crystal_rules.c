@@ -790,16 +790,18 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
     size_t end = nl ? (size_t)(nl - s) : n;
     size_t lead = rules__lead(s + i, end - i);
     bool blank = lead == end - i;
-    bool starts = i < n && (rules__bullet_line(s + i, end - i) ||
-                            s[i] == '#');
+    bool heading = i < n && s[i] == '#';
+    bool starts = i < n && (rules__bullet_line(s + i, end - i) || heading);
+    /* A line of JSON is an example's, not a sentence of the prompt's. */
+    bool json = !blank && (s[i + lead] == '{' || s[i + lead] == '[');
 
-    if ((blank || starts || i == n) && unit.len) {
+    if ((blank || starts || json || i == n) && unit.len) {
       rules__split(&x, unit.data, unit.len);
       buf_clear(&unit);
     }
     if (starts || blank)
       x.field = i < n ? rules__field_line(c, s + i, end - i) : NULL;
-    if (!blank && i < n) {
+    if (!blank && !json && i < n) {
       if (unit.len)
         buf_putc(&unit, ' ');
       /* Markdown's bold marks ("**Style:** Use ...") are no words. */
@@ -810,6 +812,12 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
           k++;
       while (unit.len && isspace((unsigned char)unit.data[unit.len - 1]))
         unit.data[--unit.len] = '\0';
+      /* A heading is a unit of its own: "## Output:" ends no sentence of
+       * the text under it. */
+      if (heading && unit.len) {
+        rules__split(&x, unit.data, unit.len);
+        buf_clear(&unit);
+      }
     }
     if (i == n)
       break;

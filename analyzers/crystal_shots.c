@@ -156,22 +156,51 @@ shots__groups(struct crystal *c, const char *s, const struct shots_part *parts,
   return 0;
 }
 
+/* Whether some group other than [from, to) has an input labelled as
+ * part p is. */
+static bool
+shots__recurs(const struct shots_part *parts, const size_t (*groups)[2],
+              size_t ngroups, size_t self, const struct shots_part *p)
+{
+  for (size_t g = 0; g < ngroups; g++)
+    for (size_t k = groups[g][0]; g != self && k < groups[g][1]; k++)
+      if (shots__same(&parts[k], p))
+        return true;
+  return false;
+}
+
 /* Examples that end at a label naming an output ("Answer:"), each made
- * of the parts since the last one; for layouts with no fixed run. */
+ * of the parts since the last one; for layouts with no fixed run. When
+ * there are several, the parts before the first that no other example
+ * has ("# System:", "# Examples:") are the prompt's, not the example's. */
 static size_t
 shots__pairs(struct crystal *c, const char *s, const struct shots_part *parts,
              size_t n, struct crystal_shot *out, size_t max)
 {
+  size_t groups[CRYSTAL_SHOTS_MAX][2];
+  size_t ngroups = 0;
   size_t count = 0;
   size_t from = 0;
 
-  for (size_t i = 0; i < n && count < max; i++) {
+  for (size_t i = 0; i < n && ngroups < max && ngroups < CRYSTAL_SHOTS_MAX;
+       i++) {
     if (!shots__named(shots__outputs, parts[i].label, parts[i].nlabel))
       continue;
-    if (i > from && i - from <= 2 * CRYSTAL_SHOT_INPUTS)
-      count += shots__make(c, s, parts + from, i - from + 1, &out[count]);
+    if (i > from) {
+      groups[ngroups][0] = from;
+      groups[ngroups++][1] = i;   /* inputs; parts[i] is the output */
+    }
     from = i + 1;
   }
+  for (size_t g = 0; ngroups > 1 && g < ngroups; g++)
+    while (groups[g][1] - groups[g][0] > 1 &&
+           !shots__recurs(parts, (const size_t (*)[2])groups, ngroups, g,
+                          &parts[groups[g][0]]))
+      groups[g][0]++;
+  for (size_t g = 0; g < ngroups && count < max; g++)
+    if (groups[g][1] - groups[g][0] <= 2 * CRYSTAL_SHOT_INPUTS)
+      count += shots__make(c, s, parts + groups[g][0],
+                           groups[g][1] - groups[g][0] + 1, &out[count]);
   return count;
 }
 

@@ -253,6 +253,13 @@ def test_errors():
               "states no rule code can check: a list of allowed values, a "
               "length limit, a date or number format, or a banned phrase "
               "in quotes\n"))
+    code, out, err = crystallise(os.path.join(FIXTURES, "jinja"), "eval",
+                                 "flows/grounding_prompt.jinja2:13-24", [])
+    check("examples no variable can take make no test, and say why",
+          (code, out, err),
+          (1, "", "facet crystallise: flows/grounding_prompt.jinja2:13: the "
+                  "prompt reads fewer variables than its examples give "
+                  "inputs, so they cannot be run as tests\n"))
     code, out, err = run(root, "crystallise", "--to", "json",
                          "prompts/reply.prompty:22")
     check("--to takes schema, eval or code", (code, err.splitlines()[0]),
