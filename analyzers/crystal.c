@@ -114,3 +114,26 @@ crystal_lines(struct crystal *c)
   return arena_printf(c->arena, "lines %u-%u", c->edit->first_line + 1,
                       c->edit->last_line + 1);
 }
+
+const char *
+crystal_prose(struct crystal *c)
+{
+  struct buf out;
+
+  buf_init(&out, CRYSTAL_TEXT_MAX);
+  for (const char *p = c->text; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    size_t k = 0;
+
+    while (k < n && (p[k] == ' ' || p[k] == '\t'))
+      k++;
+    if (!(n - k >= 3 && (strncmp(p + k, "```", 3) == 0 ||
+                         strncmp(p + k, "~~~", 3) == 0))) {
+      buf_append(&out, p, n);
+      buf_putc(&out, '\n');
+    }
+    p += n + (nl != NULL);
+  }
+  return out.len ? crystal_buf_keep(c, &out) : c->text;
+}

@@ -499,9 +499,51 @@ eval__plural(const char *name, const char *label)
 }
 
 /*
+ * The variable the prompt's own slot for an input under label reads:
+ * "user: {{question}}" for the label user, "Review: {{review}}". NULL
+ * when no line of the template is the label and one variable alone.
+ */
+static const char *
+eval__slot(const struct crystal *c, const char *label)
+{
+  const struct artifact *a = c->prompt;
+  size_t nlabel = strlen(label);
+
+  for (size_t i = 0; i < a->nuses; i++) {
+    struct span u = a->uses[i].span;
+    uint32_t line = source_line_of(&a->src, u.start);
+    uint32_t ls = source_line_start(&a->src, line);
+    uint32_t le = source_line_end(&a->src, line);
+    uint32_t e = u.start;
+    uint32_t b = ls;
+    uint32_t after = u.end;
+
+    while (e > ls && strchr(" \t{$-", a->text[e - 1]))
+      e--;
+    if (e == ls || a->text[e - 1] != ':')
+      continue;
+    e--;
+    while (e > ls && isspace((unsigned char)a->text[e - 1]))
+      e--;
+    while (b < e && (isspace((unsigned char)a->text[b]) ||
+                     a->text[b] == '*' || a->text[b] == '-'))
+      b++;
+    while (e > b && a->text[e - 1] == '*')
+      e--;
+    while (after < le && strchr(" \t}-", a->text[after]))
+      after++;
+    if (after == le && e - b == nlabel &&
+        strncasecmp(a->text + b, label, nlabel) == 0)
+      return a->vars[a->uses[i].var].name;
+  }
+  return NULL;
+}
+
+/*
  * The variables an example's inputs fill, into names: the one each label
- * names, else the variables left with no default, in order. Returns false
- * when an input has no variable to go in.
+ * names, or the one the prompt's own slot under that label reads; else,
+ * for an example of one input, the variables left with no default, in
+ * order. Returns false when an input has no variable to go in.
  */
 static bool
 eval__targets(const struct crystal *c, const struct crystal_shot *shot,
@@ -517,8 +559,16 @@ eval__targets(const struct crystal *c, const struct crystal_shot *shot,
     for (size_t k = 0; ident && k < a->nvars && !names[i]; k++)
       if (eval__plural(a->vars[k].name, ident))
         names[i] = a->vars[k].name;
+    if (!names[i] && shot->labels[i])
+      names[i] = eval__slot(c, shot->labels[i]);
+    if (names[i] && eval__taken(names, i, names[i]))
+      names[i] = NULL;
   }
   for (size_t i = 0; i < shot->ninputs; i++) {
+    /* Several inputs under labels no variable answers to ("user:",
+     * "assistant:") are a conversation, not the prompt's inputs. */
+    if (!names[i] && shot->ninputs > 1)
+      return false;
     for (int pass = 0; pass < 2 && !names[i]; pass++)
       for (size_t k = 0; k < a->nvars && !names[i]; k++) {
         const struct input_decl *d = artifact_input(a, a->vars[k].name);
@@ -798,7 +848,7 @@ eval__promptfoo_tests(struct eval *x, const char *record)
     asserts = json_object_new_array();
     json_object_array_add(asserts, eval__check("llm-rubric", eval__str(
       arena_printf(c->arena, "The answer follows these instructions from "
-                   "the prompt: \"%s\"", eval__short(c, c->text, 600)))));
+                   "the prompt: \"%s\"", eval__short(c, crystal_prose(c), 600)))));
     eval__test(x, arena_printf(c->arena, "follows %s of %s",
                                crystal_lines(c), c->name),
                eval__vars(x, NULL, NULL, 0), asserts, record);
@@ -1184,9 +1234,9 @@ eval__github_models(struct crystal *c)
   if (json_object_array_length(x.tests) == 0 &&
       json_object_array_length(evaluators) == 0 && !x.skipped)
     json_object_array_add(evaluators, eval__llm(c, arena_printf(
-      c->arena, "follows: %s", eval__short(c, c->text, 48)),
+      c->arena, "follows: %s", eval__short(c, crystal_prose(c), 48)),
       arena_printf(c->arena, "The prompt says: \"%s\" Does the answer do "
-                   "what it says?", eval__short(c, c->text, 600))));
+                   "what it says?", eval__short(c, crystal_prose(c), 600))));
   if (json_object_array_length(x.tests) == 0 &&
       json_object_array_length(evaluators) == 0) {
     c->edit->why = x.skipped;

@@ -118,6 +118,8 @@ struct crystal {
 /* crystal.c: "line 4" or "lines 4-6", the fragment's, as a person
  * writes them. */
 const char *crystal_lines(struct crystal *c);
+/* The fragment's text without code fence lines (```xml), for quoting. */
+const char *crystal_prose(struct crystal *c);
 
 /* crystal_fragment.c: where the fragment is and what it holds. */
 int crystal_fragment_find(struct crystal *c);

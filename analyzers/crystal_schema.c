@@ -224,6 +224,101 @@ static void schema__enums(struct json_object *s, struct json_object *ex,
 
 /* The schema an example shows, with the allowed values the prompt lists
  * for its fields. */
+#define SCHEMA_ALTERNATIVES_MAX 8
+
+/* Whether the text between two examples joins them as alternatives:
+ * blanks, commas, "or". */
+static bool
+schema__joined(const char *s, size_t n)
+{
+  size_t words = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    if (isspace((unsigned char)s[i]) || s[i] == ',')
+      continue;
+    if (i + 2 <= n && strncasecmp(s + i, "or", 2) == 0 &&
+        (i + 2 == n || !isalpha((unsigned char)s[i + 2]))) {
+      i++;
+      words++;
+      continue;
+    }
+    return false;
+  }
+  return words <= 1;
+}
+
+static bool
+schema__same_keys(struct json_object *a, struct json_object *b)
+{
+  if (!json_object_is_type(a, json_type_object) ||
+      !json_object_is_type(b, json_type_object) ||
+      json_object_object_length(a) != json_object_object_length(b))
+    return false;
+  json_object_object_foreach(a, key, v) {
+    (void)v;
+    if (!json_object_object_get_ex(b, key, NULL))
+      return false;
+  }
+  return true;
+}
+
+/*
+ * 'Only provide a response of {"apology": 0} or {"apology": 1}': examples
+ * of one shape joined by "or" are the answers allowed, so a field they
+ * give different values is an enum of those values.
+ */
+static void
+schema__alternatives(struct crystal *c, struct json_object *s)
+{
+  struct json_object *alts[SCHEMA_ALTERNATIVES_MAX];
+  size_t nalts = 0;
+  const char *t = c->text;
+  size_t n = strlen(t);
+  size_t at = c->example.span.end;
+  struct json_object *props = json_object_object_get(s, "properties");
+
+  if (!props || at > n)
+    return;
+  alts[nalts++] = json_object_get(c->example.value);
+  while (nalts < SCHEMA_ALTERNATIVES_MAX && at < n) {
+    struct crystal_example ex;
+
+    if (!crystal_example_find(t + at, n - at, &ex))
+      break;
+    if (!schema__joined(t + at, ex.span.start) ||
+        !schema__same_keys(alts[0], ex.value)) {
+      crystal_example_release(&ex);
+      break;
+    }
+    alts[nalts++] = json_object_get(ex.value);
+    at += ex.span.end;
+    crystal_example_release(&ex);
+  }
+  json_object_object_foreach(props, name, prop) {
+    struct json_object *values = json_object_new_array();
+    bool ok = !json_object_object_get_ex(prop, "enum", NULL);
+
+    for (size_t i = 0; ok && i < nalts; i++) {
+      struct json_object *v = json_object_object_get(alts[i], name);
+      bool seen = false;
+
+      ok = v && !crystal_is_placeholder(v) &&
+           (json_object_is_type(v, json_type_int) ||
+            json_object_is_type(v, json_type_string) ||
+            json_object_is_type(v, json_type_boolean));
+      for (size_t k = 0; ok && k < json_object_array_length(values); k++)
+        seen |= json_object_equal(json_object_array_get_idx(values, k), v);
+      if (ok && !seen)
+        json_object_array_add(values, json_object_get(v));
+    }
+    if (ok && json_object_array_length(values) >= 2)
+      json_object_object_add(prop, "enum", json_object_get(values));
+    json_object_put(values);
+  }
+  for (size_t i = 0; i < nalts; i++)
+    json_object_put(alts[i]);
+}
+
 struct json_object *
 crystal_schema_of_example(struct crystal *c, struct json_object *ex)
 {
@@ -235,6 +330,8 @@ crystal_schema_of_example(struct crystal *c, struct json_object *ex)
   schema__nullable(s);
   schema__enums(s, json_object_is_type(ex, json_type_array)
                      ? json_object_array_get_idx(ex, 0) : ex, rules, nrules);
+  if (ex && ex == c->example.value)
+    schema__alternatives(c, s);
   ordered = schema__ordered(s);
   json_object_put(s);
   return ordered;
@@ -359,7 +456,7 @@ schema__flat_text(struct crystal *c)
   struct buf flat;
 
   buf_init(&flat, CRYSTAL_TEXT_MAX);
-  for (const char *p = c->text; *p; p++)
+  for (const char *p = crystal_prose(c); *p; p++)
     if (!isspace((unsigned char)*p) || (flat.len &&
                                         flat.data[flat.len - 1] != ' '))
       buf_putc(&flat, isspace((unsigned char)*p) ? ' ' : *p);

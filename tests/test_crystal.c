@@ -273,6 +273,26 @@ declared_outputs_are_the_schemas_fields(void **state)
   free(animal);
 }
 
+/* 'Only provide a response of {"apology": 0} or {"apology": 1}'
+ * (promptflow's apology.prompty): the examples are the answers allowed. */
+static void
+examples_joined_by_or_are_the_values_allowed(void **state)
+{
+  char *text = slurp("prompty/prompts/apology.prompty");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/apology.prompty", text, 28, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"apology\": 0}"));
+  assert_true(accepts(s, "{\"apology\": 1}"));
+  assert_false(accepts(s, "{\"apology\": 2}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
 /* The field list of reply.prompty: types, a length, an enum, a range, an
  * optional field that is nullable. */
 static void
@@ -746,6 +766,7 @@ main(void)
     cmocka_unit_test(schemas_from_inline_and_fenced_examples_accept_them),
     cmocka_unit_test(every_schema_made_compiles_clean),
     cmocka_unit_test(declared_outputs_are_the_schemas_fields),
+    cmocka_unit_test(examples_joined_by_or_are_the_values_allowed),
     cmocka_unit_test(a_field_list_gives_types_ranges_and_values),
     cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
     cmocka_unit_test(a_new_file_takes_a_free_name),
