@@ -36,6 +36,8 @@ struct crystallise_pending {
 struct crystallise_state {
   struct crystallise_scan scan;
   bool scanned;                     /* scan is of the current files */
+  bool grades_stale;                /* a linked file changed since the
+                                       open prompts were last graded */
   bool resource_ops;                /* CreateFile in documentChanges */
   bool apply_edit;                  /* workspace/applyEdit */
   bool show_document;               /* window/showDocument */
@@ -617,6 +619,7 @@ static void
 crystallise__refresh(struct session *s)
 {
   s->crystal->scanned = false;
+  s->crystal->grades_stale = false;
   docstore_each(&s->docs, crystallise__regrade_one, s);
   if (s->crystal->lens_refresh && !s->shutdown) {
     json_object *id = json_object_new_int64(++s->next_id);
@@ -632,8 +635,21 @@ crystallise_touched(struct session *s, struct document *doc)
 {
   /* Records live in schema, eval and code files; a prompt's edits change
    * only what the prompt shows, which its analysis redoes. */
-  if (doc->path && crystallise_candidate(doc->path))
+  if (doc->path && crystallise_candidate(doc->path)) {
     s->crystal->scanned = false;
+    s->crystal->grades_stale = true;
+  }
+}
+
+void
+crystallise_settle(struct session *s)
+{
+  /* Graded when asked, not on each keystroke in a linked file: a lens or
+   * hover then shows the grade its links give. */
+  if (s->crystal && s->crystal->grades_stale) {
+    s->crystal->grades_stale = false;
+    docstore_each(&s->docs, crystallise__regrade_one, s);
+  }
 }
 
 void
@@ -1054,8 +1070,8 @@ crystallise_regrade(struct session *s, struct document *doc)
     else if (shown[i].kind == PROVENANCE_CODE)
       links.enforced_in_code = true;
   }
-  if (n > 0)
-    grade_compute(doc->artifact, &links);
+  /* Always: a link that went away takes its rung with it. */
+  grade_compute(doc->artifact, &links);
   crystallise__shown_release(shown, n);
 }
 

@@ -71,6 +71,10 @@ void crystallise_code_lenses(struct session *s, struct document *doc,
  * may have gained or lost a record, so links are looked up again. */
 void crystallise_touched(struct session *s, struct document *doc);
 
+/* Grades the open prompts again if a linked file changed since they were
+ * graded; called before a code lens or hover shows a grade. */
+void crystallise_settle(struct session *s);
+
 /* Files on disk changed (workspace/didChangeWatchedFiles). */
 void crystallise_files_changed(struct session *s);
 

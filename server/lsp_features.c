@@ -44,7 +44,10 @@ feature__offset(const struct feature_request *r)
 void
 feature_hover(const struct feature_request *r)
 {
-  int64_t off = feature__offset(r);
+  int64_t off;
+
+  crystallise_settle(r->session);
+  off = feature__offset(r);
 
   if (off >= 0)
     session_reply(r->session, r->id,
@@ -55,8 +58,11 @@ feature_hover(const struct feature_request *r)
 void
 feature_code_lens(const struct feature_request *r)
 {
-  json_object *lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
-                                            r->session->encoding);
+  json_object *lenses;
+
+  crystallise_settle(r->session);
+  lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
+                               r->session->encoding);
 
   if (r->artifact && r->session->crystal)
     crystallise_code_lenses(r->session, r->doc, lenses);

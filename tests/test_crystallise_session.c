@@ -191,9 +191,15 @@ ask_about(struct harness *h, const struct ws *w, const char *method,
            "\"textDocument\":{\"uri\":\"%s\"}%s}}", method,
            ws_uri(w, rel, uri, sizeof uri), params);
   feed(h, msg);
-  reply = json_tokener_parse(next(h, &i));
-  assert_non_null(reply);
-  return reply;
+  /* Notifications sent on the way (a prompt graded again publishes its
+   * diagnostics) come before the reply. */
+  for (;;) {
+    reply = json_tokener_parse(next(h, &i));
+    assert_non_null(reply);
+    if (!json_object_object_get_ex(reply, "method", NULL))
+      return reply;
+    json_object_put(reply);
+  }
 }
 
 /* The code actions on line of rel (the paragraph there). */
@@ -514,6 +520,54 @@ a_moved_fragment_keeps_its_link(void **state)
   ws_remove(&w);
 }
 
+/* A linked file edited in the editor, unsaved: the prompt's lens and
+ * grade follow it at once, and a record taken out takes its rung. */
+static void
+an_edit_to_a_linked_file_regrades_the_prompt(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  size_t i;
+  char msg[2048];
+  char uri[512];
+  json_object *lenses;
+  char *schema;
+  json_object *text;
+
+  start(h, &w, APPLY_ONLY);
+  run_action(h, &w, "ask.j2", 1, 0, &i);
+  settle(h);
+  schema = ws_read(&w, "ask.schema.json");
+  assert_non_null(schema);
+  open_file(h, &w, "ask.schema.json", schema);
+  settle(h);
+  lenses = ask_about(h, &w, "textDocument/codeLens", "ask.j2", "");
+  assert_string_equal(field(lenses, "result.0.command.title"),
+                      "\"grade: schema \xC2\xB7 next: add an eval\"");
+  json_object_put(lenses);
+  /* The record goes: "$comment" becomes a key no one reads. */
+  memcpy(strstr(schema, "\"$comment\""), "\"$remark\"", 10);
+  text = json_object_new_string(schema);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "didChange\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
+           "\"version\":2},\"contentChanges\":[{\"text\":%s}]}}",
+           ws_uri(&w, "ask.schema.json", uri, sizeof uri),
+           json_object_to_json_string_ext(text, JSON_C_TO_STRING_PLAIN |
+                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+  json_object_put(text);
+  feed(h, msg);
+  settle(h);
+  lenses = ask_about(h, &w, "textDocument/codeLens", "ask.j2", "");
+  assert_string_equal(field(lenses, "result.0.command.title"),
+                      "\"grade: loose \xC2\xB7 next: move it into a prompt "
+                      "file whose header declares its variables (a "
+                      ".prompty with inputs)\"");
+  assert_string_equal(field(lenses, "result.1"), "null");
+  json_object_put(lenses);
+  free(schema);
+  ws_remove(&w);
+}
+
 int
 main(void)
 {
@@ -527,6 +581,7 @@ main(void)
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),
     T(a_moved_fragment_keeps_its_link),
+    T(an_edit_to_a_linked_file_regrades_the_prompt),
   };
 #undef T
 
