@@ -36,6 +36,7 @@ struct eval {
   const char *todo[EVAL_TODO_MAX];
   size_t ntodo;
   const char *skipped;            /* why examples were not made tests */
+  const char *also;               /* more for the note, or NULL */
 };
 
 /* text on one line, cut at a word with an ellipsis past max bytes. */
@@ -1017,6 +1018,8 @@ eval__note(struct eval *x, const char *where)
   }
   if (x->skipped)
     buf_printf(&out, "%s%s", out.len ? "; " : "", x->skipped);
+  if (x->also)
+    buf_printf(&out, "%s%s", out.len ? "; " : "", x->also);
   if (c->prompt->format == FORMAT_DOTPROMPT && !c->req->eval)
     buf_printf(&out, "%spromptfoo reads a .prompt file as plain text and "
                "does not run Dotprompt's helpers", out.len ? "; " : "");
@@ -1215,6 +1218,41 @@ eval__ghm_add(struct crystal *c, const char *key, struct json_object *items,
   return rc;
 }
 
+/* Keys of a JSON example checked at most, one evaluator each. */
+#define EVAL_KEYS_MAX 6
+
+/*
+ * A JSON example alone: GitHub Models has no JSON evaluator, so the
+ * closest deterministic check is that the answer names each key of the
+ * example ("\"clarity\""), and the schema action pins the shape.
+ */
+static void
+eval__ghm_keys(struct eval *x, struct json_object *evaluators)
+{
+  struct crystal *c = x->c;
+  struct json_object *ex = c->example.value;
+  size_t n = 0;
+
+  if (c->nshots || !json_object_is_type(ex, json_type_object))
+    return;
+  json_object_object_foreach(ex, key, val) {
+    (void)val;
+    if (n++ == EVAL_KEYS_MAX)
+      break;
+    json_object_array_add(evaluators, eval__evaluator(
+      arena_printf(c->arena, "json key: %s", key), "string",
+      eval__string_check("contains", arena_printf(c->arena, "\"%s\"",
+                                                  key))));
+  }
+  if (n)
+    x->also = c->prompt->facts.output_schema
+      ? "GitHub Models has no JSON evaluator, so these check that the "
+        "answer names the example's keys"
+      : "GitHub Models has no JSON evaluator, so these check that the "
+        "answer names the example's keys; crystallise into a schema to pin "
+        "its shape (responseFormat: json_schema)";
+}
+
 static int
 eval__github_models(struct crystal *c)
 {
@@ -1231,6 +1269,7 @@ eval__github_models(struct crystal *c)
   eval__ghm_items(&x, x.tests, evaluators);
   for (size_t i = 0; i < c->nrules; i++)
     eval__ghm_rule(c, &c->rules[i], evaluators);
+  eval__ghm_keys(&x, evaluators);
   if (json_object_array_length(x.tests) == 0 &&
       json_object_array_length(evaluators) == 0 && !x.skipped)
     json_object_array_add(evaluators, eval__llm(c, arena_printf(

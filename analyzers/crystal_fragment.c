@@ -296,6 +296,22 @@ crystal_fragment_find(struct crystal *c)
 }
 
 size_t
+crystal_prompt_texts(struct crystal *c, const char **out, size_t max)
+{
+  struct span regions[FRAGMENT_REGIONS_MAX];
+  size_t n = fragment__regions(c->prompt, regions);
+  size_t count = 0;
+
+  for (size_t i = 0; i < n && count < max; i++) {
+    const char *text = fragment__text(c, regions[i]);
+
+    if (text)
+      out[count++] = text;
+  }
+  return count;
+}
+
+size_t
 crystal_prompt_rules(struct crystal *c, struct crystal_rule *out, size_t max)
 {
   struct span regions[FRAGMENT_REGIONS_MAX];

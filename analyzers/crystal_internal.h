@@ -124,6 +124,9 @@ const char *crystal_prose(struct crystal *c);
 /* crystal_fragment.c: where the fragment is and what it holds. */
 int crystal_fragment_find(struct crystal *c);
 void crystal_fragment_read(struct crystal *c);
+/* The template text of the whole prompt: the body, or each .prompt.yml
+ * message's content, into out. */
+size_t crystal_prompt_texts(struct crystal *c, const char **out, size_t max);
 size_t crystal_prompt_rules(struct crystal *c, struct crystal_rule *out,
                             size_t max);
 size_t crystal_prompt_shots(struct crystal *c, struct crystal_shot *out,

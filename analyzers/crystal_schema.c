@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -72,6 +73,9 @@ schema__placeholder(const char *text)
   }
   crystal_describe(s, d, n);
   json_object_object_del(s, "x-optional");
+  /* {"clarity": N}: N stands for a number. */
+  if (n == 1 && (d[0] == 'N' || d[0] == 'n' || d[0] == 'X'))
+    json_object_object_add(s, "type", json_object_new_string("number"));
   if (!json_object_object_get_ex(s, "type", NULL))
     json_object_object_add(s, "type", json_object_new_string("string"));
   /* A bare name (customer_name) or a template tag says no more than the
@@ -176,10 +180,18 @@ schema__of(struct json_object *v, int depth)
     return schema__type("integer");
   case json_type_double:
     return schema__type("number");
-  case json_type_string:
+  case json_type_string: {
+    const char *t = json_object_get_string(v);
+    size_t n = strlen(t);
+
+    /* "<one sentence on what to fix>": a placeholder in quotes. */
+    if (n > 2 && t[0] == '<' && t[n - 1] == '>' && !strchr(t + 1, '<') &&
+        memchr(t, ' ', n))
+      return schema__placeholder(t);
     s = schema__type("string");
-    schema__string_format(s, json_object_get_string(v));
+    schema__string_format(s, t);
     return s;
+  }
   case json_type_array:
     s = schema__type("array");
     json_object_object_add(s, "items", schema__items(v, depth));
@@ -224,6 +236,115 @@ static void schema__enums(struct json_object *s, struct json_object *ex,
 
 /* The schema an example shows, with the allowed values the prompt lists
  * for its fields. */
+/* Reads a number at s[*i] (digits, one point), into *v. */
+static bool
+schema__number(const char *s, size_t n, size_t *i, double *v)
+{
+  size_t start = *i;
+  char buf[32];
+
+  while (*i < n && (isdigit((unsigned char)s[*i]) || s[*i] == '.'))
+    (*i)++;
+  if (*i == start || *i - start >= sizeof buf)
+    return false;
+  memcpy(buf, s + start, *i - start);
+  buf[*i - start] = '\0';
+  *v = strtod(buf, NULL);
+  return true;
+}
+
+/* "clarity (1-10)" in text: the range, for the field name. */
+static bool
+schema__named_range(const char *s, const char *name, double *lo, double *hi)
+{
+  size_t n = strlen(s);
+  size_t m = strlen(name);
+
+  for (size_t at = 0; at + m < n; at++) {
+    size_t i = at + m;
+
+    if (strncasecmp(s + at, name, m) != 0 ||
+        (at > 0 && (isalnum((unsigned char)s[at - 1]) || s[at - 1] == '_')) ||
+        isalnum((unsigned char)s[i]) || s[i] == '_')
+      continue;
+    while (i < n && (s[i] == ' ' || s[i] == ':'))
+      i++;
+    if (i >= n || s[i] != '(')
+      continue;
+    i++;
+    if (!schema__number(s, n, &i, lo))
+      continue;
+    while (i < n && s[i] == ' ')
+      i++;
+    if (i < n && s[i] == '-')
+      i++;
+    else if (i + 3 <= n && memcmp(s + i, "\xE2\x80\x93", 3) == 0)
+      i += 3;
+    else if (i + 2 <= n && strncasecmp(s + i, "to", 2) == 0)
+      i += 2;
+    else
+      continue;
+    while (i < n && s[i] == ' ')
+      i++;
+    if (schema__number(s, n, &i, hi) && i < n && s[i] == ')' && *lo < *hi)
+      return true;
+  }
+  return false;
+}
+
+/*
+ * 'Rate it on clarity (1-10) ... {"clarity": N}': a field the example
+ * holds a placeholder or a number for, and that the prompt gives a range
+ * in parentheses after its name, gets that range.
+ */
+static void
+schema__prompt_ranges(struct crystal *c, struct json_object *s,
+                      struct json_object *ex)
+{
+  const char *texts[8];
+  size_t ntexts = crystal_prompt_texts(c, texts, 8);
+  struct json_object *props = json_object_object_get(s, "properties");
+
+  if (!props || !json_object_is_type(ex, json_type_object))
+    return;
+  json_object_object_foreach(props, name, prop) {
+    struct json_object *v = json_object_object_get(ex, name);
+    const char *type = json_object_get_string(
+      json_object_object_get(prop, "type"));
+    double lo;
+    double hi;
+    bool whole;
+    size_t k = 0;
+
+    if (!v || json_object_object_get_ex(prop, "minimum", NULL) ||
+        json_object_object_get_ex(prop, "enum", NULL) || !type ||
+        !(crystal_is_placeholder(v) || strcmp(type, "integer") == 0 ||
+          strcmp(type, "number") == 0))
+      continue;
+    while (k < ntexts && !schema__named_range(texts[k], name, &lo, &hi))
+      k++;
+    if (k == ntexts)
+      continue;
+    whole = lo == (int64_t)lo && hi == (int64_t)hi;
+    /* A placeholder's range of whole numbers is of integers; a number the
+     * example shows (0.5) keeps its type. */
+    if (whole && (strcmp(type, "number") != 0 || crystal_is_placeholder(v)))
+      type = "integer";
+    else
+      type = "number";
+    json_object_object_add(prop, "type", json_object_new_string(type));
+    if (strcmp(type, "integer") == 0) {
+      json_object_object_add(prop, "minimum",
+                             json_object_new_int64((int64_t)lo));
+      json_object_object_add(prop, "maximum",
+                             json_object_new_int64((int64_t)hi));
+    } else {
+      json_object_object_add(prop, "minimum", json_object_new_double(lo));
+      json_object_object_add(prop, "maximum", json_object_new_double(hi));
+    }
+  }
+}
+
 #define SCHEMA_ALTERNATIVES_MAX 8
 
 /* Whether the text between two examples joins them as alternatives:
@@ -332,6 +453,7 @@ crystal_schema_of_example(struct crystal *c, struct json_object *ex)
                      ? json_object_array_get_idx(ex, 0) : ex, rules, nrules);
   if (ex && ex == c->example.value)
     schema__alternatives(c, s);
+  schema__prompt_ranges(c, s, ex);
   ordered = schema__ordered(s);
   json_object_put(s);
   return ordered;

@@ -293,6 +293,30 @@ examples_joined_by_or_are_the_values_allowed(void **state)
   free(text);
 }
 
+/* 'Rate the reply on tone (1-5) ... {"tone": N, ...}': the range said
+ * in another message bounds the field, N is a number, and a quoted
+ * "<one sentence>" is a placeholder, not a value. */
+static void
+ranges_said_in_prose_bound_the_example_fields(void **state)
+{
+  char *text = slurp("github-models/prompts/rate-reply.prompt.yml");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/rate-reply.prompt.yml", text, 8, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"tone\": 4, \"accuracy\": 5, \"comment\": "
+                         "\"Say when the engineer comes.\"}"));
+  assert_false(accepts(s, "{\"tone\": 6, \"accuracy\": 5, \"comment\": "
+                          "\"x\"}"));
+  assert_false(accepts(s, "{\"tone\": 4.5, \"accuracy\": 5, \"comment\": "
+                          "\"x\"}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
 /* The field list of reply.prompty: types, a length, an enum, a range, an
  * optional field that is nullable. */
 static void
@@ -767,6 +791,7 @@ main(void)
     cmocka_unit_test(every_schema_made_compiles_clean),
     cmocka_unit_test(declared_outputs_are_the_schemas_fields),
     cmocka_unit_test(examples_joined_by_or_are_the_values_allowed),
+    cmocka_unit_test(ranges_said_in_prose_bound_the_example_fields),
     cmocka_unit_test(a_field_list_gives_types_ranges_and_values),
     cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
     cmocka_unit_test(a_new_file_takes_a_free_name),
