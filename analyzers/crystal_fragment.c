@@ -89,6 +89,22 @@ fragment__blank_line(const struct source *src, uint32_t line,
   return s == e;
 }
 
+static bool fragment__role_line(const struct artifact *a, const char *s,
+                                size_t n);
+
+/* Whether the line ends a paragraph: blank, or a role marker ("user:"
+ * right under the system prompt's last line). */
+static bool
+fragment__edge(const struct artifact *a, uint32_t line,
+               const struct fragment_fences *f)
+{
+  uint32_t s = source_line_start(&a->src, line);
+
+  return fragment__blank_line(&a->src, line, f) ||
+         fragment__role_line(a, a->text + s,
+                             source_line_end(&a->src, line) - s);
+}
+
 /* The paragraph around offset at, inside region. */
 static bool
 fragment__paragraph(const struct artifact *a, struct span region,
@@ -105,9 +121,11 @@ fragment__paragraph(const struct artifact *a, struct span region,
   template_fences(a->text, region, fragment__fence, &fences);
   if (fragment__blank_line(src, top, &fences))
     return false;
-  while (top > first && !fragment__blank_line(src, top - 1, &fences))
-    top--;
-  while (bottom < last && !fragment__blank_line(src, bottom + 1, &fences))
+  /* A role marker under the cursor starts the paragraph below it. */
+  if (!fragment__edge(a, top, &fences))
+    while (top > first && !fragment__edge(a, top - 1, &fences))
+      top--;
+  while (bottom < last && !fragment__edge(a, bottom + 1, &fences))
     bottom++;
   out->start = source_line_start(src, top);
   out->end = source_line_end(src, bottom);
