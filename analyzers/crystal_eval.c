@@ -344,6 +344,9 @@ eval__rule(struct crystal *c, const struct crystal_rule *r,
   case RULE_JSON:
     json_object_array_add(out, eval__check("is-json", NULL));
     return;
+  case RULE_XML:
+    json_object_array_add(out, eval__check("is-xml", NULL));
+    return;
   case RULE_DATE:
     eval__date(c, r, out);
     return;

@@ -37,6 +37,7 @@ enum crystal_rule_kind {
   RULE_SINGLE_WORD,  /* answer with one word */
   RULE_ONE_OF,       /* one of: a, b, c */
   RULE_JSON,         /* answer in JSON */
+  RULE_XML,          /* answer in well-formed XML */
   RULE_LANGUAGE,     /* answer in French */
   RULE_DATE,         /* dates as YYYY-MM-DD */
   RULE_RANGE,        /* a number from 1 to 5 */

@@ -55,6 +55,9 @@ static const char *const re__patterns[RE__COUNT] = {
   [RE_JSON] =
     "\\b(?:respond|answer|reply|return|output|format|write|give|produce)"
     "\\b[^.]*?\\bJSON\\b|\\bJSON\\s+(?:only|object|format)\\b",
+  [RE_XML] =
+    "\\b(?:valid|well[- ]formed)\\s+XML\\b|\\b(?:respond|answer|reply|output)"
+    "\\s+(?:only\\s+)?(?:in|as|with)\\s+XML\\b",
   [RE_LANGUAGE] =
     "\\b(?:answer|respond|reply|write|speak|translate|always)\\b[^.]*?\\b"
     "(?:in|into)\\s+(English|French|German|Spanish|Italian|Portuguese|Dutch|"

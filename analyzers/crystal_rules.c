@@ -566,6 +566,8 @@ rules__prose(struct rules_ctx *x, const char *s, size_t n,
 
   if (crystal_re_find(RE_JSON, s, n, 0, &m))
     rules__add(x->out, &x->n, x->max, RULE_JSON, sentence);
+  else if (crystal_re_find(RE_XML, s, n, 0, &m))
+    rules__add(x->out, &x->n, x->max, RULE_XML, sentence);
   else if (crystal_re_find(RE_LANGUAGE, s, n, 0, &m) &&
            (r = rules__add(x->out, &x->n, x->max, RULE_LANGUAGE, sentence)))
     r->language = rules__dup(x->c, s + m.start[1], m.end[1] - m.start[1]);

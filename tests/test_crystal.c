@@ -497,6 +497,8 @@ rules_are_read_from_real_sentences(void **state)
       RULE_ONE_OF, "positive|negative|neutral", true, 0 },
     { "Answer yes or no.", RULE_ONE_OF, "yes|no", true, 0 },
     { "Always answer in French.", RULE_LANGUAGE, "", false, 0 },
+    /* semantic-kernel QAPlugin/ContextQuery/skprompt.txt */
+    { "EMIT WELL FORMED XML ALWAYS.", RULE_XML, "", false, 0 },
     { "Start your reply with \"Hello\".", RULE_STARTS, "Hello", false, 0 },
     { "Write fewer than 100 words.", RULE_LENGTH, "", false, 99 },
     { "Use two decimal places.", RULE_DECIMALS, "", false, 2 },
