@@ -413,6 +413,50 @@ code__quote_line(struct buf *out, const char *lead, const char *s, size_t n)
   }
 }
 
+/* Whether the validator checks some rule of this sentence. */
+static bool
+code__checks_sentence(const struct code *x, const char *sentence)
+{
+  for (size_t i = 0; i < x->nrules; i++)
+    if (x->rules[i]->sentence == sentence)
+      return true;
+  return false;
+}
+
+/* The fragment's rules code does not check, said so: the eval is where
+ * they go. */
+static void
+code__unchecked(struct code *x, struct buf *out, const char *lead)
+{
+  struct crystal *c = x->c;
+  struct buf list;
+  size_t n = 0;
+
+  bool parses = false;
+
+  for (size_t i = 0; i < x->nrules; i++)
+    parses |= x->rules[i]->field != NULL;
+  buf_init(&list, CRYSTAL_TEXT_MAX);
+  for (size_t i = 0; i < c->nrules; i++) {
+    const char *sentence = c->rules[i].sentence;
+
+    /* A validator of JSON fields parses the JSON; a field list's
+     * descriptions say what a field means, not what to do. */
+    if ((c->rules[i].kind == RULE_JSON && parses) ||
+        (c->rules[i].kind == RULE_OTHER && c->fields) ||
+        code__checks_sentence(x, sentence) ||
+        (i > 0 && c->rules[i - 1].sentence == sentence))
+      continue;
+    buf_printf(&list, "%s\"%s\"", n++ ? " " : "", sentence);
+  }
+  if (n)
+    code__wrap(out, lead, arena_printf(c->arena, "It does not check %s "
+                                       "(crystallise %s into an eval): %s",
+                                       n == 1 ? "this rule" : "these rules",
+                                       n == 1 ? "it" : "them", list.data));
+  buf_release(&list);
+}
+
 /* The fragment as comment lines, with what the function does. */
 static void
 code__quote(struct code *x, struct buf *out)
@@ -440,6 +484,7 @@ code__quote(struct code *x, struct buf *out)
                                      "rule%s. Call it on each answer before "
                                      "using it.", x->fn,
                                      x->nrules == 1 ? "" : "s"));
+  code__unchecked(x, out, lead);
 }
 
 /* Whether the Python checks use the re module. */
