@@ -19,6 +19,15 @@ evdiag__builtin(const char *name)
   return strcmp(name, "_conversation") == 0 || strcmp(name, "env") == 0;
 }
 
+/* Prompt formats whose variables another engine than promptfoo's fills. */
+static bool
+evdiag__foreign_template(enum artifact_format f)
+{
+  return f == FORMAT_VSCODE_PROMPT || f == FORMAT_VSCODE_INSTRUCTIONS ||
+         f == FORMAT_VSCODE_AGENT || f == FORMAT_AGENT_SKILL ||
+         f == FORMAT_CLAUDE_COMMAND || f == FORMAT_SEMANTIC_KERNEL;
+}
+
 /* The variables prompt p of the test's config reads. Returns false when
  * facet cannot know them (code, a file it did not read). *open says the
  * prompt may read more than those (includes). */
@@ -45,6 +54,13 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
     pf = in->g->nodes[file].f;
     if (!pf || pf->kind != ARTIFACT_PROMPT)
       return false;
+    /* promptfoo renders a prompt file with Nunjucks: names another engine
+     * fills (${input:x} in VS Code prompt files, Semantic Kernel's {{$x}})
+     * are text to it, so no test has to set them. */
+    if (evdiag__foreign_template(pf->format)) {
+      *name = in->cf->refs[ep->ref].path;
+      return true;
+    }
     *n = pf->nfile_reads;
     *r = *n ? pf->reads + pf->file_read0 : NULL;
     *open = pf->reads_open;

@@ -27,6 +27,7 @@
 #include "evalgraph.h"
 #include "pathglob.h"
 #include "detect.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "fileio.h"
 #include "jsonrpc.h"
@@ -130,6 +131,8 @@ session_publish(struct session *self, struct document *doc)
     return;
   list = lspconv_diagnostics(doc->artifact, self->encoding);
   session__graph_diagnostics(self, doc, list);
+  if (self->crystal)
+    crystallise_diagnostics(self, doc, list);
   /* Showing the index's view again sends nothing when nothing changed. */
   text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
   hash = XXH3_64bits(text, strlen(text)) | 1;
@@ -183,6 +186,8 @@ analysis__done(uv_work_t *work, int status)
               doc->artifact->yaml && doc->artifact->yaml->reused
                 ? " (one item parsed again)" : "");
     session_index_document(self, doc);
+    if (self->crystal)
+      crystallise_regrade(self, doc);
     session_publish(self, doc);
     session_answer_pending(self, doc);
   } else if (status == 0 && !job->result && job->serial == doc->serial) {
@@ -321,6 +326,8 @@ session__did_open(struct session *self, json_object *params)
     session_notify(self, "window/showMessage", msg);
     return;
   }
+  if (self->crystal)
+    crystallise_touched(self, doc);
   session_schedule(self, doc);
 }
 
@@ -376,6 +383,8 @@ session__did_change(struct session *self, json_object *params)
   }
   if (json_object_is_type(session_get(td, "version"), json_type_int))
     doc->version = json_object_get_int(session_get(td, "version"));
+  if (self->crystal)
+    crystallise_touched(self, doc);
   session_schedule(self, doc);
 }
 
@@ -391,6 +400,8 @@ session__did_close(struct session *self, json_object *params)
     return;
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
+  if (self->crystal)
+    crystallise_touched(self, doc);
   path = doc->path ? strdup(doc->path) : NULL;
   /* Its analysis reads the document's artifact: it frees the document. */
   if (doc->analysing)

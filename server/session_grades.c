@@ -402,9 +402,7 @@ grades__collect_open(struct document *doc, void *ctx)
 static char *
 grades__root(struct session *self, json_object *id, json_object *params)
 {
-  json_object *args = session_get(params, "arguments");
-  json_object *first = json_object_is_type(args, json_type_array)
-                         ? json_object_array_get_idx(args, 0) : NULL;
+  json_object *first = session_argument(params, 0);
   char *root;
 
   if (first && !json_object_is_type(first, json_type_string)) {

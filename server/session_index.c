@@ -29,6 +29,7 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "pathglob.h"
+#include "crystallise_lsp.h"
 #include "session_internal.h"
 #include "walk.h"
 #include "wsindex.h"
@@ -217,15 +218,24 @@ void
 session_index_regrade(struct session *self, struct document *doc)
 {
   char path[PATHGLOB_PATH_MAX];
-  struct grade_links links;
+  struct grade_links links = { 0 };
+  bool indexed;
 
-  if (!doc->artifact || !doc->path || !wsindex_normal(doc->path, path) ||
-      doc->artifact->kind == ARTIFACT_NONE ||
-      doc->artifact->kind == ARTIFACT_RESULTS ||
-      evalgraph_summary(self->index.graph, path) != doc->artifact->evals)
+  if (!doc->artifact || doc->artifact->kind == ARTIFACT_NONE ||
+      doc->artifact->kind == ARTIFACT_RESULTS)
     return;
-  evalgraph_grade_links(self->index.graph, path, session_now(self), &links);
-  grade_compute(doc->artifact, &links);
+  indexed = doc->path && wsindex_normal(doc->path, path) &&
+            evalgraph_summary(self->index.graph, path) ==
+              doc->artifact->evals;
+  if (indexed)
+    evalgraph_grade_links(self->index.graph, path, session_now(self),
+                          &links);
+  /* What crystallised files record of this prompt counts too; graded
+   * here, in one place, so that neither source undoes the other. */
+  if (self->crystal && crystallise_add_links(self, doc, &links))
+    indexed = true;
+  if (indexed)
+    grade_compute(doc->artifact, &links);
 }
 
 struct index_changed {
