@@ -410,7 +410,8 @@ artifact__analyze(const char *path, const char *text, size_t len,
   if (a->format != FORMAT_NONE)
     formats_check(a);
   provenance_collect(a);
-  if (a->format != FORMAT_NONE && evalfile_prompt_side(a)) {
+  if (evalfile_records(a) ||
+      (a->format != FORMAT_NONE && evalfile_prompt_side(a))) {
     artifact_free(a);
     return NULL;
   }

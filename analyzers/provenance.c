@@ -17,9 +17,6 @@
  * artifacts. */
 #define PROVENANCE_RECORDS_MAX 4096
 
-/* Lines a code file is searched for its record: it sits at the top. */
-#define PROVENANCE_CODE_LINES 40
-
 /* Line-windows provenance_locate hashes at most when the fragment moved. */
 #define PROVENANCE_SEARCH_MAX ((uint64_t)1 << 22)
 
@@ -270,6 +267,13 @@ provenance__ends(const char *path, const char *suffix)
   size_t m = strlen(suffix);
 
   return n >= m && strcasecmp(path + n - m, suffix) == 0;
+}
+
+bool
+provenance_code_file(const char *path)
+{
+  return provenance__ends(path, ".py") || provenance__ends(path, ".ts") ||
+         provenance__ends(path, ".js") || provenance__ends(path, ".mjs");
 }
 
 void

@@ -71,6 +71,13 @@ char *provenance_format(struct arena *arena, const char *prompt_path,
 bool provenance_parse(const char *s, size_t len, struct arena *arena,
                       struct provenance *out);
 
+/* Lines at the top of a code file that may hold its record. */
+#define PROVENANCE_CODE_LINES 40
+
+/* Whether path names code (.py, .ts, .js, .mjs) that may hold a record in
+ * a comment among its first PROVENANCE_CODE_LINES lines. */
+bool provenance_code_file(const char *path);
+
 /*
  * Collects the records a's format carries into a->records: called once by
  * artifact_analyze after the format's checker.

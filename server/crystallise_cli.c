@@ -23,7 +23,9 @@
 #include "crystallise.h"
 #include "error.h"
 #include "fileio.h"
+#include "pathglob.h"
 #include "source.h"
+#include "wsindex.h"
 
 /* Lines of context around each change in the diff. */
 #define DIFF_CONTEXT 3
@@ -118,15 +120,6 @@ cli__git_top(const char *dir)
   }
   free(path);
   return NULL;
-}
-
-static int
-cli__read_disk(void *ctx, const char *path, char **text, size_t *len)
-{
-  size_t size;
-
-  (void)ctx;
-  return fileio_read(path, CRYSTALLISE_READ_MAX, text, len, &size);
 }
 
 static bool
@@ -261,27 +254,35 @@ cli__selection(const struct cli *c)
   return span_make(start, source_line_end(src, c->last - 1));
 }
 
-/* The promptfoo config that runs the prompt, from a walk of the root. */
+/* The promptfoo config that runs the prompt: the workspace index of the
+ * root, loaded from disk as facet check loads it, says which. */
 static void
 cli__config(struct cli *c)
 {
-  struct crystallise_files files = { cli__read_disk, NULL };
-  struct crystallise_scan scan;
-  const struct crystallise_config *cfg;
+  struct wsindex idx;
+  char *paths[1] = { c->root };
+  char prompt[PATHGLOB_PATH_MAX];
+  const char *config;
+  int rc;
 
-  crystallise_scan_init(&scan);
-  if (crystallise_scan(c->root, &files, &scan) == 0 &&
-      (cfg = crystallise_config_for(&scan, c->prompt_rel)) != NULL) {
-    char *abs = malloc(strlen(c->root) + strlen(cfg->path) + 2);
-
-    if (abs) {
-      sprintf(abs, "%s/%s", c->root, cfg->path);
-      c->config = cli__analyze(abs, cfg->path, FORMAT_NONE);
-      c->config_rel = c->config ? strdup(cfg->path) : NULL;
-    }
-    free(abs);
+  if (wsindex_init(&idx)) {
+    wsindex_release(&idx);
+    return;
   }
-  crystallise_scan_release(&scan);
+  rc = wsindex_load(&idx, paths, 1, NULL, NULL);
+  if (rc)
+    fprintf(stderr, "facet crystallise: reading %s: %s\n", c->root,
+            facet_strerror(rc));
+  config = wsindex_normal(c->prompt_abs, prompt)
+             ? crystallise_config_of(idx.graph, prompt) : NULL;
+  if (config && (c->config_rel = crystallise_relative(c->root, config))) {
+    c->config = cli__analyze(config, c->config_rel, FORMAT_NONE);
+    if (!c->config) {
+      free(c->config_rel);
+      c->config_rel = NULL;
+    }
+  }
+  wsindex_release(&idx);
 }
 
 /* The text of the existing file a change is to. */

@@ -19,7 +19,9 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "lspconv.h"
+#include "pathglob.h"
 #include "session_internal.h"
+#include "wsindex.h"
 
 /* applyEdit requests that may wait for an answer at once. */
 #define CRYSTALLISE_PENDING_MAX 16
@@ -34,10 +36,6 @@ struct crystallise_pending {
 };
 
 struct crystallise_state {
-  struct crystallise_scan scan;
-  bool scanned;                     /* scan is of the current files */
-  bool grades_stale;                /* a linked file changed since the
-                                       open prompts were last graded */
   bool resource_ops;                /* CreateFile in documentChanges */
   bool apply_edit;                  /* workspace/applyEdit */
   bool show_document;               /* window/showDocument */
@@ -53,11 +51,7 @@ struct crystallise_state {
 struct crystallise_state *
 crystallise_state_new(void)
 {
-  struct crystallise_state *self = calloc(1, sizeof *self);
-
-  if (self)
-    crystallise_scan_init(&self->scan);
-  return self;
+  return calloc(1, sizeof(struct crystallise_state));
 }
 
 static void
@@ -73,7 +67,6 @@ crystallise_state_free(struct crystallise_state *self)
 {
   if (!self)
     return;
-  crystallise_scan_release(&self->scan);
   for (size_t i = 0; i < self->npending; i++)
     crystallise__pending_free(&self->pending[i]);
   free(self->language);
@@ -148,7 +141,6 @@ crystallise_settings(struct crystallise_state *self, json_object *facet)
                        "schemaName");
   crystallise__setting(&self->code_folder, session_get(c, "codeFolder"),
                        "codeFolder");
-  self->scanned = false;
 }
 
 /* The open document at path (absolute), or NULL. */
@@ -230,25 +222,6 @@ crystallise__join(const char *root, const char *rel)
   return abs;
 }
 
-/* The scan of root, made again when files changed since the last one. */
-static const struct crystallise_scan *
-crystallise__scan(struct session *s, const char *root)
-{
-  struct crystallise_state *st = s->crystal;
-  struct crystallise_files files = { crystallise__read, s };
-
-  if (st->scanned && st->scan.root && strcmp(st->scan.root, root) == 0)
-    return &st->scan;
-  crystallise_scan_release(&st->scan);
-  crystallise_scan_init(&st->scan);
-  if (crystallise_scan(root, &files, &st->scan) == 0)
-    log_debug("crystallise: read %zu files under %s: %zu links, %zu "
-              "promptfoo configs", st->scan.files, root, st->scan.nlinks,
-              st->scan.nconfigs);
-  st->scanned = true;
-  return &st->scan;
-}
-
 /* A file: URI for an absolute path. New string. */
 static char *
 crystallise__uri(const char *path)
@@ -300,27 +273,29 @@ crystallise__job_release(struct crystallise_job *job)
   free(job->root);
 }
 
-/* The promptfoo config that runs the prompt, analysed as the user sees
- * it. */
+/* The promptfoo config that the index says runs the prompt, analysed as
+ * the user sees it. */
 static void
 crystallise__config(struct crystallise_job *job)
 {
-  const struct crystallise_scan *scan = crystallise__scan(job->s, job->root);
-  const struct crystallise_config *cfg =
-    crystallise_config_for(scan, job->prompt_rel);
-  char *abs;
+  char prompt[PATHGLOB_PATH_MAX];
+  const char *config;
   char *text;
   size_t len;
 
-  if (!cfg || !(abs = crystallise__join(job->root, cfg->path)))
+  if (!wsindex_normal(job->doc->path, prompt) ||
+      !(config = crystallise_config_of(job->s->index.graph, prompt)) ||
+      !(job->config_rel = crystallise_relative(job->root, config)))
     return;
-  if (crystallise__read(job->s, abs, &text, &len) == 0) {
-    job->config = artifact_analyze(abs, text, len, NULL);
+  if (crystallise__read(job->s, config, &text, &len) == 0) {
+    job->config = artifact_analyze(config, text, len, NULL);
     free(text);
-    job->config_rel = job->config ? strdup(cfg->path) : NULL;
-    job->config_doc = crystallise__doc_at(job->s, abs);
+    job->config_doc = crystallise__doc_at(job->s, config);
   }
-  free(abs);
+  if (!job->config) {
+    free(job->config_rel);
+    job->config_rel = NULL;
+  }
 }
 
 static int
@@ -534,13 +509,25 @@ crystallise__command(const struct crystal_edit *e, const char *uri,
 /* What runs after a client applied an edit itself: facet looks at the
  * new files and says what the user should know. */
 static json_object *
-crystallise__applied(const struct crystal_edit *e, const char *uri)
+crystallise__applied(const struct crystallise_job *job,
+                     const struct crystal_edit *e, const char *uri)
 {
   json_object *cmd = json_object_new_object();
   json_object *args = json_object_new_array();
   json_object *arg = json_object_new_object();
+  json_object *files = json_object_new_array();
 
   json_object_object_add(arg, "uri", json_object_new_string(uri));
+  for (size_t i = 0; i < e->nfiles; i++) {
+    char *abs = crystallise__join(job->root, e->files[i].path);
+    char *file = abs ? crystallise__uri(abs) : NULL;
+
+    if (file)
+      json_object_array_add(files, json_object_new_string(file));
+    free(file);
+    free(abs);
+  }
+  json_object_object_add(arg, "files", files);
   if (e->note)
     json_object_object_add(arg, "note", json_object_new_string(e->note));
   json_object_array_add(args, arg);
@@ -579,7 +566,7 @@ crystallise_code_actions(struct session *s, struct document *doc,
         json_object_object_add(action, "edit",
                                crystallise__workspace_edit(&job, &e, true));
         json_object_object_add(action, "command",
-                               crystallise__applied(&e, doc->uri));
+                               crystallise__applied(&job, &e, doc->uri));
       } else
         json_object_object_add(action, "command", crystallise__command(
           &e, doc->uri, doc->version, range));
@@ -601,61 +588,16 @@ crystallise__message(struct session *s, int type, const char *text)
   session_notify(s, "window/showMessage", msg);
 }
 
+/* Files crystallise made or removed on disk: the index reads them again,
+ * and shows the prompts whose links changed anew (their grades, lenses and
+ * hints) as it does for any change. */
 static void
-crystallise__regrade_one(struct document *doc, void *ctx)
+crystallise__reindex(struct session *s, char *const *paths, size_t n,
+                     bool deleted)
 {
-  struct session *s = ctx;
-
-  if (doc->artifact && doc->artifact->kind == ARTIFACT_PROMPT &&
-      doc->artifact_version == doc->version) {
-    crystallise_regrade(s, doc);
-    session_publish(s, doc);
-  }
-}
-
-/* Links changed: open prompts get their grades and hints again, and the
- * client is asked to fetch code lenses again where it can be. */
-static void
-crystallise__refresh(struct session *s)
-{
-  s->crystal->scanned = false;
-  s->crystal->grades_stale = false;
-  docstore_each(&s->docs, crystallise__regrade_one, s);
-  if (s->crystal->lens_refresh && !s->shutdown) {
-    json_object *id = json_object_new_int64(++s->next_id);
-
-    session_send(s, jsonrpc_request_new(id, "workspace/codeLens/refresh",
-                                        NULL));
-    json_object_put(id);
-  }
-}
-
-void
-crystallise_touched(struct session *s, struct document *doc)
-{
-  /* Records live in schema, eval and code files; a prompt's edits change
-   * only what the prompt shows, which its analysis redoes. */
-  if (doc->path && crystallise_candidate(doc->path)) {
-    s->crystal->scanned = false;
-    s->crystal->grades_stale = true;
-  }
-}
-
-void
-crystallise_settle(struct session *s)
-{
-  /* Graded when asked, not on each keystroke in a linked file: a lens or
-   * hover then shows the grade its links give. */
-  if (s->crystal && s->crystal->grades_stale) {
-    s->crystal->grades_stale = false;
-    docstore_each(&s->docs, crystallise__regrade_one, s);
-  }
-}
-
-void
-crystallise_files_changed(struct session *s)
-{
-  crystallise__refresh(s);
+  for (size_t i = 0; i < n; i++)
+    if (paths[i])
+      session_index_file_changed(s, paths[i], deleted);
 }
 
 /* Creates the new file at abs with text, only where none is. */
@@ -836,11 +778,11 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
     crystallise__message(s, 2, why);
     session_fail(s, id, JSONRPC_REQUEST_FAILED, why);
   } else {
+    crystallise__reindex(s, files, e.nfiles, false);
     if (e.nchanges > 0)
       crystallise__apply(s, &job, &e, files);
     crystallise__done(s, &e);
     session_reply(s, id, NULL);
-    crystallise__refresh(s);
   }
   for (size_t i = 0; i < CRYSTAL_FILES_MAX; i++)
     free(files[i]);
@@ -891,6 +833,24 @@ crystallise__open(struct session *s, json_object *id, json_object *params)
   session_reply(s, id, NULL);
 }
 
+/* The files a client created from an action's edit, as facet.crystallised
+ * names them ("files": [uri, ...]): read again by the index, which may
+ * have seen them empty before the client wrote their text. */
+static void
+crystallise__applied_files(struct session *s, json_object *files)
+{
+  for (size_t i = 0; json_object_is_type(files, json_type_array) &&
+                     i < json_object_array_length(files); i++) {
+    json_object *uri = json_object_array_get_idx(files, i);
+    char *path = json_object_is_type(uri, json_type_string)
+                   ? docstore_uri_to_path(json_object_get_string(uri))
+                   : NULL;
+
+    crystallise__reindex(s, &path, 1, false);
+    free(path);
+  }
+}
+
 bool
 crystallise_execute(struct session *s, json_object *id, const char *command,
                     json_object *params)
@@ -911,8 +871,8 @@ crystallise_execute(struct session *s, json_object *id, const char *command,
       }
       free(text);
     }
+    crystallise__applied_files(s, session_get(arg, "files"));
     session_reply(s, id, NULL);
-    crystallise__refresh(s);
   } else if (strcmp(command, "facet.openArtifact") == 0) {
     crystallise__open(s, id, params);
   } else {
@@ -940,9 +900,9 @@ crystallise_response(struct session *s, struct jsonrpc_message *msg)
       /* The text edits were refused: the new files link to nothing. */
       for (size_t k = 0; k < p->nfiles; k++)
         unlink(p->files[k]);
+      crystallise__reindex(s, p->files, p->nfiles, true);
       crystallise__message(s, 2, "facet: the editor did not apply the "
                            "changes, so the new files were removed again");
-      crystallise__refresh(s);
     }
     crystallise__pending_free(p);
     memmove(p, p + 1, (--st->npending - i) * sizeof *p);
@@ -955,20 +915,22 @@ crystallise_response(struct session *s, struct jsonrpc_message *msg)
 struct crystallise_shown {
   enum provenance_kind kind;
   uint64_t hash;
-  char *path;                 /* the artifact, relative to the root */
+  const char *file;           /* the artifact, as the index names it */
+  char *where;                /* relative to the root; NULL: the prompt */
   char *uri;
-  uint32_t record_line;       /* where the record is in it */
-  unsigned tests;
+  uint32_t record_line;       /* 0-based line of its record */
+  unsigned records;           /* records of this fragment merged here */
   enum provenance_state state;
   uint32_t first;             /* the fragment's lines now, 0-based */
   uint32_t last;
+  struct evsummary evals;     /* of its tests, against this prompt */
 };
 
 static void
 crystallise__shown_release(struct crystallise_shown *shown, size_t n)
 {
   for (size_t i = 0; i < n; i++) {
-    free(shown[i].path);
+    free(shown[i].where);
     free(shown[i].uri);
   }
 }
@@ -979,115 +941,140 @@ crystallise__compare(const void *a, const void *b)
   const struct crystallise_shown *x = a;
   const struct crystallise_shown *y = b;
 
+  if (x->first != y->first)
+    return x->first < y->first ? -1 : 1;
   if (x->kind != y->kind)
     return (int)x->kind - (int)y->kind;
-  return strcmp(x->path ? x->path : "", y->path ? y->path : "");
+  return strcmp(x->where ? x->where : "", y->where ? y->where : "");
+}
+
+struct crystallise_gather {
+  struct session *s;
+  struct document *doc;
+  const char *root;
+  const char *prompt;         /* as the index names it */
+  struct crystallise_shown *out;
+  size_t n;
+  size_t max;
+};
+
+/* One record the index links to the prompt: a new link, or one more
+ * test of a fragment already shown from the same file. */
+static void
+crystallise__record(const struct evrecord_ref *r, void *ctx)
+{
+  struct crystallise_gather *g = ctx;
+  const struct evrecord *rec = r->rec;
+  const struct artifact *a = g->doc->artifact;
+  struct provenance p = { .kind = (enum provenance_kind)rec->kind,
+                          .first_line = rec->first_line,
+                          .last_line = rec->last_line, .hash = rec->hash };
+  struct crystallise_shown *sh = NULL;
+  bool own = strcmp(r->file, g->prompt) == 0;
+
+  for (size_t k = 0; k < g->n && !sh; k++)
+    if (g->out[k].hash == rec->hash && g->out[k].kind == p.kind &&
+        strcmp(g->out[k].file, r->file) == 0)
+      sh = &g->out[k];
+  if (sh) {
+    sh->records++;
+    return;
+  }
+  if (g->n == g->max)
+    return;
+  sh = &g->out[g->n++];
+  memset(sh, 0, sizeof *sh);
+  sh->kind = p.kind;
+  sh->hash = rec->hash;
+  sh->file = r->file;
+  sh->where = own ? NULL : crystallise_relative(g->root, r->file);
+  if (!own && !sh->where)
+    sh->where = strdup(r->file);   /* outside the root: its full path */
+  sh->uri = own ? strdup(g->doc->uri) : crystallise__uri(r->file);
+  sh->record_line = rec->line ? rec->line - 1 : 0;
+  sh->records = 1;
+  sh->state = provenance_locate(&a->src, &p, &sh->first, &sh->last);
+}
+
+/* Whether test t is one that shown's records were written on. */
+static bool
+crystallise__test_of(const struct evtest_ref *t, void *ctx)
+{
+  const struct crystallise_shown *sh = ctx;
+
+  if (strcmp(t->file, sh->file) != 0 || !t->summary)
+    return false;
+  for (size_t i = 0; i < t->summary->nrecords; i++) {
+    const struct evrecord *rec = &t->summary->records[i];
+
+    if (rec->test == t->test && rec->hash == sh->hash &&
+        rec->kind == PROVENANCE_TEST)
+      return true;
+  }
+  return false;
 }
 
 /*
- * What doc's fragments became: the links other files make to it, and a
- * .prompt.yml's own records, each located in its text now. Lenses open a
- * linked file at its top (the scan keeps no line of its record) and a
- * .prompt.yml at the record.
+ * What doc's fragments became, as the workspace index links them: each
+ * crystallised file whose provenance record names the prompt (and a
+ * .prompt.yml's own records), located in its text now, and for tests
+ * where they stand, as the index computes it for this prompt.
  */
 static size_t
 crystallise__gather(struct session *s, struct document *doc,
                     struct crystallise_shown *out, size_t max)
 {
-  const struct artifact *a = doc->artifact;
+  char prompt[PATHGLOB_PATH_MAX];
   char *root = crystallise__root(s, doc);
-  char *rel = root ? crystallise_relative(root, doc->path) : NULL;
-  const struct crystallise_link *links[CRYSTALLISE_LINKS_MAX];
-  size_t nlinks = 0;
-  size_t n = 0;
+  struct crystallise_gather g = { s, doc, root, prompt, out, 0, max };
+  const struct evalgraph *graph = s->index.graph;
 
-  if (rel && a->format != FORMAT_GITHUB_MODELS)
-    nlinks = crystallise_links_for(crystallise__scan(s, root), rel, links,
-                                   CRYSTALLISE_LINKS_MAX);
-  for (size_t i = 0; i < nlinks && n < max; i++) {
-    struct crystallise_shown *sh = &out[n];
-    char *abs = crystallise__join(root, links[i]->path);
-
-    sh->kind = links[i]->record.kind;
-    sh->hash = links[i]->record.hash;
-    sh->path = strdup(links[i]->path);
-    sh->uri = abs ? crystallise__uri(abs) : NULL;
-    sh->record_line = 0;
-    sh->tests = links[i]->tests;
-    sh->state = provenance_locate(&a->src, &links[i]->record, &sh->first,
-                                  &sh->last);
-    free(abs);
-    n++;
+  if (!root || !wsindex_normal(doc->path, prompt)) {
+    free(root);
+    return 0;
   }
-  /* A .prompt.yml keeps its tests' records in itself. */
-  for (size_t i = 0; a->format == FORMAT_GITHUB_MODELS && i < a->nrecords &&
-                     n < max; i++) {
-    struct crystallise_shown *sh = NULL;
-    const struct provenance *p = &a->records[i];
-
-    for (size_t k = 0; k < n && !sh; k++)
-      if (out[k].path == NULL && out[k].hash == p->hash &&
-          out[k].kind == p->kind)
-        sh = &out[k];
-    if (!sh) {
-      sh = &out[n++];
-      memset(sh, 0, sizeof *sh);
-      sh->kind = p->kind;
-      sh->hash = p->hash;
-      sh->uri = strdup(doc->uri);
-      sh->record_line = source_line_of(&a->src, p->span.start);
-      sh->state = provenance_locate(&a->src, p, &sh->first, &sh->last);
-    }
-    sh->tests += p->kind == PROVENANCE_TEST || p->kind == PROVENANCE_EVALUATOR;
-  }
-  free(rel);
+  evalgraph_records_of_prompt(graph, prompt, crystallise__record, &g);
+  for (size_t i = 0; i < g.n; i++)
+    if (out[i].kind == PROVENANCE_TEST)
+      evalgraph_summarise_only(graph, prompt, session_now(s),
+                               crystallise__test_of, &out[i],
+                               &out[i].evals);
   free(root);
-  /* Along the gradient: schema, tests, code; by path within each. */
-  qsort(out, n, sizeof *out, crystallise__compare);
-  return n;
-}
-
-bool
-crystallise_add_links(struct session *s, struct document *doc,
-                      struct grade_links *links)
-{
-  struct crystallise_shown shown[CRYSTALLISE_LINKS_MAX];
-  size_t n;
-
-  if (!doc->artifact || doc->artifact->kind != ARTIFACT_PROMPT ||
-      doc->artifact->format == FORMAT_GITHUB_MODELS)
-    return false;
-  n = crystallise__gather(s, doc, shown, CRYSTALLISE_LINKS_MAX);
-  for (size_t i = 0; i < n; i++) {
-    /* Copied: the grade's reasons quote it after shown is gone. */
-    if (shown[i].kind == PROVENANCE_SCHEMA && !links->schema_elsewhere &&
-        shown[i].path)
-      links->schema_elsewhere = arena_strndup(&doc->artifact->arena,
-                                              shown[i].path,
-                                              strlen(shown[i].path));
-    /* Tests the index already counts (a promptfoo config that runs the
-     * prompt) are not counted twice. */
-    else if (shown[i].kind == PROVENANCE_TEST && !links->tests_where)
-      links->tests_elsewhere += shown[i].tests;
-    else if (shown[i].kind == PROVENANCE_CODE)
-      links->enforced_in_code = true;
-  }
-  crystallise__shown_release(shown, n);
-  /* Always: a link that went away takes its rung with it. */
-  return true;
-}
-
-void
-crystallise_regrade(struct session *s, struct document *doc)
-{
-  session_index_regrade(s, doc);
+  /* By fragment; along the gradient (schema, tests, code) at each, and
+   * by path within a rung. */
+  qsort(out, g.n, sizeof *out, crystallise__compare);
+  return g.n;
 }
 
 /* "schemas/a.schema.json", or "this file" for records in the prompt. */
 static const char *
 crystallise__where(const struct crystallise_shown *sh)
 {
-  return sh->path ? sh->path : "this file";
+  return sh->where ? sh->where : "this file";
+}
+
+/* What the tests of a fragment came to: "3 ✓", "2 ✓ 1 ✗ · 1 stale",
+ * "never run". */
+static void
+crystallise__status(const struct evsummary *e, char *out, size_t size)
+{
+  size_t n = 0;
+
+  out[0] = '\0';
+  if (e->passed)
+    n += (size_t)snprintf(out + n, size - n, "%u \xE2\x9C\x93", e->passed);
+  if (e->failed && n < size)
+    n += (size_t)snprintf(out + n, size - n, "%s%u \xE2\x9C\x97",
+                          n ? " " : "", e->failed);
+  if (e->errored && n < size)
+    n += (size_t)snprintf(out + n, size - n, "%s%u \xE2\x9A\xA0",
+                          n ? " " : "", e->errored);
+  if (e->stale && n < size)
+    n += (size_t)snprintf(out + n, size - n, "%s%u stale",
+                          n ? " \xC2\xB7 " : "", e->stale);
+  if (e->never && n < size)
+    snprintf(out + n, size - n, n ? " \xC2\xB7 %u never run" : "never run",
+             e->never);
 }
 
 static void
@@ -1095,6 +1082,7 @@ crystallise__title(const struct crystallise_shown *sh, char *out,
                    size_t size)
 {
   const char *where = crystallise__where(sh);
+  char status[128];
 
   if (sh->state == PROVENANCE_CHANGED) {
     snprintf(out, size, "\xE2\x9A\xA0 changed since it was crystallised "
@@ -1106,12 +1094,22 @@ crystallise__title(const struct crystallise_shown *sh, char *out,
     snprintf(out, size, "\xE2\x86\x92 schema %s", where);
     break;
   case PROVENANCE_TEST:
-    snprintf(out, size, "\xE2\x86\x92 %u test%s in %s", sh->tests,
-             sh->tests == 1 ? "" : "s", where);
+    crystallise__status(&sh->evals, status, sizeof status);
+    if (sh->evals.tests && status[0])
+      snprintf(out, size, "\xE2\x86\x92 %u test%s \xC2\xB7 %s",
+               sh->evals.tests, sh->evals.tests == 1 ? "" : "s", status);
+    else if (sh->evals.tests)
+      snprintf(out, size, "\xE2\x86\x92 %u test%s", sh->evals.tests,
+               sh->evals.tests == 1 ? "" : "s");
+    else
+      /* The config holds them but no longer runs this prompt. */
+      snprintf(out, size, "\xE2\x86\x92 %u test%s in %s, which does not "
+               "run this prompt", sh->records, sh->records == 1 ? "" : "s",
+               where);
     break;
   case PROVENANCE_EVALUATOR:
-    snprintf(out, size, "\xE2\x86\x92 %u evaluator%s in %s", sh->tests,
-             sh->tests == 1 ? "" : "s", where);
+    snprintf(out, size, "\xE2\x86\x92 %u evaluator%s in %s", sh->records,
+             sh->records == 1 ? "" : "s", where);
     break;
   case PROVENANCE_CODE:
     snprintf(out, size, "\xE2\x86\x92 code %s", where);

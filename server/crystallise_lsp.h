@@ -2,8 +2,10 @@
  * Crystallise in the editor: the refactor.extract code actions, the
  * facet.crystallise command that applies one for clients without file
  * creation in edits, and what a prompt shows of its crystallised
- * fragments (code lenses at each fragment, a hint where one changed, and
- * the links in its grade).
+ * fragments: a code lens at each fragment, with the eval status of its
+ * tests, and a hint where one changed. What crystallised files record of
+ * a prompt comes from the workspace index (evalgraph_records_of_prompt),
+ * which also counts it in the prompt's grade (evalgraph_grade_links).
  *
  * How an action reaches the files (docs/crystallise.md):
  * - a client that advertises workspace.workspaceEdit.documentChanges and
@@ -25,7 +27,6 @@
 struct document;
 struct json_object;
 struct jsonrpc_message;
-struct grade_links;
 struct session;
 
 struct crystallise_state;
@@ -57,17 +58,6 @@ bool crystallise_execute(struct session *s, struct json_object *id,
  * when msg answers something else. */
 bool crystallise_response(struct session *s, struct jsonrpc_message *msg);
 
-/* Regrades doc's fresh analysis with the links other files make to it. */
-void crystallise_regrade(struct session *s, struct document *doc);
-
-/*
- * Adds to links what crystallised files record of doc's prompt: a schema,
- * tests (unless links already counts tests from the index), code. Returns
- * whether doc is a prompt such links count for.
- */
-bool crystallise_add_links(struct session *s, struct document *doc,
-                           struct grade_links *links);
-
 /* The hint diagnostics of doc's changed fragments, appended to list. */
 void crystallise_diagnostics(struct session *s, struct document *doc,
                              struct json_object *list);
@@ -75,16 +65,5 @@ void crystallise_diagnostics(struct session *s, struct document *doc,
 /* The code lenses of doc's crystallised fragments, appended to lenses. */
 void crystallise_code_lenses(struct session *s, struct document *doc,
                              struct json_object *lenses);
-
-/* Notes that doc opened, changed or closed: a schema, eval or code file
- * may have gained or lost a record, so links are looked up again. */
-void crystallise_touched(struct session *s, struct document *doc);
-
-/* Grades the open prompts again if a linked file changed since they were
- * graded; called before a code lens or hover shows a grade. */
-void crystallise_settle(struct session *s);
-
-/* Files on disk changed (workspace/didChangeWatchedFiles). */
-void crystallise_files_changed(struct session *s);
 
 #endif

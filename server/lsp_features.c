@@ -53,7 +53,6 @@ feature_hover(const struct feature_request *r)
   json_object *hover;
   char *evidence;
 
-  crystallise_settle(r->session);
   off = feature__offset(r);
 
   if (off < 0)
@@ -75,7 +74,6 @@ feature_code_lens(const struct feature_request *r)
 {
   json_object *lenses;
 
-  crystallise_settle(r->session);
   lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
                                r->session->encoding);
   links_code_lenses(r, lenses);

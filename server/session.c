@@ -436,9 +436,6 @@ session__notification(struct session *self, const char *method,
     session_apply_settings(self, session_get(session_get(params, "settings"),
                                              "facet"));
     session_reanalyse_all(self);
-  } else if (strcmp(method, "workspace/didChangeWatchedFiles") == 0) {
-    if (self->crystal)
-      crystallise_files_changed(self);
   } else if (strcmp(method, "$/cancelRequest") == 0) {
     session_cancel(self, session_get(params, "id"));
   } else if (!session_document_notification(self, method, params)) {

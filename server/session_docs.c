@@ -186,8 +186,6 @@ analysis__done(uv_work_t *work, int status)
               doc->artifact->yaml && doc->artifact->yaml->reused
                 ? " (one item parsed again)" : "");
     session_index_document(self, doc);
-    if (self->crystal)
-      crystallise_regrade(self, doc);
     session_publish(self, doc);
     session_answer_pending(self, doc);
   } else if (status == 0 && !job->result && job->serial == doc->serial) {
@@ -326,8 +324,6 @@ session__did_open(struct session *self, json_object *params)
     session_notify(self, "window/showMessage", msg);
     return;
   }
-  if (self->crystal)
-    crystallise_touched(self, doc);
   session_schedule(self, doc);
 }
 
@@ -383,8 +379,6 @@ session__did_change(struct session *self, json_object *params)
   }
   if (json_object_is_type(session_get(td, "version"), json_type_int))
     doc->version = json_object_get_int(session_get(td, "version"));
-  if (self->crystal)
-    crystallise_touched(self, doc);
   session_schedule(self, doc);
 }
 
@@ -400,8 +394,6 @@ session__did_close(struct session *self, json_object *params)
     return;
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
-  if (self->crystal)
-    crystallise_touched(self, doc);
   path = doc->path ? strdup(doc->path) : NULL;
   /* Its analysis reads the document's artifact: it frees the document. */
   if (doc->analysing)

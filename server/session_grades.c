@@ -223,8 +223,7 @@ grades__regrade(struct grades_job *job, const struct wsindex *idx,
       !wsindex_normal(path, norm) || !evalgraph_summary(idx->graph, norm))
     return;
   evalgraph_grade_links(idx->graph, norm, job->now, &links);
-  if (!links.tests_where && !links.schema_elsewhere &&
-      links.passed + links.failed + links.never == 0)
+  if (!grade_links_any(&links))
     return;
   a = wsindex_read(path, (enum artifact_format)format, job->max_bytes,
                    &idx->analysis, &err);

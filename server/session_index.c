@@ -29,7 +29,6 @@
 #include "jsonrpc.h"
 #include "log.h"
 #include "pathglob.h"
-#include "crystallise_lsp.h"
 #include "session_internal.h"
 #include "walk.h"
 #include "wsindex.h"
@@ -227,15 +226,12 @@ session_index_regrade(struct session *self, struct document *doc)
   indexed = doc->path && wsindex_normal(doc->path, path) &&
             evalgraph_summary(self->index.graph, path) ==
               doc->artifact->evals;
-  if (indexed)
-    evalgraph_grade_links(self->index.graph, path, session_now(self),
-                          &links);
-  /* What crystallised files record of this prompt counts too; graded
-   * here, in one place, so that neither source undoes the other. */
-  if (self->crystal && crystallise_add_links(self, doc, &links))
-    indexed = true;
-  if (indexed)
-    grade_compute(doc->artifact, &links);
+  if (!indexed)
+    return;
+  /* The links facet check counts too: tests, schemas, and what crystallise
+   * made of the prompt. */
+  evalgraph_grade_links(self->index.graph, path, session_now(self), &links);
+  grade_compute(doc->artifact, &links);
 }
 
 struct index_changed {
@@ -378,8 +374,8 @@ index__work(uv_work_t *work)
                                       NULL, &err);
 
     it->exists = a != NULL || err == FACET_ELIMIT;
-    if (a && a->evals && a->format != FORMAT_NONE)
-      it->summary = evalfile_ref(a->evals);
+    if (wsindex_summary(a))
+      it->summary = evalfile_ref(wsindex_summary(a));
     artifact_free(a);
   }
 }

@@ -278,9 +278,45 @@ a_client_that_creates_files_gets_one_workspace_edit(void **state)
     "description: whether it cannot wait\\n\"}");
   assert_string_equal(field(actions, "0.command.command"),
                       "\"facet.crystallised\"");
+  snprintf(want, sizeof want, "[\"%s\"]",
+           ws_uri(&w, "reply.schema.json", uri, sizeof uri));
+  assert_string_equal(field(actions, "0.command.arguments.0.files"), want);
   assert_string_equal(field(actions, "1.title"), "\"Crystallise into an "
                       "eval (1 test in promptfooconfig.yaml)\"");
   json_object_put(actions);
+  ws_remove(&w);
+}
+
+/* The client applied the edit itself (and reports no file events): the
+ * action's command has the index read the files it made. */
+static void
+the_command_after_a_client_edit_reads_the_new_files(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  json_object *text;
+  char msg[4096];
+  json_object *lenses;
+
+  start(h, &w, RESOURCE_OPS);
+  actions = actions_at(h, &w, "reply.prompty", 7, "[\"refactor.extract\"]");
+  text = json_tokener_parse(field(actions, "0.edit.documentChanges.1.edits."
+                                  "0.newText"));
+  ws_write(&w, "reply.schema.json", json_object_get_string(text));
+  json_object_put(text);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+           "\"workspace/executeCommand\",\"params\":{\"command\":%s,"
+           "\"arguments\":%s}}", field(actions, "0.command.command"),
+           field(actions, "0.command.arguments"));
+  json_object_put(actions);
+  feed(h, msg);
+  settle(h);
+
+  lenses = ask_about(h, &w, "textDocument/codeLens", "reply.prompty", "");
+  assert_string_equal(field(lenses, "result.1.command.title"),
+                      "\"\xE2\x86\x92 schema reply.schema.json\"");
+  json_object_put(lenses);
   ws_remove(&w);
 }
 
@@ -334,6 +370,9 @@ the_command_writes_new_files_and_the_prompt_shows_the_link(void **state)
                       "validators/test_ask.py\"}}");
   assert_string_equal(next(h, &i), "{\"jsonrpc\":\"2.0\",\"id\":8,"
                       "\"result\":null}");
+  /* The index reads the new files off the loop, then grades the prompt
+   * again. */
+  settle(h);
   lenses = ask_about(h, &w, "textDocument/codeLens", "ask.j2", "");
   assert_string_equal(field(lenses, "result.0.command.title"),
                       "\"grade: code\"");
@@ -574,6 +613,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
   const struct CMUnitTest tests[] = {
     T(a_client_that_creates_files_gets_one_workspace_edit),
+    T(the_command_after_a_client_edit_reads_the_new_files),
     T(actions_are_offered_for_the_kinds_asked),
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),
