@@ -283,6 +283,7 @@ local VALID = {
   '.github/prompts/new-test-case.prompt.md',
   'promptfooconfig.yaml',
   'prompts/classify-ticket.prompt.yml',
+  'prompts/outage-update.j2',
   'prompts/reply-draft.prompt',
   'prompts/reply.j2',
   'schemas/openai/triage_response.json',
