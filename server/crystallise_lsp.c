@@ -35,8 +35,20 @@ struct crystallise_pending {
   size_t nfiles;
 };
 
+/* Actions a client resolved, waiting for their facet.crystallised. */
+#define CRYSTALLISE_RESOLVED_MAX 4
+
+/* An action the client resolved to apply it: what its command, which
+ * comes without arguments then, has to show and read. */
+struct crystallise_resolved {
+  char *note;                       /* or NULL */
+  char *files[CRYSTAL_FILES_MAX];   /* absolute paths the edit creates */
+  size_t nfiles;
+};
+
 struct crystallise_state {
-  bool resource_ops;                /* CreateFile in documentChanges */
+  bool resource_ops;
+  bool resolve_edit;                /* codeAction/resolve fills "edit" */                /* CreateFile in documentChanges */
   bool apply_edit;                  /* workspace/applyEdit */
   bool show_document;               /* window/showDocument */
   bool lens_refresh;                /* workspace/codeLens/refresh */
@@ -46,6 +58,8 @@ struct crystallise_state {
   char *code_folder;
   struct crystallise_pending pending[CRYSTALLISE_PENDING_MAX];
   size_t npending;
+  struct crystallise_resolved resolved[CRYSTALLISE_RESOLVED_MAX];
+  size_t nresolved;
 };
 
 struct crystallise_state *
@@ -62,6 +76,15 @@ crystallise__pending_free(struct crystallise_pending *p)
   p->nfiles = 0;
 }
 
+static void
+crystallise__resolved_free(struct crystallise_resolved *r)
+{
+  for (size_t i = 0; i < r->nfiles; i++)
+    free(r->files[i]);
+  free(r->note);
+  memset(r, 0, sizeof *r);
+}
+
 void
 crystallise_state_free(struct crystallise_state *self)
 {
@@ -69,6 +92,8 @@ crystallise_state_free(struct crystallise_state *self)
     return;
   for (size_t i = 0; i < self->npending; i++)
     crystallise__pending_free(&self->pending[i]);
+  for (size_t i = 0; i < self->nresolved; i++)
+    crystallise__resolved_free(&self->resolved[i]);
   free(self->language);
   free(self->schema_folder);
   free(self->schema_name);
@@ -102,6 +127,9 @@ crystallise_client(struct crystallise_state *self, json_object *caps)
                                                     "resourceOperations"),
                                         "create");
   self->apply_edit = json_object_get_boolean(session_get(ws, "applyEdit"));
+  self->resolve_edit = crystallise__has(session_get(session_get(session_get(
+    session_get(caps, "textDocument"), "codeAction"), "resolveSupport"),
+    "properties"), "edit");
   self->show_document = json_object_get_boolean(session_get(
     session_get(session_get(caps, "window"), "showDocument"), "support"));
   self->lens_refresh = json_object_get_boolean(session_get(
@@ -483,6 +511,23 @@ crystallise__range_json(json_object *range)
   return json_object_get(range);
 }
 
+/* What names an action: the document and version it was made for, the
+ * selection and the target; the facet.crystallise command's argument,
+ * and the data a deferred action is resolved from. */
+static json_object *
+crystallise__argument(const struct crystal_edit *e, const char *uri,
+                      int version, json_object *range)
+{
+  json_object *arg = json_object_new_object();
+
+  json_object_object_add(arg, "uri", json_object_new_string(uri));
+  json_object_object_add(arg, "version", json_object_new_int(version));
+  json_object_object_add(arg, "range", crystallise__range_json(range));
+  json_object_object_add(arg, "target", json_object_new_string(
+    crystal_target_name(e->target)));
+  return arg;
+}
+
 /* The command that applies the action for a client that cannot create
  * files from an edit. */
 static json_object *
@@ -491,14 +536,8 @@ crystallise__command(const struct crystal_edit *e, const char *uri,
 {
   json_object *cmd = json_object_new_object();
   json_object *args = json_object_new_array();
-  json_object *arg = json_object_new_object();
 
-  json_object_object_add(arg, "uri", json_object_new_string(uri));
-  json_object_object_add(arg, "version", json_object_new_int(version));
-  json_object_object_add(arg, "range", crystallise__range_json(range));
-  json_object_object_add(arg, "target", json_object_new_string(
-    crystal_target_name(e->target)));
-  json_object_array_add(args, arg);
+  json_object_array_add(args, crystallise__argument(e, uri, version, range));
   json_object_object_add(cmd, "title", json_object_new_string(e->title));
   json_object_object_add(cmd, "command",
                          json_object_new_string("facet.crystallise"));
@@ -538,6 +577,23 @@ crystallise__applied(const struct crystallise_job *job,
   return cmd;
 }
 
+/*
+ * The command of an action the client resolves: without arguments, as a
+ * client may drop the arguments of an action's command once its menu is
+ * gone (VS Code 1.100 does, while a new file is created); the server
+ * keeps what it needs from the resolve.
+ */
+static json_object *
+crystallise__after_resolve(const struct crystal_edit *e)
+{
+  json_object *cmd = json_object_new_object();
+
+  json_object_object_add(cmd, "title", json_object_new_string(e->title));
+  json_object_object_add(cmd, "command",
+                         json_object_new_string("facet.crystallised"));
+  return cmd;
+}
+
 void
 crystallise_code_actions(struct session *s, struct document *doc,
                          struct span span, json_object *actions)
@@ -562,7 +618,12 @@ crystallise_code_actions(struct session *s, struct document *doc,
                              json_object_new_string(e.title));
       json_object_object_add(action, "kind",
                              json_object_new_string("refactor.extract"));
-      if (s->crystal->resource_ops) {
+      if (s->crystal->resource_ops && s->crystal->resolve_edit) {
+        json_object_object_add(action, "data", crystallise__argument(
+          &e, doc->uri, doc->version, range));
+        json_object_object_add(action, "command",
+                               crystallise__after_resolve(&e));
+      } else if (s->crystal->resource_ops) {
         json_object_object_add(action, "edit",
                                crystallise__workspace_edit(&job, &e, true));
         json_object_object_add(action, "command",
@@ -790,6 +851,92 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   crystallise__job_release(&job);
 }
 
+/* Keeps what the command of a resolved action shows and reads; the
+ * oldest goes when the list is full. */
+static void
+crystallise__keep_resolved(struct crystallise_state *st,
+                           const struct crystallise_job *job,
+                           const struct crystal_edit *e)
+{
+  struct crystallise_resolved *r;
+
+  if (st->nresolved == CRYSTALLISE_RESOLVED_MAX) {
+    crystallise__resolved_free(&st->resolved[0]);
+    memmove(&st->resolved[0], &st->resolved[1],
+            (--st->nresolved) * sizeof st->resolved[0]);
+  }
+  r = &st->resolved[st->nresolved++];
+  memset(r, 0, sizeof *r);
+  r->note = e->note ? strdup(e->note) : NULL;
+  for (size_t i = 0; i < e->nfiles; i++)
+    if ((r->files[r->nfiles] = crystallise__join(job->root,
+                                                 e->files[i].path)))
+      r->nfiles++;
+}
+
+bool
+crystallise_resolve(struct session *s, json_object *id, json_object *action)
+{
+  json_object *data = session_get(action, "data");
+  json_object *resolved = NULL;
+  struct document *doc;
+  struct span span;
+  int target;
+  struct crystallise_job job;
+  struct crystal_edit e;
+  const char *why;
+
+  if (!json_object_is_type(data, json_type_object) ||
+      !session_str(data, "target"))
+    return false;
+  why = crystallise__target(s, data, &doc, &span, &target);
+  if (why || crystallise__job(s, doc, &job)) {
+    session_fail(s, id, JSONRPC_REQUEST_FAILED, why ? why
+                 : "crystallise works on a file in the workspace");
+    return true;
+  }
+  job.req.target = (enum crystal_target)target;
+  job.req.selection = span;
+  crystal_edit_init(&e);
+  if (crystal_make(&job.req, &e) || !e.made ||
+      json_object_deep_copy(action, &resolved, NULL)) {
+    session_fail(s, id, JSONRPC_REQUEST_FAILED,
+                 e.why ? e.why : "out of memory");
+  } else {
+    json_object_object_add(resolved, "edit",
+                           crystallise__workspace_edit(&job, &e, true));
+    crystallise__keep_resolved(s->crystal, &job, &e);
+    session_reply(s, id, resolved);
+  }
+  crystal_edit_release(&e);
+  crystallise__job_release(&job);
+  return true;
+}
+
+/* facet.crystallised without arguments: the last action resolved was
+ * applied. Its note is shown and its new files read. */
+static void
+crystallise__resolved_applied(struct session *s)
+{
+  struct crystallise_state *st = s->crystal;
+  struct crystallise_resolved *r;
+
+  if (st->nresolved == 0)
+    return;
+  r = &st->resolved[--st->nresolved];
+  if (r->note) {
+    char *text = malloc(strlen(r->note) + 16);
+
+    if (text) {
+      sprintf(text, "facet: note: %s", r->note);
+      crystallise__message(s, 3, text);
+    }
+    free(text);
+  }
+  crystallise__reindex(s, r->files, r->nfiles, false);
+  crystallise__resolved_free(r);
+}
+
 /* facet.openArtifact [uri, line]: shows the file a fragment became. */
 static void
 crystallise__open(struct session *s, json_object *id, json_object *params)
@@ -859,6 +1006,9 @@ crystallise_execute(struct session *s, json_object *id, const char *command,
 
   if (strcmp(command, "facet.crystallise") == 0) {
     crystallise__run(s, id, arg);
+  } else if (strcmp(command, "facet.crystallised") == 0 && !arg) {
+    crystallise__resolved_applied(s);
+    session_reply(s, id, NULL);
   } else if (strcmp(command, "facet.crystallised") == 0) {
     const char *note = session_str(arg, "note");
 

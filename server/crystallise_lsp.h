@@ -10,7 +10,8 @@
  * How an action reaches the files (docs/crystallise.md):
  * - a client that advertises workspace.workspaceEdit.documentChanges and
  *   "create" in resourceOperations gets one WorkspaceEdit: CreateFile
- *   (never overwriting) and the text edits;
+ *   (never overwriting) and the text edits; when it also resolves "edit"
+ *   (codeAction/resolve), the edit is made only for the action chosen;
  * - any other client gets the command. When the user runs it, the server
  *   creates the new files itself (only where no file is: O_EXCL), then
  *   asks the client to apply the text edits through workspace/applyEdit,
@@ -49,8 +50,19 @@ void crystallise_settings(struct crystallise_state *self,
 void crystallise_code_actions(struct session *s, struct document *doc,
                               struct span span, struct json_object *actions);
 
-/* workspace/executeCommand for facet.crystallise and facet.openArtifact;
- * false when command is neither. */
+/*
+ * codeAction/resolve of a crystallise action offered without its edit
+ * (to a client that resolves "edit" and creates files): replies with the
+ * action and its WorkspaceEdit, made again for the document as it is
+ * (an error when it changed since), and keeps what the action's
+ * argument-free facet.crystallised command then shows and reads. False,
+ * with nothing replied, when action is none of facet's.
+ */
+bool crystallise_resolve(struct session *s, struct json_object *id,
+                         struct json_object *action);
+
+/* workspace/executeCommand for facet.crystallise, facet.crystallised and
+ * facet.openArtifact; false when command is none of them. */
 bool crystallise_execute(struct session *s, struct json_object *id,
                          const char *command, struct json_object *params);
 

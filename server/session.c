@@ -255,6 +255,8 @@ session__capabilities(struct session *self)
   json_object_array_add(kinds, json_object_new_string("quickfix"));
   json_object_array_add(kinds, json_object_new_string("refactor.extract"));
   json_object_object_add(actions, "codeActionKinds", kinds);
+  json_object_object_add(actions, "resolveProvider",
+                         json_object_new_boolean(1));
   json_object_object_add(caps, "codeActionProvider", actions);
   json_object_object_add(caps, "definitionProvider",
                          json_object_new_boolean(1));

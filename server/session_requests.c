@@ -249,6 +249,12 @@ session_document_request(struct session *self, json_object *id,
       return true;
     }
   }
+  if (strcmp(method, "codeAction/resolve") == 0) {
+    /* An action facet does not defer is complete as it is. */
+    if (!self->crystal || !crystallise_resolve(self, id, params))
+      session_reply(self, id, json_object_get(params));
+    return true;
+  }
   if (strcmp(method, "workspace/executeCommand") != 0)
     return false;
   session__execute(self, id, params);

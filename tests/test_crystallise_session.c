@@ -148,6 +148,9 @@ ws_remove(struct ws *w)
 #define RESOURCE_OPS                                                         \
   "\"workspace\":{\"applyEdit\":true,\"workspaceEdit\":{"                   \
   "\"documentChanges\":true,\"resourceOperations\":[\"create\"]}}"
+#define RESOLVES                                                             \
+  RESOURCE_OPS ",\"textDocument\":{\"codeAction\":{\"resolveSupport\":{"   \
+  "\"properties\":[\"edit\"]}}}"
 #define APPLY_ONLY "\"workspace\":{\"applyEdit\":true}"
 #define NOTHING "\"workspace\":{}"
 
@@ -317,6 +320,72 @@ the_command_after_a_client_edit_reads_the_new_files(void **state)
   assert_string_equal(field(lenses, "result.1.command.title"),
                       "\"\xE2\x86\x92 schema reply.schema.json\"");
   json_object_put(lenses);
+  ws_remove(&w);
+}
+
+/* A client that resolves edits gets each action without one, and the
+ * edit of the action it chose from codeAction/resolve; the action's
+ * command comes without arguments (a client may lose them while it
+ * applies the edit), and reads the files the resolved edit made. */
+static void
+a_client_that_resolves_gets_the_edit_of_the_action_it_chose(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  json_object *reply;
+  json_object *text;
+  json_object *lenses;
+  char msg[8192];
+  char want[2048];
+  char uri[512];
+
+  start(h, &w, RESOLVES);
+  actions = actions_at(h, &w, "reply.prompty", 7, "[\"refactor.extract\"]");
+
+  assert_string_equal(field(actions, "0.edit"), "(absent)");
+  snprintf(want, sizeof want, "{\"uri\":\"%s\",\"version\":1,\"range\":{"
+           "\"start\":{\"line\":7,\"character\":4},\"end\":{\"line\":7,"
+           "\"character\":4}},\"target\":\"schema\"}",
+           ws_uri(&w, "reply.prompty", uri, sizeof uri));
+  assert_string_equal(field(actions, "0.data"), want);
+  assert_string_equal(field(actions, "0.command"), "{\"title\":\"Crystallise "
+                      "into a JSON Schema (reply.schema.json)\",\"command\":"
+                      "\"facet.crystallised\"}");
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
+           "\"codeAction/resolve\",\"params\":%s}", field(actions, "0"));
+  json_object_put(actions);
+  feed(h, msg);
+  reply = json_tokener_parse(h->out[h->nout - 1]);
+  snprintf(want, sizeof want, "{\"kind\":\"create\",\"uri\":\"%s\","
+           "\"options\":{\"overwrite\":false,\"ignoreIfExists\":false}}",
+           ws_uri(&w, "reply.schema.json", uri, sizeof uri));
+  assert_string_equal(field(reply, "result.edit.documentChanges.0"), want);
+  assert_string_equal(field(reply, "result.edit.documentChanges.2.edits.0."
+                            "range"), "{\"start\":{\"line\":5,\"character\":"
+                      "0},\"end\":{\"line\":5,\"character\":0}}");
+  assert_string_equal(field(reply, "result.command.command"),
+                      "\"facet.crystallised\"");
+  /* The client applies it, then runs the command. */
+  text = json_tokener_parse(field(reply, "result.edit.documentChanges.1."
+                                  "edits.0.newText"));
+  ws_write(&w, "reply.schema.json", json_object_get_string(text));
+  json_object_put(text);
+  json_object_put(reply);
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":"
+          "\"workspace/executeCommand\",\"params\":{\"command\":"
+          "\"facet.crystallised\"}}");
+  settle(h);
+
+  lenses = ask_about(h, &w, "textDocument/codeLens", "reply.prompty", "");
+  assert_string_equal(field(lenses, "result.1.command.title"),
+                      "\"\xE2\x86\x92 schema reply.schema.json\"");
+  json_object_put(lenses);
+  /* An action facet did not defer resolves to itself. */
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":"
+          "\"codeAction/resolve\",\"params\":{\"title\":\"x\"}}");
+  assert_string_equal(h->out[h->nout - 1], "{\"jsonrpc\":\"2.0\",\"id\":11,"
+                      "\"result\":{\"title\":\"x\"}}");
   ws_remove(&w);
 }
 
@@ -614,6 +683,7 @@ main(void)
   const struct CMUnitTest tests[] = {
     T(a_client_that_creates_files_gets_one_workspace_edit),
     T(the_command_after_a_client_edit_reads_the_new_files),
+    T(a_client_that_resolves_gets_the_edit_of_the_action_it_chose),
     T(actions_are_offered_for_the_kinds_asked),
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),

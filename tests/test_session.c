@@ -46,7 +46,7 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
     "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\","
-    "\"refactor.extract\"]},"
+    "\"refactor.extract\"],\"resolveProvider\":true},"
     "\"definitionProvider\":true,\"referencesProvider\":true,"
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
