@@ -289,6 +289,9 @@ async function main(page) {
         }), `grade: schema ${DOT} next: add an eval`);
   check('crystallise: the fragment\'s lens points at the schema',
         await lensAt('\u2192'), '\u2192 schema schemas/outage-update.schema.json');
+  check('crystallise: the status bar follows the grade',
+        await until(async () => (await statusGrade(page)) === 'schema'
+          && 'schema', 10000), 'schema');
   /* The action's command ran: VS Code 1.100 loses the arguments of a
    * command applied after a new file's edit ("Actual command not found"),
    * so facet gives the edit on resolve and the command none. */
