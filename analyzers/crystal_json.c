@@ -2,7 +2,8 @@
  * JSON examples as prompts write them. Few are strict JSON: values are
  * often placeholders ("name": <the customer's name>, "answer": the answer
  * content, "score": {{score}}), lists end in "...", keys lose their
- * quotes and lists keep a trailing comma. The reader here takes all of
+ * quotes, lists keep a trailing comma and a member's line forgets its
+ * comma. The reader here takes all of
  * that, marks each placeholder (a string whose text says what belongs
  * there), and says whether the example was strict JSON, so that a test
  * can check the schema against it.
@@ -134,8 +135,10 @@ example__word(struct example_reader *r, struct json_object **out)
   while (r->i < r->n && !strchr(",}]\n \t\r", r->s[r->i]))
     r->i++;
   end = r->i;
-  example__blank(r);
-  if (r->i < r->n && !strchr(",}]", r->s[r->i])) {
+  while (r->i < r->n && (r->s[r->i] == ' ' || r->s[r->i] == '\t'))
+    r->i++;
+  /* A word ending its line is the value, whatever comes next. */
+  if (r->i < r->n && !strchr(",}]\r\n", r->s[r->i])) {
     r->i = start;   /* more words follow: a placeholder phrase */
     r->strict = false;
     *out = example__bare(r);
@@ -171,11 +174,20 @@ example__ellipsis(struct example_reader *r)
   return true;
 }
 
-/* After an item: ',' (maybe trailing) or the closing bracket. */
+/* After an item: ',' (maybe trailing) or the closing bracket; in an
+ * object, a member on a line of its own after one whose comma was
+ * forgotten, as hand-written examples do. */
 static bool
 example__next(struct example_reader *r, char close)
 {
+  size_t from = r->i;
+
   example__blank(r);
+  if (close == '}' && r->i < r->n && r->s[r->i] == '"' &&
+      memchr(r->s + from, '\n', r->i - from)) {
+    r->strict = false;
+    return true;
+  }
   if (r->i < r->n && r->s[r->i] == ',') {
     r->i++;
     example__blank(r);

@@ -626,6 +626,17 @@ json_examples_are_read_leniently(void **state)
   assert_true(crystal_example_find("{\"a\": [1, 2], \"b\": null}", 24, &ex));
   assert_true(ex.strict);
   crystal_example_release(&ex);
+  /* promptflow conversation_quality_prompt.jinja2: a comma forgotten
+   * at the end of a line, after a number. */
+  assert_true(crystal_example_find("{\n  \"engagement\": 3.5,\n  \"score\": "
+                                   "3.925\n  \"overall\": \"The bot...\"\n}",
+                                   67, &ex));
+  assert_false(ex.strict);
+  assert_true(json_object_is_type(json_object_object_get(ex.value, "score"),
+                                  json_type_double));
+  assert_string_equal(json_object_get_string(
+    json_object_object_get(ex.value, "overall")), "The bot...");
+  crystal_example_release(&ex);
   /* A template tag and a bracketed note are no JSON. */
   assert_false(crystal_example_find("Use {{ name }} [optional].", 26, &ex));
 }
