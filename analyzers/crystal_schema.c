@@ -1011,6 +1011,24 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
   return rc;
 }
 
+/* Whether the prompt asks for JSON already: its text says so, or a
+ * .prompt.yml's responseFormat does. */
+static bool
+schema__asks_json(struct crystal *c)
+{
+  const char *texts[64];
+  size_t n = crystal_prompt_texts(c, texts, sizeof texts / sizeof *texts);
+  const char *format = node_str(node_get(c->prompt->root, "responseFormat"));
+
+  if (c->prompt->format == FORMAT_GITHUB_MODELS && format &&
+      strncmp(format, "json", 4) == 0)
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (strcasestr(texts[i], "json"))
+      return true;
+  return false;
+}
+
 static const char *
 schema__note(struct crystal *c, struct json_object *s, bool from_text,
              bool linked)
@@ -1028,7 +1046,7 @@ schema__note(struct crystal *c, struct json_object *s, bool from_text,
                               "example or field list, so the schema's "
                               "fields are those the prompt declares in %s",
                               c->declared);
-  if (from_text && linked)
+  if (from_text && linked && !schema__asks_json(c))
     parts[n++] = "the prompt asks for text, and the link makes its answer "
                  "JSON: reword the prompt to match";
   if (from_text && c->req->eval)
