@@ -628,6 +628,52 @@ a_moved_fragment_keeps_its_link(void **state)
   ws_remove(&w);
 }
 
+/* A .prompt.yml keeps its tests' records in itself, but a validator is a
+ * file of its own: it counts for the .prompt.yml as for any prompt. */
+static void
+a_prompt_yml_enforced_in_code_shows_its_validator(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  size_t i;
+  json_object *lenses;
+
+  start(h, &w, APPLY_ONLY);
+  open_file(h, &w, "classify.prompt.yml",
+            "name: Ticket category classifier\n"
+            "model: openai/gpt-4o-mini\n"
+            "messages:\n"
+            "  - role: system\n"
+            "    content: |\n"
+            "      Answer with one word from this list and nothing else:\n"
+            "      outage, billing, installation, speed, account, other.\n"
+            "  - role: user\n"
+            "    content: \"{{ticket}}\"\n"
+            "testData:\n"
+            "  - ticket: \"Internet has been down since 7am.\"\n"
+            "    expected: outage\n"
+            "evaluators:\n"
+            "  - name: names the outage\n"
+            "    string:\n"
+            "      contains: outage\n");
+  settle(h);
+  run_action(h, &w, "classify.prompt.yml", 5, 2, &i);
+  settle(h);
+
+  assert_true(ws_has(&w, "validators/classify.py"));
+  lenses = ask_about(h, &w, "textDocument/codeLens", "classify.prompt.yml",
+                     "");
+  assert_string_equal(field(lenses, "result.0.command.title"),
+                      "\"grade: code\"");
+  /* After the evals summary and the lens of its test. */
+  assert_string_equal(field(lenses, "result.3.command.title"),
+                      "\"\xE2\x86\x92 code validators/classify.py\"");
+  assert_string_equal(field(lenses, "result.3.range.start"),
+                      "{\"line\":5,\"character\":0}");
+  json_object_put(lenses);
+  ws_remove(&w);
+}
+
 /* A linked file edited in the editor, unsaved: the prompt's lens and
  * grade follow it at once, and a record taken out takes its rung. */
 static void
@@ -692,6 +738,7 @@ main(void)
     T(a_changed_fragment_gets_a_hint),
     T(a_moved_fragment_keeps_its_link),
     T(an_edit_to_a_linked_file_regrades_the_prompt),
+    T(a_prompt_yml_enforced_in_code_shows_its_validator),
   };
 #undef T
 
