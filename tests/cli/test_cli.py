@@ -250,6 +250,18 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_empty_folder():
+    root = tempfile.mkdtemp(prefix="facet-cli-empty-")
+    try:
+        check("facet check of an empty folder checks nothing, cleanly",
+              run("check", root),
+              (0, "\n0 files checked: 0 errors, 0 warnings\n"
+                  "grades: loose 0, structured 0, schema 0, eval 0, code 0\n",
+                  ""))
+    finally:
+        shutil.rmtree(root)
+
+
 def grade_of(report, path):
     return next(f["grade"] for f in report["files"] if f["path"] == path)
 
@@ -454,6 +466,7 @@ def main():
         shutil.rmtree(root)
     test_check_evals()
     test_check_counts_crystallise_links()
+    test_check_empty_folder()
     test_check_reads_companions()
     test_check_provider()
     test_lsp_bad_input_keeps_serving()
