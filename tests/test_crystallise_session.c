@@ -563,6 +563,8 @@ a_changed_fragment_gets_a_hint(void **state)
 
   start(h, &w, APPLY_ONLY);
   run_action(h, &w, "ask.j2", 1, 2, &i);
+  /* The index has read the validator before the fragment changes. */
+  settle(h);
   snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
            "didChange\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
            "\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{"
@@ -603,6 +605,7 @@ a_moved_fragment_keeps_its_link(void **state)
 
   start(h, &w, APPLY_ONLY);
   run_action(h, &w, "ask.j2", 1, 0, &i);
+  settle(h);
   snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
            "didChange\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
            "\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{"
