@@ -409,7 +409,9 @@ artifact__analyze(const char *path, const char *text, size_t len,
   }
   if (a->format != FORMAT_NONE)
     formats_check(a);
-  if (a->format != FORMAT_NONE && evalfile_prompt_side(a)) {
+  provenance_collect(a);
+  if (evalfile_records(a) ||
+      (a->format != FORMAT_NONE && evalfile_prompt_side(a))) {
     artifact_free(a);
     return NULL;
   }
@@ -462,6 +464,7 @@ artifact_free(struct artifact *self)
   free(self->sites);
   free(self->elsewhere);
   schema_sites_release(self);
+  free(self->records);
   arena_release(&self->arena);
   free(self->path);
   free(self);

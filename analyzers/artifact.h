@@ -15,6 +15,7 @@
 #include "frontmatter.h"
 #include "grade.h"
 #include "schema.h"
+#include "provenance.h"
 #include "source.h"
 
 struct evalfile;
@@ -220,6 +221,10 @@ struct artifact {
   enum schema_provider provider;  /* from the options */
   const struct schema_files *schema_files;  /* borrowed, during analysis
                                                only; then NULL */
+  struct provenance *records;    /* what this file records of the prompt
+                                    fragments it was crystallised from */
+  size_t nrecords;
+  size_t cap_records;
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;

@@ -85,6 +85,11 @@ struct evalgraph {
   size_t cap_watches;
 };
 
+/* The path reference r of node i names, resolved as the graph resolves
+ * it, into out (size bytes); false when it cannot be. */
+bool evgraph_ref_path(const struct evalgraph *g, uint32_t i,
+                      const struct evref *r, char *out, size_t size);
+
 /* The node of path, or EVAL_NONE (also for a removed file). */
 uint32_t evgraph_find(const struct evalgraph *g, const char *path);
 

@@ -27,6 +27,7 @@
 #include "evalgraph.h"
 #include "pathglob.h"
 #include "detect.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "fileio.h"
 #include "jsonrpc.h"
@@ -130,6 +131,8 @@ session_publish(struct session *self, struct document *doc)
     return;
   list = lspconv_diagnostics(doc->artifact, self->encoding);
   session__graph_diagnostics(self, doc, list);
+  if (self->crystal)
+    crystallise_diagnostics(self, doc, list);
   /* Showing the index's view again sends nothing when nothing changed. */
   text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
   hash = XXH3_64bits(text, strlen(text)) | 1;

@@ -223,8 +223,7 @@ grades__regrade(struct grades_job *job, const struct wsindex *idx,
       !wsindex_normal(path, norm) || !evalgraph_summary(idx->graph, norm))
     return;
   evalgraph_grade_links(idx->graph, norm, job->now, &links);
-  if (!links.tests_where && !links.schema_elsewhere &&
-      links.passed + links.failed + links.never == 0)
+  if (!grade_links_any(&links))
     return;
   a = wsindex_read(path, (enum artifact_format)format, job->max_bytes,
                    &idx->analysis, &err);
@@ -402,9 +401,7 @@ grades__collect_open(struct document *doc, void *ctx)
 static char *
 grades__root(struct session *self, json_object *id, json_object *params)
 {
-  json_object *args = session_get(params, "arguments");
-  json_object *first = json_object_is_type(args, json_type_array)
-                         ? json_object_array_get_idx(args, 0) : NULL;
+  json_object *first = session_argument(params, 0);
   char *root;
 
   if (first && !json_object_is_type(first, json_type_string)) {

@@ -19,6 +19,14 @@ void session_reply(struct session *self, struct json_object *id,
 void session_fail(struct session *self, struct json_object *id, int code,
                   const char *message);
 
+/*
+ * The i-th of an executeCommand's arguments (borrowed), or NULL when there
+ * is no such argument or arguments is not a list. json-c asserts when
+ * asked for an item of anything but an array: every command reads its
+ * arguments through this.
+ */
+struct json_object *session_argument(struct json_object *params, size_t i);
+
 /* Borrowed members of a borrowed object; NULL when absent or mistyped. */
 const char *session_str(struct json_object *obj, const char *key);
 struct json_object *session_get(struct json_object *obj, const char *key);
@@ -43,6 +51,9 @@ void session_cancel(struct session *self, struct json_object *id);
 
 /* Re-analyses every open document (settings changed). */
 void session_reanalyse_all(struct session *self);
+
+/* Publishes doc's diagnostics (its latest analysis). */
+void session_publish(struct session *self, struct document *doc);
 
 /* Answers the requests waiting for doc's analysis, which has landed. */
 void session_answer_pending(struct session *self, struct document *doc);

@@ -89,7 +89,8 @@ walk__list(const char *dir, size_t *count, int *err)
     n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, walk__compare);
+  if (n > 1)   /* an empty folder has no list to sort (names is NULL) */
+    qsort(names, n, sizeof *names, walk__compare);
   *count = n;
   return names;
 }

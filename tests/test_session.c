@@ -45,13 +45,16 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"positionEncoding\":\"utf-8\",\"textDocumentSync\":{\"openClose\":true,"
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
-    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\","
+    "\"refactor.extract\"],\"resolveProvider\":true},"
     "\"definitionProvider\":true,\"referencesProvider\":true,"
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
     "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
-    "\"facet.showEvals\",\"facet.workspaceGrades\"]},"
+    "\"facet.showEvals\",\"facet.workspaceGrades\","
+    "\"facet.crystallise\",\"facet.crystallised\","
+    "\"facet.openArtifact\"]},"
     "\"experimental\":{\"gradeRequest\":true}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
@@ -87,6 +90,59 @@ unknown_methods_and_bad_params_get_their_errors(void **state)
                       "\"message\":\"the document is not open: send didOpen "
                       "first\"}}");
   assert_int_equal(h->nout, 4);
+}
+
+/* Every command facet advertises, sent with its arguments missing, not a
+ * list, or an empty list: each gets its answer, and facet serves on. */
+static void
+commands_with_odd_arguments_are_answered(void **state)
+{
+  static const char *const commands[] = {
+    "facet.showGrade", "facet.showEvals", "facet.workspaceGrades",
+    "facet.crystallise", "facet.crystallised", "facet.openArtifact",
+  };
+  /* What follows "id":N, in each reply. */
+  static const char *const answers[] = {
+    "\"error\":{\"code\":-32602,\"message\":\"facet.showGrade wants the URI "
+    "of an open, graded artifact\"}}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.showEvals wants an open "
+    "document's URI and a position\"}}",
+    "\"error\":{\"code\":-32803,\"message\":\"facet.workspaceGrades could "
+    "not read /ws: no such file or directory\"}}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.crystallise wants {uri, "
+    "version, range, target} of an open document\"}}",
+    "\"result\":null}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.openArtifact wants "
+    "[uri, line]\"}}",
+  };
+  static const char *const args[] = { "", ",\"arguments\":7",
+                                      ",\"arguments\":[]" };
+  struct harness *h = *state;
+  char msg[256];
+  int id = 10;
+
+  initialize(h, "[]");
+  for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+    for (size_t a = 0; a < sizeof args / sizeof *args; a++) {
+      size_t i = h->nout;
+      char want[512];
+
+      snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":"
+               "\"workspace/executeCommand\",\"params\":{\"command\":\"%s\""
+               "%s}}", id, commands[c], args[a]);
+      feed(h, msg);
+      settle(h);
+      while (i < h->nout && !strstr(h->out[i], "\"id\":"))
+        i++;
+      assert_true(i < h->nout);
+      snprintf(want, sizeof want, "{\"jsonrpc\":\"2.0\",\"id\":%d,%s", id,
+               answers[c]);
+      assert_string_equal(h->out[i], want);
+      id++;
+    }
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"shutdown\"}");
+  assert_string_equal(h->out[h->nout - 1],
+                      "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":null}");
 }
 
 static void
@@ -621,6 +677,7 @@ main(void)
     T(requests_before_initialize_are_refused),
     T(initialize_picks_utf8_when_offered_and_says_what_is_implemented),
     T(unknown_methods_and_bad_params_get_their_errors),
+    T(commands_with_odd_arguments_are_answered),
     T(open_publishes_diagnostics_and_answers_hover_and_lens),
     T(a_finding_with_a_replacement_is_a_quick_fix),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),

@@ -250,6 +250,60 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_empty_folder():
+    root = tempfile.mkdtemp(prefix="facet-cli-empty-")
+    try:
+        check("facet check of an empty folder checks nothing, cleanly",
+              run("check", root),
+              (0, "\n0 files checked: 0 errors, 0 warnings\n"
+                  "grades: loose 0, structured 0, schema 0, eval 0, code 0\n",
+                  ""))
+    finally:
+        shutil.rmtree(root)
+
+
+def grade_of(report, path):
+    return next(f["grade"] for f in report["files"] if f["path"] == path)
+
+
+def test_check_counts_crystallise_links():
+    """facet check grades with what crystallise made of a prompt, as the
+    editor does: a validator makes it code, a schema file schema."""
+    root = copy_workspace("crystallised")
+    try:
+        code, out, _ = run("check", "--now", NOW, "--format", "json", ".",
+                           cwd=root)
+        check("a prompt with a crystallised validator is code",
+              grade_of(json.loads(out), "prompts/parcel.j2"),
+              {"level": "code",
+               "reasons": ["deterministic code enforces its rules "
+                           "(parcel.py)"],
+               "next": None})
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("... and the report counts it", out.splitlines()[-1],
+              "grades: loose 0, structured 0, schema 1, eval 1, code 1")
+        shutil.rmtree(os.path.join(root, "validators"))
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("without the validator it is eval, through its tests",
+              [l for l in out.splitlines() if l.startswith("eval  ")],
+              ["eval        prompts/parcel.j2             make the 1 failing "
+               "eval pass",
+               "eval        prompts/promptfooconfig.yaml  make the 1 failing "
+               "eval pass"])
+        os.remove(os.path.join(root, "prompts", "promptfooconfig.yaml"))
+        code, out, _ = run("check", "--now", NOW, "--format", "json", ".",
+                           cwd=root)
+        check("without its tests, the schema file that records a fragment "
+              "pins its output",
+              grade_of(json.loads(out), "prompts/parcel.j2"),
+              {"level": "schema",
+               "reasons": ["its output is pinned by a schema "
+                           "(parcel.schema.json)"],
+               "next": "add an eval"})
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_reads_companions():
     root = tempfile.mkdtemp(prefix="facet-cli-")
     try:
@@ -411,6 +465,8 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_counts_crystallise_links()
+    test_check_empty_folder()
     test_check_reads_companions()
     test_check_provider()
     test_lsp_bad_input_keeps_serving()

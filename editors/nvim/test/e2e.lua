@@ -9,7 +9,7 @@ Run it through run.sh, which sets these environment variables:
                       "facet lsp --stdio" that keeps facet's stderr)
   FACET_E2E_BIN       the facet binary itself (for facet check)
   FACET_E2E_EXAMPLES  the examples/ folder, used as the workspace root
-  FACET_E2E_WORK      an empty folder the test may write in
+  FACET_E2E_WORK      a copy of examples/ the test may write in
   FACET_E2E_REPORT    where to write the TAP lines (the plan line is
                       left to run.sh)
 
@@ -190,7 +190,8 @@ local function test_initialize()
           experimental = caps.experimental },
         { hover = true, lens = { resolveProvider = false },
           commands = { 'facet.showGrade', 'facet.showEvals',
-                       'facet.workspaceGrades' },
+                       'facet.workspaceGrades', 'facet.crystallise',
+                       'facet.crystallised', 'facet.openArtifact' },
           experimental = { gradeRequest = true } })
   check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
         { client = client.offset_encoding, server = caps.positionEncoding },
@@ -282,6 +283,7 @@ local VALID = {
   '.github/prompts/new-test-case.prompt.md',
   'promptfooconfig.yaml',
   'prompts/classify-ticket.prompt.yml',
+  'prompts/outage-update.j2',
   'prompts/reply-draft.prompt',
   'prompts/reply.j2',
   'schemas/openai/triage_response.json',

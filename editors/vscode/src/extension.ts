@@ -85,6 +85,17 @@ async function startClient(context: vscode.ExtensionContext) {
     /* Sends didChangeConfiguration with the facet section when it changes;
      * workspace/configuration pulls are answered by the client itself. */
     synchronize: { configurationSection: 'facet' },
+    middleware: {
+      /* Lenses are asked for again when facet says what other files tell
+       * of a file changed (workspace/codeLens/refresh): a grade may have
+       * moved without a new diagnostic, so the status bar asks too. */
+      provideCodeLenses: (document, token, next) => {
+        const active = vscode.window.activeTextEditor?.document.uri;
+        if (active && active.toString() === document.uri.toString())
+          scheduleStatus();
+        return next(document, token);
+      },
+    },
   };
 
   client = new LanguageClient('facet', 'facet', serverOptions, clientOptions);

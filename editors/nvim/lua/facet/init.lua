@@ -390,11 +390,12 @@ local function apply(client, action, bufnr)
   end
 end
 
--- Applies action, resolving its edit first when the server defers it.
+-- Applies action, resolving it first when it comes without its edit and
+-- the server resolves actions (an action with a command only resolves to
+-- itself).
 local function resolve_and_apply(client, action, bufnr)
   local caps = client.server_capabilities.codeActionProvider
-  if action.edit or action.command or type(caps) ~= 'table'
-     or not caps.resolveProvider then
+  if action.edit or type(caps) ~= 'table' or not caps.resolveProvider then
     return apply(client, action, bufnr)
   end
   client.request('codeAction/resolve', action, function(err, resolved)
