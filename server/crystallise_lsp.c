@@ -1308,8 +1308,8 @@ crystallise_diagnostics(struct session *s, struct document *doc,
   static const char *const what[] = {
     [PROVENANCE_SCHEMA] = "the schema may no longer match it",
     [PROVENANCE_TEST] = "its tests may no longer check what it says",
-    [PROVENANCE_EVALUATOR] = "its evaluators may no longer check what it "
-                             "says",
+    [PROVENANCE_EVALUATOR] =
+      "its evaluators may no longer check what it says",
     [PROVENANCE_CODE] = "the validator may no longer enforce it",
   };
   const struct diag_code_info *info =
