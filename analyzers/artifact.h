@@ -15,10 +15,12 @@
 #include "frontmatter.h"
 #include "grade.h"
 #include "schema.h"
+#include "provenance.h"
 #include "source.h"
 
 struct evalfile;
 struct node;
+struct yaml_doc;
 
 enum artifact_kind {
   ARTIFACT_NONE,      /* not an AI artifact facet recognises */
@@ -148,6 +150,18 @@ struct analyze_options {
                                      when the file does not say */
   const struct schema_files *schema_files;  /* reads the files $refs name;
                                      NULL: none are read */
+  const struct artifact *previous;  /* an analysis of the same document's
+                                       earlier text, borrowed for the call,
+                                       whose parse may be reused; or NULL */
+  struct text_change change;      /* how text differs from previous->text */
+  const struct source *lines;     /* for artifact_analyze_shared: the line
+                                     index of text, borrowed as text is;
+                                     NULL to make one */
+  /* The file this one is half of (detect_companion: Semantic Kernel's
+   * config.json for its skprompt.txt and back, a POML file's
+   * NAME.context.json), borrowed for the call; NULL when there is none. */
+  const char *companion;
+  size_t companion_len;
 };
 
 /* Files larger than this get one diagnostic instead of analysis. */
@@ -159,7 +173,8 @@ struct artifact {
   const char *text;          /* the analysed text: valid UTF-8 */
   void (*release)(void *);   /* frees borrowed text: see _shared below */
   void *owner;
-  struct source src;
+  struct source src;         /* its line index borrowed when src_borrowed */
+  bool src_borrowed;
   enum artifact_kind kind;
   enum artifact_format format;
   enum artifact_syntax syntax;
@@ -186,6 +201,19 @@ struct artifact {
   size_t cap_sites;
   bool inputs_open;          /* declared where facet cannot list them (a
                                 schema named in code): take all as declared */
+  const char **elsewhere;    /* inputs another file declares (its
+                                companion); owned array of arena names */
+  size_t nelsewhere;
+  size_t cap_elsewhere;
+  const char *elsewhere_where;   /* that file, for messages: "config.json" */
+  bool names_nocase;         /* input names match in any case (Semantic
+                                Kernel's arguments are case-insensitive) */
+  uint32_t companion_reads;  /* names the companion's template reads, for
+                                a header whose template is there */
+  const char *companion_undeclared;  /* the first of those it does not
+                                declare, "{{a}}, {{b}}", or NULL */
+  const char *companion;     /* during analysis only: opts's */
+  size_t companion_len;
   struct schema_site *schemas;   /* the schemas it holds (schema.h) */
   size_t nschemas;
   size_t cap_schemas;
@@ -193,11 +221,20 @@ struct artifact {
   enum schema_provider provider;  /* from the options */
   const struct schema_files *schema_files;  /* borrowed, during analysis
                                                only; then NULL */
+  struct provenance *records;    /* what this file records of the prompt
+                                    fragments it was crystallised from */
+  size_t nrecords;
+  size_t cap_records;
   struct artifact_facts facts;
   struct grade grade;
   struct diag_list diags;
   struct evalfile *evals;    /* what it says about evals (evalfile.h): one
                                 reference owned, or NULL */
+  bool text_replaced;        /* bytes that were not UTF-8 were replaced */
+  struct yaml_doc *yaml;     /* the whole-document YAML parse, kept for the
+                                next analysis to start from, or NULL */
+  const struct artifact *previous;  /* during analysis only: opts's */
+  struct text_change change;
 };
 
 /*
@@ -237,8 +274,18 @@ struct input_decl *artifact_declare_input(struct artifact *a,
 const struct input_decl *artifact_input(const struct artifact *a,
                                         const char *name);
 
-/* Whether a's header declares the input name. */
+/* Whether a's header, or its companion's, declares the input name. */
 bool artifact_declares(const struct artifact *a, const char *name);
+
+/* Whether the input name is declared in a's companion rather than here. */
+bool artifact_declared_elsewhere(const struct artifact *a, const char *name);
+
+/*
+ * Records that a's companion file (where, static) declares the input name
+ * (len bytes, copied). Returns 0 or FACET_ENOMEM.
+ */
+int artifact_declare_elsewhere(struct artifact *a, const char *name,
+                               size_t len, const char *where);
 
 /* Names and titles of formats and kinds, e.g. "prompty" and "Prompty". */
 const char *artifact_format_name(enum artifact_format f);

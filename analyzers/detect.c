@@ -1,6 +1,7 @@
 #include "detect.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -321,4 +322,25 @@ detect_dotprompt(const char *text, size_t len)
     if (memmem(text, len, marks[m], strlen(marks[m])))
       return 1;
   return 0;
+}
+
+bool
+detect_companion(const char *path, char *out, size_t size)
+{
+  const char *base = path ? detect__basename(path) : NULL;
+  size_t dir = base ? (size_t)(base - path) : 0;
+  size_t n = base ? strlen(base) : 0;
+  int len;
+
+  if (!base)
+    return false;
+  if (strcasecmp(base, "skprompt.txt") == 0)
+    len = snprintf(out, size, "%.*sconfig.json", (int)dir, path);
+  else if (strcasecmp(base, "config.json") == 0)
+    len = snprintf(out, size, "%.*sskprompt.txt", (int)dir, path);
+  else if (detect__ends(base, ".poml") && n > 5)
+    len = snprintf(out, size, "%.*s.context.json", (int)(dir + n - 5), path);
+  else
+    return false;
+  return len > 0 && (size_t)len < size;
 }

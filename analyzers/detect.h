@@ -23,6 +23,18 @@ enum artifact_format detect_by_name(const char *path,
 enum artifact_format detect_by_content(const char *path,
                                        const struct node *root);
 
+/* Longest path detect_companion writes, with its NUL. */
+#define DETECT_COMPANION_MAX 4096
+
+/*
+ * The path of the file that path is half of, by the tools' naming: a
+ * skprompt.txt's config.json and back (Semantic Kernel keeps a function's
+ * template and its settings apart), a POML file's NAME.context.json.
+ * Writes it to out (size bytes) and returns true; false when path has no
+ * such file by name (whether it exists is the caller's to find out).
+ */
+bool detect_companion(const char *path, char *out, size_t size);
+
 /* Whether the body of a .prompt file reads as Dotprompt. */
 int detect_dotprompt(const char *text, size_t len);
 

@@ -7,12 +7,6 @@
 #include "arena.h"
 #include "error.h"
 
-/*
- * A pathological file can produce a diagnostic per line; past this many an
- * editor's problem list is useless and memory grows for nothing.
- */
-#define DIAG_LIST_MAX 1000
-
 static const struct diag_code_info diag__table[DIAG__COUNT] = {
 #define DIAG(id, name, severity, summary) { name, severity, summary },
 #include "diag_codes.def"

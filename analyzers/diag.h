@@ -64,6 +64,12 @@ struct diagnostic {
   const struct diag_fix *fix; /* any other fix, or NULL */
 };
 
+/*
+ * A pathological file can produce a diagnostic per line; past this many an
+ * editor's problem list is useless and memory grows for nothing.
+ */
+#define DIAG_LIST_MAX 1000
+
 struct diag_list {
   struct diagnostic *items;  /* owned, grown with realloc */
   size_t count;

@@ -161,3 +161,70 @@ evalfile_prompt_side(struct artifact *a)
   f->reads_open = evalfile__includes(a) || a->format == FORMAT_POML;
   return evalfile__pieces(a, f);
 }
+
+/* The test of f that record p is written on, or EVAL_NONE: a promptfoo
+ * test holds its record in its metadata; a .prompt.yml's comment stands on
+ * the line above its testData item. */
+static uint32_t
+evalfile__record_test(const struct artifact *a, const struct evalfile *f,
+                      const struct provenance *p)
+{
+  uint32_t line = source_line_of(&a->src, p->span.start);
+
+  if (p->kind != PROVENANCE_TEST)
+    return EVAL_NONE;
+  for (uint32_t t = 0; t < f->ntests; t++) {
+    struct span s = f->tests[t].span;
+
+    if (a->format == FORMAT_PROMPTFOO && p->span.start >= s.start &&
+        p->span.end <= s.end)
+      return t;
+    if (a->format == FORMAT_GITHUB_MODELS &&
+        source_line_of(&a->src, s.start) == line + 1)
+      return t;
+  }
+  return EVAL_NONE;
+}
+
+int
+evalfile_records(struct artifact *a)
+{
+  struct evalfile *f;
+
+  if (a->nrecords == 0)
+    return 0;
+  if (!a->evals && !(a->evals = evalfile_new(a->kind, a->format)))
+    return FACET_ENOMEM;
+  f = a->evals;
+  f->text_hash = XXH3_64bits(a->text, a->src.len);
+  for (size_t i = 0; i < a->nrecords; i++) {
+    const struct provenance *p = &a->records[i];
+    struct evref *ref;
+    struct evrecord *rec;
+    uint32_t r = (uint32_t)f->nrefs;
+
+    if (!(ref = evalfile_add_refs(f)))
+      return FACET_ENOMEM;
+    ref->kind = EVREF_CRYSTALLISED;
+    ref->path = evalfile_strdup(f, p->prompt);
+    ref->span = p->span;
+    ref->owner = (uint32_t)f->nrecords;
+    /* A record whose prompt is gone says nothing false: the prompt's
+     * editor is where a record is shown. */
+    ref->quiet = true;
+    if (!ref->path || !(rec = evalfile_add_records(f)))
+      return FACET_ENOMEM;
+    rec->label = evalfile_strdup(f, p->label);
+    rec->span = p->span;
+    rec->line = source_line_of(&a->src, p->span.start) + 1;
+    rec->first_line = p->first_line;
+    rec->last_line = p->last_line;
+    rec->hash = p->hash;
+    rec->ref = r;
+    rec->test = evalfile__record_test(a, f, p);
+    rec->kind = (uint8_t)p->kind;
+    if (p->label && !rec->label)
+      return FACET_ENOMEM;
+  }
+  return 0;
+}

@@ -19,6 +19,15 @@ evdiag__builtin(const char *name)
   return strcmp(name, "_conversation") == 0 || strcmp(name, "env") == 0;
 }
 
+/* Prompt formats whose variables another engine than promptfoo's fills. */
+static bool
+evdiag__foreign_template(enum artifact_format f)
+{
+  return f == FORMAT_VSCODE_PROMPT || f == FORMAT_VSCODE_INSTRUCTIONS ||
+         f == FORMAT_VSCODE_AGENT || f == FORMAT_AGENT_SKILL ||
+         f == FORMAT_CLAUDE_COMMAND || f == FORMAT_SEMANTIC_KERNEL;
+}
+
 /* The variables prompt p of the test's config reads. Returns false when
  * facet cannot know them (code, a file it did not read). *open says the
  * prompt may read more than those (includes). */
@@ -45,6 +54,13 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
     pf = in->g->nodes[file].f;
     if (!pf || pf->kind != ARTIFACT_PROMPT)
       return false;
+    /* promptfoo renders a prompt file with Nunjucks: names another engine
+     * fills (${input:x} in VS Code prompt files, Semantic Kernel's {{$x}})
+     * are text to it, so no test has to set them. */
+    if (evdiag__foreign_template(pf->format)) {
+      *name = in->cf->refs[ep->ref].path;
+      return true;
+    }
     *n = pf->nfile_reads;
     *r = *n ? pf->reads + pf->file_read0 : NULL;
     *open = pf->reads_open;
@@ -750,26 +766,33 @@ evgrade__schema(const char *schema, void *ctx)
     x->out->schema_elsewhere = schema;
 }
 
-void
-evalgraph_grade_links(const struct evalgraph *self, const char *path,
-                      int64_t now, struct grade_links *out)
+/* What crystallise made of the prompt: a schema file that records one of
+ * its fragments pins its output, a validator that records one enforces
+ * it in code. Tests that record a fragment count as tests, where the
+ * config that holds them runs the prompt. */
+static void
+evgrade__record(const struct evrecord_ref *r, void *ctx)
 {
-  struct evgrade x = { self, path, now, out, { 0 }, 0 };
-  struct evsummary s;
-  uint32_t i = evgraph_find(self, path);
-  const struct evalfile *own = i == EVAL_NONE ? NULL : self->nodes[i].f;
+  struct grade_links *out = ctx;
 
-  memset(out, 0, sizeof *out);
-  if (!own)
-    return;
-  if (own->format == FORMAT_PROMPTFOO) {
-    evgraph_config_tests(self, i, evgrade__config_each, &x);
-    return;
+  if (r->rec->kind == PROVENANCE_SCHEMA && !out->schema_elsewhere)
+    out->schema_elsewhere = r->file;
+  else if (r->rec->kind == PROVENANCE_CODE && !out->enforced_in_code) {
+    out->enforced_in_code = true;
+    out->code_where = r->file;
   }
-  evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
-  /* Its own tests (a .prompt.yml's testData) are its facts already. */
-  if (!x.out->tests_where)
-    return;
+}
+
+/* The tests of other files that exercise the prompt, and the schemas
+ * they check its output against. */
+static void
+evgrade__elsewhere(const struct evalgraph *self, const char *path,
+                   int64_t now, const struct evalfile *own,
+                   struct evgrade *x)
+{
+  struct grade_links *out = x->out;
+  struct evsummary s;
+
   evalgraph_summarise(self, path, now, &s);
   if (own->ntests) {
     /* Count only what other files contribute. */
@@ -782,5 +805,28 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
   out->failed = s.failed + s.errored;
   out->stale = s.stale;
   out->never = s.never;
-  evalgraph_schemas_of_prompt(self, path, evgrade__schema, &x);
+  evalgraph_schemas_of_prompt(self, path, evgrade__schema, x);
+}
+
+void
+evalgraph_grade_links(const struct evalgraph *self, const char *path,
+                      int64_t now, struct grade_links *out)
+{
+  struct evgrade x = { self, path, now, out, { 0 }, 0 };
+  uint32_t i = evgraph_find(self, path);
+  const struct evalfile *own = i == EVAL_NONE ? NULL : self->nodes[i].f;
+
+  memset(out, 0, sizeof *out);
+  if (!own)
+    return;
+  if (own->format == FORMAT_PROMPTFOO) {
+    evgraph_config_tests(self, i, evgrade__config_each, &x);
+    return;
+  }
+  evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
+  /* Its own tests (a .prompt.yml's testData) are its facts already. */
+  if (x.out->tests_where)
+    evgrade__elsewhere(self, path, now, own, &x);
+  if (own->kind == ARTIFACT_PROMPT)
+    evalgraph_records_of_prompt(self, path, evgrade__record, out);
 }

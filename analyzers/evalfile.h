@@ -40,6 +40,8 @@ enum evref_kind {
   EVREF_SAMPLES,       /* an OpenAI evals entry's samples_jsonl */
   EVREF_SCHEMA,        /* a JSON Schema $ref into another file */
   EVREF_RESULTS,       /* promptfoo's outputPath: where results go */
+  EVREF_CRYSTALLISED,  /* the prompt a provenance record names: relative
+                          to the file's own folder, never read for it */
   EVREF__COUNT
 };
 
@@ -166,6 +168,24 @@ struct evcase {
   uint8_t status;           /* enum evstatus */
 };
 
+/*
+ * A provenance record (provenance.h): the file, or one test of it, was
+ * crystallised from a fragment of a prompt. The index links it to that
+ * prompt, so the prompt's editor finds what its fragments became, and its
+ * grade counts them, without reading the workspace again.
+ */
+struct evrecord {
+  const char *label;        /* a test's description, or NULL */
+  struct span span;         /* the record as written */
+  uint32_t line;            /* 1-based line of the record */
+  uint32_t first_line;      /* the fragment's lines, 1-based, as recorded */
+  uint32_t last_line;
+  uint64_t hash;            /* of the fragment's text */
+  uint32_t ref;             /* its EVREF_CRYSTALLISED reference */
+  uint32_t test;            /* the test it is on, or EVAL_NONE */
+  uint8_t kind;             /* enum provenance_kind */
+};
+
 /* promptfoo splits a .txt prompt file into prompts on "---" lines. */
 struct evpiece {
   struct span span;
@@ -182,7 +202,8 @@ struct evpiece {
   X(const char *, strings)                                                   \
   X(struct evcase, cases)                                                    \
   X(struct evoutcome, outcomes)                                              \
-  X(struct evpiece, pieces)
+  X(struct evpiece, pieces)                                                  \
+  X(struct evrecord, records)
 
 struct evalfile {
   unsigned refcount;
@@ -268,6 +289,14 @@ uint64_t evalfile_assert_hash(const char *type, const char *value,
 /* Unix seconds of an ISO 8601 time ("2026-01-05T10:00:00.5Z"; no zone
  * means UTC), or 0 when s is not one. */
 int64_t evalfile_parse_time(const char *s);
+
+/*
+ * Copies a's provenance records into its summary, each with a reference
+ * to the prompt it names; a file that is no artifact but holds a record (a
+ * validator in code) gets a summary for them. Called by artifact_analyze
+ * once the records are collected. Returns 0 or FACET_ENOMEM.
+ */
+int evalfile_records(struct artifact *a);
 
 /*
  * Summarises the prompt side of a (kind ARTIFACT_PROMPT, or a config with

@@ -201,6 +201,14 @@ evalgraph_add_path(struct evalgraph *self, const char *path)
   return evgraph__add(self, path, &i);
 }
 
+const struct evref *
+evgraph_in_ref(const struct evalgraph *g, const struct evin *in)
+{
+  const struct evalfile *f = g->nodes[in->node].f;
+
+  return f && in->ref < f->nrefs ? &f->refs[in->ref] : NULL;
+}
+
 /* Drops the references node i makes from the files they point at. */
 static void
 evgraph__unlink(struct evalgraph *g, uint32_t i)
@@ -245,9 +253,12 @@ evalgraph_remove_path(struct evalgraph *self, const char *path)
 
   if (i == EVAL_NONE)
     return;
-  /* The files that named it resolve again, to nothing or to another. */
+  /* The files that named it resolve again, to nothing or to another; the
+   * files it named lose a link into them, so they are shown again too. */
   for (size_t k = 0; k < self->nodes[i].nin; k++)
     self->nodes[self->nodes[i].in[k].node].dirty = true;
+  for (size_t t = 0; t < self->nodes[i].ntargets; t++)
+    self->nodes[self->nodes[i].targets[t]].dirty = true;
   evgraph__unlink(self, i);
   evgraph__set_summary(self, i, NULL);
   self->nodes[i].alive = false;
@@ -317,7 +328,9 @@ static bool
 evgraph__resolve_path(const struct evalgraph *g, uint32_t i,
                       const struct evref *r, char *out, size_t size)
 {
-  const char *from = g->nodes[evgraph__base(g, i)].path;
+  const char *from = r->kind == EVREF_CRYSTALLISED
+                       ? g->nodes[i].path
+                       : g->nodes[evgraph__base(g, i)].path;
   char base[PATHGLOB_PATH_MAX];
 
   if (r->data_dir) {
@@ -327,6 +340,13 @@ evgraph__resolve_path(const struct evalgraph *g, uint32_t i,
     from = base;
   }
   return pathglob_resolve(from, r->path, out, size);
+}
+
+bool
+evgraph_ref_path(const struct evalgraph *g, uint32_t i,
+                 const struct evref *r, char *out, size_t size)
+{
+  return evgraph__resolve_path(g, i, r, out, size);
 }
 
 static int
@@ -521,12 +541,12 @@ evalgraph_wanted_format(const struct evalgraph *self, const char *path)
     return FORMAT_NONE;
   n = &self->nodes[i];
   for (size_t k = 0; k < n->nin; k++) {
-    const struct evnode *src = &self->nodes[n->in[k].node];
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     enum artifact_format f;
 
-    if (!src->f)
+    if (!ref)
       continue;
-    f = evgraph__wants(&src->f->refs[n->in[k].ref], path);
+    f = evgraph__wants(ref, path);
     /* A format the file's own name gives wins a prompt reference's. */
     if (f == FORMAT_TEXT_PROMPT &&
         artifact_format_kind(detect_by_name(path, &syntax)) ==
@@ -584,7 +604,10 @@ evgraph__unresolved_of(const struct evalgraph *g, uint32_t i,
   for (uint32_t r = 0; n->alive && n->f && n->res && r < n->f->nrefs; r++) {
     const struct evref *ref = &n->f->refs[r];
 
-    if ((kind == EVREF__COUNT || ref->kind == kind) &&
+    /* The prompt a provenance record names is not a file to go and
+     * read: the record is shown in the prompt's editor, if it is open. */
+    if ((kind == EVREF__COUNT ? ref->kind != EVREF_CRYSTALLISED
+                              : ref->kind == kind) &&
         n->res[r].count == 0 &&
         evgraph__resolve_path(g, i, ref, path, sizeof path))
       fn(path, ref->glob, ctx);

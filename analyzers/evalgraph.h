@@ -148,12 +148,39 @@ size_t evalgraph_schemas_of_prompt(const struct evalgraph *self,
                                    void (*fn)(const char *schema, void *ctx),
                                    void *ctx);
 
-/* The files reference r of path resolves to (fn may be NULL). Returns
- * how many; 0 when it resolves nowhere. */
+/* Calls fn for every promptfoo config whose prompts name the file in
+ * path (a file:// path, a glob, a path written bare), each config once.
+ * Returns how many. */
+size_t evalgraph_configs_of_prompt(const struct evalgraph *self,
+                                  const char *path,
+                                  void (*fn)(const char *config, void *ctx),
+                                  void *ctx);
+
+/* A provenance record that names a prompt, and the file that holds it. */
+struct evrecord_ref {
+  const char *file;                /* borrowed from the graph */
+  const struct evalfile *summary;  /* of file */
+  const struct evrecord *rec;      /* borrowed */
+};
+
+/*
+ * Calls fn for every provenance record that names the prompt in path:
+ * those in other files (schemas, tests, validators crystallise made from
+ * it), then the prompt's own (a .prompt.yml keeps its tests' records in
+ * itself). The graph links records to their prompt as it resolves, so
+ * this costs one step per record. Returns how many.
+ */
+size_t evalgraph_records_of_prompt(const struct evalgraph *self,
+                                   const char *path,
+                                   void (*fn)(const struct evrecord_ref *r,
+                                              void *ctx),
+                                   void *ctx);
+
 /* Calls fn with the resolved path of every reference of kind (or of any
- * kind, for EVREF__COUNT) that resolves to no known file; glob says it is
- * a glob. server/ looks for such files on disk: results git ignores,
- * files outside the paths facet check was given. */
+ * kind but EVREF_CRYSTALLISED, for EVREF__COUNT) that resolves to no
+ * known file; glob says it is a glob. server/ looks for such files on
+ * disk: results git ignores, files outside the paths facet check was
+ * given. */
 void evalgraph_each_unresolved(const struct evalgraph *self,
                                enum evref_kind kind,
                                void (*fn)(const char *path, bool glob,
@@ -174,6 +201,8 @@ void evalgraph_each_unresolved_by(const struct evalgraph *self,
                                              void *ctx),
                                   void *ctx);
 
+/* The files reference r of path resolves to (fn may be NULL). Returns
+ * how many; 0 when it resolves nowhere. */
 size_t evalgraph_targets(const struct evalgraph *self, const char *path,
                          uint32_t ref,
                          void (*fn)(const char *target, void *ctx),
@@ -255,6 +284,13 @@ struct evsummary {
 void evalgraph_summarise(const struct evalgraph *self, const char *path,
                          int64_t now, struct evsummary *out);
 
+/* The same, over only the tests keep (NULL: every one) keeps. */
+void evalgraph_summarise_only(const struct evalgraph *self, const char *path,
+                              int64_t now,
+                              bool (*keep)(const struct evtest_ref *t,
+                                           void *ctx),
+                              void *ctx, struct evsummary *out);
+
 /* "evals: 7 ✓ 1 ✗ · 2 stale", into out; "" when there are no tests. */
 void evsummary_title(const struct evsummary *s, char *out, size_t size);
 
@@ -296,8 +332,11 @@ char *evalgraph_test_hover(const struct evalgraph *self, const char *path,
                            char *(*uri_of)(const char *path, void *ctx),
                            void *ctx);
 
-/* What other files tell the grade of the prompt in path; strings in the
- * graph, valid until it changes. */
+/* What other files tell the grade of the prompt in path (the tests that
+ * exercise it, the schemas they check it against, and what crystallise
+ * made of it: a schema file or a validator whose provenance record names
+ * it); strings in the graph, valid until it changes. The editor and facet
+ * check both grade with this. */
 void evalgraph_grade_links(const struct evalgraph *self, const char *path,
                            int64_t now, struct grade_links *out);
 

@@ -16,6 +16,17 @@ struct evin {
   uint32_t ref;
 };
 
+struct evnode;
+
+/*
+ * The reference an edge into a file stands for, or NULL when its source
+ * has no such reference any more: a summary replaced (or cleared, for a
+ * file over the size limit) keeps the old edges until the graph resolves
+ * again, and a regrade during that resolve meets them.
+ */
+const struct evref *evgraph_in_ref(const struct evalgraph *g,
+                                   const struct evin *in);
+
 struct evnode {
   char *path;
   uint64_t hash;            /* of path */
@@ -73,6 +84,11 @@ struct evalgraph {
   size_t nwatches;
   size_t cap_watches;
 };
+
+/* The path reference r of node i names, resolved as the graph resolves
+ * it, into out (size bytes); false when it cannot be. */
+bool evgraph_ref_path(const struct evalgraph *g, uint32_t i,
+                      const struct evref *r, char *out, size_t size);
 
 /* The node of path, or EVAL_NONE (also for a removed file). */
 uint32_t evgraph_find(const struct evalgraph *g, const char *path);

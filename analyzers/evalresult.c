@@ -596,6 +596,8 @@ struct evsum_ctx {
   int64_t now;
   struct evsummary *s;
   uint32_t prompt;           /* the prompt file node, or EVAL_NONE */
+  bool (*keep)(const struct evtest_ref *t, void *ctx);
+  void *keep_ctx;
 };
 
 static bool
@@ -653,6 +655,8 @@ evsum__test(const struct evtest_ref *t, void *ctx)
   struct evinst in;
   bool any = false;
 
+  if (x->keep && !x->keep(t, x->keep_ctx))
+    return;
   evinst_init(&in, x->g, c, file, t->test);
   /* Against the prompts of its config that are this file. */
   for (uint32_t p = 0; p < in.cf->nprompts; p++) {
@@ -677,14 +681,24 @@ evsum__test(const struct evtest_ref *t, void *ctx)
 }
 
 void
-evalgraph_summarise(const struct evalgraph *self, const char *path,
-                    int64_t now, struct evsummary *out)
+evalgraph_summarise_only(const struct evalgraph *self, const char *path,
+                         int64_t now,
+                         bool (*keep)(const struct evtest_ref *, void *),
+                         void *ctx, struct evsummary *out)
 {
-  struct evsum_ctx x = { self, now, out, evgraph_find(self, path) };
+  struct evsum_ctx x = { self, now, out, evgraph_find(self, path), keep,
+                         ctx };
 
   memset(out, 0, sizeof *out);
   if (x.prompt != EVAL_NONE)
     evalgraph_tests_of_prompt(self, path, evsum__test, &x);
+}
+
+void
+evalgraph_summarise(const struct evalgraph *self, const char *path,
+                    int64_t now, struct evsummary *out)
+{
+  evalgraph_summarise_only(self, path, now, NULL, NULL, out);
 }
 
 void

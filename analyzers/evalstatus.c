@@ -269,9 +269,10 @@ evalgraph_tests_of_prompt(const struct evalgraph *self, const char *path,
     seen[nseen++] = p;
   for (size_t k = 0; k < n->nin; k++) {
     uint32_t c = n->in[k].node;
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     bool dup = false;
 
-    if (self->nodes[c].f->refs[n->in[k].ref].kind != EVREF_PROMPT)
+    if (!ref || ref->kind != EVREF_PROMPT)
       continue;
     for (size_t s = 0; s < nseen && !dup; s++)
       dup = seen[s] == c;
@@ -350,14 +351,92 @@ evalgraph_tests_in(const struct evalgraph *self, const char *path,
   for (size_t k = 0; n->f->format == FORMAT_PROMPTFOO_TESTS && k < n->nin;
        k++) {
     uint32_t c = n->in[k].node;
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
     bool dup = false;
 
     for (size_t j = 0; j < k && !dup; j++)
       dup = n->in[j].node == c;
-    if (!dup && self->nodes[c].f->refs[n->in[k].ref].kind == EVREF_TESTS)
+    if (!dup && ref && ref->kind == EVREF_TESTS)
       evgraph_config_tests(self, c, evgraph__in_test, &v);
   }
   return v.count;
+}
+
+size_t
+evalgraph_configs_of_prompt(const struct evalgraph *self, const char *path,
+                            void (*fn)(const char *, void *), void *ctx)
+{
+  uint32_t p = evgraph_find(self, path);
+  const struct evnode *n;
+  size_t count = 0;
+
+  if (p == EVAL_NONE)
+    return 0;
+  n = &self->nodes[p];
+  for (size_t k = 0; k < n->nin; k++) {
+    uint32_t c = n->in[k].node;
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
+    bool dup = false;
+
+    if (!ref || ref->kind != EVREF_PROMPT || !self->nodes[c].f ||
+        self->nodes[c].f->format != FORMAT_PROMPTFOO)
+      continue;
+    for (size_t j = 0; j < k && !dup; j++)
+      dup = n->in[j].node == c &&
+            evgraph_in_ref(self, &n->in[j]) &&
+            evgraph_in_ref(self, &n->in[j])->kind == EVREF_PROMPT;
+    if (dup)
+      continue;
+    count++;
+    if (fn)
+      fn(self->nodes[c].path, ctx);
+  }
+  return count;
+}
+
+size_t
+evalgraph_records_of_prompt(const struct evalgraph *self, const char *path,
+                            void (*fn)(const struct evrecord_ref *, void *),
+                            void *ctx)
+{
+  uint32_t p = evgraph_find(self, path);
+  const struct evnode *n;
+  const struct evalfile *own;
+  size_t count = 0;
+
+  if (p == EVAL_NONE)
+    return 0;
+  n = &self->nodes[p];
+  for (size_t k = 0; k < n->nin; k++) {
+    const struct evnode *from = &self->nodes[n->in[k].node];
+    const struct evref *ref = evgraph_in_ref(self, &n->in[k]);
+    struct evrecord_ref r;
+
+    if (!ref || ref->kind != EVREF_CRYSTALLISED ||
+        ref->owner >= from->f->nrecords)
+      continue;
+    r.file = from->path;
+    r.summary = from->f;
+    r.rec = &from->f->records[ref->owner];
+    count++;
+    if (fn)
+      fn(&r, ctx);
+  }
+  /* A file's references to itself make no edge: its own records are
+   * those whose path resolves back to it. */
+  own = n->f;
+  for (size_t i = 0; own && i < own->nrecords; i++) {
+    char target[PATHGLOB_PATH_MAX];
+    struct evrecord_ref r = { n->path, own, &own->records[i] };
+
+    if (!evgraph_ref_path(self, p, &own->refs[own->records[i].ref], target,
+                          sizeof target) || strcmp(target, n->path) != 0)
+      continue;
+    count++;
+    if (fn)
+      fn(&r, ctx);
+  }
+  return count;
 }
 
 struct evgraph_schemas {

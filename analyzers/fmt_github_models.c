@@ -530,8 +530,13 @@ ghm__facts(struct artifact *a, bool pinned)
 
   f->header = true;
   f->inputs_declared = data && data->kind == NODE_SEQ && data->count > 0;
-  for (uint32_t i = 0; f->inputs_declared && i < data->count; i++)
-    formats_declare(a, data->u.items[i], NULL, DECLARE_VALUES, "testData");
+  /* Only a mapping item declares (the others are reported as such). */
+  for (uint32_t i = 0; f->inputs_declared && i < data->count; i++) {
+    const struct node *item = node_resolve(data->u.items[i]);
+
+    if (item && item->kind == NODE_MAP)
+      formats_declare(a, item, NULL, DECLARE_VALUES, "testData");
+  }
   /* testData keys also feed evaluators ({{expected}}): never "unused". */
   if (f->inputs_declared) {
     formats_check_variables(a, VARIABLES_UNDECLARED, "testData");

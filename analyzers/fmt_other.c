@@ -5,6 +5,8 @@
  * results files (which are read, not checked).
  */
 #include <ctype.h>
+#include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -202,16 +204,176 @@ sk__settings_schema(const struct node *root)
   return false;
 }
 
+/* The companion's text as a JSON object (a new reference), or NULL. */
+static struct json_object *
+other__companion_json(const struct artifact *a)
+{
+  const char *s = a->companion;
+  size_t n = a->companion_len;
+  struct json_tokener *tok;
+  struct json_object *obj;
+
+  if (!s)
+    return NULL;
+  if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+    s += 3;
+    n -= 3;
+  }
+  tok = json_tokener_new_ex(TREE_DEPTH_MAX);
+  if (!tok)
+    return NULL;
+  obj = json_tokener_parse_ex(tok, s, (int)n);
+  if (json_tokener_get_error(tok) != json_tokener_success ||
+      !json_object_is_type(obj, json_type_object)) {
+    json_object_put(obj);
+    obj = NULL;
+  }
+  json_tokener_free(tok);
+  return obj;
+}
+
+/* Declares the names of a list of {name, ...} (SK's input variables). */
+static void
+sk__declare_listed(struct artifact *a, struct json_object *list)
+{
+  for (size_t i = 0; json_object_is_type(list, json_type_array) &&
+                     i < json_object_array_length(list); i++) {
+    struct json_object *name = NULL;
+
+    if (json_object_object_get_ex(json_object_array_get_idx(list, i),
+                                  "name", &name) &&
+        json_object_is_type(name, json_type_string))
+      artifact_declare_elsewhere(a, json_object_get_string(name),
+                                 (size_t)json_object_get_string_len(name),
+                                 "config.json");
+  }
+}
+
+/*
+ * A skprompt.txt is read with its config.json: that is where the
+ * function's inputs are declared (input_variables; input.parameters in
+ * the first schema) and its template_format chosen. Returns the dialect.
+ */
+static enum template_dialect
+sk__prompt_with_config(struct artifact *a, bool *found)
+{
+  struct json_object *cfg = other__companion_json(a);
+  struct json_object *v = NULL;
+  enum template_dialect dialect = TEMPLATE_SK;
+
+  *found = cfg != NULL;
+  if (!cfg)
+    return dialect;
+  if (json_object_object_get_ex(cfg, "input_variables", &v))
+    sk__declare_listed(a, v);
+  else if (json_object_object_get_ex(cfg, "input", &v) &&
+           json_object_object_get_ex(v, "parameters", &v))
+    sk__declare_listed(a, v);
+  if (json_object_object_get_ex(cfg, "template_format", &v)) {
+    const char *f = json_object_get_string(v);
+
+    if (f && strcmp(f, "handlebars") == 0)
+      dialect = TEMPLATE_HANDLEBARS;
+    else if (f && (strcmp(f, "liquid") == 0 || strcmp(f, "jinja2") == 0))
+      dialect = TEMPLATE_JINJA;
+  }
+  json_object_put(cfg);
+  return dialect;
+}
+
+/* Whether t's template reads name, in any case, as Semantic Kernel's
+ * arguments match. */
+static bool
+sk__reads(const struct artifact *t, const char *name)
+{
+  for (size_t i = 0; i < t->nvars; i++)
+    if (strcasecmp(t->vars[i].name, name) == 0)
+      return true;
+  return false;
+}
+
+/* The first few names t reads that a does not declare, for the grade. */
+static const char *
+sk__undeclared(struct artifact *a, const struct artifact *t)
+{
+  char names[256];
+  size_t len = 0;
+  size_t count = 0;
+
+  names[0] = '\0';
+  for (size_t i = 0; i < t->nvars; i++) {
+    if (artifact_input(a, t->vars[i].name))
+      continue;
+    if (count < 3 && len < sizeof names)
+      len += (size_t)snprintf(names + len, sizeof names - len, "%s{{%s}}",
+                              count ? ", " : "", t->vars[i].name);
+    count++;
+  }
+  if (count > 3 && len < sizeof names)
+    snprintf(names + len, sizeof names - len, " and %zu more", count - 3);
+  return count ? arena_strndup(&a->arena, names, strlen(names)) : NULL;
+}
+
+/*
+ * A config.json is read with its skprompt.txt, which holds the template
+ * its inputs are for: inputs it never reads, names it reads undeclared.
+ */
+static void
+sk__config_with_prompt(struct artifact *a)
+{
+  const struct analyze_options opts = {
+    .format = FORMAT_SEMANTIC_KERNEL,
+    .companion = a->text,
+    .companion_len = a->src.len,
+  };
+  struct artifact *t = artifact_analyze("skprompt.txt", a->companion,
+                                        a->companion_len, &opts);
+  const struct node *key = node_get_key(a->root, "input_variables");
+  struct span at = key ? key->span : formats_top(a);
+
+  if (!t)
+    return;
+  a->companion_reads = (uint32_t)t->nvars;
+  a->companion_undeclared = sk__undeclared(a, t);
+  /* Without input_variables, any argument may be passed in: nothing to
+   * hold the template to. */
+  if (!key) {
+    artifact_free(t);
+    return;
+  }
+  for (size_t i = 0; i < a->ninputs; i++)
+    if (!sk__reads(t, a->inputs[i].name) && !a->inputs[i].used_elsewhere)
+      diag_add(&a->diags, DIAG_UNUSED_INPUT, a->inputs[i].span,
+               "'%s' is declared in input_variables, but skprompt.txt "
+               "never reads it", a->inputs[i].name);
+  for (size_t i = 0; i < t->nvars; i++)
+    if (!artifact_input(a, t->vars[i].name))
+      diag_add(&a->diags, DIAG_UNDECLARED_VARIABLE, at,
+               "skprompt.txt reads '%s', which input_variables does not "
+               "declare", t->vars[i].name);
+  artifact_free(t);
+}
+
 static void
 sk__check(struct artifact *a)
 {
   struct artifact_facts *f = &a->facts;
   const struct node *template;
 
+  a->names_nocase = true;
   a->body = span_make(a->src.bom, a->src.len);
   if (!a->root) {
+    bool config;
+    enum template_dialect d = sk__prompt_with_config(a, &config);
+
     /* skprompt.txt: the template alone; config.json declares its inputs. */
-    template_parse(a, TEMPLATE_SK, a->body, NULL);
+    template_parse(a, d, a->body, &(struct template_options){
+                     .any_helper = d == TEMPLATE_HANDLEBARS });
+    f->header = config;
+    f->inputs_declared = a->nelsewhere > 0;
+    if (f->inputs_declared)
+      formats_check_variables(a, VARIABLES_UNDECLARED,
+                              "config.json's input_variables");
   } else {
     shape_check(&sk__shape, a->root, formats_top(a), &a->diags);
     template = node_get(a->root, "template");
@@ -227,6 +389,8 @@ sk__check(struct artifact *a)
     if (f->inputs_declared && template)
       formats_check_variables(a, VARIABLES_UNDECLARED | VARIABLES_UNUSED,
                               "input_variables");
+    else if (!template && a->companion)
+      sk__config_with_prompt(a);
   }
   if (node_is_set(node_get(node_get(a->root, "output_variable"),
                           "json_schema"))) {
@@ -349,6 +513,33 @@ poml__check_markup(struct artifact *a)
              "'<poml>' is never closed: add '</poml>'");
 }
 
+/*
+ * NAME.context.json beside NAME.poml gives the template its variables:
+ * each of its top-level keys is one (the POML tools read it as context).
+ */
+static void
+poml__context(struct artifact *a)
+{
+  struct json_object *ctx = other__companion_json(a);
+  const char *base = a->path ? strrchr(a->path, '/') : NULL;
+  const char *where;
+
+  if (!ctx)
+    return;
+  base = base ? base + 1 : a->path ? a->path : "prompt.poml";
+  where = arena_printf(&a->arena, "%.*s.context.json",
+                       (int)(strlen(base) > 5 ? strlen(base) - 5 : 0), base);
+  if (!where) {
+    json_object_put(ctx);
+    return;
+  }
+  json_object_object_foreach(ctx, key, value) {
+    (void)value;
+    artifact_declare_elsewhere(a, key, strlen(key), where);
+  }
+  json_object_put(ctx);
+}
+
 static void
 poml__check(struct artifact *a)
 {
@@ -356,6 +547,7 @@ poml__check(struct artifact *a)
   template_parse(a, TEMPLATE_JINJA, a->body, NULL);
   poml__unbind_all(a);
   poml__check_markup(a);
+  poml__context(a);
   if (memmem(a->text + a->body.start, a->body.end - a->body.start,
              "<output-schema", 14)) {
     a->facts.output_schema = true;

@@ -10,6 +10,7 @@
 #include "tokens.h"
 #include "tree.h"
 #include "ts_tree.h"
+#include "yaml_doc.h"
 
 void
 formats_check(struct artifact *a)
@@ -147,13 +148,19 @@ formats_frontmatter(struct artifact *a, enum frontmatter_rules rules)
 int
 formats_parse_yaml(struct artifact *a)
 {
+  const struct artifact *prev = a->previous;
   size_t before = a->diags.count;
-  int rc;
+  int rc = 1;
 
   a->syntax = SYNTAX_YAML;
   a->parsed = true;
-  rc = yaml_parse(&a->arena, &a->src, span_make(0, a->src.len), &a->diags,
-                  &a->root);
+  /* After an edit, only the part of the tree it touched is parsed again
+   * when that is possible (yaml_doc.h); the result is the same. */
+  if (prev && prev->yaml && !prev->text_replaced)
+    rc = yaml_reparse(&a->arena, &a->src, prev->yaml, &prev->src, a->change,
+                      &a->diags, &a->root, &a->yaml);
+  if (rc == 1)
+    rc = yaml_parse_doc(&a->arena, &a->src, &a->diags, &a->root, &a->yaml);
   a->facts.header_broken = formats_syntax_errors(a, before);
   return rc;
 }
@@ -284,7 +291,7 @@ formats_declare(struct artifact *a, const struct node *n,
   for (uint32_t i = 0; n->kind == NODE_SEQ && i < n->count; i++) {
     const struct node *item = node_resolve(n->u.items[i]);
     const struct node *name = item && item->kind == NODE_SCALAR ? item
-                              : name_key ? node_get(item, name_key) : NULL;
+                            : name_key ? node_get(item, name_key) : NULL;
     struct input_decl *d;
 
     if (!node_str(name))

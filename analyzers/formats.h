@@ -59,7 +59,8 @@ enum formats_declare_flag {
 
 /*
  * Declares as inputs the keys of a mapping, or the items of a list (a
- * scalar item is a name; a mapping item gives its name under name_key),
+ * scalar item is a name; a mapping item gives its name under name_key, or
+ * none when name_key is NULL),
  * with the type, description and default each gives. Picoschema's "?" and
  * "(type, description)" are stripped from keys. where says where they are
  * declared, for hovers ("inputs", "input.schema").

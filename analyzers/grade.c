@@ -66,8 +66,14 @@ grade__structured(struct artifact *a)
   grade__reason(a, f->inputs_by_use
                      ? "it has a header, and its inputs are declared where "
                        "they are used"
+                   : a->nvars && a->nelsewhere && !a->ninputs
+                     ? arena_printf(&a->arena, "%s declares the inputs its "
+                                    "template uses", a->elsewhere_where)
                    : a->nvars
                      ? "its header declares the inputs its template uses"
+                   : a->companion_reads
+                     ? "its header declares the inputs its template file "
+                       "uses"
                      : "it has a header and uses no template variables");
   grade__reason(a, "nothing pins the shape of its output");
 }
@@ -196,13 +202,22 @@ grade__broken(struct artifact *a)
   return true;
 }
 
+/* A linked file as a reason names it: by its name, which reads the same
+ * in the editor (absolute paths) and in facet check (the user's). */
+static const char *
+grade__base(const char *path)
+{
+  const char *slash = path ? strrchr(path, '/') : NULL;
+
+  return slash ? slash + 1 : path;
+}
+
 /* The reason the tests in other files give, naming the first file. */
 static const char *
 grade__elsewhere(struct arena *m, const struct grade_links *l)
 {
-  const char *where = l->tests_where ? strrchr(l->tests_where, '/') : NULL;
+  const char *where = grade__base(l->tests_where);
 
-  where = where ? where + 1 : l->tests_where;
   return arena_printf(m, "%u test%s in %s%s exercise%s it, %u with a check "
                       "no model grades", l->tests_elsewhere,
                       l->tests_elsewhere == 1 ? "" : "s",
@@ -228,7 +243,11 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
 
   if (links && links->enforced_in_code) {
     g->level = GRADE_CODE;
-    grade__reason(a, "deterministic code enforces its rules");
+    grade__reason(a, links->code_where
+                       ? arena_printf(m, "deterministic code enforces its "
+                                      "rules (%s)",
+                                      grade__base(links->code_where))
+                       : "deterministic code enforces its rules");
   } else if ((f->tests && f->assertions) || (elsewhere && checked)) {
     g->level = GRADE_EVAL;
     if (f->tests && f->assertions)
@@ -245,11 +264,17 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
                                   f->output_schema
                                     ? grade__or(f->output_schema_where,
                                                 "in this file")
-                                    : links->schema_elsewhere));
+                                    : grade__base(links->schema_elsewhere)));
     if (f->tests && !f->assertions)
       grade__reason(a, "it has test inputs, but nothing checks the output");
-  } else if (f->header && grade__undeclared(a, names, sizeof names) == 0) {
+  } else if (f->header && grade__undeclared(a, names, sizeof names) == 0 &&
+             !a->companion_undeclared) {
     grade__structured(a);
+  } else if (a->companion_undeclared) {
+    g->level = GRADE_LOOSE;
+    grade__reason(a, arena_printf(m, "its template file uses %s, which its "
+                                  "header does not declare",
+                                  a->companion_undeclared));
   } else {
     g->level = GRADE_LOOSE;
     grade__reason(a, !f->header && a->fm.present && a->fm.closed
@@ -293,6 +318,14 @@ grade__next(struct artifact *a, const struct grade_links *links)
     break;
   }
   return NULL;
+}
+
+bool
+grade_links_any(const struct grade_links *l)
+{
+  return l && (l->tests_where || l->schema_elsewhere ||
+               l->enforced_in_code ||
+               l->passed + l->failed + l->never > 0);
 }
 
 void

@@ -49,10 +49,14 @@ struct grade_links {
   unsigned files;              /* the files they are in */
   const char *schema_elsewhere;/* a schema file that pins its output */
   bool enforced_in_code;
+  const char *code_where;      /* the validator that enforces it */
 };
 
 /* Computes a's grade into a->grade; strings live in a's arena. */
 void grade_compute(struct artifact *a, const struct grade_links *links);
+
+/* Whether links say anything a file's own grade does not know. */
+bool grade_links_any(const struct grade_links *links);
 
 /* "loose", "structured", "schema", "eval" or "code". */
 const char *grade_name(enum grade_level level);

@@ -7,6 +7,7 @@
 #ifndef FACET_SOURCE_H
 #define FACET_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,40 @@ span_make(uint32_t start, uint32_t end)
   return s;
 }
 
+/*
+ * How a text differs from an earlier one: bytes [start, old_end) of the
+ * earlier text became bytes [start, new_end) of this one; the bytes before
+ * start and after the two ends are the same. start == UINT32_MAX means no
+ * change (text_change_none).
+ */
+struct text_change {
+  uint32_t start;
+  uint32_t old_end;
+  uint32_t new_end;
+};
+
+static inline struct text_change
+text_change_none(void)
+{
+  struct text_change c = { UINT32_MAX, 0, 0 };
+  return c;
+}
+
+static inline bool
+text_change_is_none(struct text_change c)
+{
+  return c.start == UINT32_MAX;
+}
+
+/*
+ * Composes into *self (the change from an earlier text to the current one)
+ * the edit that replaces bytes [start, end) of the current text with len
+ * bytes, so that *self becomes the change from the earlier text to the
+ * edited one.
+ */
+void text_change_add(struct text_change *self, uint32_t start, uint32_t end,
+                     uint32_t len);
+
 struct source {
   const char *text;      /* borrowed; outlives the source */
   uint32_t len;
@@ -37,6 +72,14 @@ struct source {
  * or FACET_ELIMIT when len does not fit in 32 bits.
  */
 int source_init(struct source *self, const char *text, size_t len);
+
+/*
+ * The same for text that old (the index of the text before change) no
+ * longer describes: lines away from the change are taken from old, so an
+ * edit costs a copy of the index rather than a scan of the text.
+ */
+int source_init_edited(struct source *self, const char *text, size_t len,
+                       const struct source *old, struct text_change change);
 
 /* Frees the line index; the text is not the source's to free. */
 void source_release(struct source *self);

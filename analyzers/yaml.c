@@ -16,6 +16,7 @@
 #include "tree.h"
 #include "ts_tree.h"
 #include "utf8.h"
+#include "yaml_doc.h"
 
 /* Anchors a document may define; far above any real prompt or config. */
 #define YAML_ANCHORS_MAX 4096
@@ -51,7 +52,10 @@ struct yaml_builder {
   size_t cap;
   struct yaml_frame frames[TREE_DEPTH_MAX];
   int depth;
+  int depth_max;         /* TREE_DEPTH_MAX, less the collections a parsed
+                            region is nested under */
   bool too_deep;         /* the depth limit ended the parse */
+  bool directives;       /* the document has %YAML or %TAG lines */
   bool report;           /* this pass reports libyaml's syntax error */
   uint32_t problem;      /* where libyaml stopped, when it failed */
   uint32_t context;      /* where the construct it was in began */
@@ -233,7 +237,7 @@ yaml__start(struct yaml_builder *b, const yaml_event_t *e, enum node_kind k)
   const yaml_char_t *anchor;
   bool flow;
 
-  if (b->depth == TREE_DEPTH_MAX) {
+  if (b->depth == b->depth_max) {
     uint32_t at = yaml__offset(b, e->start_mark.index);
 
     /* Stop here: libyaml's scanner slows with every open flow level, and
@@ -400,6 +404,12 @@ yaml__event(struct yaml_builder *b, const yaml_event_t *e, bool *done)
   case YAML_MAPPING_END_EVENT:
   case YAML_SEQUENCE_END_EVENT:
     return yaml__end(b, e);
+  case YAML_DOCUMENT_START_EVENT:
+    if (e->data.document_start.version_directive ||
+        e->data.document_start.tag_directives.start !=
+          e->data.document_start.tag_directives.end)
+      b->directives = true;
+    return 0;
   case YAML_DOCUMENT_END_EVENT:
   case YAML_STREAM_END_EVENT:
     /* Only the first document matters for the formats facet reads. */
@@ -567,25 +577,80 @@ yaml__retry(struct yaml_builder *b, size_t keep)
   return rc;
 }
 
-int
-yaml_parse(struct arena *a, const struct source *src, struct span span,
-           struct diag_list *diags, struct node **out)
+static void
+yaml__setup(struct yaml_builder *b, struct arena *a, const struct source *src,
+            struct span span, struct diag_list *diags)
 {
-  struct yaml_builder b = { 0 };
+  memset(b, 0, sizeof *b);
+  if (span.start < src->bom)
+    span.start = src->bom;
+  b->arena = a;
+  b->src = src;
+  b->diags = diags;
+  b->base = span.start;
+  b->input = src->text + span.start;
+  b->input_len = span.end > span.start ? span.end - span.start : 0;
+  b->report = true;
+  b->depth_max = TREE_DEPTH_MAX;
+}
+
+/* Whether diags from index from on hold a finding that marks the text as
+ * not parsed cleanly. */
+static bool
+yaml__broken(const struct diag_list *diags, size_t from)
+{
+  for (size_t i = from; i < diags->count; i++)
+    if (diags->items[i].code == DIAG_YAML_SYNTAX ||
+        diags->items[i].code == DIAG_TOO_DEEP)
+      return true;
+  return false;
+}
+
+/* What a later yaml_reparse needs of a clean parse: its findings and the
+ * nodes aliases may point at. */
+static int
+yaml__keep(struct yaml_builder *b, size_t first_diag, struct yaml_doc *doc)
+{
+  struct diag_list *diags = b->diags;
+
+  doc->root = b->root;
+  doc->ndiags = diags->count - first_diag;
+  doc->reusable = !b->too_deep && !b->directives &&
+                  b->nanchors < YAML_ANCHORS_MAX &&
+                  diags->count < DIAG_LIST_MAX &&
+                  !yaml__broken(diags, first_diag);
+  if (!doc->reusable)
+    return 0;
+  if (doc->ndiags) {
+    doc->diags = arena_alloc(b->arena, doc->ndiags * sizeof *doc->diags);
+    if (!doc->diags)
+      return FACET_ENOMEM;
+    memcpy(doc->diags, diags->items + first_diag,
+           doc->ndiags * sizeof *doc->diags);
+  }
+  doc->nanchored = b->nanchors;
+  if (b->nanchors) {
+    doc->anchored = arena_alloc(b->arena, b->nanchors * sizeof(struct node *));
+    if (!doc->anchored)
+      return FACET_ENOMEM;
+    for (size_t i = 0; i < b->nanchors; i++)
+      doc->anchored[i] = b->anchors[i].node;
+  }
+  return 0;
+}
+
+static int
+yaml__parse(struct arena *a, const struct source *src, struct span span,
+            struct diag_list *diags, struct node **out, struct yaml_doc *doc)
+{
+  struct yaml_builder b;
   size_t before = diags->count;
   int rc;
 
-  if (span.start < src->bom)
-    span.start = src->bom;
-  b.arena = a;
-  b.src = src;
-  b.diags = diags;
-  b.base = span.start;
-  b.input = src->text + span.start;
-  b.input_len = span.end > span.start ? span.end - span.start : 0;
-  b.report = true;
-
+  yaml__setup(&b, a, src, span, diags);
   rc = yaml__pass(&b);
+  if (rc == 0 && doc)
+    rc = yaml__keep(&b, before, doc);
   if (rc == 1 && diags->count > before) {
     /* Keep the syntax error, reported last; later passes find the rest. */
     diags->items[before] = diags->items[diags->count - 1];
@@ -598,5 +663,115 @@ yaml_parse(struct arena *a, const struct source *src, struct span span,
   yaml__release(&b);
   if (rc == 1)
     rc = ts_yaml_recover(a, src, span, diags, out);
+  if (doc)
+    doc->root = *out;
+  return rc;
+}
+
+int
+yaml_parse(struct arena *a, const struct source *src, struct span span,
+           struct diag_list *diags, struct node **out)
+{
+  return yaml__parse(a, src, span, diags, out, NULL);
+}
+
+int
+yaml_parse_doc(struct arena *a, const struct source *src,
+               struct diag_list *diags, struct node **out,
+               struct yaml_doc **doc)
+{
+  *doc = arena_alloc(a, sizeof **doc);
+  if (!*doc)
+    return yaml_parse(a, src, span_make(0, src->len), diags, out);
+  return yaml__parse(a, src, span_make(0, src->len), diags, out, *doc);
+}
+
+/*
+ * One event of a region that must be exactly one block-sequence item:
+ * returns 1 at anything else (a second document or item, an explicit
+ * document marker, a directive, an anchor or alias).
+ */
+static int
+yaml__item_event(struct yaml_builder *b, const yaml_event_t *e, int *docs,
+                 bool *done)
+{
+  bool top = b->depth == 0;
+  bool ignored;
+
+  switch (e->type) {
+  case YAML_STREAM_START_EVENT:
+    return 0;
+  case YAML_DOCUMENT_START_EVENT:
+    if (!e->data.document_start.implicit || ++*docs > 1)
+      return 1;
+    break;
+  case YAML_DOCUMENT_END_EVENT:
+    return e->data.document_end.implicit ? 0 : 1;
+  case YAML_STREAM_END_EVENT:
+    *done = true;
+    return 0;
+  case YAML_ALIAS_EVENT:
+    return 1;
+  case YAML_SCALAR_EVENT:
+    if (top || e->data.scalar.anchor)
+      return 1;
+    break;
+  case YAML_MAPPING_START_EVENT:
+    if (top || e->data.mapping_start.anchor)
+      return 1;
+    break;
+  case YAML_SEQUENCE_START_EVENT:
+    if (e->data.sequence_start.anchor ||
+        (top && (b->have_root || e->data.sequence_start.tag ||
+                 e->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE)))
+      return 1;
+    break;
+  default:
+    break;
+  }
+  return yaml__event(b, e, &ignored);
+}
+
+int
+yaml_parse_item(struct arena *a, const struct source *src,
+                struct span region, int depth, struct diag_list *diags,
+                struct node **item)
+{
+  struct yaml_builder b;
+  yaml_parser_t parser;
+  yaml_event_t event;
+  size_t before = diags->count;
+  bool done = false;
+  int docs = 0;
+  int rc = 0;
+
+  if (depth >= TREE_DEPTH_MAX)
+    return 1;
+  yaml__setup(&b, a, src, region, diags);
+  b.depth_max = TREE_DEPTH_MAX - depth;
+  b.ascii = yaml__is_ascii(b.input, b.input_len);
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)b.input,
+                               b.input_len);
+  while (!done && rc == 0) {
+    if (!yaml_parser_parse(&parser, &event)) {
+      rc = 1;
+      break;
+    }
+    rc = yaml__item_event(&b, &event, &docs, &done);
+    yaml_event_delete(&event);
+    if (rc == 0 && (b.too_deep || b.directives))
+      rc = 1;
+  }
+  yaml_parser_delete(&parser);
+  if (rc == 0 && (!b.root || b.root->kind != NODE_SEQ || b.root->count != 1 ||
+                  yaml__broken(diags, before)))
+    rc = 1;
+  if (rc == 0)
+    *item = b.root->u.items[0];
+  else if (rc == 1)
+    diags->count = before;
+  yaml__release(&b);
   return rc;
 }

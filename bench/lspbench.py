@@ -9,7 +9,7 @@ usage:
   lspbench.py startup  --server NAME [--runs N]
   lspbench.py edits    --server NAME[,NAME...] --file PATH [--edits N]
                        [--anchor RE]
-  lspbench.py rss      --server NAME --inputs DIR [--count N]
+  lspbench.py rss      --server NAME --inputs DIR [--count N] [--yaml-only]
   lspbench.py check    --facet BIN --tree DIR [--runs N]
   lspbench.py all      --inputs DIR --out FILE [--quick]
   lspbench.py report   FILE [--strict]
@@ -846,6 +846,8 @@ def main():
     ap.add_argument("--inputs", default="/tmp/facet-bench")
     ap.add_argument("--tree")
     ap.add_argument("--count", type=int, default=1000)
+    ap.add_argument("--yaml-only", action="store_true",
+                    help="rss: open YAML files only (the report's 2nd row)")
     ap.add_argument("--out")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--strict", action="store_true",
@@ -871,7 +873,8 @@ def main():
                                   for n in names], args.file, args.edits,
                           args.anchor, inputs, logdir)
     elif args.command == "rss":
-        r = measure_rss(args.server, argv, inputs, args.count, inputs, logdir)
+        r = measure_rss(args.server, argv, inputs, args.count, inputs, logdir,
+                        args.yaml_only)
     else:
         r = measure_check(args.facet, args.tree or os.path.join(inputs,
                                                                 "tree"),

@@ -777,8 +777,7 @@ check__regrade(struct check *c, struct check_entry *e)
   int err = 0;
 
   evalgraph_grade_links(c->index.graph, e->norm, c->now, &links);
-  if (!links.tests_where && !links.schema_elsewhere &&
-      links.passed + links.failed + links.never == 0)
+  if (!grade_links_any(&links))
     return;
   a = wsindex_read(e->path, e->format, c->max_bytes, &c->index.analysis,
                    &err);

@@ -31,8 +31,10 @@ snapshot_unref(void *p)
 {
   struct snapshot *snap = p;
 
-  if (snap && --snap->refs == 0)
+  if (snap && --snap->refs == 0) {
+    source_release(&snap->lines);
     free(snap);
+  }
 }
 
 /* A new snapshot of len bytes (uninitialised but for the NUL), or NULL. */
@@ -49,17 +51,60 @@ snapshot__new(size_t len)
   snap->refs = 1;
   snap->len = len;
   snap->data[len] = '\0';
+  memset(&snap->lines, 0, sizeof snap->lines);
   return snap;
 }
 
-/* Makes snap the document's text and indexes its lines. */
+/*
+ * Indexes the lines of snap, from the document's current index when the
+ * change from its text is known, and makes snap the document's text.
+ */
 static int
-document__take(struct document *doc, struct snapshot *snap)
+document__take(struct document *doc, struct snapshot *snap,
+               struct text_change change)
 {
+  int rc = doc->text ? source_init_edited(&snap->lines, snap->data,
+                                          snap->len, &doc->text->lines,
+                                          change)
+                     : source_init(&snap->lines, snap->data, snap->len);
+
+  if (rc) {
+    snapshot_unref(snap);
+    return rc;
+  }
   snapshot_unref(doc->text);
   doc->text = snap;
-  source_release(&doc->lines);
-  return source_init(&doc->lines, snap->data, snap->len);
+  doc->lines = snap->lines;
+  return 0;
+}
+
+/* Adds an edit of the current text to doc->change; no-ops are none. */
+static void
+document__changed(struct document *doc, uint32_t start, uint32_t end,
+                  uint32_t len)
+{
+  if (start != end || len != 0)
+    text_change_add(&doc->change, start, end, len);
+}
+
+/* The change from old to new: what lies between their common ends. */
+static struct text_change
+document__diff(const struct snapshot *old, const char *text, size_t len)
+{
+  size_t min = old->len < len ? old->len : len;
+  size_t head = 0;
+  size_t tail = 0;
+  struct text_change c;
+
+  while (head < min && old->data[head] == text[head])
+    head++;
+  while (tail < min - head &&
+         old->data[old->len - 1 - tail] == text[len - 1 - tail])
+    tail++;
+  c.start = (uint32_t)head;
+  c.old_end = (uint32_t)(old->len - tail);
+  c.new_end = (uint32_t)(len - tail);
+  return c;
 }
 
 void
@@ -68,7 +113,6 @@ document_free(struct document *doc)
   if (!doc)
     return;
   artifact_free(doc->artifact);
-  source_release(&doc->lines);
   snapshot_unref(doc->text);
   free(doc->path);
   free(doc->uri);
@@ -182,12 +226,21 @@ int
 document_set_text(struct document *doc, const char *text, size_t len)
 {
   struct snapshot *snap = snapshot__new(len);
+  struct text_change c = text_change_none();
+  int rc;
 
   if (!snap)
     return len > DOCUMENT_TEXT_MAX ? FACET_ELIMIT : FACET_ENOMEM;
   memcpy(snap->data, text, len);
   snap->valid_utf8 = utf8_valid(text, len);
-  return document__take(doc, snap);
+  /* A client that sends whole texts still changes little per keystroke:
+   * what differs is the change, as if it had been sent as an edit. */
+  if (doc->text)
+    c = document__diff(doc->text, text, len);
+  rc = document__take(doc, snap, c);
+  if (rc == 0 && !text_change_is_none(c))
+    document__changed(doc, c.start, c.old_end, c.new_end - c.start);
+  return rc;
 }
 
 int
@@ -197,6 +250,8 @@ document_edit(struct document *doc, uint32_t start, uint32_t end,
   const struct snapshot *old = doc->text;
   size_t removed = end - start;
   struct snapshot *snap;
+  struct text_change c;
+  int rc;
 
   if (old->len - removed > DOCUMENT_TEXT_MAX - len)
     return FACET_ELIMIT;
@@ -209,7 +264,13 @@ document_edit(struct document *doc, uint32_t start, uint32_t end,
   /* Edits fall on character boundaries, so only the new text can break
    * validity: checking it keeps a keystroke from re-reading the file. */
   snap->valid_utf8 = old->valid_utf8 && utf8_valid(text, len);
-  return document__take(doc, snap);
+  c.start = start;
+  c.old_end = end;
+  c.new_end = start + (uint32_t)len;
+  rc = document__take(doc, snap, c);
+  if (rc == 0)
+    document__changed(doc, start, end, (uint32_t)len);
+  return rc;
 }
 
 struct document *
@@ -236,6 +297,7 @@ docstore_open(struct docstore *self, const char *uri, int version,
   d->serial = ++self->next_serial;
   d->version = version;
   d->artifact_version = -1;
+  d->change = text_change_none();
   if (!d->uri || document_set_text(d, text, len)) {
     document_free(d);
     return NULL;

@@ -19,16 +19,17 @@ struct pending;
 #define DOCUMENT_TEXT_MAX ((size_t)64 << 20)
 
 /*
- * An immutable copy of a document's text, shared by the document and the
- * analyses made of it: an edit makes a new snapshot, so an analysis never
- * sees text change under it, and a document and its latest analysis hold
- * one copy of the text between them. Reference counts change on the event
- * loop's thread only.
+ * An immutable copy of a document's text and its line index, shared by the
+ * document and the analyses made of it: an edit makes a new snapshot, so an
+ * analysis never sees text change under it, and a document and its latest
+ * analysis hold one copy of each between them. Reference counts change on
+ * the event loop's thread only.
  */
 struct snapshot {
   unsigned refs;
   bool valid_utf8;   /* known to be valid UTF-8, so analysis need not check */
   size_t len;
+  struct source lines;  /* line index of data; owned */
   char data[];   /* len bytes and a NUL */
 };
 
@@ -46,11 +47,16 @@ struct document {
   uint64_t serial;            /* unique per open, so a reopen is new */
   int version;
   struct snapshot *text;      /* the current text; one reference owned */
-  struct source lines;        /* line index of text */
+  struct source lines;        /* text->lines (a copy of the struct; the
+                                 snapshot owns the index) */
   struct artifact *artifact;  /* latest analysis, or NULL; owned */
   int artifact_version;       /* the version artifact was made from */
+  struct text_change change;  /* how text differs from the text artifact
+                                 was made from, over all edits since */
   bool analysing;             /* an analysis is running */
   bool dirty;                 /* text changed since that analysis began */
+  bool closed;                /* closed while analysing: out of the store,
+                                 freed when that analysis lands */
   struct pending *pending;    /* requests waiting for the analysis */
   uint64_t published;         /* hash of the diagnostics last published
                                  for this version, or 0 */
@@ -85,12 +91,16 @@ struct document *docstore_take(struct docstore *self, const char *uri);
 
 void document_free(struct document *doc);
 
-/* Replaces the whole text. Returns 0, FACET_ENOMEM or FACET_ELIMIT. */
+/*
+ * Replaces the whole text (the change recorded is what differs between
+ * the old text and the new). Returns 0, FACET_ENOMEM or FACET_ELIMIT.
+ */
 int document_set_text(struct document *doc, const char *text, size_t len);
 
 /*
- * Replaces bytes [start, end) with len bytes of text and re-indexes lines.
- * start and end must be within the text, start <= end.
+ * Replaces bytes [start, end) with len bytes of text, re-indexes lines and
+ * adds the edit to doc->change. start and end must be within the text,
+ * start <= end.
  */
 int document_edit(struct document *doc, uint32_t start, uint32_t end,
                   const char *text, size_t len);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detect.h"
 #include "error.h"
 
 int
@@ -53,4 +54,25 @@ fileio_read(const char *path, size_t max, char **out, size_t *len,
 out:
   close(fd);
   return rc;
+}
+
+bool
+fileio_read_companion(const char *path, char **out, size_t *len)
+{
+  char companion[DETECT_COMPANION_MAX];
+  size_t size = 0;
+
+  *out = NULL;
+  *len = 0;
+  if (!path || !detect_companion(path, companion, sizeof companion))
+    return false;
+  if (fileio_read(companion, FILEIO_COMPANION_MAX, out, len, &size) != 0)
+    return false;
+  if (size > FILEIO_COMPANION_MAX) {
+    free(*out);
+    *out = NULL;
+    *len = 0;
+    return false;
+  }
+  return true;
 }

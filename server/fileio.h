@@ -2,6 +2,7 @@
 #ifndef FACET_FILEIO_H
 #define FACET_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -11,5 +12,15 @@
  */
 int fileio_read(const char *path, size_t max, char **out, size_t *len,
                 size_t *size);
+
+/* The most of a companion file (detect_companion) that is read. */
+#define FILEIO_COMPANION_MAX ((size_t)1 << 20)
+
+/*
+ * Reads the companion of the file at path (detect_companion), if it has
+ * one on disk and it is not over FILEIO_COMPANION_MAX, into *out (freed by
+ * the caller) and *len. Returns whether it did; any failure is "none".
+ */
+bool fileio_read_companion(const char *path, char **out, size_t *len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "artifact.h"
 #include "complete.h"
+#include "crystallise_lsp.h"
 #include "jsonrpc.h"
 #include "lsp_links.h"
 #include "lspconv.h"
@@ -47,10 +48,12 @@ feature__offset(const struct feature_request *r)
 void
 feature_hover(const struct feature_request *r)
 {
-  int64_t off = feature__offset(r);
+  int64_t off;
   struct nav_target t;
   json_object *hover;
   char *evidence;
+
+  off = feature__offset(r);
 
   if (off < 0)
     return;
@@ -69,26 +72,34 @@ feature_hover(const struct feature_request *r)
 void
 feature_code_lens(const struct feature_request *r)
 {
-  json_object *lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
-                                            r->session->encoding);
+  json_object *lenses;
 
+  lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
+                               r->session->encoding);
   links_code_lenses(r, lenses);
+  if (r->artifact && r->session->crystal)
+    crystallise_code_lenses(r->session, r->doc, lenses);
   session_reply(r->session, r->id, lenses);
 }
 
-/* Whether the code action request wants quick fixes (context.only). */
+/*
+ * Whether the code action request wants actions of kind (context.only
+ * lists kinds or their parents: "refactor" asks for "refactor.extract").
+ */
 static bool
-feature__wants_quickfix(json_object *params)
+feature__wants(json_object *params, const char *kind)
 {
   json_object *only = session_get(session_get(params, "context"), "only");
 
   if (!json_object_is_type(only, json_type_array))
     return true;
   for (size_t i = 0; i < json_object_array_length(only); i++) {
-    const char *kind = json_object_get_string(
+    const char *k = json_object_get_string(
       json_object_array_get_idx(only, i));
+    size_t n = k ? strlen(k) : 0;
 
-    if (kind && (strcmp(kind, "quickfix") == 0 || kind[0] == '\0'))
+    if (k && (n == 0 || (strncmp(kind, k, n) == 0 &&
+                         (kind[n] == '\0' || kind[n] == '.'))))
       return true;
   }
   return false;
@@ -98,6 +109,7 @@ void
 feature_code_action(const struct feature_request *r)
 {
   json_object *range = session_get(r->params, "range");
+  json_object *actions;
   int64_t l0, c0, l1, c1;
   uint32_t start;
   uint32_t end;
@@ -108,16 +120,23 @@ feature_code_action(const struct feature_request *r)
                  "params.range needs a start and an end position");
     return;
   }
-  if (!r->artifact || !feature__wants_quickfix(r->params)) {
+  if (!r->artifact) {
     session_reply(r->session, r->id, json_object_new_array());
     return;
   }
   lspconv_offset(&r->artifact->src, l0, c0, r->session->encoding, &start);
   lspconv_offset(&r->artifact->src, l1, c1, r->session->encoding, &end);
-  session_reply(r->session, r->id,
-                lspconv_quick_fixes(r->artifact, r->doc->uri,
+  if (end < start)
+    end = start;
+  actions = feature__wants(r->params, "quickfix")
+              ? lspconv_quick_fixes(r->artifact, r->doc->uri,
                                     span_make(start, end),
-                                    r->session->encoding));
+                                    r->session->encoding)
+              : json_object_new_array();
+  if (r->session->crystal && feature__wants(r->params, "refactor.extract"))
+    crystallise_code_actions(r->session, r->doc, span_make(start, end),
+                             actions);
+  session_reply(r->session, r->id, actions);
 }
 
 /* The variable at params.position, or false after replying null. */

@@ -31,5 +31,7 @@ void feature_rename(const struct feature_request *r);
 void feature_completion(const struct feature_request *r);
 void feature_document_symbols(const struct feature_request *r);
 void feature_folding_ranges(const struct feature_request *r);
+/* facet/grade: the document's grade, or null (session_grades.c). */
+void feature_grade(const struct feature_request *r);
 
 #endif

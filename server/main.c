@@ -9,6 +9,7 @@
 #include "artifact.h"
 #include "buf.h"
 #include "check.h"
+#include "crystallise.h"
 #include "log.h"
 #include "version.h"
 #include "lsp.h"
@@ -24,6 +25,10 @@ main__usage(FILE *to)
         "commands:\n"
         "  check [PATH...]   check prompt, schema and eval files and print\n"
         "                    findings and verifiability grades\n"
+        "  crystallise --to schema|eval|code FILE:LINE[-LINE]\n"
+        "                    turn a prompt fragment into a schema, an eval\n"
+        "                    or a validator; prints a diff (--write applies\n"
+        "                    it)\n"
         "  lsp [--stdio]     serve the Language Server Protocol on stdio\n"
         "  validate SCHEMA FILE...\n"
         "                    check JSON and YAML files against a JSON Schema\n"
@@ -145,6 +150,10 @@ main(int argc, char **argv)
   if (strcmp(c, "check") == 0) {
     argv[cmd] = (char *)"facet check";
     return check_main(argc - cmd, argv + cmd);
+  }
+  if (strcmp(c, "crystallise") == 0 || strcmp(c, "crystallize") == 0) {
+    argv[cmd] = (char *)"facet crystallise";
+    return crystallise_main(argc - cmd, argv + cmd);
   }
   if (strcmp(c, "validate") == 0) {
     argv[cmd] = (char *)"facet validate";

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -29,6 +30,7 @@ session_init(struct session *self, uv_loop_t *loop, session_send_fn send,
   wsindex_init(&self->index);
   overrides_init(&self->settings.providers);
   reffiles_init(&self->refs, NULL);
+  self->crystal = crystallise_state_new();
 }
 
 void
@@ -41,6 +43,7 @@ session_release(struct session *self)
   overrides_release(&self->settings.formats);
   overrides_release(&self->settings.providers);
   reffiles_release(&self->refs);
+  crystallise_state_free(self->crystal);
   free(self->queue);
   free(self->root);
   for (size_t i = 0; i < self->nfolders; i++)
@@ -78,6 +81,17 @@ session_fail(struct session *self, json_object *id, int code,
 }
 
 /* Reads a string member of a borrowed object; NULL when absent. */
+json_object *
+session_argument(json_object *params, size_t i)
+{
+  json_object *args = session_get(params, "arguments");
+
+  if (!json_object_is_type(args, json_type_array) ||
+      i >= json_object_array_length(args))
+    return NULL;
+  return json_object_array_get_idx(args, i);
+}
+
 const char *
 session_str(json_object *obj, const char *key)
 {
@@ -200,6 +214,8 @@ session_apply_settings(struct session *self, json_object *facet)
                  "facet knows (facet --list-formats lists them)", glob);
     }
   }
+  if (self->crystal)
+    crystallise_settings(self->crystal, facet);
   self->settings.max_file_bytes = 0;
   if (json_object_is_type(max, json_type_int) &&
       json_object_get_int64(max) > 0)
@@ -224,6 +240,7 @@ session__capabilities(struct session *self)
   json_object *completion = json_object_new_object();
   json_object *triggers = json_object_new_array();
   json_object *commands = json_object_new_array();
+  json_object *experimental = json_object_new_object();
 
   json_object_object_add(caps, "positionEncoding", json_object_new_string(
                            position_encoding_name(self->encoding)));
@@ -236,7 +253,10 @@ session__capabilities(struct session *self)
   json_object_object_add(lens, "resolveProvider", json_object_new_boolean(0));
   json_object_object_add(caps, "codeLensProvider", lens);
   json_object_array_add(kinds, json_object_new_string("quickfix"));
+  json_object_array_add(kinds, json_object_new_string("refactor.extract"));
   json_object_object_add(actions, "codeActionKinds", kinds);
+  json_object_object_add(actions, "resolveProvider",
+                         json_object_new_boolean(1));
   json_object_object_add(caps, "codeActionProvider", actions);
   json_object_object_add(caps, "definitionProvider",
                          json_object_new_boolean(1));
@@ -256,8 +276,20 @@ session__capabilities(struct session *self)
                          json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
   json_object_array_add(commands, json_object_new_string("facet.showEvals"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.workspaceGrades"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.crystallise"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.crystallised"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.openArtifact"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);
+  /* The facet/grade request, for a status bar (session_grades.c). */
+  json_object_object_add(experimental, "gradeRequest",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "experimental", experimental);
   return caps;
 }
 
@@ -321,6 +353,8 @@ session__initialize(struct session *self, json_object *id,
   self->lens_refresh_support = json_object_get_boolean(session_get(
     session_get(session_get(caps, "workspace"), "codeLens"),
     "refreshSupport"));
+  if (self->crystal)
+    crystallise_client(self->crystal, caps);
   session__root(self, params);
   session_apply_settings(self, session_get(params, "initializationOptions"));
 
@@ -364,6 +398,8 @@ session__response(struct session *self, struct jsonrpc_message *msg)
     session_index_response(self, json_object_get_int64(msg->id));
     return;
   }
+  if (self->crystal && crystallise_response(self, msg))
+    return;
   if (!msg->id || !json_object_is_type(msg->id, json_type_int) ||
       json_object_get_int64(msg->id) != self->config_request)
     return;

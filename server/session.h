@@ -18,6 +18,7 @@
 #include "wsindex.h"
 #include "reffiles.h"
 
+struct crystallise_state;
 struct json_object;
 struct jsonrpc_message;
 struct session_index;
@@ -67,6 +68,7 @@ struct session {
   bool lens_refresh_support; /* workspace.codeLens.refreshSupport */
   int64_t clock_fixed;       /* the time "3 h ago" counts from, for tests;
                                 0: the clock's */
+  struct crystallise_state *crystal;      /* crystallise_lsp.h */
 };
 
 /* Sets up a session on loop; sends through send. No messages yet. */

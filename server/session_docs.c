@@ -9,6 +9,12 @@
  * applied before any analysis starts (session_flush). A result is
  * published only if it is of the document's current version, so a stale
  * analysis never overwrites a newer one.
+ *
+ * Each analysis starts from the document's latest one and the change
+ * since (docstore.h), so a YAML document re-parses only what an edit
+ * touched (analyzers/yaml_doc.h). The worker reads that artifact while
+ * the loop may still answer requests from it; it stays the document's
+ * until the analysis lands, and a document closed meanwhile is freed then.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -20,17 +26,22 @@
 #include "artifact.h"
 #include "evalgraph.h"
 #include "pathglob.h"
+#include "detect.h"
+#include "crystallise_lsp.h"
 #include "error.h"
+#include "fileio.h"
 #include "jsonrpc.h"
 #include "log.h"
 #include "lspconv.h"
 #include "session_internal.h"
+#include "yaml_doc.h"
 
 struct analysis {
   uv_work_t work;
   struct session *session;
-  char *uri;
+  struct document *doc;      /* stays valid while the job runs: see above */
   char *path;
+  char *companion;           /* the companion file's text, or NULL */
   uint64_t serial;
   int version;
   struct snapshot *text;     /* one reference, handed to the result */
@@ -52,8 +63,8 @@ static void
 analysis__free(struct analysis *job)
 {
   artifact_free(job->result);
-  free(job->uri);
   free(job->path);
+  free(job->companion);
   snapshot_unref(job->text);
   free(job);
 }
@@ -65,6 +76,11 @@ analysis__work(uv_work_t *work)
   struct analysis *job = work->data;
   uint64_t start = session__now();
 
+  /* Limitation: the companion (a skprompt.txt's config.json, ...) is read
+   * from disk, so its unsaved edits are seen once it is saved. */
+  if (fileio_read_companion(job->path, &job->companion,
+                            &job->opts.companion_len))
+    job->opts.companion = job->companion;
   /* The artifact borrows the snapshot and drops this reference when it is
    * freed; the job's own pointer is cleared on the loop thread. */
   job->result = artifact_analyze_shared(job->path, job->text->data,
@@ -115,6 +131,8 @@ session_publish(struct session *self, struct document *doc)
     return;
   list = lspconv_diagnostics(doc->artifact, self->encoding);
   session__graph_diagnostics(self, doc, list);
+  if (self->crystal)
+    crystallise_diagnostics(self, doc, list);
   /* Showing the index's view again sends nothing when nothing changed. */
   text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
   hash = XXH3_64bits(text, strlen(text)) | 1;
@@ -134,31 +152,43 @@ session_publish(struct session *self, struct document *doc)
 
 static void session__start(struct session *self, struct document *doc);
 
+/* Whether job's result describes doc's text as it is now. */
+static bool
+analysis__fresh(const struct analysis *job, const struct document *doc)
+{
+  return job->result && job->serial == doc->serial &&
+         job->version == doc->version && !doc->dirty &&
+         job->result->owner == doc->text;
+}
+
 static void
 analysis__done(uv_work_t *work, int status)
 {
   struct analysis *job = work->data;
   struct session *self = job->session;
-  struct document *doc = docstore_get(&self->docs, job->uri);
+  struct document *doc = job->doc;
 
   self->jobs--;
-  if (!doc || doc->serial != job->serial) {
+  doc->analysing = false;
+  if (doc->closed) {
     analysis__free(job);
+    document_free(doc);
     return;
   }
-  doc->analysing = false;
-  if (status == 0 && job->result && job->version == doc->version &&
-      !doc->dirty) {
+  if (status == 0 && analysis__fresh(job, doc)) {
     artifact_free(doc->artifact);
     doc->artifact = job->result;
     doc->artifact_version = job->version;
+    doc->change = text_change_none();
     job->result = NULL;
-    log_debug("analysed %s v%d in %.2f ms", doc->uri, doc->version,
-              (double)job->nanoseconds / 1e6);
+    log_debug("analysed %s v%d in %.2f ms%s", doc->uri, doc->version,
+              (double)job->nanoseconds / 1e6,
+              doc->artifact->yaml && doc->artifact->yaml->reused
+                ? " (one item parsed again)" : "");
     session_index_document(self, doc);
     session_publish(self, doc);
     session_answer_pending(self, doc);
-  } else if (status == 0 && !job->result) {
+  } else if (status == 0 && !job->result && job->serial == doc->serial) {
     log_error("analysis of %s ran out of memory", doc->uri);
     session_answer_pending(self, doc);
   }
@@ -177,12 +207,15 @@ session__start(struct session *self, struct document *doc)
     goto fail;
   job->work.data = job;
   job->session = self;
+  job->doc = doc;
   job->serial = doc->serial;
   job->version = doc->version;
-  job->uri = strdup(doc->uri);
   job->path = doc->path ? strdup(doc->path) : NULL;
   job->text = snapshot_ref(doc->text);
   job->opts.valid_utf8 = doc->text->valid_utf8;
+  job->opts.lines = &doc->text->lines;
+  job->opts.previous = doc->artifact;
+  job->opts.change = doc->change;
   job->opts.max_bytes = self->settings.max_file_bytes;
   job->opts.format = overrides_match(&self->settings.formats, self->root,
                                      doc->path ? doc->path : doc->uri);
@@ -192,9 +225,9 @@ session__start(struct session *self, struct document *doc)
                                         self->root,
                                         doc->path ? doc->path : doc->uri,
                                         self->settings.provider);
-  job->opts.uri = job->uri;
+  job->opts.uri = doc->uri;
   job->opts.schema_files = &self->refs.files;
-  if (!job->uri || (doc->path && !job->path))
+  if (doc->path && !job->path)
     goto fail;
   if (uv_queue_work(self->loop, &job->work, analysis__work, analysis__done))
     goto fail;
@@ -362,7 +395,11 @@ session__did_close(struct session *self, json_object *params)
   session__unqueue(self, doc);
   session_drop_pending(doc, self);
   path = doc->path ? strdup(doc->path) : NULL;
-  document_free(doc);
+  /* Its analysis reads the document's artifact: it frees the document. */
+  if (doc->analysing)
+    doc->closed = true;
+  else
+    document_free(doc);
   session_index_closed(self, path);
   free(path);
   /* Findings of a closed file would linger in the problem list. */
@@ -370,6 +407,31 @@ session__did_close(struct session *self, json_object *params)
   json_object_object_add(clear, "uri", json_object_new_string(uri));
   json_object_object_add(clear, "diagnostics", json_object_new_array());
   session_notify(self, "textDocument/publishDiagnostics", clear);
+}
+
+void
+session_companion_changed(struct session *self, const char *path)
+{
+  char companion[DETECT_COMPANION_MAX];
+  struct document *other;
+
+  if (!path || !detect_companion(path, companion, sizeof companion))
+    return;
+  other = docstore_find_path(&self->docs, companion);
+  if (other)
+    session_schedule(self, other);
+}
+
+/* The text is already known from didChange; what a save changes is what
+ * other documents read from disk. */
+static void
+session__did_save(struct session *self, json_object *params)
+{
+  const char *uri = session_str(session_get(params, "textDocument"), "uri");
+  struct document *doc = uri ? docstore_get(&self->docs, uri) : NULL;
+
+  if (doc)
+    session_companion_changed(self, doc->path);
 }
 
 bool
@@ -382,8 +444,9 @@ session_document_notification(struct session *self, const char *method,
     session__did_change(self, params);
   else if (strcmp(method, "textDocument/didClose") == 0)
     session__did_close(self, params);
-  else if (strcmp(method, "textDocument/didSave") != 0)
+  else if (strcmp(method, "textDocument/didSave") == 0)
+    session__did_save(self, params);
+  else
     return false;
-  /* didSave: the text is already known from didChange; nothing to redo. */
   return true;
 }

@@ -217,13 +217,19 @@ void
 session_index_regrade(struct session *self, struct document *doc)
 {
   char path[PATHGLOB_PATH_MAX];
-  struct grade_links links;
+  struct grade_links links = { 0 };
+  bool indexed;
 
-  if (!doc->artifact || !doc->path || !wsindex_normal(doc->path, path) ||
-      doc->artifact->kind == ARTIFACT_NONE ||
-      doc->artifact->kind == ARTIFACT_RESULTS ||
-      evalgraph_summary(self->index.graph, path) != doc->artifact->evals)
+  if (!doc->artifact || doc->artifact->kind == ARTIFACT_NONE ||
+      doc->artifact->kind == ARTIFACT_RESULTS)
     return;
+  indexed = doc->path && wsindex_normal(doc->path, path) &&
+            evalgraph_summary(self->index.graph, path) ==
+              doc->artifact->evals;
+  if (!indexed)
+    return;
+  /* The links facet check counts too: tests, schemas, and what crystallise
+   * made of the prompt. */
   evalgraph_grade_links(self->index.graph, path, session_now(self), &links);
   grade_compute(doc->artifact, &links);
 }
@@ -368,8 +374,8 @@ index__work(uv_work_t *work)
                                       NULL, &err);
 
     it->exists = a != NULL || err == FACET_ELIMIT;
-    if (a && a->evals && a->format != FORMAT_NONE)
-      it->summary = evalfile_ref(a->evals);
+    if (wsindex_summary(a))
+      it->summary = evalfile_ref(wsindex_summary(a));
     artifact_free(a);
   }
 }
@@ -628,6 +634,7 @@ session_index_file_changed(struct session *self, const char *path,
   struct document *doc;
   const struct evalfile *known;
 
+  session_companion_changed(self, path);
   if (!self->indexing || !wsindex_normal(path, norm))
     return;
   if (index__is_config(self, norm)) {

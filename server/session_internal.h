@@ -19,6 +19,14 @@ void session_reply(struct session *self, struct json_object *id,
 void session_fail(struct session *self, struct json_object *id, int code,
                   const char *message);
 
+/*
+ * The i-th of an executeCommand's arguments (borrowed), or NULL when there
+ * is no such argument or arguments is not a list. json-c asserts when
+ * asked for an item of anything but an array: every command reads its
+ * arguments through this.
+ */
+struct json_object *session_argument(struct json_object *params, size_t i);
+
 /* Borrowed members of a borrowed object; NULL when absent or mistyped. */
 const char *session_str(struct json_object *obj, const char *key);
 struct json_object *session_get(struct json_object *obj, const char *key);
@@ -33,11 +41,19 @@ bool session_document_notification(struct session *self, const char *method,
 bool session_document_request(struct session *self, struct json_object *id,
                               const char *method, struct json_object *params);
 
+/* Runs the facet.workspaceGrades command: answers request id (borrowed)
+ * once the folder is walked (session_grades.c). */
+void session_workspace_grades(struct session *self, struct json_object *id,
+                              struct json_object *params);
+
 /* Answers the waiting request with this id (borrowed) as cancelled. */
 void session_cancel(struct session *self, struct json_object *id);
 
 /* Re-analyses every open document (settings changed). */
 void session_reanalyse_all(struct session *self);
+
+/* Publishes doc's diagnostics (its latest analysis). */
+void session_publish(struct session *self, struct document *doc);
 
 /* Answers the requests waiting for doc's analysis, which has landed. */
 void session_answer_pending(struct session *self, struct document *doc);
@@ -75,5 +91,11 @@ void session_index_regrade(struct session *self, struct document *doc);
 /* Whether id is the progress request the index sent; its answer. */
 bool session_index_owns(const struct session *self, int64_t id);
 void session_index_response(struct session *self, int64_t id);
+
+/*
+ * The file at path changed on disk: an open document that reads it as its
+ * companion (detect_companion) is analysed again.
+ */
+void session_companion_changed(struct session *self, const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "artifact.h"
+#include "crystallise_lsp.h"
 #include "error.h"
 #include "jsonrpc.h"
 #include "log.h"
@@ -43,6 +44,7 @@ static const struct {
   { "textDocument/completion", feature_completion },
   { "textDocument/documentSymbol", feature_document_symbols },
   { "textDocument/foldingRange", feature_folding_ranges },
+  { "facet/grade", feature_grade },
 };
 
 static void
@@ -153,16 +155,13 @@ static void
 session__show_grade(struct session *self, json_object *id,
                     json_object *params)
 {
-  json_object *args = session_get(params, "arguments");
-  const char *uri = json_object_get_string(json_object_array_get_idx(args,
-                                                                     0));
+  json_object *first = session_argument(params, 0);
+  const char *uri = json_object_get_string(first);
   struct document *doc = NULL;
   json_object *msg;
   char *text;
 
-  if (json_object_is_type(args, json_type_array) && uri &&
-      json_object_is_type(json_object_array_get_idx(args, 0),
-                          json_type_string))
+  if (uri && json_object_is_type(first, json_type_string))
     doc = docstore_get(&self->docs, uri);
   if (!doc || !doc->artifact || !doc->artifact->grade.graded) {
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
@@ -184,8 +183,7 @@ static void
 session__show_evals(struct session *self, json_object *id,
                     json_object *params)
 {
-  json_object *args = session_get(params, "arguments");
-  json_object *first = json_object_array_get_idx(args, 0);
+  json_object *first = session_argument(params, 0);
   const char *uri = json_object_get_string(first);
   struct document *doc = NULL;
   struct feature_request r = { self, NULL, NULL, id, NULL };
@@ -195,11 +193,10 @@ session__show_evals(struct session *self, json_object *id,
   json_object *hover;
   json_object *msg;
 
-  if (json_object_is_type(args, json_type_array) &&
-      json_object_is_type(first, json_type_string))
+  if (json_object_is_type(first, json_type_string))
     doc = docstore_get(&self->docs, uri);
   if (!doc || !doc->artifact ||
-      lspconv_read_position(json_object_array_get_idx(args, 1), &line,
+      lspconv_read_position(session_argument(params, 1), &line,
                             &character)) {
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
                  "facet.showEvals wants an open document's URI and a "
@@ -230,10 +227,15 @@ session__execute(struct session *self, json_object *id, json_object *params)
     session__show_grade(self, id, params);
   else if (command && strcmp(command, "facet.showEvals") == 0)
     session__show_evals(self, id, params);
-  else
+  else if (command && strcmp(command, "facet.workspaceGrades") == 0)
+    session_workspace_grades(self, id, params);
+  else if (!command || !self->crystal ||
+           !crystallise_execute(self, id, command, params))
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
-                 "unknown command: facet runs facet.showGrade and "
-                 "facet.showEvals");
+                 "unknown command: facet runs facet.showGrade, "
+                 "facet.showEvals, facet.workspaceGrades, "
+                 "facet.crystallise, facet.crystallised and "
+                 "facet.openArtifact");
 }
 
 bool
@@ -246,6 +248,12 @@ session_document_request(struct session *self, json_object *id,
       session__request_doc(self, id, params, session__features[i].answer);
       return true;
     }
+  }
+  if (strcmp(method, "codeAction/resolve") == 0) {
+    /* An action facet does not defer is complete as it is. */
+    if (!self->crystal || !crystallise_resolve(self, id, params))
+      session_reply(self, id, json_object_get(params));
+    return true;
   }
   if (strcmp(method, "workspace/executeCommand") != 0)
     return false;

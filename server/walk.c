@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,8 @@ walk__list(const char *dir, size_t *count, int *err)
     n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, walk__compare);
+  if (n > 1)   /* an empty folder has no list to sort (names is NULL) */
+    qsort(names, n, sizeof *names, walk__compare);
   *count = n;
   return names;
 }
@@ -164,12 +166,25 @@ walk__dir(struct walk *w, struct buf *path, int depth)
   return rc;
 }
 
+/*
+ * libgit2 is set up once and never shut down: walks run on several threads
+ * at once (the session's index, workspace grades), and a shutdown on one
+ * thread, when the count of inits reaches zero, frees only that thread's
+ * state and leaves the others' (an error message each) behind.
+ */
+static void
+walk__init_libgit2(void)
+{
+  git_libgit2_init();
+}
+
 static void
 walk__open_repo(struct walk *w, const char *path)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
   git_buf root = { 0 };
 
-  git_libgit2_init();
+  pthread_once(&once, walk__init_libgit2);
   if (git_repository_discover(&root, path, 0, NULL) != 0)
     return;
   if (git_repository_open(&w->repo, root.ptr) == 0 &&
@@ -242,8 +257,6 @@ walk__path(const char *path, walk_fn on_file, walk_error_fn on_error,
       walk__open_repo(&w, w.abs.data);
     rc = walk__dir(&w, &p, 0);
     git_repository_free(w.repo);
-    if (gitignore)
-      git_libgit2_shutdown();
   } else {
     rc = walk__error(&w, path, rc);
   }

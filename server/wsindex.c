@@ -14,6 +14,7 @@
 #include "evalfile.h"
 #include "fileio.h"
 #include "pathglob.h"
+#include "provenance.h"
 #include "walk.h"
 
 int
@@ -65,6 +66,16 @@ wsindex__uri(const char *path)
   return uri;
 }
 
+/* Whether path is code the index reads only for a provenance record. */
+static bool
+wsindex__code(const char *path, enum artifact_format format)
+{
+  enum artifact_syntax syntax;
+
+  return format == FORMAT_NONE && provenance_code_file(path) &&
+         detect_by_name(path, &syntax) == FORMAT_NONE;
+}
+
 struct artifact *
 wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
              const struct wsindex_analysis *an, int *err)
@@ -74,14 +85,26 @@ wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
   struct stat st;
   char *text = NULL;
   char *uri = NULL;
+  char *companion = NULL;
   size_t len = 0;
   size_t size = 0;
 
   if (!max_bytes)
     max_bytes = ANALYZE_MAX_BYTES_DEFAULT;
-  *err = fileio_read(path, max_bytes + 1, &text, &len, &size);
-  if (*err)
-    return NULL;
+  if (wsindex__code(path, format)) {
+    /* Only the top of code is read: where a validator's record is. */
+    *err = fileio_read(path, WSINDEX_CODE_HEAD, &text, &len, &size);
+    if (*err)
+      return NULL;
+    if (size > len)
+      while (len > 0 && text[len - 1] != '\n')
+        text[--len] = '\0';
+    size = len;
+  } else {
+    *err = fileio_read(path, max_bytes + 1, &text, &len, &size);
+    if (*err)
+      return NULL;
+  }
   opts.max_bytes = max_bytes;
   opts.file_size = size;
   opts.format = format;
@@ -94,9 +117,12 @@ wsindex_read(const char *path, enum artifact_format format, size_t max_bytes,
     if (an->schema_files)
       opts.uri = uri = wsindex__uri(path);
   }
+  if (fileio_read_companion(path, &companion, &opts.companion_len))
+    opts.companion = companion;
   /* The artifact takes the buffer over and frees it when it is freed. */
   a = artifact_analyze_shared(path, text, len, &opts, free, text);
   free(uri);
+  free(companion);
   if (!a) {
     free(text);
     *err = FACET_ENOMEM;
@@ -121,8 +147,17 @@ wsindex_candidate(const struct wsindex *self, const char *path)
 
   if (wsindex_assumed(self, path) != FORMAT_NONE)
     return true;
+  /* Code is read for the record a validator crystallise made keeps. */
   return detect_by_name(path, &syntax) != FORMAT_NONE ||
-         syntax != SYNTAX_TEXT;
+         syntax != SYNTAX_TEXT || provenance_code_file(path);
+}
+
+struct evalfile *
+wsindex_summary(const struct artifact *a)
+{
+  /* A file that is no artifact has a summary only for its records. */
+  return a && a->evals && (a->format != FORMAT_NONE || a->evals->nrecords)
+           ? a->evals : NULL;
 }
 
 int
@@ -132,7 +167,7 @@ wsindex_put(struct wsindex *self, const char *path, const struct artifact *a)
 
   if (!wsindex_normal(path, norm))
     return 0;  /* a path too long to resolve is left out */
-  if (a && a->evals && a->format != FORMAT_NONE)
+  if (wsindex_summary(a))
     return evalgraph_set(self->graph, norm, a->evals);
   return evalgraph_add_path(self->graph, norm);
 }

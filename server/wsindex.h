@@ -20,6 +20,10 @@
 #include "schema.h"
 #include "wsconfig.h"
 
+/* Bytes of a code file the index reads: its record is in its first
+ * lines (provenance.h). */
+#define WSINDEX_CODE_HEAD ((size_t)16 << 10)
+
 /* Rounds of following references; each round reads what the last one
  * found named. Three suffice (config, test file, its schema). */
 #define WSINDEX_ROUNDS_MAX 4
@@ -54,7 +58,8 @@ void wsindex_release(struct wsindex *self);
 /*
  * Reads the file at path and analyses it as format (FORMAT_NONE: as its
  * name and content say) with what an says (borrowed, may be NULL), with
- * the file's modification time in the summary. Returns the artifact
+ * the file's modification time in the summary; of code that no format
+ * claims, only the first WSINDEX_CODE_HEAD bytes. Returns the artifact
  * (freed with artifact_free), or NULL with *err set.
  */
 struct artifact *wsindex_read(const char *path, enum artifact_format format,
@@ -67,6 +72,10 @@ enum artifact_format wsindex_assumed(const struct wsindex *self,
 
 /* Whether a file a walk finds is worth analysing. */
 bool wsindex_candidate(const struct wsindex *self, const char *path);
+
+/* The summary of a the index keeps (borrowed), or NULL: an artifact's,
+ * or the provenance records of a file that is none (a validator). */
+struct evalfile *wsindex_summary(const struct artifact *a);
 
 /* Records path (normalised) and its analysis (may be NULL: the file only
  * exists) in the graph. Returns 0 or FACET_ENOMEM. */

@@ -1,7 +1,9 @@
 /*
  * Incremental edits: random edit sequences applied through LSP positions
  * (as a client sends them, in each encoding) must give the same text as
- * the edits applied directly to a reference copy - a full re-sync.
+ * the edits applied directly to a reference copy - a full re-sync - with
+ * the line index a fresh scan gives, and a change since the last analysis
+ * that accounts for every byte that differs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -79,6 +81,43 @@ client_position(const char *text, size_t off, enum position_encoding enc,
   }
 }
 
+/* The document's line index is the one a scan of its text gives. */
+static void
+assert_lines_fresh(const struct document *doc)
+{
+  struct source fresh;
+
+  assert_int_equal(source_init(&fresh, doc->text->data, doc->text->len), 0);
+  assert_int_equal(doc->lines.line_count, fresh.line_count);
+  assert_memory_equal(doc->lines.line_starts, fresh.line_starts,
+                      fresh.line_count * sizeof *fresh.line_starts);
+  assert_int_equal(doc->lines.len, fresh.len);
+  assert_int_equal(doc->lines.bom, fresh.bom);
+  source_release(&fresh);
+}
+
+/* doc->change says how its text differs from base: outside the change,
+ * the two are the same. */
+static void
+assert_change_covers(const struct document *doc, const char *base,
+                     size_t base_len)
+{
+  struct text_change c = doc->change;
+  const char *text = doc->text->data;
+
+  if (text_change_is_none(c)) {
+    assert_int_equal(doc->text->len, base_len);
+    assert_memory_equal(text, base, base_len);
+    return;
+  }
+  assert_true(c.start <= c.old_end && c.old_end <= base_len);
+  assert_true(c.start <= c.new_end && c.new_end <= doc->text->len);
+  assert_int_equal(base_len - c.old_end, doc->text->len - c.new_end);
+  assert_memory_equal(text, base, c.start);
+  assert_memory_equal(text + c.new_end, base + c.old_end,
+                      base_len - c.old_end);
+}
+
 /* A random offset on a character boundary, never inside "\r\n". */
 static size_t
 random_offset(const char *text, size_t len)
@@ -98,6 +137,8 @@ run_edits(enum position_encoding enc)
   struct docstore store;
   struct document *doc;
   char reference[1 << 16];
+  static char base[1 << 16];
+  size_t base_len = 0;
   char insert[64];
   size_t len = 0;
 
@@ -131,6 +172,77 @@ run_edits(enum position_encoding enc)
 
     assert_int_equal(doc->text->len, len);
     assert_memory_equal(doc->text->data, reference, len);
+    assert_lines_fresh(doc);
+    assert_change_covers(doc, base, base_len);
+    /* An analysis lands now and then: later changes count from its text. */
+    if (rnd(5) == 0) {
+      doc->change = text_change_none();
+      memcpy(base, reference, len);
+      base_len = len;
+    }
+  }
+  docstore_release(&store);
+}
+
+/* A client that sends the whole text each time: the change is what lies
+ * between the parts that stayed. */
+static void
+a_whole_text_change_records_what_differs(void **state)
+{
+  struct docstore store;
+  struct document *doc;
+
+  (void)state;
+  docstore_init(&store);
+  doc = docstore_open(&store, "file:///t.yaml", 1, "a: 1\nb: 2\n", 10);
+
+  assert_true(text_change_is_none(doc->change));
+  assert_int_equal(document_set_text(doc, "a: 1\nb: 23\n", 11), 0);
+  assert_int_equal(doc->change.start, 9);
+  assert_int_equal(doc->change.old_end, 9);
+  assert_int_equal(doc->change.new_end, 10);
+  assert_int_equal(document_set_text(doc, "a: 1\nb: 23\n", 11), 0);
+  assert_int_equal(doc->change.start, 9);
+  assert_int_equal(doc->change.new_end, 10);
+  assert_int_equal(document_set_text(doc, "x\n", 2), 0);
+  assert_int_equal(doc->change.start, 0);
+  assert_int_equal(doc->change.old_end, 9);
+  assert_int_equal(doc->change.new_end, 1);
+  assert_lines_fresh(doc);
+  docstore_release(&store);
+}
+
+/* Line ends made and unmade at an edit's two ends: "\r" + "\n" is one. */
+static void
+edits_that_join_or_split_crlf_reindex_lines(void **state)
+{
+  static const struct {
+    const char *text;
+    uint32_t start, end;
+    const char *insert;
+  } cases[] = {
+    { "a\rb", 2, 2, "\n" },      /* \r then \n: one line end */
+    { "a\r\nb", 2, 2, "x" },     /* splits \r\n into two */
+    { "a\rxb", 2, 3, "" },        /* \r meets b */
+    { "a\r\nb", 1, 2, "" },      /* deletes the \r */
+    { "ab\nc", 2, 2, "\r" },     /* \r before \n */
+    { "a\n\nb", 0, 4, "" },
+    { "", 0, 0, "\r\n\r" },
+    { "a\r", 2, 2, "\n" },       /* at the very end */
+  };
+  struct docstore store;
+
+  (void)state;
+  docstore_init(&store);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct document *doc = docstore_open(&store, "file:///t.prompt", 1,
+                                         cases[i].text,
+                                         strlen(cases[i].text));
+
+    assert_int_equal(document_edit(doc, cases[i].start, cases[i].end,
+                                   cases[i].insert, strlen(cases[i].insert)),
+                     0);
+    assert_lines_fresh(doc);
   }
   docstore_release(&store);
 }
@@ -198,6 +310,8 @@ main(void)
     cmocka_unit_test(random_edits_in_utf8_match_a_full_resync),
     cmocka_unit_test(random_edits_in_utf32_match_a_full_resync),
     cmocka_unit_test(positions_past_the_end_clamp_to_it),
+    cmocka_unit_test(a_whole_text_change_records_what_differs),
+    cmocka_unit_test(edits_that_join_or_split_crlf_reindex_lines),
     cmocka_unit_test(file_uris_become_decoded_paths),
   };
 

@@ -352,6 +352,38 @@ support_lenses_show_each_tests_last_run(void **state)
   ws_close(w);
 }
 
+/*
+ * A config whose summary goes (read again over the size limit) keeps its
+ * edges into the prompt until the graph resolves, and the session regrades
+ * prompts while it resolves: those edges must read as no test, not as a
+ * reference of a summary that is gone (a crash, before).
+ */
+static void
+a_config_cleared_before_resolving_is_no_test(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links stale;
+  struct grade_links links;
+  char config[700];
+  char prompt[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "promptfooconfig.yaml", config, sizeof config);
+  ws_path(w, "prompts/reply.txt", prompt, sizeof prompt);
+
+  /* What index__changed does: regrade while the graph is stale. The
+   * config's edges are skipped, and the count agrees with the graph once
+   * resolved. */
+  evalgraph_set(w->index.graph, config, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &stale);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
+
+  assert_int_equal(stale.tests_elsewhere, links.tests_elsewhere);
+  ws_close(w);
+}
+
 static void
 support_findings_span_config_prompt_and_results(void **state)
 {
@@ -582,6 +614,157 @@ schema_refs_resolve_to_files(void **state)
     "workspace: this $ref resolves nowhere\n");
   /* Under an absolute $id, a relative $ref names a URI, not a file. */
   assert_string_equal(ws_findings(w, "remote/order.schema.json", NOW), "");
+  ws_close(w);
+}
+
+/* ---- provenance records: what crystallise made of a prompt ------------ */
+
+struct records_seen {
+  const struct ws *w;
+  char text[2048];
+  size_t n;
+};
+
+static const char *const record_kinds[] = { "schema", "test", "evaluator",
+                                            "code" };
+
+/* One line per record: the file (relative), kind, lines, test. */
+static void
+record_seen(const struct evrecord_ref *r, void *ctx)
+{
+  struct records_seen *x = ctx;
+  const char *rel = r->file + strlen(x->w->root) + 1;
+
+  x->n += (size_t)snprintf(x->text + x->n, sizeof x->text - x->n,
+                           "%s %s lines %u-%u at line %u test %d\n", rel,
+                           record_kinds[r->rec->kind], r->rec->first_line,
+                           r->rec->last_line, r->rec->line,
+                           r->rec->test == EVAL_NONE ? -1
+                                                     : (int)r->rec->test);
+}
+
+static void
+config_seen(const char *config, void *ctx)
+{
+  struct records_seen *x = ctx;
+
+  x->n += (size_t)snprintf(x->text + x->n, sizeof x->text - x->n, "%s\n",
+                           config + strlen(x->w->root) + 1);
+}
+
+static void
+crystallised_records_link_files_to_their_prompt(void **state)
+{
+  struct ws *w = ws_open("crystallised");
+  struct records_seen x = { w, "", 0 };
+  char path[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "prompts/parcel.j2", path, sizeof path);
+
+  assert_int_equal(evalgraph_records_of_prompt(w->index.graph, path,
+                                               record_seen, &x), 5);
+  /* In the order the index read them (folders in name order). A
+   * validator is no artifact: its record alone gives it a summary. */
+  assert_string_equal(x.text,
+    "prompts/promptfooconfig.yaml test lines 1-2 at line 19 test 0\n"
+    "prompts/promptfooconfig.yaml test lines 4-6 at line 28 test 1\n"
+    "prompts/promptfooconfig.yaml test lines 4-6 at line 48 test 2\n"
+    "schemas/parcel.schema.json schema lines 4-6 at line 3 test -1\n"
+    "validators/parcel.py code lines 4-6 at line 1 test -1\n");
+  x.n = 0;
+  x.text[0] = '\0';
+  assert_int_equal(evalgraph_configs_of_prompt(w->index.graph, path,
+                                               config_seen, &x), 1);
+  assert_string_equal(x.text, "prompts/promptfooconfig.yaml\n");
+  ws_close(w);
+}
+
+static void
+crystallised_grade_links_count_what_crystallise_made(void **state)
+{
+  struct ws *w = ws_open("crystallised");
+  struct grade_links links;
+  char path[700];
+  char validator[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "prompts/parcel.j2", path, sizeof path);
+  ws_path(w, "validators/parcel.py", validator, sizeof validator);
+
+  evalgraph_grade_links(w->index.graph, path, NOW, &links);
+  assert_true(links.enforced_in_code);
+  assert_string_equal(links.code_where, validator);
+  assert_non_null(links.schema_elsewhere);
+  assert_string_equal(strstr(links.schema_elsewhere, "schemas/"),
+                      "schemas/parcel.schema.json");
+  /* The tests crystallise wrote count once, as the tests of the config
+   * that runs the prompt. */
+  assert_int_equal(links.tests_elsewhere, 3);
+  assert_int_equal(links.passed, 2);
+  assert_int_equal(links.failed, 1);
+  /* The validator goes: the prompt is no longer enforced in code. */
+  evalgraph_remove_path(w->index.graph, validator);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  evalgraph_grade_links(w->index.graph, path, NOW, &links);
+  assert_false(links.enforced_in_code);
+  assert_null(links.code_where);
+  ws_close(w);
+}
+
+/* A record's prompt is not a file the index goes and reads (facet check
+ * of schemas/ alone checks schemas), and a record whose prompt is gone is
+ * no finding. */
+static void
+crystallised_a_record_is_no_reference_to_follow(void **state)
+{
+  struct ws *w = ws_open("crystallised");
+  char schemas[700];
+  char prompt[700];
+  char *paths[] = { schemas };
+
+  (void)state;
+  ws_path(w, "schemas", schemas, sizeof schemas);
+  ws_path(w, "prompts/parcel.j2", prompt, sizeof prompt);
+  assert_int_equal(wsindex_init(&w->index), 0);
+  assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+
+  assert_false(evalgraph_has(w->index.graph, prompt));
+  assert_string_equal(ws_findings(w, "schemas/parcel.schema.json", NOW), "");
+  ws_close(w);
+}
+
+static void
+changed_seen(const char *path, void *ctx)
+{
+  struct records_seen *x = ctx;
+
+  x->n += (size_t)snprintf(x->text + x->n, sizeof x->text - x->n, "%s\n",
+                           path + strlen(x->w->root) + 1);
+}
+
+/* A file that goes away takes its links with it: the files it named are
+ * shown again (a prompt whose validator or config was deleted). */
+static void
+a_removed_file_shows_the_files_it_named_again(void **state)
+{
+  struct ws *w = ws_open("crystallised");
+  struct records_seen x = { w, "", 0 };
+  char path[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "validators/parcel.py", path, sizeof path);
+
+  evalgraph_remove_path(w->index.graph, path);
+  evalgraph_resolve(w->index.graph, changed_seen, &x);
+
+  /* The prompt, and as for any change of it the files linked with it. */
+  assert_string_equal(x.text, "prompts/parcel.j2\n"
+                              "prompts/promptfooconfig.yaml\n"
+                              "schemas/parcel.schema.json\n");
   ws_close(w);
 }
 
@@ -858,11 +1041,16 @@ main(void)
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
+    cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
     cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),
     cmocka_unit_test(junit_a_file_cut_short_is_a_finding_inside_it),
     cmocka_unit_test(empty_values_and_prompts_without_variables),
+    cmocka_unit_test(crystallised_records_link_files_to_their_prompt),
+    cmocka_unit_test(crystallised_grade_links_count_what_crystallise_made),
+    cmocka_unit_test(crystallised_a_record_is_no_reference_to_follow),
+    cmocka_unit_test(a_removed_file_shows_the_files_it_named_again),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

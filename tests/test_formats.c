@@ -363,6 +363,57 @@ test_github_models_bad_values(void **state)
   artifact_free(a);
 }
 
+/* A list inside testData declares nothing (it crashed facet: a list item
+ * was looked up by a key name it did not have). */
+static void
+test_github_models_list_in_test_data(void **state)
+{
+  const char *text =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: \"Describe a {{animal}}.\"\n"
+    "testData:\n"
+    "  - - animal: dog\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("c.prompt.yml", text);
+
+  EXPECT_DIAGS(a,
+    "undeclared-variable 3:28-3:34 'animal' is not declared in testData",
+    "wrong-type 5:5-5:18 a testData item should be a mapping of "
+    "variables, not a list");
+  assert_int_equal(a->ninputs, 0);
+  artifact_free(a);
+}
+
+/* The same fault through Prompty's sample: a list of mappings. */
+static void
+test_prompty_sample_list(void **state)
+{
+  const char *text =
+    "---\n"
+    "name: x\n"
+    "inputs:\n"
+    "  city:\n"
+    "    type: string\n"
+    "sample:\n"
+    "  - city: Paris\n"
+    "---\n"
+    "Plan a trip to {{ city }}.\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("s.prompty", text);
+
+  EXPECT_DIAGS(a,
+    "wrong-type 7:3-7:16 'sample' should be a string or a mapping, not a "
+    "list");
+  artifact_free(a);
+}
+
 static void
 test_github_models_json_schema_pins_output(void **state)
 {
@@ -1242,6 +1293,104 @@ test_semantic_kernel_folder(void **state)
   artifact_free(a);
 }
 
+static struct artifact *
+analyze_with(const char *path, const char *text, const char *companion)
+{
+  const struct analyze_options opts = {
+    .companion = companion,
+    .companion_len = strlen(companion),
+  };
+  struct artifact *a = artifact_analyze(path, text, strlen(text), &opts);
+
+  assert_non_null(a);
+  return a;
+}
+
+/*
+ * A function's two files read together. The templates after
+ * microsoft/semantic-kernel prompt_template_samples (MIT): FunPlugin/Joke
+ * (input, style) and MiscPlugin/Continue ({{$INPUT}} for 'input').
+ */
+static void
+test_semantic_kernel_function_read_whole(void **state)
+{
+  const char *config =
+    "{ \"schema\": 1, \"execution_settings\": {},\n"
+    "  \"input_variables\": [ { \"name\": \"input\" },\n"
+    "    { \"name\": \"style\" }, { \"name\": \"tone\" } ] }\n";
+  const char *v1 =
+    "{ \"schema\": 1, \"input\": { \"parameters\": [\n"
+    "  { \"name\": \"input\" } ] } }\n";
+  const char *bare = "{ \"schema\": 1, \"execution_settings\": {} }\n";
+  const char *joke = "A joke: {{$style}}\n+++++\n{{$INPUT}} {{$topic}}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze_with("Joke/skprompt.txt", joke, config);
+  EXPECT_DIAGS(a,
+    "undeclared-variable 3:15-3:20 'topic' is not declared in config.json's "
+    "input_variables");
+  expect_grade(a, "loose", "declare the template's variables under "
+               "input_variables in the function's config.json");
+  artifact_free(a);
+
+  a = analyze_with("Joke/skprompt.txt", "Continue: {{$INPUT}}\n", v1);
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured",
+               "pin the output: add output_variable.json_schema");
+  assert_string_equal(a->grade.reasons[0], "config.json declares the inputs "
+                      "its template uses");
+  artifact_free(a);
+
+  a = analyze_with("Joke/config.json", config, joke);
+  EXPECT_DIAGS(a,
+    "undeclared-variable 2:3-2:20 skprompt.txt reads 'topic', which "
+    "input_variables does not declare",
+    "unused-input 3:37-3:41 'tone' is declared in input_variables, but "
+    "skprompt.txt never reads it");
+  expect_grade(a, "loose", "declare the template's variables under "
+               "input_variables");
+  assert_string_equal(a->grade.reasons[0], "its template file uses "
+                      "{{topic}}, which its header does not declare");
+  artifact_free(a);
+
+  /* Without input_variables any argument may be passed: no findings. */
+  a = analyze_with("Ask/config.json", bare, joke);
+  EXPECT_NO_DIAGS(a);
+  artifact_free(a);
+  a = analyze_with("Ask/skprompt.txt", joke, bare);
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "loose", "declare the template's variables under "
+               "input_variables in the function's config.json");
+  artifact_free(a);
+}
+
+/* After microsoft/poml examples/108_math_calculator (MIT): the context
+ * file beside the prompt gives its variables. */
+static void
+test_poml_context_file(void **state)
+{
+  const char *text = "<poml>\n<task>{{ question }}</task>\n</poml>\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze_with("108_math_calculator.poml", text,
+                   "{\n    \"question\": \"What is 15% of 200?\"\n}\n");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "structured", "pin the output: add an <output-schema>");
+  assert_string_equal(a->grade.reasons[0],
+                      "108_math_calculator.context.json declares the inputs "
+                      "its template uses");
+  artifact_free(a);
+
+  a = analyze("108_math_calculator.poml", text);
+  expect_grade(a, "loose", "supply the variables from a context file, or "
+               "define them with <let>");
+  artifact_free(a);
+}
+
 static void
 test_poml(void **state)
 {
@@ -1610,6 +1759,8 @@ main(void)
     cmocka_unit_test(test_github_models_valid_eval),
     cmocka_unit_test(test_github_models_padded_placeholder),
     cmocka_unit_test(test_github_models_bad_values),
+    cmocka_unit_test(test_github_models_list_in_test_data),
+    cmocka_unit_test(test_prompty_sample_list),
     cmocka_unit_test(test_github_models_json_schema_pins_output),
     cmocka_unit_test(test_github_models_json_schema_faults),
     cmocka_unit_test(test_github_models_evaluators),
@@ -1638,6 +1789,8 @@ main(void)
     cmocka_unit_test(test_semantic_kernel_yaml),
     cmocka_unit_test(test_semantic_kernel_folder),
     cmocka_unit_test(test_poml),
+    cmocka_unit_test(test_semantic_kernel_function_read_whole),
+    cmocka_unit_test(test_poml_context_file),
     cmocka_unit_test(test_openai_evals),
     cmocka_unit_test(test_results_not_checked),
     cmocka_unit_test(test_prompty_typo_type_and_value),

@@ -27,16 +27,22 @@ struct ws {
 static struct ws ws;
 
 static void
-ws_copy(void)
+ws_copy_of(const char *name)
 {
   char cmd[700];
 
   snprintf(ws.root, sizeof ws.root, "/tmp/facet-index-XXXXXX");
   assert_non_null(mkdtemp(ws.root));
   snprintf(ws.uri, sizeof ws.uri, "file://%s", ws.root);
-  snprintf(cmd, sizeof cmd, "cp -R '%s/support/.' '%s'", WORKSPACES,
+  snprintf(cmd, sizeof cmd, "cp -R '%s/%s/.' '%s'", WORKSPACES, name,
            ws.root);
   assert_int_equal(system(cmd), 0);
+}
+
+static void
+ws_copy(void)
+{
+  ws_copy_of("support");
 }
 
 static void
@@ -68,13 +74,14 @@ at_ws(const char *s)
   return o;
 }
 
-/* Initializes with capabilities (JSON), lets the index run to its end. */
+/* Initializes with capabilities (JSON) in a copy of workspace name, lets
+ * the index run to its end. */
 static void
-start(struct harness *h, const char *caps)
+start_in(struct harness *h, const char *name, const char *caps)
 {
   char msg[1024];
 
-  ws_copy();
+  ws_copy_of(name);
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
@@ -83,6 +90,12 @@ start(struct harness *h, const char *caps)
   h->session.clock_fixed = NOW;
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   settle(h);
+}
+
+static void
+start(struct harness *h, const char *caps)
+{
+  start_in(h, "support", caps);
 }
 
 /* The first message from index from on whose text holds needle, or "". */
@@ -506,6 +519,114 @@ closing_an_edited_prompt_reads_the_file_again(void **state)
 }
 
 /* The harness's helpers for one-file sessions are not used here. */
+/* ---- what crystallise made of a prompt, as the index links it --------- */
+
+#define ARROW "\xE2\x86\x92 "
+#define PASS "\xE2\x9C\x93"
+#define FAIL "\xE2\x9C\x97"
+#define DOT " \xC2\xB7 "
+
+static void
+crystallised_fragments_show_what_they_became_and_how_it_runs(void **state)
+{
+  struct harness *h = *state;
+
+  start_in(h, "crystallised", CAPS_ALL);
+  open_file(h, "prompts/parcel.j2");
+
+  /* Lines 1-2 became one test, lines 4-6 a schema, two tests and a
+   * validator; the tests' lenses say what their last runs came to. */
+  assert_string_equal(lenses(h, "prompts/parcel.j2"),
+    "0: grade: code | "
+    "0: evals: 2 " PASS " 1 " FAIL " | "
+    "0: " ARROW "1 test" DOT "1 " PASS " | "
+    "3: " ARROW "schema schemas/parcel.schema.json | "
+    "3: " ARROW "2 tests" DOT "1 " PASS " 1 " FAIL " | "
+    "3: " ARROW "code validators/parcel.py");
+  assert_true(strstr(ask(h, "textDocument/hover", "prompts/parcel.j2",
+                         ",\"position\":{\"line\":0,\"character\":2}"),
+                     "deterministic code enforces its rules (parcel.py)")
+              != NULL);
+  ws_remove();
+}
+
+static void
+crystallised_an_edit_makes_runs_stale_and_a_changed_fragment_drifts(
+  void **state)
+{
+  struct harness *h = *state;
+  size_t before;
+
+  start_in(h, "crystallised", CAPS_ALL);
+  open_file(h, "prompts/parcel.j2");
+
+  /* Outside the fragments: every recorded run is of an older prompt. */
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "parcel.j2\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":7,\"character\":9},\"end\":{\"line\":7,"
+                "\"character\":15}},\"text\":\"code\"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "prompts/parcel.j2"),
+    "0: grade: code | "
+    "0: evals: 2 " PASS " 1 " FAIL DOT "3 stale | "
+    "0: " ARROW "1 test" DOT "1 " PASS DOT "1 stale | "
+    "3: " ARROW "schema schemas/parcel.schema.json | "
+    "3: " ARROW "2 tests" DOT "1 " PASS " 1 " FAIL DOT "2 stale | "
+    "3: " ARROW "code validators/parcel.py");
+
+  /* Inside one: what it became may no longer match it. */
+  before = h->nout;
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "parcel.j2\",\"version\":3},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":5,\"character\":51},\"end\":{\"line\":"
+                "5,\"character\":55}},\"text\":\"returned\"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "prompts/parcel.j2"),
+    "0: grade: code | "
+    "0: evals: 2 " PASS " 1 " FAIL DOT "3 stale | "
+    "0: " ARROW "1 test" DOT "1 " PASS DOT "1 stale | "
+    "3: \xE2\x9A\xA0 changed since it was crystallised into "
+    "schemas/parcel.schema.json | "
+    "3: \xE2\x9A\xA0 changed since it was crystallised into "
+    "prompts/promptfooconfig.yaml | "
+    "3: \xE2\x9A\xA0 changed since it was crystallised into "
+    "validators/parcel.py");
+  assert_int_equal(count(h, before, "crystallised-fragment-changed"), 1);
+  assert_true(strstr(find(h, before, "crystallised-fragment-changed"),
+                     "this text changed since it was crystallised into "
+                     "validators/parcel.py: the validator may no longer "
+                     "enforce it") != NULL);
+  ws_remove();
+}
+
+/* The validator goes on disk: the prompt loses the code rung. */
+static void
+crystallised_a_deleted_validator_takes_its_rung(void **state)
+{
+  struct harness *h = *state;
+  char path[600];
+
+  start_in(h, "crystallised", CAPS_ALL);
+  open_file(h, "prompts/parcel.j2");
+  snprintf(path, sizeof path, "%s/validators/parcel.py", ws.root);
+  assert_int_equal(unlink(path), 0);
+
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":"
+                "\"workspace/didChangeWatchedFiles\",\"params\":{\"changes\":"
+                "[{\"uri\":\"@/validators/parcel.py\",\"type\":3}]}}"));
+  settle(h);
+
+  assert_string_equal(lenses(h, "prompts/parcel.j2"),
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "0: evals: 2 " PASS " 1 " FAIL " | "
+    "0: " ARROW "1 test" DOT "1 " PASS " | "
+    "3: " ARROW "schema schemas/parcel.schema.json | "
+    "3: " ARROW "2 tests" DOT "1 " PASS " 1 " FAIL);
+  ws_remove();
+}
+
 static void
 unused_helpers(void)
 {
@@ -558,6 +679,14 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(
       indexing_reports_progress_and_registers_the_watcher, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      crystallised_fragments_show_what_they_became_and_how_it_runs, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      crystallised_an_edit_makes_runs_stale_and_a_changed_fragment_drifts,
+      setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      crystallised_a_deleted_validator_takes_its_rung, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_prompt_shows_its_summary_and_the_config_each_tests_run, setup,
       teardown),

@@ -4,6 +4,11 @@
  */
 #include "session_harness.h"
 
+#include <unistd.h>
+
+#include "artifact.h"
+#include "yaml_doc.h"
+
 #define PROMPTY_WITH_TYPO                                                   \
   "\"---\\nname: demo\\nmodle: gpt-4o\\ninputs:\\n  city:\\n    type: "    \
   "string\\n---\\nPlan a trip to {{ city }}.\\n\""
@@ -40,12 +45,17 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"positionEncoding\":\"utf-8\",\"textDocumentSync\":{\"openClose\":true,"
     "\"change\":2,\"save\":{\"includeText\":false}},\"hoverProvider\":true,"
     "\"codeLensProvider\":{\"resolveProvider\":false},"
-    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\"]},"
+    "\"codeActionProvider\":{\"codeActionKinds\":[\"quickfix\","
+    "\"refactor.extract\"],\"resolveProvider\":true},"
     "\"definitionProvider\":true,\"referencesProvider\":true,"
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
-    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\",\"facet.showEvals\"]}},"
+    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
+    "\"facet.showEvals\",\"facet.workspaceGrades\","
+    "\"facet.crystallise\",\"facet.crystallised\","
+    "\"facet.openArtifact\"]},"
+    "\"experimental\":{\"gradeRequest\":true}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
 }
@@ -80,6 +90,59 @@ unknown_methods_and_bad_params_get_their_errors(void **state)
                       "\"message\":\"the document is not open: send didOpen "
                       "first\"}}");
   assert_int_equal(h->nout, 4);
+}
+
+/* Every command facet advertises, sent with its arguments missing, not a
+ * list, or an empty list: each gets its answer, and facet serves on. */
+static void
+commands_with_odd_arguments_are_answered(void **state)
+{
+  static const char *const commands[] = {
+    "facet.showGrade", "facet.showEvals", "facet.workspaceGrades",
+    "facet.crystallise", "facet.crystallised", "facet.openArtifact",
+  };
+  /* What follows "id":N, in each reply. */
+  static const char *const answers[] = {
+    "\"error\":{\"code\":-32602,\"message\":\"facet.showGrade wants the URI "
+    "of an open, graded artifact\"}}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.showEvals wants an open "
+    "document's URI and a position\"}}",
+    "\"error\":{\"code\":-32803,\"message\":\"facet.workspaceGrades could "
+    "not read /ws: no such file or directory\"}}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.crystallise wants {uri, "
+    "version, range, target} of an open document\"}}",
+    "\"result\":null}",
+    "\"error\":{\"code\":-32602,\"message\":\"facet.openArtifact wants "
+    "[uri, line]\"}}",
+  };
+  static const char *const args[] = { "", ",\"arguments\":7",
+                                      ",\"arguments\":[]" };
+  struct harness *h = *state;
+  char msg[256];
+  int id = 10;
+
+  initialize(h, "[]");
+  for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+    for (size_t a = 0; a < sizeof args / sizeof *args; a++) {
+      size_t i = h->nout;
+      char want[512];
+
+      snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":"
+               "\"workspace/executeCommand\",\"params\":{\"command\":\"%s\""
+               "%s}}", id, commands[c], args[a]);
+      feed(h, msg);
+      settle(h);
+      while (i < h->nout && !strstr(h->out[i], "\"id\":"))
+        i++;
+      assert_true(i < h->nout);
+      snprintf(want, sizeof want, "{\"jsonrpc\":\"2.0\",\"id\":%d,%s", id,
+               answers[c]);
+      assert_string_equal(h->out[i], want);
+      id++;
+    }
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"shutdown\"}");
+  assert_string_equal(h->out[h->nout - 1],
+                      "{\"jsonrpc\":\"2.0\",\"id\":99,\"result\":null}");
 }
 
 static void
@@ -296,6 +359,65 @@ closing_clears_the_problems_of_the_file(void **state)
     "\"params\":{\"uri\":\"file:///ws/trip.prompty\",\"diagnostics\":[]}}");
 }
 
+/* Writes text to dir/name. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+  char path[512];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* A skprompt.txt is analysed with its config.json from disk, and again
+ * when the config.json is saved. */
+static void
+a_saved_companion_is_read_again(void **state)
+{
+  struct harness *h = *state;
+  char dir[] = "/tmp/facet-companion-XXXXXX";
+  char uri[256];
+  char config_uri[256];
+  char msg[512];
+  size_t i;
+
+  assert_non_null(mkdtemp(dir));
+  write_file(dir, "config.json", "{\"schema\": 1, \"execution_settings\": "
+             "{}, \"input_variables\": [{\"name\": \"input\"}]}\n");
+  snprintf(uri, sizeof uri, "file://%s/skprompt.txt", dir);
+  snprintf(config_uri, sizeof config_uri, "file://%s/config.json", dir);
+  initialize(h, "[]");
+  open_doc(h, uri, "\"Say {{$input}} in {{$tone}}.\"");
+  settle(h);
+  i = h->nout - 1;
+  assert_non_null(strstr(next(h, &i), "'tone' is not declared in "
+                         "config.json's input_variables"));
+
+  write_file(dir, "config.json", "{\"schema\": 1, \"execution_settings\": "
+             "{}, \"input_variables\": [{\"name\": \"input\"}, "
+             "{\"name\": \"tone\"}]}\n");
+  open_doc(h, config_uri, "\"{}\"");
+  settle(h);
+  i = h->nout;
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"textDocument/didSave\",\"params\":{\"textDocument\":"
+           "{\"uri\":\"%s\"}}}", config_uri);
+  feed(h, msg);
+  settle(h);
+
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"textDocument/publishDiagnostics\",\"params\":{\"uri\":\"%s\","
+           "\"version\":1,\"diagnostics\":[]}}", uri);
+  assert_string_equal(next(h, &i), msg);
+  snprintf(msg, sizeof msg, "%s/config.json", dir);
+  assert_int_equal(unlink(msg), 0);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 static void
 settings_override_detection_by_glob(void **state)
 {
@@ -329,6 +451,188 @@ initialization_options_may_hold_the_facet_section(void **state)
   assert_int_equal(h->session.settings.max_file_bytes, 4096);
   assert_non_null(strstr(next(h, &i), "unknown key 'modle' in Prompty "
                                       "frontmatter"));
+}
+
+/* A promptfoo config, as a JSON string: two tests, each with a check. */
+#define PROMPTFOO_CONFIG                                                     \
+  "\"description: demo\nprompts:\n  - \\\"Answer {{ question }}\\\"\n"    \
+  "providers:\n  - openai:gpt-4o-mini\ntests:\n  - vars:\n      question: " \
+  "one\n    assert:\n      - type: equals\n        value: one\n  - vars:\n"  \
+  "      question: two\n    assert:\n      - type: contains\n        "      \
+  "value: two\n\""
+#define PROMPTFOO_URI "file:///ws/promptfooconfig.yaml"
+
+/* didChange of PROMPTFOO_URI to version: text at line:col0-col1. */
+static void
+change_doc(struct harness *h, int version, int line, int col0, int col1,
+           const char *text)
+{
+  char msg[1024];
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+           "\"params\":{\"textDocument\":{\"uri\":\"" PROMPTFOO_URI "\","
+           "\"version\":%d},\"contentChanges\":[{\"range\":{\"start\":"
+           "{\"line\":%d,\"character\":%d},\"end\":{\"line\":%d,"
+           "\"character\":%d}},\"text\":\"%s\"}]}}",
+           version, line, col0, line, col1, text);
+  feed(h, msg);
+}
+
+/* Whether the document's latest analysis re-parsed one item only. */
+static bool
+reparsed(struct harness *h)
+{
+  struct document *doc = docstore_get(&h->session.docs, PROMPTFOO_URI);
+
+  return doc && doc->artifact && doc->artifact->yaml &&
+         doc->artifact->yaml->reused;
+}
+
+static void
+an_edit_inside_a_test_reparses_it_and_publishes_its_findings(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  /* "value: two" becomes "valeu: two", then back. */
+  change_doc(h, 2, 15, 11, 13, "eu");
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"version\":2,"
+    "\"diagnostics\":[{\"range\":{\"start\":{\"line\":14,\"character\":14},"
+    "\"end\":{\"line\":14,\"character\":22}},\"severity\":1,\"code\":"
+    "\"assertion-value\",\"source\":\"facet\",\"message\":\"a contains "
+    "assertion needs a value to compare with\"},"
+    "{\"range\":{\"start\":{\"line\":15,\"character\":8},"
+    "\"end\":{\"line\":15,\"character\":13}},\"severity\":2,\"code\":"
+    "\"unknown-key\",\"source\":\"facet\",\"message\":\"unknown key "
+    "'valeu' in a promptfoo assertion; did you mean 'value'?\",\"data\":{"
+    "\"replacement\":\"value\"}}]}}");
+
+  change_doc(h, 3, 15, 11, 13, "ue");
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"version\":3,"
+    "\"diagnostics\":[]}}");
+}
+
+/* Work that holds a thread-pool thread until released: the analysis
+ * queued after it cannot start before the test says so. */
+static uv_sem_t gate;
+
+static void
+gate_work(uv_work_t *w)
+{
+  (void)w;
+  uv_sem_wait(&gate);
+}
+
+static void
+gate_done(uv_work_t *w, int status)
+{
+  (void)status;
+  free(w);
+}
+
+#define GATES 8
+
+static void
+close_the_gate(uv_loop_t *loop)
+{
+  uv_sem_init(&gate, 0);
+  for (int k = 0; k < GATES; k++)
+    uv_queue_work(loop, calloc(1, sizeof(uv_work_t)), gate_work, gate_done);
+}
+
+static void
+open_the_gate(void)
+{
+  for (int k = 0; k < GATES; k++)
+    uv_sem_post(&gate);
+}
+
+static void
+edits_while_an_analysis_runs_publish_only_the_newest(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  close_the_gate(&h->loop);
+  change_doc(h, 2, 15, 11, 13, "eu");
+  session_flush(&h->session);
+  /* While version 2 is analysed: "type: contains" -> "tpye: contains". */
+  change_doc(h, 3, 14, 9, 11, "py");
+  open_the_gate();
+  settle(h);
+
+  assert_true(reparsed(h));
+  assert_non_null(strstr(next(h, &i), "\"version\":3,\"diagnostics\":[{\"range"
+    "\":{\"start\":{\"line\":14,\"character\":8},\"end\":{\"line\":14,"
+    "\"character\":12}},\"severity\":2,\"code\":\"unknown-key\",\"source\":"
+    "\"facet\",\"message\":\"unknown key 'tpye' in a promptfoo assertion; "
+    "did you mean 'type'?\""));
+  assert_non_null(strstr(h->out[i - 1], "unknown key 'valeu' in a promptfoo "
+                                        "assertion"));
+  assert_int_equal(h->nout, 3);
+}
+
+static void
+closing_while_an_analysis_runs_publishes_nothing_of_it(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  settle(h);
+  i++;
+  close_the_gate(&h->loop);
+  change_doc(h, 2, 15, 11, 13, "eu");
+  session_flush(&h->session);
+  /* The analysis has not started: it reads the document's artifact after
+   * the document is closed. */
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didClose\","
+          "\"params\":{\"textDocument\":{\"uri\":\"" PROMPTFOO_URI "\"}}}");
+  open_the_gate();
+  settle(h);
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"" PROMPTFOO_URI "\",\"diagnostics\":[]}}");
+  assert_int_equal(h->nout, 3);
+  assert_null(docstore_get(&h->session.docs, PROMPTFOO_URI));
+}
+
+static void
+reopening_while_an_analysis_runs_analyses_the_new_text(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[]");
+  open_doc(h, PROMPTFOO_URI, PROMPTFOO_CONFIG);
+  session_flush(&h->session);
+  open_doc(h, PROMPTFOO_URI, "\"prompts: [a]\\nprovidres: [b]\\n\"");
+  settle(h);
+
+  assert_non_null(strstr(next(h, &i), "unknown key 'providres' in promptfoo "
+                                      "config; did you mean 'providers'?"));
+  assert_int_equal(h->nout, 2);
 }
 
 static void
@@ -373,6 +677,7 @@ main(void)
     T(requests_before_initialize_are_refused),
     T(initialize_picks_utf8_when_offered_and_says_what_is_implemented),
     T(unknown_methods_and_bad_params_get_their_errors),
+    T(commands_with_odd_arguments_are_answered),
     T(open_publishes_diagnostics_and_answers_hover_and_lens),
     T(a_finding_with_a_replacement_is_a_quick_fix),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),
@@ -382,6 +687,11 @@ main(void)
     T(ranges_count_emoji_as_four_utf8_units),
     T(ranges_count_emoji_as_one_utf32_unit),
     T(closing_clears_the_problems_of_the_file),
+    T(an_edit_inside_a_test_reparses_it_and_publishes_its_findings),
+    T(edits_while_an_analysis_runs_publish_only_the_newest),
+    T(closing_while_an_analysis_runs_publishes_nothing_of_it),
+    T(reopening_while_an_analysis_runs_analyses_the_new_text),
+    T(a_saved_companion_is_read_again),
     T(settings_override_detection_by_glob),
     T(initialization_options_may_hold_the_facet_section),
     T(shutdown_then_exit_is_a_clean_exit),

@@ -250,6 +250,95 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_empty_folder():
+    root = tempfile.mkdtemp(prefix="facet-cli-empty-")
+    try:
+        check("facet check of an empty folder checks nothing, cleanly",
+              run("check", root),
+              (0, "\n0 files checked: 0 errors, 0 warnings\n"
+                  "grades: loose 0, structured 0, schema 0, eval 0, code 0\n",
+                  ""))
+    finally:
+        shutil.rmtree(root)
+
+
+def grade_of(report, path):
+    return next(f["grade"] for f in report["files"] if f["path"] == path)
+
+
+def test_check_counts_crystallise_links():
+    """facet check grades with what crystallise made of a prompt, as the
+    editor does: a validator makes it code, a schema file schema."""
+    root = copy_workspace("crystallised")
+    try:
+        code, out, _ = run("check", "--now", NOW, "--format", "json", ".",
+                           cwd=root)
+        check("a prompt with a crystallised validator is code",
+              grade_of(json.loads(out), "prompts/parcel.j2"),
+              {"level": "code",
+               "reasons": ["deterministic code enforces its rules "
+                           "(parcel.py)"],
+               "next": None})
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("... and the report counts it", out.splitlines()[-1],
+              "grades: loose 0, structured 0, schema 1, eval 1, code 1")
+        shutil.rmtree(os.path.join(root, "validators"))
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("without the validator it is eval, through its tests",
+              [l for l in out.splitlines() if l.startswith("eval  ")],
+              ["eval        prompts/parcel.j2             make the 1 failing "
+               "eval pass",
+               "eval        prompts/promptfooconfig.yaml  make the 1 failing "
+               "eval pass"])
+        os.remove(os.path.join(root, "prompts", "promptfooconfig.yaml"))
+        code, out, _ = run("check", "--now", NOW, "--format", "json", ".",
+                           cwd=root)
+        check("without its tests, the schema file that records a fragment "
+              "pins its output",
+              grade_of(json.loads(out), "prompts/parcel.j2"),
+              {"level": "schema",
+               "reasons": ["its output is pinned by a schema "
+                           "(parcel.schema.json)"],
+               "next": "add an eval"})
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_reads_companions():
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "Joke/config.json",
+              '{"schema": 1, "execution_settings": {},\n'
+              ' "input_variables": [{"name": "input"}, {"name": "style"}]}\n')
+        write(root, "Joke/skprompt.txt", "A joke in {{$style}} about "
+              "{{$INPUT}} for {{$audience}}.\n")
+        write(root, "calc.poml", "<poml><task>{{ question }}</task></poml>\n")
+        write(root, "calc.context.json", '{"question": "15% of 200?"}\n')
+        code, out, _ = run("check", ".", cwd=root)
+        check("a skprompt.txt is read with its config.json, a POML file "
+              "with its context file", out.splitlines(), [
+                  "Joke/config.json:2:2: warning: skprompt.txt reads "
+                  "'audience', which input_variables does not declare "
+                  "[undeclared-variable]",
+                  "Joke/skprompt.txt:1:46: warning: 'audience' is not "
+                  "declared in config.json's input_variables "
+                  "[undeclared-variable]",
+                  "",
+                  "grade       file               next step",
+                  "loose       Joke/config.json   declare the template's "
+                  "variables under input_variables",
+                  "loose       Joke/skprompt.txt  declare the template's "
+                  "variables under input_variables in the function's "
+                  "config.json",
+                  "structured  calc.poml          pin the output: add an "
+                  "<output-schema>",
+                  "",
+                  "3 files checked: 0 errors, 2 warnings",
+                  "grades: loose 2, structured 1, schema 0, eval 0, code 0"])
+    finally:
+        shutil.rmtree(root)
+
+
 class Server:
     """facet lsp as a child process, spoken to over its stdin and stdout."""
 
@@ -376,6 +465,9 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_counts_crystallise_links()
+    test_check_empty_folder()
+    test_check_reads_companions()
     test_check_provider()
     test_lsp_bad_input_keeps_serving()
     test_lsp_exit_codes()

@@ -1,23 +1,31 @@
 --[[
-End-to-end test: Neovim's built-in LSP client runs facet on the example
-workspace and the test checks, field by field, what Neovim received.
+End-to-end test: facet's Neovim plugin, installed as a user installs it
+(run.sh puts editors/nvim on 'packpath' and writes an init.lua that calls
+require('facet').setup{ cmd = ... }), runs facet on the example workspace,
+and the test checks, field by field, what Neovim received and shows.
 
-Run it through run-nvim.sh, which sets these environment variables:
+Run it through run.sh, which sets these environment variables:
   FACET_E2E_CMD       the command that starts the server (a wrapper around
                       "facet lsp --stdio" that keeps facet's stderr)
+  FACET_E2E_BIN       the facet binary itself (for facet check)
   FACET_E2E_EXAMPLES  the examples/ folder, used as the workspace root
+  FACET_E2E_WORK      a copy of examples/ the test may write in
   FACET_E2E_REPORT    where to write the TAP lines (the plan line is
-                      left to run-nvim.sh)
+                      left to run.sh)
 
-Works with Neovim 0.7 (vim.lsp.start_client and buf_attach_client; there is
-no vim.lsp.start there). Buffers are edited but never written, so the
-examples stay as they are. Exits with :cquit 1 when a check fails, 2 when
-the test itself breaks, and :qall! when everything passed.
+Works with Neovim 0.7 (the plugin uses vim.lsp.start_client and
+buf_attach_client there). Buffers of examples/ are edited but never
+written, so the examples stay as they are. Exits with :cquit 1 when a
+check fails, 2 when the test itself breaks, and :qall! when everything
+passed.
 ]]
 
 local CMD = os.getenv('FACET_E2E_CMD')
+local BIN = os.getenv('FACET_E2E_BIN')
 local EXAMPLES = os.getenv('FACET_E2E_EXAMPLES')
+local WORK = os.getenv('FACET_E2E_WORK')
 local REPORT = os.getenv('FACET_E2E_REPORT')
+local facet = require('facet')
 
 -- Generous, for a server built with sanitizers on a loaded machine.
 local TIMEOUT_MS = 15000
@@ -51,7 +59,7 @@ local function check(name, got, want)
   return false
 end
 
--- run-nvim.sh adds its own checks and then the plan line.
+-- run.sh adds its own checks and then the plan line.
 local function finish()
   report:close()
   if failed > 0 then
@@ -60,69 +68,37 @@ local function finish()
   vim.cmd('qall!')
 end
 
--- What the server sent, as the handlers saw it.
+-- What the server sent and what the plugin said, as handlers saw them.
 local published = {}   -- uri -> number of publishDiagnostics received
 local messages = {}    -- window/showMessage params, in order
+local notes = {}       -- vim.notify messages, in order
 local exited = nil     -- {code, signal} once the server process ended
 
-local handlers = {
-  ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
+local on_publish = vim.lsp.handlers['textDocument/publishDiagnostics']
+vim.lsp.handlers['textDocument/publishDiagnostics'] =
+  function(err, result, ctx, config)
     published[result.uri] = (published[result.uri] or 0) + 1
-    return vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
-  end,
-  ['window/showMessage'] = function(_, result)
-    table.insert(messages, result)
-    return vim.NIL
-  end,
-}
-
--- The filetypes a user's config would give these files.
-local function filetype_of(path)
-  if path:match('%.ya?ml$') then
-    return 'yaml'
-  elseif path:match('%.md$') then
-    return 'markdown'
-  elseif path:match('%.prompty$') then
-    return 'prompty'
-  elseif path:match('%.prompt$') then
-    return 'dotprompt'
-  elseif path:match('%.j2$') then
-    return 'jinja'
-  elseif path:match('%.json$') then
-    return 'json'
+    return on_publish(err, result, ctx, config)
   end
-  return nil
+vim.lsp.handlers['window/showMessage'] = function(_, result)
+  table.insert(messages, result)
+  return vim.NIL
+end
+vim.notify = function(message, level)
+  table.insert(notes, { message = message, level = level })
 end
 
 local client_id
 
-local function setup()
-  client_id = vim.lsp.start_client({
-    name = 'facet',
+-- init.lua has called setup() as the README says; calling it again with
+-- on_exit added lets the test see how the server ends.
+local function setup(settings)
+  facet.setup({
     cmd = { CMD },
     root_dir = EXAMPLES,
-    handlers = handlers,
+    settings = settings,
     on_exit = function(code, signal)
       exited = { code = code, signal = signal }
-    end,
-  })
-  assert(client_id, 'vim.lsp.start_client did not start ' .. CMD)
-
-  local group = vim.api.nvim_create_augroup('facet_e2e', { clear = true })
-  vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
-    group = group,
-    pattern = { '*.prompty', '*.prompt', '*.prompt.yml', '*.prompt.md',
-                '*.instructions.md', '*.agent.md', '*.j2', '*.json',
-                'promptfooconfig.yaml' },
-    callback = function(args)
-      vim.bo[args.buf].filetype = filetype_of(args.file)
-    end,
-  })
-  vim.api.nvim_create_autocmd('FileType', {
-    group = group,
-    pattern = { 'prompty', 'dotprompt', 'yaml', 'markdown', 'jinja', 'json' },
-    callback = function(args)
-      vim.lsp.buf_attach_client(args.buf, client_id)
     end,
   })
 end
@@ -132,9 +108,12 @@ local function open(relative)
   vim.cmd('edit ' .. vim.fn.fnameescape(EXAMPLES .. '/' .. relative))
   local bufnr = vim.api.nvim_get_current_buf()
   local uri = vim.uri_from_bufnr(bufnr)
+  local client = facet.client(bufnr)
 
-  assert(vim.lsp.buf_get_clients(bufnr)[client_id],
-         'the client did not attach to ' .. relative)
+  assert(client, 'the plugin did not attach facet to ' .. relative
+         .. ' (messages: ' .. vim.inspect(notes) .. ')')
+  client_id = client_id or client.id
+  assert(client.id == client_id, 'a second facet client for ' .. relative)
   assert(vim.wait(TIMEOUT_MS, function() return published[uri] end, 10),
          'no diagnostics were published for ' .. relative)
   return bufnr, uri
@@ -203,12 +182,17 @@ local function test_initialize()
     return client.initialized
   end, 10), 'facet did not answer initialize')
   local caps = client.server_capabilities
-  check('initialize: the server offers hover, code lens and its commands',
+  check('initialize: the server offers hover, code lens, its commands and '
+        .. 'facet/grade',
         { hover = caps.hoverProvider, lens = caps.codeLensProvider,
           commands = caps.executeCommandProvider
-            and caps.executeCommandProvider.commands },
+            and caps.executeCommandProvider.commands,
+          experimental = caps.experimental },
         { hover = true, lens = { resolveProvider = false },
-          commands = { 'facet.showGrade', 'facet.showEvals' } })
+          commands = { 'facet.showGrade', 'facet.showEvals',
+                       'facet.workspaceGrades', 'facet.crystallise',
+                       'facet.crystallised', 'facet.openArtifact' },
+          experimental = { gradeRequest = true } })
   check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
         { client = client.offset_encoding, server = caps.positionEncoding },
         { client = 'utf-16', server = 'utf-16' })
@@ -299,6 +283,7 @@ local VALID = {
   '.github/prompts/new-test-case.prompt.md',
   'promptfooconfig.yaml',
   'prompts/classify-ticket.prompt.yml',
+  'prompts/outage-update.j2',
   'prompts/reply-draft.prompt',
   'prompts/reply.j2',
   'schemas/openai/triage_response.json',
@@ -369,7 +354,8 @@ local function test_lens_display()
   local title = 'grade: eval ' .. DOT
     .. ' next: crystallise a stable rule into code'
 
-  vim.lsp.codelens.refresh()
+  -- No refresh here: the plugin asks for lenses when the buffer is
+  -- entered and when its diagnostics change.
   vim.wait(TIMEOUT_MS, function()
     return #vim.lsp.codelens.get(bufnr) > 0
   end, 10)
@@ -542,23 +528,233 @@ local function test_shutdown()
         { code = 0, signal = 0 })
 end
 
+-- The plugin's filetypes: new ones only where no filetype exists.
+local function test_filetypes()
+  local got = {}
+
+  for _, relative in ipairs({ 'prompts/triage.prompty',
+                              'prompts/reply-draft.prompt',
+                              'prompts/classify-ticket.prompt.yml',
+                              '.github/prompts/new-test-case.prompt.md',
+                              'schemas/reply.schema.json',
+                              'promptfooconfig.yaml' }) do
+    got[relative] = vim.bo[vim.fn.bufnr(EXAMPLES .. '/' .. relative)].filetype
+  end
+  check('filetypes: prompty and dotprompt are new; YAML, Markdown and '
+        .. 'JSON artifacts keep theirs', got, {
+          ['prompts/triage.prompty'] = 'prompty',
+          ['prompts/reply-draft.prompt'] = 'dotprompt',
+          ['prompts/classify-ticket.prompt.yml'] = 'yaml',
+          ['.github/prompts/new-test-case.prompt.md'] = 'markdown',
+          ['schemas/reply.schema.json'] = 'json',
+          ['promptfooconfig.yaml'] = 'yaml',
+        })
+end
+
+-- Runs an Ex command and returns the first vim.notify it led to.
+local function notified(command)
+  local before = #notes
+
+  vim.cmd(command)
+  vim.wait(TIMEOUT_MS, function() return #notes > before end, 10)
+  return notes[before + 1]
+end
+
+local INFO = vim.log.levels.INFO
+
+local function test_grade_command(bufnr)
+  vim.api.nvim_set_current_buf(bufnr)
+  check(':FacetGrade shows the grade, the next step and why',
+        notified('FacetGrade'), {
+          message = 'facet: Prompty ' .. DOT .. ' grade: schema ' .. DOT
+            .. ' next: add an eval: a promptfoo config or .prompt.yml '
+            .. 'testData that exercises this prompt ' .. DOT .. ' why: its '
+            .. 'output is pinned by a schema (outputs)',
+          level = INFO,
+        })
+end
+
+-- The quickfix list holds what facet check reports for the same folder.
+local function test_workspace_grades()
+  local report = vim.fn.json_decode(vim.fn.system(
+    vim.fn.shellescape(BIN) .. ' check --format json '
+    .. vim.fn.shellescape(EXAMPLES) .. ' 2>/dev/null'))
+  local want = {}
+  local got = {}
+
+  for _, file in ipairs(report.files) do
+    if file.grade ~= vim.NIL then
+      local text = 'grade: ' .. file.grade.level
+      if file.grade.next ~= vim.NIL then
+        text = text .. ' ' .. DOT .. ' next: ' .. file.grade.next
+      end
+      table.insert(want, { file = file.path, lnum = 1, text = text })
+    end
+  end
+  vim.cmd('FacetWorkspaceGrades')
+  vim.wait(TIMEOUT_MS, function()
+    return vim.fn.getqflist({ title = 1 }).title:find('^facet:') ~= nil
+  end, 10)
+  for _, item in ipairs(vim.fn.getqflist()) do
+    table.insert(got, { file = vim.api.nvim_buf_get_name(item.bufnr),
+                        lnum = item.lnum, text = item.text })
+  end
+  check(':FacetWorkspaceGrades lists what facet check grades, in order',
+        got, want)
+  check(':FacetWorkspaceGrades titles the list with the totals',
+        vim.fn.getqflist({ title = 1 }).title, string.format(
+          'facet: workspace grades (loose %d, structured %d, schema %d, '
+          .. 'eval %d, code %d)', report.grades.loose,
+          report.grades.structured, report.grades.schema,
+          report.grades.eval, report.grades.code))
+  vim.cmd('cclose')
+end
+
+local function test_crystallise_with_facet(bufnr)
+  vim.api.nvim_set_current_buf(bufnr)
+  check(':FacetCrystallise says so when facet offers no action there',
+        notified('FacetCrystallise'),
+        { message = 'facet: no crystallise action here', level = INFO })
+end
+
+-- Whatever refactor.extract action the server offers is applied: here one
+-- that creates a schema file, answered in place of the server, next to a
+-- quick fix that must be left alone.
+local function test_crystallise_applies_the_action(bufnr)
+  local client = vim.lsp.get_client_by_id(client_id)
+  local real = client.request
+  local schema = WORK .. '/triage-output.schema.json'
+  local schema_uri = vim.uri_from_fname(schema)
+  local asked = nil
+  local start = { line = 0, character = 0 }
+  local action = {
+    title = 'Crystallise the output rules into a schema',
+    kind = 'refactor.extract',
+    edit = { documentChanges = {
+      { kind = 'create', uri = schema_uri },
+      { textDocument = { uri = schema_uri },
+        edits = { { range = { start = start, ['end'] = start },
+                    newText = '{ "type": "object" }\n' } } },
+    } },
+  }
+  local quickfix = {
+    title = 'Not this one', kind = 'quickfix',
+    edit = { changes = { [vim.uri_from_bufnr(bufnr)] = { {
+      range = { start = start, ['end'] = start }, newText = 'WRONG' } } } },
+  }
+
+  client.request = function(method, params, handler, req_bufnr)
+    if method ~= 'textDocument/codeAction' then
+      return real(method, params, handler, req_bufnr)
+    end
+    asked = params
+    handler(nil, { quickfix, action },
+            { method = method, client_id = client.id, bufnr = req_bufnr })
+    return true, 0
+  end
+  vim.api.nvim_set_current_buf(bufnr)
+  local ok, err = pcall(vim.cmd, '40,43FacetCrystallise')
+  client.request = real
+  assert(ok, err)
+
+  check(':FacetCrystallise asks for refactor.extract on the lines given',
+        { range = asked and asked.range,
+          only = asked and asked.context.only },
+        { range = { start = { line = 39, character = 0 },
+                    ['end'] = { line = 43, character = 0 } },
+          only = { 'refactor.extract' } })
+  check(':FacetCrystallise applies the action: the schema file is made',
+        { exists = vim.loop.fs_stat(schema) ~= nil,
+          text = vim.api.nvim_buf_get_lines(vim.fn.bufnr(schema), 0, -1,
+                                            false),
+          first = vim.api.nvim_buf_get_lines(bufnr, 0, 1, false)[1] },
+        { exists = true, text = { '{ "type": "object" }', '' },
+          first = '---' })
+end
+
+local function test_restart(bufnr)
+  local uri = vim.uri_from_bufnr(bufnr)
+  local before = published[uri] or 0
+  local attached = 0
+
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    attached = attached + (facet.client(b) and 1 or 0)
+  end
+  vim.api.nvim_set_current_buf(bufnr)
+  local note = notified('FacetRestart')
+  local client = facet.client(bufnr)
+  wait_published(uri, before + 1)
+  check(':FacetRestart starts a new server for the same buffers',
+        { new = client ~= nil and client.id ~= client_id,
+          old_exit = exited, published = (published[uri] or 0) > before,
+          note = note },
+        { new = true, old_exit = { code = 0, signal = 0 }, published = true,
+          note = { message = string.format('facet: restarted for %d '
+                                           .. 'buffers', attached),
+                   level = INFO } })
+  client_id = client and client.id
+  exited = nil
+end
+
+-- setup() called again hands the running server its new settings.
+local function test_settings(bufnr)
+  local uri = vim.uri_from_bufnr(bufnr)
+  local before = published[uri] or 0
+  local text = table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, true),
+                            '\n') .. '\n'
+
+  setup({ facet = { maxFileBytes = 10 } })
+  wait_published(uri, before + 1)
+  check('settings: facet.maxFileBytes reaches the running server',
+        vim.tbl_map(function(d) return d.code .. ': ' .. d.message end,
+                    seen(bufnr)),
+        { string.format('file-too-large: file is %d bytes, over the '
+                        .. '10-byte limit; it was not analysed', #text) })
+end
+
+local function test_missing_binary()
+  local missing = WORK .. '/no-such-facet'
+  local before = #notes
+
+  facet.setup({ cmd = { missing }, root_dir = EXAMPLES })
+  vim.cmd('edit ' .. vim.fn.fnameescape(WORK .. '/new.prompty'))
+  check('without a facet binary the plugin says what to do, once',
+        { attached = facet.client(0) ~= nil,
+          notes = vim.list_slice(notes, before + 1) },
+        { attached = false, notes = { {
+          message = "facet: cannot start the server: '" .. missing
+            .. "' is not an executable. Install facet, or give its path: "
+            .. "require('facet').setup({ cmd = { '/path/to/facet', 'lsp', "
+            .. "'--stdio' } })",
+          level = vim.log.levels.ERROR,
+        } } })
+end
+
 local function main()
   setup()
-  test_initialize()
   local outage = test_wrong_type()
+  test_initialize()
+  test_workspace_grades()
   test_unknown_key()
   test_yaml_syntax()
   local triage = test_clean_file()
   test_valid_files()
+  test_filetypes()
   local triage_uri = vim.uri_from_bufnr(triage)
   test_hover(triage, triage_uri)
   test_lens_request(triage, triage_uri)
   test_lens_display()
   test_eval_summary()
   test_show_grade(triage, triage_uri)
+  test_grade_command(triage)
+  test_crystallise_with_facet(triage)
+  test_crystallise_applies_the_action(triage)
   test_completion_and_rename(triage, triage_uri)
   test_edits(outage)
+  test_restart(outage)
+  test_settings(outage)
   test_shutdown()
+  test_missing_binary()
 end
 
 local ok, err = xpcall(main, debug.traceback)

@@ -1,0 +1,53 @@
+/*
+ * What crystallise needs to know of a workspace beyond the workspace
+ * index: which promptfoo config the index says runs a prompt (its evals
+ * go there), which language the workspace's code is in, where its schemas
+ * live, and paths relative to its root. What crystallised files record of
+ * a prompt is in the index too (evalgraph_records_of_prompt).
+ */
+#ifndef FACET_CRYSTALLISE_H
+#define FACET_CRYSTALLISE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crystal.h"
+#include "evalgraph.h"
+#include "provenance.h"
+
+/* Bytes of a file crystallise reads at most (package.json). */
+#define CRYSTALLISE_READ_MAX ((size_t)1 << 20)
+
+/*
+ * The promptfoo config of graph that runs the prompt at path (as the
+ * graph names it): the nearest to it when several do. NULL when none
+ * does; borrowed from the graph.
+ */
+const char *crystallise_config_of(const struct evalgraph *graph,
+                                  const char *prompt);
+
+/* The workspace's language for code, from its files: tsconfig.json, then
+ * Python's project files, then package.json; Python otherwise. */
+enum crystal_lang crystallise_language(const char *root);
+
+/* The TypeScript test runner package.json names. */
+enum crystal_runner crystallise_runner(const char *root);
+
+/*
+ * The schema folder nearest the prompt: a schemas/ (or schema/) folder in
+ * the prompt's folder or one above it, up to the root; relative to the
+ * root, a new string. NULL when there is none: schemas then go next to
+ * their prompt.
+ */
+char *crystallise_schema_dir(const char *root, const char *prompt);
+
+/* path relative to root (both absolute, cleaned), or NULL when path is
+ * not under root. New string. */
+char *crystallise_relative(const char *root, const char *path);
+
+/* Runs "facet crystallise" (argv[0] is its name); returns the exit code:
+ * 0 made, 1 nothing to make or a write failed, 2 a usage error. */
+int crystallise_main(int argc, char **argv);
+
+#endif

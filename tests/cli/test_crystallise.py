@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""facet crystallise on the fixture workspaces of tests/crystallise: every
+case of cases.tsv prints exactly its golden diff (and note), the same bytes
+on every run; --write writes exactly what the diff shows, never over an
+existing file, and leaves files facet check finds no error in; the Python
+validators it writes pass their own tests. Prints TAP.
+
+usage: test_crystallise.py FACET
+FACET_UPDATE_GOLDENS=1 rewrites the goldens from what facet prints.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FACET = os.path.abspath(sys.argv[1])
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURES = os.path.join(HERE, "..", "crystallise")
+GOLDEN = os.path.join(FIXTURES, "golden")
+UPDATE = os.environ.get("FACET_UPDATE_GOLDENS") == "1"
+results = []
+
+
+def check(name, got, want):
+    ok = got == want
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {name}")
+    if not ok:
+        for label, value in (("expected", want), ("     got", got)):
+            for line in repr(value).splitlines() or [""]:
+                print(f"#   {label}: {line[:400]}")
+
+
+def run(ws, *args):
+    p = subprocess.run([FACET, *args], cwd=ws, capture_output=True,
+                       timeout=60)
+    return p.returncode, p.stdout.decode(), p.stderr.decode()
+
+
+def cases():
+    with open(os.path.join(FIXTURES, "cases.tsv")) as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, ws, target, where, *extra = line.rstrip("\n").split("\t")
+            yield name, ws, target, where, [a for a in extra if a]
+
+
+def crystallise(ws, target, where, extra, *more):
+    return run(ws, "crystallise", "--root", ".", "--to", target, *extra,
+               *more, where)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def golden(name, ext, text):
+    path = os.path.join(GOLDEN, f"{name}.{ext}")
+    if UPDATE:
+        os.makedirs(GOLDEN, exist_ok=True)
+        if text:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        elif os.path.exists(path):
+            os.remove(path)
+    return read(path) if os.path.exists(path) else ""
+
+
+def parse_diff(text):
+    """{path: (None for a new file | [hunks]), ...} from a unified diff."""
+    files = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("--- "):
+            i += 1
+            continue
+        new = lines[i] == "--- /dev/null"
+        path = lines[i + 1][len("+++ b/"):]
+        i += 2
+        hunks = []
+        while i < len(lines) and lines[i].startswith("@@"):
+            m = re.match(r"@@ -(\d+),(\d+) \+(\d+),(\d+) @@", lines[i])
+            old_start, old_n = int(m.group(1)), int(m.group(2))
+            left, right = old_n, int(m.group(4))
+            body = []
+            i += 1
+            # The counts say where the hunk ends: a removed line may
+            # itself start with "--- ".
+            while left > 0 or right > 0 or (
+                    i < len(lines) and lines[i].startswith("\\")):
+                line = lines[i]
+                body.append(line)
+                left -= line[:1] in (" ", "-")
+                right -= line[:1] in (" ", "+")
+                i += 1
+            hunks.append((old_start, old_n, body))
+        files[path] = (new, hunks)
+    return files
+
+
+def apply_hunks(old, hunks):
+    """The text old becomes under hunks (lines kept with their ends)."""
+    src = old.splitlines(keepends=True)
+    out = []
+    at = 0
+    for start, n, body in hunks:
+        first = start - 1 if n else start
+        out.extend(src[at:first])
+        at = first
+        for k, line in enumerate(body):
+            if line.startswith("\\"):
+                continue
+            eol = "" if k + 1 < len(body) and body[k + 1].startswith("\\") \
+                else "\n"
+            if line[0] in " -":
+                at += 1
+            if line[0] in " +":
+                out.append(line[1:] + eol)
+    out.extend(src[at:])
+    return "".join(out)
+
+
+def new_text(hunks):
+    return apply_hunks("", hunks)
+
+
+def test_goldens():
+    for name, ws, target, where, extra in cases():
+        root = os.path.join(FIXTURES, ws)
+        code, out, err = crystallise(root, target, where, extra)
+        want_out = golden(name, "diff", out)
+        want_err = golden(name, "note", err)
+        check(f"{name}: the diff is the golden one, byte for byte",
+              (code, out), (0, want_out))
+        check(f"{name}: the note is the golden one", err, want_err)
+        again = crystallise(root, target, where, extra)
+        check(f"{name}: a second run prints the same bytes", again,
+              (code, out, err))
+
+
+def python_tests(folder):
+    """Runs the test_*.py files in folder as pytest would, with plain
+    python: each test_ function is called. Returns (passed, failures)."""
+    script = (
+        "import importlib, sys, traceback\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "passed = failed = 0\n"
+        "for name in sys.argv[2:]:\n"
+        "    mod = importlib.import_module(name)\n"
+        "    for key in sorted(dir(mod)):\n"
+        "        if key.startswith('test_'):\n"
+        "            try:\n"
+        "                getattr(mod, key)()\n"
+        "                passed += 1\n"
+        "            except Exception:\n"
+        "                failed += 1\n"
+        "                traceback.print_exc()\n"
+        "print(passed, failed)\n")
+    mods = [f[:-3] for f in sorted(os.listdir(folder))
+            if f.startswith("test_") and f.endswith(".py")]
+    p = subprocess.run([sys.executable, "-c", script, folder, *mods],
+                       capture_output=True, timeout=60)
+    words = p.stdout.decode().split()
+    return (int(words[0]), int(words[1])) if len(words) == 2 else (0, -1)
+
+
+def check_written(name, tmp, diff):
+    files = parse_diff(diff)
+    for path, (new, hunks) in files.items():
+        full = os.path.join(tmp, path)
+        want = new_text(hunks) if new else None
+        if new:
+            check(f"{name}: --write created {path} as the diff shows",
+                  read(full) if os.path.exists(full) else None, want)
+    return files
+
+
+def test_write():
+    for name, ws, target, where, extra in cases():
+        with tempfile.TemporaryDirectory() as tmp:
+            work = os.path.join(tmp, "ws")
+            shutil.copytree(os.path.join(FIXTURES, ws), work)
+            diff = golden(name, "diff", None) if not UPDATE else \
+                crystallise(work, target, where, extra)[1]
+            before = {p: read(os.path.join(work, p))
+                      for p in parse_diff(diff)
+                      if os.path.exists(os.path.join(work, p))}
+            # A fixture's own findings (a real file's) are not the write's.
+            had = errors_in(work, list(before))
+            code, out, _ = crystallise(work, target, where, extra, "--write")
+            files = check_written(name, work, diff)
+            for path, (new, hunks) in files.items():
+                if not new:
+                    check(f"{name}: --write changed {path} as the diff shows",
+                          read(os.path.join(work, path)),
+                          apply_hunks(before[path], hunks))
+            check(f"{name}: --write says what it wrote", (code, out),
+                  (0, "".join(f"{'created' if files[p][0] else 'changed'} "
+                              f"{p}\n" for p in files)))
+            test_checked(name, work, files, had)
+            if target == "code" and "typescript" not in extra and \
+               not os.path.exists(os.path.join(work, "package.json")):
+                folder = os.path.dirname(os.path.join(
+                    work, next(p for p in files if p.endswith(".py"))))
+                passed, failed = python_tests(folder)
+                check(f"{name}: the validator passes its own tests",
+                      (passed > 0, failed), (True, 0))
+            test_no_overwrite(name, work, target, where, extra, files)
+
+
+def errors_in(work, paths):
+    paths = [p for p in paths if not p.endswith((".py", ".ts"))]
+    if not paths:
+        return []
+    _, out, _ = run(work, "check", "--format", "json", *paths)
+    report = json.loads(out)
+    return [f"{a['path']}: {d['message']}" for a in report["files"]
+            for d in a["diagnostics"] if d["severity"] == "error"]
+
+
+def test_checked(name, work, files, had):
+    new = [e for e in errors_in(work, list(files)) if e not in had]
+    check(f"{name}: facet check finds no new error in what --write wrote",
+          new, [])
+
+
+def test_no_overwrite(name, work, target, where, extra, files):
+    """A second --write takes other names and keeps the first files."""
+    created = {p: read(os.path.join(work, p)) for p, (new, _) in
+               files.items() if new}
+    code, out, err = crystallise(work, target, where, extra, "--write")
+    # A config the first made runs the prompt now: tests go after its own.
+    kept = {p: read(os.path.join(work, p)) for p in created}
+    check(f"{name}: a second --write leaves the files the first made",
+          {p: kept[p][:len(created[p])] for p in created}, created)
+    made = [line[len("created "):] for line in out.splitlines()
+            if line.startswith("created ")]
+    check(f"{name}: a second --write creates only new names",
+          [p for p in made if p in created], [])
+
+
+def test_errors():
+    root = os.path.join(FIXTURES, "prompty")
+    code, out, err = crystallise(root, "schema", "prompts/reply.prompty:3",
+                                 [])
+    check("a line of the header is no prompt text", (code, out, err),
+          (1, "", "facet crystallise: prompts/reply.prompty:3: there is no "
+                  "prompt text here to crystallise: put the cursor on a "
+                  "paragraph of the prompt, or select one\n"))
+    code, out, err = crystallise(root, "code", "prompts/reply.prompty:29",
+                                 [])
+    check("code on text with no mechanical rule says what it needs",
+          (code, err),
+          (1, "facet crystallise: prompts/reply.prompty:29: the fragment "
+              "states no rule code can check: a list of allowed values, a "
+              "length limit, a date or number format, or a banned phrase "
+              "in quotes\n"))
+    code, out, err = crystallise(os.path.join(FIXTURES, "jinja"), "eval",
+                                 "flows/grounding_prompt.jinja2:13-24", [])
+    check("examples no variable can take make no test, and say why",
+          (code, out, err),
+          (1, "", "facet crystallise: flows/grounding_prompt.jinja2:13: the "
+                  "prompt reads fewer variables than its examples give "
+                  "inputs, so they cannot be run as tests\n"))
+    code, out, err = run(root, "crystallise", "--to", "json",
+                         "prompts/reply.prompty:22")
+    check("--to takes schema, eval or code", (code, err.splitlines()[0]),
+          (2, "facet crystallise: --to takes schema, eval or code"))
+    code, out, err = run(root, "crystallise", "--root", ".", "--to", "eval",
+                         "prompts/reply.prompty")
+    check("FILE without a line is a usage error", (code, err),
+          (2, "facet crystallise: 'prompts/reply.prompty' is not FILE:LINE "
+              "or FILE:LINE-LINE\n"))
+    code, out, err = run(root, "crystallise", "--root", ".", "--to", "eval",
+                         "prompts/reply.prompty:400")
+    check("a line past the end is a usage error", (code, err),
+          (2, "facet crystallise: prompts/reply.prompty has 32 lines\n"))
+
+
+def main():
+    test_goldens()
+    test_write()
+    test_errors()
+    print(f"1..{len(results)}")
+    sys.exit(0 if all(results) else 1)
+
+
+main()

@@ -1,0 +1,824 @@
+/*
+ * Crystallise in the analyzers: what a fragment is read as (rules, field
+ * lists, examples, JSON examples as prompts write them), that every
+ * schema made compiles in facet's validator with no problem and accepts
+ * the example it came from, that the same fragment always gives the same
+ * bytes, that new files never take a name in use, and that provenance
+ * records are written, read back and found again in a changed prompt.
+ *
+ * The sentences and examples come from real prompts of the corpus, as
+ * the fixture workspaces in tests/crystallise hold them (see the README
+ * there for their sources and licences).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "artifact.h"
+#include "crystal.h"
+#include "crystal_internal.h"
+#include "error.h"
+#include "jsonschema.h"
+#include "provenance.h"
+
+static char *
+slurp(const char *rel)
+{
+  char path[4096];
+  FILE *f;
+  char *text;
+  long n;
+
+  snprintf(path, sizeof path, "%s/%s", CRYSTAL_FIXTURES, rel);
+  f = fopen(path, "rb");
+  assert_non_null(f);
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  text = malloc((size_t)n + 1);
+  assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+  text[n] = '\0';
+  fclose(f);
+  return text;
+}
+
+struct made {
+  struct artifact *prompt;
+  struct crystal_edit edit;
+};
+
+/* Files that exist, for the exists callback: a NULL-ended list. */
+static bool
+listed(void *ctx, const char *path)
+{
+  for (const char *const *p = ctx; *p; p++)
+    if (strcmp(*p, path) == 0)
+      return true;
+  return false;
+}
+
+/* Crystallises the paragraph at 1-based line of the prompt text. */
+static void
+make(struct made *m, const char *path, const char *text, uint32_t line,
+     enum crystal_target target, const char *const *exists)
+{
+  struct crystal_request req = { 0 };
+  uint32_t at;
+
+  m->prompt = artifact_analyze(path, text, strlen(text), NULL);
+  assert_non_null(m->prompt);
+  at = source_line_start(&m->prompt->src, line - 1);
+  req.prompt = m->prompt;
+  req.prompt_path = path;
+  req.selection = span_make(at, at);
+  req.target = target;
+  req.exists = exists ? listed : NULL;
+  req.exists_ctx = (void *)exists;
+  crystal_edit_init(&m->edit);
+  assert_int_equal(crystal_make(&req, &m->edit), 0);
+}
+
+static void
+made_release(struct made *m)
+{
+  crystal_edit_release(&m->edit);
+  artifact_free(m->prompt);
+}
+
+/* Compiles a schema file's text: no problem may be reported. */
+static struct js_schema *
+compile_clean(const char *text)
+{
+  struct json_object *json = json_tokener_parse(text);
+  struct js_schema *s = NULL;
+  size_t problems = 99;
+
+  assert_non_null(json);
+  assert_int_equal(js_schema_compile(json, NULL, &s), 0);
+  js_schema_problems(s, &problems);
+  assert_int_equal(problems, 0);
+  json_object_put(json);
+  return s;
+}
+
+static bool
+accepts(const struct js_schema *s, const char *instance)
+{
+  struct json_object *v = json_tokener_parse(instance);
+  bool ok;
+
+  assert_non_null(v);
+  ok = js_valid(s, v);
+  json_object_put(v);
+  return ok;
+}
+
+/* A real JSON example (genkit's funniness.prompt) and the enum the prompt
+ * states elsewhere: the schema compiles, takes every example the prompt
+ * gives, and refuses a verdict outside the list or a missing reason. */
+static void
+schema_from_a_json_example_accepts_it(void **state)
+{
+  char *text = slurp("dotprompt/prompts/funniness.prompt");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/funniness.prompt", text, 13, CRYSTAL_SCHEMA, NULL);
+  assert_true(m.edit.made);
+  assert_int_equal(m.edit.nfiles, 1);
+  assert_string_equal(m.edit.files[0].path, "prompts/funniness.schema.json");
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{ \"reason\": \"This is a classic, simple joke "
+                         "with a play on words that's likely to elicit a "
+                         "chuckle.\", \"verdict\":\"FUNNY_JOKE\"}"));
+  assert_true(accepts(s, "{ \"reason\": \"This output is a statement with "
+                         "no intent to be funny\", \"verdict\": "
+                         "\"NOT_A_JOKE\"}"));
+  assert_false(accepts(s, "{\"reason\": \"x\", \"verdict\": \"MEH\"}"));
+  assert_false(accepts(s, "{\"verdict\": \"NOT_A_JOKE\"}"));
+  assert_false(accepts(s, "{\"reason\": \"x\", \"verdict\": \"NOT_A_JOKE\","
+                         " \"extra\": 1}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
+/* Inline JSON in a sentence, and JSON in a code fence. */
+static void
+schemas_from_inline_and_fenced_examples_accept_them(void **state)
+{
+  char *triage = slurp("github-models/prompts/review-triage.prompt.yml");
+  char *notes = slurp("vscode/.github/prompts/release-notes.prompt.md");
+  struct made a;
+  struct made b;
+  struct js_schema *s;
+
+  (void)state;
+  make(&a, "prompts/review-triage.prompt.yml", triage, 10, CRYSTAL_SCHEMA,
+       NULL);
+  s = compile_clean(a.edit.files[0].text);
+  assert_true(accepts(s, "{\"sentiment\": \"negative\", \"topic\": "
+                         "\"battery\", \"stars\": 2}"));
+  assert_false(accepts(s, "{\"sentiment\": \"angry\", \"topic\": "
+                          "\"battery\", \"stars\": 2}"));
+  assert_false(accepts(s, "{\"sentiment\": \"mixed\", \"topic\": "
+                          "\"battery\", \"stars\": 2.5}"));
+  js_schema_free(s);
+  make(&b, ".github/prompts/release-notes.prompt.md", notes, 13,
+       CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(b.edit.files[0].text);
+  assert_true(accepts(s, "{\"version\": \"2.4.0\", \"date\": \"2024-05-01\","
+                         " \"highlights\": [\"Faster search\", \"Dark "
+                         "mode\"], \"breaking\": false}"));
+  assert_false(accepts(s, "{\"version\": \"2.4.0\", \"date\": "
+                          "\"2024-05-01\", \"highlights\": [1], "
+                          "\"breaking\": false}"));
+  js_schema_free(s);
+  made_release(&a);
+  made_release(&b);
+  free(triage);
+  free(notes);
+}
+
+/* Every schema of the fixtures compiles clean, whatever it came from. */
+static void
+every_schema_made_compiles_clean(void **state)
+{
+  static const struct { const char *file; const char *path; uint32_t line; }
+  cases[] = {
+    { "prompty/prompts/reply.prompty", "prompts/reply.prompty", 22 },
+    { "prompty/prompts/reply.prompty", "prompts/reply.prompty", 19 },
+    { "prompty/prompts/json_format.prompty", "prompts/json_format.prompty",
+      38 },
+    { "dotprompt/prompts/sentiment.prompt", "prompts/sentiment.prompt", 9 },
+    { "github-models/prompts/classify-ticket.prompt.yml",
+      "prompts/classify-ticket.prompt.yml", 11 },
+    { "jinja/flows/gpt_fluency_prompt.jinja2",
+      "flows/gpt_fluency_prompt.jinja2", 11 },
+    { "prompty/prompts/triage.prompty", "prompts/triage.prompty", 40 },
+    { "dotprompt/prompts/recipe.robot.prompt", "prompts/recipe.robot.prompt",
+      17 },
+    { "github-models/prompts/json_schema_prompt.yml",
+      "prompts/json_schema_prompt.yml", 39 },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *text = slurp(cases[i].file);
+    struct made m;
+
+    make(&m, cases[i].path, text, cases[i].line, CRYSTAL_SCHEMA, NULL);
+    assert_true(m.edit.made);
+    js_schema_free(compile_clean(m.edit.files[0].text));
+    made_release(&m);
+    free(text);
+  }
+}
+
+/* A fragment of prose in a prompt whose header declares its output:
+ * the schema holds the declared fields (Prompty outputs with a range read
+ * from a description, genkit's Picoschema with lists of objects, a
+ * .prompt.yml's jsonSchema), not one field to fill in. */
+static void
+declared_outputs_are_the_schemas_fields(void **state)
+{
+  char *triage = slurp("prompty/prompts/triage.prompty");
+  char *recipe = slurp("dotprompt/prompts/recipe.robot.prompt");
+  char *animal = slurp("github-models/prompts/json_schema_prompt.yml");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/triage.prompty", triage, 41, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"category\": \"outage\", \"urgency\": 4, "
+                         "\"summary\": \"No connection since 9am.\"}"));
+  assert_false(accepts(s, "{\"category\": \"outage\", \"urgency\": 5, "
+                          "\"summary\": \"x\"}"));
+  assert_false(accepts(s, "{\"category\": \"weather\", \"urgency\": 1, "
+                          "\"summary\": \"x\"}"));
+  assert_non_null(strstr(m.edit.note, "declares in outputs"));
+  js_schema_free(s);
+  made_release(&m);
+  make(&m, "prompts/recipe.robot.prompt", recipe, 17, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                         "[{\"name\": \"bolts\", \"quantity\": \"12\"}], "
+                         "\"steps\": [\"Simmer.\"]}"));
+  assert_false(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                          "[{\"name\": \"bolts\"}], \"steps\": []}"));
+  assert_false(accepts(s, "{\"title\": \"Bolt stew\", \"ingredients\": "
+                          "[], \"steps\": [3]}"));
+  js_schema_free(s);
+  made_release(&m);
+  make(&m, "prompts/json_schema_prompt.yml", animal, 39, CRYSTAL_SCHEMA,
+       NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"name\": \"dog\", \"habitat\": \"homes\", "
+                         "\"diet\": \"omnivore\"}"));
+  assert_false(accepts(s, "{\"name\": \"dog\", \"habitat\": \"homes\", "
+                          "\"diet\": \"kibble\"}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(triage);
+  free(recipe);
+  free(animal);
+}
+
+/* 'Only provide a response of {"apology": 0} or {"apology": 1}'
+ * (promptflow's apology.prompty): the examples are the answers allowed. */
+static void
+examples_joined_by_or_are_the_values_allowed(void **state)
+{
+  char *text = slurp("prompty/prompts/apology.prompty");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/apology.prompty", text, 28, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"apology\": 0}"));
+  assert_true(accepts(s, "{\"apology\": 1}"));
+  assert_false(accepts(s, "{\"apology\": 2}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
+/* 'Rate the reply on tone (1-5) ... {"tone": N, ...}': the range said
+ * in another message bounds the field, N is a number, and a quoted
+ * "<one sentence>" is a placeholder, not a value. */
+static void
+ranges_said_in_prose_bound_the_example_fields(void **state)
+{
+  char *text = slurp("github-models/prompts/rate-reply.prompt.yml");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/rate-reply.prompt.yml", text, 8, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"tone\": 4, \"accuracy\": 5, \"comment\": "
+                         "\"Say when the engineer comes.\"}"));
+  assert_false(accepts(s, "{\"tone\": 6, \"accuracy\": 5, \"comment\": "
+                          "\"x\"}"));
+  assert_false(accepts(s, "{\"tone\": 4.5, \"accuracy\": 5, \"comment\": "
+                          "\"x\"}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
+/* The field list of reply.prompty: types, a length, an enum, a range, an
+ * optional field that is nullable. */
+static void
+a_field_list_gives_types_ranges_and_values(void **state)
+{
+  char *text = slurp("prompty/prompts/reply.prompty");
+  struct made m;
+  struct js_schema *s;
+
+  (void)state;
+  make(&m, "prompts/reply.prompty", text, 22, CRYSTAL_SCHEMA, NULL);
+  s = compile_clean(m.edit.files[0].text);
+  assert_true(accepts(s, "{\"subject\": \"Router drops\", \"body\": \"Hi\", "
+                         "\"priority\": \"urgent\", \"needs_engineer\": "
+                         "true, \"follow_up_days\": null}"));
+  assert_true(accepts(s, "{\"subject\": \"Router drops\", \"body\": \"Hi\", "
+                         "\"priority\": \"low\", \"needs_engineer\": false, "
+                         "\"follow_up_days\": 14}"));
+  assert_false(accepts(s, "{\"subject\": \"Router drops\", \"body\": \"Hi\","
+                          " \"priority\": \"low\", \"needs_engineer\": "
+                          "false, \"follow_up_days\": 15}"));
+  assert_false(accepts(s, "{\"subject\": \"Router drops\", \"body\": \"Hi\","
+                          " \"priority\": \"soon\", \"needs_engineer\": "
+                          "false, \"follow_up_days\": 1}"));
+  js_schema_free(s);
+  made_release(&m);
+  free(text);
+}
+
+/* Same fragment, same bytes: every target, twice. */
+static void
+the_same_fragment_gives_the_same_bytes(void **state)
+{
+  char *text = slurp("promptfoo/prompts/reply.j2");
+
+  (void)state;
+  for (int t = 0; t < CRYSTAL__COUNT; t++) {
+    struct made a;
+    struct made b;
+
+    make(&a, "prompts/reply.j2", text, 2, (enum crystal_target)t, NULL);
+    make(&b, "prompts/reply.j2", text, 2, (enum crystal_target)t, NULL);
+    assert_true(a.edit.made);
+    assert_int_equal(a.edit.nfiles, b.edit.nfiles);
+    assert_int_equal(a.edit.nchanges, b.edit.nchanges);
+    for (size_t i = 0; i < a.edit.nfiles; i++) {
+      assert_string_equal(a.edit.files[i].path, b.edit.files[i].path);
+      assert_string_equal(a.edit.files[i].text, b.edit.files[i].text);
+    }
+    assert_string_equal(a.edit.title, b.edit.title);
+    made_release(&a);
+    made_release(&b);
+  }
+  free(text);
+}
+
+/* A name in use is never taken: the next free one is. */
+static void
+a_new_file_takes_a_free_name(void **state)
+{
+  static const char *const taken[] = {
+    "prompts/reply.schema.json", "prompts/reply-2.schema.json", NULL,
+  };
+  static const char *const code_taken[] = {
+    "validators/test_reply.py", NULL,
+  };
+  char *text = slurp("prompty/prompts/reply.prompty");
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/reply.prompty", text, 22, CRYSTAL_SCHEMA, taken);
+  assert_string_equal(m.edit.files[0].path, "prompts/reply-3.schema.json");
+  assert_string_equal(m.edit.title, "Crystallise into a JSON Schema "
+                      "(prompts/reply-3.schema.json)");
+  made_release(&m);
+  make(&m, "prompts/reply.prompty", text, 19, CRYSTAL_CODE, code_taken);
+  assert_string_equal(m.edit.files[0].path, "validators/reply_2.py");
+  assert_string_equal(m.edit.files[1].path, "validators/test_reply_2.py");
+  made_release(&m);
+  free(text);
+}
+
+/* The header is no fragment; code needs a rule it can check. */
+static void
+what_cannot_be_crystallised_says_why(void **state)
+{
+  char *text = slurp("prompty/prompts/reply.prompty");
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/reply.prompty", text, 3, CRYSTAL_EVAL, NULL);
+  assert_false(m.edit.made);
+  assert_string_equal(m.edit.why, "there is no prompt text here to "
+                      "crystallise: put the cursor on a paragraph of the "
+                      "prompt, or select one");
+  made_release(&m);
+  make(&m, "prompts/reply.prompty", text, 29, CRYSTAL_CODE, NULL);
+  assert_false(m.edit.made);
+  assert_string_equal(m.edit.why, "the fragment states no rule code can "
+                      "check: a list of allowed values, a length limit, a "
+                      "date or number format, or a banned phrase in quotes");
+  made_release(&m);
+  make(&m, "prompts/reply.prompty", text, 18, CRYSTAL_EVAL, NULL);
+  /* "system:" is a role marker, not part of the fragment. */
+  assert_int_equal(m.edit.first_line, 18);
+  assert_int_equal(m.edit.last_line, 19);
+  made_release(&m);
+  free(text);
+}
+
+/* A selection of whole lines ends at the start of the next line. */
+static void
+a_selection_of_whole_lines_is_those_lines(void **state)
+{
+  char *text = slurp("jinja/flows/gpt_fluency_prompt.jinja2");
+  struct artifact *a = artifact_analyze("flows/gpt_fluency_prompt.jinja2",
+                                        text, strlen(text), NULL);
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+
+  (void)state;
+  req.prompt = a;
+  req.prompt_path = "flows/gpt_fluency_prompt.jinja2";
+  req.target = CRYSTAL_EVAL;
+  req.selection = span_make(source_line_start(&a->src, 12),
+                            source_line_start(&a->src, 15));
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_int_equal(e.first_line, 12);
+  assert_int_equal(e.last_line, 14);
+  assert_string_equal(e.title, "Crystallise into an eval (1 test in "
+                      "flows/promptfooconfig.yaml)");
+  crystal_edit_release(&e);
+  artifact_free(a);
+  free(text);
+}
+
+/* Rules as real prompts state them, and what each is read as. */
+static void
+rules_are_read_from_real_sentences(void **state)
+{
+  static const struct {
+    const char *sentence;
+    enum crystal_rule_kind kind;
+    const char *values;   /* "|"-joined */
+    bool whole;
+    long limit;
+  } cases[] = {
+    /* examples/prompts/classify-ticket.prompt.yml */
+    { "Answer with one word from this list and nothing else:\noutage, "
+      "billing, installation, speed, account, other.", RULE_ONE_OF,
+      "outage|billing|installation|speed|account|other", true, 0 },
+    /* promptflow gpt_fluency_prompt.jinja2 */
+    { "This rating value should always be an integer between 1 and 5.",
+      RULE_RANGE, "", false, 0 },
+    /* contoso-chat coherence.prompty */
+    { "You should return a single integer value between 1 to 5 "
+      "representing the evaluation metric.", RULE_RANGE, "", false, 0 },
+    /* semantic-kernel ExtractEntities/skprompt.txt */
+    { "Return the bulleted list of entities between <entities> and "
+      "</entities>.", RULE_INCLUDE, "<entities>|</entities>", false, 0 },
+    { "**Opening line:** Start exactly with: *\"Good morning\"*",
+      RULE_STARTS, "Good morning", false, 0 },
+    /* genkit funniness.prompt */
+    { "Use the following categories as a verdict in the response "
+      "FUNNY_JOKE, NOT_FUNNY_JOKE, OFFENSIVE_JOKE, NOT_A_JOKE.", RULE_ONE_OF,
+      "FUNNY_JOKE|NOT_FUNNY_JOKE|OFFENSIVE_JOKE|NOT_A_JOKE", false, 0 },
+    /* examples/prompts/reply.j2 */
+    { "Reply to the customer below in at most {{ max_sentences | "
+      "default(4) }} sentences.", RULE_LENGTH, "", false, 4 },
+    { "Do not promise refunds, credits or engineer visits.", RULE_AVOID, "",
+      false, 0 },
+    { "Never mention competitors.", RULE_AVOID, "competitors", false, 0 },
+    { "Never use the word \"simply\".", RULE_AVOID, "simply", false, 0 },
+    { "Keep each highlight under 80 characters.", RULE_OTHER, "", false, 0 },
+    { "Dates are always written as YYYY-MM-DD.", RULE_DATE, "", false, 0 },
+    { "Respond with a single word: positive, negative or neutral.",
+      RULE_ONE_OF, "positive|negative|neutral", true, 0 },
+    { "Answer yes or no.", RULE_ONE_OF, "yes|no", true, 0 },
+    { "Always answer in French.", RULE_LANGUAGE, "", false, 0 },
+    /* semantic-kernel QAPlugin/ContextQuery/skprompt.txt */
+    { "EMIT WELL FORMED XML ALWAYS.", RULE_XML, "", false, 0 },
+    { "Start your reply with \"Hello\".", RULE_STARTS, "Hello", false, 0 },
+    { "Write fewer than 100 words.", RULE_LENGTH, "", false, 99 },
+    { "Use two decimal places.", RULE_DECIMALS, "", false, 2 },
+    { "Respond in JSON.", RULE_JSON, "", false, 0 },
+  };
+  struct crystal_edit e;
+  struct crystal c = { .edit = &e };
+
+  (void)state;
+  crystal_edit_init(&e);
+  c.arena = &e.arena;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct crystal_rule r[4];
+    size_t n = crystal_rules_parse(&c, cases[i].sentence,
+                                   strlen(cases[i].sentence), r, 4);
+    char values[256] = "";
+
+    for (size_t k = 0; n && k < r[0].nvalues; k++)
+      snprintf(values + strlen(values), sizeof values - strlen(values),
+               "%s%s", k ? "|" : "", r[0].values[k]);
+    assert_int_equal(n, 1);
+    assert_int_equal(r[0].kind, cases[i].kind);
+    assert_string_equal(values, cases[i].values);
+    assert_int_equal(r[0].whole, cases[i].whole);
+    if (cases[i].kind == RULE_LENGTH || cases[i].kind == RULE_DECIMALS)
+      assert_int_equal(r[0].limit, cases[i].limit);
+  }
+  crystal_edit_release(&e);
+}
+
+static void
+prose_is_no_rule(void **state)
+{
+  static const char *const prose[] = {
+    "You triage support tickets for Brightline Fibre, a home broadband "
+    "provider.",
+    "Here is an example of an output that is a funny joke:",
+    "Output:",
+  };
+  struct crystal_edit e;
+  struct crystal c = { .edit = &e };
+
+  (void)state;
+  crystal_edit_init(&e);
+  c.arena = &e.arena;
+  for (size_t i = 0; i < sizeof prose / sizeof prose[0]; i++) {
+    struct crystal_rule r[2];
+
+    assert_int_equal(crystal_rules_parse(&c, prose[i], strlen(prose[i]), r,
+                                         2), 0);
+  }
+  crystal_edit_release(&e);
+}
+
+/* Examples: gpt_fluency's question/answer/stars runs, funniness's
+ * Output/Response pairs, and "text" -> label lines. */
+static void
+examples_are_read_as_their_prompt_lays_them_out(void **state)
+{
+  char *fluency = slurp("jinja/flows/gpt_fluency_prompt.jinja2");
+  char *funny = slurp("dotprompt/prompts/funniness.prompt");
+  static const char arrows[] =
+    "\"The parcel never came\" -> delivery\n"
+    "\"I was charged twice\" -> billing\n";
+  struct crystal_edit e;
+  struct crystal c = { .edit = &e };
+  struct crystal_shot shots[CRYSTAL_SHOTS_MAX];
+  size_t n;
+
+  (void)state;
+  crystal_edit_init(&e);
+  c.arena = &e.arena;
+  n = crystal_shots_parse(&c, fluency, strlen(fluency), shots,
+                          CRYSTAL_SHOTS_MAX);
+  assert_int_equal(n, 5);
+  assert_int_equal(shots[0].ninputs, 2);
+  assert_string_equal(shots[0].labels[0], "question");
+  assert_string_equal(shots[0].inputs[0],
+                      "What did you have for breakfast today?");
+  assert_string_equal(shots[0].labels[1], "answer");
+  assert_string_equal(shots[4].output, "5");
+  n = crystal_shots_parse(&c, funny, strlen(funny), shots,
+                          CRYSTAL_SHOTS_MAX);
+  assert_int_equal(n, 4);
+  assert_string_equal(shots[1].inputs[0], "Why did the chicken cross the "
+                      "road? To get to the other side!");
+  assert_true(strstr(shots[1].output, "\"NOT_FUNNY_JOKE\"") != NULL);
+  n = crystal_shots_parse(&c, arrows, strlen(arrows), shots,
+                          CRYSTAL_SHOTS_MAX);
+  assert_int_equal(n, 2);
+  assert_string_equal(shots[1].inputs[0], "I was charged twice");
+  assert_string_equal(shots[1].output, "billing");
+  crystal_edit_release(&e);
+  free(fluency);
+  free(funny);
+}
+
+/* JSON as prompts write it: placeholders, unquoted keys, "...". */
+static void
+json_examples_are_read_leniently(void **state)
+{
+  static const char *const loose[] = {
+    /* promptflow json_format.prompty */
+    "likes below:\n{\"name\": customer_name, \"answer\": the answer "
+    "content}",
+    "Reply as {name: <the customer's name>, tags: [\"a\", ...], score: "
+    "{{score}},}",
+  };
+  struct crystal_example ex;
+
+  (void)state;
+  assert_true(crystal_example_find(loose[0], strlen(loose[0]), &ex));
+  assert_false(ex.strict);
+  assert_true(crystal_is_placeholder(json_object_object_get(ex.value,
+                                                            "answer")));
+  assert_string_equal(json_object_get_string(
+    json_object_object_get(ex.value, "answer")), "the answer content");
+  crystal_example_release(&ex);
+  assert_true(crystal_example_find(loose[1], strlen(loose[1]), &ex));
+  assert_int_equal(json_object_array_length(json_object_object_get(
+    ex.value, "tags")), 1);
+  assert_true(crystal_is_placeholder(json_object_object_get(ex.value,
+                                                            "score")));
+  crystal_example_release(&ex);
+  assert_true(crystal_example_find("{\"a\": [1, 2], \"b\": null}", 24, &ex));
+  assert_true(ex.strict);
+  crystal_example_release(&ex);
+  /* promptflow conversation_quality_prompt.jinja2: a comma forgotten
+   * at the end of a line, after a number. */
+  assert_true(crystal_example_find("{\n  \"engagement\": 3.5,\n  \"score\": "
+                                   "3.925\n  \"overall\": \"The bot...\"\n}",
+                                   67, &ex));
+  assert_false(ex.strict);
+  assert_true(json_object_is_type(json_object_object_get(ex.value, "score"),
+                                  json_type_double));
+  assert_string_equal(json_object_get_string(
+    json_object_object_get(ex.value, "overall")), "The bot...");
+  crystal_example_release(&ex);
+  /* A template tag and a bracketed note are no JSON. */
+  assert_false(crystal_example_find("Use {{ name }} [optional].", 26, &ex));
+}
+
+/* A record written, read back, and its hash blind to line ends and the
+ * blanks around each line. */
+static void
+provenance_records_round_trip(void **state)
+{
+  struct arena a;
+  struct provenance p;
+  struct source lf;
+  struct source crlf;
+  static const char t1[] = "x\n  Never mention competitors.\nAt most 3.\n";
+  static const char t2[] = "x\r\nNever mention competitors.  \r\nAt most 3."
+                           "\r\n";
+  char *record;
+
+  (void)state;
+  arena_init(&a, 0);
+  assert_int_equal(source_init(&lf, t1, strlen(t1)), 0);
+  assert_int_equal(source_init(&crlf, t2, strlen(t2)), 0);
+  assert_true(provenance_hash_lines(&lf, 1, 2) ==
+              provenance_hash_lines(&crlf, 1, 2));
+  record = provenance_format(&a, "../prompts/a b.prompty", 1, 2,
+                             0x0123456789abcdefull);
+  assert_string_equal(record, "crystallised from ../prompts/a b.prompty "
+                      "lines 2-3, fragment xxh64:0123456789abcdef");
+  assert_true(provenance_parse(record, strlen(record), &a, &p));
+  assert_string_equal(p.prompt, "../prompts/a b.prompty");
+  assert_int_equal(p.first_line, 2);
+  assert_int_equal(p.last_line, 3);
+  assert_true(p.hash == 0x0123456789abcdefull);
+  record = provenance_format(&a, "p.j2", 4, 4, 1);
+  assert_string_equal(record, "crystallised from p.j2 line 5, fragment "
+                      "xxh64:0000000000000001");
+  assert_true(provenance_parse(record, strlen(record), &a, &p));
+  assert_int_equal(p.first_line, 5);
+  assert_int_equal(p.last_line, 5);
+  assert_false(provenance_parse("crystallised from x lines 2-1, fragment "
+                                "xxh64:0123456789abcdef", 62, &a, &p));
+  assert_false(provenance_parse("crystallised from x lines 2-3", 29, &a,
+                                &p));
+  source_release(&lf);
+  source_release(&crlf);
+  arena_release(&a);
+}
+
+/* The fragment is found where it is, where it moved, or said changed. */
+static void
+a_fragment_is_found_again_or_said_changed(void **state)
+{
+  static const char before[] = "a\nNever mention competitors.\nb\n";
+  static const char moved[] = "new\nlines\na\nNever mention competitors.\n"
+                              "b\n";
+  static const char changed[] = "a\nNever mention rivals.\nb\n";
+  struct source src;
+  struct provenance p = { .first_line = 2, .last_line = 2 };
+  uint32_t first;
+  uint32_t last;
+
+  (void)state;
+  source_init(&src, before, strlen(before));
+  p.hash = provenance_hash_lines(&src, 1, 1);
+  assert_int_equal(provenance_locate(&src, &p, &first, &last),
+                   PROVENANCE_FRESH);
+  source_release(&src);
+  source_init(&src, moved, strlen(moved));
+  assert_int_equal(provenance_locate(&src, &p, &first, &last),
+                   PROVENANCE_MOVED);
+  assert_int_equal(first, 3);
+  source_release(&src);
+  source_init(&src, changed, strlen(changed));
+  assert_int_equal(provenance_locate(&src, &p, &first, &last),
+                   PROVENANCE_CHANGED);
+  assert_int_equal(first, 1);
+  assert_int_equal(last, 1);
+  source_release(&src);
+}
+
+/* What each crystallised artifact says of its prompt, read back by its
+ * own analysis. */
+static void
+records_are_read_back_from_every_kind_of_artifact(void **state)
+{
+  char *text = slurp("promptfoo/prompts/reply.j2");
+  struct made m;
+  struct artifact *a;
+
+  (void)state;
+  for (int t = 0; t < CRYSTAL__COUNT; t++) {
+    make(&m, "prompts/reply.j2", text, 2, (enum crystal_target)t, NULL);
+    assert_true(m.edit.nfiles > 0);
+    a = artifact_analyze(m.edit.files[0].path, m.edit.files[0].text,
+                         strlen(m.edit.files[0].text), NULL);
+    assert_int_equal(a->nrecords, 1);
+    assert_int_equal(a->records[0].kind, t == CRYSTAL_SCHEMA
+                                           ? PROVENANCE_SCHEMA
+                                         : t == CRYSTAL_EVAL
+                                           ? PROVENANCE_TEST
+                                           : PROVENANCE_CODE);
+    assert_string_equal(a->records[0].prompt, t == CRYSTAL_CODE
+                                                ? "../prompts/reply.j2"
+                                                : "reply.j2");
+    assert_int_equal(a->records[0].first_line, 1);
+    assert_int_equal(a->records[0].last_line, 6);
+    assert_true(a->records[0].hash == m.edit.hash);
+    if (t == CRYSTAL_CODE) {
+      struct artifact *test = artifact_analyze(
+        m.edit.files[1].path, m.edit.files[1].text,
+        strlen(m.edit.files[1].text), NULL);
+
+      /* The unit test names the validator, not the prompt. */
+      assert_int_equal(test->nrecords, 0);
+      artifact_free(test);
+    }
+    artifact_free(a);
+    made_release(&m);
+  }
+  free(text);
+}
+
+/* .prompt.yml keeps records as comments by its items and evaluators. */
+static void
+a_prompt_yml_reads_its_own_records(void **state)
+{
+  char *text = slurp("github-models/prompts/review-triage.prompt.yml");
+  struct made m;
+  struct buf edited;
+  struct artifact *a;
+  uint32_t at = 0;
+
+  (void)state;
+  make(&m, "prompts/review-triage.prompt.yml", text, 13, CRYSTAL_EVAL, NULL);
+  buf_init(&edited, 1 << 20);
+  for (size_t i = 0; i < m.edit.nchanges; i++) {
+    buf_append(&edited, text + at, m.edit.changes[i].span.start - at);
+    buf_puts(&edited, m.edit.changes[i].text);
+    at = m.edit.changes[i].span.end;
+  }
+  buf_puts(&edited, text + at);
+  a = artifact_analyze("prompts/review-triage.prompt.yml", edited.data,
+                       edited.len, NULL);
+  /* The paragraph at line 13 is one example: an item and the evaluator
+   * that compares with its expected answer. */
+  assert_int_equal(a->nrecords, 2);
+  assert_int_equal(a->records[0].kind, PROVENANCE_TEST);
+  assert_int_equal(a->records[1].kind, PROVENANCE_EVALUATOR);
+  assert_int_equal(a->records[0].first_line, 13);
+  assert_int_equal(a->records[0].last_line, 14);
+  assert_int_equal(a->facts.tests, 1);
+  assert_int_equal(a->grade.level, GRADE_EVAL);
+  artifact_free(a);
+  buf_release(&edited);
+  made_release(&m);
+  free(text);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(schema_from_a_json_example_accepts_it),
+    cmocka_unit_test(schemas_from_inline_and_fenced_examples_accept_them),
+    cmocka_unit_test(every_schema_made_compiles_clean),
+    cmocka_unit_test(declared_outputs_are_the_schemas_fields),
+    cmocka_unit_test(examples_joined_by_or_are_the_values_allowed),
+    cmocka_unit_test(ranges_said_in_prose_bound_the_example_fields),
+    cmocka_unit_test(a_field_list_gives_types_ranges_and_values),
+    cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
+    cmocka_unit_test(a_new_file_takes_a_free_name),
+    cmocka_unit_test(what_cannot_be_crystallised_says_why),
+    cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
+    cmocka_unit_test(rules_are_read_from_real_sentences),
+    cmocka_unit_test(prose_is_no_rule),
+    cmocka_unit_test(examples_are_read_as_their_prompt_lays_them_out),
+    cmocka_unit_test(json_examples_are_read_leniently),
+    cmocka_unit_test(provenance_records_round_trip),
+    cmocka_unit_test(a_fragment_is_found_again_or_said_changed),
+    cmocka_unit_test(records_are_read_back_from_every_kind_of_artifact),
+    cmocka_unit_test(a_prompt_yml_reads_its_own_records),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
