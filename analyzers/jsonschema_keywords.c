@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "error.h"
 #include "jsonschema_internal.h"
+#include "shape.h"
 
 #define D(draft) (1u << (draft))
 #define DC D(JS_DRAFT_DEFAULT)
@@ -157,51 +158,19 @@ static const struct {
   { "obj", "object" }, { "tuple", "array" },
 };
 
-/* Edit distance between two short words (long ones are far). */
-static size_t
-jsck__distance(const char *a, const char *b)
-{
-  size_t la = strlen(a);
-  size_t lb = strlen(b);
-  size_t row[32];
-
-  if (la >= 31 || lb >= 31)
-    return 99;
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++) {
-    size_t diag = row[0];
-
-    row[0] = i;
-    for (size_t j = 1; j <= lb; j++) {
-      size_t up = row[j];
-      size_t best = diag + (a[i - 1] != b[j - 1]);
-
-      if (up + 1 < best)
-        best = up + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      diag = up;
-      row[j] = best;
-    }
-  }
-  return row[lb];
-}
-
 /* The type name nearest to name, or NULL when none is near. */
 static const char *
 jsck__nearest_type(const char *name)
 {
   const char *best = NULL;
-  size_t best_d = 3;
+  int best_d = 3;
 
   for (size_t i = 0; i < sizeof jsck__type_aliases /
                          sizeof *jsck__type_aliases; i++)
     if (strcasecmp(name, jsck__type_aliases[i].alias) == 0)
       return jsck__type_aliases[i].type;
   for (size_t i = 0; i < 7; i++) {
-    size_t d = strcasecmp(name, jsck__type_names[i]) == 0
-                 ? 0 : jsck__distance(name, jsck__type_names[i]);
+    int d = shape_distance(name, jsck__type_names[i]);
 
     if (d < best_d) {
       best_d = d;
