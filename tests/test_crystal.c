@@ -533,8 +533,8 @@ static void
 prose_is_no_rule(void **state)
 {
   static const char *const prose[] = {
-    "You triage support tickets for Brightline Fibre, a home broadband "
-    "provider.",
+    ("You triage support tickets for Brightline Fibre, a home broadband "
+     "provider."),
     "Here is an example of an output that is a funny joke:",
     "Output:",
   };

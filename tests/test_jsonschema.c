@@ -1161,7 +1161,7 @@ simple_patterns_agree_with_pcre2(void **state)
   static const char *const subjects[] = {
     "", "AB", "ab", "ABC", "INV-123456", "INV-12345", "2024-03-11",
     "2024-3-11", "X9 -A", "x", "abc", "ac", "abbbbc", "a@b.io", "a@@b.io",
-    "caf\xC3\xA9", "\xF0\x9F\x98\x80", "a\xE2\x80\xA8" "c", "a\xE2\x80\xA9",
+    "caf\xC3\xA9", "\xF0\x9F\x98\x80", ("a\xE2\x80\xA8" "c"), "a\xE2\x80\xA9",
     "\xE2\x80\xA8", "aXc", "a-b_c", "y", "abc123", "$.*", "color", "colour",
     "\\", "aa", "a", "\xC3", "ab\xFF", "\xED\xA0\x80",
     "a b", "a\tb", " ", "\t\n", "a\xC2\xA0" "b", "\xC2\xA0", "\xE3\x80\x80",
