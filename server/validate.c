@@ -44,6 +44,7 @@ struct validate {
   size_t ndocs;
   char cwd[PATH_MAX];
   int rc;
+  bool schema_broken;          /* the schema has problems: nothing validated */
 };
 
 /* Why a file could not be used, for messages. */
@@ -63,8 +64,10 @@ validate__usage(FILE *to)
         "Validates JSON and YAML files (told apart by extension) against the\n"
         "JSON Schema in SCHEMA and prints \"FILE valid\" or \"FILE invalid\"\n"
         "for each, then each error as path:line:column: error: message\n"
-        "[schema path]. $refs to other files resolve against the schema's\n"
-        "folder; facet never fetches anything from the network. Exit status:"
+        "[schema path]. When the schema itself has errors, it prints them and\n"
+        "\"FILE not validated\" for each file. $refs to other files resolve\n"
+        "against the schema's folder; facet never fetches anything from the\n"
+        "network. Exit status:"
         "\n0 when every file is valid, 1 when one is not or the schema has\n"
         "problems, 2 for a usage error or a schema that cannot be read.\n"
         "\n"
@@ -395,8 +398,10 @@ validate__print_problems(struct validate *v, const struct js_schema *s)
     printf("%s:%u:%u: error: %s [%s]\n", d->path, line, col, p[i].message,
            p[i].pointer);
   }
-  if (n)
+  if (n) {
     v->rc = 1;
+    v->schema_broken = true;
+  }
 }
 
 /* An error with its position, for printing in file order. */
@@ -454,8 +459,15 @@ validate__instance(struct validate *v, const struct js_schema *s,
 {
   struct validate_doc *d = NULL;
   int err = 0;
-  enum validate_fault f = validate__load_doc(path, path, &d, &err);
+  enum validate_fault f;
 
+  /* A verdict against a schema with errors would be a guess (a type it
+   * cannot read checks nothing), so there is none, as ajv refuses too. */
+  if (v->schema_broken) {
+    printf("%s not validated: the schema has errors\n", path);
+    return 0;
+  }
+  f = validate__load_doc(path, path, &d, &err);
   if (f == VALIDATE_OK)
     err = js_validate(s, d->json, r);
   if (err == FACET_ENOMEM) {

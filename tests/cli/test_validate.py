@@ -165,7 +165,7 @@ def test_schema_problems(root):
            "[/properties/m/pattern]\n"
            "typo.schema.yaml:5:1: error: required must be an array of "
            "property names, got string \"name\" [/required]\n"
-           "good.json valid\n", ""))
+           "good.json not validated: the schema has errors\n", ""))
 
 
 def test_remote_refs(root):
@@ -176,7 +176,7 @@ def test_remote_refs(root):
            "'https://example.com/a.json': facet does not fetch schemas from "
            "the network (give a local copy with --ref FILE) "
            "[/properties/a/$ref]\n"
-           "one.json valid\n", ""))
+           "one.json not validated: the schema has errors\n", ""))
     check("--ref gives it a local copy",
           run(root, "--ref", "a.json", "remote.schema.json", "one.json"),
           (1, "one.json invalid\n"
