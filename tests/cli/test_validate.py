@@ -201,12 +201,31 @@ def test_command_line(root):
           (2, "facet validate: --draft is 4, 6, 7, 2019-09 or 2020-12\n"))
 
 
+def test_pipes(root):
+    p = subprocess.run([FACET, "validate", "person.schema.json", "/dev/stdin"],
+                       cwd=root, input=b'{"name": "A"}\n',
+                       capture_output=True, timeout=60)
+    check("an instance read from a pipe is validated, not called empty",
+          (p.returncode, p.stdout.decode(), p.stderr.decode()),
+          (1, "/dev/stdin invalid\n"
+              "/dev/stdin:1:10: error: must be at least 2 characters, got 1 "
+              "[/properties/name/minLength]\n", ""))
+    fifo = os.path.join(root, "nobody-writes")
+    os.mkfifo(fifo)
+    check("a named pipe nobody writes to reads as empty, without waiting",
+          run(root, "person.schema.json", "nobody-writes"),
+          (1, "nobody-writes invalid\n"
+              "nobody-writes:1:1: error: the file is empty: a JSON document "
+              "needs a value [json-syntax]\n", ""))
+    os.unlink(fifo)
+
+
 def main():
     root = make()
     try:
         for test in (test_valid, test_invalid, test_formats,
                      test_unusable_instances, test_schema_problems,
-                     test_remote_refs, test_command_line):
+                     test_remote_refs, test_pipes, test_command_line):
             test(root)
     finally:
         shutil.rmtree(root)
