@@ -1,5 +1,6 @@
 #include "check.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -678,8 +679,11 @@ check__options(struct check *c, int argc, char **argv)
       c->json = strcmp(optarg, "json") == 0;
       break;
     case 'm':
+      /* strtoul would take "-5" as a number that wrapped round. */
+      errno = 0;
       c->max_bytes = strtoul(optarg, &end, 10);
-      if (*end || c->max_bytes == 0) {
+      if (optarg[0] < '0' || optarg[0] > '9' || *end || errno ||
+          c->max_bytes == 0) {
         fprintf(stderr, "facet check: --max-bytes wants a positive number\n");
         return -1;
       }

@@ -51,6 +51,10 @@ def test_command_line():
     code, _, err = run("frobnicate")
     check("an unknown command is a usage error",
           (code, err.splitlines()[0]), (2, "facet: unknown command 'frobnicate'"))
+    for bad in ("-5", "0", "abc", "99999999999999999999999"):
+        code, _, err = run("check", "--max-bytes", bad, ".")
+        check(f"check --max-bytes {bad} is a usage error", (code, err),
+              (2, "facet check: --max-bytes wants a positive number\n"))
     code, _, err = run("check", "--assume", "*.txt=nonsense", ".")
     check("check --assume with an unknown format is a usage error",
           (code, err), (2, "facet check: unknown format 'nonsense' "
