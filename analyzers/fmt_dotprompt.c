@@ -52,7 +52,7 @@ static const char *const dotprompt__formats[] = {
 
 static const struct shape_field dotprompt__output_fields[] = {
   { "format", SHAPE_TEXT, "How the output is parsed: json, text, ...", 0, 0,
-    dotprompt__formats, SHAPE_VALUES_OPEN },
+    dotprompt__formats, SHAPE_VALUES_OPEN | SHAPE_VALUES_NEAR },
   { "schema", SHAPE_STRING | SHAPE_MAP, "The output's schema: Picoschema, "
     "JSON Schema or a registered schema name.", 0, 0, 0, 0 },
   { "jsonSchema", SHAPE_MAP, "The output's schema as JSON Schema.", 0, 0, 0,

@@ -154,7 +154,7 @@ static const struct shape_field sk__fields[] = {
   { "name", SHAPE_STRING, "The function's name.", 0, 0, 0, 0 },
   { "description", SHAPE_STRING, "What the function does.", 0, 0, 0, 0 },
   { "template_format", SHAPE_TEXT, "semantic-kernel, handlebars, liquid or "
-    "jinja2.", 0, 0, sk__formats, SHAPE_VALUES_OPEN },
+    "jinja2.", 0, 0, sk__formats, SHAPE_VALUES_OPEN | SHAPE_VALUES_NEAR },
   { "template", SHAPE_STRING, "The template text.", 0, 0, 0, 0 },
   { "input_variables", SHAPE_SEQ, "The variables the template reads.", 0,
     &sk__variable, 0, 0 },

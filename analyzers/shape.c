@@ -149,15 +149,30 @@ shape__check_values(const struct shape_field *field, const struct node *v,
   size_t len = 0;
   const char *near;
 
-  if (field->flags & SHAPE_VALUES_OPEN || v->kind != NODE_SCALAR ||
-      v->type == SCALAR_NULL || shape__listed(field->values, node_str(v)))
+  if ((field->flags & SHAPE_VALUES_OPEN &&
+       !(field->flags & SHAPE_VALUES_NEAR)) ||
+      v->kind != NODE_SCALAR || v->type == SCALAR_NULL ||
+      shape__listed(field->values, node_str(v)))
     return;
   list[0] = '\0';
   for (const char *const *p = field->values; *p && len < sizeof list; p++)
     len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
                             p == field->values ? "" : ", ", *p);
   near = shape_suggest(NULL, field->values, node_str(v));
-  if (near) {
+  if (field->flags & SHAPE_VALUES_OPEN) {
+    struct diagnostic *d;
+
+    if (!near)
+      return;
+    d = diag_add(diags, DIAG_INVALID_VALUE, v->span,
+                 "'%s' is not a known %s; did you mean '%s'? (known: %s; "
+                 "a plugin may add others)", node_str(v), field->name, near,
+                 list);
+    if (d) {
+      d->severity = SEVERITY_WARNING;
+      d->replacement = near;
+    }
+  } else if (near) {
     struct diagnostic *d =
       diag_add(diags, DIAG_INVALID_VALUE, v->span,
                "'%s' is not a valid %s; did you mean '%s'? (one of: %s)",

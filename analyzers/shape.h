@@ -37,6 +37,9 @@ enum shape_field_flag {
    * to. Its value is still checked against map and items.
    */
   SHAPE_MISPLACED = 1 << 2,
+  /* With SHAPE_VALUES_OPEN: others may exist (a plugin's), but a value
+   * near a listed one is more likely its typo, and gets a warning. */
+  SHAPE_VALUES_NEAR = 1 << 3,
 };
 
 struct shape;

@@ -218,6 +218,29 @@ test_dotprompt_wrong_values(void **state)
   artifact_free(a);
 }
 
+/* Formats are open (a plugin can register one) but a near miss of a
+ * built-in one is a typo: a warning with the fix, and a name far from all
+ * of them is taken as a plugin's. */
+static void
+test_dotprompt_output_format_typo(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("t.prompt", "---\noutput:\n  format: jsn\n---\nHi\n");
+  EXPECT_DIAGS(a,
+    "invalid-value 3:11-3:14 'jsn' is not a known format; did you mean "
+    "'json'? (known: json, text, media, array, enum, jsonl; a plugin may "
+    "add others)");
+  assert_int_equal(a->diags.items[0].severity, SEVERITY_WARNING);
+  assert_string_equal(a->diags.items[0].replacement, "json");
+  artifact_free(a);
+  a = analyze("t.prompt",
+              "---\noutput:\n  format: markdown-table\n---\nHi\n");
+  EXPECT_NO_DIAGS(a);
+  artifact_free(a);
+}
+
 /* A list where a mapping of inputs belongs: reported, and read safely
  * (its mapping items have no name key; a fuzzer found this crashing). */
 static void
@@ -1755,6 +1778,7 @@ main(void)
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
     cmocka_unit_test(test_dotprompt_schema_as_a_list),
     cmocka_unit_test(test_dotprompt_wrong_values),
+    cmocka_unit_test(test_dotprompt_output_format_typo),
     cmocka_unit_test(test_dotprompt_partial_hint),
     cmocka_unit_test(test_github_models_valid_eval),
     cmocka_unit_test(test_github_models_padded_placeholder),
