@@ -305,7 +305,7 @@ sk__undeclared(struct artifact *a, const struct artifact *t)
     if (artifact_input(a, t->vars[i].name))
       continue;
     if (count < 3 && len < sizeof names)
-      len += (size_t)snprintf(names + len, sizeof names - len, "%s{{%s}}",
+      len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'",
                               count ? ", " : "", t->vars[i].name);
     count++;
   }

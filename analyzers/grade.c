@@ -33,7 +33,7 @@ grade__or(const char *hint, const char *fallback)
 
 /*
  * How many of the template's variables the header does not declare, with
- * the first few named as "{{a}}, {{b}}" in out.
+ * the first few named as "'a', 'b'" in out (as the diagnostics name them).
  */
 static size_t
 grade__undeclared(const struct artifact *a, char *out, size_t size)
@@ -48,7 +48,7 @@ grade__undeclared(const struct artifact *a, char *out, size_t size)
     if (artifact_declares(a, a->vars[i].name))
       continue;
     if (count < 3 && len < size)
-      len += (size_t)snprintf(out + len, size - len, "%s{{%s}}",
+      len += (size_t)snprintf(out + len, size - len, "%s'%s'",
                               count ? ", " : "", a->vars[i].name);
     count++;
   }

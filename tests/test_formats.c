@@ -1375,7 +1375,7 @@ test_semantic_kernel_function_read_whole(void **state)
   expect_grade(a, "loose", "declare the template's variables under "
                "input_variables");
   assert_string_equal(a->grade.reasons[0], "its template file uses "
-                      "{{topic}}, which its header does not declare");
+                      "'topic', which its header does not declare");
   artifact_free(a);
 
   /* Without input_variables any argument may be passed: no findings. */
@@ -1712,7 +1712,7 @@ test_variables_the_header_does_not_declare_make_it_loose(void **state)
   expect_grade(a, "loose", "declare the template's variables under "
                            "input.schema");
   assert_string_equal(a->grade.reasons[0],
-                      "its template uses {{email}}, {{items}}, {{vip}} "
+                      "its template uses 'email', 'items', 'vip' "
                       "and 1 more, which its header does not declare");
   artifact_free(a);
 }
