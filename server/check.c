@@ -427,7 +427,14 @@ check__print_text(struct check *c)
   printf("grades:");
   for (int g = 0; g < GRADE__COUNT; g++)
     printf(" %s %u%s", grade_name((enum grade_level)g), c->grades[g],
-           g + 1 < GRADE__COUNT ? "," : "\n");
+           g + 1 < GRADE__COUNT ? "," : "");
+  /* So that the grades add up to the files checked. */
+  if (c->count > c->graded)
+    printf("; %zu file%s ha%s none (eval results, unreadable, or not an "
+           "artifact)", c->count - c->graded,
+           c->count - c->graded == 1 ? "" : "s",
+           c->count - c->graded == 1 ? "s" : "ve");
+  putchar('\n');
 }
 
 static json_object *

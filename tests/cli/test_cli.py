@@ -107,7 +107,8 @@ def test_check_text(root):
         "loose       schemas/answer.schema.json  fix its syntax errors",
         "",
         "5 files checked: 2 errors, 2 warnings",
-        "grades: loose 1, structured 2, schema 0, eval 0, code 0",
+        "grades: loose 1, structured 2, schema 0, eval 0, code 0; 2 files "
+        "have none (eval results, unreadable, or not an artifact)",
     ])
     check("facet check exits 1 when there are errors", code, 1)
     code, _, _ = run("check", "prompts/good.prompty", cwd=root)
@@ -285,7 +286,8 @@ def test_check_counts_crystallise_links():
                "next": None})
         code, out, _ = run("check", "--now", NOW, ".", cwd=root)
         check("... and the report counts it", out.splitlines()[-1],
-              "grades: loose 0, structured 0, schema 1, eval 1, code 1")
+              "grades: loose 0, structured 0, schema 1, eval 1, code 1; 1 "
+              "file has none (eval results, unreadable, or not an artifact)")
         shutil.rmtree(os.path.join(root, "validators"))
         code, out, _ = run("check", "--now", NOW, ".", cwd=root)
         check("without the validator it is eval, through its tests",
