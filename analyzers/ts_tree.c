@@ -417,6 +417,54 @@ ts__json_bad_token(struct ts_builder *b, const char *p, uint32_t len,
 }
 
 /*
+ * What is left open at the end of a JSON text that stops too early: a
+ * string, a value after ':' or ',', or the innermost array or object.
+ */
+static const char *
+ts__json_eof_why(const char *p, uint32_t len)
+{
+  char open[64];         /* the innermost brackets; deeper is rare */
+  size_t depth = 0;
+  bool in_string = false;
+  char last = '\0';       /* the last byte that is not blank */
+
+  for (uint32_t i = 0; i < len; i++) {
+    char c = p[i];
+
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+      last = '"';
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[') {
+      if (depth < sizeof open)
+        open[depth] = c;
+      depth++;
+    } else if ((c == '}' || c == ']') && depth)
+      depth--;
+    if (!strchr(" \t\r\n", c))
+      last = c;
+  }
+  if (in_string)
+    return "the JSON ends inside a string: its closing '\"' is missing";
+  if (last == ':')
+    return "the JSON ends after ':' where the key's value belongs";
+  if (last == ',')
+    return "the JSON ends after ',' where another value belongs";
+  if (depth && depth <= sizeof open)
+    return open[depth - 1] == '{' ? "the JSON ends too early: an object is "
+                                    "not closed with '}'"
+                                  : "the JSON ends too early: an array is "
+                                    "not closed with ']'";
+  return "the JSON ends too early: a string, ']' or '}' is not closed";
+}
+
+/*
  * Words json-c's error as a person would, at the byte where it applies.
  * p is the whole JSON text, at the offset where json-c stopped.
  */
@@ -434,7 +482,7 @@ ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
   else if (e == json_tokener_error_parse_eof || at >= len)
     diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base + len,
                                                    b->base + len),
-             "the JSON ends too early: a string, ']' or '}' is not closed");
+             "%s", ts__json_eof_why(p, len));
   else if (c == '/' && at + 1 < len && (p[at + 1] == '/' || p[at + 1] == '*'))
     diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 2),
              "comments are not allowed in JSON");

@@ -303,18 +303,35 @@ json_missing_comma_points_at_the_next_key(void **state)
   release(&p);
 }
 
+/* Cut short, the message says what is left open, at the end. */
 static void
 json_cut_short_is_reported_at_the_end(void **state)
 {
-  struct parsed p;
+  static const struct {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "{\"a\": [1, 2", "1:12-1:12 json-syntax: the JSON ends too early: "
+      "an array is not closed with ']'" },
+    { "[{\"a\": 1}, {\"b\": [2]", "1:21-1:21 json-syntax: the JSON ends "
+      "too early: an object is not closed with '}'" },
+    { "{\"reasoning\": ", "1:15-1:15 json-syntax: the JSON ends after ':' "
+      "where the key's value belongs" },
+    { "[1,\n", "2:1-2:1 json-syntax: the JSON ends after ',' where another "
+      "value belongs" },
+    { "{\"a\": \"x\\\"y ]}", "1:15-1:15 json-syntax: the JSON ends inside "
+      "a string: its closing '\"' is missing" },
+  };
 
   (void)state;
-  parse(&p, "{\"a\": [1, 2", 1);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct parsed p;
 
-  assert_int_equal(p.diags.count, 1);
-  assert_string_equal(describe(&p, 0), "1:12-1:12 json-syntax: the JSON ends "
-                      "too early: a string, ']' or '}' is not closed");
-  release(&p);
+    parse(&p, cases[i].text, 1);
+    assert_int_equal(p.diags.count, 1);
+    assert_string_equal(describe(&p, 0), cases[i].want);
+    release(&p);
+  }
 }
 
 static void
