@@ -421,6 +421,40 @@ yaml__event(struct yaml_builder *b, const yaml_event_t *e, bool *done)
 }
 
 /*
+ * libyaml's words for text after a flow collection or a quoted value on
+ * its line ("{a: 1}[]", "[x] more", "\"Hi\" there") do not say that this
+ * is the fault; this does, or "".
+ */
+static const char *
+yaml__after_flow(const struct yaml_builder *b, uint32_t at)
+{
+  const char *text = b->src->text;
+  uint32_t i = at;
+
+  if (at >= b->base + b->input_len || text[at] == '#' ||
+      strchr("\r\n", text[at]))
+    return "";
+  while (i > b->base && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+    i--;
+  if (i == b->base)
+    return "";
+  switch (text[i - 1]) {
+  case '}':
+    return ": after the '}' that ends a flow mapping, only a comment may "
+           "follow on the line (quote the value if it is text)";
+  case ']':
+    return ": after the ']' that ends a flow sequence, only a comment may "
+           "follow on the line (quote the value if it is text)";
+  case '"':
+  case '\'':
+    return ": after the quote that ends a quoted value, only a comment may "
+           "follow on the line (quote all of the value)";
+  default:
+    return "";
+  }
+}
+
+/*
  * Notes where libyaml stopped and, on the pass that reports, says so:
  * libyaml's messages read well; add where the construct began if known.
  */
@@ -446,12 +480,14 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
       end = at;
   }
   if (!p->context) {
-    diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end), "%s", problem);
+    diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end), "%s%s", problem,
+             yaml__after_flow(b, at));
     return;
   }
   source_line_col(b->src, b->context, &line, &col);
   diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end),
-           "%s (%s at line %u)", problem, p->context, line);
+           "%s (%s at line %u)%s", problem, p->context, line,
+           yaml__after_flow(b, at));
 }
 
 /* Frees what one pass holds outside the arena, and readies another. */

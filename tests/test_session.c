@@ -322,7 +322,9 @@ ranges_count_emoji_as_two_utf16_units(void **state)
     "\"diagnostics\":[{\"range\":{\"start\":{\"line\":1,\"character\":11},"
     "\"end\":{\"line\":1,\"character\":13}},\"severity\":1,\"code\":"
     "\"yaml-syntax\",\"source\":\"facet\",\"message\":\"did not find "
-    "expected key (while parsing a block mapping at line 2)\"}]}}");
+    "expected key (while parsing a block mapping at line 2): after the "
+    "quote that ends a quoted value, only a comment may follow on the line "
+    "(quote all of the value)\"}]}}");
 }
 
 static void

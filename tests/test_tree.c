@@ -128,6 +128,42 @@ yaml_syntax_error_is_exact_and_the_rest_still_parses(void **state)
   release(&p);
 }
 
+/* Text after a flow collection or a quoted value: libyaml's words, and
+ * what is wrong. The first is google/dotprompt's
+ * packages/codemirror/samples/10-kitchen-sink.prompt (Apache-2.0), line 33. */
+static void
+yaml_text_after_a_closed_value_says_so(void **state)
+{
+  static const struct {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "input:\n  schema:\n    teamMembers: { name: string, role: string }[]"
+      "\n", "3:48-3:49 yaml-syntax: did not find expected key (while parsing "
+      "a block mapping at line 3): after the '}' that ends a flow mapping, "
+      "only a comment may follow on the line (quote the value if it is "
+      "text)" },
+    { "tags: [a, b] and c\n", "1:14-1:15 yaml-syntax: did not find expected "
+      "key (while parsing a block mapping at line 1): after the ']' that "
+      "ends a flow sequence, only a comment may follow on the line (quote "
+      "the value if it is text)" },
+    { "description: \"Hi\" there\n", "1:19-1:20 yaml-syntax: did not find "
+      "expected key (while parsing a block mapping at line 1): after the "
+      "quote that ends a quoted value, only a comment may follow on the "
+      "line (quote all of the value)" },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct parsed p;
+
+    parse(&p, cases[i].text, 0);
+    assert_int_equal(p.diags.count, 1);
+    assert_string_equal(describe(&p, 0), cases[i].want);
+    release(&p);
+  }
+}
+
 static void
 yaml_aliases_point_at_their_anchor_without_copying(void **state)
 {
@@ -356,6 +392,7 @@ main(void)
     cmocka_unit_test(yaml_scalars_resolve_by_the_core_schema),
     cmocka_unit_test(yaml_repeated_keys_are_reported_at_the_repeat),
     cmocka_unit_test(yaml_syntax_error_is_exact_and_the_rest_still_parses),
+    cmocka_unit_test(yaml_text_after_a_closed_value_says_so),
     cmocka_unit_test(yaml_aliases_point_at_their_anchor_without_copying),
     cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
     cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
