@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "artifact.h"
 #include "complete.h"
 #include "crystallise_lsp.h"
@@ -18,6 +19,7 @@
 #include "schema.h"
 #include "schema_nav.h"
 #include "shape.h"
+#include "source.h"
 #include "session_internal.h"
 #include "tree.h"
 
@@ -69,17 +71,87 @@ feature_hover(const struct feature_request *r)
   free(evidence);
 }
 
-void
-feature_code_lens(const struct feature_request *r)
+static json_object *
+feature__lenses(const struct feature_request *r)
 {
-  json_object *lenses;
+  json_object *lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
+                                            r->session->encoding);
 
-  lenses = lspconv_code_lenses(r->artifact, r->doc->uri,
-                               r->session->encoding);
   links_code_lenses(r, lenses);
   if (r->artifact && r->session->crystal)
     crystallise_code_lenses(r->session, r->doc, lenses);
-  session_reply(r->session, r->id, lenses);
+  return lenses;
+}
+
+void
+feature_code_lens(const struct feature_request *r)
+{
+  session_reply(r->session, r->id, feature__lenses(r));
+}
+
+/*
+ * The lenses' titles at the end of their lines, those on one line joined:
+ * editors that show inlay hints but no code lenses (Helix, Zed) then see
+ * the grade and the eval status too. A client that shows both gets them
+ * only when facet.inlayHints is "on", as saying it twice is noise.
+ */
+void
+feature_inlay_hints(const struct feature_request *r)
+{
+  const struct session *s = r->session;
+  json_object *range = session_get(r->params, "range");
+  json_object *hints = json_object_new_array();
+  json_object *lenses;
+  struct buf label;
+  int64_t from, to, unused;
+  int64_t last = -1;
+
+  if (lspconv_read_position(session_get(range, "start"), &from, &unused) ||
+      lspconv_read_position(session_get(range, "end"), &to, &unused)) {
+    json_object_put(hints);
+    session_fail(r->session, r->id, JSONRPC_INVALID_PARAMS,
+                 "params.range needs a start and an end position");
+    return;
+  }
+  if (!r->artifact || s->settings.inlay_hints == SESSION_INLAY_OFF ||
+      (s->settings.inlay_hints == SESSION_INLAY_AUTO && s->client_lenses)) {
+    session_reply(r->session, r->id, hints);
+    return;
+  }
+  lenses = feature__lenses(r);
+  buf_init(&label, 256);
+  for (size_t i = 0; i <= json_object_array_length(lenses); i++) {
+    json_object *lens = json_object_array_get_idx(lenses, i);
+    json_object *start = session_get(session_get(lens, "range"), "start");
+    const char *title = session_str(session_get(lens, "command"), "title");
+    int64_t line = -1, col;
+
+    if (lens && (lspconv_read_position(start, &line, &col) || !title ||
+                 line < from || line > to))
+      continue;
+    if (line != last && last >= 0 && label.len) {
+      const struct source *src = &r->artifact->src;
+      json_object *hint = json_object_new_object();
+      uint32_t end = source_line_end(src, (uint32_t)last);
+
+      json_object_object_add(hint, "position",
+                             lspconv_position(src, end, s->encoding));
+      json_object_object_add(hint, "label",
+                             json_object_new_string_len(label.data,
+                                                        (int)label.len));
+      json_object_object_add(hint, "paddingLeft",
+                             json_object_new_boolean(1));
+      json_object_array_add(hints, hint);
+      label.len = 0;
+    }
+    if (!lens)
+      break;
+    buf_printf(&label, "%s%s", label.len ? " · " : "", title);
+    last = line;
+  }
+  buf_release(&label);
+  json_object_put(lenses);
+  session_reply(r->session, r->id, hints);
 }
 
 /*

@@ -31,6 +31,8 @@ void feature_rename(const struct feature_request *r);
 void feature_completion(const struct feature_request *r);
 void feature_document_symbols(const struct feature_request *r);
 void feature_folding_ranges(const struct feature_request *r);
+/* What the code lenses say, as hints at the end of their lines. */
+void feature_inlay_hints(const struct feature_request *r);
 /* facet/grade: the document's grade, or null (session_grades.c). */
 void feature_grade(const struct feature_request *r);
 

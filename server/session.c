@@ -181,6 +181,23 @@ session__apply_providers(struct session *self, json_object *setting)
   }
 }
 
+/* facet.inlayHints: "auto" (the default), "on" or "off". */
+static void
+session__inlay_setting(struct session *self, json_object *value)
+{
+  const char *v = json_object_is_type(value, json_type_string)
+                    ? json_object_get_string(value) : NULL;
+
+  self->settings.inlay_hints = SESSION_INLAY_AUTO;
+  if (v && strcmp(v, "on") == 0)
+    self->settings.inlay_hints = SESSION_INLAY_ON;
+  else if (v && strcmp(v, "off") == 0)
+    self->settings.inlay_hints = SESSION_INLAY_OFF;
+  else if (value && (!v || strcmp(v, "auto") != 0))
+    log_warn("ignoring setting facet.inlayHints: it should be \"auto\", "
+             "\"on\" or \"off\"");
+}
+
 /*
  * Applies facet's settings (borrowed): the "facet" section's members, or
  * an object that holds that section, as editors send it either way.
@@ -224,6 +241,7 @@ session_apply_settings(struct session *self, json_object *facet)
     log_warn("ignoring setting facet.maxFileBytes: it should be a positive "
              "number of bytes");
   session__apply_providers(self, session_get(facet, "schemaProvider"));
+  session__inlay_setting(self, session_get(facet, "inlayHints"));
 }
 
 static json_object *
@@ -273,6 +291,8 @@ session__capabilities(struct session *self)
   json_object_object_add(caps, "documentSymbolProvider",
                          json_object_new_boolean(1));
   json_object_object_add(caps, "foldingRangeProvider",
+                         json_object_new_boolean(1));
+  json_object_object_add(caps, "inlayHintProvider",
                          json_object_new_boolean(1));
   json_object_array_add(commands, json_object_new_string("facet.showGrade"));
   json_object_array_add(commands, json_object_new_string("facet.showEvals"));
@@ -353,6 +373,11 @@ session__initialize(struct session *self, json_object *id,
   self->lens_refresh_support = json_object_get_boolean(session_get(
     session_get(session_get(caps, "workspace"), "codeLens"),
     "refreshSupport"));
+  self->inlay_refresh_support = json_object_get_boolean(session_get(
+    session_get(session_get(caps, "workspace"), "inlayHint"),
+    "refreshSupport"));
+  self->client_lenses = session_get(session_get(caps, "textDocument"),
+                                    "codeLens") != NULL;
   if (self->crystal)
     crystallise_client(self->crystal, caps);
   session__root(self, params);

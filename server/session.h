@@ -34,6 +34,14 @@ struct session_settings {
   size_t max_file_bytes;      /* facet.maxFileBytes; 0 for the default */
   struct overrides providers; /* glob -> enum schema_provider, and */
   int provider;               /* for other files, from facet.schemaProvider */
+  int inlay_hints;            /* facet.inlayHints: SESSION_INLAY_* */
+};
+
+/* When the code lenses' words are inlay hints too (facet.inlayHints). */
+enum {
+  SESSION_INLAY_AUTO,         /* for clients that show no code lenses */
+  SESSION_INLAY_ON,
+  SESSION_INLAY_OFF,
 };
 
 struct session {
@@ -66,6 +74,8 @@ struct session {
   bool progress_support;     /* window.workDoneProgress */
   bool watch_support;        /* didChangeWatchedFiles dynamic registration */
   bool lens_refresh_support; /* workspace.codeLens.refreshSupport */
+  bool client_lenses;        /* textDocument.codeLens: it shows lenses */
+  bool inlay_refresh_support; /* workspace.inlayHint.refreshSupport */
   int64_t clock_fixed;       /* the time "3 h ago" counts from, for tests;
                                 0: the clock's */
   struct crystallise_state *crystal;      /* crystallise_lsp.h */

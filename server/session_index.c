@@ -200,16 +200,26 @@ index__progress_create(struct session *self)
 /* ---- showing what changed ---------------------------------------------- */
 
 static void
+index__refresh(struct session *self, const char *method)
+{
+  json_object *id = json_object_new_int64(++self->next_id);
+
+  session_send(self, jsonrpc_request_new(id, method, NULL));
+  json_object_put(id);
+}
+
+/* Lenses, and the inlay hints that repeat them, say what the index knew. */
+static void
 index__lens_refresh(struct session *self)
 {
-  json_object *id;
-
-  if (!self->lens_refresh_support || self->shutdown)
+  if (self->shutdown)
     return;
-  id = json_object_new_int64(++self->next_id);
-  session_send(self, jsonrpc_request_new(id, "workspace/codeLens/refresh",
-                                         NULL));
-  json_object_put(id);
+  if (self->lens_refresh_support)
+    index__refresh(self, "workspace/codeLens/refresh");
+  if (self->inlay_refresh_support &&
+      self->settings.inlay_hints != SESSION_INLAY_OFF &&
+      (self->settings.inlay_hints == SESSION_INLAY_ON || !self->client_lenses))
+    index__refresh(self, "workspace/inlayHint/refresh");
 }
 
 /* Recomputes an open document's grade with what other files say. */

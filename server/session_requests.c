@@ -44,6 +44,7 @@ static const struct {
   { "textDocument/completion", feature_completion },
   { "textDocument/documentSymbol", feature_document_symbols },
   { "textDocument/foldingRange", feature_folding_ranges },
+  { "textDocument/inlayHint", feature_inlay_hints },
   { "facet/grade", feature_grade },
 };
 

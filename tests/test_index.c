@@ -215,7 +215,8 @@ rewrite(const char *rel, const char *from, const char *to)
 #define CAPS_ALL                                                             \
   "{\"window\":{\"workDoneProgress\":true},\"workspace\":{"                  \
   "\"didChangeWatchedFiles\":{\"dynamicRegistration\":true},"               \
-  "\"codeLens\":{\"refreshSupport\":true}}}"
+  "\"codeLens\":{\"refreshSupport\":true},"                                \
+  "\"inlayHint\":{\"refreshSupport\":true}}}"
 
 static void
 indexing_reports_progress_and_registers_the_watcher(void **state)
@@ -297,6 +298,8 @@ an_edit_to_a_prompt_makes_its_runs_stale(void **state)
                      "Expected output to contain \\\"refund\\\" (stale: "
                      "the prompt changed since)") != NULL);
   assert_true(count(h, before, "workspace/codeLens/refresh") >= 1);
+  /* No textDocument.codeLens: the hints repeat the lenses, and follow. */
+  assert_true(count(h, before, "workspace/inlayHint/refresh") >= 1);
   ws_remove();
 }
 

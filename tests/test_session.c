@@ -51,7 +51,7 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"renameProvider\":{\"prepareProvider\":true},\"completionProvider\":"
     "{\"triggerCharacters\":[\"{\",\"$\",\":\"]},"
     "\"documentSymbolProvider\":true,\"foldingRangeProvider\":true,"
-    "\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
+    "\"inlayHintProvider\":true,\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
     "\"facet.showEvals\",\"facet.workspaceGrades\","
     "\"facet.crystallise\",\"facet.crystallised\","
     "\"facet.openArtifact\"]},"
@@ -187,6 +187,78 @@ open_publishes_diagnostics_and_answers_hover_and_lens(void **state)
     "**Next step:** pin the output: add outputs (or a response_format "
     "json_schema)\\n\"},\"range\":{\"start\":{\"line\":0,\"character\":0},"
     "\"end\":{\"line\":6,\"character\":3}}}}");
+}
+
+#define INLAY_HINT_REQUEST(id)                                              \
+  "{\"jsonrpc\":\"2.0\",\"id\":" #id ",\"method\":\"textDocument/"           \
+  "inlayHint\",\"params\":{\"textDocument\":{\"uri\":\"file:///ws/"          \
+  "trip.prompty\"},\"range\":{\"start\":{\"line\":0,\"character\":0},"      \
+  "\"end\":{\"line\":9,\"character\":0}}}}"
+
+/* A client that shows no code lenses gets their words as inlay hints. */
+static void
+inlay_hints_say_what_lenses_say_to_clients_without_lenses(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, "file:///ws/trip.prompty", PROMPTY_WITH_TYPO);
+  settle(h);
+  i++;
+  feed(h, INLAY_HINT_REQUEST(2));
+  settle(h);
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":[{\"position\":{\"line\":0,"
+    "\"character\":3},\"label\":\"grade: structured \xC2\xB7 next: pin the "
+    "output: add outputs (or a response_format json_schema)\","
+    "\"paddingLeft\":true}]}");
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"textDocument/"
+          "inlayHint\",\"params\":{\"textDocument\":{\"uri\":\"file:///ws/"
+          "trip.prompty\"}}}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32602,\"message\":"
+    "\"params.range needs a start and an end position\"}}");
+}
+
+/* One that shows both gets hints only when facet.inlayHints is "on". */
+static void
+inlay_hints_are_not_said_twice_to_clients_with_lenses(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+          "\"params\":{\"processId\":null,\"rootUri\":\"file:///ws\","
+          "\"capabilities\":{\"textDocument\":{\"codeLens\":{},"
+          "\"inlayHint\":{}}}}}");
+  open_doc(h, "file:///ws/trip.prompty", PROMPTY_WITH_TYPO);
+  settle(h);
+  i++;
+  feed(h, INLAY_HINT_REQUEST(2));
+  settle(h);
+  assert_string_equal(next(h, &i), "{\"jsonrpc\":\"2.0\",\"id\":2,"
+                                   "\"result\":[]}");
+
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/"
+          "didChangeConfiguration\",\"params\":{\"settings\":{\"facet\":"
+          "{\"inlayHints\":\"on\"}}}}");
+  feed(h, INLAY_HINT_REQUEST(3));
+  settle(h);
+  while (i < h->nout && !strstr(h->out[i], "\"id\":3"))
+    i++;
+  assert_non_null(strstr(next(h, &i), "\"label\":\"grade: structured "));
+
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/"
+          "didChangeConfiguration\",\"params\":{\"settings\":{\"facet\":"
+          "{\"inlayHints\":\"off\"}}}}");
+  feed(h, INLAY_HINT_REQUEST(4));
+  settle(h);
+  while (i < h->nout && !strstr(h->out[i], "\"id\":4"))
+    i++;
+  assert_string_equal(next(h, &i), "{\"jsonrpc\":\"2.0\",\"id\":4,"
+                                   "\"result\":[]}");
 }
 
 static void
@@ -681,6 +753,8 @@ main(void)
     T(unknown_methods_and_bad_params_get_their_errors),
     T(commands_with_odd_arguments_are_answered),
     T(open_publishes_diagnostics_and_answers_hover_and_lens),
+    T(inlay_hints_say_what_lenses_say_to_clients_without_lenses),
+    T(inlay_hints_are_not_said_twice_to_clients_with_lenses),
     T(a_finding_with_a_replacement_is_a_quick_fix),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),
     T(a_request_waiting_for_analysis_can_be_cancelled),
