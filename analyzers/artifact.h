@@ -55,6 +55,8 @@ enum artifact_kind {
   X(JSON_SCHEMA, "json-schema", "JSON Schema", SCHEMA)                       \
   X(OPENAI_SCHEMA, "openai-schema", "OpenAI structured-output schema",       \
     SCHEMA)                                                                  \
+  X(TOOL_DEFINITIONS, "tool-definitions", "tool definitions (function "      \
+    "calling)", SCHEMA)                                                      \
   X(PROMPTFOO_RESULTS, "promptfoo-results", "promptfoo results", RESULTS)    \
   X(GITHUB_MODELS_RESULTS, "github-models-results",                          \
     "gh models eval results", RESULTS)                                       \

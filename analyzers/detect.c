@@ -263,12 +263,37 @@ detect__openai_schema(const struct node *root)
          (node_get(schema, "type") || node_get(schema, "properties"));
 }
 
+/*
+ * A list of tools as a model API takes them: OpenAI's {type: function,
+ * function: {name, parameters}} or its flat {name, parameters} (Responses,
+ * and the older functions list), Anthropic's {name, input_schema}.
+ */
+static bool
+detect__tool_definitions(const struct node *root)
+{
+  const struct node *first;
+  const struct node *fn;
+
+  if (root->kind != NODE_SEQ || root->count == 0)
+    return false;
+  first = node_resolve(root->u.items[0]);
+  if (!first || first->kind != NODE_MAP)
+    return false;
+  fn = node_resolve(node_get(first, "function"));
+  if (fn && fn->kind == NODE_MAP && node_get(fn, "name"))
+    return true;
+  return node_get(first, "name") &&
+         (node_get(first, "parameters") || node_get(first, "input_schema"));
+}
+
 enum artifact_format
 detect_by_content(const char *path, const struct node *root)
 {
   const char *schema;
 
   root = node_resolve(root);
+  if (root && detect__tool_definitions(root))
+    return FORMAT_TOOL_DEFINITIONS;
   if (!root || root->kind != NODE_MAP)
     return FORMAT_NONE;
   schema = node_str(node_get(root, "$schema"));

@@ -62,9 +62,11 @@ static const struct shape schema__response = {
   "OpenAI response_format", schema__response_fields, 0, 0, 0,
 };
 
-/* OpenAI takes names of 1 to 64 letters, digits, '_' and '-'. */
+/* OpenAI and Anthropic take names of 1 to 64 letters, digits, '_' and
+ * '-', for schemas and for tools alike; what says which. */
 static void
-schema__check_name(struct artifact *a, const struct node *name)
+schema__check_name(struct artifact *a, const struct node *name,
+                   const char *what)
 {
   const char *s = node_str(name);
   size_t n = s ? strlen(s) : 0;
@@ -77,8 +79,8 @@ schema__check_name(struct artifact *a, const struct node *name)
                  "0123456789_-", s[i]) != NULL;
   if (!ok)
     diag_add(&a->diags, DIAG_INVALID_VALUE, name->span,
-             "'%s' is not a valid schema name: use 1 to 64 letters, "
-             "digits, '_' and '-'", s);
+             "'%s' is not a valid %s name: use 1 to 64 letters, "
+             "digits, '_' and '-'", s, what);
 }
 
 void
@@ -98,7 +100,7 @@ openai_schema_check(struct artifact *a)
     shape_check(&schema__wrapper, a->root, formats_top(a), &a->diags);
     wrapper = node_resolve(a->root);
   }
-  schema__check_name(a, node_get(wrapper, "name"));
+  schema__check_name(a, node_get(wrapper, "name"), "schema");
   schema = node_get(wrapper, "schema");
   strict = node_resolve(node_get(wrapper, "strict"));
   if (schema && node_resolve(schema)->kind == NODE_MAP)
@@ -110,4 +112,125 @@ const struct shape *
 openai_schema_shape(void)
 {
   return &schema__wrapper;
+}
+
+/* ---- tool definitions ------------------------------------------------- */
+
+static const struct shape_field tools__function_fields[] = {
+  { "name", SHAPE_TEXT, "The function's name: letters, digits, '_' and '-', "
+    "at most 64.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the function does; the model reads "
+    "it to decide when to call it.", 0, 0, 0, 0 },
+  { "parameters", SHAPE_MAP, "The JSON Schema of its arguments.", 0, 0, 0,
+    0 },
+  { "strict", SHAPE_BOOL, "Hold the arguments to the schema exactly "
+    "(OpenAI strict mode).", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape tools__function = {
+  "OpenAI function", tools__function_fields, 0, 0, 0,
+};
+
+static const struct shape_field tools__openai_fields[] = {
+  { "type", SHAPE_TEXT, "function.", 0, 0, 0, 0 },
+  { "function", SHAPE_MAP, "The function: name, description, parameters.",
+    &tools__function, 0, 0, SHAPE_REQUIRED },
+  { 0 },
+};
+
+static const struct shape tools__openai = {
+  "OpenAI tool", tools__openai_fields, 0, 0, 0,
+};
+
+/* The Responses API's tools, and the older functions list, are flat. */
+static const struct shape_field tools__flat_fields[] = {
+  { "type", SHAPE_TEXT, "function.", 0, 0, 0, 0 },
+  { "name", SHAPE_TEXT, "The function's name: letters, digits, '_' and '-', "
+    "at most 64.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the function does; the model reads "
+    "it to decide when to call it.", 0, 0, 0, 0 },
+  { "parameters", SHAPE_MAP, "The JSON Schema of its arguments.", 0, 0, 0,
+    0 },
+  { "strict", SHAPE_BOOL, "Hold the arguments to the schema exactly "
+    "(OpenAI strict mode).", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape tools__flat = {
+  "OpenAI function", tools__flat_fields, 0, 0, 0,
+};
+
+static const struct shape_field tools__anthropic_fields[] = {
+  { "name", SHAPE_TEXT, "The tool's name: letters, digits, '_' and '-', at "
+    "most 64.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the tool does; Claude reads it to "
+    "decide when to use it.", 0, 0, 0, 0 },
+  { "input_schema", SHAPE_MAP, "The JSON Schema of its input.", 0, 0, 0,
+    SHAPE_REQUIRED },
+  { "strict", SHAPE_BOOL, "Hold the input to the schema exactly (strict "
+    "tool use).", 0, 0, 0, 0 },
+  { "input_examples", SHAPE_SEQ, "Example inputs.", 0, 0, 0, 0 },
+  { "cache_control", SHAPE_MAP, "Prompt caching up to this tool.", 0, 0, 0,
+    0 },
+  { "type", SHAPE_TEXT, "custom, or a server tool's type.", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape tools__anthropic = {
+  "Anthropic tool", tools__anthropic_fields, 0, 0, 0,
+};
+
+/*
+ * One tool of the list: its keys, its name, and its schema, held to the
+ * provider's strict rules when the tool asks for strict mode. Tools of
+ * other types (OpenAI's web_search, Anthropic's server tools) carry no
+ * schema of ours and are left alone.
+ */
+static void
+tools__check_one(struct artifact *a, const struct node *tool)
+{
+  const struct node *fn = node_resolve(node_get(tool, "function"));
+  const struct node *type = node_resolve(node_get(tool, "type"));
+  const struct node *holder = tool;
+  const struct node *schema;
+  const char *where = "parameters";
+  enum schema_provider strict_provider = SCHEMA_PROVIDER_OPENAI;
+
+  if (!tool || tool->kind != NODE_MAP)
+    return;
+  if (fn && fn->kind == NODE_MAP) {
+    shape_check(&tools__openai, tool, tool->span, &a->diags);
+    holder = fn;
+  } else if (node_get(tool, "input_schema")) {
+    shape_check(&tools__anthropic, tool, tool->span, &a->diags);
+    where = "input_schema";
+    strict_provider = SCHEMA_PROVIDER_ANTHROPIC;
+  } else if (!type || node_is_str(type, "function")) {
+    shape_check(&tools__flat, tool, tool->span, &a->diags);
+  } else {
+    return;
+  }
+  schema__check_name(a, node_get(holder, "name"), "tool");
+  schema = node_get(holder, where);
+  if (schema && node_resolve(schema)->kind == NODE_MAP)
+    schema_add(a, schema, where,
+               node_is_bool(node_resolve(node_get(holder, "strict")), true)
+                 ? strict_provider : a->provider, schema__flags(a));
+}
+
+void
+tool_definitions_check(struct artifact *a)
+{
+  const struct node *list;
+
+  formats_parse_document(a, true);
+  list = node_resolve(a->root);
+  if (!list || list->kind != NODE_SEQ)
+    return;
+  for (uint32_t i = 0; i < list->count; i++)
+    tools__check_one(a, node_resolve(list->u.items[i]));
+  a->facts.tests_hint = "add an eval that checks the model's tool calls "
+                        "against these definitions (promptfoo's "
+                        "is-valid-openai-tools-call)";
 }

@@ -55,6 +55,9 @@ formats_check(struct artifact *a)
   case FORMAT_OPENAI_SCHEMA:
     openai_schema_check(a);
     break;
+  case FORMAT_TOOL_DEFINITIONS:
+    tool_definitions_check(a);
+    break;
   default:
     other_check(a);
     break;

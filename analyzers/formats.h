@@ -113,6 +113,7 @@ void results_check(struct artifact *a);
 void junit_check(struct artifact *a);
 void json_schema_check(struct artifact *a);
 void openai_schema_check(struct artifact *a);
+void tool_definitions_check(struct artifact *a);
 void other_check(struct artifact *a);
 
 #endif

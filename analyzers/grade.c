@@ -343,9 +343,13 @@ grade_compute(struct artifact *a, const struct grade_links *links)
     break;
   case ARTIFACT_SCHEMA:
     g->level = GRADE_SCHEMA;
-    grade__reason(a, "it is a schema: it pins the shape of an output");
+    grade__reason(a, a->format == FORMAT_TOOL_DEFINITIONS
+                       ? "it defines tools: their schemas pin the shape of "
+                         "the model's tool calls"
+                       : "it is a schema: it pins the shape of an output");
     g->graded = true;
-    g->next = "add an eval that checks outputs against it";
+    g->next = grade__or(a->facts.tests_hint,
+                        "add an eval that checks outputs against it");
     return;
   case ARTIFACT_EVAL:
     grade__eval_file(a, links);

@@ -1215,6 +1215,83 @@ test_openai_schema_wrapper(void **state)
   artifact_free(a);
 }
 
+/* The first tool is microsoft/promptflow's
+ * examples/flex-flows/chat-with-functions/tools.json (MIT), cut short; the
+ * others are each form facet reads, with a mistake in each. */
+static void
+test_tool_definitions(void **state)
+{
+  const char *promptflow =
+    "[\n"
+    "    {\n"
+    "        \"type\": \"function\",\n"
+    "        \"function\": {\n"
+    "            \"name\": \"get_current_weather\",\n"
+    "            \"description\": \"Get the current weather\",\n"
+    "            \"parameters\": {\n"
+    "                \"type\": \"object\",\n"
+    "                \"properties\": {\n"
+    "                    \"location\": {\n"
+    "                        \"type\": \"string\",\n"
+    "                        \"description\": \"The city and state, e.g. "
+    "San Francisco, CA\"\n"
+    "                    },\n"
+    "                    \"format\": {\n"
+    "                        \"type\": \"string\",\n"
+    "                        \"enum\": [\"celsius\", \"fahrenheit\"]\n"
+    "                    }\n"
+    "                },\n"
+    "                \"required\": [\"location\", \"format\"]\n"
+    "            }\n"
+    "        }\n"
+    "    }\n"
+    "]\n";
+  const char *mistakes =
+    "[\n"
+    "  {\"type\": \"function\", \"function\": {\"name\": \"get weather\", "
+    "\"strict\": true,\n"
+    "    \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": "
+    "{\"type\": \"string\"}}}}},\n"
+    "  {\"type\": \"function\", \"function\": {\"name\": \"ok\", "
+    "\"paramters\": {}}},\n"
+    "  {\"type\": \"web_search\"},\n"
+    "  {\"name\": \"lookup\", \"parameters\": {\"type\": \"strng\"}},\n"
+    "  {\"name\": \"find\", \"input_schema\": {\"type\": \"object\", "
+    "\"properties\": {\"id\": {\"minimum\": \"1\"}}}}\n"
+    "]\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("tools.json", promptflow);
+  expect_format(a, "tool-definitions");
+  EXPECT_NO_DIAGS(a);
+  expect_grade(a, "schema", "add an eval that checks the model's tool calls "
+               "against these definitions (promptfoo's "
+               "is-valid-openai-tools-call)");
+  assert_string_equal(a->grade.reasons[0], "it defines tools: their schemas "
+                      "pin the shape of the model's tool calls");
+  artifact_free(a);
+
+  a = analyze("functions.json", mistakes);
+  expect_format(a, "tool-definitions");
+  EXPECT_DIAGS(a,
+    "invalid-value 2:45-2:58 'get weather' is not a valid tool name: use 1 "
+    "to 64 letters, digits, '_' and '-'",
+    "provider-additional-properties 3:20-3:26 this object schema does not "
+    "set additionalProperties: false, which OpenAI strict mode requires of "
+    "every object",
+    "provider-required 3:38-3:50 this object schema has no required; OpenAI "
+    "strict mode requires every property to be listed there",
+    "unknown-key 4:51-4:62 unknown key 'paramters' in OpenAI function; did "
+    "you mean 'parameters'?",
+    "invalid-schema 6:37-6:43 unknown type 'strng' (did you mean "
+    "'string'?)",
+    "invalid-schema 7:77-7:86 minimum must be a number, got string \"1\"");
+  expect_grade(a, "loose", "fix the errors facet reports");
+  artifact_free(a);
+}
+
 /* LangChain, Semantic Kernel, POML, OpenAI evals, results */
 
 static void
@@ -1809,6 +1886,7 @@ main(void)
     cmocka_unit_test(test_json_schema_unknown_type),
     cmocka_unit_test(test_json_schema_detected_by_content),
     cmocka_unit_test(test_openai_schema_wrapper),
+    cmocka_unit_test(test_tool_definitions),
     cmocka_unit_test(test_langchain),
     cmocka_unit_test(test_semantic_kernel_yaml),
     cmocka_unit_test(test_semantic_kernel_folder),
