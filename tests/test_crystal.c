@@ -795,6 +795,134 @@ a_prompt_yml_reads_its_own_records(void **state)
   free(text);
 }
 
+/* The prompt's text once the edit's changes to it are applied, into out. */
+static void
+apply_to_prompt(const struct crystal_edit *e, const char *path,
+                const char *text, struct buf *out)
+{
+  uint32_t at = 0;
+
+  buf_init(out, 1 << 20);
+  for (size_t i = 0; i < e->nchanges; i++) {
+    if (strcmp(e->changes[i].path, path) != 0)
+      continue;
+    buf_append(out, text + at, e->changes[i].span.start - at);
+    buf_puts(out, e->changes[i].text);
+    at = e->changes[i].span.end;
+  }
+  buf_puts(out, text + at);
+}
+
+/* Asserts every record in text names lines of prompt that hold the
+ * fragment it hashes; returns how many it found. */
+static size_t
+records_hold_their_fragment(const char *text, const struct artifact *prompt,
+                            const struct crystal_edit *e, const char *where,
+                            bool *moved)
+{
+  size_t found = 0;
+
+  for (const char *p = strstr(text, PROVENANCE_MARK); p;
+       p = strstr(p + 1, PROVENANCE_MARK)) {
+    struct arena arena;
+    struct provenance rec = { 0 };
+    uint32_t first, last;
+    size_t n = strcspn(p, "\"'\n");
+
+    arena_init(&arena, 0);
+    /* "Tests crystallised from reply.j2", a config's description, is
+     * no record. */
+    if (!provenance_parse(p, n, &arena, &rec)) {
+      arena_release(&arena);
+      continue;
+    }
+    if (provenance_locate(&prompt->src, &rec, &first, &last) !=
+        PROVENANCE_FRESH)
+      fail_msg("%s: %.*s is not where the edited prompt holds the "
+               "fragment", where, (int)n, p);
+    assert_int_equal(first + 1, rec.first_line);
+    if (rec.first_line != e->first_line + 1)
+      *moved = true;
+    arena_release(&arena);
+    found++;
+  }
+  return found;
+}
+
+/*
+ * Every case of cases.tsv: records name the lines the fragment is at once
+ * the edit is applied, also when the same edit adds lines above it (a
+ * Dotprompt's output.schema, a Prompty's outputs, a .prompt.yml's
+ * jsonSchema).
+ */
+static void
+records_name_the_lines_after_the_edit(void **state)
+{
+  char *cases = slurp("cases.tsv");
+  size_t shifted = 0, checked = 0;
+
+  (void)state;
+  for (char *line = strtok(cases, "\n"); line; line = strtok(NULL, "\n")) {
+    char name[128], ws[64], target[16], file[256], rel[512];
+    unsigned first, last;
+    char *text, *colon;
+    struct artifact *a, *after;
+    struct crystal_request req = { 0 };
+    struct crystal_edit e;
+    struct buf edited;
+
+    if (line[0] == '#' ||
+        sscanf(line, "%127[^\t]\t%63[^\t]\t%15[^\t]\t%255[^\t\n]", name, ws,
+               target, file) != 4)
+      continue;
+    colon = strrchr(file, ':');
+    assert_non_null(colon);
+    *colon = '\0';
+    if (sscanf(colon + 1, "%u-%u", &first, &last) != 2)
+      last = first = (unsigned)strtoul(colon + 1, NULL, 10);
+    snprintf(rel, sizeof rel, "%s/%s", ws, file);
+    text = slurp(rel);
+    a = artifact_analyze(file, text, strlen(text), NULL);
+    assert_non_null(a);
+    req.prompt = a;
+    req.prompt_path = file;
+    req.target = (enum crystal_target)crystal_target_by_name(target);
+    req.selection = span_make(source_line_start(&a->src, first - 1),
+                              first == last ? source_line_start(
+                                                &a->src, first - 1)
+                                            : source_line_end(&a->src,
+                                                              last - 1));
+    crystal_edit_init(&e);
+    assert_int_equal(crystal_make(&req, &e), 0);
+    if (e.made) {
+      size_t n = 0;
+      bool moved = false;
+
+      apply_to_prompt(&e, file, text, &edited);
+      after = artifact_analyze(file, edited.data, edited.len, NULL);
+      assert_non_null(after);
+      for (size_t i = 0; i < e.nfiles; i++)
+        n += records_hold_their_fragment(e.files[i].text, after, &e, name,
+                                         &moved);
+      for (size_t i = 0; i < e.nchanges; i++)
+        n += records_hold_their_fragment(e.changes[i].text, after, &e, name,
+                                         &moved);
+      assert_true(n > 0);
+      checked++;
+      shifted += moved;
+      artifact_free(after);
+      buf_release(&edited);
+    }
+    crystal_edit_release(&e);
+    artifact_free(a);
+    free(text);
+  }
+  /* The cases do hold edits that move their fragment. */
+  assert_true(checked >= 30);
+  assert_true(shifted >= 5);
+  free(cases);
+}
+
 int
 main(void)
 {
@@ -818,6 +946,7 @@ main(void)
     cmocka_unit_test(a_fragment_is_found_again_or_said_changed),
     cmocka_unit_test(records_are_read_back_from_every_kind_of_artifact),
     cmocka_unit_test(a_prompt_yml_reads_its_own_records),
+    cmocka_unit_test(records_name_the_lines_after_the_edit),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
