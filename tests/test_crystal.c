@@ -454,6 +454,44 @@ a_selection_of_whole_lines_is_those_lines(void **state)
   free(text);
 }
 
+/* A selection that starts or ends inside a word takes the whole word:
+ * 2:38-4:5 of outage-update.j2 starts in "engineers". */
+static void
+a_selection_takes_whole_words(void **state)
+{
+  char *text = slurp("promptfoo/prompts/outage-update.j2");
+  const char *path = "prompts/outage-update.j2";
+  struct artifact *a = artifact_analyze(path, text, strlen(text), NULL);
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+  uint32_t l2 = source_line_start(&a->src, 2);
+  uint32_t l4 = source_line_start(&a->src, 4);
+
+  (void)state;
+  req.prompt = a;
+  req.prompt_path = path;
+  req.target = CRYSTAL_EVAL;
+  req.selection = span_make(l2 + 38, l4 + 5);
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_true(e.made);
+  assert_int_equal(e.fragment.start, l2 + 36);
+  assert_int_equal(e.fragment.end, l4 + 5);
+  assert_non_null(strstr(e.files[0].text,
+                         "  - description: 'rule: engineers: leave out "
+                         "ticket numbers and the names of staff, and never…'\n"));
+  crystal_edit_release(&e);
+  /* Its end inside "numbers" takes the rest of the word. */
+  req.selection = span_make(l2 + 47, l2 + 70);
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_int_equal(e.fragment.start, l2 + 47);
+  assert_int_equal(e.fragment.end, l2 + 71);
+  crystal_edit_release(&e);
+  artifact_free(a);
+  free(text);
+}
+
 /* Rules as real prompts state them, and what each is read as. */
 static void
 rules_are_read_from_real_sentences(void **state)
@@ -938,6 +976,7 @@ main(void)
     cmocka_unit_test(a_new_file_takes_a_free_name),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
+    cmocka_unit_test(a_selection_takes_whole_words),
     cmocka_unit_test(rules_are_read_from_real_sentences),
     cmocka_unit_test(prose_is_no_rule),
     cmocka_unit_test(examples_are_read_as_their_prompt_lays_them_out),
