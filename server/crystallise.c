@@ -37,6 +37,44 @@ crystallise__shared(const char *a, const char *b)
   return n;
 }
 
+struct crystallise_made {
+  enum crystal_target target;
+  uint64_t hash;
+  const char *file;
+};
+
+static void
+crystallise__made(const struct evrecord_ref *r, void *ctx)
+{
+  struct crystallise_made *m = ctx;
+  enum provenance_kind kind = (enum provenance_kind)r->rec->kind;
+  bool same;
+
+  switch (m->target) {
+  case CRYSTAL_SCHEMA:
+    same = kind == PROVENANCE_SCHEMA;
+    break;
+  case CRYSTAL_EVAL:
+    same = kind == PROVENANCE_TEST || kind == PROVENANCE_EVALUATOR;
+    break;
+  default:
+    same = kind == PROVENANCE_CODE;
+    break;
+  }
+  if (same && r->rec->hash == m->hash && !m->file)
+    m->file = r->file;
+}
+
+const char *
+crystallise_made_already(const struct evalgraph *graph, const char *prompt,
+                         enum crystal_target target, uint64_t hash)
+{
+  struct crystallise_made m = { target, hash, NULL };
+
+  evalgraph_records_of_prompt(graph, prompt, crystallise__made, &m);
+  return m.file;
+}
+
 struct crystallise_nearest {
   const char *prompt;
   const char *best;

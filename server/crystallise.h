@@ -27,6 +27,19 @@
 const char *crystallise_config_of(const struct evalgraph *graph,
                                   const char *prompt);
 
+/*
+ * The file (as graph names it) that already holds what target makes of
+ * the fragment hashed to hash in the prompt at path: a schema, tests or
+ * an evaluator, or a validator whose record names that fragment. NULL
+ * when none does; borrowed from the graph. Crystallising it again would
+ * make the same again beside it (reply-2.schema.json, the same tests
+ * twice), so facet does not offer it.
+ */
+const char *crystallise_made_already(const struct evalgraph *graph,
+                                     const char *prompt,
+                                     enum crystal_target target,
+                                     uint64_t hash);
+
 /* The workspace's language for code, from its files: tsconfig.json, then
  * Python's project files, then package.json; Python otherwise. */
 enum crystal_lang crystallise_language(const char *root);
