@@ -46,6 +46,8 @@ struct cli {
   char *config_rel;
   struct wsindex idx;         /* the workspace, once read */
   bool indexed;
+  struct crystal_schema_link schemas[CRYSTALLISE_SCHEMAS_MAX];
+  size_t nschemas;
   char indexed_as[PATHGLOB_PATH_MAX];  /* the prompt, as the index names
                                           it; "" when it does not */
 };
@@ -260,6 +262,16 @@ cli__selection(const struct cli *c)
 
 /* The promptfoo config that runs the prompt: the workspace index of the
  * root, loaded from disk as facet check loads it, says which. */
+/* A linked file's text, from disk. */
+static int
+cli__read(void *ctx, const char *path, char **text, size_t *len)
+{
+  size_t size;
+
+  (void)ctx;
+  return fileio_read(path, CRYSTALLISE_READ_MAX, text, len, &size);
+}
+
 static void
 cli__config(struct cli *c)
 {
@@ -279,6 +291,10 @@ cli__config(struct cli *c)
     c->indexed_as[0] = '\0';
   config = c->indexed_as[0]
              ? crystallise_config_of(c->idx.graph, c->indexed_as) : NULL;
+  if (c->indexed_as[0] && c->prompt)
+    c->nschemas = crystallise_schema_links(
+      c->idx.graph, c->indexed_as, &c->prompt->src, c->root, cli__read, NULL,
+      c->schemas, CRYSTALLISE_SCHEMAS_MAX);
   if (config && (c->config_rel = crystallise_relative(c->root, config))) {
     c->config = cli__analyze(config, c->config_rel, FORMAT_NONE);
     if (!c->config) {
@@ -635,6 +651,7 @@ cli__release(struct cli *c)
   free(c->config_rel);
   if (c->indexed)
     wsindex_release(&c->idx);
+  crystallise_schema_links_free(c->schemas, c->nschemas);
   free(c->prompt_abs);
   free(c->prompt_rel);
   free(c->root);
@@ -685,6 +702,8 @@ cli__run(struct cli *c, const char *file)
                           ? CRYSTAL_TYPESCRIPT : CRYSTAL_PYTHON)
                      : crystallise_language(c->root);
   req.runner = crystallise_runner(c->root);
+  req.schemas = c->schemas;
+  req.nschemas = c->nschemas;
   crystal_edit_init(&edit);
   if (crystal_make(&req, &edit) || !edit.made) {
     fprintf(stderr, "facet crystallise: %s:%u: %s\n", c->prompt_rel,

@@ -276,6 +276,8 @@ struct crystallise_job {
   char *config_rel;
   struct document *config_doc; /* when it is open */
   char *schema_dir;
+  struct crystal_schema_link schemas[CRYSTALLISE_SCHEMAS_MAX];
+  size_t nschemas;
   struct crystal_request req;
 };
 
@@ -302,6 +304,7 @@ crystallise__job_release(struct crystallise_job *job)
   free(job->schema_dir);
   free(job->prompt_rel);
   free(job->root);
+  crystallise_schema_links_free(job->schemas, job->nschemas);
 }
 
 /* The promptfoo config that the index says runs the prompt, analysed as
@@ -335,6 +338,7 @@ crystallise__job(struct session *s, struct document *doc,
 {
   struct crystallise_state *st = s->crystal;
   struct crystal_request *r = &job->req;
+  char prompt[PATHGLOB_PATH_MAX];
 
   memset(job, 0, sizeof *job);
   job->s = s;
@@ -347,6 +351,12 @@ crystallise__job(struct session *s, struct document *doc,
     return FACET_ENOENT;
   }
   crystallise__config(job);
+  if (wsindex_normal(doc->path, prompt))
+    job->nschemas = crystallise_schema_links(
+      s->index.graph, prompt, &doc->artifact->src, job->root,
+      crystallise__read, s, job->schemas, CRYSTALLISE_SCHEMAS_MAX);
+  r->schemas = job->schemas;
+  r->nschemas = job->nschemas;
   job->schema_dir = st->schema_folder ? strdup(st->schema_folder)
                     : crystallise_schema_dir(job->root, job->prompt_rel);
   r->prompt = doc->artifact;

@@ -833,6 +833,55 @@ a_prompt_yml_reads_its_own_records(void **state)
   free(text);
 }
 
+/* An eval of JSON a crystallised schema came from checks answers against
+ * that file (promptfoo reads is-json's file:// value), not a copy; a schema
+ * the JSON does not fit, or from other lines, is not named. */
+static void
+an_eval_checks_against_the_schema_crystallised_there(void **state)
+{
+  char *text = slurp("dotprompt/prompts/funniness.prompt");
+  struct made schema, m;
+  struct crystal_schema_link link;
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+  uint32_t at;
+
+  (void)state;
+  make(&schema, "prompts/funniness.prompt", text, 13, CRYSTAL_SCHEMA, NULL);
+  link = (struct crystal_schema_link){ "prompts/funniness.schema.json",
+                                       schema.edit.files[0].text, 12, 12 };
+  make(&m, "prompts/funniness.prompt", text, 13, CRYSTAL_EVAL, NULL);
+  at = source_line_start(&m.prompt->src, 12);
+  req.prompt = m.prompt;
+  req.prompt_path = "prompts/funniness.prompt";
+  req.selection = span_make(at, at);
+  req.target = CRYSTAL_EVAL;
+  req.schemas = &link;
+  req.nschemas = 1;
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_true(e.made);
+  assert_non_null(strstr(e.files[0].text, "      - type: is-json\n"
+                         "        value: file://funniness.schema.json\n"));
+  crystal_edit_release(&e);
+  /* A schema the example's answer breaks is not the one to check. */
+  link.text = "{\"type\": \"array\"}";
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_null(strstr(e.files[0].text, "file://funniness.schema"));
+  crystal_edit_release(&e);
+  /* Nor one crystallised from other lines. */
+  link = (struct crystal_schema_link){ "prompts/funniness.schema.json",
+                                       schema.edit.files[0].text, 30, 33 };
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_null(strstr(e.files[0].text, "file://funniness.schema"));
+  crystal_edit_release(&e);
+  made_release(&m);
+  made_release(&schema);
+  free(text);
+}
+
 /* The prompt's text once the edit's changes to it are applied, into out. */
 static void
 apply_to_prompt(const struct crystal_edit *e, const char *path,
@@ -986,6 +1035,7 @@ main(void)
     cmocka_unit_test(records_are_read_back_from_every_kind_of_artifact),
     cmocka_unit_test(a_prompt_yml_reads_its_own_records),
     cmocka_unit_test(records_name_the_lines_after_the_edit),
+    cmocka_unit_test(an_eval_checks_against_the_schema_crystallised_there),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
