@@ -492,6 +492,37 @@ a_selection_takes_whole_words(void **state)
   free(text);
 }
 
+/* The validator's comment names only rules it does not check: contoso-chat
+ * coherence.prompty's second sentence says again what its range says. */
+static void
+a_rule_said_twice_is_checked_once(void **state)
+{
+  static const char range[] =
+    "This rating value should always be an integer between 1 and 5.";
+  static const char again[] =
+    " So the rating produced should be 1 or 2 or 3 or 4 or 5.\n";
+  static const char fewer[] =
+    " So the rating produced should be 1 or 2 or 3.\n";
+  char text[512];
+  struct made m;
+
+  (void)state;
+  snprintf(text, sizeof text, "%s%s", range, again);
+  make(&m, "prompts/coherence.j2", text, 1, CRYSTAL_CODE, NULL);
+  assert_true(m.edit.made);
+  assert_null(strstr(m.edit.files[0].text, "It does not check"));
+  made_release(&m);
+  /* Fewer values than the range allows say something the range does
+   * not check. */
+  snprintf(text, sizeof text, "%s%s", range, fewer);
+  make(&m, "prompts/coherence.j2", text, 1, CRYSTAL_CODE, NULL);
+  assert_non_null(strstr(m.edit.files[0].text,
+                         "# It does not check this rule (crystallise it into "
+                         "an eval): \"So the rating\n# produced should be 1 "
+                         "or 2 or 3.\"\n"));
+  made_release(&m);
+}
+
 /* Rules as real prompts state them, and what each is read as. */
 static void
 rules_are_read_from_real_sentences(void **state)
@@ -1026,6 +1057,7 @@ main(void)
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),
+    cmocka_unit_test(a_rule_said_twice_is_checked_once),
     cmocka_unit_test(rules_are_read_from_real_sentences),
     cmocka_unit_test(prose_is_no_rule),
     cmocka_unit_test(examples_are_read_as_their_prompt_lays_them_out),
