@@ -1,6 +1,7 @@
 #include "crystal.h"
 
 #include <json-c/json.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "artifact.h"
@@ -64,14 +65,18 @@ crystal__release(struct crystal *c)
   json_object_put(c->fields);
 }
 
-int
-crystal_make(const struct crystal_request *req, struct crystal_edit *out)
+/* Runs the action once, records naming the fragment's lines moved by
+ * shift. */
+static int
+crystal__run(const struct crystal_request *req, struct crystal_edit *out,
+             int32_t shift)
 {
   struct crystal c;
   int rc;
 
   if (crystal__setup(&c, req, out))
     return FACET_ENOMEM;
+  c.line_shift = shift;
   if (crystal_fragment_find(&c)) {
     out->why = req->prompt->kind == ARTIFACT_PROMPT
                  ? "there is no prompt text here to crystallise: put the "
@@ -106,13 +111,71 @@ crystal_make(const struct crystal_request *req, struct crystal_edit *out)
   return rc;
 }
 
+/* Line breaks in n bytes of s: "\n", "\r\n" or a lone "\r", as
+ * source.h counts them. */
+static int64_t
+crystal__breaks(const char *s, size_t n)
+{
+  int64_t count = 0;
+
+  for (size_t i = 0; i < n; i++)
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+      count++;
+  return count;
+}
+
+/* Lines the edit's changes to the prompt add above its fragment. */
+static int32_t
+crystal__shift(const struct crystal_request *req,
+               const struct crystal_edit *e)
+{
+  const char *text = req->prompt->src.text;
+  int64_t shift = 0;
+
+  for (size_t i = 0; i < e->nchanges; i++) {
+    const struct crystal_change *ch = &e->changes[i];
+
+    if (strcmp(ch->path, req->prompt_path) != 0 ||
+        ch->span.end > e->fragment.start)
+      continue;
+    shift += crystal__breaks(ch->text, strlen(ch->text)) -
+             crystal__breaks(text + ch->span.start,
+                             ch->span.end - ch->span.start);
+  }
+  return shift > INT32_MAX || shift < INT32_MIN ? 0 : (int32_t)shift;
+}
+
+int
+crystal_make(const struct crystal_request *req, struct crystal_edit *out)
+{
+  int32_t shift;
+  int rc = crystal__run(req, out, 0);
+
+  if (rc || !out->made)
+    return rc;
+  /* The same edit may add lines above the fragment (a Dotprompt's
+   * output.schema, a Prompty's outputs): made again, its records name the
+   * lines the fragment is at once the edit is applied. The changes do
+   * not depend on the records' numbers, so the second run moves nothing
+   * more. */
+  shift = crystal__shift(req, out);
+  if (shift == 0)
+    return 0;
+  crystal_edit_release(out);
+  crystal_edit_init(out);
+  return crystal__run(req, out, shift);
+}
+
 const char *
 crystal_lines(struct crystal *c)
 {
-  if (c->edit->first_line == c->edit->last_line)
-    return arena_printf(c->arena, "line %u", c->edit->first_line + 1);
-  return arena_printf(c->arena, "lines %u-%u", c->edit->first_line + 1,
-                      c->edit->last_line + 1);
+  int64_t first = (int64_t)c->edit->first_line + c->line_shift + 1;
+  int64_t last = (int64_t)c->edit->last_line + c->line_shift + 1;
+
+  if (first == last)
+    return arena_printf(c->arena, "line %lld", (long long)first);
+  return arena_printf(c->arena, "lines %lld-%lld", (long long)first,
+                      (long long)last);
 }
 
 const char *

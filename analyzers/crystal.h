@@ -50,6 +50,15 @@ enum crystal_runner {
 #define CRYSTAL_FILES_MAX 2
 #define CRYSTAL_CHANGES_MAX 8
 
+/* A schema crystallised from the prompt before: evals of the JSON its
+ * fragment shows check answers against the file, not a copy of it. */
+struct crystal_schema_link {
+  const char *path;         /* the schema file */
+  const char *text;         /* its JSON text */
+  uint32_t first_line;      /* its fragment's lines in the prompt now, */
+  uint32_t last_line;       /* 0-based */
+};
+
 struct crystal_request {
   const struct artifact *prompt;  /* borrowed: the analysed prompt */
   const char *prompt_path;        /* its path */
@@ -70,6 +79,8 @@ struct crystal_request {
   const char *code_dir;     /* folder for validators; NULL: "validators" */
   enum crystal_lang lang;
   enum crystal_runner runner;
+  const struct crystal_schema_link *schemas;  /* borrowed; may be NULL */
+  size_t nschemas;
 };
 
 /* A file the edit creates. */

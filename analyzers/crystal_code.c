@@ -423,8 +423,83 @@ code__checks_sentence(const struct code *x, const char *sentence)
   return false;
 }
 
+static bool
+code__same_field(const struct crystal_rule *a, const struct crystal_rule *b)
+{
+  return a->field == b->field ||
+         (a->field && b->field && strcmp(a->field, b->field) == 0);
+}
+
+/* Whether the numbers sentence names, standing alone ("1 or 2 or 3"), are
+ * just the whole numbers of range r: then it says what r says. */
+static bool
+code__names_the_range(const char *sentence, const struct crystal_rule *r)
+{
+  bool seen[CRYSTAL_VALUES_MAX] = { false };
+  size_t want;
+
+  if (!r->integer || r->max < r->min || r->max - r->min >= CRYSTAL_VALUES_MAX)
+    return false;
+  want = (size_t)(r->max - r->min) + 1;
+  for (const char *p = sentence; *p;) {
+    char *end;
+    double d;
+
+    if (!isdigit((unsigned char)*p) ||
+        (p > sentence && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))) {
+      p++;
+      continue;
+    }
+    d = strtod(p, &end);
+    if (isalpha((unsigned char)*end))
+      return false;   /* "5th", "3x": not a value */
+    if (d < r->min || d > r->max || d != floor(d))
+      return false;
+    seen[(size_t)(d - r->min)] = true;
+    p = end;
+  }
+  for (size_t i = 0; i < want; i++)
+    if (!seen[i])
+      return false;
+  return true;
+}
+
+/* Whether a rule the validator checks says what rule says already: the
+ * same values or the same range, of the same field. */
+static bool
+code__covers(const struct code *x, const struct crystal_rule *rule)
+{
+  for (size_t i = 0; i < x->nrules; i++) {
+    const struct crystal_rule *r = x->rules[i];
+
+    if (!code__same_field(r, rule))
+      continue;
+    if (r->kind == RULE_RANGE && rule->kind == RULE_RANGE &&
+        r->min == rule->min && r->max == rule->max)
+      return true;
+    if (r->kind == RULE_RANGE && (rule->kind == RULE_OTHER ||
+                                  rule->kind == RULE_ONE_OF) &&
+        code__names_the_range(rule->sentence, r))
+      return true;
+    if (r->kind == RULE_ONE_OF && rule->kind == RULE_ONE_OF &&
+        r->nvalues == rule->nvalues) {
+      size_t same = 0;
+
+      for (size_t a = 0; a < rule->nvalues; a++)
+        for (size_t b = 0; b < r->nvalues; b++)
+          if (strcasecmp(rule->values[a], r->values[b]) == 0) {
+            same++;
+            break;
+          }
+      if (same == rule->nvalues)
+        return true;
+    }
+  }
+  return false;
+}
+
 /* The fragment's rules code does not check, said so: the eval is where
- * they go. */
+ * they go. A rule that says again what a checked one says is checked. */
 static void
 code__unchecked(struct code *x, struct buf *out, const char *lead)
 {
@@ -444,7 +519,7 @@ code__unchecked(struct code *x, struct buf *out, const char *lead)
      * descriptions say what a field means, not what to do. */
     if ((c->rules[i].kind == RULE_JSON && parses) ||
         (c->rules[i].kind == RULE_OTHER && c->fields) ||
-        code__checks_sentence(x, sentence) ||
+        code__checks_sentence(x, sentence) || code__covers(x, &c->rules[i]) ||
         (i > 0 && c->rules[i - 1].sentence == sentence))
       continue;
     buf_printf(&list, "%s\"%s\"", n++ ? " " : "", sentence);

@@ -22,6 +22,7 @@
 #include "artifact.h"
 #include "crystal_internal.h"
 #include "error.h"
+#include "jsonschema.h"
 #include "tree.h"
 
 /* Characters of a test's description taken from the prompt. */
@@ -720,14 +721,50 @@ eval__expect_list(struct crystal *c, const char *key,
   }
 }
 
+/*
+ * The is-json value for JSON shown in lines first..last of the prompt: a
+ * reference to the schema crystallised from a fragment over those lines
+ * that accepts the JSON (json NULL: a JSON example with placeholders,
+ * taken as it is), else the example's own schema. promptfoo reads
+ * "file://" relative to the config, and the schema file then counts as
+ * checked by an eval.
+ */
+static struct json_object *
+eval__json_schema(struct crystal *c, struct json_object *example,
+                  struct json_object *json, uint32_t first, uint32_t last)
+{
+  const struct crystal_request *r = c->req;
+
+  for (size_t i = 0; c->tests_dir && i < r->nschemas; i++) {
+    const struct crystal_schema_link *l = &r->schemas[i];
+    struct json_object *doc;
+    struct js_schema *s = NULL;
+    bool fits;
+
+    if (l->last_line < first || l->first_line > last || !l->text)
+      continue;
+    doc = json_tokener_parse(l->text);
+    fits = doc && js_schema_compile(doc, NULL, &s) == 0 &&
+           (!json || js_valid(s, json));
+    js_schema_free(s);
+    json_object_put(doc);
+    if (fits)
+      return eval__str(arena_printf(c->arena, "file://%s",
+                                    crystal_path_relative(c->arena,
+                                                          c->tests_dir,
+                                                          l->path)));
+  }
+  return crystal_schema_of_example(c, example);
+}
+
 /* Checks that an answer matches a JSON example output: JSON of its shape,
  * and the same labels, numbers and flags (in lists of objects too). */
 static void
 eval__expect_json(struct crystal *c, struct json_object *json,
                   struct json_object *out)
 {
-  json_object_array_add(out, eval__check("is-json", crystal_schema_of_example(
-                                           c, json)));
+  json_object_array_add(out, eval__check("is-json", eval__json_schema(
+    c, json, json, c->edit->first_line, c->edit->last_line)));
   if (!json_object_is_type(json, json_type_object))
     return;
   json_object_object_foreach(json, key, val) {
@@ -842,8 +879,11 @@ eval__promptfoo_tests(struct eval *x, const char *record)
   }
   if (c->nshots == 0 && c->example.value) {
     asserts = json_object_new_array();
-    json_object_array_add(asserts, eval__check("is-json",
-      crystal_schema_of_example(c, c->example.value)));
+    json_object_array_add(asserts, eval__check("is-json", eval__json_schema(
+      c, c->example.value, NULL,
+      source_line_of(&c->prompt->src, c->example.span.start),
+      source_line_of(&c->prompt->src, c->example.span.end > 0
+                                        ? c->example.span.end - 1 : 0))));
     eval__test(x, "answers with JSON shaped like the example",
                eval__vars(x, NULL, NULL, 0), asserts, record);
   }
@@ -926,6 +966,7 @@ eval__new_config(struct eval *x)
     c->edit->why = "no free name for a new promptfoo config";
     return 1;
   }
+  c->tests_dir = crystal_path_dir(c->arena, path);
   eval__promptfoo_tests(x, crystal_record(c, path));
   if (json_object_array_length(x->tests) == 0) {
     json_object_put(cfg);
@@ -966,6 +1007,7 @@ eval__into_config(struct eval *x)
   const struct node *tests = node_resolve(node_get(cfg->root, "tests"));
   int rc = 0;
 
+  c->tests_dir = crystal_path_dir(c->arena, path);
   eval__promptfoo_tests(x, crystal_record(c, path));
   if (json_object_array_length(x->tests) == 0) {
     c->edit->why = x->skipped;

@@ -186,6 +186,27 @@ fragment__trim(const struct artifact *a, struct span s)
   return s;
 }
 
+/* A letter, digit or byte of a UTF-8 sequence: part of a word. */
+static bool
+fragment__word_byte(char ch)
+{
+  return isalnum((unsigned char)ch) || ch == '_' || (unsigned char)ch >= 0x80;
+}
+
+/* Widens s to whole words inside region: a selection dragged from the
+ * middle of "engineers" starts at its "e", not at "gineers". */
+static void
+fragment__whole_words(const char *t, struct span region, struct span *s)
+{
+  while (s->start > region.start && s->start < s->end &&
+         fragment__word_byte(t[s->start - 1]) &&
+         fragment__word_byte(t[s->start]))
+    s->start--;
+  while (s->end < region.end && s->end > s->start &&
+         fragment__word_byte(t[s->end - 1]) && fragment__word_byte(t[s->end]))
+    s->end++;
+}
+
 /* The selection as the fragment's span; empty when it holds nothing. */
 static bool
 fragment__span(const struct crystal *c, const struct span *regions,
@@ -225,6 +246,7 @@ fragment__span(const struct crystal *c, const struct span *regions,
       return fragment__paragraph(a, r, sel.start, out);
     out->start = sel.start > r.start ? sel.start : r.start;
     out->end = sel.end < r.end ? sel.end : r.end;
+    fragment__whole_words(a->text, r, out);
     return true;
   }
   return false;

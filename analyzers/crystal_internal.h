@@ -114,6 +114,10 @@ struct crystal {
                                  schema starts from ("outputs"), or NULL */
   const char *created[CRYSTAL_FILES_MAX];  /* paths taken in this edit */
   size_t ncreated;
+  /* Lines the edit's own changes to the prompt add above the fragment
+   * (fewer when negative): records name the lines it will be at. */
+  int32_t line_shift;
+  const char *tests_dir;      /* the folder of the file tests go in */
 };
 
 /* crystal.c: "line 4" or "lines 4-6", the fragment's, as a person

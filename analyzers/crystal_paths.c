@@ -225,6 +225,10 @@ crystal_record(struct crystal *c, const char *from_file)
 
   if (!rel)
     return NULL;
-  return provenance_format(c->arena, rel, c->edit->first_line,
-                           c->edit->last_line, c->edit->hash);
+  return provenance_format(c->arena, rel,
+                           (uint32_t)((int64_t)c->edit->first_line +
+                                      c->line_shift),
+                           (uint32_t)((int64_t)c->edit->last_line +
+                                      c->line_shift),
+                           c->edit->hash);
 }

@@ -829,4 +829,13 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
     evgrade__elsewhere(self, path, now, own, &x);
   if (own->kind == ARTIFACT_PROMPT)
     evalgraph_records_of_prompt(self, path, evgrade__record, out);
+  /* A schema that tests check outputs against is part of an eval. */
+  for (size_t k = 0; own->kind == ARTIFACT_SCHEMA && !out->checked_in &&
+                     k < self->nodes[i].nin; k++) {
+    const struct evin *in = &self->nodes[i].in[k];
+    const struct evref *ref = evgraph_in_ref(self, in);
+
+    if (ref && ref->schema && self->nodes[in->node].alive)
+      out->checked_in = self->nodes[in->node].path;
+  }
 }

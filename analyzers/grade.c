@@ -323,7 +323,7 @@ grade__next(struct artifact *a, const struct grade_links *links)
 bool
 grade_links_any(const struct grade_links *l)
 {
-  return l && (l->tests_where || l->schema_elsewhere ||
+  return l && (l->tests_where || l->schema_elsewhere || l->checked_in ||
                l->enforced_in_code ||
                l->passed + l->failed + l->never > 0);
 }
@@ -348,6 +348,11 @@ grade_compute(struct artifact *a, const struct grade_links *links)
                          "the model's tool calls"
                        : "it is a schema: it pins the shape of an output");
     g->graded = true;
+    if (links && links->checked_in) {
+      grade__reason(a, arena_printf(&a->arena, "the tests of %s check "
+                                    "outputs against it", links->checked_in));
+      return;
+    }
     g->next = grade__or(a->facts.tests_hint,
                         "add an eval that checks outputs against it");
     return;

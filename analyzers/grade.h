@@ -50,6 +50,8 @@ struct grade_links {
   const char *schema_elsewhere;/* a schema file that pins its output */
   bool enforced_in_code;
   const char *code_where;      /* the validator that enforces it */
+  const char *checked_in;      /* a schema: an eval file whose tests check
+                                  outputs against it (is-json file://) */
 };
 
 /* Computes a's grade into a->grade; strings live in a's arena. */

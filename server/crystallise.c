@@ -37,6 +37,110 @@ crystallise__shared(const char *a, const char *b)
   return n;
 }
 
+struct crystallise_made {
+  enum crystal_target target;
+  uint64_t hash;
+  const char *file;
+};
+
+static void
+crystallise__made(const struct evrecord_ref *r, void *ctx)
+{
+  struct crystallise_made *m = ctx;
+  enum provenance_kind kind = (enum provenance_kind)r->rec->kind;
+  bool same;
+
+  switch (m->target) {
+  case CRYSTAL_SCHEMA:
+    same = kind == PROVENANCE_SCHEMA;
+    break;
+  case CRYSTAL_EVAL:
+    same = kind == PROVENANCE_TEST || kind == PROVENANCE_EVALUATOR;
+    break;
+  default:
+    same = kind == PROVENANCE_CODE;
+    break;
+  }
+  if (same && r->rec->hash == m->hash && !m->file)
+    m->file = r->file;
+}
+
+const char *
+crystallise_made_already(const struct evalgraph *graph, const char *prompt,
+                         enum crystal_target target, uint64_t hash)
+{
+  struct crystallise_made m = { target, hash, NULL };
+
+  evalgraph_records_of_prompt(graph, prompt, crystallise__made, &m);
+  return m.file;
+}
+
+struct crystallise_links {
+  const struct source *src;
+  const char *root;
+  int (*read)(void *ctx, const char *path, char **text, size_t *len);
+  void *ctx;
+  struct crystal_schema_link *out;
+  size_t n;
+  size_t max;
+};
+
+static void
+crystallise__link(const struct evrecord_ref *r, void *ctx)
+{
+  struct crystallise_links *g = ctx;
+  struct provenance p = { .kind = PROVENANCE_SCHEMA,
+                          .first_line = r->rec->first_line,
+                          .last_line = r->rec->last_line,
+                          .hash = r->rec->hash };
+  struct crystal_schema_link *l;
+  char *text = NULL;
+  size_t len;
+  uint32_t first, last;
+
+  if (r->rec->kind != PROVENANCE_SCHEMA || g->n == g->max ||
+      p.first_line == 0 || p.last_line < p.first_line ||
+      provenance_locate(g->src, &p, &first, &last) == PROVENANCE_CHANGED)
+    return;
+  for (size_t i = 0; i < g->n; i++)
+    if (g->out[i].first_line == first && g->out[i].last_line == last)
+      return;
+  l = &g->out[g->n];
+  l->path = crystallise_relative(g->root, r->file);
+  if (!l->path || g->read(g->ctx, r->file, &text, &len) != 0) {
+    free((char *)l->path);
+    free(text);
+    return;
+  }
+  l->text = text;
+  l->first_line = first;
+  l->last_line = last;
+  g->n++;
+}
+
+size_t
+crystallise_schema_links(const struct evalgraph *graph, const char *prompt,
+                         const struct source *src, const char *root,
+                         int (*read)(void *ctx, const char *path,
+                                     char **text, size_t *len),
+                         void *ctx, struct crystal_schema_link *out,
+                         size_t max)
+{
+  struct crystallise_links g = { src, root, read, ctx, out, 0, max };
+
+  evalgraph_records_of_prompt(graph, prompt, crystallise__link, &g);
+  return g.n;
+}
+
+void
+crystallise_schema_links_free(struct crystal_schema_link *links, size_t n)
+{
+  for (size_t i = 0; i < n; i++) {
+    free((char *)links[i].path);
+    free((char *)links[i].text);
+  }
+}
+
 struct crystallise_nearest {
   const char *prompt;
   const char *best;

@@ -27,6 +27,38 @@
 const char *crystallise_config_of(const struct evalgraph *graph,
                                   const char *prompt);
 
+/*
+ * The file (as graph names it) that already holds what target makes of
+ * the fragment hashed to hash in the prompt at path: a schema, tests or
+ * an evaluator, or a validator whose record names that fragment. NULL
+ * when none does; borrowed from the graph. Crystallising it again would
+ * make the same again beside it (reply-2.schema.json, the same tests
+ * twice), so facet does not offer it.
+ */
+const char *crystallise_made_already(const struct evalgraph *graph,
+                                     const char *prompt,
+                                     enum crystal_target target,
+                                     uint64_t hash);
+
+/* Schemas crystallise links the prompt to, at most. */
+#define CRYSTALLISE_SCHEMAS_MAX 16
+
+/*
+ * The schemas crystallised from the prompt at path (as graph names it)
+ * whose fragment is still in src, the prompt's text: where it is now, the
+ * file relative to root, its text as read(ctx, ...) gives it. Into out (at
+ * most max); returns how many. Free with crystallise_schema_links_free.
+ */
+size_t crystallise_schema_links(const struct evalgraph *graph,
+                                const char *prompt, const struct source *src,
+                                const char *root,
+                                int (*read)(void *ctx, const char *path,
+                                            char **text, size_t *len),
+                                void *ctx, struct crystal_schema_link *out,
+                                size_t max);
+void crystallise_schema_links_free(struct crystal_schema_link *links,
+                                   size_t n);
+
 /* The workspace's language for code, from its files: tsconfig.json, then
  * Python's project files, then package.json; Python otherwise. */
 enum crystal_lang crystallise_language(const char *root);

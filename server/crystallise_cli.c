@@ -44,6 +44,12 @@ struct cli {
   struct artifact *prompt;
   struct artifact *config;
   char *config_rel;
+  struct wsindex idx;         /* the workspace, once read */
+  bool indexed;
+  struct crystal_schema_link schemas[CRYSTALLISE_SCHEMAS_MAX];
+  size_t nschemas;
+  char indexed_as[PATHGLOB_PATH_MAX];  /* the prompt, as the index names
+                                          it; "" when it does not */
 };
 
 static void
@@ -256,25 +262,39 @@ cli__selection(const struct cli *c)
 
 /* The promptfoo config that runs the prompt: the workspace index of the
  * root, loaded from disk as facet check loads it, says which. */
+/* A linked file's text, from disk. */
+static int
+cli__read(void *ctx, const char *path, char **text, size_t *len)
+{
+  size_t size;
+
+  (void)ctx;
+  return fileio_read(path, CRYSTALLISE_READ_MAX, text, len, &size);
+}
+
 static void
 cli__config(struct cli *c)
 {
-  struct wsindex idx;
-  char *paths[1] = { c->root };
-  char prompt[PATHGLOB_PATH_MAX];
   const char *config;
   int rc;
 
-  if (wsindex_init(&idx)) {
-    wsindex_release(&idx);
+  if (wsindex_init(&c->idx)) {
+    wsindex_release(&c->idx);
     return;
   }
-  rc = wsindex_load(&idx, paths, 1, NULL, NULL);
+  c->indexed = true;
+  rc = wsindex_load(&c->idx, &c->root, 1, NULL, NULL);
   if (rc)
     fprintf(stderr, "facet crystallise: reading %s: %s\n", c->root,
             facet_strerror(rc));
-  config = wsindex_normal(c->prompt_abs, prompt)
-             ? crystallise_config_of(idx.graph, prompt) : NULL;
+  if (!wsindex_normal(c->prompt_abs, c->indexed_as))
+    c->indexed_as[0] = '\0';
+  config = c->indexed_as[0]
+             ? crystallise_config_of(c->idx.graph, c->indexed_as) : NULL;
+  if (c->indexed_as[0] && c->prompt)
+    c->nschemas = crystallise_schema_links(
+      c->idx.graph, c->indexed_as, &c->prompt->src, c->root, cli__read, NULL,
+      c->schemas, CRYSTALLISE_SCHEMAS_MAX);
   if (config && (c->config_rel = crystallise_relative(c->root, config))) {
     c->config = cli__analyze(config, c->config_rel, FORMAT_NONE);
     if (!c->config) {
@@ -282,7 +302,6 @@ cli__config(struct cli *c)
       c->config_rel = NULL;
     }
   }
-  wsindex_release(&idx);
 }
 
 /* The text of the existing file a change is to. */
@@ -630,6 +649,9 @@ cli__release(struct cli *c)
   artifact_free(c->prompt);
   artifact_free(c->config);
   free(c->config_rel);
+  if (c->indexed)
+    wsindex_release(&c->idx);
+  crystallise_schema_links_free(c->schemas, c->nschemas);
   free(c->prompt_abs);
   free(c->prompt_rel);
   free(c->root);
@@ -641,6 +663,7 @@ cli__run(struct cli *c, const char *file)
   struct crystal_request req = { 0 };
   struct crystal_edit edit;
   char *schema_dir;
+  const char *made;
   int rc = cli__locate(c, file);
 
   if (rc >= 0)
@@ -679,11 +702,29 @@ cli__run(struct cli *c, const char *file)
                           ? CRYSTAL_TYPESCRIPT : CRYSTAL_PYTHON)
                      : crystallise_language(c->root);
   req.runner = crystallise_runner(c->root);
+  req.schemas = c->schemas;
+  req.nschemas = c->nschemas;
   crystal_edit_init(&edit);
   if (crystal_make(&req, &edit) || !edit.made) {
     fprintf(stderr, "facet crystallise: %s:%u: %s\n", c->prompt_rel,
             c->first, edit.made ? "out of memory"
                       : edit.why ? edit.why : "nothing to crystallise");
+    crystal_edit_release(&edit);
+    free(schema_dir);
+    return 1;
+  }
+  made = c->indexed && c->indexed_as[0]
+           ? crystallise_made_already(c->idx.graph, c->indexed_as,
+                                      c->target, edit.hash)
+           : NULL;
+  if (made) {
+    char *rel = crystallise_relative(c->root, made);
+
+    fprintf(stderr, "facet crystallise: %s:%u: this fragment is already "
+            "crystallised into %s, and has not changed since\n",
+            c->prompt_rel, c->first,
+            strcmp(made, c->indexed_as) == 0 ? "this file" : rel ? rel : made);
+    free(rel);
     crystal_edit_release(&edit);
     free(schema_dir);
     return 1;

@@ -48,7 +48,8 @@ struct crystallise_resolved {
 
 struct crystallise_state {
   bool resource_ops;
-  bool resolve_edit;                /* codeAction/resolve fills "edit" */                /* CreateFile in documentChanges */
+  bool resolve_edit;                /* codeAction/resolve fills "edit" */
+  bool disabled_support;            /* a code action may be "disabled" */
   bool apply_edit;                  /* workspace/applyEdit */
   bool show_document;               /* window/showDocument */
   bool lens_refresh;                /* workspace/codeLens/refresh */
@@ -127,6 +128,8 @@ crystallise_client(struct crystallise_state *self, json_object *caps)
                                                     "resourceOperations"),
                                         "create");
   self->apply_edit = json_object_get_boolean(session_get(ws, "applyEdit"));
+  self->disabled_support = json_object_get_boolean(session_get(session_get(
+    session_get(caps, "textDocument"), "codeAction"), "disabledSupport"));
   self->resolve_edit = crystallise__has(session_get(session_get(session_get(
     session_get(caps, "textDocument"), "codeAction"), "resolveSupport"),
     "properties"), "edit");
@@ -273,6 +276,8 @@ struct crystallise_job {
   char *config_rel;
   struct document *config_doc; /* when it is open */
   char *schema_dir;
+  struct crystal_schema_link schemas[CRYSTALLISE_SCHEMAS_MAX];
+  size_t nschemas;
   struct crystal_request req;
 };
 
@@ -299,6 +304,7 @@ crystallise__job_release(struct crystallise_job *job)
   free(job->schema_dir);
   free(job->prompt_rel);
   free(job->root);
+  crystallise_schema_links_free(job->schemas, job->nschemas);
 }
 
 /* The promptfoo config that the index says runs the prompt, analysed as
@@ -332,6 +338,7 @@ crystallise__job(struct session *s, struct document *doc,
 {
   struct crystallise_state *st = s->crystal;
   struct crystal_request *r = &job->req;
+  char prompt[PATHGLOB_PATH_MAX];
 
   memset(job, 0, sizeof *job);
   job->s = s;
@@ -344,6 +351,12 @@ crystallise__job(struct session *s, struct document *doc,
     return FACET_ENOENT;
   }
   crystallise__config(job);
+  if (wsindex_normal(doc->path, prompt))
+    job->nschemas = crystallise_schema_links(
+      s->index.graph, prompt, &doc->artifact->src, job->root,
+      crystallise__read, s, job->schemas, CRYSTALLISE_SCHEMAS_MAX);
+  r->schemas = job->schemas;
+  r->nschemas = job->nschemas;
   job->schema_dir = st->schema_folder ? strdup(st->schema_folder)
                     : crystallise_schema_dir(job->root, job->prompt_rel);
   r->prompt = doc->artifact;
@@ -594,25 +607,70 @@ crystallise__after_resolve(const struct crystal_edit *e)
   return cmd;
 }
 
+/*
+ * An action for what the fragment became already: a client that shows
+ * disabled actions shows it greyed, saying where that is; any other gets
+ * none. Offering it would make a second copy (funniness-2.schema.json, the
+ * same tests twice).
+ */
+static void
+crystallise__made_action(struct crystallise_job *job, enum crystal_target t,
+                         const char *prompt, const char *file,
+                         json_object *actions)
+{
+  static const char *const what[CRYSTAL__COUNT] = {
+    "a JSON Schema", "an eval", "code",
+  };
+  char *rel = crystallise_relative(job->root, file);
+  const char *where = strcmp(file, prompt) == 0 ? "this file"
+                      : rel ? rel : file;
+  json_object *action = json_object_new_object();
+  json_object *disabled = json_object_new_object();
+  char title[64];
+  char reason[PATHGLOB_PATH_MAX + 96];
+
+  snprintf(title, sizeof title, "Crystallise into %s", what[t]);
+  snprintf(reason, sizeof reason, "This fragment is already crystallised "
+           "into %s, and has not changed since", where);
+  json_object_object_add(action, "title", json_object_new_string(title));
+  json_object_object_add(action, "kind",
+                         json_object_new_string("refactor.extract"));
+  json_object_object_add(disabled, "reason", json_object_new_string(reason));
+  json_object_object_add(action, "disabled", disabled);
+  json_object_array_add(actions, action);
+  free(rel);
+}
+
 void
 crystallise_code_actions(struct session *s, struct document *doc,
                          struct span span, json_object *actions)
 {
   struct crystallise_job job;
+  char prompt[PATHGLOB_PATH_MAX];
+  bool indexed;
   json_object *range;
 
   if (!doc->artifact || doc->artifact->kind != ARTIFACT_PROMPT ||
       crystallise__job(s, doc, &job))
     return;
+  indexed = wsindex_normal(doc->path, prompt);
   range = lspconv_range(&doc->artifact->src, span, s->encoding);
   for (int t = 0; t < CRYSTAL__COUNT; t++) {
     struct crystal_edit e;
     json_object *action;
+    const char *made;
 
     job.req.target = (enum crystal_target)t;
     job.req.selection = span;
     crystal_edit_init(&e);
-    if (crystal_make(&job.req, &e) == 0 && e.made) {
+    if (crystal_make(&job.req, &e) == 0 && e.made &&
+        (made = indexed ? crystallise_made_already(
+                            s->index.graph, prompt, job.req.target, e.hash)
+                        : NULL)) {
+      if (s->crystal->disabled_support)
+        crystallise__made_action(&job, job.req.target, prompt, made,
+                                 actions);
+    } else if (e.made) {
       action = json_object_new_object();
       json_object_object_add(action, "title",
                              json_object_new_string(e.title));

@@ -230,7 +230,8 @@ grades__regrade(struct grades_job *job, const struct wsindex *idx,
   if (!a)
     return;
   grade_compute(a, &links);
-  if (a->kind == ARTIFACT_PROMPT || a->format == FORMAT_PROMPTFOO)
+  if (a->kind == ARTIFACT_PROMPT || a->kind == ARTIFACT_SCHEMA ||
+      a->format == FORMAT_PROMPTFOO)
     grades__replace(entry, grades__describe(a));
   artifact_free(a);
 }

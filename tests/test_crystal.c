@@ -454,6 +454,75 @@ a_selection_of_whole_lines_is_those_lines(void **state)
   free(text);
 }
 
+/* A selection that starts or ends inside a word takes the whole word:
+ * 2:38-4:5 of outage-update.j2 starts in "engineers". */
+static void
+a_selection_takes_whole_words(void **state)
+{
+  char *text = slurp("promptfoo/prompts/outage-update.j2");
+  const char *path = "prompts/outage-update.j2";
+  struct artifact *a = artifact_analyze(path, text, strlen(text), NULL);
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+  uint32_t l2 = source_line_start(&a->src, 2);
+  uint32_t l4 = source_line_start(&a->src, 4);
+
+  (void)state;
+  req.prompt = a;
+  req.prompt_path = path;
+  req.target = CRYSTAL_EVAL;
+  req.selection = span_make(l2 + 38, l4 + 5);
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_true(e.made);
+  assert_int_equal(e.fragment.start, l2 + 36);
+  assert_int_equal(e.fragment.end, l4 + 5);
+  assert_non_null(strstr(e.files[0].text,
+                         "  - description: 'rule: engineers: leave out "
+                         "ticket numbers and the names of staff, and never…'\n"));
+  crystal_edit_release(&e);
+  /* Its end inside "numbers" takes the rest of the word. */
+  req.selection = span_make(l2 + 47, l2 + 70);
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_int_equal(e.fragment.start, l2 + 47);
+  assert_int_equal(e.fragment.end, l2 + 71);
+  crystal_edit_release(&e);
+  artifact_free(a);
+  free(text);
+}
+
+/* The validator's comment names only rules it does not check: contoso-chat
+ * coherence.prompty's second sentence says again what its range says. */
+static void
+a_rule_said_twice_is_checked_once(void **state)
+{
+  static const char range[] =
+    "This rating value should always be an integer between 1 and 5.";
+  static const char again[] =
+    " So the rating produced should be 1 or 2 or 3 or 4 or 5.\n";
+  static const char fewer[] =
+    " So the rating produced should be 1 or 2 or 3.\n";
+  char text[512];
+  struct made m;
+
+  (void)state;
+  snprintf(text, sizeof text, "%s%s", range, again);
+  make(&m, "prompts/coherence.j2", text, 1, CRYSTAL_CODE, NULL);
+  assert_true(m.edit.made);
+  assert_null(strstr(m.edit.files[0].text, "It does not check"));
+  made_release(&m);
+  /* Fewer values than the range allows say something the range does
+   * not check. */
+  snprintf(text, sizeof text, "%s%s", range, fewer);
+  make(&m, "prompts/coherence.j2", text, 1, CRYSTAL_CODE, NULL);
+  assert_non_null(strstr(m.edit.files[0].text,
+                         "# It does not check this rule (crystallise it into "
+                         "an eval): \"So the rating\n# produced should be 1 "
+                         "or 2 or 3.\"\n"));
+  made_release(&m);
+}
+
 /* Rules as real prompts state them, and what each is read as. */
 static void
 rules_are_read_from_real_sentences(void **state)
@@ -795,6 +864,183 @@ a_prompt_yml_reads_its_own_records(void **state)
   free(text);
 }
 
+/* An eval of JSON a crystallised schema came from checks answers against
+ * that file (promptfoo reads is-json's file:// value), not a copy; a schema
+ * the JSON does not fit, or from other lines, is not named. */
+static void
+an_eval_checks_against_the_schema_crystallised_there(void **state)
+{
+  char *text = slurp("dotprompt/prompts/funniness.prompt");
+  struct made schema, m;
+  struct crystal_schema_link link;
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+  uint32_t at;
+
+  (void)state;
+  make(&schema, "prompts/funniness.prompt", text, 13, CRYSTAL_SCHEMA, NULL);
+  link = (struct crystal_schema_link){ "prompts/funniness.schema.json",
+                                       schema.edit.files[0].text, 12, 12 };
+  make(&m, "prompts/funniness.prompt", text, 13, CRYSTAL_EVAL, NULL);
+  at = source_line_start(&m.prompt->src, 12);
+  req.prompt = m.prompt;
+  req.prompt_path = "prompts/funniness.prompt";
+  req.selection = span_make(at, at);
+  req.target = CRYSTAL_EVAL;
+  req.schemas = &link;
+  req.nschemas = 1;
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_true(e.made);
+  assert_non_null(strstr(e.files[0].text, "      - type: is-json\n"
+                         "        value: file://funniness.schema.json\n"));
+  crystal_edit_release(&e);
+  /* A schema the example's answer breaks is not the one to check. */
+  link.text = "{\"type\": \"array\"}";
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_null(strstr(e.files[0].text, "file://funniness.schema"));
+  crystal_edit_release(&e);
+  /* Nor one crystallised from other lines. */
+  link = (struct crystal_schema_link){ "prompts/funniness.schema.json",
+                                       schema.edit.files[0].text, 30, 33 };
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_null(strstr(e.files[0].text, "file://funniness.schema"));
+  crystal_edit_release(&e);
+  made_release(&m);
+  made_release(&schema);
+  free(text);
+}
+
+/* The prompt's text once the edit's changes to it are applied, into out. */
+static void
+apply_to_prompt(const struct crystal_edit *e, const char *path,
+                const char *text, struct buf *out)
+{
+  uint32_t at = 0;
+
+  buf_init(out, 1 << 20);
+  for (size_t i = 0; i < e->nchanges; i++) {
+    if (strcmp(e->changes[i].path, path) != 0)
+      continue;
+    buf_append(out, text + at, e->changes[i].span.start - at);
+    buf_puts(out, e->changes[i].text);
+    at = e->changes[i].span.end;
+  }
+  buf_puts(out, text + at);
+}
+
+/* Asserts every record in text names lines of prompt that hold the
+ * fragment it hashes; returns how many it found. */
+static size_t
+records_hold_their_fragment(const char *text, const struct artifact *prompt,
+                            const struct crystal_edit *e, const char *where,
+                            bool *moved)
+{
+  size_t found = 0;
+
+  for (const char *p = strstr(text, PROVENANCE_MARK); p;
+       p = strstr(p + 1, PROVENANCE_MARK)) {
+    struct arena arena;
+    struct provenance rec = { 0 };
+    uint32_t first, last;
+    size_t n = strcspn(p, "\"'\n");
+
+    arena_init(&arena, 0);
+    /* "Tests crystallised from reply.j2", a config's description, is
+     * no record. */
+    if (!provenance_parse(p, n, &arena, &rec)) {
+      arena_release(&arena);
+      continue;
+    }
+    if (provenance_locate(&prompt->src, &rec, &first, &last) !=
+        PROVENANCE_FRESH)
+      fail_msg("%s: %.*s is not where the edited prompt holds the "
+               "fragment", where, (int)n, p);
+    assert_int_equal(first + 1, rec.first_line);
+    if (rec.first_line != e->first_line + 1)
+      *moved = true;
+    arena_release(&arena);
+    found++;
+  }
+  return found;
+}
+
+/*
+ * Every case of cases.tsv: records name the lines the fragment is at once
+ * the edit is applied, also when the same edit adds lines above it (a
+ * Dotprompt's output.schema, a Prompty's outputs, a .prompt.yml's
+ * jsonSchema).
+ */
+static void
+records_name_the_lines_after_the_edit(void **state)
+{
+  char *cases = slurp("cases.tsv");
+  size_t shifted = 0, checked = 0;
+
+  (void)state;
+  for (char *line = strtok(cases, "\n"); line; line = strtok(NULL, "\n")) {
+    char name[128], ws[64], target[16], file[256], rel[512];
+    unsigned first, last;
+    char *text, *colon;
+    struct artifact *a, *after;
+    struct crystal_request req = { 0 };
+    struct crystal_edit e;
+    struct buf edited;
+
+    if (line[0] == '#' ||
+        sscanf(line, "%127[^\t]\t%63[^\t]\t%15[^\t]\t%255[^\t\n]", name, ws,
+               target, file) != 4)
+      continue;
+    colon = strrchr(file, ':');
+    assert_non_null(colon);
+    *colon = '\0';
+    if (sscanf(colon + 1, "%u-%u", &first, &last) != 2)
+      last = first = (unsigned)strtoul(colon + 1, NULL, 10);
+    snprintf(rel, sizeof rel, "%s/%s", ws, file);
+    text = slurp(rel);
+    a = artifact_analyze(file, text, strlen(text), NULL);
+    assert_non_null(a);
+    req.prompt = a;
+    req.prompt_path = file;
+    req.target = (enum crystal_target)crystal_target_by_name(target);
+    req.selection = span_make(source_line_start(&a->src, first - 1),
+                              first == last ? source_line_start(
+                                                &a->src, first - 1)
+                                            : source_line_end(&a->src,
+                                                              last - 1));
+    crystal_edit_init(&e);
+    assert_int_equal(crystal_make(&req, &e), 0);
+    if (e.made) {
+      size_t n = 0;
+      bool moved = false;
+
+      apply_to_prompt(&e, file, text, &edited);
+      after = artifact_analyze(file, edited.data, edited.len, NULL);
+      assert_non_null(after);
+      for (size_t i = 0; i < e.nfiles; i++)
+        n += records_hold_their_fragment(e.files[i].text, after, &e, name,
+                                         &moved);
+      for (size_t i = 0; i < e.nchanges; i++)
+        n += records_hold_their_fragment(e.changes[i].text, after, &e, name,
+                                         &moved);
+      assert_true(n > 0);
+      checked++;
+      shifted += moved;
+      artifact_free(after);
+      buf_release(&edited);
+    }
+    crystal_edit_release(&e);
+    artifact_free(a);
+    free(text);
+  }
+  /* The cases do hold edits that move their fragment. */
+  assert_true(checked >= 30);
+  assert_true(shifted >= 5);
+  free(cases);
+}
+
 int
 main(void)
 {
@@ -810,6 +1056,8 @@ main(void)
     cmocka_unit_test(a_new_file_takes_a_free_name),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
+    cmocka_unit_test(a_selection_takes_whole_words),
+    cmocka_unit_test(a_rule_said_twice_is_checked_once),
     cmocka_unit_test(rules_are_read_from_real_sentences),
     cmocka_unit_test(prose_is_no_rule),
     cmocka_unit_test(examples_are_read_as_their_prompt_lays_them_out),
@@ -818,6 +1066,8 @@ main(void)
     cmocka_unit_test(a_fragment_is_found_again_or_said_changed),
     cmocka_unit_test(records_are_read_back_from_every_kind_of_artifact),
     cmocka_unit_test(a_prompt_yml_reads_its_own_records),
+    cmocka_unit_test(records_name_the_lines_after_the_edit),
+    cmocka_unit_test(an_eval_checks_against_the_schema_crystallised_there),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -592,6 +592,58 @@ a_changed_fragment_gets_a_hint(void **state)
   ws_remove(&w);
 }
 
+/* What a fragment became is not offered again while it is unchanged: a
+ * client that shows disabled actions sees why, any other sees none. */
+static void
+what_a_fragment_became_is_not_offered_again(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  size_t i;
+  json_object *actions;
+
+  start(h, &w, APPLY_ONLY ",\"textDocument\":{\"codeAction\":{"
+        "\"disabledSupport\":true}}");
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  assert_string_equal(field(actions, "0.title"), "\"Crystallise into a "
+                      "JSON Schema (ask.schema.json)\"");
+  json_object_put(actions);
+  run_action(h, &w, "ask.j2", 1, 0, &i);
+  settle(h);
+  assert_true(ws_has(&w, "ask.schema.json"));
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  assert_int_equal(json_object_array_length(actions), 3);
+  assert_string_equal(field(actions, "0"), "{\"title\":\"Crystallise into "
+                      "a JSON Schema\",\"kind\":\"refactor.extract\","
+                      "\"disabled\":{\"reason\":\"This fragment is already "
+                      "crystallised into ask.schema.json, and has not "
+                      "changed since\"}}");
+  assert_string_equal(field(actions, "1.title"), "\"Crystallise into an "
+                      "eval (1 test in promptfooconfig.yaml)\"");
+  json_object_put(actions);
+  ws_remove(&w);
+}
+
+/* A client that shows no disabled actions gets none for what is made. */
+static void
+without_disabled_support_what_is_made_is_left_out(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  size_t i;
+  json_object *actions;
+
+  start(h, &w, APPLY_ONLY);
+  run_action(h, &w, "ask.j2", 1, 0, &i);
+  settle(h);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  assert_int_equal(json_object_array_length(actions), 2);
+  assert_string_equal(field(actions, "0.title"), "\"Crystallise into an "
+                      "eval (1 test in promptfooconfig.yaml)\"");
+  json_object_put(actions);
+  ws_remove(&w);
+}
+
 /* Lines added above a fragment move it: the link follows, no hint. */
 static void
 a_moved_fragment_keeps_its_link(void **state)
@@ -740,6 +792,8 @@ main(void)
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),
     T(a_moved_fragment_keeps_its_link),
+    T(what_a_fragment_became_is_not_offered_again),
+    T(without_disabled_support_what_is_made_is_left_out),
     T(an_edit_to_a_linked_file_regrades_the_prompt),
     T(a_prompt_yml_enforced_in_code_shows_its_validator),
   };

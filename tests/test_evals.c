@@ -501,6 +501,32 @@ support_grade_counts_the_tests_in_other_files(void **state)
   ws_close(w);
 }
 
+/* A schema file that tests check outputs against (is-json's file://
+ * value) is graded as part of that eval: no "add an eval" left to do. */
+static void
+a_schema_tests_check_against_is_graded_so(void **state)
+{
+  struct ws *w = ws_open("crystallised");
+  struct grade_links links;
+  char schema[700], config[700];
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "schemas/parcel.schema.json", schema, sizeof schema);
+  ws_path(w, "prompts/promptfooconfig.yaml", config, sizeof config);
+  evalgraph_grade_links(w->index.graph, schema, NOW, &links);
+  assert_null(links.checked_in);
+  ws_edit(w, "prompts/promptfooconfig.yaml",
+          "      - type: is-json\n        value:\n",
+          "      - type: is-json\n        value: "
+          "file://../schemas/parcel.schema.json\n"
+          "      - type: javascript\n        value:\n", NOW);
+  evalgraph_grade_links(w->index.graph, schema, NOW, &links);
+  assert_non_null(links.checked_in);
+  assert_string_equal(links.checked_in, config);
+  ws_close(w);
+}
+
 /* ---- GitHub Models: testData, evaluators and gh models eval --json --- */
 
 static void
@@ -1034,6 +1060,7 @@ main(void)
     cmocka_unit_test(support_a_fixed_output_is_checked_as_it_is_typed),
     cmocka_unit_test(support_an_edited_prompt_file_makes_every_run_of_it_stale),
     cmocka_unit_test(support_grade_counts_the_tests_in_other_files),
+    cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(openai_registry_entries_name_their_samples),

@@ -231,7 +231,8 @@ def test_checked(name, work, files, had):
 
 
 def test_no_overwrite(name, work, target, where, extra, files):
-    """A second --write takes other names and keeps the first files."""
+    """A second --write keeps the files the first made: it takes other
+    names, or makes nothing when the fragment is crystallised already."""
     created = {p: read(os.path.join(work, p)) for p, (new, _) in
                files.items() if new}
     code, out, err = crystallise(work, target, where, extra, "--write")
@@ -283,10 +284,47 @@ def test_errors():
           (2, "facet crystallise: prompts/reply.prompty has 32 lines\n"))
 
 
+def test_made_already():
+    """What a fragment was crystallised into is not made again beside it
+    while the fragment is unchanged: funniness.prompt's example at line 13
+    is at line 26 once the schema's copy is in its header."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.join(tmp, "ws")
+        shutil.copytree(os.path.join(FIXTURES, "dotprompt"), work)
+        code, out, _ = crystallise(work, "schema",
+                                   "prompts/funniness.prompt:13", [],
+                                   "--write")
+        check("the schema is made", (code, out),
+              (0, "created schemas/funniness-2.schema.json\n"
+                  "changed prompts/funniness.prompt\n"))
+        code, out, err = crystallise(work, "schema",
+                                     "prompts/funniness.prompt:26", [])
+        check("a second schema of the same fragment is not made",
+              (code, out, err),
+              (1, "", "facet crystallise: prompts/funniness.prompt:26: this "
+                      "fragment is already crystallised into "
+                      "schemas/funniness-2.schema.json, and has not changed "
+                      "since\n"))
+        code, out, err = crystallise(work, "eval",
+                                     "prompts/funniness.prompt:26", [])
+        check("an eval of it is still made", code, 0)
+        path = os.path.join(work, "prompts", "funniness.prompt")
+        text = read(path).replace('"verdict":"FUNNY_JOKE"',
+                                  '"verdict": "FUNNY_JOKE"')
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        code, out, err = crystallise(work, "schema",
+                                     "prompts/funniness.prompt:26", [])
+        check("a changed fragment is crystallised again",
+              (code, out.splitlines()[1] if out else ""),
+              (0, "+++ b/schemas/funniness-3.schema.json"))
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
+    test_made_already()
     print(f"1..{len(results)}")
     sys.exit(0 if all(results) else 1)
 

@@ -236,8 +236,13 @@ local function main()
         .. 'run', settled_lenses(bufnr, at_eval), at_eval)
 
   -- Rung 3: code.
-  title, msg = crystallise('Crystallise into code')
-  check('code: a Python validator (no package.json here)', title,
+  -- The schema and the eval of this fragment are made and it is
+  -- unchanged: they are not offered again, and the one action left runs
+  -- without a menu.
+  title, msg, offered = crystallise('Crystallise into code')
+  check('code: the only action left runs without a menu', offered, nil)
+  check('code: a Python validator (no package.json here)',
+        msg and msg.message:match('^facet: (Crystallise into code %([^)]+%))'),
         'Crystallise into code (validators/outage_update.py)')
   check('code: the validator and its test were written',
         { (read('validators/outage_update.py') or ''):match('^# (facet: [^,]+),'),
