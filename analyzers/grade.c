@@ -350,7 +350,8 @@ grade_compute(struct artifact *a, const struct grade_links *links)
     g->graded = true;
     if (links && links->checked_in) {
       grade__reason(a, arena_printf(&a->arena, "the tests of %s check "
-                                    "outputs against it", links->checked_in));
+                                    "outputs against it",
+                                    grade__base(links->checked_in)));
       return;
     }
     g->next = grade__or(a->facts.tests_hint,
