@@ -93,6 +93,7 @@ ghx__test(struct evalx *x, const struct node *item)
       v->key = span_make(k->span.start + 1, k->span.end - 1);
     v->value = node_value(item, i) ? node_value(item, i)->span : k->span;
     v->text = evalfile_text(x->f, node_value(item, i));
+    evalx_check_placeholder(x, node_str(k), node_resolve(node_value(item, i)));
   }
   x->f->tests[x->f->ntests - 1].nvars = (uint32_t)x->f->nvars - var0;
 }

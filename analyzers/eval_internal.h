@@ -47,6 +47,11 @@ void evalx_test_file(struct evalx *x, const struct node *v);
 void evalx_csv_expected(struct evalx *x, const struct node *v,
                         const char *metric, uint32_t test,
                         struct evtest *t);
+/* Warns when a test variable's value is a "TODO" placeholder, such as
+ * crystallise leaves where it found no value to give. */
+void evalx_check_placeholder(struct evalx *x, const char *name,
+                             const struct node *value);
+
 void evalx_check_expected(struct evalx *x, const struct node *v,
                           const char *type, size_t at);
 

@@ -354,6 +354,8 @@ pfx__var(struct evalx *x, const struct node *key, const struct node *value,
   ref = pfx__file_value(x, EVREF_VARS, value, owner);
   x->f->vars[index].text = ref == EVAL_NONE ? evalfile_text(x->f, value)
                                             : NULL;
+  if (ref == EVAL_NONE)
+    evalx_check_placeholder(x, node_str(key), value);
 }
 
 static uint32_t
@@ -703,6 +705,20 @@ evalx_csv_expected(struct evalx *x, const struct node *v, const char *metric,
   t->nasserts++;
   evalx_check_expected(x, v, name, at);
   free(name);
+}
+
+void
+evalx_check_placeholder(struct evalx *x, const char *name,
+                        const struct node *value)
+{
+  const char *s = node_str(value);
+
+  if (!s || value->kind != NODE_SCALAR || value->type != SCALAR_STRING ||
+      strncmp(s, "TODO", 4) != 0 || (s[4] != '\0' && s[4] != ':'))
+    return;
+  diag_add(&x->a->diags, DIAG_PLACEHOLDER_VALUE, value->span,
+           "'%s' is still the placeholder '%s': the prompt would get that "
+           "text as written; give it a real value", name, s);
 }
 
 /* The checks assertion_check makes, for an assertion written in a cell. */

@@ -974,6 +974,48 @@ test_promptfoo_providers_and_prompts(void **state)
   artifact_free(a);
 }
 
+/* What crystallise writes where it has no value for a variable: still a
+ * test, but one that checks less than it seems until it is filled in. */
+static void
+test_placeholder_values_are_flagged(void **state)
+{
+  const char *config =
+    "prompts: [file://reply.j2]\n"
+    "providers: [echo]\n"
+    "tests:\n"
+    "  - vars:\n"
+    "      customer: Ada\n"
+    "      notes: 'TODO: notes'\n"
+    "      plan: TODO\n"
+    "      memo: TODOs are listed below\n"
+    "    assert:\n"
+    "      - type: icontains\n"
+    "        value: refund\n";
+  const char *github =
+    "messages:\n"
+    "  - role: user\n"
+    "    content: 'Summarise {{text}}'\n"
+    "testData:\n"
+    "  - text: 'TODO: text'\n";
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("promptfooconfig.yaml", config);
+  EXPECT_DIAGS(a,
+    "placeholder-value 6:14-6:27 'notes' is still the placeholder 'TODO: "
+    "notes': the prompt would get that text as written; give it a real "
+    "value",
+    "placeholder-value 7:13-7:17 'plan' is still the placeholder 'TODO': "
+    "the prompt would get that text as written; give it a real value");
+  artifact_free(a);
+  a = analyze("summarise.prompt.yml", github);
+  EXPECT_DIAGS(a,
+    "placeholder-value 5:11-5:23 'text' is still the placeholder 'TODO: "
+    "text': the prompt would get that text as written; give it a real "
+    "value");
+  artifact_free(a);
+}
+
 static void
 test_promptfoo_assertions(void **state)
 {
@@ -1879,6 +1921,7 @@ main(void)
     cmocka_unit_test(test_promptfoo_valid),
     cmocka_unit_test(test_promptfoo_providers_and_prompts),
     cmocka_unit_test(test_promptfoo_assertions),
+    cmocka_unit_test(test_placeholder_values_are_flagged),
     cmocka_unit_test(test_promptfoo_tests_that_check_nothing_are_not_an_eval),
     cmocka_unit_test(test_promptfoo_tests_file_json),
     cmocka_unit_test(test_promptfoo_default_test_file),
