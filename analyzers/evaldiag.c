@@ -808,6 +808,48 @@ evgrade__elsewhere(const struct evalgraph *self, const char *path,
   evalgraph_schemas_of_prompt(self, path, evgrade__schema, x);
 }
 
+/*
+ * The eval file's references to its cases: a test file or samples file
+ * that resolves nowhere holds no tests (its finding says so, and the
+ * grade must agree); one that resolves to a file facet reads no tests
+ * from (code that generates them) still counts as one test, as alone.
+ */
+static void
+evgrade__test_refs(const struct evalgraph *g, uint32_t i,
+                   struct grade_links *out)
+{
+  const struct evnode *n = &g->nodes[i];
+  const struct evalfile *f = n->f;
+
+  for (uint32_t r = 0; n->res && r < f->nrefs; r++) {
+    const struct evref *ref = &f->refs[r];
+    bool dup = false;
+
+    if ((ref->kind != EVREF_TESTS && ref->kind != EVREF_SAMPLES) ||
+        ref->quiet)
+      continue;
+    out->test_refs_read = true;
+    for (uint32_t k = 0; ref->kind == EVREF_TESTS && k < n->res[r].count;
+         k++) {
+      const struct evalfile *tf = g->nodes[n->targets[n->res[r].first + k]].f;
+
+      out->test_refs_opaque += !tf ||
+                               tf->format != FORMAT_PROMPTFOO_TESTS;
+    }
+    if (n->res[r].count)
+      continue;
+    out->samples_missing += ref->kind == EVREF_SAMPLES;
+    /* Named twice, missing once: as its finding is reported. */
+    for (uint32_t k = 0; k < r && !dup; k++)
+      dup = !n->res[k].count && f->refs[k].kind == ref->kind &&
+            !f->refs[k].quiet && strcmp(f->refs[k].path, ref->path) == 0;
+    if (dup)
+      continue;
+    if (!out->test_refs_missing++)
+      out->test_ref_missing = ref->path;
+  }
+}
+
 void
 evalgraph_grade_links(const struct evalgraph *self, const char *path,
                       int64_t now, struct grade_links *out)
@@ -819,6 +861,8 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
   memset(out, 0, sizeof *out);
   if (!own)
     return;
+  if (own->kind == ARTIFACT_EVAL)
+    evgrade__test_refs(self, i, out);
   if (own->format == FORMAT_PROMPTFOO) {
     evgraph_config_tests(self, i, evgrade__config_each, &x);
     return;

@@ -50,6 +50,16 @@ struct grade_links {
   const char *schema_elsewhere;/* a schema file that pins its output */
   bool enforced_in_code;
   const char *code_where;      /* the validator that enforces it */
+
+  /* An eval file's own references to its cases: promptfoo tests files and
+   * globs, OpenAI evals samples_jsonl. Once the index has resolved them
+   * the grade counts what they hold, not one test per reference. */
+  bool test_refs_read;         /* it has such references, resolved */
+  unsigned test_refs_missing;  /* distinct ones that resolve nowhere */
+  const char *test_ref_missing;/* the first of those, as written */
+  unsigned samples_missing;    /* OpenAI entries whose samples are missing */
+  unsigned test_refs_opaque;   /* files it resolves to that facet reads no
+                                  tests from (code that makes tests) */
 };
 
 /* Computes a's grade into a->grade; strings live in a's arena. */

@@ -857,7 +857,7 @@ check__link(struct check *c)
     if (!e->norm || !(l.f = evalgraph_summary(c->index.graph, e->norm)))
       continue;
     check__cross_findings(c, e);
-    if (e->kind == ARTIFACT_PROMPT || e->format == FORMAT_PROMPTFOO)
+    if (e->kind == ARTIFACT_PROMPT || e->kind == ARTIFACT_EVAL)
       check__regrade(c, e);
     evalgraph_lenses(c->index.graph, e->norm, c->now, check__lens, &l);
     for (size_t k = 0; k < e->nevals; k++)
