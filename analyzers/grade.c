@@ -128,6 +128,13 @@ grade__missing(struct arena *m, const struct grade_links *l)
 {
   const char *noun = l->samples_missing ? "samples file" : "test file";
 
+  if (!l->test_refs_missing)
+    return arena_printf(m, "the spec it grades with, '%s', is in no file of "
+                        "the registry's modelgraded folder, so %s",
+                        l->spec_name, l->spec_missing == 1
+                          ? "its eval cannot grade"
+                          : "those evals cannot grade");
+
   if (l->test_refs_missing == 1)
     return arena_printf(m, "the %s it names, '%s', resolves nowhere, so %s",
                         noun, l->test_ref_missing,
@@ -147,6 +154,9 @@ grade__missing_next(struct arena *m, const struct grade_links *l,
 {
   unsigned n = l->test_refs_missing;
 
+  if (!n)
+    return "fix the modelgraded_spec name, or add that spec to a file of "
+           "the registry's modelgraded folder";
   if (l->samples_missing)
     return n == 1 ? tests ? "fix the samples_jsonl path that resolves "
                             "nowhere, so that eval has samples to run"
@@ -168,6 +178,40 @@ grade__missing_next(struct arena *m, const struct grade_links *l,
 }
 
 /*
+ * A model-graded spec (OpenAI evals) is a grader's rubric: it is at eval
+ * when an eval that runs grades with it, named by modelgraded_spec.
+ */
+static const char *grade__base(const char *path);
+
+static void
+grade__rubric(struct artifact *a, const struct grade_links *l)
+{
+  struct grade *g = &a->grade;
+  const char *where = grade__base(l->graded_by_where);
+  const char *more = l->graded_by > 1
+                       ? arena_printf(&a->arena, " (and %u more eval%s)",
+                                      l->graded_by - 1,
+                                      l->graded_by == 2 ? "" : "s")
+                       : "";
+
+  if (l->graded_by_runnable) {
+    g->level = GRADE_EVAL;
+    grade__reason(a, arena_printf(&a->arena, "an eval in %s grades with its "
+                                  "spec '%s'%s", where, l->graded_spec,
+                                  more));
+    g->next = "crystallise a stable rule into code";
+    return;
+  }
+  g->level = GRADE_STRUCTURED;
+  grade__reason(a, arena_printf(&a->arena, "an eval in %s grades with its "
+                                "spec '%s'%s, but %s no samples to run",
+                                where, l->graded_spec, more,
+                                l->graded_by > 1 ? "none has" : "it has"));
+  g->next = arena_printf(&a->arena, "fix the samples_jsonl path in %s, so "
+                         "the eval that grades with it runs", where);
+}
+
+/*
  * An eval file is an eval when it has tests that check something. With
  * the index, the tests of the files it reads are counted as they are,
  * and a file it names that resolves nowhere holds none.
@@ -181,9 +225,13 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
   unsigned tests = f->tests;
   bool checks = f->assertions;
   bool read = l && l->test_refs_read;
-  unsigned missing = read ? l->test_refs_missing : 0;
+  unsigned missing = read ? l->test_refs_missing + l->spec_missing : 0;
 
   g->graded = true;
+  if (tests == 0 && l && l->graded_by) {
+    grade__rubric(a, l);
+    return;
+  }
   if (read && f->test_files) {
     tests = inline_tests + l->tests_elsewhere + l->test_refs_opaque;
     checks = f->assertions_inline || l->checked > 0 ||
@@ -392,7 +440,7 @@ bool
 grade_links_any(const struct grade_links *l)
 {
   return l && (l->tests_where || l->schema_elsewhere ||
-               l->enforced_in_code || l->test_refs_read ||
+               l->enforced_in_code || l->test_refs_read || l->graded_by ||
                l->passed + l->failed + l->never > 0);
 }
 

@@ -627,6 +627,57 @@ openai_entries_without_samples_are_not_tests(void **state)
   ws_close(w);
 }
 
+/* An entry's modelgraded_spec names a spec of the registry's modelgraded
+ * folder (its top-level keys): the link gives the spec its eval, and a
+ * name no file defines is a finding at the value, and no test. */
+static void
+openai_modelgraded_specs_link_to_their_evals(void **state)
+{
+  struct ws *w = ws_open("openai-evals");
+  char path[700];
+  char spec[700];
+  const struct evalfile *f;
+
+  (void)state;
+  ws_load(w);
+
+  ws_path(w, "evals/registry/evals/ab.yaml", path, sizeof path);
+  ws_path(w, "evals/registry/modelgraded/fact.yaml", spec, sizeof spec);
+  f = evalgraph_summary(w->index.graph, path);
+  assert_int_equal(f->refs[0].kind, EVREF_SPEC);
+  assert_string_equal(f->refs[0].path, "fact");
+  assert_int_equal(ws_targets(w, "evals/registry/evals/ab.yaml", 0), 1);
+  assert_int_equal(evalgraph_summary(w->index.graph, spec)->nnames, 1);
+  assert_string_equal(ws_grade(w, "evals/registry/modelgraded/fact.yaml"),
+    "eval: an eval in ab.yaml grades with its spec 'fact' -> crystallise a "
+    "stable rule into code");
+  assert_string_equal(
+    ws_findings(w, "evals/registry/evals/unknown-spec.yaml", NOW),
+    "9:23: unresolved-reference: no spec 'facts' in the registry's "
+    "modelgraded/*.yaml: the eval has no rubric to grade with\n");
+  assert_string_equal(ws_grade(w, "evals/registry/evals/unknown-spec.yaml"),
+    "structured: the spec it grades with, 'facts', is in no file of the "
+    "registry's modelgraded folder, so its eval cannot grade -> fix the "
+    "modelgraded_spec name, or add that spec to a file of the registry's "
+    "modelgraded folder");
+
+  /* Without the samples of ab.yaml, its spec has no eval that runs. */
+  ws_path(w, "evals/registry/data/ab/samples.jsonl", path, sizeof path);
+  assert_int_equal(unlink(path), 0);
+  evalgraph_remove_path(w->index.graph, path);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  assert_string_equal(ws_grade(w, "evals/registry/modelgraded/fact.yaml"),
+    "structured: an eval in ab.yaml grades with its spec 'fact', but it has "
+    "no samples to run -> fix the samples_jsonl path in ab.yaml, so the "
+    "eval that grades with it runs");
+
+  /* A spec renamed in its file is looked up again. */
+  ws_edit(w, "evals/registry/modelgraded/fact.yaml", "fact:", "factual:",
+          NOW);
+  assert_int_equal(ws_targets(w, "evals/registry/evals/ab.yaml", 0), 0);
+  ws_close(w);
+}
+
 /* ---- promptfoo: test files that are there, missing, or code --------- */
 
 static void
@@ -1124,6 +1175,7 @@ main(void)
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(openai_registry_entries_name_their_samples),
     cmocka_unit_test(openai_entries_without_samples_are_not_tests),
+    cmocka_unit_test(openai_modelgraded_specs_link_to_their_evals),
     cmocka_unit_test(promptfoo_missing_test_files_hold_no_tests),
     cmocka_unit_test(junit_results_are_matched_by_description),
     cmocka_unit_test(schema_refs_resolve_to_files),
