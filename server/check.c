@@ -314,7 +314,9 @@ check__path_order(const void *x, const void *y)
 static void
 check__sort(struct check *c)
 {
-  qsort(c->entries, c->count, sizeof *c->entries, check__path_order);
+  /* An empty report has no array at all: qsort must not see NULL. */
+  if (c->count > 1)
+    qsort(c->entries, c->count, sizeof *c->entries, check__path_order);
   free(c->slots);
   c->slots = NULL;
   c->nslots = 0;
