@@ -20,14 +20,35 @@ evalx_openai_registry(struct artifact *a)
   if (!root || root->kind != NODE_MAP || !(x.f = evalx_begin(a)))
     return;
   for (uint32_t i = 0; i < root->count; i++) {
-    const struct node *args = node_get(node_value(root, i), "args");
+    const struct node *entry = node_resolve(node_value(root, i));
+    const struct node *args = node_get(entry, "args");
     const struct node *samples = node_get(args, "samples_jsonl");
+    const struct node *spec = node_get(args, "modelgraded_spec");
     uint32_t r;
 
+    /* A spec of the modelgraded folder: the grader's prompt and choices. */
+    if (entry && entry->kind == NODE_MAP && node_get(entry, "prompt") &&
+        node_get(entry, "choice_strings") && node_str(node_key(root, i))) {
+      struct evname *n = evalfile_add_names(x.f);
+
+      if (n) {
+        n->name = evalfile_strdup(x.f, node_str(node_key(root, i)));
+        n->span = node_key(root, i)->span;
+      }
+    }
+    if (node_str(spec) && spec->type == SCALAR_STRING &&
+        spec->u.scalar.len &&
+        (r = evalx_ref(&x, EVREF_SPEC, spec, 0, spec->u.scalar.len, i)) !=
+          EVAL_NONE) {
+      /* A name, not a path: nothing of it is a glob or a function. */
+      x.f->refs[r].path = evalfile_strndup(x.f, node_str(spec),
+                                           spec->u.scalar.len);
+      x.f->refs[r].glob = false;
+      x.f->refs[r].code = false;
+    }
     if (!node_str(samples) || samples->type != SCALAR_STRING)
       continue;
-    r = evalx_ref(&x, EVREF_SAMPLES, samples, 0, samples->u.scalar.len,
-                  EVAL_NONE);
+    r = evalx_ref(&x, EVREF_SAMPLES, samples, 0, samples->u.scalar.len, i);
     if (r != EVAL_NONE)
       x.f->refs[r].data_dir = true;
   }

@@ -309,7 +309,11 @@ evdiag__refs(struct evdiag *d)
             strcmp(d->f->refs[k].path, ref->path) == 0;
     if (dup)
       continue;
-    if (ref->glob)
+    if (ref->kind == EVREF_SPEC)
+      x = diag_add(d->out, DIAG_UNRESOLVED_REFERENCE, ref->span,
+                   "no spec '%s' in the registry's modelgraded/*.yaml: "
+                   "the eval has no rubric to grade with", ref->path);
+    else if (ref->glob)
       x = diag_add(d->out, DIAG_UNRESOLVED_REFERENCE, ref->span,
                    "no file matches '%s': %s", ref->path,
                    ref->kind == EVREF_TESTS ? "no tests are read from it"
@@ -808,6 +812,98 @@ evgrade__elsewhere(const struct evalgraph *self, const char *path,
   evalgraph_schemas_of_prompt(self, path, evgrade__schema, x);
 }
 
+/*
+ * The eval file's references to its cases: a test file or samples file
+ * that resolves nowhere holds no tests (its finding says so, and the
+ * grade must agree); one that resolves to a file facet reads no tests
+ * from (code that generates them) still counts as one test, as alone.
+ */
+static void
+evgrade__test_refs(const struct evalgraph *g, uint32_t i,
+                   struct grade_links *out)
+{
+  const struct evnode *n = &g->nodes[i];
+  const struct evalfile *f = n->f;
+  uint32_t last_entry = EVAL_NONE;
+
+  for (uint32_t r = 0; n->res && r < f->nrefs; r++) {
+    const struct evref *ref = &f->refs[r];
+    bool dup = false;
+
+    /* An entry whose rubric is missing cannot grade, so it runs nothing;
+     * its entry is counted once with its samples. */
+    if (ref->kind == EVREF_SPEC && !n->res[r].count) {
+      out->test_refs_read = true;
+      if (!out->spec_missing++)
+        out->spec_name = ref->path;
+      if (ref->owner != last_entry)
+        out->samples_missing++;
+      last_entry = ref->owner;
+      continue;
+    }
+    if ((ref->kind != EVREF_TESTS && ref->kind != EVREF_SAMPLES) ||
+        ref->quiet)
+      continue;
+    out->test_refs_read = true;
+    for (uint32_t k = 0; ref->kind == EVREF_TESTS && k < n->res[r].count;
+         k++) {
+      const struct evalfile *tf = g->nodes[n->targets[n->res[r].first + k]].f;
+
+      out->test_refs_opaque += !tf ||
+                               tf->format != FORMAT_PROMPTFOO_TESTS;
+    }
+    if (n->res[r].count)
+      continue;
+    if (ref->kind == EVREF_SAMPLES && ref->owner != last_entry)
+      out->samples_missing++;
+    if (ref->kind == EVREF_SAMPLES)
+      last_entry = ref->owner;
+    /* Named twice, missing once: as its finding is reported. */
+    for (uint32_t k = 0; k < r && !dup; k++)
+      dup = !n->res[k].count && f->refs[k].kind == ref->kind &&
+            !f->refs[k].quiet && strcmp(f->refs[k].path, ref->path) == 0;
+    if (dup)
+      continue;
+    if (!out->test_refs_missing++)
+      out->test_ref_missing = ref->path;
+  }
+}
+
+/* Whether the registry entry owner of node i has samples that resolve. */
+static bool
+evgrade__entry_runs(const struct evalgraph *g, uint32_t i, uint32_t owner)
+{
+  const struct evnode *n = &g->nodes[i];
+
+  for (uint32_t r = 0; n->res && r < n->f->nrefs; r++)
+    if (n->f->refs[r].kind == EVREF_SAMPLES &&
+        n->f->refs[r].owner == owner && n->res[r].count)
+      return true;
+  return false;
+}
+
+/* The evals that grade with the specs node i defines. */
+static void
+evgrade__graders(const struct evalgraph *g, uint32_t i,
+                 struct grade_links *out)
+{
+  const struct evnode *n = &g->nodes[i];
+
+  for (size_t k = 0; k < n->nin; k++) {
+    const struct evref *ref = evgraph_in_ref(g, &n->in[k]);
+
+    if (!ref || ref->kind != EVREF_SPEC)
+      continue;
+    out->graded_by++;
+    out->graded_by_runnable += evgrade__entry_runs(g, n->in[k].node,
+                                                   ref->owner);
+    if (!out->graded_by_where) {
+      out->graded_by_where = g->nodes[n->in[k].node].path;
+      out->graded_spec = ref->path;
+    }
+  }
+}
+
 void
 evalgraph_grade_links(const struct evalgraph *self, const char *path,
                       int64_t now, struct grade_links *out)
@@ -819,6 +915,10 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
   memset(out, 0, sizeof *out);
   if (!own)
     return;
+  if (own->kind == ARTIFACT_EVAL)
+    evgrade__test_refs(self, i, out);
+  if (own->nnames)
+    evgrade__graders(self, i, out);
   if (own->format == FORMAT_PROMPTFOO) {
     evgraph_config_tests(self, i, evgrade__config_each, &x);
     return;

@@ -38,6 +38,9 @@ enum evref_kind {
   EVREF_VARS,          /* a test var whose value is read from a file */
   EVREF_ASSERT,        /* an assertion's file://: its code or schema */
   EVREF_SAMPLES,       /* an OpenAI evals entry's samples_jsonl */
+  EVREF_SPEC,          /* an OpenAI evals entry's modelgraded_spec: a name
+                          (path) a file of the registry's modelgraded
+                          folder defines */
   EVREF_SCHEMA,        /* a JSON Schema $ref into another file */
   EVREF_RESULTS,       /* promptfoo's outputPath: where results go */
   EVREF_CRYSTALLISED,  /* the prompt a provenance record names: relative
@@ -49,7 +52,9 @@ enum evref_kind {
 struct evref {
   const char *path;    /* without file:// and a :function suffix */
   struct span span;    /* where the path is written */
-  uint32_t owner;      /* its prompt (EVREF_PROMPT) or test, or EVAL_NONE */
+  uint32_t owner;      /* its prompt (EVREF_PROMPT) or test, its entry's
+                          index among the registry's (EVREF_SAMPLES,
+                          EVREF_SPEC), or EVAL_NONE */
   uint8_t kind;        /* enum evref_kind */
   bool glob;           /* path has glob syntax */
   bool data_dir;       /* relative to the evals registry's data folder */
@@ -59,6 +64,13 @@ struct evref {
   bool quiet;          /* matching nothing is no mistake: a prompt's text
                           that only may be a path, an outputPath */
   bool schema;         /* names a JSON Schema (is-json, contains-json) */
+};
+
+/* A name the file defines for others to refer to by name: an OpenAI
+ * evals model-graded spec. */
+struct evname {
+  const char *name;
+  struct span span;    /* its key */
 };
 
 /* A variable a template reads. */
@@ -203,7 +215,8 @@ struct evpiece {
   X(struct evcase, cases)                                                    \
   X(struct evoutcome, outcomes)                                              \
   X(struct evpiece, pieces)                                                  \
-  X(struct evrecord, records)
+  X(struct evrecord, records)                                                \
+  X(struct evname, names)
 
 struct evalfile {
   unsigned refcount;

@@ -235,11 +235,16 @@ evgraph__set_summary(struct evalgraph *g, uint32_t i, struct evalfile *f)
   struct evnode *n = &g->nodes[i];
   bool results = (n->f && n->f->tool != EVTOOL_NONE) ||
                  (f && f->tool != EVTOOL_NONE);
+  bool names = (n->f && n->f->nnames) || (f && f->nnames);
 
   if (n->f && n->f->kind != ARTIFACT_NONE)
     g->nartifacts--;
   evalfile_unref(n->f);
   n->f = f ? evalfile_ref(f) : NULL;
+  /* References by name resolve by what a file says, not by its path: the
+   * files whose globs match it look again. */
+  if (names)
+    evgraph__touch(g, n->path);
   if (n->f && n->f->kind != ARTIFACT_NONE)
     g->nartifacts++;
   n->dirty = true;
@@ -333,6 +338,13 @@ evgraph__resolve_path(const struct evalgraph *g, uint32_t i,
                        : g->nodes[evgraph__base(g, i)].path;
   char base[PATHGLOB_PATH_MAX];
 
+  if (r->kind == EVREF_SPEC)
+    /* Limitation: a modelgraded.yaml file, other registry paths and
+     * aliases among specs are not looked at.
+     * The registry loads every spec of the .yaml files in modelgraded/
+     * (its top-level keys), as it loads evals from evals/ beside it. */
+    return pathglob_resolve(g->nodes[i].path, "../modelgraded/*.yaml", out,
+                            size);
   if (r->data_dir) {
     /* evals/registry/evals/x.yaml reads evals/registry/data/<path>. */
     if (!pathglob_resolve(from, "../data/_", base, sizeof base))
@@ -374,11 +386,36 @@ evgraph__add_target(struct evalgraph *g, uint32_t i, uint32_t r, uint32_t t)
   return 0;
 }
 
+/* Whether summary f defines name (a model-graded spec). */
+static bool
+evgraph__defines(const struct evalfile *f, const char *name)
+{
+  for (size_t k = 0; f && k < f->nnames; k++)
+    if (strcmp(f->names[k].name, name) == 0)
+      return true;
+  return false;
+}
+
 static void
 evgraph__resolve_ref(struct evalgraph *g, uint32_t i, uint32_t r)
 {
   const struct evref *ref = &g->nodes[i].f->refs[r];
   char path[PATHGLOB_PATH_MAX];
+
+  /* A name resolves by glob and then by what the files define. */
+  if (ref->kind == EVREF_SPEC) {
+    g->nodes[i].res[r].first = (uint32_t)g->nodes[i].ntargets;
+    g->nodes[i].res[r].count = 0;
+    if (!evgraph__resolve_path(g, i, ref, path, sizeof path))
+      return;
+    evgraph__watch(g, i, r, 0);
+    for (size_t t = 0; t < g->nnodes; t++)
+      if (g->nodes[t].alive && t != i &&
+          pathglob_match(path, g->nodes[t].path) &&
+          evgraph__defines(g->nodes[t].f, ref->path))
+        evgraph__add_target(g, i, r, (uint32_t)t);
+    return;
+  }
 
   g->nodes[i].res[r].first = (uint32_t)g->nodes[i].ntargets;
   g->nodes[i].res[r].count = 0;

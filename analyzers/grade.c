@@ -122,8 +122,100 @@ grade__runs(struct arena *m, const struct grade_links *l)
                                               l->never) : "");
 }
 
-/* An eval file is an eval when it has tests that check something. With
- * the index, the tests of the files it reads are counted as they are. */
+/* The reason the references to cases that resolve nowhere give. */
+static const char *
+grade__missing(struct arena *m, const struct grade_links *l)
+{
+  const char *noun = l->samples_missing ? "samples file" : "test file";
+
+  if (!l->test_refs_missing)
+    return arena_printf(m, "the spec it grades with, '%s', is in no file of "
+                        "the registry's modelgraded folder, so %s",
+                        l->spec_name, l->spec_missing == 1
+                          ? "its eval cannot grade"
+                          : "those evals cannot grade");
+
+  if (l->test_refs_missing == 1)
+    return arena_printf(m, "the %s it names, '%s', resolves nowhere, so %s",
+                        noun, l->test_ref_missing,
+                        l->samples_missing ? "its eval has no samples to run"
+                                           : "no tests come from it");
+  return arena_printf(m, "the %u %ss it names resolve nowhere ('%s' and %u "
+                      "more), so %s", l->test_refs_missing, noun,
+                      l->test_ref_missing, l->test_refs_missing - 1,
+                      l->samples_missing ? "those evals have no samples to run"
+                                         : "no tests come from them");
+}
+
+/* The step that mends them: the references first, tests or not. */
+static const char *
+grade__missing_next(struct arena *m, const struct grade_links *l,
+                    bool tests)
+{
+  unsigned n = l->test_refs_missing;
+
+  if (!n)
+    return "fix the modelgraded_spec name, or add that spec to a file of "
+           "the registry's modelgraded folder";
+  if (l->samples_missing)
+    return n == 1 ? tests ? "fix the samples_jsonl path that resolves "
+                            "nowhere, so that eval has samples to run"
+                          : "fix the samples_jsonl path, or add that samples "
+                            "file to the registry's data folder"
+           : tests ? "fix the samples_jsonl paths that resolve nowhere, so "
+                     "those evals have samples to run"
+                   : "fix the samples_jsonl paths, or add those samples "
+                     "files to the registry's data folder";
+  if (n == 1)
+    return tests ? "fix the reference to its missing test file, so its tests "
+                   "run too"
+                 : "fix the reference to its missing test file, or add "
+                   "tests with assertions";
+  return arena_printf(m, tests ? "fix the references to its %u missing test "
+                                 "files, so their tests run too"
+                               : "fix the references to its %u missing test "
+                                 "files, or add tests with assertions", n);
+}
+
+/*
+ * A model-graded spec (OpenAI evals) is a grader's rubric: it is at eval
+ * when an eval that runs grades with it, named by modelgraded_spec.
+ */
+static const char *grade__base(const char *path);
+
+static void
+grade__rubric(struct artifact *a, const struct grade_links *l)
+{
+  struct grade *g = &a->grade;
+  const char *where = grade__base(l->graded_by_where);
+  const char *more = l->graded_by > 1
+                       ? arena_printf(&a->arena, " (and %u more eval%s)",
+                                      l->graded_by - 1,
+                                      l->graded_by == 2 ? "" : "s")
+                       : "";
+
+  if (l->graded_by_runnable) {
+    g->level = GRADE_EVAL;
+    grade__reason(a, arena_printf(&a->arena, "an eval in %s grades with its "
+                                  "spec '%s'%s", where, l->graded_spec,
+                                  more));
+    g->next = "crystallise a stable rule into code";
+    return;
+  }
+  g->level = GRADE_STRUCTURED;
+  grade__reason(a, arena_printf(&a->arena, "an eval in %s grades with its "
+                                "spec '%s'%s, but %s no samples to run",
+                                where, l->graded_spec, more,
+                                l->graded_by > 1 ? "none has" : "it has"));
+  g->next = arena_printf(&a->arena, "fix the samples_jsonl path in %s, so "
+                         "the eval that grades with it runs", where);
+}
+
+/*
+ * An eval file is an eval when it has tests that check something. With
+ * the index, the tests of the files it reads are counted as they are,
+ * and a file it names that resolves nowhere holds none.
+ */
 static void
 grade__eval_file(struct artifact *a, const struct grade_links *l)
 {
@@ -132,24 +224,41 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
   unsigned inline_tests = f->tests - f->test_files;
   unsigned tests = f->tests;
   bool checks = f->assertions;
+  bool read = l && l->test_refs_read;
+  unsigned missing = read ? l->test_refs_missing + l->spec_missing : 0;
 
   g->graded = true;
-  if (l && f->test_files) {
-    tests = inline_tests + l->tests_elsewhere;
-    checks = f->assertions_inline || l->checked > 0;
+  if (tests == 0 && l && l->graded_by) {
+    grade__rubric(a, l);
+    return;
+  }
+  if (read && f->test_files) {
+    tests = inline_tests + l->tests_elsewhere + l->test_refs_opaque;
+    checks = f->assertions_inline || l->checked > 0 ||
+             l->test_refs_opaque > 0;
+  } else if (read) {
+    /* An OpenAI evals entry is a test only with samples to run. */
+    tests -= l->samples_missing < tests ? l->samples_missing : tests;
+    checks = checks && tests > 0;
   }
   if (tests && checks) {
     g->level = GRADE_EVAL;
-    if (f->test_files == 0 || (l && l->tests_elsewhere == 0 && !l->files))
+    if (f->test_files == 0 ||
+        (read && l->tests_elsewhere + l->test_refs_opaque == 0))
       grade__reason(a, arena_printf(&a->arena, "it defines %u test%s that "
                                     "check%s the output", tests,
                                     tests == 1 ? "" : "s",
                                     tests == 1 ? "s" : ""));
-    else if (l)
+    else if (read && l->tests_elsewhere)
       grade__reason(a, arena_printf(&a->arena, "it runs %u test%s, %u of "
                                     "them from the test files it reads",
                                     tests, tests == 1 ? "" : "s",
                                     l->tests_elsewhere));
+    else if (read)
+      grade__reason(a, arena_printf(&a->arena, "its tests come from %u "
+                                    "file%s facet reads no tests from (code "
+                                    "that makes them)", l->test_refs_opaque,
+                                    l->test_refs_opaque == 1 ? "" : "s"));
     else if (inline_tests == 0)
       grade__reason(a, arena_printf(&a->arena, "its tests come from %u test "
                                     "file%s", f->test_files,
@@ -161,14 +270,21 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
                                     f->test_files,
                                     f->test_files == 1 ? "" : "s"));
     grade__reason(a, grade__runs(&a->arena, l));
-    g->next = grade__eval_next(a, l);
+    if (missing)
+      grade__reason(a, grade__missing(&a->arena, l));
+    g->next = missing ? grade__missing_next(&a->arena, l, true)
+                      : grade__eval_next(a, l);
     return;
   }
   g->level = GRADE_STRUCTURED;
+  if (missing)
+    grade__reason(a, grade__missing(&a->arena, l));
   grade__reason(a, tests ? "its tests give inputs but check nothing"
-                         : "it defines no tests yet");
-  g->next = tests ? "add assertions that check each test's output"
-                  : grade__or(f->tests_hint, "add tests with assertions");
+                : missing ? NULL
+                : "it defines no tests yet");
+  g->next = missing ? grade__missing_next(&a->arena, l, false)
+          : tests ? "add assertions that check each test's output"
+          : grade__or(f->tests_hint, "add tests with assertions");
 }
 
 /*
@@ -324,7 +440,7 @@ bool
 grade_links_any(const struct grade_links *l)
 {
   return l && (l->tests_where || l->schema_elsewhere || l->checked_in ||
-               l->enforced_in_code ||
+               l->enforced_in_code || l->test_refs_read || l->graded_by ||
                l->passed + l->failed + l->never > 0);
 }
 

@@ -52,6 +52,25 @@ struct grade_links {
   const char *code_where;      /* the validator that enforces it */
   const char *checked_in;      /* a schema: an eval file whose tests check
                                   outputs against it (is-json file://) */
+
+  /* An eval file's own references to its cases: promptfoo tests files and
+   * globs, OpenAI evals samples_jsonl. Once the index has resolved them
+   * the grade counts what they hold, not one test per reference. */
+  bool test_refs_read;         /* it has such references, resolved */
+  unsigned test_refs_missing;  /* distinct ones that resolve nowhere */
+  const char *test_ref_missing;/* the first of those, as written */
+  unsigned samples_missing;    /* OpenAI entries that cannot run: their
+                                  samples or spec resolve nowhere */
+  unsigned spec_missing;       /* of its references, spec names that do */
+  const char *spec_name;       /* the first of those */
+  unsigned test_refs_opaque;   /* files it resolves to that facet reads no
+                                  tests from (code that makes tests) */
+
+  /* The evals that grade with a model-graded spec the file defines. */
+  unsigned graded_by;          /* entries whose modelgraded_spec names it */
+  unsigned graded_by_runnable; /* ... of those, with samples that resolve */
+  const char *graded_by_where; /* the first file they are in */
+  const char *graded_spec;     /* the spec that entry names */
 };
 
 /* Computes a's grade into a->grade; strings live in a's arena. */

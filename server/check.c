@@ -299,6 +299,30 @@ check__file(void *ctx, const char *path, bool explicit,
     (uint32_t)c->count;
 }
 
+static int
+check__path_order(const void *x, const void *y)
+{
+  return strcmp(((const struct check_entry *)x)->path,
+                ((const struct check_entry *)y)->path);
+}
+
+/*
+ * Puts the report in path order: the walk gives its files in order, but
+ * files reached through references (a config's tests.csv) are added as
+ * they are found. The slots index entries by position, so they are
+ * dropped: nothing looks a path up once the report is built.
+ */
+static void
+check__sort(struct check *c)
+{
+  /* An empty report has no array at all: qsort must not see NULL. */
+  if (c->count > 1)
+    qsort(c->entries, c->count, sizeof *c->entries, check__path_order);
+  free(c->slots);
+  c->slots = NULL;
+  c->nslots = 0;
+}
+
 static void
 check__tally(struct check *c)
 {
@@ -869,7 +893,7 @@ check__link(struct check *c)
       continue;
     check__cross_findings(c, e);
     if (e->kind == ARTIFACT_PROMPT || e->kind == ARTIFACT_SCHEMA ||
-        e->format == FORMAT_PROMPTFOO)
+        e->kind == ARTIFACT_EVAL)
       check__regrade(c, e);
     evalgraph_lenses(c->index.graph, e->norm, c->now, check__lens, &l);
     for (size_t k = 0; k < e->nevals; k++)
@@ -938,6 +962,7 @@ check_main(int argc, char **argv)
     return 2;
   }
   check__link(&c);
+  check__sort(&c);
   check__tally(&c);
   if (c.json)
     check__print_json(&c);

@@ -207,6 +207,34 @@ grades__loaded(void *ctx, const char *path, bool explicit,
   json_object_object_add(job->by_path, path, json_object_get(entry));
 }
 
+/* Adds to entry's counts the findings that need other files (a test file
+ * or samples file that resolves nowhere), which facet check counts too. */
+static void
+grades__cross_counts(const struct grades_job *job, const struct wsindex *idx,
+                     const char *norm, json_object *entry)
+{
+  struct arena scratch;
+  struct diag_list list;
+  int64_t errors = 0;
+  int64_t warnings = 0;
+
+  arena_init(&scratch, 0);
+  diag_list_init(&list, &scratch);
+  evalgraph_diagnostics(idx->graph, norm, job->now, &list);
+  for (size_t i = 0; i < list.count; i++) {
+    errors += list.items[i].severity == SEVERITY_ERROR;
+    warnings += list.items[i].severity == SEVERITY_WARNING;
+  }
+  if (errors)
+    json_object_object_add(entry, "errors", json_object_new_int64(
+      json_object_get_int64(session_get(entry, "errors")) + errors));
+  if (warnings)
+    json_object_object_add(entry, "warnings", json_object_new_int64(
+      json_object_get_int64(session_get(entry, "warnings")) + warnings));
+  diag_list_release(&list);
+  arena_release(&scratch);
+}
+
 /* Grades the artifact at path again with what the other files of idx say
  * of it, as facet check does; open files were graded so already. */
 static void
@@ -223,17 +251,16 @@ grades__regrade(struct grades_job *job, const struct wsindex *idx,
       !wsindex_normal(path, norm) || !evalgraph_summary(idx->graph, norm))
     return;
   evalgraph_grade_links(idx->graph, norm, job->now, &links);
-  if (!grade_links_any(&links))
-    return;
-  a = wsindex_read(path, (enum artifact_format)format, job->max_bytes,
-                   &idx->analysis, &err);
-  if (!a)
-    return;
-  grade_compute(a, &links);
-  if (a->kind == ARTIFACT_PROMPT || a->kind == ARTIFACT_SCHEMA ||
-      a->format == FORMAT_PROMPTFOO)
-    grades__replace(entry, grades__describe(a));
-  artifact_free(a);
+  if (grade_links_any(&links) &&
+      (a = wsindex_read(path, (enum artifact_format)format, job->max_bytes,
+                        &idx->analysis, &err)) != NULL) {
+    grade_compute(a, &links);
+    if (a->kind == ARTIFACT_PROMPT || a->kind == ARTIFACT_SCHEMA ||
+        a->kind == ARTIFACT_EVAL)
+      grades__replace(entry, grades__describe(a));
+    artifact_free(a);
+  }
+  grades__cross_counts(job, idx, norm, entry);
 }
 
 static void

@@ -29,6 +29,7 @@
 #include "evalfile.h"
 #include "evalgraph.h"
 #include "fileio.h"
+#include "grade.h"
 #include "pathglob.h"
 #include "tree.h"
 #include "wsindex.h"
@@ -256,6 +257,34 @@ ws_targets(struct ws *w, const char *rel, uint32_t ref)
 
   ws_path(w, rel, path, sizeof path);
   return evalgraph_targets(w->index.graph, path, ref, NULL, NULL);
+}
+
+/* The grade of rel as facet check and the editor give it, with what the
+ * graph links to it: "level: reason; reason -> next". */
+static const char *
+ws_grade(struct ws *w, const char *rel)
+{
+  char path[700];
+  struct grade_links links;
+  struct artifact *a;
+  struct buf out;
+  int err = 0;
+
+  ws_path(w, rel, path, sizeof path);
+  a = wsindex_read(path, evalgraph_summary(w->index.graph, path)->format, 0,
+                   &w->index.analysis, &err);
+  assert_non_null(a);
+  evalgraph_grade_links(w->index.graph, path, NOW, &links);
+  grade_compute(a, &links);
+  buf_init(&out, sizeof w->out);
+  buf_printf(&out, "%s:", grade_name(a->grade.level));
+  for (size_t i = 0; i < a->grade.nreasons; i++)
+    buf_printf(&out, "%s %s", i ? ";" : "", a->grade.reasons[i]);
+  buf_printf(&out, " -> %s", a->grade.next ? a->grade.next : "(none)");
+  snprintf(w->out, sizeof w->out, "%s", out.data ? out.data : "");
+  buf_release(&out);
+  artifact_free(a);
+  return w->out;
 }
 
 static size_t
@@ -598,6 +627,114 @@ openai_registry_entries_name_their_samples(void **state)
     ws_findings(w, "evals/registry/evals/aba-mrpc-true-false.yaml", NOW),
     "8:20: unresolved-reference: 'aba_mrpc_true_false/samples.jsonl' is not "
     "in the registry's data folder: the eval has no samples to run\n");
+  ws_close(w);
+}
+
+/* A registry entry whose samples resolve nowhere runs nothing: its grade
+ * says so, as its finding does; one whose samples are there (a Git LFS
+ * pointer still names them) stays an eval. */
+static void
+openai_entries_without_samples_are_not_tests(void **state)
+{
+  struct ws *w = ws_open("openai-evals");
+
+  (void)state;
+  ws_load(w);
+
+  assert_string_equal(
+    ws_grade(w, "evals/registry/evals/aba-mrpc-true-false.yaml"),
+    "structured: the samples file it names, "
+    "'aba_mrpc_true_false/samples.jsonl', resolves nowhere, so its eval has "
+    "no samples to run -> fix the samples_jsonl path, or add that samples "
+    "file to the registry's data folder");
+  assert_string_equal(ws_grade(w, "evals/registry/evals/chinese_homonym.yaml"),
+    "eval: it defines 1 test that checks the output -> crystallise a stable "
+    "rule into code");
+  ws_close(w);
+}
+
+/* An entry's modelgraded_spec names a spec of the registry's modelgraded
+ * folder (its top-level keys): the link gives the spec its eval, and a
+ * name no file defines is a finding at the value, and no test. */
+static void
+openai_modelgraded_specs_link_to_their_evals(void **state)
+{
+  struct ws *w = ws_open("openai-evals");
+  char path[700];
+  char spec[700];
+  const struct evalfile *f;
+
+  (void)state;
+  ws_load(w);
+
+  ws_path(w, "evals/registry/evals/ab.yaml", path, sizeof path);
+  ws_path(w, "evals/registry/modelgraded/fact.yaml", spec, sizeof spec);
+  f = evalgraph_summary(w->index.graph, path);
+  assert_int_equal(f->refs[0].kind, EVREF_SPEC);
+  assert_string_equal(f->refs[0].path, "fact");
+  assert_int_equal(ws_targets(w, "evals/registry/evals/ab.yaml", 0), 1);
+  assert_int_equal(evalgraph_summary(w->index.graph, spec)->nnames, 1);
+  assert_string_equal(ws_grade(w, "evals/registry/modelgraded/fact.yaml"),
+    "eval: an eval in ab.yaml grades with its spec 'fact' -> crystallise a "
+    "stable rule into code");
+  assert_string_equal(
+    ws_findings(w, "evals/registry/evals/unknown-spec.yaml", NOW),
+    "9:23: unresolved-reference: no spec 'facts' in the registry's "
+    "modelgraded/*.yaml: the eval has no rubric to grade with\n");
+  assert_string_equal(ws_grade(w, "evals/registry/evals/unknown-spec.yaml"),
+    "structured: the spec it grades with, 'facts', is in no file of the "
+    "registry's modelgraded folder, so its eval cannot grade -> fix the "
+    "modelgraded_spec name, or add that spec to a file of the registry's "
+    "modelgraded folder");
+
+  /* Without the samples of ab.yaml, its spec has no eval that runs. */
+  ws_path(w, "evals/registry/data/ab/samples.jsonl", path, sizeof path);
+  assert_int_equal(unlink(path), 0);
+  evalgraph_remove_path(w->index.graph, path);
+  evalgraph_resolve(w->index.graph, NULL, NULL);
+  assert_string_equal(ws_grade(w, "evals/registry/modelgraded/fact.yaml"),
+    "structured: an eval in ab.yaml grades with its spec 'fact', but it has "
+    "no samples to run -> fix the samples_jsonl path in ab.yaml, so the "
+    "eval that grades with it runs");
+
+  /* A spec renamed in its file is looked up again. */
+  ws_edit(w, "evals/registry/modelgraded/fact.yaml", "fact:", "factual:",
+          NOW);
+  assert_int_equal(ws_targets(w, "evals/registry/evals/ab.yaml", 0), 0);
+  ws_close(w);
+}
+
+/* ---- promptfoo: test files that are there, missing, or code --------- */
+
+static void
+promptfoo_missing_test_files_hold_no_tests(void **state)
+{
+  struct ws *w = ws_open("test-files");
+
+  (void)state;
+  ws_load(w);
+
+  assert_string_equal(ws_findings(w, "none/promptfooconfig.yaml", NOW),
+    "7:12: unresolved-reference: 'tests/overview.yaml' is not in the "
+    "workspace: promptfoo cannot read these tests\n"
+    "8:12: unresolved-reference: 'tests/billing.yaml' is not in the "
+    "workspace: promptfoo cannot read these tests\n"
+    "9:12: unresolved-reference: no file matches 'cases/*.yaml': no tests "
+    "are read from it\n");
+  assert_string_equal(ws_grade(w, "none/promptfooconfig.yaml"),
+    "structured: the 3 test files it names resolve nowhere "
+    "('tests/overview.yaml' and 2 more), so no tests come from them -> fix "
+    "the references to its 3 missing test files, or add tests with "
+    "assertions");
+  assert_string_equal(ws_grade(w, "partial/promptfooconfig.yaml"),
+    "eval: it runs 2 tests, 2 of them from the test files it reads; none of "
+    "them has a recorded run yet; the test file it names, "
+    "'tests/missing.yaml', resolves nowhere, so no tests come from it -> "
+    "fix the reference to its missing test file, so its tests run too");
+  /* Tests that code makes are there, though facet cannot count them. */
+  assert_string_equal(ws_grade(w, "generated/promptfooconfig.yaml"),
+    "eval: its tests come from 1 file facet reads no tests from (code that "
+    "makes them) -> crystallise a stable rule into code");
   ws_close(w);
 }
 
@@ -1064,6 +1201,9 @@ main(void)
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(openai_registry_entries_name_their_samples),
+    cmocka_unit_test(openai_entries_without_samples_are_not_tests),
+    cmocka_unit_test(openai_modelgraded_specs_link_to_their_evals),
+    cmocka_unit_test(promptfoo_missing_test_files_hold_no_tests),
     cmocka_unit_test(junit_results_are_matched_by_description),
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),

@@ -270,6 +270,26 @@ a_prompt_shows_its_summary_and_the_config_each_tests_run(void **state)
   ws_remove();
 }
 
+/* An open config grades as facet check does: test files that resolve
+ * nowhere hold no tests, and the lens says to mend them. */
+static void
+a_config_whose_test_files_are_missing_has_no_tests(void **state)
+{
+  struct harness *h = *state;
+
+  start_in(h, "test-files", CAPS_ALL);
+  open_file(h, "none/promptfooconfig.yaml");
+  open_file(h, "partial/promptfooconfig.yaml");
+
+  assert_string_equal(lenses(h, "none/promptfooconfig.yaml"),
+    "0: grade: structured \xC2\xB7 next: fix the references to its 3 "
+    "missing test files, or add tests with assertions");
+  assert_string_equal(lenses(h, "partial/promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: fix the reference to its missing test "
+    "file, so its tests run too");
+  ws_remove();
+}
+
 static void
 an_edit_to_a_prompt_makes_its_runs_stale(void **state)
 {
@@ -693,6 +713,8 @@ main(void)
     cmocka_unit_test_setup_teardown(
       a_prompt_shows_its_summary_and_the_config_each_tests_run, setup,
       teardown),
+    cmocka_unit_test_setup_teardown(
+      a_config_whose_test_files_are_missing_has_no_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(an_edit_to_a_prompt_makes_its_runs_stale,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(

@@ -66,6 +66,19 @@ make_workspace(void **state)
            "prompts:\n  - file://trip.prompty\nproviders:\n"
            "  - openai:gpt-4o-mini\ntests:\n  - vars:\n      city: Paris\n"
            "    assert:\n      - type: contains\n        value: Paris\n");
+  /* An OpenAI evals entry whose samples are not in the registry's data
+   * folder (after openai/evals aba-mrpc-true-false.yaml, MIT). */
+  snprintf(dir, sizeof dir, "%s/node_modules/evals", workspace);
+  mkdir(dir, 0700);
+  snprintf(dir, sizeof dir, "%s/node_modules/evals/registry", workspace);
+  mkdir(dir, 0700);
+  snprintf(dir, sizeof dir, "%s/node_modules/evals/registry/evals",
+           workspace);
+  mkdir(dir, 0700);
+  put_file("node_modules/evals/registry/evals/aba.yaml",
+           "aba:\n  id: aba.dev.v0\n  metrics: [accuracy]\n"
+           "aba.dev.v0:\n  class: evals.elsuite.basic.match:Match\n"
+           "  args:\n    samples_jsonl: aba/samples.jsonl\n");
   /* Neither is listed: a folder facet check skips, a file of no format. */
   put_file("node_modules/dep.prompty", "---\nname: dep\n---\nhi\n");
   put_file("settings.yaml", "indent: 2\n");
@@ -292,6 +305,37 @@ workspace_grades_see_the_tests_in_other_files(void **state)
   assert_string_equal(next(h, &i), want);
 }
 
+/* An eval whose samples resolve nowhere has nothing to run: the folder's
+ * grades say so, as facet check does. */
+static void
+workspace_grades_count_no_samples_that_are_missing(void **state)
+{
+  struct harness *h = *state;
+  char args[160];
+  char want[2048];
+  size_t i = 1;
+
+  snprintf(args, sizeof args, "[\"file://%s/node_modules/evals\"]",
+           workspace);
+  initialize_at(h, NULL);
+  workspace_grades(h, 2, args);
+  settle(h);
+
+  snprintf(want, sizeof want,
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"root\":"
+    "\"%s/node_modules/evals\",\"artifacts\":[{\"format\":"
+    "\"openai-evals\",\"title\":\"OpenAI evals registry\",\"kind\":"
+    "\"eval\",\"grade\":\"structured\",\"next\":\"fix the "
+    "samples_jsonl path, or add that samples file to the registry's data "
+    "folder\",\"errors\":1,\"warnings\":0,\"path\":"
+    "\"registry/evals/aba.yaml\",\"uri\":"
+    "\"file://%s/node_modules/evals/registry/evals/aba.yaml\"}],"
+    "\"grades\":{\"loose\":0,\"structured\":1,\"schema\":0,"
+    "\"eval\":0,\"code\":0},\"truncated\":false}}",
+    workspace, workspace);
+  assert_string_equal(next(h, &i), want);
+}
+
 static void
 workspace_grades_say_what_is_wrong_with_the_request(void **state)
 {
@@ -352,6 +396,7 @@ main(void)
     T(open_documents_are_graded_from_the_editors_text),
     T(workspace_grades_walk_the_folder_given),
     T(workspace_grades_see_the_tests_in_other_files),
+    T(workspace_grades_count_no_samples_that_are_missing),
     T(workspace_grades_say_what_is_wrong_with_the_request),
 #undef T
   };

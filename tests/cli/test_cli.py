@@ -90,14 +90,14 @@ def make_workspace():
 def test_check_text(root):
     code, out, _ = run("check", ".", "missing.prompty", cwd=root)
     check("facet check prints findings, grades and totals", out.splitlines(), [
+        "missing.prompty:1:1: error: could not read the file: no such file or "
+        "directory [unreadable-file]",
         "prompts/blob.prompty:1:1: warning: file holds binary data (a NUL "
         "byte); it was not analysed [binary-file]",
         "prompts/typo.prompty:3:1: warning: unknown key 'modle' in Prompty "
         "frontmatter; did you mean 'model'? [unknown-key]",
         "schemas/answer.schema.json:2:36: error: trailing comma before ']' "
         "[json-syntax]",
-        "missing.prompty:1:1: error: could not read the file: no such file or "
-        "directory [unreadable-file]",
         "",
         "grade       file                        next step",
         "structured  prompts/good.prompty        pin the output: add outputs "
@@ -219,7 +219,8 @@ def test_check_evals():
                            "promptfooconfig.yaml", cwd=root)
         report = json.loads(out)
         check("--format json gives each test's status",
-              report["files"][0]["evals"][1:3], [
+              next(f for f in report["files"]
+                   if f["path"] == "promptfooconfig.yaml")["evals"][1:3], [
                   {"line": 15, "kind": "test",
                    "title": "\u2717 failed 3 h ago: Expected output to "
                             "contain \"refund\"",
@@ -251,6 +252,69 @@ def test_check_evals():
         check("--fail-on with an unknown state is a usage error", (code, err),
               (2, "facet check: --fail-on takes failed, errored, stale and "
                   "never-run, not 'flaky'\n"))
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_grades_agree_with_missing_references():
+    """A test file or samples file that resolves nowhere is an error facet
+    check reports, and holds no tests: the grade says so too."""
+    root = copy_workspace("test-files")
+    try:
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        check("a config whose test files are all missing is not an eval",
+              grade_of(json.loads(out), "none/promptfooconfig.yaml"),
+              {"level": "structured",
+               "reasons": ["the 3 test files it names resolve nowhere "
+                           "('tests/overview.yaml' and 2 more), so no tests "
+                           "come from them"],
+               "next": "fix the references to its 3 missing test files, or "
+                       "add tests with assertions"})
+    finally:
+        shutil.rmtree(root)
+    root = copy_workspace("openai-evals")
+    try:
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        check("an OpenAI evals entry without its samples is not an eval",
+              grade_of(json.loads(out),
+                       "evals/registry/evals/aba-mrpc-true-false.yaml"),
+              {"level": "structured",
+               "reasons": ["the samples file it names, "
+                           "'aba_mrpc_true_false/samples.jsonl', resolves "
+                           "nowhere, so its eval has no samples to run"],
+               "next": "fix the samples_jsonl path, or add that samples "
+                       "file to the registry's data folder"})
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_rows_in_path_order():
+    """Files reached through references (a config's CSV of tests) take
+    their place among the files the walk found."""
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "promptfooconfig.yaml",
+              "prompts:\n  - 'Answer: {{q}}'\nproviders:\n"
+              "  - openai:gpt-4o-mini\ntests: file://cases.csv\n")
+        write(root, "cases.csv", "q,__expected\nhi,contains:hi\n")
+        write(root, "zz.prompty", WORKSPACE["prompts/good.prompty"])
+        code, out, _ = run("check", ".", cwd=root)
+        check("the grade table is in path order",
+              out[out.index("grade "):out.index("\n\n",
+                                                out.index("grade "))]
+              .splitlines(), [
+                  "grade       file                  next step",
+                  "eval        cases.csv             crystallise a stable "
+                  "rule into code",
+                  "eval        promptfooconfig.yaml  run the evals and keep "
+                  "their results (promptfoo eval -o results.json, gh models "
+                  "eval --json) so facet can show whether they pass",
+                  "structured  zz.prompty            pin the output: add "
+                  "outputs (or a response_format json_schema)"])
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        check("--format json lists the files in path order",
+              [f["path"] for f in json.loads(out)["files"]],
+              ["cases.csv", "promptfooconfig.yaml", "zz.prompty"])
     finally:
         shutil.rmtree(root)
 
@@ -447,7 +511,8 @@ def test_check_provider():
         code, out, _ = run("check", "--provider", "s/*=openai",
                            "s/out.schema.json", cwd=root)
         check("--provider GLOB=NAME checks a provider's rules",
-              out.splitlines()[:2],
+              [l for l in out.splitlines()
+               if l.startswith("s/out.schema.json")][:2],
               ["s/out.schema.json:1:2: error: this object schema does not "
                "set additionalProperties: false, which OpenAI strict mode "
                "requires of every object [provider-additional-properties]",
@@ -472,6 +537,8 @@ def main():
         shutil.rmtree(root)
     test_check_evals()
     test_check_counts_crystallise_links()
+    test_check_grades_agree_with_missing_references()
+    test_check_rows_in_path_order()
     test_check_empty_folder()
     test_check_reads_companions()
     test_check_provider()

@@ -1,0 +1,3 @@
+def generate():
+    return [{"vars": {"question": "Where is my parcel?"},
+             "assert": [{"type": "contains", "value": "parcel"}]}]
