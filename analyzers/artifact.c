@@ -420,6 +420,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
   a->companion = NULL;
   grade_compute(a, NULL);
   diag_list_sort(&a->diags);
+  schema_sites_compact(a);
   artifact__fit_all(a);
   a->previous = NULL;
   return a;

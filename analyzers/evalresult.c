@@ -414,6 +414,12 @@ evinst__local(const struct evinst *in, const char *output,
 {
   out->local = EVLOCAL_NONE;
   out->ran = out->skipped = 0;
+  /* With no output every check skips; a config of a thousand tests is
+   * tallied on each edit, so say so without asking each one. */
+  if (!output) {
+    out->skipped = evinst_nasserts(in);
+    return;
+  }
   evinst_check(in, output, evinst__tally, out);
   if (out->ran && out->local != EVLOCAL_FAIL)
     out->local = EVLOCAL_PASS;

@@ -452,6 +452,15 @@ schema_validate(struct artifact *a, const struct schema_site *site,
 }
 
 void
+schema_sites_compact(struct artifact *a)
+{
+  for (size_t i = 0; i < a->nschemas; i++) {
+    js_schema_free(a->schemas[i].compiled);
+    a->schemas[i].compiled = NULL;
+  }
+}
+
+void
 schema_sites_release(struct artifact *a)
 {
   for (size_t i = 0; i < a->nschemas; i++)

@@ -105,7 +105,9 @@ struct schema_site {
   const char *where;            /* for messages: "jsonSchema", ... */
   enum schema_provider provider;
   unsigned flags;               /* enum schema_flag */
-  struct js_schema *compiled;   /* owned by the artifact; NULL when
+  struct js_schema *compiled;   /* owned by the artifact, for analysis
+                                   only: NULL once it is done
+                                   (schema_sites_compact), or when
                                    compilation failed (out of memory) */
 };
 
@@ -144,6 +146,13 @@ bool schema_validate(struct artifact *a, const struct schema_site *site,
 
 /* Frees what the sites of a own (called by artifact_free). */
 void schema_sites_release(struct artifact *a);
+
+/*
+ * Frees the sites' compiled schemas once analysis no longer validates with
+ * them; the sites stay, for navigation. A document stays open for long,
+ * and a compiled schema holds its JSON, many times the size of its text.
+ */
+void schema_sites_compact(struct artifact *a);
 
 /*
  * Parses the JSON that a scalar's value holds (a jsonSchema string, an
