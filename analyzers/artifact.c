@@ -422,6 +422,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
   diag_list_sort(&a->diags);
   schema_sites_compact(a);
   artifact__fit_all(a);
+  evalfile_fit(a->evals);
   a->previous = NULL;
   return a;
 }

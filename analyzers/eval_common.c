@@ -15,8 +15,11 @@
 struct evalfile *
 evalx_begin(struct artifact *a)
 {
-  if (!a->evals)
-    a->evals = evalfile_new(a->kind, a->format);
+  if (!a->evals && (a->evals = evalfile_new(a->kind, a->format)) != NULL)
+    /* A summary stays for as long as its file is in the index: its first
+     * chunk is sized by the file, not the arena's 4 KiB, which is most
+     * of a small prompt's summary left empty. */
+    arena_expect(&a->evals->arena, 256 + a->src.len / 4);
   return a->evals;
 }
 
@@ -193,7 +196,7 @@ evalfile_records(struct artifact *a)
 
   if (a->nrecords == 0)
     return 0;
-  if (!a->evals && !(a->evals = evalfile_new(a->kind, a->format)))
+  if (!evalx_begin(a))
     return FACET_ENOMEM;
   f = a->evals;
   f->text_hash = XXH3_64bits(a->text, a->src.len);

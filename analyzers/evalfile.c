@@ -64,6 +64,31 @@ evalfile_unref(struct evalfile *self)
 EVALFILE_ARRAYS(X)
 #undef X
 
+void
+evalfile_fit(struct evalfile *self)
+{
+  void *fit;
+
+  if (!self)
+    return;
+#define X(type, name)                                                        \
+  if (self->cap_##name > self->n##name) {                                    \
+    fit = self->n##name ? realloc(self->name,                                \
+                                  self->n##name * sizeof *self->name)        \
+                        : NULL;                                              \
+    if (!self->n##name) {                                                    \
+      free(self->name);                                                      \
+      self->name = NULL;                                                     \
+      self->cap_##name = 0;                                                  \
+    } else if (fit) {                                                        \
+      self->name = fit;                                                      \
+      self->cap_##name = self->n##name;                                      \
+    }                                                                        \
+  }
+  EVALFILE_ARRAYS(X)
+#undef X
+}
+
 const char *
 evalfile_strndup(struct evalfile *self, const char *s, size_t n)
 {

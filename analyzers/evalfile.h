@@ -270,6 +270,11 @@ void evalfile_unref(struct evalfile *self);
 EVALFILE_ARRAYS(X)
 #undef X
 
+/* Shrinks each array to the items it holds, once the file is read: a
+ * summary stays in the index for long, and doubling leaves up to half of
+ * each array unused. Pointers into the arrays are invalid afterwards. */
+void evalfile_fit(struct evalfile *self);
+
 /* Copies n bytes of s into self's arena (NULL stays NULL). */
 const char *evalfile_strndup(struct evalfile *self, const char *s,
                              size_t n);
