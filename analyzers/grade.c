@@ -302,7 +302,9 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
     checks = checks && tests > 0;
   }
   /* A test whose every check names a file that resolves nowhere checks
-   * nothing: only the tests the graph saw a check that runs in count. */
+   * nothing: only the tests the graph saw a check that runs in count.
+   * Limitation: a scenario's config checks are tied to no test there, so
+   * they are not counted then. */
   if (lost)
     checks = l->checked_own + l->checked +
              (read ? l->test_refs_opaque : 0) > 0;
