@@ -425,9 +425,12 @@ evlens__inline_test(const struct evalgraph *g, uint32_t c, uint32_t file,
   x->s.tests++;
   for (uint32_t i = 0; i < evinst_nasserts(&in); i++) {
     uint32_t owner;
+    const struct evassert *as = evinst_assert(&in, i, &owner);
 
+    if (!evgraph_assert_runs(g, owner, as))
+      continue;
     any = true;
-    if (assertion_deterministic(evinst_assert(&in, i, &owner)->type)) {
+    if (assertion_deterministic(as->type)) {
       x->s.deterministic++;
       break;
     }
@@ -715,9 +718,17 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
   struct evresult r;
   struct evinst in;
   bool det = false;
+  const char *missing;
+  uint32_t runs;
 
   if (strcmp(t->config, x->self) != 0)
     return;
+  /* A check whose file resolves nowhere checks nothing. */
+  evinst_init(&in, x->g, c, file, t->test);
+  runs = evinst_runnable(&in, &missing);
+  if (runs == 0 && evinst_nasserts(&in) > 0 && !out->checks_lost++ &&
+      !out->check_ref_missing)
+    out->check_ref_missing = missing;
   evalgraph_result(x->g, t, NULL, &r);
   switch (evresult_verdict(&r)) {
   case EVVERDICT_PASS:
@@ -734,17 +745,20 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
     break;
   }
   out->stale += r.rec && r.stale;
-  if (strcmp(t->file, x->self) == 0)
+  if (strcmp(t->file, x->self) == 0) {
+    out->checked_own += runs > 0;
     return;
+  }
   /* From a test file it reads: what single-file facts could not see. */
-  evinst_init(&in, x->g, c, file, t->test);
   for (uint32_t i = 0; i < evinst_nasserts(&in) && !det; i++) {
     uint32_t owner;
+    const struct evassert *as = evinst_assert(&in, i, &owner);
 
-    det = assertion_deterministic(evinst_assert(&in, i, &owner)->type);
+    det = assertion_deterministic(as->type) &&
+          evgraph_assert_runs(x->g, owner, as);
   }
   out->tests_elsewhere++;
-  out->checked += t->t->nasserts > 0 || evinst_nasserts(&in) > 0;
+  out->checked += runs > 0;
   out->deterministic += det;
   if (!out->tests_where)
     out->tests_where = t->file;
@@ -809,7 +823,46 @@ evgrade__elsewhere(const struct evalgraph *self, const char *path,
   out->failed = s.failed + s.errored;
   out->stale = s.stale;
   out->never = s.never;
+  out->checks_lost = s.checks_missing;
+  out->check_ref_missing = s.check_missing;
   evalgraph_schemas_of_prompt(self, path, evgrade__schema, x);
+}
+
+/* A check file that resolves nowhere, counted once however often it is
+ * named, as its finding is reported. */
+static void
+evgrade__check_ref(const struct evnode *n, uint32_t r,
+                   struct grade_links *out)
+{
+  const struct evref *ref = &n->f->refs[r];
+
+  for (uint32_t k = 0; k < r; k++)
+    if (!n->res[k].count && n->f->refs[k].kind == EVREF_ASSERT &&
+        !n->f->refs[k].quiet && strcmp(n->f->refs[k].path, ref->path) == 0)
+      return;
+  if (!out->check_refs_missing++)
+    out->check_ref_missing = ref->path;
+}
+
+/*
+ * The own tests of an eval file no config reads them as (a promptfoo
+ * tests file alone): which still check something, by their own checks.
+ */
+static void
+evgrade__own_checks(const struct evalgraph *g, uint32_t i,
+                    struct grade_links *out)
+{
+  const struct evalfile *f = g->nodes[i].f;
+
+  for (uint32_t t = 0; t < f->ntests; t++) {
+    const struct evtest *test = &f->tests[t];
+    uint32_t runs = 0;
+
+    for (uint32_t k = 0; k < test->nasserts; k++)
+      runs += evgraph_assert_runs(g, i, &f->asserts[test->assert0 + k]);
+    out->checked_own += runs > 0;
+    out->checks_lost += runs == 0 && test->nasserts > 0;
+  }
 }
 
 /*
@@ -839,6 +892,10 @@ evgrade__test_refs(const struct evalgraph *g, uint32_t i,
       if (ref->owner != last_entry)
         out->samples_missing++;
       last_entry = ref->owner;
+      continue;
+    }
+    if (ref->kind == EVREF_ASSERT && !n->res[r].count && !ref->quiet) {
+      evgrade__check_ref(n, r, out);
       continue;
     }
     if ((ref->kind != EVREF_TESTS && ref->kind != EVREF_SAMPLES) ||
@@ -923,6 +980,8 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
     evgraph_config_tests(self, i, evgrade__config_each, &x);
     return;
   }
+  if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
+    evgrade__own_checks(self, i, out);
   evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
   /* Its own tests (a .prompt.yml's testData) are its facts already. */
   if (x.out->tests_where)

@@ -276,7 +276,10 @@ struct evsummary {
   unsigned stale;
   unsigned never;
   unsigned deterministic; /* tests with a check that needs no model */
-  unsigned with_checks;   /* tests with any check at all */
+  unsigned with_checks;   /* tests with any check that can run */
+  unsigned checks_missing;/* tests whose every check names a file that
+                             resolves nowhere */
+  const char *check_missing; /* the first such file, as written */
   int64_t newest;         /* the newest run, or 0 */
 };
 

@@ -152,6 +152,18 @@ const struct evassert *evinst_assert(const struct evinst *in, uint32_t i,
                                      uint32_t *owner_node);
 uint32_t evinst_nasserts(const struct evinst *in);
 
+/*
+ * Whether assertion as of node can run: one whose code or value file
+ * (file://checks/x.js) resolves nowhere cannot, so it checks nothing.
+ * Before the node's references are resolved every assertion counts.
+ */
+bool evgraph_assert_runs(const struct evalgraph *g, uint32_t node,
+                         const struct evassert *as);
+
+/* How many of the test's assertions (defaults too) can run; *missing
+ * (unless NULL) gets the first file that resolves nowhere, or NULL. */
+uint32_t evinst_runnable(const struct evinst *in, const char **missing);
+
 /* Where the test stands against prompt p of its config. */
 void evinst_result(const struct evinst *in, uint32_t p,
                    struct evresult *out);

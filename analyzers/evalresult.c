@@ -85,6 +85,36 @@ evinst_nasserts(const struct evinst *in)
   return in->t->nasserts + in->cf->ndefault_asserts;
 }
 
+bool
+evgraph_assert_runs(const struct evalgraph *g, uint32_t node,
+                    const struct evassert *as)
+{
+  const struct evnode *n = &g->nodes[node];
+
+  if (!as || as->ref == EVAL_NONE || !n->res || as->ref >= n->f->nrefs)
+    return true;
+  return n->res[as->ref].count > 0 || n->f->refs[as->ref].quiet;
+}
+
+uint32_t
+evinst_runnable(const struct evinst *in, const char **missing)
+{
+  uint32_t runs = 0;
+
+  if (missing)
+    *missing = NULL;
+  for (uint32_t i = 0; i < evinst_nasserts(in); i++) {
+    uint32_t owner;
+    const struct evassert *as = evinst_assert(in, i, &owner);
+
+    if (evgraph_assert_runs(in->g, owner, as))
+      runs++;
+    else if (missing && !*missing)
+      *missing = in->g->nodes[owner].f->refs[as->ref].path;
+  }
+  return runs;
+}
+
 /* ---- matching a recorded case ------------------------------------------ */
 
 struct evvars_key {
@@ -612,9 +642,14 @@ evinst__deterministic(const struct evinst *in, bool *any)
   bool det = false;
   uint32_t owner;
 
-  *any = evinst_nasserts(in) > 0;
-  for (uint32_t i = 0; i < evinst_nasserts(in) && !det; i++)
-    det = assertion_deterministic(evinst_assert(in, i, &owner)->type);
+  /* A check that cannot run (its file resolves nowhere) checks nothing. */
+  *any = evinst_runnable(in, NULL) > 0;
+  for (uint32_t i = 0; i < evinst_nasserts(in) && !det; i++) {
+    const struct evassert *as = evinst_assert(in, i, &owner);
+
+    det = assertion_deterministic(as->type) &&
+          evgraph_assert_runs(in->g, owner, as);
+  }
   /* A registry's samples are checked by its class, without a model. */
   return det;
 }
@@ -629,6 +664,13 @@ evsum__count(struct evsummary *s, const struct evresult *r,
   if (evinst__deterministic(in, &any))
     s->deterministic++;
   s->with_checks += any;
+  if (!any && evinst_nasserts(in) > 0) {
+    const char *missing;
+
+    evinst_runnable(in, &missing);
+    if (!s->checks_missing++)
+      s->check_missing = missing;
+  }
   switch (evresult_verdict(r)) {
   case EVVERDICT_PASS:
   case EVVERDICT_LOCAL_PASS:

@@ -177,6 +177,64 @@ grade__missing_next(struct arena *m, const struct grade_links *l,
                                  "files, or add tests with assertions", n);
 }
 
+/* The reason checks whose files resolve nowhere give. */
+static const char *
+grade__checks_missing(struct arena *m, const struct grade_links *l)
+{
+  unsigned n = l->check_refs_missing;
+  unsigned lost = l->checks_lost;
+  const char *so = lost ? arena_printf(m, "%u test%s check%s nothing", lost,
+                                       lost == 1 ? "" : "s",
+                                       lost == 1 ? "s" : "")
+                 : n == 1 ? "that check cannot run"
+                 : "those checks cannot run";
+
+  if (n == 1)
+    return arena_printf(m, "the check file its assertion names, '%s', "
+                        "resolves nowhere, so %s", l->check_ref_missing, so);
+  if (n > 1)
+    return arena_printf(m, "the %u check files its assertions name resolve "
+                        "nowhere ('%s' and %u more), so %s", n,
+                        l->check_ref_missing, n - 1, so);
+  return arena_printf(m, "%u test%s from the test files it reads check%s "
+                      "only with files that resolve nowhere ('%s')", lost,
+                      lost == 1 ? "" : "s", lost == 1 ? "s" : "",
+                      l->check_ref_missing);
+}
+
+/* The step that mends them, with the test files that are missing too. */
+static const char *
+grade__checks_next(struct arena *m, const struct grade_links *l,
+                   bool tests)
+{
+  unsigned n = l->check_refs_missing;
+  unsigned t = l->test_refs_read && !l->samples_missing
+                 ? l->test_refs_missing : 0;
+
+  if (t && n)
+    return arena_printf(m, "fix the references to its %s and %s",
+                        t == 1 ? "missing test file"
+                               : arena_printf(m, "%u missing test files", t),
+                        n == 1 ? "missing check file"
+                               : arena_printf(m, "%u missing check files",
+                                              n));
+  if (n == 0)
+    return tests ? "fix the check files its test files name that resolve "
+                   "nowhere, so those tests check the output too"
+                 : "fix the check files its test files name that resolve "
+                   "nowhere, so its tests check the output";
+  if (n == 1)
+    return tests ? "fix the reference to its missing check file, so that "
+                   "check runs too"
+                 : "fix the reference to its missing check file, so its "
+                   "tests check the output";
+  return arena_printf(m, tests ? "fix the references to its %u missing "
+                                 "check files, so those checks run too"
+                               : "fix the references to its %u missing "
+                                 "check files, so its tests check the "
+                                 "output", n);
+}
+
 /*
  * A model-graded spec (OpenAI evals) is a grader's rubric: it is at eval
  * when an eval that runs grades with it, named by modelgraded_spec.
@@ -226,6 +284,8 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
   bool checks = f->assertions;
   bool read = l && l->test_refs_read;
   unsigned missing = read ? l->test_refs_missing + l->spec_missing : 0;
+  unsigned lost = l ? l->checks_lost : 0;
+  bool bad_checks = l && (l->check_refs_missing || l->checks_lost);
 
   g->graded = true;
   if (tests == 0 && l && l->graded_by) {
@@ -241,9 +301,24 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
     tests -= l->samples_missing < tests ? l->samples_missing : tests;
     checks = checks && tests > 0;
   }
+  /* A test whose every check names a file that resolves nowhere checks
+   * nothing: only the tests the graph saw a check that runs in count.
+   * Limitation: a scenario's config checks are tied to no test there, so
+   * they are not counted then. */
+  if (lost)
+    checks = l->checked_own + l->checked +
+             (read ? l->test_refs_opaque : 0) > 0;
   if (tests && checks) {
     g->level = GRADE_EVAL;
-    if (f->test_files == 0 ||
+    if (lost && (f->test_files == 0 ||
+                 (read && l->tests_elsewhere + l->test_refs_opaque == 0)))
+      grade__reason(a, arena_printf(&a->arena, "it defines %u test%s; %u of "
+                                    "them check%s the output", tests,
+                                    tests == 1 ? "" : "s",
+                                    l->checked_own + l->checked,
+                                    l->checked_own + l->checked == 1
+                                      ? "s" : ""));
+    else if (f->test_files == 0 ||
         (read && l->tests_elsewhere + l->test_refs_opaque == 0))
       grade__reason(a, arena_printf(&a->arena, "it defines %u test%s that "
                                     "check%s the output", tests,
@@ -272,17 +347,24 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
     grade__reason(a, grade__runs(&a->arena, l));
     if (missing)
       grade__reason(a, grade__missing(&a->arena, l));
-    g->next = missing ? grade__missing_next(&a->arena, l, true)
-                      : grade__eval_next(a, l);
+    if (bad_checks)
+      grade__reason(a, grade__checks_missing(&a->arena, l));
+    g->next = bad_checks ? grade__checks_next(&a->arena, l, true)
+            : missing ? grade__missing_next(&a->arena, l, true)
+            : grade__eval_next(a, l);
     return;
   }
   g->level = GRADE_STRUCTURED;
   if (missing)
     grade__reason(a, grade__missing(&a->arena, l));
-  grade__reason(a, tests ? "its tests give inputs but check nothing"
+  if (bad_checks)
+    grade__reason(a, grade__checks_missing(&a->arena, l));
+  grade__reason(a, lost ? NULL
+                : tests ? "its tests give inputs but check nothing"
                 : missing ? NULL
                 : "it defines no tests yet");
-  g->next = missing ? grade__missing_next(&a->arena, l, false)
+  g->next = bad_checks ? grade__checks_next(&a->arena, l, false)
+          : missing ? grade__missing_next(&a->arena, l, false)
           : tests ? "add assertions that check each test's output"
           : grade__or(f->tests_hint, "add tests with assertions");
 }
@@ -405,6 +487,12 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
                                   "it, but none checks the output",
                                   elsewhere, elsewhere == 1 ? "" : "s",
                                   elsewhere == 1 ? "s" : ""));
+  if (elsewhere && links->checks_lost)
+    grade__reason(a, arena_printf(m, "%u of the tests that exercise it "
+                                  "check%s only with files that resolve "
+                                  "nowhere ('%s')", links->checks_lost,
+                                  links->checks_lost == 1 ? "s" : "",
+                                  links->check_ref_missing));
 }
 
 static const char *
@@ -412,6 +500,14 @@ grade__next(struct artifact *a, const struct grade_links *links)
 {
   const struct artifact_facts *f = &a->facts;
 
+  /* Checks that cannot run are mended before anything above them. */
+  if (links && links->tests_elsewhere && links->checks_lost &&
+      a->grade.level <= GRADE_EVAL)
+    return links->checked || a->grade.level == GRADE_EVAL
+             ? "fix the check files that resolve nowhere, so every test "
+               "that exercises it checks its output"
+             : "fix the check files that resolve nowhere, so the tests "
+               "that exercise it check its output";
   if (links && links->tests_elsewhere && !links->checked &&
       a->grade.level < GRADE_EVAL)
     return "add assertions to the tests that exercise it, so they check "
@@ -441,6 +537,7 @@ grade_links_any(const struct grade_links *l)
 {
   return l && (l->tests_where || l->schema_elsewhere || l->checked_in ||
                l->enforced_in_code || l->test_refs_read || l->graded_by ||
+               l->check_refs_missing || l->checks_lost ||
                l->passed + l->failed + l->never > 0);
 }
 

@@ -66,6 +66,16 @@ struct grade_links {
   unsigned test_refs_opaque;   /* files it resolves to that facet reads no
                                   tests from (code that makes tests) */
 
+  /* Checks whose code or value file resolves nowhere (javascript with
+   * value: file://checks/x.js): they cannot run, so a test counts as
+   * checked only by its other checks. */
+  unsigned check_refs_missing; /* an eval file's distinct such files */
+  const char *check_ref_missing;/* the first of those (or, for a prompt,
+                                  of its tests'), as written */
+  unsigned checks_lost;        /* tests whose every check is such a one */
+  unsigned checked_own;        /* an eval file's own tests with a check
+                                  that runs (defaults included) */
+
   /* The evals that grade with a model-graded spec the file defines. */
   unsigned graded_by;          /* entries whose modelgraded_spec names it */
   unsigned graded_by_runnable; /* ... of those, with samples that resolve */

@@ -738,6 +738,81 @@ promptfoo_missing_test_files_hold_no_tests(void **state)
   ws_close(w);
 }
 
+/* ---- promptfoo: checks whose code or value file is missing ---------- */
+
+/* A check whose file resolves nowhere cannot run: a test counts as
+ * checked only by its other checks, in every grade the index feeds (the
+ * config's, its test files', the prompt's), and the next step is to mend
+ * the references. Checks facet cannot run but that are there (code that
+ * exists, a remote file) count as before. */
+static void
+promptfoo_missing_check_files_check_nothing(void **state)
+{
+  struct ws *w = ws_open("check-files");
+
+  (void)state;
+  ws_load(w);
+
+  assert_string_equal(ws_findings(w, "sql/promptfooconfig.yaml", NOW),
+    "14:23: unresolved-reference: 'tests/test_simple_query.py' is not in "
+    "the workspace: this check cannot run\n"
+    "20:23: unresolved-reference: 'tests/test_average_salary.py' is not in "
+    "the workspace: this check cannot run\n");
+  assert_string_equal(ws_grade(w, "sql/promptfooconfig.yaml"),
+    "eval: it defines 2 tests; 1 of them checks the output; none of them "
+    "has a recorded run yet; the 2 check files its assertions name resolve "
+    "nowhere ('tests/test_simple_query.py' and 1 more), so 1 test checks "
+    "nothing -> fix the references to its 2 missing check files, so those "
+    "checks run too");
+
+  /* defaultTest's only check, for tests read from a file. */
+  assert_string_equal(ws_grade(w, "polite/promptfooconfig.yaml"),
+    "structured: the check file its assertion names, 'checks/is_polite.js', "
+    "resolves nowhere, so 2 tests check nothing -> fix the reference to its "
+    "missing check file, so its tests check the output");
+  assert_string_equal(ws_grade(w, "polite/prompt.txt"),
+    "loose: it is text with no machine-read header; 2 tests in other files "
+    "exercise it, but none checks the output; 2 of the tests that exercise "
+    "it check only with files that resolve nowhere ('checks/is_polite.js') "
+    "-> fix the check files that resolve nowhere, so the tests that "
+    "exercise it check its output");
+
+  /* A CSV's __expected column naming a script that is missing. */
+  assert_string_equal(ws_grade(w, "dataset/rows.csv"),
+    "structured: the check file its assertion names, 'eval_retrieval.py', "
+    "resolves nowhere, so 2 tests check nothing -> fix the reference to its "
+    "missing check file, so its tests check the output");
+  assert_string_equal(ws_grade(w, "dataset/promptfooconfig.yaml"),
+    "structured: 2 tests from the test files it reads check only with files "
+    "that resolve nowhere ('eval_retrieval.py') -> fix the check files its "
+    "test files name that resolve nowhere, so its tests check the output");
+
+  assert_string_equal(ws_findings(w, "kept/promptfooconfig.yaml", NOW), "");
+  assert_string_equal(ws_grade(w, "kept/promptfooconfig.yaml"),
+    "eval: it defines 2 tests that check the output; none of them has a "
+    "recorded run yet -> run the evals and keep their results (promptfoo "
+    "eval -o results.json, gh models eval --json) so facet can show whether "
+    "they pass");
+  ws_close(w);
+}
+
+/* A config whose test files and checks are both missing mends both. */
+static void
+promptfoo_missing_tests_and_checks_are_mended_together(void **state)
+{
+  struct ws *w = ws_open("check-files");
+
+  (void)state;
+  ws_load(w);
+  assert_string_equal(ws_grade(w, "hsds/promptfooconfig.yaml"),
+    "structured: the test file it names, 'cases/*.yaml', resolves nowhere, "
+    "so no tests come from it; the 2 check files its assertions name "
+    "resolve nowhere ('assertions/componentCoverage.js' and 1 more), so "
+    "those checks cannot run -> fix the references to its missing test "
+    "file and 2 missing check files");
+  ws_close(w);
+}
+
 /* ---- JUnit XML, found by .facet.yaml where git ignores it ----------- */
 
 static void
@@ -1204,6 +1279,8 @@ main(void)
     cmocka_unit_test(openai_entries_without_samples_are_not_tests),
     cmocka_unit_test(openai_modelgraded_specs_link_to_their_evals),
     cmocka_unit_test(promptfoo_missing_test_files_hold_no_tests),
+    cmocka_unit_test(promptfoo_missing_check_files_check_nothing),
+    cmocka_unit_test(promptfoo_missing_tests_and_checks_are_mended_together),
     cmocka_unit_test(junit_results_are_matched_by_description),
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),

@@ -288,6 +288,36 @@ def test_check_grades_agree_with_missing_references():
         shutil.rmtree(root)
 
 
+
+def test_check_grades_count_no_missing_checks():
+    """A check whose code file resolves nowhere is an error facet check
+    reports, and checks nothing: a test counts only by its other checks."""
+    root = copy_workspace("check-files")
+    try:
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        report = json.loads(out)
+        check("a config keeps eval on the checks that run",
+              grade_of(report, "sql/promptfooconfig.yaml"),
+              {"level": "eval",
+               "reasons": ["it defines 2 tests; 1 of them checks the output",
+                           "none of them has a recorded run yet",
+                           "the 2 check files its assertions name resolve "
+                           "nowhere ('tests/test_simple_query.py' and 1 "
+                           "more), so 1 test checks nothing"],
+               "next": "fix the references to its 2 missing check files, "
+                       "so those checks run too"})
+        check("a config whose only check is missing is not an eval",
+              grade_of(report, "polite/promptfooconfig.yaml"),
+              {"level": "structured",
+               "reasons": ["the check file its assertion names, "
+                           "'checks/is_polite.js', resolves nowhere, so 2 "
+                           "tests check nothing"],
+               "next": "fix the reference to its missing check file, so "
+                       "its tests check the output"})
+        check("facet check exits 1 for those errors", code, 1)
+    finally:
+        shutil.rmtree(root)
+
 def test_check_rows_in_path_order():
     """Files reached through references (a config's CSV of tests) take
     their place among the files the walk found."""
@@ -538,6 +568,7 @@ def main():
     test_check_evals()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
+    test_check_grades_count_no_missing_checks()
     test_check_rows_in_path_order()
     test_check_empty_folder()
     test_check_reads_companions()

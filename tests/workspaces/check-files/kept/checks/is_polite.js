@@ -1,0 +1,1 @@
+module.exports = (output) => /please|thank/i.test(output);
