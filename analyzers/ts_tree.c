@@ -507,6 +507,34 @@ ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
 }
 
 /*
+ * The offset of the bracket that opens level TREE_DEPTH_MAX + 1 of the
+ * JSON text p, outside strings, or len when there is none.
+ */
+static uint32_t
+ts__json_too_deep_at(const char *p, uint32_t len)
+{
+  uint32_t depth = 0;
+  bool in_string = false;
+
+  for (uint32_t i = 0; i < len; i++) {
+    if (in_string) {
+      if (p[i] == '\\')
+        i++;
+      else if (p[i] == '"')
+        in_string = false;
+    } else if (p[i] == '"') {
+      in_string = true;
+    } else if (p[i] == '[' || p[i] == '{') {
+      if (++depth > TREE_DEPTH_MAX)
+        return i;
+    } else if ((p[i] == ']' || p[i] == '}') && depth) {
+      depth--;
+    }
+  }
+  return len;
+}
+
+/*
  * json-c in strict mode finds the first syntax error and says what was
  * expected; tree-sitter's recovery says it less clearly, so it only speaks
  * for what json-c accepts (single quotes, NaN). Returns whether json-c
@@ -530,6 +558,15 @@ ts__json_first_error(struct ts_builder *b, const char *p, uint32_t len)
   json_tokener_free(tok);
   if (e == json_tokener_continue)
     e = json_tokener_error_parse_eof;
+  if (e == json_tokener_error_depth) {
+    uint32_t at = b->base + ts__json_too_deep_at(p, len);
+
+    diag_add(b->diags, DIAG_TOO_DEEP, span_make(at, at),
+             "nesting deeper than %d levels is not analysed",
+             TREE_DEPTH_MAX);
+    b->reported_depth = true;
+    return true;
+  }
   if (e == json_tokener_success) {
     while (end < len && strchr(" \t\r\n", p[end]))
       end++;
@@ -561,6 +598,10 @@ json_parse(struct arena *a, const struct source *src, struct span span,
   b.base = span.start;
   json_c_failed = ts__json_first_error(&b, src->text + span.start,
                                        span.end - span.start);
+  /* Past json-c's depth, tree-sitter's JSON parser corrupts its heap
+   * (from about 65,000 levels); a text this deep gets no tree. */
+  if (b.reported_depth)
+    return 0;
   tree = ts__parse(TS_GRAMMAR_JSON, src, span);
   if (!tree)
     return 0;  /* json-c has spoken about syntax; there is just no tree */

@@ -245,6 +245,34 @@ deep_flow_nesting_stops_at_the_limit_quickly(void **state)
   free(text);
 }
 
+/* tree-sitter's JSON parser corrupted its heap on 70,000 open brackets
+ * (and crashed at 65,535): JSON past json-c's depth is one finding, no
+ * tree, whether or not it is closed, strings not counted. */
+static void
+deep_json_is_one_finding_without_a_parse(void **state)
+{
+  static const size_t depths[] = { 300, 65535, 70000 };
+
+  (void)state;
+  for (size_t k = 0; k < sizeof depths / sizeof *depths; k++) {
+    size_t n = depths[k];
+    char *text = malloc(2 * n + 16);
+    struct parsed p;
+
+    memcpy(text, "[\"[[\",", 6);
+    memset(text + 6, '[', n);
+    memset(text + 6 + n, ']', k == 0 ? n : 0);
+    text[6 + n + (k == 0 ? n : 0)] = '\0';
+    parse(&p, text, 1);
+    assert_int_equal(p.diags.count, 1);
+    assert_string_equal(describe(&p, 0), "1:134-1:134 too-deep: nesting "
+                        "deeper than 128 levels is not analysed");
+    assert_null(p.root);
+    release(&p);
+    free(text);
+  }
+}
+
 static void
 blank_json_in_a_buffer_without_a_nul_is_empty(void **state)
 {
@@ -397,6 +425,7 @@ main(void)
     cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
     cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
     cmocka_unit_test(deep_flow_nesting_stops_at_the_limit_quickly),
+    cmocka_unit_test(deep_json_is_one_finding_without_a_parse),
     cmocka_unit_test(blank_json_in_a_buffer_without_a_nul_is_empty),
     cmocka_unit_test(json_strings_decode_escapes_and_surrogate_pairs),
     cmocka_unit_test(json_numbers_and_literals_are_typed),
