@@ -455,7 +455,9 @@ ts__json_eof_why(const char *p, uint32_t len)
   if (last == ':')
     return "the JSON ends after ':' where the key's value belongs";
   if (last == ',')
-    return "the JSON ends after ',' where another value belongs";
+    return depth && depth <= sizeof open && open[depth - 1] == '{'
+             ? "the JSON ends after ',' where the next key belongs"
+             : "the JSON ends after ',' where another value belongs";
   if (depth && depth <= sizeof open)
     return open[depth - 1] == '{' ? "the JSON ends too early: an object is "
                                     "not closed with '}'"

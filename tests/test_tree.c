@@ -383,6 +383,8 @@ json_cut_short_is_reported_at_the_end(void **state)
       "where the key's value belongs" },
     { "[1,\n", "2:1-2:1 json-syntax: the JSON ends after ',' where another "
       "value belongs" },
+    { "{\"type\": \"object\",", "1:19-1:19 json-syntax: the JSON ends after "
+      "',' where the next key belongs" },
     { "{\"a\": \"x\\\"y ]}", "1:15-1:15 json-syntax: the JSON ends inside "
       "a string: its closing '\"' is missing" },
   };
