@@ -745,11 +745,8 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
     break;
   }
   out->stale += r.rec && r.stale;
-  if (strcmp(t->file, x->self) == 0) {
-    out->checked_own += runs > 0;
-    return;
-  }
-  /* From a test file it reads: what single-file facts could not see. */
+  /* Its own tests count too: the next step asks for a check no model
+   * grades only where no test has one. */
   for (uint32_t i = 0; i < evinst_nasserts(&in) && !det; i++) {
     uint32_t owner;
     const struct evassert *as = evinst_assert(&in, i, &owner);
@@ -757,9 +754,14 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
     det = assertion_deterministic(as->type) &&
           evgraph_assert_runs(x->g, owner, as);
   }
+  out->deterministic += det;
+  if (strcmp(t->file, x->self) == 0) {
+    out->checked_own += runs > 0;
+    return;
+  }
+  /* From a test file it reads: what single-file facts could not see. */
   out->tests_elsewhere++;
   out->checked += runs > 0;
-  out->deterministic += det;
   if (!out->tests_where)
     out->tests_where = t->file;
   evgrade__file(x, t->file);

@@ -40,7 +40,8 @@ struct grade {
 struct grade_links {
   unsigned tests_elsewhere;    /* tests in other files that exercise it */
   unsigned checked;            /* of those, tests that check something */
-  unsigned deterministic;      /* of those, with a check no model grades */
+  unsigned deterministic;      /* tests with a check no model grades (a
+                                  config: its own tests too) */
   unsigned passed;             /* their last runs (or facet's checks) */
   unsigned failed;             /* ... failed or errored */
   unsigned stale;              /* ... recorded before a change */
