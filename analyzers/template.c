@@ -230,8 +230,10 @@ tmpl_block_open(struct tmpl *t, struct span open, const char *name,
   struct template_block *b;
 
   if (t->depth == TMPL_DEPTH_MAX) {
-    tmpl_report(t, DIAG_TOO_DEEP, open, "blocks nested deeper than %d "
-                "levels are not analysed", TMPL_DEPTH_MAX);
+    /* Once: every deeper block is the same finding. */
+    if (t->beyond++ == 0)
+      tmpl_report(t, DIAG_TOO_DEEP, open, "blocks nested deeper than %d "
+                  "levels are not analysed", TMPL_DEPTH_MAX);
     return;
   }
   if (vec_reserve((void **)&a->blocks, &a->cap_blocks, a->nblocks,
@@ -246,6 +248,15 @@ tmpl_block_open(struct tmpl *t, struct span open, const char *name,
   t->open[t->depth].context = context;
   t->depth++;
   t->context += context;
+}
+
+bool
+tmpl_block_close_beyond(struct tmpl *t)
+{
+  if (t->beyond == 0)
+    return false;
+  t->beyond--;
+  return true;
 }
 
 const char *

@@ -41,6 +41,8 @@ struct tmpl {
   size_t cap_locals;
   struct tmpl_open open[TMPL_DEPTH_MAX];
   int depth;
+  uint32_t beyond;             /* blocks open past TMPL_DEPTH_MAX: not
+                                  tracked, but their closers are theirs */
   int context;                 /* open blocks that changed the context */
   uint32_t braces;             /* '{' of the text not yet closed by '}' */
   struct span cut_comment;     /* the last {{! }} comment that held a '{{'
@@ -66,6 +68,9 @@ void tmpl_block_open(struct tmpl *t, struct span open, const char *name,
                      bool context);
 
 /* The innermost open block's name, or NULL. */
+/* A closer while blocks past the depth limit are open: it ends the
+ * innermost of those (whose names were not kept); true if so. */
+bool tmpl_block_close_beyond(struct tmpl *t);
 const char *tmpl_block_name(const struct tmpl *t);
 
 /* Closes the innermost open block at span. */

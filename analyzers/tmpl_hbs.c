@@ -164,6 +164,8 @@ hbs__close(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   const char *s = t->s;
   uint32_t n;
 
+  if (tmpl_block_close_beyond(t))
+    return;
   i = tmpl_skip_space(t->s, i, b);
   n = hbs__token_end(s, i, b) - i;
   if (!hbs__open_anywhere(t, s + i, n)) {

@@ -344,6 +344,8 @@ jinja__end(struct tmpl *t, const char *s, uint32_t n, struct span tag)
 {
   const char *name = jinja__block(s, n);
 
+  if (tmpl_block_close_beyond(t))
+    return;
   if (!name && jinja__is(s, n, "set"))
     name = "set";
   if (!name && (jinja__is(s, n, "each") || jinja__is(s, n, "all")))

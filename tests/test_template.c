@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "artifact.h"
+#include "buf.h"
 #include "template.h"
 
 /* Parses text whole as a template of dialect; markdown marks fences. */
@@ -123,6 +124,41 @@ jinja_tag_mistakes_are_reported_at_the_tag(void **state)
     "refuses it unless an extension defines it | "
     "template-unterminated 7:1-7:3 '{#' is never closed: add '#}'");
   artifact_free(a);
+}
+
+/* Past the depth limit: one finding, and the closers of the blocks not
+ * tracked close them, instead of each being a finding of its own. */
+static void
+blocks_past_the_depth_limit_are_one_finding(void **state)
+{
+  struct buf jinja, hbs;
+  struct artifact *a, *h;
+
+  (void)state;
+  buf_init(&jinja, 4096);
+  buf_init(&hbs, 4096);
+  for (int i = 0; i < 70; i++) {
+    buf_puts(&jinja, "{% if a %}");
+    buf_puts(&hbs, "{{#if a}}");
+  }
+  for (int i = 0; i < 70; i++) {
+    buf_puts(&jinja, "{% endif %}");
+    buf_puts(&hbs, "{{/if}}");
+  }
+  buf_puts(&jinja, "{% endif %}");
+  a = parse(jinja.data, TEMPLATE_JINJA, false);
+  h = parse(hbs.data, TEMPLATE_HANDLEBARS, false);
+  assert_string_equal(diags(a),
+    "too-deep 1:641-1:651 blocks nested deeper than 64 levels are not "
+    "analysed | template-unmatched-tag 1:1471-1:1482 '{% endif %}' has no "
+    "open '{% if %}' to end");
+  assert_string_equal(diags(h),
+    "too-deep 1:577-1:586 blocks nested deeper than 64 levels are not "
+    "analysed");
+  artifact_free(a);
+  artifact_free(h);
+  buf_release(&jinja);
+  buf_release(&hbs);
 }
 
 static void
@@ -296,6 +332,7 @@ main(void)
     cmocka_unit_test(jinja_reads_names_not_attributes_filters_tests_or_calls),
     cmocka_unit_test(jinja_names_a_template_binds_are_not_inputs),
     cmocka_unit_test(jinja_tag_mistakes_are_reported_at_the_tag),
+    cmocka_unit_test(blocks_past_the_depth_limit_are_one_finding),
     cmocka_unit_test(jinja_unclosed_tags_and_blocks_at_the_end),
     cmocka_unit_test(tags_in_markdown_fences_are_examples),
     cmocka_unit_test(handlebars_reads_roots_and_skips_item_fields),
