@@ -61,13 +61,13 @@ validate__usage(FILE *to)
   fputs("usage: facet validate [--format-assert] [--draft D] [--ref FILE]..."
         "\n                      SCHEMA FILE...\n"
         "\n"
-        "Validates JSON and YAML files (told apart by extension) against the\n"
-        "JSON Schema in SCHEMA and prints \"FILE valid\" or \"FILE invalid\"\n"
-        "for each, then each error as path:line:column: error: message\n"
-        "[schema path]. When the schema itself has errors, it prints them and\n"
-        "\"FILE not validated\" for each file. $refs to other files resolve\n"
-        "against the schema's folder; facet never fetches anything from the\n"
-        "network. Exit status:"
+        "Validates JSON and YAML files (told apart by extension; - is\n"
+        "standard input, as JSON) against the JSON Schema in SCHEMA and\n"
+        "prints \"FILE valid\" or \"FILE invalid\" for each, then each error\n"
+        "as path:line:column: error: message [schema path]. When the schema\n"
+        "itself has errors, it prints them and \"FILE not validated\" for\n"
+        "each file. $refs to other files resolve against the schema's\n"
+        "folder; facet never fetches anything from the network. Exit status:"
         "\n0 when every file is valid, 1 when one is not or the schema has\n"
         "problems, 2 for a usage error or a schema that cannot be read.\n"
         "\n"
@@ -467,7 +467,10 @@ validate__instance(struct validate *v, const struct js_schema *s,
     printf("%s not validated: the schema has errors\n", path);
     return 0;
   }
-  f = validate__load_doc(path, path, &d, &err);
+  /* "-" is standard input, as for most tools that read files, read as
+   * JSON (it has no extension to say YAML). */
+  f = validate__load_doc(strcmp(path, "-") == 0 ? "/dev/stdin" : path, path,
+                         &d, &err);
   if (f == VALIDATE_OK)
     err = js_validate(s, d->json, r);
   if (err == FACET_ENOMEM) {

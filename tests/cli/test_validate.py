@@ -210,6 +210,14 @@ def test_pipes(root):
           (1, "/dev/stdin invalid\n"
               "/dev/stdin:1:10: error: must be at least 2 characters, got 1 "
               "[/properties/name/minLength]\n", ""))
+    p = subprocess.run([FACET, "validate", "person.schema.json", "-"],
+                       cwd=root, input=b'{"name": "Ada", "age": -1}',
+                       capture_output=True, timeout=60)
+    check("- is standard input",
+          (p.returncode, p.stdout.decode(), p.stderr.decode()),
+          (1, "- invalid\n"
+              "-:1:24: error: must be >= 0, got -1 "
+              "[/properties/age/minimum]\n", ""))
     fifo = os.path.join(root, "nobody-writes")
     os.mkfifo(fifo)
     check("a named pipe nobody writes to reads as empty, without waiting",
