@@ -807,12 +807,32 @@ eval__expect(struct crystal *c, const char *output, struct json_object *out)
   json_object_array_add(out, a);
 }
 
+/* Drops the assertions of list that say what an earlier one says: two
+ * rules may come to one check. */
+static void
+eval__unique(struct json_object *list)
+{
+  for (size_t i = 1; i < json_object_array_length(list);) {
+    bool seen = false;
+
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = json_object_equal(json_object_array_get_idx(list, k),
+                               json_object_array_get_idx(list, i));
+    if (seen)
+      json_object_array_del_idx(list, i, 1);
+    else
+      i++;
+  }
+}
+
 static struct json_object *
 eval__test(struct eval *x, const char *description, struct json_object *vars,
            struct json_object *asserts, const char *record)
 {
   struct json_object *t = json_object_new_object();
   struct json_object *meta = json_object_new_object();
+
+  eval__unique(asserts);
 
   json_object_object_add(t, "description", eval__str(description));
   if (json_object_object_length(vars) > 0)
@@ -822,6 +842,12 @@ eval__test(struct eval *x, const char *description, struct json_object *vars,
   json_object_object_add(t, "assert", asserts);
   json_object_object_add(meta, "facet", eval__str(record));
   json_object_object_add(t, "metadata", meta);
+  /* A test the prompt shows twice (the same example) is run once. */
+  for (size_t i = 0; i < json_object_array_length(x->tests); i++)
+    if (json_object_equal(json_object_array_get_idx(x->tests, i), t)) {
+      json_object_put(t);
+      return json_object_array_get_idx(x->tests, i);
+    }
   json_object_array_add(x->tests, t);
   return t;
 }

@@ -436,6 +436,87 @@ fragment__own_shots(struct crystal *c)
     c->nshots = n;
 }
 
+/*
+ * Whether the JSON answer ex names key (at its top, or in the objects of
+ * its top list) with no value outside r's: *shown then says it did.
+ */
+static bool
+fragment__key_fits(struct json_object *ex, const char *key,
+                   const struct crystal_rule *r, bool *shown)
+{
+  struct json_object *v;
+  const char *s;
+  bool in = false;
+
+  if (json_object_is_type(ex, json_type_array))
+    ex = json_object_array_get_idx(ex, 0);
+  if (!json_object_object_get_ex(ex, key, &v))
+    return true;
+  *shown = true;
+  if (!json_object_is_type(v, json_type_string))
+    return true;   /* a placeholder or a number: nothing to disagree */
+  s = json_object_get_string(v);
+  for (size_t i = 0; i < r->nvalues && !in; i++)
+    in = strcmp(r->values[i], s) == 0;
+  return in;
+}
+
+/*
+ * A list of allowed values said of no field and not of the whole answer
+ * ("Use the following categories as a verdict in the response FUNNY_JOKE,
+ * ...") is the field of the prompt's JSON answers its sentence names, when
+ * they show no value outside the list: the schema reads it so, and code
+ * and evals must check the same field.
+ */
+static void
+fragment__rule_fields(struct crystal *c)
+{
+  struct json_object *answers[CRYSTAL_SHOTS_MAX + 1];
+  size_t nanswers = 0;
+  struct crystal_example owned[CRYSTAL_SHOTS_MAX];
+  size_t nowned = 0;
+
+  if (c->example.value)
+    answers[nanswers++] = c->example.value;
+  for (size_t i = 0; i < c->nall_shots && nowned < CRYSTAL_SHOTS_MAX; i++) {
+    const char *out = c->all_shots[i].output;
+
+    if (out && crystal_example_find(out, strlen(out), &owned[nowned]))
+      answers[nanswers++] = owned[nowned++].value;
+  }
+  for (size_t i = 0; i < c->nrules; i++) {
+    struct crystal_rule *r = &c->rules[i];
+    struct json_object *top;
+    const char *field = NULL;
+    size_t named = 0;
+
+    if (r->kind != RULE_ONE_OF || r->whole || r->field || !nanswers)
+      continue;
+    top = json_object_is_type(answers[0], json_type_array)
+            ? json_object_array_get_idx(answers[0], 0) : answers[0];
+    if (!json_object_is_type(top, json_type_object))
+      continue;
+    json_object_object_foreach(top, key, val) {
+      bool shown = false;
+      bool fits = true;
+
+      (void)val;
+      if (!crystal_mentions(r->sentence, strlen(r->sentence), key))
+        continue;
+      for (size_t k = 0; k < nanswers && fits; k++)
+        fits = fragment__key_fits(answers[k], key, r, &shown);
+      if (fits && shown) {
+        field = key;
+        named++;
+      }
+    }
+    if (named == 1)
+      r->field = arena_strndup(c->arena, field, strlen(field));
+  }
+  for (size_t i = 0; i < nowned; i++)
+    crystal_example_release(&owned[i]);
+}
+
 void
 crystal_fragment_read(struct crystal *c)
 {
@@ -449,6 +530,7 @@ crystal_fragment_read(struct crystal *c)
                                   CRYSTAL_SHOTS_MAX);
   c->nall_shots = crystal_prompt_shots(c, c->all_shots, CRYSTAL_SHOTS_MAX);
   fragment__own_shots(c);
+  fragment__rule_fields(c);
   /* Beside examples, a sentence no check fits is more likely a line of
    * an example than a rule; and "answer in JSON" beside a JSON example is
    * what the example's own check says. */

@@ -779,6 +779,53 @@ rules__field_line(struct crystal *c, const char *s, size_t n)
                                                : NULL;
 }
 
+static bool
+rules__same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * Whether b checks what a checks: a prompt that says "an integer between
+ * 1 and 5" twice states one rule, and one check (one assertion, one test)
+ * says all of it. A rule no check fits is its sentence.
+ */
+static bool
+rules__same(const struct crystal_rule *a, const struct crystal_rule *b)
+{
+  if (a->kind != b->kind || a->nvalues != b->nvalues ||
+      a->literal != b->literal || a->whole != b->whole ||
+      a->unit != b->unit || a->limit != b->limit || a->min != b->min ||
+      a->max != b->max || a->integer != b->integer ||
+      !rules__same_str(a->field, b->field) ||
+      !rules__same_str(a->limit_var, b->limit_var) ||
+      !rules__same_str(a->format, b->format) ||
+      !rules__same_str(a->language, b->language))
+    return false;
+  for (size_t i = 0; i < a->nvalues; i++)
+    if (!rules__same_str(a->values[i], b->values[i]))
+      return false;
+  return a->kind != RULE_OTHER || rules__same_str(a->sentence, b->sentence);
+}
+
+/* Drops the rules of out[0..n) that check what an earlier one does;
+ * returns how many are left. */
+static size_t
+rules__dedup(struct crystal_rule *out, size_t n)
+{
+  size_t kept = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    bool seen = false;
+
+    for (size_t k = 0; k < kept && !seen; k++)
+      seen = rules__same(&out[k], &out[i]);
+    if (!seen)
+      out[kept++] = out[i];
+  }
+  return kept;
+}
+
 size_t
 crystal_rules_parse(struct crystal *c, const char *s, size_t n,
                     struct crystal_rule *out, size_t max)
@@ -828,5 +875,5 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
       i = n;
   }
   buf_release(&unit);
-  return x.n;
+  return rules__dedup(out, x.n);
 }

@@ -267,6 +267,36 @@ shots__parts(const char *s, size_t len, struct shots_part *parts)
   return n;
 }
 
+static bool
+shots__same_str(const char *a, const char *b)
+{
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Drops the examples of out[0..n) that repeat an earlier one, inputs and
+ * output alike (a prompt may show one twice): each is one test, made
+ * once. Returns how many are left. */
+static size_t
+shots__dedup(struct crystal_shot *out, size_t n)
+{
+  size_t kept = 0;
+
+  for (size_t i = 0; i < n; i++) {
+    bool seen = false;
+
+    for (size_t k = 0; k < kept && !seen; k++) {
+      seen = out[k].ninputs == out[i].ninputs &&
+             shots__same_str(out[k].output, out[i].output);
+      for (size_t j = 0; seen && j < out[i].ninputs; j++)
+        seen = shots__same_str(out[k].labels[j], out[i].labels[j]) &&
+               shots__same_str(out[k].inputs[j], out[i].inputs[j]);
+    }
+    if (!seen)
+      out[kept++] = out[i];
+  }
+  return kept;
+}
+
 size_t
 crystal_shots_parse(struct crystal *c, const char *s, size_t len,
                     struct crystal_shot *out, size_t max)
@@ -279,5 +309,7 @@ crystal_shots_parse(struct crystal *c, const char *s, size_t len,
     n = shots__groups(c, s, parts, nparts, out, max);
   if (!n && nparts >= 2)
     n = shots__pairs(c, s, parts, nparts, out, max);
-  return n ? n : shots__arrows(c, s, len, out, max);
+  if (!n)
+    n = shots__arrows(c, s, len, out, max);
+  return shots__dedup(out, n);
 }

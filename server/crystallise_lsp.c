@@ -1166,6 +1166,32 @@ struct crystallise_gather {
   size_t max;
 };
 
+/*
+ * Places a fragment by the lines it was last found at, followed through
+ * the document's edits since: a fragment both edited and moved is no
+ * longer found by its hash, and its recorded lines may now hold other
+ * text. Only while the analysis is of the document's current text, whose
+ * lines the anchors count.
+ */
+static void
+crystallise__follow(struct document *doc, struct crystallise_shown *sh)
+{
+  const struct source *src = &doc->artifact->src;
+  uint32_t first, last;
+
+  if (src->text != doc->text->data)
+    return;
+  if (sh->state != PROVENANCE_CHANGED) {
+    document_anchor_set(doc, sh->hash, sh->first, sh->last);
+    return;
+  }
+  if (document_anchor_get(doc, sh->hash, &first, &last) &&
+      first < src->line_count) {
+    sh->first = first;
+    sh->last = last < src->line_count ? last : src->line_count - 1;
+  }
+}
+
 /* One record the index links to the prompt: a new link, or one more
  * test of a fragment already shown from the same file. */
 static void
@@ -1202,6 +1228,7 @@ crystallise__record(const struct evrecord_ref *r, void *ctx)
   sh->record_line = rec->line ? rec->line - 1 : 0;
   sh->records = 1;
   sh->state = provenance_locate(&a->src, &p, &sh->first, &sh->last);
+  crystallise__follow(g->doc, sh);
 }
 
 /* Whether test t is one that shown's records were written on. */

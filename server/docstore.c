@@ -87,6 +87,94 @@ document__changed(struct document *doc, uint32_t start, uint32_t end,
     text_change_add(&doc->change, start, end, len);
 }
 
+/*
+ * Moves doc's anchors through the edit that replaces bytes [start, end) of
+ * its current text with the len bytes at text: called before the edit
+ * is taken, while doc->lines still index the old text. The edit is first
+ * trimmed to what it changes (a client may resend a whole line, or all).
+ */
+static void
+document__follow(struct document *doc, uint32_t start, uint32_t end,
+                 const char *text, size_t len)
+{
+  const char *old = doc->text->data;
+  uint32_t sl, el, added = 0, gone;
+  int64_t delta;
+
+  if (!doc->nanchors)
+    return;
+  while (start < end && len && old[start] == text[0]) {
+    start++;
+    text++;
+    len--;
+  }
+  while (start < end && len && old[end - 1] == text[len - 1]) {
+    end--;
+    len--;
+  }
+  if (start == end && len == 0)
+    return;
+  sl = source_line_of(&doc->lines, start);
+  el = source_line_of(&doc->lines, end);
+  for (size_t i = 0; i < len; i++)
+    added += text[i] == '\n';
+  gone = el - sl;
+  delta = (int64_t)added - gone;
+  for (unsigned i = 0; i < doc->nanchors; i++) {
+    struct line_anchor *a = &doc->anchors[i];
+    int64_t first = a->first, last = a->last;
+
+    if (end <= source_line_start(&doc->lines, a->first)) {
+      first += delta;          /* wholly above: it moves */
+      last += delta;
+    } else if (start >= source_line_end(&doc->lines, a->last)) {
+      continue;                /* wholly below, or after its last line */
+    } else {
+      /* Inside or across it: it takes in what replaced its lines. */
+      if (sl < a->first)
+        first = sl;
+      last = el > a->last ? (int64_t)sl + added : last + delta;
+    }
+    if (last < first)
+      last = first;
+    a->first = first < 0 ? 0 : (uint32_t)first;
+    a->last = last < 0 ? 0 : (uint32_t)last;
+  }
+}
+
+void
+document_anchor_set(struct document *doc, uint64_t key, uint32_t first,
+                    uint32_t last)
+{
+  unsigned i = 0;
+
+  while (i < doc->nanchors && doc->anchors[i].key != key)
+    i++;
+  if (i == DOCUMENT_ANCHORS_MAX) {
+    memmove(doc->anchors, doc->anchors + 1,
+            (DOCUMENT_ANCHORS_MAX - 1) * sizeof doc->anchors[0]);
+    i = DOCUMENT_ANCHORS_MAX - 1;
+  } else if (i == doc->nanchors) {
+    doc->nanchors++;
+  }
+  doc->anchors[i].key = key;
+  doc->anchors[i].first = first;
+  doc->anchors[i].last = last;
+}
+
+bool
+document_anchor_get(const struct document *doc, uint64_t key,
+                    uint32_t *first, uint32_t *last)
+{
+  for (unsigned i = 0; i < doc->nanchors; i++)
+    if (doc->anchors[i].key == key) {
+      *first = doc->anchors[i].first;
+      *last = doc->anchors[i].last;
+      return true;
+    }
+  return false;
+}
+
 /* The change from old to new: what lies between their common ends. */
 static struct text_change
 document__diff(const struct snapshot *old, const char *text, size_t len)
@@ -235,8 +323,11 @@ document_set_text(struct document *doc, const char *text, size_t len)
   snap->valid_utf8 = utf8_valid(text, len);
   /* A client that sends whole texts still changes little per keystroke:
    * what differs is the change, as if it had been sent as an edit. */
-  if (doc->text)
+  if (doc->text) {
     c = document__diff(doc->text, text, len);
+    document__follow(doc, c.start, c.old_end, text + c.start,
+                     c.new_end - c.start);
+  }
   rc = document__take(doc, snap, c);
   if (rc == 0 && !text_change_is_none(c))
     document__changed(doc, c.start, c.old_end, c.new_end - c.start);
@@ -267,6 +358,7 @@ document_edit(struct document *doc, uint32_t start, uint32_t end,
   c.start = start;
   c.old_end = end;
   c.new_end = start + (uint32_t)len;
+  document__follow(doc, start, end, text, len);
   rc = document__take(doc, snap, c);
   if (rc == 0)
     document__changed(doc, start, end, (uint32_t)len);

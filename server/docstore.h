@@ -40,6 +40,20 @@ struct snapshot *snapshot_ref(struct snapshot *snap);
  * so it can be handed to an artifact as its release function. */
 void snapshot_unref(void *snap);
 
+/*
+ * Lines the server found something at (a crystallised fragment, keyed by
+ * its hash), followed through every edit of the document since: lines
+ * added or removed above move them, an edit inside grows or shrinks them.
+ * So what was found where it was can still be placed once its own text
+ * has changed, when it can no longer be found by its text.
+ */
+struct line_anchor {
+  uint64_t key;
+  uint32_t first, last;       /* 0-based, inclusive, in the current text */
+};
+
+#define DOCUMENT_ANCHORS_MAX 32
+
 struct document {
   struct document *next;      /* hash chain */
   char *uri;
@@ -61,6 +75,8 @@ struct document {
   uint64_t published;         /* hash of the diagnostics last published
                                  for this version, or 0 */
   int published_version;
+  struct line_anchor anchors[DOCUMENT_ANCHORS_MAX];
+  unsigned nanchors;
 };
 
 struct docstore {
@@ -104,6 +120,16 @@ int document_set_text(struct document *doc, const char *text, size_t len);
  */
 int document_edit(struct document *doc, uint32_t start, uint32_t end,
                   const char *text, size_t len);
+
+/* Remembers that key was found at lines first..last of the current text
+ * (replacing what key had; the oldest anchor goes when all are taken). */
+void document_anchor_set(struct document *doc, uint64_t key, uint32_t first,
+                         uint32_t last);
+
+/* Where key's lines are now, followed through the edits since it was set:
+ * false when it was never set (or was dropped). */
+bool document_anchor_get(const struct document *doc, uint64_t key,
+                         uint32_t *first, uint32_t *last);
 
 /* Calls fn for every open document. */
 void docstore_each(struct docstore *self,

@@ -592,6 +592,72 @@ a_changed_fragment_gets_a_hint(void **state)
   ws_remove(&w);
 }
 
+/* The fragment is edited and lines are added above it, in one change and
+ * then in another: no longer found by its text, it is followed through the
+ * edits, and the hint and the lens sit on its lines, not the recorded ones
+ * (which now hold the lines added). */
+static void
+an_edited_and_moved_fragment_keeps_its_hint(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  size_t i;
+  char msg[2048];
+  char uri[512];
+  json_object *lenses;
+
+  start(h, &w, APPLY_ONLY);
+  run_action(h, &w, "ask.j2", 1, 2, &i);
+  settle(h);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "didChange\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
+           "\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{"
+           "\"line\":1,\"character\":22},\"end\":{\"line\":1,\"character\":"
+           "31}},\"text\":\"yes, no or maybe\"},{\"range\":{\"start\":{"
+           "\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":"
+           "0}},\"text\":\"{# hours #}\\n\\n\"}]}}",
+           ws_uri(&w, "ask.j2", uri, sizeof uri));
+  feed(h, msg);
+  i = h->nout;
+  settle(h);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "publishDiagnostics\",\"params\":{\"uri\":\"%s\",\"version\":2,"
+           "\"diagnostics\":[{\"range\":{\"start\":{\"line\":2,"
+           "\"character\":0},\"end\":{\"line\":3,\"character\":39}},"
+           "\"severity\":4,\"code\":\"crystallised-fragment-changed\","
+           "\"source\":\"facet\",\"message\":\"this text changed since it "
+           "was crystallised into validators/ask.py: the validator may no "
+           "longer enforce it\"}]}}", uri);
+  assert_string_equal(next(h, &i), msg);
+
+  /* A whole-text change (no range) is followed by what it changes. */
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "didChange\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
+           "\"version\":3},\"contentChanges\":[{\"text\":\"{# hours #}\\n"
+           "{# shop #}\\n\\nYou answer questions about the opening hours of "
+           "the shop.\\nAnswer with one word: yes, no or maybe.\\n\\n"
+           "Question: {{ question }}\\n\"}]}}", uri);
+  feed(h, msg);
+  i = h->nout;
+  settle(h);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "publishDiagnostics\",\"params\":{\"uri\":\"%s\",\"version\":3,"
+           "\"diagnostics\":[{\"range\":{\"start\":{\"line\":3,"
+           "\"character\":0},\"end\":{\"line\":4,\"character\":39}},"
+           "\"severity\":4,\"code\":\"crystallised-fragment-changed\","
+           "\"source\":\"facet\",\"message\":\"this text changed since it "
+           "was crystallised into validators/ask.py: the validator may no "
+           "longer enforce it\"}]}}", uri);
+  assert_string_equal(next(h, &i), msg);
+  lenses = ask_about(h, &w, "textDocument/codeLens", "ask.j2", "");
+  assert_string_equal(field(lenses, "result.1.command.title"),
+                      "\"\xE2\x9A\xA0 changed since it was crystallised into "
+                      "validators/ask.py\"");
+  assert_string_equal(field(lenses, "result.1.range.start.line"), "3");
+  json_object_put(lenses);
+  ws_remove(&w);
+}
+
 /* What a fragment became is not offered again while it is unchanged: a
  * client that shows disabled actions sees why, any other sees none. */
 static void
@@ -791,6 +857,7 @@ main(void)
     T(without_apply_edit_the_command_says_what_to_do),
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),
+    T(an_edited_and_moved_fragment_keeps_its_hint),
     T(a_moved_fragment_keeps_its_link),
     T(what_a_fragment_became_is_not_offered_again),
     T(without_disabled_support_what_is_made_is_left_out),
