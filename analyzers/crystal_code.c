@@ -1150,9 +1150,13 @@ code__ts_test(struct code *x)
 
   buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_printf(&out, "// facet: tests for %s in %s.ts\n", x->fn, x->module);
+  /* Node runs no TypeScript of its own before 22.6, so the command that
+   * runs these is said where they are. */
   if (runner == CRYSTAL_RUNNER_NODE)
-    buf_puts(&out, "import assert from \"node:assert/strict\";\nimport { "
-             "test } from \"node:test\";\n\n");
+    buf_printf(&out, "// Run: npx tsx --test %s.test.ts (Node 20), or node "
+               "--experimental-strip-types --test %s.test.ts (Node 22.6+)\n"
+               "import assert from \"node:assert/strict\";\nimport { "
+               "test } from \"node:test\";\n\n", x->module, x->module);
   else if (runner == CRYSTAL_RUNNER_VITEST)
     buf_puts(&out, "import { expect, test } from \"vitest\";\n\n");
   buf_printf(&out, "import { %s } from \"./%s%s\";\n", x->fn, x->module,
