@@ -1099,8 +1099,12 @@ crystal_schema(struct crystal *c)
   if (rc == 0 && c->req->eval && !from_text)
     rc = schema__promptfoo(c, path);
   c->edit->note = schema__note(c, s, from_text, linked);
-  c->edit->title = arena_printf(c->arena, "Crystallise into a JSON Schema "
-                                "(%s)", path);
+  /* Said before it is applied: a schema the prompt will not point to
+   * pins nothing when it runs. */
+  c->edit->title = !linked && c->prompt->facts.output_schema
+    ? arena_printf(c->arena, "Crystallise into a JSON Schema (%s; not linked: "
+                   "the prompt's output is pinned already)", path)
+    : arena_printf(c->arena, "Crystallise into a JSON Schema (%s)", path);
   json_object_put(s);
   c->edit->made = rc == 0;
   return rc;

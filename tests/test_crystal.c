@@ -399,6 +399,27 @@ a_new_file_takes_a_free_name(void **state)
   free(text);
 }
 
+/* A prompt whose header pins its output already keeps its link: the title
+ * says so before the action is applied, and the note after. */
+static void
+a_schema_not_linked_says_so_in_its_title(void **state)
+{
+  const char *text =
+    "---\nname: triage\nmodel:\n  api: chat\noutputs:\n  label:\n"
+    "    type: string\n---\nsystem:\nAnswer with JSON like "
+    "{\"label\": \"billing\", \"urgent\": true}.\n";
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/triage.prompty", text, 10, CRYSTAL_SCHEMA, NULL);
+  assert_string_equal(m.edit.title, "Crystallise into a JSON Schema "
+                      "(prompts/triage.schema.json; not linked: the "
+                      "prompt's output is pinned already)");
+  assert_string_equal(m.edit.note, "the prompt pins its output already "
+                      "(outputs), which is left as it is");
+  made_release(&m);
+}
+
 /* The header is no fragment; code needs a rule it can check. */
 static void
 what_cannot_be_crystallised_says_why(void **state)
@@ -1054,6 +1075,7 @@ main(void)
     cmocka_unit_test(a_field_list_gives_types_ranges_and_values),
     cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
     cmocka_unit_test(a_new_file_takes_a_free_name),
+    cmocka_unit_test(a_schema_not_linked_says_so_in_its_title),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),
