@@ -44,10 +44,18 @@ evalfile__includes(const struct artifact *a)
   };
   const char *body = a->text + a->body.start;
   size_t n = a->body.end > a->body.start ? a->body.end - a->body.start : 0;
+  const char *end = body + n;
 
-  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
-    if (memmem(body, n, marks[i], strlen(marks[i])))
-      return true;
+  /* Every mark starts with '{': one pass over the braces, not one scan of
+   * the whole body per mark. */
+  for (const char *p = n ? memchr(body, '{', n) : NULL; p;
+       p = p + 1 < end ? memchr(p + 1, '{', (size_t)(end - p - 1)) : NULL)
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+      size_t len = strlen(marks[i]);
+
+      if ((size_t)(end - p) >= len && memcmp(p, marks[i], len) == 0)
+        return true;
+    }
   return false;
 }
 

@@ -76,20 +76,36 @@ evalfile_strdup(struct evalfile *self, const char *s)
   return s ? arena_strndup(&self->arena, s, strlen(s)) : NULL;
 }
 
+/* Appends s[from, to); at the size limit byte by byte, so that a long
+ * value is cut where it always was. */
+static void
+evalfile__plain(struct buf *b, const char *s, size_t from, size_t to)
+{
+  if (buf_append(b, s + from, to - from) == 0)
+    return;
+  for (size_t i = from; i < to; i++)
+    buf_putc(b, s[i]);
+}
+
 static void
 evalfile__json_string(struct buf *b, const char *s, size_t n)
 {
+  size_t run = 0;  /* start of the bytes that need no escape */
+
   buf_putc(b, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
 
+    if (c != '"' && c != '\\' && c >= 0x20)
+      continue;
+    evalfile__plain(b, s, run, i);
+    run = i + 1;
     if (c == '"' || c == '\\')
       buf_printf(b, "\\%c", c);
-    else if (c < 0x20)
-      buf_printf(b, "\\u%04x", c);
     else
-      buf_putc(b, (char)c);
+      buf_printf(b, "\\u%04x", c);
   }
+  evalfile__plain(b, s, run, n);
   buf_putc(b, '"');
 }
 
