@@ -251,20 +251,33 @@ evdiag__test(const struct evtest_ref *t, void *ctx)
 static void
 evdiag__unused(struct evdiag *d, const bool *seen)
 {
+  /* Keys already reported (start + 1; 0 is empty), open addressing: a
+   * config of thousands of tests is not compared pair by pair. */
+  size_t nslots = 16;
+  uint32_t *reported;
+
+  while (nslots < 2 * d->f->nvars)
+    nslots *= 2;
+  reported = calloc(nslots, sizeof *reported);
+  if (!reported)
+    return;
   for (size_t i = 0; i < d->f->nvars; i++) {
-    bool dup = false;
+    uint32_t key = d->f->vars[i].key.start + 1;
+    size_t k = (key * 2654435761u) & (nslots - 1);
 
     if (!seen[i] || d->used[i] || d->unknowable[i])
       continue;
     /* A CSV column is one key for every row: one finding. */
-    for (size_t k = 0; k < i && !dup; k++)
-      dup = seen[k] && !d->used[k] && !d->unknowable[k] &&
-            d->f->vars[k].key.start == d->f->vars[i].key.start;
-    if (!dup)
-      diag_add(d->out, DIAG_UNUSED_TEST_VARIABLE, d->f->vars[i].key,
-               "'%s' is set here, but no prompt this test runs reads it",
-               d->f->vars[i].name);
+    while (reported[k] && reported[k] != key)
+      k = (k + 1) & (nslots - 1);
+    if (reported[k])
+      continue;
+    reported[k] = key;
+    diag_add(d->out, DIAG_UNUSED_TEST_VARIABLE, d->f->vars[i].key,
+             "'%s' is set here, but no prompt this test runs reads it",
+             d->f->vars[i].name);
   }
+  free(reported);
 }
 
 static const char *

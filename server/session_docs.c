@@ -116,12 +116,33 @@ session__graph_diagnostics(struct session *self, struct document *doc,
   arena_release(&arena);
 }
 
+/* Writes an array of diagnostics as the text already made of it (a copy,
+ * the serializer's userdata, freed with the array). */
+static int
+session__written(json_object *list, struct printbuf *pb, int level,
+                 int flags)
+{
+  const char *text = json_object_get_userdata(list);
+
+  (void)level;
+  (void)flags;
+  return printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+static void
+session__free_text(json_object *list, void *text)
+{
+  (void)list;
+  free(text);
+}
+
 void
 session_publish(struct session *self, struct document *doc)
 {
   json_object *params;
   json_object *list;
   const char *text;
+  size_t len;
   uint64_t hash;
 
   if (self->shutdown)
@@ -133,12 +154,22 @@ session_publish(struct session *self, struct document *doc)
   session__graph_diagnostics(self, doc, list);
   if (self->crystal)
     crystallise_diagnostics(self, doc, list);
-  /* Showing the index's view again sends nothing when nothing changed. */
-  text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
-  hash = XXH3_64bits(text, strlen(text)) | 1;
+  /* Showing the index's view again sends nothing when nothing changed.
+   * The text is the one the message will carry (the flags lsp__send
+   * uses), and the message reuses it instead of writing it again. */
+  text = json_object_to_json_string_length(
+    list, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+  hash = XXH3_64bits(text, len) | 1;
   if (doc->published == hash && doc->published_version == doc->version) {
     json_object_put(list);
     return;
+  }
+  {
+    char *copy = strndup(text, len);
+
+    if (copy)
+      json_object_set_serializer(list, session__written, copy,
+                                 session__free_text);
   }
   doc->published = hash;
   doc->published_version = doc->version;
