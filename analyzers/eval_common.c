@@ -46,16 +46,26 @@ evalfile__includes(const struct artifact *a)
   size_t n = a->body.end > a->body.start ? a->body.end - a->body.start : 0;
   const char *end = body + n;
 
-  /* Every mark starts with '{': one pass over the braces, not one scan of
-   * the whole body per mark. */
+  /* Every mark starts with "{%" or "{{": one pass over the braces, not
+   * one scan of the whole body per mark; most braces are plain {{ x }}. */
   for (const char *p = n ? memchr(body, '{', n) : NULL; p;
-       p = p + 1 < end ? memchr(p + 1, '{', (size_t)(end - p - 1)) : NULL)
+       p = p + 1 < end ? memchr(p + 1, '{', (size_t)(end - p - 1)) : NULL) {
+    const char *q = p + 2;
+
+    if (end - p < 3 || (p[1] != '%' && p[1] != '{'))
+      continue;
+    q += *q == '-';
+    while (q < end && *q == ' ')
+      q++;
+    if (q == end || !strchr("ief>", *q))
+      continue;
     for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
       size_t len = strlen(marks[i]);
 
       if ((size_t)(end - p) >= len && memcmp(p, marks[i], len) == 0)
         return true;
     }
+  }
   return false;
 }
 

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* The state's layout, so that a hash is streamed from the stack. */
+#define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
 #include "buf.h"
@@ -236,17 +238,16 @@ evalfile_text(struct evalfile *self, const struct node *n)
 uint64_t
 evalfile_text_hash(const char *s, size_t len)
 {
-  XXH3_state_t *st = XXH3_createState();
+  XXH3_state_t state;
+  XXH3_state_t *st = &state;
   size_t a = 0;
   size_t b = len;
-  uint64_t h;
 
   while (a < b && isspace((unsigned char)s[a]))
     a++;
   while (b > a && isspace((unsigned char)s[b - 1]))
     b--;
-  if (!st)
-    return XXH3_64bits(s + a, b - a);
+  XXH3_INITSTATE(st);
   XXH3_64bits_reset(st);
   while (a < b) {
     const char *cr = memchr(s + a, '\r', b - a);
@@ -260,9 +261,7 @@ evalfile_text_hash(const char *s, size_t len)
         XXH3_64bits_update(st, "\n", 1);  /* a lone CR ends a line too */
     }
   }
-  h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_64bits_digest(st);
 }
 
 uint64_t
@@ -270,20 +269,17 @@ evalfile_assert_hash(const char *type, const char *value, bool has_threshold,
                      double threshold)
 {
   char t[64] = "";
-  XXH3_state_t *st = XXH3_createState();
-  uint64_t h;
+  XXH3_state_t state;
+  XXH3_state_t *st = &state;
 
   if (has_threshold)
     snprintf(t, sizeof t, "%.17g", threshold);
-  if (!st)
-    return XXH3_64bits(type, strlen(type));
+  XXH3_INITSTATE(st);
   XXH3_64bits_reset(st);
   XXH3_64bits_update(st, type, strlen(type) + 1);
   if (value)
     XXH3_64bits_update(st, value, strlen(value));
   XXH3_64bits_update(st, "", 1);
   XXH3_64bits_update(st, t, strlen(t));
-  h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_64bits_digest(st);
 }
