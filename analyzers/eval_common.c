@@ -107,10 +107,8 @@ evalfile__pieces(struct artifact *a, struct evalfile *f)
   }
   /* Pieces with nothing in them are dropped, as promptfoo drops them. */
   for (size_t i = 0; i < f->npieces;) {
-    struct span s = f->pieces[i].span;
-
-    if (evalfile_text_hash(a->text + s.start, s.end - s.start) ==
-        evalfile_text_hash("", 0) && f->npieces > 1) {
+    /* A piece's hash is of its span's text, already computed. */
+    if (f->pieces[i].hash == evalfile_text_hash("", 0) && f->npieces > 1) {
       memmove(&f->pieces[i], &f->pieces[i + 1],
               (f->npieces - i - 1) * sizeof *f->pieces);
       f->npieces--;

@@ -16,6 +16,17 @@
 /* A hover is prose; past this it is a dump. */
 #define LSPCONV_HOVER_MAX 8192
 
+/* Adds value under a literal key to a fresh object: the key is neither
+ * copied nor looked up first (diagnostics are built by the hundred on each
+ * edit of a large file). */
+static void
+lspconv__put(json_object *o, const char *literal_key, json_object *value)
+{
+  json_object_object_add_ex(o, literal_key, value,
+                            JSON_C_OBJECT_ADD_KEY_IS_NEW |
+                              JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 json_object *
 lspconv_position(const struct source *src, uint32_t off,
                  enum position_encoding enc)
@@ -35,8 +46,8 @@ lspconv_position(const struct source *src, uint32_t off,
     off = end;
   character = position_units_from_bytes(src->text + start, end - start,
                                         off - start, enc);
-  json_object_object_add(pos, "line", json_object_new_int64(line));
-  json_object_object_add(pos, "character",
+  lspconv__put(pos, "line", json_object_new_int64(line));
+  lspconv__put(pos, "character",
                          json_object_new_int64((int64_t)character));
   return pos;
 }
@@ -47,9 +58,9 @@ lspconv_range(const struct source *src, struct span span,
 {
   json_object *range = json_object_new_object();
 
-  json_object_object_add(range, "start",
+  lspconv__put(range, "start",
                          lspconv_position(src, span.start, enc));
-  json_object_object_add(range, "end", lspconv_position(src, span.end, enc));
+  lspconv__put(range, "end", lspconv_position(src, span.end, enc));
   return range;
 }
 
@@ -97,18 +108,18 @@ lspconv_diagnostic(const struct source *src, const struct diagnostic *d,
 {
   json_object *o = json_object_new_object();
 
-  json_object_object_add(o, "range", lspconv_range(src, d->span, enc));
-  json_object_object_add(o, "severity", json_object_new_int(d->severity));
-  json_object_object_add(o, "code", json_object_new_string(
+  lspconv__put(o, "range", lspconv_range(src, d->span, enc));
+  lspconv__put(o, "severity", json_object_new_int(d->severity));
+  lspconv__put(o, "code", json_object_new_string(
                            diag_code_info(d->code)->name));
-  json_object_object_add(o, "source", json_object_new_string("facet"));
-  json_object_object_add(o, "message", json_object_new_string(d->message));
+  lspconv__put(o, "source", json_object_new_string("facet"));
+  lspconv__put(o, "message", json_object_new_string(d->message));
   if (d->replacement) {
     json_object *data = json_object_new_object();
 
-    json_object_object_add(data, "replacement",
+    lspconv__put(data, "replacement",
                            json_object_new_string(d->replacement));
-    json_object_object_add(o, "data", data);
+    lspconv__put(o, "data", data);
   }
   return o;
 }
