@@ -81,7 +81,11 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
 static bool
 evdiag__asserts_read(const struct evinst *in, const char *name)
 {
-  char pat[160];
+  /* "{{name" or "{{ name" anywhere, the name cut as a 160-byte pattern
+   * would cut it. */
+  size_t len = strlen(name);
+  size_t tight = len < 157 ? len : 157;
+  size_t spaced = len < 156 ? len : 156;
 
   for (uint32_t i = 0; i < evinst_nasserts(in); i++) {
     uint32_t owner;
@@ -90,14 +94,11 @@ evdiag__asserts_read(const struct evinst *in, const char *name)
 
     if (as->flags & EVASSERT_READS_VARS)
       return true;
-    if (!v || !strstr(v, "{{"))
-      continue;
-    snprintf(pat, sizeof pat, "{{%s", name);
-    if (strstr(v, pat))
-      return true;
-    snprintf(pat, sizeof pat, "{{ %s", name);
-    if (strstr(v, pat))
-      return true;
+    for (const char *p = v ? strstr(v, "{{") : NULL; p;
+         p = strstr(p + 1, "{{"))
+      if (strncmp(p + 2, name, tight) == 0 ||
+          (p[2] == ' ' && strncmp(p + 3, name, spaced) == 0))
+        return true;
   }
   return false;
 }

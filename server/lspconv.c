@@ -172,6 +172,20 @@ lspconv__json_string(struct buf *out, const char *s)
   buf_putc(out, '"');
 }
 
+/* A number in decimal, without printf's parsing of a format each time. */
+static void
+lspconv__number(struct buf *out, uint64_t v)
+{
+  char digits[24];
+  size_t n = sizeof digits;
+
+  do {
+    digits[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  buf_append(out, digits + n, sizeof digits - n);
+}
+
 static void
 lspconv__position_text(struct buf *out, const char *key,
                        const struct source *src, uint32_t off,
@@ -181,8 +195,13 @@ lspconv__position_text(struct buf *out, const char *key,
   size_t character;
 
   lspconv__where(src, off, enc, &line, &character);
-  buf_printf(out, "\"%s\":{\"line\":%u,\"character\":%zu}", key, line,
-             character);
+  buf_putc(out, '"');
+  buf_puts(out, key);
+  buf_puts(out, "\":{\"line\":");
+  lspconv__number(out, line);
+  buf_puts(out, ",\"character\":");
+  lspconv__number(out, character);
+  buf_putc(out, '}');
 }
 
 void
@@ -194,7 +213,9 @@ lspconv_diagnostic_text(struct buf *out, const struct source *src,
   lspconv__position_text(out, "start", src, d->span.start, enc);
   buf_putc(out, ',');
   lspconv__position_text(out, "end", src, d->span.end, enc);
-  buf_printf(out, "},\"severity\":%d,\"code\":", (int)d->severity);
+  buf_puts(out, "},\"severity\":");
+  lspconv__number(out, (uint64_t)d->severity);
+  buf_puts(out, ",\"code\":");
   lspconv__json_string(out, diag_code_info(d->code)->name);
   buf_puts(out, ",\"source\":\"facet\",\"message\":");
   lspconv__json_string(out, d->message);
