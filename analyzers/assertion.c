@@ -4,6 +4,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "diag.h"
 #include "shape.h"
@@ -177,9 +178,20 @@ assertion__templated(const char *s)
  * to tell a pattern that cannot compile: empty classes, \uHHHH and
  * \u{...} are accepted as ECMA-262 accepts them.
  */
+/*
+ * Patterns that compiled, by hash, per thread: each edit of a config
+ * checks all its regex assertions again, and most have not changed. A
+ * pattern that does not compile is compiled again each time, for its
+ * message.
+ */
+#define ASSERTION_REGEX_CACHE 256
+static _Thread_local uint64_t assertion__regex_ok[ASSERTION_REGEX_CACHE];
+
 static void
 assertion__check_regex(const struct node *v, struct diag_list *diags)
 {
+  uint64_t key;
+  uint64_t *slot;
   const char *s = node_str(v);
   uint32_t options = PCRE2_UTF | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_ALT_BSUX |
                      PCRE2_MATCH_INVALID_UTF;
@@ -191,6 +203,10 @@ assertion__check_regex(const struct node *v, struct diag_list *diags)
 
   if (!s || v->type != SCALAR_STRING || assertion__templated(s))
     return;
+  key = XXH3_64bits(s, v->u.scalar.len) | 1;
+  slot = &assertion__regex_ok[key % ASSERTION_REGEX_CACHE];
+  if (*slot == key)
+    return;
   ctx = pcre2_compile_context_create(NULL);
   if (!ctx)
     return;
@@ -200,12 +216,15 @@ assertion__check_regex(const struct node *v, struct diag_list *diags)
   pcre2_compile_context_free(ctx);
   if (code) {
     pcre2_code_free(code);
+    *slot = key;
     return;
   }
   pcre2_get_error_message(err, (PCRE2_UCHAR *)why, sizeof why);
   /* ECMA-262 allows lookbehinds of any length; PCRE2 10.42 does not. */
-  if (strstr(why, "lookbehind"))
+  if (strstr(why, "lookbehind")) {
+    *slot = key;
     return;
+  }
   diag_add(diags, DIAG_INVALID_REGEX, v->span,
            "this regex does not compile: %s (at offset %zu)", why,
            (size_t)offset);

@@ -47,10 +47,28 @@ evalfile__includes(const struct artifact *a)
   };
   const char *body = a->text + a->body.start;
   size_t n = a->body.end > a->body.start ? a->body.end - a->body.start : 0;
+  const char *end = body + n;
 
-  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
-    if (memmem(body, n, marks[i], strlen(marks[i])))
-      return true;
+  /* Every mark starts with "{%" or "{{": one pass over the braces, not
+   * one scan of the whole body per mark; most braces are plain {{ x }}. */
+  for (const char *p = n ? memchr(body, '{', n) : NULL; p;
+       p = p + 1 < end ? memchr(p + 1, '{', (size_t)(end - p - 1)) : NULL) {
+    const char *q = p + 2;
+
+    if (end - p < 3 || (p[1] != '%' && p[1] != '{'))
+      continue;
+    q += *q == '-';
+    while (q < end && *q == ' ')
+      q++;
+    if (q == end || !strchr("ief>", *q))
+      continue;
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+      size_t len = strlen(marks[i]);
+
+      if ((size_t)(end - p) >= len && memcmp(p, marks[i], len) == 0)
+        return true;
+    }
+  }
   return false;
 }
 
@@ -92,10 +110,8 @@ evalfile__pieces(struct artifact *a, struct evalfile *f)
   }
   /* Pieces with nothing in them are dropped, as promptfoo drops them. */
   for (size_t i = 0; i < f->npieces;) {
-    struct span s = f->pieces[i].span;
-
-    if (evalfile_text_hash(a->text + s.start, s.end - s.start) ==
-        evalfile_text_hash("", 0) && f->npieces > 1) {
+    /* A piece's hash is of its span's text, already computed. */
+    if (f->pieces[i].hash == evalfile_text_hash("", 0) && f->npieces > 1) {
       memmove(&f->pieces[i], &f->pieces[i + 1],
               (f->npieces - i - 1) * sizeof *f->pieces);
       f->npieces--;

@@ -81,7 +81,11 @@ evdiag__reads(const struct evinst *in, uint32_t p, const struct evread **r,
 static bool
 evdiag__asserts_read(const struct evinst *in, const char *name)
 {
-  char pat[160];
+  /* "{{name" or "{{ name" anywhere, the name cut as a 160-byte pattern
+   * would cut it. */
+  size_t len = strlen(name);
+  size_t tight = len < 157 ? len : 157;
+  size_t spaced = len < 156 ? len : 156;
 
   for (uint32_t i = 0; i < evinst_nasserts(in); i++) {
     uint32_t owner;
@@ -90,14 +94,11 @@ evdiag__asserts_read(const struct evinst *in, const char *name)
 
     if (as->flags & EVASSERT_READS_VARS)
       return true;
-    if (!v || !strstr(v, "{{"))
-      continue;
-    snprintf(pat, sizeof pat, "{{%s", name);
-    if (strstr(v, pat))
-      return true;
-    snprintf(pat, sizeof pat, "{{ %s", name);
-    if (strstr(v, pat))
-      return true;
+    for (const char *p = v ? strstr(v, "{{") : NULL; p;
+         p = strstr(p + 1, "{{"))
+      if (strncmp(p + 2, name, tight) == 0 ||
+          (p[2] == ' ' && strncmp(p + 3, name, spaced) == 0))
+        return true;
   }
   return false;
 }
@@ -251,20 +252,33 @@ evdiag__test(const struct evtest_ref *t, void *ctx)
 static void
 evdiag__unused(struct evdiag *d, const bool *seen)
 {
+  /* Keys already reported (start + 1; 0 is empty), open addressing: a
+   * config of thousands of tests is not compared pair by pair. */
+  size_t nslots = 16;
+  uint32_t *reported;
+
+  while (nslots < 2 * d->f->nvars)
+    nslots *= 2;
+  reported = calloc(nslots, sizeof *reported);
+  if (!reported)
+    return;
   for (size_t i = 0; i < d->f->nvars; i++) {
-    bool dup = false;
+    uint32_t key = d->f->vars[i].key.start + 1;
+    size_t k = (key * 2654435761u) & (nslots - 1);
 
     if (!seen[i] || d->used[i] || d->unknowable[i])
       continue;
     /* A CSV column is one key for every row: one finding. */
-    for (size_t k = 0; k < i && !dup; k++)
-      dup = seen[k] && !d->used[k] && !d->unknowable[k] &&
-            d->f->vars[k].key.start == d->f->vars[i].key.start;
-    if (!dup)
-      diag_add(d->out, DIAG_UNUSED_TEST_VARIABLE, d->f->vars[i].key,
-               "'%s' is set here, but no prompt this test runs reads it",
-               d->f->vars[i].name);
+    while (reported[k] && reported[k] != key)
+      k = (k + 1) & (nslots - 1);
+    if (reported[k])
+      continue;
+    reported[k] = key;
+    diag_add(d->out, DIAG_UNUSED_TEST_VARIABLE, d->f->vars[i].key,
+             "'%s' is set here, but no prompt this test runs reads it",
+             d->f->vars[i].name);
   }
+  free(reported);
 }
 
 static const char *

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* The state's layout, so that a hash is streamed from the stack. */
+#define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
 #include "buf.h"
@@ -101,20 +103,36 @@ evalfile_strdup(struct evalfile *self, const char *s)
   return s ? arena_strndup(&self->arena, s, strlen(s)) : NULL;
 }
 
+/* Appends s[from, to); at the size limit byte by byte, so that a long
+ * value is cut where it always was. */
+static void
+evalfile__plain(struct buf *b, const char *s, size_t from, size_t to)
+{
+  if (buf_append(b, s + from, to - from) == 0)
+    return;
+  for (size_t i = from; i < to; i++)
+    buf_putc(b, s[i]);
+}
+
 static void
 evalfile__json_string(struct buf *b, const char *s, size_t n)
 {
+  size_t run = 0;  /* start of the bytes that need no escape */
+
   buf_putc(b, '"');
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
 
+    if (c != '"' && c != '\\' && c >= 0x20)
+      continue;
+    evalfile__plain(b, s, run, i);
+    run = i + 1;
     if (c == '"' || c == '\\')
       buf_printf(b, "\\%c", c);
-    else if (c < 0x20)
-      buf_printf(b, "\\u%04x", c);
     else
-      buf_putc(b, (char)c);
+      buf_printf(b, "\\u%04x", c);
   }
+  evalfile__plain(b, s, run, n);
   buf_putc(b, '"');
 }
 
@@ -245,17 +263,16 @@ evalfile_text(struct evalfile *self, const struct node *n)
 uint64_t
 evalfile_text_hash(const char *s, size_t len)
 {
-  XXH3_state_t *st = XXH3_createState();
+  XXH3_state_t state;
+  XXH3_state_t *st = &state;
   size_t a = 0;
   size_t b = len;
-  uint64_t h;
 
   while (a < b && isspace((unsigned char)s[a]))
     a++;
   while (b > a && isspace((unsigned char)s[b - 1]))
     b--;
-  if (!st)
-    return XXH3_64bits(s + a, b - a);
+  XXH3_INITSTATE(st);
   XXH3_64bits_reset(st);
   while (a < b) {
     const char *cr = memchr(s + a, '\r', b - a);
@@ -269,9 +286,7 @@ evalfile_text_hash(const char *s, size_t len)
         XXH3_64bits_update(st, "\n", 1);  /* a lone CR ends a line too */
     }
   }
-  h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_64bits_digest(st);
 }
 
 uint64_t
@@ -279,20 +294,17 @@ evalfile_assert_hash(const char *type, const char *value, bool has_threshold,
                      double threshold)
 {
   char t[64] = "";
-  XXH3_state_t *st = XXH3_createState();
-  uint64_t h;
+  XXH3_state_t state;
+  XXH3_state_t *st = &state;
 
   if (has_threshold)
     snprintf(t, sizeof t, "%.17g", threshold);
-  if (!st)
-    return XXH3_64bits(type, strlen(type));
+  XXH3_INITSTATE(st);
   XXH3_64bits_reset(st);
   XXH3_64bits_update(st, type, strlen(type) + 1);
   if (value)
     XXH3_64bits_update(st, value, strlen(value));
   XXH3_64bits_update(st, "", 1);
   XXH3_64bits_update(st, t, strlen(t));
-  h = XXH3_64bits_digest(st);
-  XXH3_freeState(st);
-  return h;
+  return XXH3_64bits_digest(st);
 }

@@ -401,6 +401,7 @@ evgraph__resolve_ref(struct evalgraph *g, uint32_t i, uint32_t r)
 {
   const struct evref *ref = &g->nodes[i].f->refs[r];
   char path[PATHGLOB_PATH_MAX];
+  size_t lit;
 
   /* A name resolves by glob and then by what the files define. */
   if (ref->kind == EVREF_SPEC) {
@@ -409,8 +410,10 @@ evgraph__resolve_ref(struct evalgraph *g, uint32_t i, uint32_t r)
     if (!evgraph__resolve_path(g, i, ref, path, sizeof path))
       return;
     evgraph__watch(g, i, r, 0);
+    lit = pathglob_literal_prefix(path);
     for (size_t t = 0; t < g->nnodes; t++)
       if (g->nodes[t].alive && t != i &&
+          strncmp(path, g->nodes[t].path, lit) == 0 &&
           pathglob_match(path, g->nodes[t].path) &&
           evgraph__defines(g->nodes[t].f, ref->path))
         evgraph__add_target(g, i, r, (uint32_t)t);
@@ -431,8 +434,12 @@ evgraph__resolve_ref(struct evalgraph *g, uint32_t i, uint32_t r)
     return;
   }
   evgraph__watch(g, i, r, 0);
+  /* Only paths under the glob's literal start can match: a memcmp rules
+   * out the rest of the workspace. */
+  lit = pathglob_literal_prefix(path);
   for (size_t t = 0; t < g->nnodes; t++)
     if (g->nodes[t].alive && t != i &&
+        strncmp(path, g->nodes[t].path, lit) == 0 &&
         pathglob_match(path, g->nodes[t].path))
       evgraph__add_target(g, i, r, (uint32_t)t);
 }

@@ -131,11 +131,20 @@ struct evinst {
   const struct evalfile *cf;  /* the config's summary */
   const struct evalfile *tf;  /* the test file's */
   const struct evtest *t;
+  /* The keys a recorded case is looked up by, the same for every prompt:
+   * set by evinst_keys for a test whose prompts are all looked at. */
+  bool keyed;
+  bool vars_ok;               /* every variable has a text */
+  uint64_t vars_key;
+  uint64_t desc_key;
 };
 
 
 void evinst_init(struct evinst *in, const struct evalgraph *g, uint32_t c,
                  uint32_t file, uint32_t test);
+
+/* Computes in's lookup keys once, for evinst_result over its prompts. */
+void evinst_keys(struct evinst *in);
 
 /* The test's value of name: its own, else its config's default. */
 const struct evvar *evinst_var(const struct evinst *in, const char *name);

@@ -30,6 +30,7 @@ evinst_init(struct evinst *in, const struct evalgraph *g, uint32_t c,
   in->cf = g->nodes[c].f;
   in->tf = g->nodes[file].f;
   in->t = &in->tf->tests[test];
+  in->keyed = false;
 }
 
 /* The test's value of name: its own, else the config's default. */
@@ -343,6 +344,19 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
     *best = c;
 }
 
+void
+evinst_keys(struct evinst *in)
+{
+  struct evvars_key vk = { 0, 0, true };
+
+  in->desc_key = in->t->description ? evgraph_desc_key(in->t->description)
+                                    : 0;
+  evinst_each_var(in, evinst__sum_var, &vk);
+  in->vars_key = vk.sum;
+  in->vars_ok = vk.ok;
+  in->keyed = true;
+}
+
 /* The recorded case that best matches the test run against prompt p. */
 static void
 evinst__match(const struct evinst *in, uint32_t p, struct evcandidate *best)
@@ -352,14 +366,20 @@ evinst__match(const struct evinst *in, uint32_t p, struct evcandidate *best)
 
   memset(best, 0, sizeof *best);
   if (in->t->description) {
-    uint64_t key = evgraph_desc_key(in->t->description);
+    uint64_t key = in->keyed ? in->desc_key
+                             : evgraph_desc_key(in->t->description);
 
     for (size_t i = evgraph_lower(g->by_desc, g->nby_desc, key);
          i < g->nby_desc && g->by_desc[i].key == key; i++)
       evinst__consider(in, p, g->by_desc[i].node, g->by_desc[i].index, true,
                        best);
   }
-  evinst_each_var(in, evinst__sum_var, &vk);
+  if (in->keyed) {
+    vk.sum = in->vars_key;
+    vk.ok = in->vars_ok;
+  } else {
+    evinst_each_var(in, evinst__sum_var, &vk);
+  }
   if (!vk.ok)
     return;
   for (size_t i = evgraph_lower(g->by_vars, g->nby_vars, vk.sum);
@@ -506,6 +526,8 @@ evalgraph_result(const struct evalgraph *self, const struct evtest_ref *test,
       !self->nodes[file].f || test->test >= self->nodes[file].f->ntests)
     return;
   evinst_init(&in, self, c, file, test->test);
+  if (!prompt)
+    evinst_keys(&in);
   for (uint32_t p = 0; p < in.cf->nprompts; p++) {
     struct evresult r;
 
@@ -706,6 +728,7 @@ evsum__test(const struct evtest_ref *t, void *ctx)
   if (x->keep && !x->keep(t, x->keep_ctx))
     return;
   evinst_init(&in, x->g, c, file, t->test);
+  evinst_keys(&in);
   /* Against the prompts of its config that are this file. */
   for (uint32_t p = 0; p < in.cf->nprompts; p++) {
     struct evresult r;

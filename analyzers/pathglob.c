@@ -216,13 +216,26 @@ pathglob__expand(const char *g, char out[][PATHGLOB_PATH_MAX], size_t *count)
   }
 }
 
+size_t
+pathglob_literal_prefix(const char *glob)
+{
+  return strcspn(glob, "*?[{\\");
+}
+
 bool
 pathglob_match(const char *glob, const char *path)
 {
   char (*alts)[PATHGLOB_PATH_MAX];
   size_t count = 0;
   bool hit = false;
+  size_t lit = pathglob_literal_prefix(glob);
 
+  /* Text before the first glob character matches only itself: most paths
+   * are ruled out here, without fnmatch. */
+  if (strncmp(glob, path, lit) != 0)
+    return false;
+  if (!glob[lit])
+    return path[lit] == '\0';
   if (!strchr(glob, '{'))
     return pathglob__match(glob, path);
   alts = malloc(PATHGLOB_ALTERNATIVES_MAX * sizeof *alts);

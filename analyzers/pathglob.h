@@ -35,6 +35,9 @@ bool pathglob_is_glob(const char *s);
 /* Whether path (normalised) matches glob (normalised the same way). */
 bool pathglob_match(const char *glob, const char *path);
 
+/* The length of glob's text before its first glob character (or
+ * backslash): every path glob matches starts with it. */
+size_t pathglob_literal_prefix(const char *glob);
 /* The folder part of glob before its first segment with glob syntax
  * ("evals/out/x*.json" gives "evals/out"), into out; "" when the first
  * segment already has it. Returns false when it does not fit. */

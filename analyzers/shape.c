@@ -13,8 +13,9 @@
 const struct shape_field *
 shape_field(const struct shape *shape, const char *name)
 {
+  /* The first byte rules out most fields without a call to strcmp. */
   for (const struct shape_field *f = shape->fields; f && f->name; f++)
-    if (strcmp(f->name, name) == 0)
+    if (f->name[0] == name[0] && strcmp(f->name, name) == 0)
       return f;
   return NULL;
 }

@@ -26,9 +26,14 @@ node_get(const struct node *map, const char *key)
   map = node_resolve(map);
   if (!map || map->kind != NODE_MAP)
     return NULL;
-  for (uint32_t i = 0; i < map->count; i++)
-    if (node_is_str(node_key(map, i), key))
+  for (uint32_t i = 0; i < map->count; i++) {
+    const struct node *k = node_resolve(node_key(map, i));
+
+    /* The first byte rules out most keys without a call to strcmp. */
+    if (k && k->kind == NODE_SCALAR && k->u.scalar.str[0] == key[0] &&
+        strcmp(k->u.scalar.str, key) == 0)
       found = node_value(map, i);
+  }
   return node_resolve(found);
 }
 

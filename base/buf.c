@@ -71,12 +71,6 @@ buf_puts(struct buf *self, const char *s)
 }
 
 int
-buf_putc(struct buf *self, char c)
-{
-  return buf_append(self, &c, 1);
-}
-
-int
 buf_vprintf(struct buf *self, const char *fmt, va_list ap)
 {
   va_list again;

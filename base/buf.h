@@ -34,8 +34,18 @@ int buf_append(struct buf *self, const void *p, size_t n);
 /* Appends a NUL-terminated string. */
 int buf_puts(struct buf *self, const char *s);
 
-/* Appends one byte. */
-int buf_putc(struct buf *self, char c);
+/* Appends one byte. Inline: parsers call it for every byte they keep,
+ * and the common case (room already there) is two stores. */
+static inline int
+buf_putc(struct buf *self, char c)
+{
+  if (self->data && self->len + 1 < self->cap && self->len < self->max) {
+    self->data[self->len++] = c;
+    self->data[self->len] = '\0';
+    return 0;
+  }
+  return buf_append(self, &c, 1);
+}
 
 /* Appends formatted text. */
 int buf_printf(struct buf *self, const char *fmt, ...)

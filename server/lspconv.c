@@ -16,28 +16,48 @@
 /* A hover is prose; past this it is a dump. */
 #define LSPCONV_HOVER_MAX 8192
 
+/* Adds value under a literal key to a fresh object: the key is neither
+ * copied nor looked up first (diagnostics are built by the hundred on each
+ * edit of a large file). */
+static void
+lspconv__put(json_object *o, const char *literal_key, json_object *value)
+{
+  json_object_object_add_ex(o, literal_key, value,
+                            JSON_C_OBJECT_ADD_KEY_IS_NEW |
+                              JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
+/* The line and character of byte offset off, as LSP counts them. */
+static void
+lspconv__where(const struct source *src, uint32_t off,
+               enum position_encoding enc, uint32_t *line, size_t *character)
+{
+  uint32_t start;
+  uint32_t end;
+
+  if (off > src->len)
+    off = src->len;
+  *line = source_line_of(src, off);
+  start = source_line_start(src, *line);
+  end = source_line_end(src, *line);
+  if (off > end)
+    off = end;
+  *character = position_units_from_bytes(src->text + start, end - start,
+                                         off - start, enc);
+}
+
 json_object *
 lspconv_position(const struct source *src, uint32_t off,
                  enum position_encoding enc)
 {
   json_object *pos = json_object_new_object();
   uint32_t line;
-  uint32_t start;
-  uint32_t end;
   size_t character;
 
-  if (off > src->len)
-    off = src->len;
-  line = source_line_of(src, off);
-  start = source_line_start(src, line);
-  end = source_line_end(src, line);
-  if (off > end)
-    off = end;
-  character = position_units_from_bytes(src->text + start, end - start,
-                                        off - start, enc);
-  json_object_object_add(pos, "line", json_object_new_int64(line));
-  json_object_object_add(pos, "character",
-                         json_object_new_int64((int64_t)character));
+  lspconv__where(src, off, enc, &line, &character);
+  lspconv__put(pos, "line", json_object_new_int64(line));
+  lspconv__put(pos, "character",
+               json_object_new_int64((int64_t)character));
   return pos;
 }
 
@@ -47,9 +67,9 @@ lspconv_range(const struct source *src, struct span span,
 {
   json_object *range = json_object_new_object();
 
-  json_object_object_add(range, "start",
+  lspconv__put(range, "start",
                          lspconv_position(src, span.start, enc));
-  json_object_object_add(range, "end", lspconv_position(src, span.end, enc));
+  lspconv__put(range, "end", lspconv_position(src, span.end, enc));
   return range;
 }
 
@@ -97,20 +117,114 @@ lspconv_diagnostic(const struct source *src, const struct diagnostic *d,
 {
   json_object *o = json_object_new_object();
 
-  json_object_object_add(o, "range", lspconv_range(src, d->span, enc));
-  json_object_object_add(o, "severity", json_object_new_int(d->severity));
-  json_object_object_add(o, "code", json_object_new_string(
+  lspconv__put(o, "range", lspconv_range(src, d->span, enc));
+  lspconv__put(o, "severity", json_object_new_int(d->severity));
+  lspconv__put(o, "code", json_object_new_string(
                            diag_code_info(d->code)->name));
-  json_object_object_add(o, "source", json_object_new_string("facet"));
-  json_object_object_add(o, "message", json_object_new_string(d->message));
+  lspconv__put(o, "source", json_object_new_string("facet"));
+  lspconv__put(o, "message", json_object_new_string(d->message));
   if (d->replacement) {
     json_object *data = json_object_new_object();
 
-    json_object_object_add(data, "replacement",
+    lspconv__put(data, "replacement",
                            json_object_new_string(d->replacement));
-    json_object_object_add(o, "data", data);
+    lspconv__put(o, "data", data);
   }
   return o;
+}
+
+/* s as a JSON string, escaped as json-c escapes it with
+ * JSON_C_TO_STRING_NOSLASHESCAPE, so that the text is the same either
+ * way. */
+static void
+lspconv__json_string(struct buf *out, const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = s;
+
+  buf_putc(out, '"');
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
+    size_t n = 2;
+
+    switch (c) {
+    case '\b': esc[1] = 'b'; break;
+    case '\n': esc[1] = 'n'; break;
+    case '\r': esc[1] = 'r'; break;
+    case '\t': esc[1] = 't'; break;
+    case '\f': esc[1] = 'f'; break;
+    case '"': esc[1] = '"'; break;
+    case '\\': esc[1] = '\\'; break;
+    default:
+      if (c >= 0x20)
+        continue;
+      memcpy(esc + 1, "u00", 3);
+      esc[4] = hex[c >> 4];
+      esc[5] = hex[c & 0xf];
+      n = 6;
+    }
+    buf_append(out, run, (size_t)(s - run));
+    buf_append(out, esc, n);
+    run = s + 1;
+  }
+  buf_append(out, run, (size_t)(s - run));
+  buf_putc(out, '"');
+}
+
+/* A number in decimal, without printf's parsing of a format each time. */
+static void
+lspconv__number(struct buf *out, uint64_t v)
+{
+  char digits[24];
+  size_t n = sizeof digits;
+
+  do {
+    digits[--n] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  buf_append(out, digits + n, sizeof digits - n);
+}
+
+static void
+lspconv__position_text(struct buf *out, const char *key,
+                       const struct source *src, uint32_t off,
+                       enum position_encoding enc)
+{
+  uint32_t line;
+  size_t character;
+
+  lspconv__where(src, off, enc, &line, &character);
+  buf_putc(out, '"');
+  buf_puts(out, key);
+  buf_puts(out, "\":{\"line\":");
+  lspconv__number(out, line);
+  buf_puts(out, ",\"character\":");
+  lspconv__number(out, character);
+  buf_putc(out, '}');
+}
+
+void
+lspconv_diagnostic_text(struct buf *out, const struct source *src,
+                        const struct diagnostic *d,
+                        enum position_encoding enc)
+{
+  buf_puts(out, "{\"range\":{");
+  lspconv__position_text(out, "start", src, d->span.start, enc);
+  buf_putc(out, ',');
+  lspconv__position_text(out, "end", src, d->span.end, enc);
+  buf_puts(out, "},\"severity\":");
+  lspconv__number(out, (uint64_t)d->severity);
+  buf_puts(out, ",\"code\":");
+  lspconv__json_string(out, diag_code_info(d->code)->name);
+  buf_puts(out, ",\"source\":\"facet\",\"message\":");
+  lspconv__json_string(out, d->message);
+  if (d->replacement) {
+    buf_puts(out, ",\"data\":{\"replacement\":");
+    lspconv__json_string(out, d->replacement);
+    buf_putc(out, '}');
+  }
+  buf_putc(out, '}');
 }
 
 json_object *

@@ -39,6 +39,15 @@ struct json_object *lspconv_diagnostic(const struct source *src,
                                        const struct diagnostic *d,
                                        enum position_encoding enc);
 
+struct buf;
+
+/* The same Diagnostic as JSON text, appended to out: byte for byte what
+ * json-c writes of lspconv_diagnostic's object (JSON_C_TO_STRING_PLAIN |
+ * JSON_C_TO_STRING_NOSLASHESCAPE), without the objects. */
+void lspconv_diagnostic_text(struct buf *out, const struct source *src,
+                             const struct diagnostic *d,
+                             enum position_encoding enc);
+
 /* The Diagnostic[] for a's findings. New reference. */
 struct json_object *lspconv_diagnostics(const struct artifact *a,
                                         enum position_encoding enc);

@@ -17,6 +17,7 @@
  * until the analysis lands, and a document closed meanwhile is freed then.
  */
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +25,7 @@
 
 #include "arena.h"
 #include "artifact.h"
+#include "buf.h"
 #include "evalgraph.h"
 #include "pathglob.h"
 #include "detect.h"
@@ -91,11 +93,22 @@ analysis__work(uv_work_t *work)
   job->nanoseconds = session__now() - start;
 }
 
+/* Appends the text of one Diagnostic to the array being written. */
+static void
+session__diagnostic_text(struct buf *out, const struct source *src,
+                         const struct diagnostic *d,
+                         enum position_encoding enc)
+{
+  if (out->len > 1)
+    buf_putc(out, ',');
+  lspconv_diagnostic_text(out, src, d, enc);
+}
+
 /* The findings the index adds about doc, when the index holds doc's own
  * analysis (so their spans are into doc's text). */
 static void
 session__graph_diagnostics(struct session *self, struct document *doc,
-                           json_object *list)
+                           struct buf *out)
 {
   char path[PATHGLOB_PATH_MAX];
   struct arena arena;
@@ -109,19 +122,45 @@ session__graph_diagnostics(struct session *self, struct document *doc,
   diag_list_init(&diags, &arena);
   evalgraph_diagnostics(self->index.graph, path, session_now(self), &diags);
   for (size_t i = 0; i < diags.count; i++)
-    json_object_array_add(list, lspconv_diagnostic(&doc->artifact->src,
-                                                   &diags.items[i],
-                                                   self->encoding));
+    session__diagnostic_text(out, &doc->artifact->src, &diags.items[i],
+                             self->encoding);
   diag_list_release(&diags);
   arena_release(&arena);
 }
 
+/* Writes an array of diagnostics as the text already made of it (the
+ * serializer's userdata, freed with the array). */
+static int
+session__written(json_object *list, struct printbuf *pb, int level,
+                 int flags)
+{
+  const char *text = json_object_get_userdata(list);
+
+  (void)level;
+  (void)flags;
+  return printbuf_memappend(pb, text, (int)strlen(text));
+}
+
+static void
+session__free_text(json_object *list, void *text)
+{
+  (void)list;
+  free(text);
+}
+
+/*
+ * Publishes doc's findings. A large config has hundreds on every edit, so
+ * they are written straight to JSON text (lspconv_diagnostic_text, the
+ * same bytes json-c would write) rather than built as objects, written
+ * and freed; the array in the message carries that text.
+ */
 void
 session_publish(struct session *self, struct document *doc)
 {
   json_object *params;
   json_object *list;
-  const char *text;
+  json_object *extra;
+  struct buf text;
   uint64_t hash;
 
   if (self->shutdown)
@@ -129,19 +168,40 @@ session_publish(struct session *self, struct document *doc)
   /* Only findings of the current text; its own analysis will publish. */
   if (doc->artifact_version != doc->version || doc->analysing || doc->dirty)
     return;
-  list = lspconv_diagnostics(doc->artifact, self->encoding);
-  session__graph_diagnostics(self, doc, list);
+  buf_init(&text, SIZE_MAX / 2);
+  buf_putc(&text, '[');
+  for (size_t i = 0; doc->artifact && i < doc->artifact->diags.count; i++)
+    session__diagnostic_text(&text, &doc->artifact->src,
+                             &doc->artifact->diags.items[i], self->encoding);
+  session__graph_diagnostics(self, doc, &text);
+  extra = json_object_new_array();
   if (self->crystal)
-    crystallise_diagnostics(self, doc, list);
+    crystallise_diagnostics(self, doc, extra);
+  for (size_t i = 0; i < json_object_array_length(extra); i++) {
+    if (text.len > 1)
+      buf_putc(&text, ',');
+    buf_puts(&text, json_object_to_json_string_ext(
+                      json_object_array_get_idx(extra, i),
+                      JSON_C_TO_STRING_PLAIN |
+                        JSON_C_TO_STRING_NOSLASHESCAPE));
+  }
+  json_object_put(extra);
+  if (buf_putc(&text, ']') != 0) {
+    buf_release(&text);
+    return;  /* out of memory: nothing sensible to send */
+  }
   /* Showing the index's view again sends nothing when nothing changed. */
-  text = json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN);
-  hash = XXH3_64bits(text, strlen(text)) | 1;
+  hash = XXH3_64bits(text.data, text.len) | 1;
   if (doc->published == hash && doc->published_version == doc->version) {
-    json_object_put(list);
+    buf_release(&text);
     return;
   }
   doc->published = hash;
   doc->published_version = doc->version;
+  list = json_object_new_array();
+  /* The array takes the text over and frees it with itself. */
+  json_object_set_serializer(list, session__written, text.data,
+                             session__free_text);
   params = json_object_new_object();
   json_object_object_add(params, "uri", json_object_new_string(doc->uri));
   json_object_object_add(params, "version",

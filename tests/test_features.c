@@ -5,6 +5,10 @@
  */
 #include "session_harness.h"
 
+#include "buf.h"
+#include "lspconv.h"
+#include "source.h"
+
 /* Line 9 reads: "🌍 Plan {{ city }} — {{city|upper}}." */
 #define TRIP                                                                 \
   "\"---\\r\\nname: \xF0\x9F\x98\x80 trip\\r\\ninputs:\\r\\n  city:\\r\\n"         \
@@ -378,6 +382,42 @@ definition_of_a_prompt_file_input_is_its_first_use(void **state)
     RANGE(3, 12, 3, 17) "}}");
 }
 
+/* The text a publish writes of a diagnostic is what json-c writes of
+ * lspconv_diagnostic's object: every byte of a message, a replacement,
+ * positions past non-ASCII text in both encodings. */
+static void
+diagnostic_text_is_the_json_of_its_object(void **state)
+{
+  static const char text[] = "a\xC3\xA9\xF0\x9F\x98\x80 b\r\nsecond line\n";
+  char message[300];
+  struct source src;
+  struct diagnostic d = { span_make(3, 13), DIAG_MISSING_KEY,
+                          SEVERITY_WARNING, message, NULL, NULL };
+  size_t n = 0;
+
+  (void)state;
+  for (int c = 1; c < 256; c++)
+    message[n++] = (char)c;
+  strcpy(message + n, " \"/\\ end");
+  assert_int_equal(source_init(&src, text, sizeof text - 1), 0);
+  for (int round = 0; round < 4; round++) {
+    enum position_encoding enc = round % 2 ? POSITION_UTF8 : POSITION_UTF16;
+    json_object *o;
+    struct buf b;
+
+    d.replacement = round >= 2 ? "new \"value\"\t/" : NULL;
+    o = lspconv_diagnostic(&src, &d, enc);
+    buf_init(&b, 1 << 20);
+    lspconv_diagnostic_text(&b, &src, &d, enc);
+    assert_string_equal(b.data, json_object_to_json_string_ext(
+                                  o, JSON_C_TO_STRING_PLAIN |
+                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+    buf_release(&b);
+    json_object_put(o);
+  }
+  source_release(&src);
+}
+
 int
 main(void)
 {
@@ -397,6 +437,7 @@ main(void)
     T(dotprompt_role_helper_completes_roles),
     T(definition_of_a_prompt_file_input_is_its_first_use),
 #undef T
+    cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
