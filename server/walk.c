@@ -178,12 +178,46 @@ walk__init_libgit2(void)
   git_libgit2_init();
 }
 
+/*
+ * Whether path (absolute) or a folder above it holds a .git (a folder, or
+ * a file as in a worktree): where none does, libgit2 would find no work
+ * tree, and setting it up costs 3 to 4 MB for good (its SSH and TLS
+ * libraries initialise themselves and read the system's certificates).
+ */
+static bool
+walk__in_git_tree(const char *path)
+{
+  char dir[PATH_MAX];
+  char probe[PATH_MAX + 8];
+  struct stat st;
+
+  if (path[0] != '/' || strlen(path) >= sizeof dir)
+    return true;  /* let libgit2 decide */
+  strcpy(dir, path);
+  for (;;) {
+    char *slash;
+
+    snprintf(probe, sizeof probe, "%s/.git", strcmp(dir, "/") ? dir : "");
+    if (lstat(probe, &st) == 0)
+      return true;
+    if (strcmp(dir, "/") == 0)
+      return false;
+    slash = strrchr(dir, '/');
+    if (slash == dir)
+      dir[1] = '\0';
+    else
+      *slash = '\0';
+  }
+}
+
 static void
 walk__open_repo(struct walk *w, const char *path)
 {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   git_buf root = { 0 };
 
+  if (!walk__in_git_tree(path))
+    return;
   pthread_once(&once, walk__init_libgit2);
   if (git_repository_discover(&root, path, 0, NULL) != 0)
     return;
