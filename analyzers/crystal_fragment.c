@@ -436,6 +436,73 @@ fragment__own_shots(struct crystal *c)
     c->nshots = n;
 }
 
+/* Whether shot holds the text [s, s + n) in one of its inputs. */
+static bool
+fragment__in_inputs(const struct crystal_shot *shots, size_t nshots,
+                    const char *s, size_t n)
+{
+  for (size_t i = 0; i < nshots; i++)
+    for (size_t k = 0; k < shots[i].ninputs; k++)
+      if (shots[i].inputs[k] &&
+          memmem(shots[i].inputs[k], strlen(shots[i].inputs[k]), s, n))
+        return true;
+  return false;
+}
+
+static bool
+fragment__same_keys(struct json_object *a, struct json_object *b)
+{
+  if (!json_object_is_type(a, json_type_object) ||
+      !json_object_is_type(b, json_type_object) ||
+      json_object_object_length(a) != json_object_object_length(b))
+    return false;
+  json_object_object_foreach(a, key, v) {
+    (void)v;
+    if (!json_object_object_get_ex(b, key, NULL))
+      return false;
+  }
+  return true;
+}
+
+/*
+ * JSON an example gives as its input is what the prompt is handed, never
+ * what it answers ("## Example Task #1 Input: {"CONTEXT": ...}" then
+ * "Output: 1"): the fragment's JSON example is the first that lies in no
+ * example's input and has not the inputs' shape (the slot for the real
+ * input repeats it, "{"CONTEXT": {{context}}, ...}"). None is left when
+ * all the JSON is input.
+ */
+static void
+fragment__answer_example(struct crystal *c)
+{
+  const char *t = c->text;
+  size_t n = strlen(t);
+  struct json_object *input = NULL;   /* the first input's JSON */
+
+  while (c->example.value) {
+    struct crystal_example *ex = &c->example;
+    const char *s = t + ex->span.start;
+    size_t len = ex->span.end - ex->span.start;
+    size_t at = ex->span.end;
+
+    /* The span may take the blank after the JSON in. */
+    while (len > 0 && isspace((unsigned char)s[len - 1]))
+      len--;
+    if (!fragment__in_inputs(c->shots, c->nshots, s, len) &&
+        !fragment__in_inputs(c->all_shots, c->nall_shots, s, len) &&
+        !(input && fragment__same_keys(input, ex->value)))
+      break;
+    if (!input)
+      input = json_object_get(ex->value);
+    crystal_example_release(ex);
+    if (at >= n || !crystal_example_find(t + at, n - at, ex))
+      break;
+    ex->span.start += (uint32_t)at;
+    ex->span.end += (uint32_t)at;
+  }
+  json_object_put(input);
+}
+
 /*
  * Whether the JSON answer ex names key (at its top, or in the objects of
  * its top list) with no value outside r's: *shown then says it did.
@@ -530,6 +597,7 @@ crystal_fragment_read(struct crystal *c)
                                   CRYSTAL_SHOTS_MAX);
   c->nall_shots = crystal_prompt_shots(c, c->all_shots, CRYSTAL_SHOTS_MAX);
   fragment__own_shots(c);
+  fragment__answer_example(c);
   fragment__rule_fields(c);
   /* Beside examples, a sentence no check fits is more likely a line of
    * an example than a rule; and "answer in JSON" beside a JSON example is

@@ -654,6 +654,102 @@ schema__from_text(struct crystal *c, bool *placeholder)
   return s;
 }
 
+/* The JSON type of an example's output that is a bare number or flag,
+ * written as JSON writes it ("5", "0.8", "true"), or NULL. */
+static const char *
+schema__scalar_type(const char *s, double *v)
+{
+  char *end;
+
+  if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)
+    return "boolean";
+  if (!*s || !(isdigit((unsigned char)*s) || *s == '-') ||
+      s[strspn(s, "0123456789.-+eE")])
+    return NULL;
+  *v = strtod(s, &end);
+  if (*end)
+    return NULL;
+  return strchr(s, '.') || strchr(s, 'e') || strchr(s, 'E') ? "number"
+                                                             : "integer";
+}
+
+/* The range a rule of rules gives the whole answer, when every value of
+ * values[0..n) is in it; NULL when none does. */
+static const struct crystal_rule *
+schema__whole_range(const struct crystal_rule *rules, size_t nrules,
+                    const double *values, size_t n)
+{
+  for (size_t i = 0; i < nrules; i++) {
+    bool in = rules[i].kind == RULE_RANGE && !rules[i].field;
+
+    for (size_t k = 0; in && k < n; k++)
+      in = values[k] >= rules[i].min && values[k] <= rules[i].max;
+    if (in)
+      return &rules[i];
+  }
+  return NULL;
+}
+
+/*
+ * The schema of a bare answer: the fragment's examples answer with a
+ * number or a flag alone ("## Example Task #1 Output: 1"), which is JSON
+ * as it stands. Its range is the one the prompt gives the whole answer
+ * ("an integer between 1 and 5"), the fragment's rules first. NULL when
+ * an example answers otherwise (text, JSON, a label: a label is no JSON
+ * until quoted, so it stays the field of an object).
+ */
+static struct json_object *
+schema__bare(struct crystal *c, const struct crystal_rule *rules,
+             size_t nrules)
+{
+  double values[CRYSTAL_SHOTS_MAX];
+  const char *type = NULL;
+  const struct crystal_rule *range;
+  struct json_object *s;
+
+  if (c->nshots == 0)
+    return NULL;
+  for (size_t i = 0; i < c->nshots; i++) {
+    const char *t = schema__scalar_type(c->shots[i].output, &values[i]);
+
+    if (!t || (type && (strcmp(type, "boolean") == 0) !=
+                       (strcmp(t, "boolean") == 0)))
+      return NULL;
+    /* Integers shown beside 0.5 are numbers. */
+    if (!type || strcmp(t, "number") == 0)
+      type = t;
+  }
+  s = schema__type(type);
+  if (strcmp(type, "boolean") == 0)
+    return s;
+  range = schema__whole_range(c->rules, c->nrules, values, c->nshots);
+  if (!range)
+    range = schema__whole_range(rules, nrules, values, c->nshots);
+  if (!range)
+    return s;
+  /* The rule says what the answer is: "a number between 0 and 1" shown
+   * as 0 and 1 is still a number. */
+  if (!range->integer && crystal_mentions(range->sentence,
+                                          strlen(range->sentence), "number"))
+    type = "number";
+  else if (range->integer)
+    type = "integer";
+  json_object_object_add(s, "type", json_object_new_string(type));
+  json_object_object_add(s, "description",
+                         json_object_new_string(range->sentence));
+  if (strcmp(type, "integer") == 0 && range->min == (int64_t)range->min &&
+      range->max == (int64_t)range->max) {
+    json_object_object_add(s, "minimum",
+                           json_object_new_int64((int64_t)range->min));
+    json_object_object_add(s, "maximum",
+                           json_object_new_int64((int64_t)range->max));
+  } else {
+    json_object_object_add(s, "minimum", json_object_new_double(range->min));
+    json_object_object_add(s, "maximum", json_object_new_double(range->max));
+  }
+  return s;
+}
+
 struct json_object *
 crystal_schema_infer(struct crystal *c, bool *from_text)
 {
@@ -670,6 +766,8 @@ crystal_schema_infer(struct crystal *c, bool *from_text)
     s = json_object_get(c->fields);
   else if ((s = crystal_declared_output(c, &c->declared)))
     s = schema__from_declared(c, s);
+  else if ((s = schema__bare(c, rules, nrules)))
+    ;
   else
     s = schema__from_text(c, from_text);
   if (!*from_text)
@@ -911,7 +1009,7 @@ schema__github_models(struct crystal *c, struct json_object *s,
 /* A VS Code prompt file links the schema after the fragment, as a
  * paragraph of its own: the agent reads a linked file. */
 static int
-schema__vscode(struct crystal *c, const char *path)
+schema__vscode(struct crystal *c, const char *path, bool object)
 {
   const struct artifact *a = c->prompt;
   uint32_t at = crystal_line_after(a, c->edit->fragment.end);
@@ -921,8 +1019,9 @@ schema__vscode(struct crystal *c, const char *path)
               a->text[a->src.len - 1] != '\n';
 
   return crystal_change(c, c->req->prompt_path, span_make(at, at),
-                        arena_printf(c->arena, "%s\nThe JSON must match the "
+                        arena_printf(c->arena, "%s\nThe %s must match the "
                                      "schema in [%s](%s).\n", last ? "\n" : "",
+                                     object ? "JSON" : "answer",
                                      base ? base + 1 : path, rel));
 }
 
@@ -968,21 +1067,54 @@ schema__promptfoo(struct crystal *c, const char *path)
   return rc;
 }
 
-/* Links the prompt to the schema in its own format; false when the
- * format has no way to, or the prompt pins its output already. */
+/* What a schema's root is, in words: "an integer", "an object". */
+static const char *
+schema__root(struct json_object *s)
+{
+  const char *type = json_object_get_string(json_object_object_get(s,
+                                                                   "type"));
+
+  if (!type || strcmp(type, "object") == 0)
+    return NULL;
+  if (strcmp(type, "integer") == 0)
+    return "a bare integer";
+  if (strcmp(type, "number") == 0)
+    return "a bare number";
+  if (strcmp(type, "boolean") == 0)
+    return "a bare true or false";
+  return "not an object";
+}
+
+/*
+ * Links the prompt to the schema in its own format; false when the
+ * format has no way to, or the prompt pins its output already. *why_not
+ * then says why, when the format cannot hold a schema whose root is no
+ * object: Prompty outputs name an object's fields, and OpenAI's strict
+ * structured outputs take an object at the root only.
+ */
 static int
 schema__link(struct crystal *c, struct json_object *s, const char *path,
-             bool *linked)
+             bool *linked, const char **why_not)
 {
   const struct artifact *a = c->prompt;
   const char *rel = crystal_path_relative(c->arena, c->dir, path);
   const char *note = arena_printf(c->arena, "facet: a copy of %s", rel);
+  const char *root = schema__root(s);
   struct json_object *outputs;
   int rc = 0;
 
+  *why_not = NULL;
   *linked = !a->facts.output_schema;
   if (!*linked)
     return 0;
+  if (root && a->format == FORMAT_PROMPTY)
+    *why_not = "Prompty outputs name the fields of an object";
+  else if (root && a->format == FORMAT_GITHUB_MODELS)
+    *why_not = "a strict jsonSchema takes an object at its root";
+  if (*why_not) {
+    *linked = false;
+    return 0;
+  }
   switch (a->format) {
   case FORMAT_PROMPTY:
     outputs = schema__prompty_outputs(c, s);
@@ -1002,7 +1134,7 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
   case FORMAT_AGENT_SKILL:
   case FORMAT_CLAUDE_COMMAND:
   case FORMAT_CURSOR_RULE:
-    rc = schema__vscode(c, path);
+    rc = schema__vscode(c, path, !root);
     break;
   default:
     *linked = false;
@@ -1031,7 +1163,7 @@ schema__asks_json(struct crystal *c)
 
 static const char *
 schema__note(struct crystal *c, struct json_object *s, bool from_text,
-             bool linked)
+             bool linked, const char *why_not)
 {
   const char *parts[6];
   size_t n = 0;
@@ -1052,6 +1184,11 @@ schema__note(struct crystal *c, struct json_object *s, bool from_text,
   if (from_text && c->req->eval)
     parts[n++] = arena_printf(c->arena, "%s gets no is-json check: its "
                               "tests check text answers", c->req->eval_path);
+  if (why_not)
+    parts[n++] = arena_printf(c->arena, "the answer is %s, and %s, so "
+                              "the prompt is not linked to the schema: an "
+                              "eval's is-json check can use it",
+                              schema__root(s), why_not);
   if (!linked && c->prompt->facts.output_schema)
     parts[n++] = arena_printf(c->arena, "the prompt pins its output "
                               "already (%s), which is left as it is",
@@ -1076,6 +1213,7 @@ crystal_schema(struct crystal *c)
 {
   bool from_text;
   bool linked;
+  const char *why_not;
   struct json_object *s = crystal_schema_infer(c, &from_text);
   const char *path = schema__path(c);
   struct json_object *doc;
@@ -1094,17 +1232,23 @@ crystal_schema(struct crystal *c)
   json_object_put(doc);
   c->edit->files[c->edit->nfiles++] = (struct crystal_file){
     path, crystal_buf_keep(c, &text) };
-  rc = schema__link(c, s, path, &linked);
+  rc = schema__link(c, s, path, &linked, &why_not);
   /* Its tests check text answers: an is-json check would fail them all. */
   if (rc == 0 && c->req->eval && !from_text)
     rc = schema__promptfoo(c, path);
-  c->edit->note = schema__note(c, s, from_text, linked);
+  c->edit->note = schema__note(c, s, from_text, linked, why_not);
   /* Said before it is applied: a schema the prompt will not point to
    * pins nothing when it runs. */
-  c->edit->title = !linked && c->prompt->facts.output_schema
-    ? arena_printf(c->arena, "Crystallise into a JSON Schema (%s; not linked: "
-                   "the prompt's output is pinned already)", path)
-    : arena_printf(c->arena, "Crystallise into a JSON Schema (%s)", path);
+  if (why_not)
+    c->edit->title = arena_printf(c->arena, "Crystallise into a JSON Schema "
+                                  "(%s; not linked: %s)", path, why_not);
+  else if (!linked && c->prompt->facts.output_schema)
+    c->edit->title = arena_printf(c->arena, "Crystallise into a JSON Schema "
+                                  "(%s; not linked: the prompt's output is "
+                                  "pinned already)", path);
+  else
+    c->edit->title = arena_printf(c->arena, "Crystallise into a JSON Schema "
+                                  "(%s)", path);
   json_object_put(s);
   c->edit->made = rc == 0;
   return rc;

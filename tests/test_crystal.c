@@ -420,6 +420,60 @@ a_schema_not_linked_says_so_in_its_title(void **state)
   made_release(&m);
 }
 
+/* Few-shot examples whose input is JSON and whose output a bare integer:
+ * the schema is of the integer, never of the input's fields, and is
+ * linked only where the format can hold a root that is no object. */
+static void
+json_an_example_is_given_is_not_its_answer(void **state)
+{
+  const char *shots =
+    "Rate the review as an integer between 1 and 5.\n"
+    "Input: {\"review\": \"It broke.\", \"product\": \"kettle\"}\n"
+    "Output: 1\n"
+    "Input: {\"review\": \"Lovely.\", \"product\": \"lamp\"}\n"
+    "Output: 5\n";
+  char *prompty = NULL;
+  char *vscode = NULL;
+  struct made m;
+
+  (void)state;
+  assert_true(asprintf(&prompty, "---\nname: stars\nmodel:\n  api: chat\n"
+                       "---\nsystem:\n%s", shots) > 0);
+  make(&m, "prompts/stars.prompty", prompty, 7, CRYSTAL_SCHEMA, NULL);
+  assert_int_equal(m.edit.nfiles, 1);
+  assert_string_equal(m.edit.files[0].text,
+    "{\n"
+    "  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+    "  \"$comment\": \"facet: crystallised from stars.prompty lines 7-11, "
+    "fragment xxh64:9c6b1be732c9f352\",\n"
+    "  \"title\": \"stars output\",\n"
+    "  \"type\": \"integer\",\n"
+    "  \"description\": \"Rate the review as an integer between 1 and 5.\",\n"
+    "  \"minimum\": 1,\n"
+    "  \"maximum\": 5\n"
+    "}\n");
+  assert_int_equal(m.edit.nchanges, 0);
+  assert_string_equal(m.edit.title, "Crystallise into a JSON Schema "
+                      "(prompts/stars.schema.json; not linked: Prompty "
+                      "outputs name the fields of an object)");
+  assert_string_equal(m.edit.note, "the answer is a bare integer, and "
+                      "Prompty outputs name the fields of an object, so the "
+                      "prompt is not linked to the schema: an eval's is-json "
+                      "check can use it");
+  made_release(&m);
+  /* A VS Code prompt file links it in words that fit a bare answer. */
+  assert_true(asprintf(&vscode, "---\nmode: agent\n---\n%s", shots) > 0);
+  make(&m, ".github/prompts/stars.prompt.md", vscode, 4, CRYSTAL_SCHEMA,
+       NULL);
+  assert_int_equal(m.edit.nchanges, 1);
+  assert_string_equal(m.edit.changes[0].text, "\nThe answer must match the "
+                      "schema in [stars.schema.json](stars.schema.json).\n");
+  assert_null(m.edit.note);
+  made_release(&m);
+  free(prompty);
+  free(vscode);
+}
+
 /* The header is no fragment; code needs a rule it can check. */
 static void
 what_cannot_be_crystallised_says_why(void **state)
@@ -1090,6 +1144,7 @@ main(void)
     cmocka_unit_test(a_prompt_yml_reads_its_own_records),
     cmocka_unit_test(records_name_the_lines_after_the_edit),
     cmocka_unit_test(an_eval_checks_against_the_schema_crystallised_there),
+    cmocka_unit_test(json_an_example_is_given_is_not_its_answer),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
