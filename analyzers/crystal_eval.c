@@ -905,11 +905,10 @@ eval__promptfoo_tests(struct eval *x, const char *record)
   }
   if (c->nshots == 0 && c->example.value) {
     asserts = json_object_new_array();
+    /* The example's span is into the fragment's dedented text, not the
+     * prompt's: the fragment's lines say where a schema of it was made. */
     json_object_array_add(asserts, eval__check("is-json", eval__json_schema(
-      c, c->example.value, NULL,
-      source_line_of(&c->prompt->src, c->example.span.start),
-      source_line_of(&c->prompt->src, c->example.span.end > 0
-                                        ? c->example.span.end - 1 : 0))));
+      c, c->example.value, NULL, c->edit->first_line, c->edit->last_line)));
     eval__test(x, "answers with JSON shaped like the example",
                eval__vars(x, NULL, NULL, 0), asserts, record);
   }

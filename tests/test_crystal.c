@@ -988,6 +988,49 @@ an_eval_checks_against_the_schema_crystallised_there(void **state)
   free(text);
 }
 
+/* A lone JSON example below the prompt's first lines: the schema made
+ * from its paragraph is the one its eval checks against (the example's
+ * offsets are into the fragment, and once were read as the prompt's). */
+static void
+an_eval_of_a_lone_example_checks_against_its_schema(void **state)
+{
+  const char *text =
+    "You write status updates for the customers of Brightline Fibre.\n"
+    "\n"
+    "Keep them short and plain.\n"
+    "\n"
+    "Answer with JSON like this:\n"
+    "```json\n"
+    "{\"status\": \"degraded\", \"eta_minutes\": 30}\n"
+    "```\n";
+  struct made schema;
+  struct crystal_schema_link link;
+  struct crystal_request req = { 0 };
+  struct crystal_edit e;
+  struct artifact *a;
+
+  (void)state;
+  make(&schema, "prompts/status.j2", text, 5, CRYSTAL_SCHEMA, NULL);
+  link = (struct crystal_schema_link){ "prompts/status.schema.json",
+                                       schema.edit.files[0].text, 4, 7 };
+  a = artifact_analyze("prompts/status.j2", text, strlen(text), NULL);
+  req.prompt = a;
+  req.prompt_path = "prompts/status.j2";
+  req.selection = span_make(source_line_start(&a->src, 4),
+                            source_line_start(&a->src, 4));
+  req.target = CRYSTAL_EVAL;
+  req.schemas = &link;
+  req.nschemas = 1;
+  crystal_edit_init(&e);
+  assert_int_equal(crystal_make(&req, &e), 0);
+  assert_true(e.made);
+  assert_non_null(strstr(e.files[0].text, "      - type: is-json\n"
+                         "        value: file://status.schema.json\n"));
+  crystal_edit_release(&e);
+  artifact_free(a);
+  made_release(&schema);
+}
+
 /* The prompt's text once the edit's changes to it are applied, into out. */
 static void
 apply_to_prompt(const struct crystal_edit *e, const char *path,
@@ -1144,6 +1187,7 @@ main(void)
     cmocka_unit_test(a_prompt_yml_reads_its_own_records),
     cmocka_unit_test(records_name_the_lines_after_the_edit),
     cmocka_unit_test(an_eval_checks_against_the_schema_crystallised_there),
+    cmocka_unit_test(an_eval_of_a_lone_example_checks_against_its_schema),
     cmocka_unit_test(json_an_example_is_given_is_not_its_answer),
   };
 
