@@ -47,6 +47,8 @@ function settings() {
     results: config.get<string[]>('results', []),
     schemaProvider: config.get<string | Record<string, string>>(
       'schemaProvider', 'none'),
+    inlayHints: config.get<string>('inlayHints', 'auto'),
+    crystallise: config.get<Record<string, string | null>>('crystallise', {}),
   };
 }
 
