@@ -697,6 +697,9 @@ schema__whole_range(const struct crystal_rule *rules, size_t nrules,
  * ("an integer between 1 and 5"), the fragment's rules first. NULL when
  * an example answers otherwise (text, JSON, a label: a label is no JSON
  * until quoted, so it stays the field of an object).
+ * Limitation: a rule about the whole answer with no example to show it is
+ * bare ("an integer between 1 and 5" alone) still makes an object of one
+ * field, while eval and code check the bare answer.
  */
 static struct json_object *
 schema__bare(struct crystal *c, const struct crystal_rule *rules,
