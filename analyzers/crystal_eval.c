@@ -22,6 +22,7 @@
 #include "artifact.h"
 #include "crystal_internal.h"
 #include "error.h"
+#include "formats.h"
 #include "jsonschema.h"
 #include "tree.h"
 
@@ -428,22 +429,6 @@ eval__todo(struct eval *x, const char *name)
     x->todo[x->ntodo++] = name;
 }
 
-static bool
-eval__vscode(const struct artifact *a)
-{
-  switch (a->format) {
-  case FORMAT_VSCODE_PROMPT:
-  case FORMAT_VSCODE_INSTRUCTIONS:
-  case FORMAT_VSCODE_AGENT:
-  case FORMAT_AGENT_SKILL:
-  case FORMAT_CLAUDE_COMMAND:
-  case FORMAT_CURSOR_RULE:
-    return true;
-  default:
-    return false;
-  }
-}
-
 /* A value for every variable the template reads: the example's input for
  * the variables given, else a declared default, a value another test
  * gives, an input the prompt's examples show, or a placeholder the note
@@ -457,7 +442,7 @@ eval__vars(struct eval *x, const char *const *names,
 
   /* promptfoo fills {{ }} variables only: VS Code's ${input:name} stays as
    * written, whatever a test gives it. */
-  if (eval__vscode(a) && x->c->prompt->format != FORMAT_GITHUB_MODELS)
+  if (vscode_format(a->format) && x->c->prompt->format != FORMAT_GITHUB_MODELS)
     return vars;
   for (size_t i = 0; i < a->nvars; i++) {
     const char *name = a->vars[i].name;
@@ -1096,7 +1081,7 @@ eval__note(struct eval *x, const char *where)
   if (c->prompt->format == FORMAT_SEMANTIC_KERNEL && !c->req->eval)
     buf_printf(&out, "%spromptfoo fills {{ name }} only, not Semantic "
                "Kernel's {{$name}}", out.len ? "; " : "");
-  if (eval__vscode(c->prompt) && c->prompt->nvars)
+  if (vscode_format(c->prompt->format) && c->prompt->nvars)
     buf_printf(&out, "%spromptfoo sends ${input:...} variables as written: "
                "VS Code fills them, promptfoo does not", out.len ? "; " : "");
   if (!out.len) {

@@ -449,21 +449,6 @@ fragment__in_inputs(const struct crystal_shot *shots, size_t nshots,
   return false;
 }
 
-static bool
-fragment__same_keys(struct json_object *a, struct json_object *b)
-{
-  if (!json_object_is_type(a, json_type_object) ||
-      !json_object_is_type(b, json_type_object) ||
-      json_object_object_length(a) != json_object_object_length(b))
-    return false;
-  json_object_object_foreach(a, key, v) {
-    (void)v;
-    if (!json_object_object_get_ex(b, key, NULL))
-      return false;
-  }
-  return true;
-}
-
 /*
  * JSON an example gives as its input is what the prompt is handed, never
  * what it answers ("## Example Task #1 Input: {"CONTEXT": ...}" then
@@ -490,7 +475,7 @@ fragment__answer_example(struct crystal *c)
       len--;
     if (!fragment__in_inputs(c->shots, c->nshots, s, len) &&
         !fragment__in_inputs(c->all_shots, c->nall_shots, s, len) &&
-        !(input && fragment__same_keys(input, ex->value)))
+        !(input && crystal_json_same_keys(input, ex->value)))
       break;
     if (!input)
       input = json_object_get(ex->value);

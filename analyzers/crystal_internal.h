@@ -146,6 +146,10 @@ struct json_object *crystal_declared_output(struct crystal *c,
                                             const char **where);
 
 /* crystal_json.c: JSON examples, read leniently. */
+/* Whether a and b are JSON objects with the same keys (values aside):
+ * examples of one shape. */
+bool crystal_json_same_keys(struct json_object *a, struct json_object *b);
+
 bool crystal_example_find(const char *text, size_t len,
                           struct crystal_example *out);
 bool crystal_is_placeholder(struct json_object *v);

@@ -427,3 +427,18 @@ crystal_example_release(struct crystal_example *ex)
   json_object_put(ex->value);
   ex->value = NULL;
 }
+
+bool
+crystal_json_same_keys(struct json_object *a, struct json_object *b)
+{
+  if (!json_object_is_type(a, json_type_object) ||
+      !json_object_is_type(b, json_type_object) ||
+      json_object_object_length(a) != json_object_object_length(b))
+    return false;
+  json_object_object_foreach(a, key, v) {
+    (void)v;
+    if (!json_object_object_get_ex(b, key, NULL))
+      return false;
+  }
+  return true;
+}

@@ -368,21 +368,6 @@ schema__joined(const char *s, size_t n)
   return words <= 1;
 }
 
-static bool
-schema__same_keys(struct json_object *a, struct json_object *b)
-{
-  if (!json_object_is_type(a, json_type_object) ||
-      !json_object_is_type(b, json_type_object) ||
-      json_object_object_length(a) != json_object_object_length(b))
-    return false;
-  json_object_object_foreach(a, key, v) {
-    (void)v;
-    if (!json_object_object_get_ex(b, key, NULL))
-      return false;
-  }
-  return true;
-}
-
 /*
  * 'Only provide a response of {"apology": 0} or {"apology": 1}': examples
  * of one shape joined by "or" are the answers allowed, so a field they
@@ -407,7 +392,7 @@ schema__alternatives(struct crystal *c, struct json_object *s)
     if (!crystal_example_find(t + at, n - at, &ex))
       break;
     if (!schema__joined(t + at, ex.span.start) ||
-        !schema__same_keys(alts[0], ex.value)) {
+        !crystal_json_same_keys(alts[0], ex.value)) {
       crystal_example_release(&ex);
       break;
     }

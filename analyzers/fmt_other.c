@@ -12,6 +12,7 @@
 
 #include "eval_internal.h"
 #include "formats.h"
+#include "grade.h"
 #include "shape.h"
 #include "template.h"
 #include "tree.h"
@@ -301,16 +302,10 @@ sk__undeclared(struct artifact *a, const struct artifact *t)
   size_t count = 0;
 
   names[0] = '\0';
-  for (size_t i = 0; i < t->nvars; i++) {
-    if (artifact_input(a, t->vars[i].name))
-      continue;
-    if (count < 3 && len < sizeof names)
-      len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'",
-                              count ? ", " : "", t->vars[i].name);
-    count++;
-  }
-  if (count > 3 && len < sizeof names)
-    snprintf(names + len, sizeof names - len, " and %zu more", count - 3);
+  for (size_t i = 0; i < t->nvars; i++)
+    if (!artifact_input(a, t->vars[i].name))
+      grade_names_add(names, sizeof names, &len, &count, t->vars[i].name);
+  grade_names_end(names, sizeof names, len, count);
   return count ? arena_strndup(&a->arena, names, strlen(names)) : NULL;
 }
 

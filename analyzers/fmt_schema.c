@@ -116,15 +116,19 @@ openai_schema_shape(void)
 
 /* ---- tool definitions ------------------------------------------------- */
 
+/* A function's own keys, in OpenAI's nested form and in its flat one. */
+#define TOOLS__FUNCTION_KEYS                                                 \
+  { "name", SHAPE_TEXT, "The function's name: letters, digits, '_' and "     \
+    "'-', at most 64.", 0, 0, 0, SHAPE_REQUIRED },                          \
+  { "description", SHAPE_STRING, "What the function does; the model reads " \
+    "it to decide when to call it.", 0, 0, 0, 0 },                          \
+  { "parameters", SHAPE_MAP, "The JSON Schema of its arguments.", 0, 0, 0,   \
+    0 },                                                                     \
+  { "strict", SHAPE_BOOL, "Hold the arguments to the schema exactly "        \
+    "(OpenAI strict mode).", 0, 0, 0, 0 }
+
 static const struct shape_field tools__function_fields[] = {
-  { "name", SHAPE_TEXT, "The function's name: letters, digits, '_' and '-', "
-    "at most 64.", 0, 0, 0, SHAPE_REQUIRED },
-  { "description", SHAPE_STRING, "What the function does; the model reads "
-    "it to decide when to call it.", 0, 0, 0, 0 },
-  { "parameters", SHAPE_MAP, "The JSON Schema of its arguments.", 0, 0, 0,
-    0 },
-  { "strict", SHAPE_BOOL, "Hold the arguments to the schema exactly "
-    "(OpenAI strict mode).", 0, 0, 0, 0 },
+  TOOLS__FUNCTION_KEYS,
   { 0 },
 };
 
@@ -146,14 +150,7 @@ static const struct shape tools__openai = {
 /* The Responses API's tools, and the older functions list, are flat. */
 static const struct shape_field tools__flat_fields[] = {
   { "type", SHAPE_TEXT, "function.", 0, 0, 0, 0 },
-  { "name", SHAPE_TEXT, "The function's name: letters, digits, '_' and '-', "
-    "at most 64.", 0, 0, 0, SHAPE_REQUIRED },
-  { "description", SHAPE_STRING, "What the function does; the model reads "
-    "it to decide when to call it.", 0, 0, 0, 0 },
-  { "parameters", SHAPE_MAP, "The JSON Schema of its arguments.", 0, 0, 0,
-    0 },
-  { "strict", SHAPE_BOOL, "Hold the arguments to the schema exactly "
-    "(OpenAI strict mode).", 0, 0, 0, 0 },
+  TOOLS__FUNCTION_KEYS,
   { 0 },
 };
 

@@ -590,6 +590,22 @@ vscode_check(struct artifact *a)
   vscode__facts(a);
 }
 
+bool
+vscode_format(enum artifact_format f)
+{
+  switch (f) {
+  case FORMAT_VSCODE_PROMPT:
+  case FORMAT_VSCODE_INSTRUCTIONS:
+  case FORMAT_VSCODE_AGENT:
+  case FORMAT_AGENT_SKILL:
+  case FORMAT_CLAUDE_COMMAND:
+  case FORMAT_CURSOR_RULE:
+    return true;
+  default:
+    return false;
+  }
+}
+
 const struct shape *
 vscode_shape(enum artifact_format format)
 {

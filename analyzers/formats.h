@@ -106,6 +106,11 @@ void prompty_check(struct artifact *a);
 void dotprompt_check(struct artifact *a);
 void github_models_check(struct artifact *a);
 void vscode_check(struct artifact *a);
+
+/* Whether f is a Markdown file an agent reads, with a frontmatter header
+ * (VS Code prompt, instructions and agent files, skills, Claude commands,
+ * Cursor rules): the formats vscode_check reads. */
+bool vscode_format(enum artifact_format f);
 void promptfoo_check(struct artifact *a);
 void promptfoo_tests_check(struct artifact *a);
 void openai_samples_check(struct artifact *a);

@@ -31,6 +31,23 @@ grade__or(const char *hint, const char *fallback)
   return hint ? hint : fallback;
 }
 
+void
+grade_names_add(char *out, size_t size, size_t *len, size_t *count,
+                const char *name)
+{
+  if (*count < 3 && *len < size)
+    *len += (size_t)snprintf(out + *len, size - *len, "%s'%s'",
+                             *count ? ", " : "", name);
+  (*count)++;
+}
+
+void
+grade_names_end(char *out, size_t size, size_t len, size_t count)
+{
+  if (count > 3 && len < size)
+    snprintf(out + len, size - len, " and %zu more", count - 3);
+}
+
 /*
  * How many of the template's variables the header does not declare, with
  * the first few named as "'a', 'b'" in out (as the diagnostics name them).
@@ -44,16 +61,10 @@ grade__undeclared(const struct artifact *a, char *out, size_t size)
   out[0] = '\0';
   if (a->inputs_open || a->facts.inputs_by_use)
     return 0;
-  for (size_t i = 0; i < a->nvars; i++) {
-    if (artifact_declares(a, a->vars[i].name))
-      continue;
-    if (count < 3 && len < size)
-      len += (size_t)snprintf(out + len, size - len, "%s'%s'",
-                              count ? ", " : "", a->vars[i].name);
-    count++;
-  }
-  if (count > 3 && len < size)
-    snprintf(out + len, size - len, " and %zu more", count - 3);
+  for (size_t i = 0; i < a->nvars; i++)
+    if (!artifact_declares(a, a->vars[i].name))
+      grade_names_add(out, size, &len, &count, a->vars[i].name);
+  grade_names_end(out, size, len, count);
   return count;
 }
 

@@ -90,6 +90,15 @@ void grade_compute(struct artifact *a, const struct grade_links *links);
 /* Whether links say anything a file's own grade does not know. */
 bool grade_links_any(const struct grade_links *links);
 
+/*
+ * Adds name to a list shown in a reason: the first three as "'a', 'b',
+ * 'c'" in out (size bytes, *len used), then grade_names_end says how many
+ * more. *count counts every name added.
+ */
+void grade_names_add(char *out, size_t size, size_t *len, size_t *count,
+                     const char *name);
+void grade_names_end(char *out, size_t size, size_t len, size_t count);
+
 /* "loose", "structured", "schema", "eval" or "code". */
 const char *grade_name(enum grade_level level);
 

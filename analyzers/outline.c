@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "artifact.h"
 #include "error.h"
+#include "formats.h"
 #include "tree.h"
 #include "ts_tree.h"
 #include "vec.h"
@@ -292,10 +293,7 @@ outline__headings(struct outline_build *b)
 static bool
 outline__markdown(enum artifact_format f)
 {
-  return f == FORMAT_PROMPTY || f == FORMAT_DOTPROMPT ||
-         f == FORMAT_VSCODE_PROMPT || f == FORMAT_VSCODE_INSTRUCTIONS ||
-         f == FORMAT_VSCODE_AGENT || f == FORMAT_AGENT_SKILL ||
-         f == FORMAT_CLAUDE_COMMAND || f == FORMAT_CURSOR_RULE;
+  return f == FORMAT_PROMPTY || f == FORMAT_DOTPROMPT || vscode_format(f);
 }
 
 int

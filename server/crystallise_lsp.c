@@ -541,21 +541,30 @@ crystallise__argument(const struct crystal_edit *e, const char *uri,
   return arg;
 }
 
+/* A command titled as e is: name, with args (taken over) unless NULL. */
+static json_object *
+crystallise__cmd(const struct crystal_edit *e, const char *name,
+                 json_object *args)
+{
+  json_object *cmd = json_object_new_object();
+
+  json_object_object_add(cmd, "title", json_object_new_string(e->title));
+  json_object_object_add(cmd, "command", json_object_new_string(name));
+  if (args)
+    json_object_object_add(cmd, "arguments", args);
+  return cmd;
+}
+
 /* The command that applies the action for a client that cannot create
  * files from an edit. */
 static json_object *
 crystallise__command(const struct crystal_edit *e, const char *uri,
                      int version, json_object *range)
 {
-  json_object *cmd = json_object_new_object();
   json_object *args = json_object_new_array();
 
   json_object_array_add(args, crystallise__argument(e, uri, version, range));
-  json_object_object_add(cmd, "title", json_object_new_string(e->title));
-  json_object_object_add(cmd, "command",
-                         json_object_new_string("facet.crystallise"));
-  json_object_object_add(cmd, "arguments", args);
-  return cmd;
+  return crystallise__cmd(e, "facet.crystallise", args);
 }
 
 /* What runs after a client applied an edit itself: facet looks at the
@@ -564,7 +573,6 @@ static json_object *
 crystallise__applied(const struct crystallise_job *job,
                      const struct crystal_edit *e, const char *uri)
 {
-  json_object *cmd = json_object_new_object();
   json_object *args = json_object_new_array();
   json_object *arg = json_object_new_object();
   json_object *files = json_object_new_array();
@@ -583,11 +591,7 @@ crystallise__applied(const struct crystallise_job *job,
   if (e->note)
     json_object_object_add(arg, "note", json_object_new_string(e->note));
   json_object_array_add(args, arg);
-  json_object_object_add(cmd, "title", json_object_new_string(e->title));
-  json_object_object_add(cmd, "command",
-                         json_object_new_string("facet.crystallised"));
-  json_object_object_add(cmd, "arguments", args);
-  return cmd;
+  return crystallise__cmd(e, "facet.crystallised", args);
 }
 
 /*
@@ -599,12 +603,7 @@ crystallise__applied(const struct crystallise_job *job,
 static json_object *
 crystallise__after_resolve(const struct crystal_edit *e)
 {
-  json_object *cmd = json_object_new_object();
-
-  json_object_object_add(cmd, "title", json_object_new_string(e->title));
-  json_object_object_add(cmd, "command",
-                         json_object_new_string("facet.crystallised"));
-  return cmd;
+  return crystallise__cmd(e, "facet.crystallised", NULL);
 }
 
 /*
