@@ -255,6 +255,9 @@ analysis__done(uv_work_t *work, int status)
   analysis__free(job);
   if (doc->dirty)
     session__start(self, doc);
+  /* What this analysis changed for other open documents (a config that
+   * now names them) is analysed now, not at the client's next message. */
+  session_flush(self);
 }
 
 static void

@@ -280,7 +280,13 @@ index__want(const char *path, enum artifact_format format, void *ctx)
 {
   struct session *self = ctx;
   struct session_index *x = self->indexing;
+  struct document *doc = docstore_find_path(&self->docs, path);
 
+  /* An open document is analysed again as the format asked for
+   * (index__changed); what the disk holds would not count for it, and
+   * reading it would only ask for it again, round after round. */
+  if (doc && doc->artifact)
+    return;
   for (size_t i = x->next; i < x->nqueue; i++)
     if (x->queue[i].path && strcmp(x->queue[i].path, path) == 0 &&
         x->queue[i].format == format)
@@ -449,6 +455,9 @@ index__done(uv_work_t *work, int status)
     index__finish_round(self);
   else
     index__pump(self);
+  /* Open documents the index asked to analyse again start now, not at the
+   * client's next message. */
+  session_flush(self);
 }
 
 static int
@@ -710,6 +719,7 @@ index__on_fs_event(uv_fs_event_t *handle, const char *name, int events,
   if (probe)
     fclose(probe);
   session_index_file_changed(w->session, path, probe == NULL);
+  session_flush(w->session);
 }
 
 static void

@@ -650,6 +650,77 @@ crystallised_a_deleted_validator_takes_its_rung(void **state)
   ws_remove();
 }
 
+/* Writes text to dir/name. */
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+  char path[600];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  assert_int_equal(fputs(text, f) >= 0, 1);
+  assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * A tests file opened before the config that names it was read as plain
+ * YAML. The config then asks for it as a promptfoo test file: the open
+ * document is analysed again as one, and its file on disk is not read in
+ * its place, round after round, for ever (the server spun at full CPU).
+ */
+static void
+an_open_file_a_config_names_is_not_read_again_and_again(void **state)
+{
+  struct harness *h = *state;
+  char other[256];
+  char msg[1024];
+  char cmd[300];
+  int rounds = 0;
+
+  start(h, CAPS_ALL);
+  snprintf(other, sizeof other, "/tmp/facet-outside-XXXXXX");
+  assert_non_null(mkdtemp(other));
+  write_file(other, "tests.yaml", "- vars:\n    text: hello\n");
+  write_file(other, "promptfooconfig.yaml",
+             "prompts:\n  - 'Summarise {{text}}'\ntests: file://tests.yaml\n");
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
+           "\"params\":{\"textDocument\":{\"uri\":\"file://%s/tests.yaml\","
+           "\"languageId\":\"yaml\",\"version\":1,\"text\":"
+           "\"- vars:\\n    text: hello\\n\"}}}", other);
+  feed(h, msg);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
+           "\"params\":{\"textDocument\":{\"uri\":"
+           "\"file://%s/promptfooconfig.yaml\",\"languageId\":\"yaml\","
+           "\"version\":1,\"text\":\"prompts:\\n  - 'Summarise {{text}}'\\n"
+           "tests: file://tests.yaml\\n\"}}}", other);
+  feed(h, msg);
+
+  /* As the transport does: analyses start after a read, and the loop
+   * runs until the client's next message, here until nothing is left to
+   * do; each turn finishes one piece of work, so a bounded number must
+   * leave nothing. */
+  session_flush(&h->session);
+  while (uv_run(&h->loop, UV_RUN_ONCE) && rounds < 200)
+    rounds++;
+
+  assert_true(rounds < 200);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":78,\"method\":\"facet/grade\","
+           "\"params\":{\"textDocument\":{\"uri\":"
+           "\"file://%s/tests.yaml\"}}}", other);
+  feed(h, msg);
+  settle(h);
+  assert_non_null(strstr(find(h, 0, "\"id\":78"),
+                         "\"format\":\"promptfoo-tests\""));
+  ws_remove();
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void
 unused_helpers(void)
 {
@@ -737,6 +808,9 @@ main(void)
       closing_an_edited_prompt_reads_the_file_again, setup, teardown),
     cmocka_unit_test_setup_teardown(every_workspace_folder_is_indexed,
                                     setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      an_open_file_a_config_names_is_not_read_again_and_again, setup,
+      teardown),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
