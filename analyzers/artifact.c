@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "detect.h"
@@ -17,19 +18,37 @@
 
 /*
  * The first chunk of an analysis' arena, which lives as long as its
- * document is open. A YAML tree takes one to five times its text; since
- * the arena grows by half of what it holds, an estimate at the low end
- * wastes least (measured on the corpus: 16 % over what is used). A new
- * analysis of an edited document takes what the last one used.
+ * document is open. A YAML or JSON tree takes one and a half to five
+ * times its text; a prompt's analysis (frontmatter, or none, and a
+ * template) a tenth to four times, a third at the median: measured on the
+ * corpus. The estimate is at the low end, since the arena grows by a
+ * quarter of what it holds, while what a first chunk holds unused is lost
+ * for as long as the document is open. A new analysis of an edited
+ * document takes what the last one used.
  */
-#define ARTIFACT_ARENA_PER_BYTE 1.5
+#define ARTIFACT_ARENA_PER_BYTE_TREE 1.5
+#define ARTIFACT_ARENA_PER_BYTE_TEXT 0.25
 #define ARTIFACT_ARENA_BASE 256
 
+/* Whether path names a file that is all YAML or JSON: a tree, not text. */
+static bool
+artifact__tree_named(const char *path)
+{
+  const char *dot = path ? strrchr(path, '.') : NULL;
+
+  return dot && (strcasecmp(dot, ".yaml") == 0 ||
+                 strcasecmp(dot, ".yml") == 0 ||
+                 strcasecmp(dot, ".json") == 0);
+}
+
 static size_t
-artifact__expect(size_t len, bool borrow, const struct analyze_options *opts)
+artifact__expect(const char *path, size_t len, bool borrow,
+                 const struct analyze_options *opts)
 {
   const struct artifact *prev = opts ? opts->previous : NULL;
-  size_t bytes = ARTIFACT_ARENA_BASE + (size_t)(len * ARTIFACT_ARENA_PER_BYTE);
+  double per_byte = artifact__tree_named(path) ? ARTIFACT_ARENA_PER_BYTE_TREE
+                                               : ARTIFACT_ARENA_PER_BYTE_TEXT;
+  size_t bytes = ARTIFACT_ARENA_BASE + (size_t)((double)len * per_byte);
 
   if (prev && prev->arena.used > 0) {
     bytes = prev->arena.used + prev->arena.used / 16;
@@ -383,7 +402,7 @@ artifact__analyze(const char *path, const char *text, size_t len,
   if (artifact__refuse(a, text, len, max,
                        opts && opts->file_size > len ? opts->file_size : len))
     return a;
-  arena_expect(&a->arena, artifact__expect(len, borrow, opts));
+  arena_expect(&a->arena, artifact__expect(path, len, borrow, opts));
   if (artifact__take_text(a, text, len, borrow, opts)) {
     artifact_free(a);
     return NULL;

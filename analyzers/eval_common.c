@@ -23,6 +23,20 @@ evalx_begin(struct artifact *a)
   return a->evals;
 }
 
+const char *
+evalx_name(struct evalx *x, const char *name)
+{
+  size_t n = name ? strlen(name) : 0;
+  const char **slot;
+
+  if (!name)
+    return NULL;
+  slot = &x->names[XXH3_64bits(name, n) % EVALX_NAMES];
+  if (!*slot || strcmp(*slot, name) != 0)
+    *slot = evalfile_strndup(x->f, name, n);
+  return *slot;
+}
+
 void
 evalx_tests_facts(struct artifact *a)
 {
@@ -159,7 +173,7 @@ evalfile_prompt_side(struct artifact *a)
   if (!f)
     return FACET_ENOMEM;
   f->text_hash = XXH3_64bits(a->text, a->src.len);
-  x = (struct evalx){ a, f, false };
+  x = (struct evalx){ .a = a, .f = f };
   /* A schema names the other schema files its $refs point into, unless
    * an absolute $id makes them relative to a URI rather than a folder. */
   if (a->kind == ARTIFACT_SCHEMA &&

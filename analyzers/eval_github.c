@@ -87,7 +87,7 @@ ghx__test(struct evalx *x, const struct node *item)
 
     if (!node_str(k) || !(v = evalfile_add_vars(x->f)))
       continue;
-    v->name = evalfile_strdup(x->f, node_str(k));
+    v->name = evalx_name(x, node_str(k));
     v->key = k->span;
     if ((k->flags & NODE_QUOTED) && k->span.end - k->span.start >= 2)
       v->key = span_make(k->span.start + 1, k->span.end - 1);
@@ -101,7 +101,7 @@ ghx__test(struct evalx *x, const struct node *item)
 void
 evalx_github_models(struct artifact *a)
 {
-  struct evalx x = { a, NULL, false };
+  struct evalx x = { .a = a };
   const struct node *data = node_get(a->root, "testData");
   const struct node *evaluators = node_get(a->root, "evaluators");
   const struct node *messages = node_get(a->root, "messages");

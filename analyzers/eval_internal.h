@@ -11,12 +11,20 @@
 
 struct node;
 
+/* Variable names evalx_name remembers: a file's tests repeat a few. */
+#define EVALX_NAMES 32
+
 /* A summary being read out of an artifact. */
 struct evalx {
   struct artifact *a;
   struct evalfile *f;
   bool row_names;      /* tests without a description are "Row #N" */
+  const char *names[EVALX_NAMES];  /* in f's arena, by a hash of the name */
 };
+
+/* name in f's arena, shared with the tests before that set it (NULL stays
+ * NULL): a thousand rows of a CSV keep each column's name once. */
+const char *evalx_name(struct evalx *x, const char *name);
 
 /* a's summary, made on first use; NULL out of memory. */
 struct evalfile *evalx_begin(struct artifact *a);

@@ -14,7 +14,7 @@
 void
 evalx_openai_registry(struct artifact *a)
 {
-  struct evalx x = { a, NULL, false };
+  struct evalx x = { .a = a };
   const struct node *root = node_resolve(a->root);
 
   if (!root || root->kind != NODE_MAP || !(x.f = evalx_begin(a)))
@@ -67,7 +67,7 @@ evalx__lfs_pointer(const struct artifact *a)
 void
 openai_samples_check(struct artifact *a)
 {
-  struct evalx x = { a, NULL, false };
+  struct evalx x = { .a = a };
   const struct node *root;
 
   a->facts.header = true;

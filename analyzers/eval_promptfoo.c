@@ -345,7 +345,7 @@ pfx__var(struct evalx *x, const struct node *key, const struct node *value,
 
   if (!v)
     return;
-  v->name = evalfile_strdup(x->f, node_str(key));
+  v->name = evalx_name(x, node_str(key));
   v->key = key->span;
   if (key->flags & NODE_QUOTED && key->span.end - key->span.start >= 2)
     v->key = span_make(key->span.start + 1, key->span.end - 1);
@@ -597,7 +597,7 @@ pfx__output_path(struct evalx *x, const struct node *out)
 void
 evalx_promptfoo_config(struct artifact *a)
 {
-  struct evalx x = { a, NULL, false };
+  struct evalx x = { .a = a };
   const struct node *root = node_resolve(a->root);
 
   if (!root || root->kind != NODE_MAP)
@@ -814,7 +814,7 @@ pfx__ends(const char *path, const char *suffix)
 void
 promptfoo_tests_check(struct artifact *a)
 {
-  struct evalx x = { a, NULL, true };
+  struct evalx x = { .a = a, .row_names = true };
   const struct node *root;
   bool csv = pfx__ends(a->path, ".csv") || pfx__ends(a->path, ".tsv");
 

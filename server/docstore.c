@@ -148,6 +148,10 @@ document_anchor_set(struct document *doc, uint64_t key, uint32_t first,
 {
   unsigned i = 0;
 
+  /* Most documents never get one: the array is made at the first. */
+  if (!doc->anchors &&
+      !(doc->anchors = calloc(DOCUMENT_ANCHORS_MAX, sizeof *doc->anchors)))
+    return;
   while (i < doc->nanchors && doc->anchors[i].key != key)
     i++;
   if (i == DOCUMENT_ANCHORS_MAX) {
@@ -202,6 +206,7 @@ document_free(struct document *doc)
     return;
   artifact_free(doc->artifact);
   snapshot_unref(doc->text);
+  free(doc->anchors);
   free(doc->path);
   free(doc->uri);
   free(doc);

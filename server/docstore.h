@@ -75,7 +75,8 @@ struct document {
   uint64_t published;         /* hash of the diagnostics last published
                                  for this version, or 0 */
   int published_version;
-  struct line_anchor anchors[DOCUMENT_ANCHORS_MAX];
+  struct line_anchor *anchors; /* DOCUMENT_ANCHORS_MAX of them, allocated
+                                 at the first; owned */
   unsigned nanchors;
 };
 
@@ -122,7 +123,8 @@ int document_edit(struct document *doc, uint32_t start, uint32_t end,
                   const char *text, size_t len);
 
 /* Remembers that key was found at lines first..last of the current text
- * (replacing what key had; the oldest anchor goes when all are taken). */
+ * (replacing what key had; the oldest anchor goes when all are taken).
+ * Out of memory, nothing is remembered. */
 void document_anchor_set(struct document *doc, uint64_t key, uint32_t first,
                          uint32_t last);
 
