@@ -77,7 +77,15 @@ crystal__run(const struct crystal_request *req, struct crystal_edit *out,
   if (crystal__setup(&c, req, out))
     return FACET_ENOMEM;
   c.line_shift = shift;
-  if (crystal_fragment_find(&c)) {
+  rc = crystal_fragment_find(&c);
+  if (rc == FACET_ELIMIT) {
+    out->why = arena_printf(&out->arena, "the fragment is larger than "
+                            "facet crystallises at once (%zu KiB): select "
+                            "a part of it", CRYSTAL_FRAGMENT_MAX >> 10);
+    out->too_large = true;
+    return 0;
+  }
+  if (rc) {
     out->why = req->prompt->kind == ARTIFACT_PROMPT
                  ? "there is no prompt text here to crystallise: put the "
                    "cursor on a paragraph of the prompt, or select one"
@@ -101,6 +109,18 @@ crystal__run(const struct crystal_request *req, struct crystal_edit *out,
     break;
   }
   crystal__release(&c);
+  if (rc == 0 && c.text_err == FACET_ENOMEM)
+    rc = FACET_ENOMEM;
+  if (rc == 0 && c.text_err && out->made) {
+    /* A text that lost part of itself is never handed out. */
+    out->made = false;
+    out->nfiles = out->nchanges = 0;
+    out->why = arena_printf(&out->arena, "what this fragment makes is "
+                            "larger than facet writes (%zu MiB a file): "
+                            "select a part of it", CRYSTAL_TEXT_MAX >> 20);
+    out->too_large = true;
+    return 0;
+  }
   if (rc < 0 && rc != FACET_ENOMEM) {
     /* A change that did not fit: nothing half-made is handed out. */
     out->made = false;

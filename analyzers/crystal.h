@@ -101,6 +101,8 @@ struct crystal_edit {
   enum crystal_target target;
   bool made;                /* false: nothing to do, see why */
   const char *why;          /* why nothing was made, for the user */
+  bool too_large;           /* why: the fragment, or a file it makes, is
+                               over a limit (docs/crystallise.md) */
   const char *title;        /* what an editor offers, e.g. "Crystallise
                                into a JSON Schema (schemas/a.schema.json)" */
   const char *note;         /* what the user should know or finish, or

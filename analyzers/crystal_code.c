@@ -105,7 +105,7 @@ code__value(struct code *x, const struct crystal_rule *r)
 
   if (!r->field)
     return x->ts ? "output.trim()" : "output.strip()";
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_puts(&out, x->ts ? "data[" : "data.get(");
   crystal_emit_json_string(&out, r->field, strlen(r->field));
   buf_putc(&out, x->ts ? ']' : ')');
@@ -160,7 +160,7 @@ code__subst(struct crystal *c, const char *tmpl, const char *name)
 
   if (!name)
     return tmpl;
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   for (const char *p = tmpl; *p;) {
     if (strncmp(p, "output", 6) == 0) {
       buf_puts(&out, name);
@@ -524,6 +524,7 @@ code__unchecked(struct code *x, struct buf *out, const char *lead)
       continue;
     buf_printf(&list, "%s\"%s\"", n++ ? " " : "", sentence);
   }
+  crystal_buf_check(c, &list);
   if (n)
     code__wrap(out, lead, arena_printf(c->arena, "It does not check %s "
                                        "(crystallise %s into an eval): %s",
@@ -627,6 +628,7 @@ code__rules_into(struct code *x, struct buf *out)
     /* Rules that declare the same names get a block each. */
     buf_init(&rule, CRYSTAL_TEXT_MAX);
     code__ts_rule(x, x->rules[i], &rule);
+    crystal_buf_check(x->c, &rule);
     code__block(out, &rule, blocks);
     buf_release(&rule);
   }
@@ -648,6 +650,8 @@ code__python(struct code *x, const char *record)
     buf_puts(&out, "import re\n");
   buf_puts(&out, x->json || code__needs_re(x) ? "\n\n" : "\n");
   code__rules_into(x, &rules);
+  crystal_buf_check(x->c, &rules);
+  crystal_buf_check(x->c, &x->consts);
   if (x->consts.len)
     buf_printf(&out, "%s\n\n", x->consts.data);
   buf_printf(&out, "def %s(output: str", x->fn);
@@ -678,6 +682,8 @@ code__typescript(struct code *x, const char *record)
   buf_printf(&out, "// facet: %s\n", record);
   code__quote(x, &out);
   code__rules_into(x, &rules);
+  crystal_buf_check(x->c, &rules);
+  crystal_buf_check(x->c, &x->consts);
   if (x->consts.len)
     buf_printf(&out, "\n%s", x->consts.data);
   buf_printf(&out, "\n/** What is wrong with output; empty when it follows "
@@ -859,7 +865,7 @@ code__json_answer(struct crystal *c, const char *field, const char *v)
 {
   struct buf out;
 
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_putc(&out, '{');
   crystal_emit_json_string(&out, field, strlen(field));
   buf_printf(&out, ": %s}", v);
@@ -878,7 +884,7 @@ code__quoted(struct crystal *c, const char *s)
     single = (unsigned char)*p >= 0x20;
   if (single)
     return arena_printf(c->arena, "'%s'", s);
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   crystal_emit_json_string(&out, s, strlen(s));
   return crystal_buf_keep(c, &out);
 }
@@ -974,7 +980,7 @@ code__following(struct code *x, const struct crystal_rule *r)
   case RULE_INCLUDE: {
     struct buf all;
 
-    buf_init(&all, 4096);
+    buf_init(&all, CRYSTAL_TEXT_MAX);
     for (size_t i = 0; i < r->nvalues; i++)
       buf_printf(&all, "%s%s", i ? " " : "", r->values[i]);
     text = crystal_buf_keep(c, &all);

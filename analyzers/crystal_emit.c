@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "crystal_internal.h"
+#include "error.h"
 #include "tree.h"
 
 /* Lists of scalars go on one line while they fit this many columns. */
@@ -362,10 +363,21 @@ crystal_emit_yaml(struct buf *out, struct json_object *v, int indent)
   }
 }
 
+void
+crystal_buf_check(struct crystal *c, const struct buf *b)
+{
+  if (b->err && !c->text_err)
+    c->text_err = b->err;
+}
+
 char *
 crystal_buf_keep(struct crystal *c, struct buf *b)
 {
   char *s = arena_strndup(c->arena, b->data ? b->data : "", b->len);
+
+  crystal_buf_check(c, b);
+  if (!s && !c->text_err)
+    c->text_err = FACET_ENOMEM;
 
   buf_release(b);
   return s;

@@ -125,7 +125,7 @@ eval__count(struct crystal *c, const struct crystal_rule *r)
 
   if (!r->field)
     return all;
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   for (const char *p = all; *p;) {
     if (strncmp(p, "output", 6) == 0) {
       buf_printf(&out, "String(%s)", eval__field(c, r->field));
@@ -163,7 +163,7 @@ eval__field(struct crystal *c, const char *field)
 {
   struct buf out;
 
-  buf_init(&out, 4096);
+  buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_puts(&out, "JSON.parse(output)[");
   crystal_emit_json_string(&out, field, strlen(field));
   buf_putc(&out, ']');
@@ -237,7 +237,7 @@ eval__one_of(struct crystal *c, const struct crystal_rule *r,
   struct buf js;
 
   if (r->field) {
-    buf_init(&js, 8192);
+    buf_init(&js, CRYSTAL_TEXT_MAX);
     values = eval__values(r);
     crystal_emit_json(&js, values, 0);
     json_object_put(values);
@@ -251,7 +251,7 @@ eval__one_of(struct crystal *c, const struct crystal_rule *r,
       eval__rubric(c, r->sentence))));
     return;
   }
-  buf_init(&re, 8192);
+  buf_init(&re, CRYSTAL_TEXT_MAX);
   buf_puts(&re, "^\\s*(?:");
   for (size_t i = 0; i < r->nvalues; i++) {
     if (i)
@@ -324,7 +324,7 @@ eval__rule(struct crystal *c, const struct crystal_rule *r,
   case RULE_ENDS: {
     struct buf re;
 
-    buf_init(&re, 4096);
+    buf_init(&re, CRYSTAL_TEXT_MAX);
     eval__regex_escape(&re, r->values[0]);
     buf_puts(&re, "\\s*$");
     json_object_array_add(out, eval__check("regex", eval__str(
@@ -692,7 +692,7 @@ eval__expect_list(struct crystal *c, const char *key,
         json_object_array_add(values, json_object_get(v));
     }
     if (exact) {
-      buf_init(&js, 8192);
+      buf_init(&js, CRYSTAL_TEXT_MAX);
       buf_printf(&js, "JSON.stringify(%s.map((item) => item[", eval__field(
         c, key));
       crystal_emit_json_string(&js, field, strlen(field));
@@ -761,7 +761,7 @@ eval__expect_json(struct crystal *c, struct json_object *json,
     }
     if (!eval__exact(val))
       continue;
-    buf_init(&js, 4096);
+    buf_init(&js, CRYSTAL_TEXT_MAX);
     buf_printf(&js, "%s === ", eval__field(c, key));
     crystal_emit_json(&js, val, 0);
     json_object_array_add(out, eval__check("javascript", eval__str(
@@ -848,6 +848,7 @@ eval__rules_title(struct crystal *c)
   for (size_t i = 0; i < c->nrules; i++)
     if (i == 0 || c->rules[i].sentence != c->rules[i - 1].sentence)
       buf_printf(&all, "%s%s", all.len ? " " : "", c->rules[i].sentence);
+  crystal_buf_check(c, &all);
   title = arena_printf(c->arena, "%s: %s", c->nrules == 1 ? "rule"
                                                          : "rules",
                        eval__short(c, all.data ? all.data : "",

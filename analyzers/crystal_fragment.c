@@ -12,6 +12,7 @@
 
 #include "artifact.h"
 #include "crystal_internal.h"
+#include "error.h"
 #include "provenance.h"
 #include "template.h"
 #include "tree.h"
@@ -326,6 +327,8 @@ crystal_fragment_find(struct crystal *c)
   s = fragment__trim(c->prompt, s);
   if (s.end <= s.start)
     return -1;
+  if (s.end - s.start > CRYSTAL_FRAGMENT_MAX)
+    return FACET_ELIMIT;
   e->fragment = s;
   e->first_line = source_line_of(&c->prompt->src, s.start);
   e->last_line = source_line_of(&c->prompt->src, s.end - 1);

@@ -16,7 +16,10 @@
 struct json_object;
 struct node;
 
-/* Limits on what one fragment is read into. */
+/* Limits on what one fragment is read into. A fragment over
+ * CRYSTAL_FRAGMENT_MAX is refused, and so is one that makes a text over
+ * CRYSTAL_TEXT_MAX: an edit is whole or not made (docs/crystallise.md). */
+#define CRYSTAL_FRAGMENT_MAX ((size_t)256 << 10)
 #define CRYSTAL_TEXT_MAX ((size_t)1 << 20)   /* bytes of any text made */
 #define CRYSTAL_RULES_MAX 32
 #define CRYSTAL_SHOTS_MAX 32
@@ -118,6 +121,9 @@ struct crystal {
    * (fewer when negative): records name the lines it will be at. */
   int32_t line_shift;
   const char *tests_dir;      /* the folder of the file tests go in */
+  /* The first failure of a text being made (FACET_ELIMIT: it outgrew
+   * CRYSTAL_TEXT_MAX), or 0: then the edit is not made. */
+  int text_err;
 };
 
 /* crystal.c: "line 4" or "lines 4-6", the fragment's, as a person
@@ -126,7 +132,9 @@ const char *crystal_lines(struct crystal *c);
 /* The fragment's text without code fence lines (```xml), for quoting. */
 const char *crystal_prose(struct crystal *c);
 
-/* crystal_fragment.c: where the fragment is and what it holds. */
+/* crystal_fragment.c: where the fragment is and what it holds. Finding
+ * it returns 0, -1 when there is none, or FACET_ELIMIT when it is over
+ * CRYSTAL_FRAGMENT_MAX. */
 int crystal_fragment_find(struct crystal *c);
 void crystal_fragment_read(struct crystal *c);
 /* The template text of the whole prompt: the body, or each .prompt.yml
@@ -179,7 +187,11 @@ void crystal_emit_yaml_item(struct buf *out, struct json_object *v,
                             int indent);
 void crystal_emit_yaml_string(struct buf *out, const char *s, size_t n);
 void crystal_emit_json_string(struct buf *out, const char *s, size_t n);
+/* b's text, kept in the edit's arena; b is released. A text that lost an
+ * append (b->err) fails the whole edit (c->text_err). */
 char *crystal_buf_keep(struct crystal *c, struct buf *b);
+/* Notes b's failure, if any, for a text used without crystal_buf_keep. */
+void crystal_buf_check(struct crystal *c, const struct buf *b);
 
 /* crystal_paths.c: paths, names and free file names. */
 char *crystal_prompt_name(struct arena *a, const char *path);

@@ -92,7 +92,8 @@ crystal_path_relative(struct arena *a, const char *from_dir, const char *to)
   size_t at_path;
   const char *rest;
 
-  buf_init(&out, 4096);
+  /* "../" for each folder left, then the rest: never more. */
+  buf_init(&out, 3 * strlen(from_dir) + strlen(to) + 1);
   paths__common(from_dir, to, &at_dir, &at_path);
   rest = from_dir + at_dir;
   while (*rest) {
@@ -102,7 +103,8 @@ crystal_path_relative(struct arena *a, const char *from_dir, const char *to)
     rest = slash ? slash + 1 : rest + strlen(rest);
   }
   buf_puts(&out, to + at_path);
-  rest = arena_strndup(a, out.data ? out.data : "", out.len);
+  rest = out.err ? NULL : arena_strndup(a, out.data ? out.data : "",
+                                        out.len);
   buf_release(&out);
   return (char *)rest;
 }

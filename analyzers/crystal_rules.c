@@ -833,7 +833,8 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
   struct rules_ctx x = { c, out, 0, max, NULL };
   struct buf unit;
 
-  buf_init(&unit, CRYSTAL_TEXT_MAX);
+  /* A unit is some of the text's own bytes: it cannot outgrow n. */
+  buf_init(&unit, n + 1);
   for (size_t i = 0; i <= n;) {
     const char *nl = i < n ? memchr(s + i, '\n', n - i) : NULL;
     size_t end = nl ? (size_t)(nl - s) : n;

@@ -569,6 +569,7 @@ schema__flat_text(struct crystal *c)
       buf_putc(&flat, isspace((unsigned char)*p) ? ' ' : *p);
   while (flat.len && flat.data[flat.len - 1] == ' ')
     flat.data[--flat.len] = '\0';
+  crystal_buf_check(c, &flat);
   out = json_object_new_string(flat.data ? flat.data : "");
   buf_release(&flat);
   return out;
@@ -964,6 +965,7 @@ schema__github_models(struct crystal *c, struct json_object *s,
   crystal_emit_json(&json, wrapper, 0);
   buf_putc(&json, '\n');
   json_object_put(wrapper);
+  crystal_buf_check(c, &json);
   text = json_object_new_string(json.data ? json.data : "");
   buf_release(&json);
   if (!format) {

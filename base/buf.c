@@ -13,6 +13,7 @@ buf_init(struct buf *self, size_t max)
   self->len = 0;
   self->cap = 0;
   self->max = max;
+  self->err = 0;
 }
 
 void
@@ -20,6 +21,14 @@ buf_release(struct buf *self)
 {
   free(self->data);
   buf_init(self, self->max);
+}
+
+static int
+buf__fail(struct buf *self, int err)
+{
+  if (!self->err)
+    self->err = err;
+  return err;
 }
 
 int
@@ -30,7 +39,7 @@ buf_reserve(struct buf *self, size_t n)
   char *data;
 
   if (n > self->max || self->len > self->max - n)
-    return FACET_ELIMIT;
+    return buf__fail(self, FACET_ELIMIT);
   need = self->len + n + 1;
   if (need <= self->cap)
     return 0;
@@ -42,7 +51,7 @@ buf_reserve(struct buf *self, size_t n)
     cap = self->max + 1;
   data = realloc(self->data, cap);
   if (!data)
-    return FACET_ENOMEM;
+    return buf__fail(self, FACET_ENOMEM);
 
   self->data = data;
   self->cap = cap;
@@ -81,7 +90,7 @@ buf_vprintf(struct buf *self, const char *fmt, va_list ap)
   n = vsnprintf(NULL, 0, fmt, ap);
   if (n < 0) {
     va_end(again);
-    return FACET_EINVAL;
+    return buf__fail(self, FACET_EINVAL);
   }
   rc = buf_reserve(self, (size_t)n);
   if (rc == 0) {
@@ -120,6 +129,7 @@ void
 buf_clear(struct buf *self)
 {
   self->len = 0;
+  self->err = 0;
   if (self->data)
     self->data[0] = '\0';
 }

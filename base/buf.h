@@ -4,7 +4,9 @@
  * Invariants: data is NULL or points to cap bytes; len < cap whenever data
  * is not NULL, and data[len] is always '\0', so the contents can be used as
  * a C string. Growing past max fails with FACET_ELIMIT and leaves the buffer
- * unchanged: a limit is an error, never a crash.
+ * unchanged: a limit is an error, never a crash. err keeps the first
+ * failure until the buffer is emptied, so a writer that makes text in many
+ * appends can check once, at the end, that none was lost.
  */
 #ifndef FACET_BASE_BUF_H
 #define FACET_BASE_BUF_H
@@ -17,6 +19,8 @@ struct buf {
   size_t len;
   size_t cap;
   size_t max;
+  int err;      /* the first append that failed since the buffer was
+                   last empty: FACET_ELIMIT or FACET_ENOMEM; 0 if none */
 };
 
 /* Sets up an empty buffer that may hold at most max bytes. No allocation. */
@@ -55,7 +59,7 @@ int buf_vprintf(struct buf *self, const char *fmt, va_list ap);
 /* Drops the first n bytes (n <= len), keeping the rest. */
 void buf_consume(struct buf *self, size_t n);
 
-/* Empties the buffer, keeping its memory. */
+/* Empties the buffer, keeping its memory (and forgets err). */
 void buf_clear(struct buf *self);
 
 /*

@@ -313,10 +313,11 @@ cli__file_of(const struct cli *c, const char *path)
   return c->prompt;
 }
 
-/* The new text of a, with the changes to path applied. */
-static char *
+/* The new text of a, with the changes to path applied, into *text.
+ * Returns 0, FACET_ENOMEM or FACET_ELIMIT. */
+static int
 cli__apply(const struct crystal_edit *e, const char *path,
-           const struct artifact *a, size_t *len)
+           const struct artifact *a, char **text, size_t *len)
 {
   struct buf out;
   uint32_t at = 0;
@@ -332,8 +333,15 @@ cli__apply(const struct crystal_edit *e, const char *path,
     at = ch->span.end;
   }
   buf_append(&out, a->text + at, a->src.len - at);
+  if (out.err) {
+    int rc = out.err;
+
+    buf_release(&out);
+    return rc;
+  }
   *len = out.len;
-  return buf_detach(&out);
+  *text = buf_detach(&out);
+  return *text ? 0 : FACET_ENOMEM;
 }
 
 /* The lines of src, not counting the empty one after a final newline. */
@@ -632,8 +640,12 @@ cli__write(const struct cli *c, const struct crystal_edit *e)
   }
   for (size_t i = 0; i < n; i++) {
     size_t len;
-    char *text = cli__apply(e, paths[i], cli__file_of(c, paths[i]), &len);
-    int rc = text ? cli__rewrite(c, paths[i], text, len) : FACET_ENOMEM;
+    char *text = NULL;
+    int rc = cli__apply(e, paths[i], cli__file_of(c, paths[i]), &text,
+                        &len);
+
+    if (rc == 0)
+      rc = cli__rewrite(c, paths[i], text, len);
 
     free(text);
     if (rc)

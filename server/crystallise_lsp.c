@@ -606,6 +606,33 @@ crystallise__after_resolve(const struct crystal_edit *e)
   return crystallise__cmd(e, "facet.crystallised", NULL);
 }
 
+/* An action a client that shows disabled actions shows greyed, with
+ * why it cannot be taken (reason, a sentence without its capital). */
+static void
+crystallise__disabled(enum crystal_target t, const char *reason,
+                      json_object *actions)
+{
+  static const char *const what[CRYSTAL__COUNT] = {
+    "a JSON Schema", "an eval", "code",
+  };
+  json_object *action = json_object_new_object();
+  json_object *disabled = json_object_new_object();
+  char *text = strdup(reason);
+  char title[64];
+
+  if (text && text[0] >= 'a' && text[0] <= 'z')
+    text[0] = (char)(text[0] - 'a' + 'A');
+  snprintf(title, sizeof title, "Crystallise into %s", what[t]);
+  json_object_object_add(action, "title", json_object_new_string(title));
+  json_object_object_add(action, "kind",
+                         json_object_new_string("refactor.extract"));
+  json_object_object_add(disabled, "reason",
+                         json_object_new_string(text ? text : reason));
+  json_object_object_add(action, "disabled", disabled);
+  json_object_array_add(actions, action);
+  free(text);
+}
+
 /*
  * An action for what the fragment became already: a client that shows
  * disabled actions shows it greyed, saying where that is; any other gets
@@ -617,26 +644,14 @@ crystallise__made_action(struct crystallise_job *job, enum crystal_target t,
                          const char *prompt, const char *file,
                          json_object *actions)
 {
-  static const char *const what[CRYSTAL__COUNT] = {
-    "a JSON Schema", "an eval", "code",
-  };
   char *rel = crystallise_relative(job->root, file);
   const char *where = strcmp(file, prompt) == 0 ? "this file"
                       : rel ? rel : file;
-  json_object *action = json_object_new_object();
-  json_object *disabled = json_object_new_object();
-  char title[64];
   char reason[PATHGLOB_PATH_MAX + 96];
 
-  snprintf(title, sizeof title, "Crystallise into %s", what[t]);
-  snprintf(reason, sizeof reason, "This fragment is already crystallised "
+  snprintf(reason, sizeof reason, "this fragment is already crystallised "
            "into %s, and has not changed since", where);
-  json_object_object_add(action, "title", json_object_new_string(title));
-  json_object_object_add(action, "kind",
-                         json_object_new_string("refactor.extract"));
-  json_object_object_add(disabled, "reason", json_object_new_string(reason));
-  json_object_object_add(action, "disabled", disabled);
-  json_object_array_add(actions, action);
+  crystallise__disabled(t, reason, actions);
   free(rel);
 }
 
@@ -689,6 +704,10 @@ crystallise_code_actions(struct session *s, struct document *doc,
         json_object_object_add(action, "command", crystallise__command(
           &e, doc->uri, doc->version, range));
       json_object_array_add(actions, action);
+    } else if (e.too_large && s->crystal->disabled_support) {
+      /* Said, so that a selection too large is not taken for one with
+       * nothing to crystallise. */
+      crystallise__disabled(job.req.target, e.why, actions);
     }
     crystal_edit_release(&e);
   }
@@ -855,7 +874,8 @@ crystallise__done(struct session *s, const struct crystal_edit *e)
 {
   struct buf text;
 
-  buf_init(&text, 8192);
+  /* Room for every note: a message is not cut. */
+  buf_init(&text, (size_t)1 << 20);
   buf_printf(&text, "facet: %s", e->title);
   for (size_t i = 0; i < e->nfiles; i++)
     buf_printf(&text, "%s %s", i ? "," : "; created", e->files[i].path);

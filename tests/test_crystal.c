@@ -1159,6 +1159,73 @@ records_name_the_lines_after_the_edit(void **state)
   free(cases);
 }
 
+/* text made of copies of line until it is over size bytes: one
+ * paragraph. */
+static char *
+repeated(const char *line, size_t size)
+{
+  size_t n = strlen(line);
+  size_t copies = size / n + 1;
+  char *text = malloc(copies * n + 1);
+
+  assert_non_null(text);
+  for (size_t i = 0; i < copies; i++)
+    memcpy(text + i * n, line, n);
+  text[copies * n] = '\0';
+  return text;
+}
+
+/* A fragment over the limit is refused by every action, saying so: no
+ * file is made cut at a buffer's end (a schema ending inside a string, a
+ * validator of comment lines without its function). */
+static void
+a_fragment_over_the_limit_is_refused(void **state)
+{
+  char *text = repeated("Never say \"as an AI\". Answer in at most 3 "
+                        "sentences. Reply politely within the policy.\n",
+                        (size_t)1 << 20);
+
+  (void)state;
+  for (int t = 0; t < CRYSTAL__COUNT; t++) {
+    struct made m;
+
+    make(&m, "prompts/big.j2", text, 1, (enum crystal_target)t, NULL);
+
+    assert_false(m.edit.made);
+    assert_true(m.edit.too_large);
+    assert_string_equal(m.edit.why, "the fragment is larger than facet "
+                        "crystallises at once (256 KiB): select a part of "
+                        "it");
+    assert_int_equal(m.edit.nfiles, 0);
+    assert_int_equal(m.edit.nchanges, 0);
+    made_release(&m);
+  }
+  free(text);
+}
+
+/* A fragment under the limit whose schema is over it (each control
+ * character is six bytes of JSON) is refused too, not cut. */
+static void
+a_file_over_the_limit_is_refused_not_cut(void **state)
+{
+  char *text = repeated("Describe \x01\x02\x03\x04\x05\x06\x07\x08\x01"
+                        "\x02\x03\x04\x05\x06\x07\x08\x01\x02\x03\x04\x05"
+                        "\x06\x07\x08\x01\x02\x03\x04\x05\x06\x07\x08\n",
+                        (size_t)240 << 10);
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/big.j2", text, 1, CRYSTAL_SCHEMA, NULL);
+
+  assert_false(m.edit.made);
+  assert_true(m.edit.too_large);
+  assert_string_equal(m.edit.why, "what this fragment makes is larger than "
+                      "facet writes (1 MiB a file): select a part of it");
+  assert_int_equal(m.edit.nfiles, 0);
+  made_release(&m);
+  free(text);
+}
+
 int
 main(void)
 {
@@ -1189,6 +1256,8 @@ main(void)
     cmocka_unit_test(an_eval_checks_against_the_schema_crystallised_there),
     cmocka_unit_test(an_eval_of_a_lone_example_checks_against_its_schema),
     cmocka_unit_test(json_an_example_is_given_is_not_its_answer),
+    cmocka_unit_test(a_fragment_over_the_limit_is_refused),
+    cmocka_unit_test(a_file_over_the_limit_is_refused_not_cut),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

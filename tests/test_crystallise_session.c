@@ -843,6 +843,46 @@ an_edit_to_a_linked_file_regrades_the_prompt(void **state)
   ws_remove(&w);
 }
 
+/* A selection over the limit gets no action that would write a file cut
+ * at a buffer's end: a client that shows disabled actions sees why. */
+static void
+a_fragment_over_the_limit_is_not_offered(void **state)
+{
+  static const char line[] = "Never say \\\"as an AI\\\". Answer in at "
+                             "most 3 sentences.\\n";
+  struct harness *h = *state;
+  struct ws w;
+  size_t copies = ((size_t)300 << 10) / (sizeof line - 1) + 1;
+  char *msg = malloc(copies * (sizeof line - 1) + 1024);
+  char uri[512];
+  size_t n;
+  json_object *actions;
+
+  start(h, &w, APPLY_ONLY ",\"textDocument\":{\"codeAction\":{"
+        "\"disabledSupport\":true}}");
+  n = (size_t)sprintf(msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+                      "didOpen\",\"params\":{\"textDocument\":{\"uri\":"
+                      "\"%s\",\"languageId\":\"jinja\",\"version\":1,"
+                      "\"text\":\"", ws_uri(&w, "big.j2", uri, sizeof uri));
+  for (size_t i = 0; i < copies; i++, n += sizeof line - 1)
+    memcpy(msg + n, line, sizeof line - 1);
+  strcpy(msg + n, "\"}}}");
+  feed(h, msg);
+  settle(h);
+
+  actions = actions_at(h, &w, "big.j2", 0, "[\"refactor\"]");
+  assert_int_equal(json_object_array_length(actions), 3);
+  assert_string_equal(field(actions, "0"), "{\"title\":\"Crystallise into "
+                      "a JSON Schema\",\"kind\":\"refactor.extract\","
+                      "\"disabled\":{\"reason\":\"The fragment is larger "
+                      "than facet crystallises at once (256 KiB): select a "
+                      "part of it\"}}");
+  assert_string_equal(field(actions, "2.title"), "\"Crystallise into code\"");
+  json_object_put(actions);
+  free(msg);
+  ws_remove(&w);
+}
+
 int
 main(void)
 {
@@ -863,6 +903,7 @@ main(void)
     T(without_disabled_support_what_is_made_is_left_out),
     T(an_edit_to_a_linked_file_regrades_the_prompt),
     T(a_prompt_yml_enforced_in_code_shows_its_validator),
+    T(a_fragment_over_the_limit_is_not_offered),
   };
 #undef T
 

@@ -320,11 +320,47 @@ def test_made_already():
               (0, "+++ b/schemas/funniness-3.schema.json"))
 
 
+def test_limits():
+    """A fragment over the limit is refused and nothing is written; one
+    under it is written whole (never a file cut at a buffer's end)."""
+    line = ("Never say \"as an AI\". Answer in at most 3 sentences. Reply "
+            "politely within the policy.\n")
+    for size, name in ((1 << 20, "over"), (200 << 10, "under")):
+        with tempfile.TemporaryDirectory() as work:
+            lines = size // len(line) + 1
+            with open(os.path.join(work, "big.txt"), "w") as f:
+                f.write(line * lines)
+            for target in ("schema", "eval", "code"):
+                code, out, err = crystallise(work, target,
+                                             f"big.txt:1-{lines}", [],
+                                             "--write")
+                if name == "over":
+                    check(f"a fragment over the limit is refused ({target})",
+                          (code, out, err, sorted(os.listdir(work))),
+                          (1, "", "facet crystallise: big.txt:1: the "
+                                  "fragment is larger than facet "
+                                  "crystallises at once (256 KiB): select "
+                                  "a part of it\n", ["big.txt"]))
+                    continue
+                check(f"a fragment under the limit is crystallised "
+                      f"({target})", code, 0)
+            if name == "under":
+                schema = json.loads(read(os.path.join(work,
+                                                      "big.schema.json")))
+                check("its schema holds the whole fragment",
+                      schema["description"],
+                      (line.strip() + " ") * (lines - 1) + line.strip())
+                code = read(os.path.join(work, "validators", "big.py"))
+                check("its validator ends with its function",
+                      code.endswith("    return problems\n"), True)
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
     test_made_already()
+    test_limits()
     print(f"1..{len(results)}")
     sys.exit(0 if all(results) else 1)
 
