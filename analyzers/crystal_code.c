@@ -191,7 +191,50 @@ code__date_consts(struct code *x, const struct crystal_rule *r)
                code__date_regex(r->format));
 }
 
-/* The Python lines that check rule r, appending to problems. */
+/*
+ * s as text inside a Python f-string (in double quotes) or a TypeScript
+ * template literal: what would end it or start an expression there is
+ * escaped, so a field's name or a format is only ever text.
+ */
+static const char *
+code__in_format(struct code *x, const char *s)
+{
+  struct buf out;
+
+  buf_init(&out, CRYSTAL_TEXT_MAX);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+
+    if (ch == '\\' || (x->ts ? ch == '`' || ch == '$' : ch == '"'))
+      buf_printf(&out, "\\%c", ch);
+    else if (!x->ts && (ch == '{' || ch == '}'))
+      buf_printf(&out, "%c%c", ch, ch);
+    else if (ch < 0x20 || ch == 0x7f)
+      buf_printf(&out, "\\x%02x", ch);
+    else
+      buf_putc(&out, (char)ch);
+  }
+  return crystal_buf_keep(x->c, &out);
+}
+
+/* What lets a field that may be null pass before its check: Python's
+ * "x is not None and ", TypeScript's "x != null && " (null or left
+ * out, as data.get reads both). */
+static const char *
+code__unless_null(struct code *x, const struct crystal_rule *r,
+                  const char *name)
+{
+  if (!r->field || !r->nullable)
+    return "";
+  return arena_printf(x->c->arena, x->ts ? "%s != null && " :
+                      "%s is not None and ", name);
+}
+
+/*
+ * The Python lines that check rule r, appending to problems. An f-string
+ * holds only plain names in its braces and escaped text around them:
+ * before Python 3.12 it may not hold its own quote inside (PEP 701).
+ */
 static void
 code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
 {
@@ -201,10 +244,11 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_ONE_OF:
     buf_puts(out, "    allowed = ");
     code__list(x, out, r);
-    buf_printf(out, "\n    %s = %s%s\n    if %s not in allowed:\n"
+    buf_printf(out, "\n    %s = %s%s\n    if %s%s not in allowed:\n"
                "        problems.append(f\"{%s!r} is not one of: "
                "{', '.join(allowed)}\")\n", r->field ? "value" : "answer", v,
                r->field ? "" : ".rstrip(\".!\")",
+               code__unless_null(x, r, "value"),
                r->field ? "value" : "answer", r->field ? "value" : "answer");
     return;
   case RULE_SINGLE_WORD:
@@ -221,13 +265,14 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
     };
 
     if (r->field)
-      buf_printf(out, "    text = str(data.get(%s, \"\"))\n",
-                 code__quoted(x->c, r->field));
+      buf_printf(out, "    text = data.get(%s)\n    text = \"\" if text is "
+                 "None else str(text)\n", code__quoted(x->c, r->field));
     buf_printf(out, "    count = %s\n    if count > %s:\n        problems."
                "append(f\"{count} %s%s%s, more than %s%s%s\")\n",
                code__subst(x->c, counts[r->unit], r->field ? "text" : NULL),
                code__limit(x, r), code__unit_word(r->unit),
-               r->field ? " in " : "", r->field ? r->field : "",
+               r->field ? " in " : "",
+               r->field ? code__in_format(x, r->field) : "",
                r->limit_var ? "{" : "", code__limit(x, r),
                r->limit_var ? "}" : "");
     return;
@@ -235,22 +280,37 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_DATE:
     code__date_consts(x, r);
     if (r->field)
-      buf_printf(out, "    if not DATE_FORMAT.fullmatch(str(%s)):\n        "
-                 "problems.append(f\"{%s!r} is not a date as %s\")\n",
-                 v, v, r->format);
+      buf_printf(out, "    date = %s\n    is_date = isinstance(date, str) "
+                 "and DATE_FORMAT.fullmatch(date)\n    if %snot is_date:\n"
+                 "        problems.append(f\"{date!r} is not a date as %s\")\n",
+                 v, code__unless_null(x, r, "date"),
+                 code__in_format(x, r->format));
     else
       buf_printf(out, "    for date in ANY_DATE.findall(output):\n"
                  "        if not DATE_FORMAT.fullmatch(date):\n"
                  "            problems.append(f\"{date!r} is not written as "
-                 "%s\")\n", r->format);
+                 "%s\")\n", code__in_format(x, r->format));
     return;
   case RULE_RANGE:
-    buf_printf(out, "    try:\n        number = float(%s)\n    except "
-               "(TypeError, ValueError):\n        number = None\n    if "
-               "number is None or not %g <= number <= %g%s:\n        "
-               "problems.append(f\"{%s!r} is not %s from %g to %g\")\n", v,
-               r->min, r->max, r->integer ? " or number % 1" : "", v,
-               r->integer ? "a whole number" : "a number", r->min, r->max);
+    if (r->field)
+      /* A JSON number, as the schema's type says: not a string of one,
+       * not true (which Python counts as 1). */
+      buf_printf(out, "    number = %s\n    in_range = (\n        "
+                 "isinstance(number, (int, float))\n        and not "
+                 "isinstance(number, bool)\n        and %g <= number <= "
+                 "%g%s\n    )\n    if %snot in_range:\n        "
+                 "problems.append(f\"{number!r} is not %s from %g to %g\")\n",
+                 v, r->min, r->max, r->integer ? "\n        and number % 1 "
+                 "== 0" : "", code__unless_null(x, r, "number"),
+                 r->integer ? "a whole number" : "a number", r->min, r->max);
+    else
+      buf_printf(out, "    answer = %s\n    try:\n        number = "
+                 "float(answer)\n    except ValueError:\n        number = "
+                 "None\n    if number is None or not %g <= number <= %g%s:\n"
+                 "        problems.append(f\"{answer!r} is not %s from %g to "
+                 "%g\")\n", v, r->min, r->max,
+                 r->integer ? " or number % 1" : "",
+                 r->integer ? "a whole number" : "a number", r->min, r->max);
     return;
   case RULE_DECIMALS:
     buf_printf(out, "    for number in re.findall(r\"\\d+\\.\\d+\", "
@@ -285,10 +345,11 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_ONE_OF:
     buf_puts(out, "  const allowed: unknown[] = ");
     code__list(x, out, r);
-    buf_printf(out, ";\n  const value = %s%s;\n  if (!allowed.includes(value))"
-               " {\n    problems.push(`${JSON.stringify(value)} is not one of: "
-               "${allowed.join(\", \")}`);\n  }\n", v,
-               r->field ? "" : ".replace(/[.!]+$/, \"\")");
+    buf_printf(out, ";\n  const value = %s%s;\n  if (%s!allowed.includes("
+               "value)) {\n    problems.push(`${JSON.stringify(value)} is not "
+               "one of: ${allowed.join(\", \")}`);\n  }\n", v,
+               r->field ? "" : ".replace(/[.!]+$/, \"\")",
+               code__unless_null(x, r, "value"));
     return;
   case RULE_SINGLE_WORD:
     buf_puts(out, "  if (output.trim().split(/\\s+/).length !== 1) {\n"
@@ -309,7 +370,8 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
                "push(`${count} %s%s%s, more than %s%s%s`);\n  }\n",
                code__subst(x->c, counts[r->unit], r->field ? "text" : NULL),
                code__limit(x, r), code__unit_word(r->unit),
-               r->field ? " in " : "", r->field ? r->field : "",
+               r->field ? " in " : "",
+               r->field ? code__in_format(x, r->field) : "",
                r->limit_var ? "${" : "", code__limit(x, r),
                r->limit_var ? "}" : "");
     return;
@@ -317,21 +379,36 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
   case RULE_DATE:
     code__date_consts(x, r);
     if (r->field)
-      buf_printf(out, "  if (!DATE_FORMAT.test(String(%s))) {\n    problems."
-                 "push(`${JSON.stringify(%s)} is not a date as %s`);\n  }\n",
-                 v, v, r->format);
+      buf_printf(out, "  const date = %s;\n  if (%s(typeof date !== "
+                 "\"string\" || !DATE_FORMAT.test(date))) {\n    problems."
+                 "push(`${JSON.stringify(date)} is not a date as %s`);\n  }\n",
+                 v, code__unless_null(x, r, "date"),
+                 code__in_format(x, r->format));
     else
       buf_printf(out, "  for (const date of output.match(ANY_DATE) ?? []) {\n"
                  "    if (!DATE_FORMAT.test(date)) {\n      problems.push(`${"
-                 "date} is not written as %s`);\n    }\n  }\n", r->format);
+                 "date} is not written as %s`);\n    }\n  }\n",
+                 code__in_format(x, r->format));
     return;
   case RULE_RANGE:
-    buf_printf(out, "  const number = Number(%s);\n  if (%s"
-               " || number < %g || number > %g) {\n    problems.push(`${"
-               "JSON.stringify(%s)} is not %s from %g to %g`);\n  }\n",
-               v, r->integer ? "!Number.isInteger(number)"
-                             : "Number.isNaN(number)", r->min, r->max, v,
-               r->integer ? "a whole number" : "a number", r->min, r->max);
+    /* Number(null) and Number("") are 0: a field is a JSON number or
+     * wrong, and an empty answer is no number. */
+    if (r->field)
+      buf_printf(out, "  const number = %s;\n  const inRange =\n    typeof "
+                 "number === \"number\" &&\n    %snumber >= %g &&\n    "
+                 "number <= %g;\n  if (%s!inRange) {\n    problems.push(`${"
+                 "JSON.stringify(number)} is not %s from %g to %g`);\n  }\n",
+                 v, r->integer ? "Number.isInteger(number) &&\n    " : "",
+                 r->min, r->max, code__unless_null(x, r, "number"),
+                 r->integer ? "a whole number" : "a number", r->min, r->max);
+    else
+      buf_printf(out, "  const answer = %s;\n  const number = answer === "
+                 "\"\" ? NaN : Number(answer);\n  if (%s || number < %g || "
+                 "number > %g) {\n    problems.push(`${JSON.stringify(answer)}"
+                 " is not %s from %g to %g`);\n  }\n", v,
+                 r->integer ? "!Number.isInteger(number)"
+                            : "Number.isNaN(number)", r->min, r->max,
+                 r->integer ? "a whole number" : "a number", r->min, r->max);
     return;
   case RULE_DECIMALS:
     buf_printf(out, "  for (const number of String(%s).match(/\\d+\\.\\d+/g) "
@@ -606,7 +683,9 @@ code__clash(const struct code *x)
       if (x->rules[i]->kind == x->rules[k]->kind &&
           (x->rules[i]->kind == RULE_ONE_OF ||
            x->rules[i]->kind == RULE_LENGTH ||
-           x->rules[i]->kind == RULE_RANGE))
+           x->rules[i]->kind == RULE_RANGE ||
+           (x->rules[i]->kind == RULE_DATE && x->rules[i]->field &&
+            x->rules[k]->field)))
         return true;
   return false;
 }
@@ -643,7 +722,9 @@ code__python(struct code *x, const char *record)
   buf_init(&out, CRYSTAL_TEXT_MAX);
   buf_printf(&out, "# facet: %s\n", record);
   code__quote(x, &out);
-  buf_puts(&out, "\n");
+  /* list[str] in the signature is evaluated when the function is made,
+   * which Python 3.8 cannot do: the future import leaves it unread. */
+  buf_puts(&out, "\nfrom __future__ import annotations\n\n");
   if (x->json)
     buf_puts(&out, "import json\n");
   if (code__needs_re(x))
@@ -761,6 +842,12 @@ code__follows(const struct code *x, const struct crystal_rule *r,
   bool ok = true;
   size_t n = trim ? strlen(trim) : 0;
 
+  if (r->field && r->nullable && data &&
+      (!v || json_object_is_type(v, json_type_null))) {
+    free(trim);
+    json_object_put(data);
+    return true;
+  }
   while (n > 0 && isspace((unsigned char)trim[n - 1]))
     trim[--n] = '\0';
   if (r->kind == RULE_ONE_OF) {
@@ -782,9 +869,13 @@ code__follows(const struct code *x, const struct crystal_rule *r,
     for (size_t i = 0; i < r->nvalues; i++)
       ok &= strstr(output, r->values[i]) != NULL;
   } else if (r->kind == RULE_RANGE) {
+    /* A field's value is a JSON number, as the validator wants it. */
+    bool number = !r->field || json_object_is_type(v, json_type_int) ||
+                  json_object_is_type(v, json_type_double);
     double d = trim ? strtod(trim, NULL) : NAN;
 
-    ok = trim && d >= r->min && d <= r->max;
+    ok = trim && number && d >= r->min && d <= r->max &&
+         (!r->integer || d == floor(d));
   }
   free(trim);
   json_object_put(data);

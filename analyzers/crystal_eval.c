@@ -238,10 +238,16 @@ eval__one_of(struct crystal *c, const struct crystal_rule *r,
 
   if (r->field) {
     buf_init(&js, CRYSTAL_TEXT_MAX);
+    /* A field that may be null passes as null, as the schema lets it. */
+    if (r->nullable)
+      buf_puts(&js, "((v) => v == null || ");
     values = eval__values(r);
     crystal_emit_json(&js, values, 0);
     json_object_put(values);
-    buf_printf(&js, ".includes(%s)", eval__field(c, r->field));
+    if (r->nullable)
+      buf_printf(&js, ".includes(v))(%s)", eval__field(c, r->field));
+    else
+      buf_printf(&js, ".includes(%s)", eval__field(c, r->field));
     json_object_array_add(out, eval__check("javascript", eval__str(
       crystal_buf_keep(c, &js))));
     return;
@@ -272,7 +278,9 @@ eval__date(struct crystal *c, const struct crystal_rule *r,
 
   if (iso && r->field)
     json_object_array_add(out, eval__check("javascript", eval__str(
-      arena_printf(c->arena, "/^\\d{4}-\\d{2}-\\d{2}/.test(%s)",
+      arena_printf(c->arena, "((v) => %stypeof v === \"string\" && "
+                   "/^\\d{4}-\\d{2}-\\d{2}/.test(v))(%s)",
+                   r->nullable ? "v == null || " : "",
                    eval__field(c, r->field)))));
   else if (iso)
     json_object_array_add(out, eval__check("javascript", eval__str(
@@ -285,14 +293,18 @@ static void
 eval__number(struct crystal *c, const struct crystal_rule *r,
              struct json_object *out)
 {
+  /* A field is a JSON number (Number(null) would be 0); an answer is
+   * its text as a number, and empty text none. */
   const char *value = r->field ? eval__field(c, r->field)
-                               : "Number(output.trim())";
+    : "output.trim() === \"\" ? NaN : Number(output.trim())";
 
   if (r->kind == RULE_RANGE) {
     json_object_array_add(out, eval__check("javascript", eval__str(
-      arena_printf(c->arena, "((v) => %s && v >= %g && v <= %g)(%s)",
-                   r->integer ? "Number.isInteger(v)" : "!isNaN(v)", r->min,
-                   r->max, value))));
+      arena_printf(c->arena, "((v) => %s%s && v >= %g && v <= %g)(%s)",
+                   r->nullable ? "v == null || " : "",
+                   r->integer ? "Number.isInteger(v)"
+                   : r->field ? "typeof v === \"number\"" : "!isNaN(v)",
+                   r->min, r->max, value))));
     return;
   }
   json_object_array_add(out, eval__check("javascript", eval__str(

@@ -613,3 +613,128 @@ crystal_fields_parse(const char *s, size_t n)
   crystal_fields_close(root);
   return root;
 }
+
+/* Whether a schema's "type" (a name or a list of names) has name. */
+static bool
+fields__has_type(struct json_object *type, const char *name)
+{
+  if (json_object_is_type(type, json_type_string))
+    return strcmp(json_object_get_string(type), name) == 0;
+  for (size_t i = 0; json_object_is_type(type, json_type_array) &&
+                     i < json_object_array_length(type); i++)
+    if (strcmp(json_object_get_string(json_object_array_get_idx(type, i)),
+               name) == 0)
+      return true;
+  return false;
+}
+
+/* Whether the field schema p may be null: optional, or null among its
+ * types. */
+static bool
+fields__nullable(struct json_object *p)
+{
+  return json_object_object_get_ex(p, "x-optional", NULL) ||
+         fields__has_type(json_object_object_get(p, "type"), "null");
+}
+
+/* The rule of kind about field: the one there is, else the field line's
+ * own rule no check fits (turned into kind), else a new one. NULL when
+ * there is one of that kind already, or no room. */
+static struct crystal_rule *
+fields__rule(struct crystal *c, const char *field,
+             enum crystal_rule_kind kind, const char *sentence)
+{
+  struct crystal_rule *other = NULL;
+  struct crystal_rule *r;
+
+  for (size_t i = 0; i < c->nrules; i++) {
+    r = &c->rules[i];
+    if (!r->field || strcmp(r->field, field) != 0)
+      continue;
+    if (r->kind == kind)
+      return NULL;
+    if (r->kind == RULE_OTHER && !other)
+      other = r;
+  }
+  if (other) {
+    other->kind = kind;
+    return other;
+  }
+  if (c->nrules == CRYSTAL_RULES_MAX)
+    return NULL;
+  r = &c->rules[c->nrules++];
+  memset(r, 0, sizeof *r);
+  r->kind = kind;
+  r->field = arena_strndup(c->arena, field, strlen(field));
+  r->sentence = sentence;
+  return r;
+}
+
+/* Whether values is a list of strings that fits a rule. */
+static bool
+fields__strings(struct json_object *values)
+{
+  size_t n = json_object_is_type(values, json_type_array)
+               ? json_object_array_length(values) : 0;
+
+  if (n == 0 || n > CRYSTAL_VALUES_MAX)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!json_object_is_type(json_object_array_get_idx(values, i),
+                             json_type_string))
+      return false;
+  return true;
+}
+
+static void
+fields__rules_of(struct crystal *c, const char *key, struct json_object *p)
+{
+  struct json_object *min = json_object_object_get(p, "minimum");
+  struct json_object *max = json_object_object_get(p, "maximum");
+  struct json_object *values = json_object_object_get(p, "enum");
+  struct json_object *type = json_object_object_get(p, "type");
+  const char *format = json_object_get_string(json_object_object_get(
+    p, "format"));
+  const char *about = json_object_get_string(json_object_object_get(
+    p, "description"));
+  const char *sentence = arena_printf(c->arena, "%s: %s", key,
+                                      about ? about : "as listed");
+  struct crystal_rule *r;
+
+  if (min && max && (r = fields__rule(c, key, RULE_RANGE, sentence))) {
+    r->min = json_object_get_double(min);
+    r->max = json_object_get_double(max);
+    r->integer = fields__has_type(type, "integer");
+  }
+  if (fields__strings(values) &&
+      (r = fields__rule(c, key, RULE_ONE_OF, sentence))) {
+    r->nvalues = json_object_array_length(values);
+    for (size_t i = 0; i < r->nvalues; i++) {
+      struct json_object *v = json_object_array_get_idx(values, i);
+
+      r->values[i] = arena_strndup(c->arena, json_object_get_string(v),
+                                   (size_t)json_object_get_string_len(v));
+    }
+  }
+  if (format && strcmp(format, "date") == 0 &&
+      (r = fields__rule(c, key, RULE_DATE, sentence)))
+    r->format = "YYYY-MM-DD";
+}
+
+void
+crystal_fields_rules(struct crystal *c)
+{
+  struct json_object *props = json_object_object_get(c->fields,
+                                                     "properties");
+
+  if (!json_object_is_type(props, json_type_object))
+    return;
+  json_object_object_foreach(props, key, p)
+    fields__rules_of(c, key, p);
+  for (size_t i = 0; i < c->nrules; i++) {
+    struct json_object *p = c->rules[i].field
+      ? json_object_object_get(props, c->rules[i].field) : NULL;
+
+    c->rules[i].nullable = p && fields__nullable(p);
+  }
+}

@@ -587,6 +587,7 @@ crystal_fragment_read(struct crystal *c)
   fragment__own_shots(c);
   fragment__answer_example(c);
   fragment__rule_fields(c);
+  crystal_fields_rules(c);
   /* Beside examples, a sentence no check fits is more likely a line of
    * an example than a rule; and "answer in JSON" beside a JSON example is
    * what the example's own check says. */

@@ -75,6 +75,8 @@ struct crystal_rule {
   double min;                 /* RULE_RANGE */
   double max;
   bool integer;               /* RULE_RANGE: whole numbers only */
+  bool nullable;              /* the field may be null or left out ("if
+                                 any", "optional"): checks let it be */
 };
 
 /* Labelled inputs one example may give. */
@@ -170,6 +172,12 @@ struct json_object *crystal_fields_parse(const char *text, size_t len);
 void crystal_fields_close(struct json_object *obj);
 void crystal_describe(struct json_object *schema, const char *spec,
                       size_t n);
+/* Reads c->fields into c->rules as the schema reads it: each field's
+ * range, values and date format become the rule of that field (a line
+ * "score: integer 1-5" no sentence pattern reads), and rules of a field
+ * that may be null say so. Code and evals then check what the schema
+ * does. */
+void crystal_fields_rules(struct crystal *c);
 
 /* crystal_rules.c: rules and few-shot examples in text. */
 size_t crystal_rules_parse(struct crystal *c, const char *text, size_t len,

@@ -355,12 +355,127 @@ def test_limits():
                       code.endswith("    return problems\n"), True)
 
 
+# Paragraphs that state every kind of rule code checks, of a JSON field
+# and of the whole answer, with quotes, braces and backslashes in names,
+# values and formats (written for this test).
+RULES_PROMPT = """Return a JSON object with these fields:
+- `answer` (string): the answer, at most 200 characters
+- `confidence` (number, between 0 and 1)
+- `category`: one of low, medium, high
+- score: integer 1-5
+- `due` (date, YYYY-MM-DD, if any)
+- `note` (string): at most 3 words
+
+The `say "hi"` field must be one of "it's done", "say \\"hi\\"", "{open}".
+
+Write at most 3 sentences. Never say "as an AI". Always include "Ref: {id}".
+
+Dates must be written as DD/MM/YYYY.
+
+Give the total with two decimal places.
+
+Answer with a number from 1 to 10.
+
+Answer with one word: yes or no.
+
+{{ question }}
+"""
+
+
+def pythons():
+    """The system's python3, and every other Python 3.8 to 3.11 there is:
+    what generated code must run on."""
+    found = [os.path.realpath(shutil.which("python3"))]
+    home = os.path.expanduser("~/.pyenv/versions")
+    for name in sorted(os.listdir(home)) if os.path.isdir(home) else []:
+        exe = os.path.join(home, name, "bin", "python3")
+        if re.match(r"3\.(8|9|10|11)\.", name) and os.access(exe, os.X_OK) \
+                and os.path.realpath(exe) not in found:
+            found.append(os.path.realpath(exe))
+    return found
+
+
+def test_python_validators_run_on_older_pythons():
+    """Validators and their tests compile and pass on Python 3.8 and on,
+    for every paragraph of a prompt with every kind of rule."""
+    with tempfile.TemporaryDirectory() as work:
+        with open(os.path.join(work, "rules.j2"), "w") as f:
+            f.write(RULES_PROMPT)
+        lines = RULES_PROMPT.split("\n")
+        starts = [i + 1 for i, line in enumerate(lines)
+                  if line and (i == 0 or not lines[i - 1])][:-1]
+        made = []
+        for at in starts:
+            code, out, err = crystallise(work, "code", f"rules.j2:{at}", [],
+                                         "--write")
+            check(f"paragraph at line {at} makes a validator", (code, err),
+                  (0, err if code == 0 else ""))
+            made += [line.split(" ", 1)[1] for line in out.splitlines()]
+        check("every paragraph made a validator and its test",
+              len(made), 2 * len(starts))
+        folder = os.path.join(work, "validators")
+        for python in pythons():
+            for path in made:
+                p = subprocess.run([python, "-m", "py_compile",
+                                    os.path.join(work, path)],
+                                   capture_output=True, timeout=60)
+                check(f"{path} compiles on {python}",
+                      p.stderr.decode()[-300:], "")
+            p = subprocess.run([python, "-c", (
+                "import importlib, sys\n"
+                "sys.path.insert(0, sys.argv[1])\n"
+                "for name in sys.argv[2:]:\n"
+                "    mod = importlib.import_module(name)\n"
+                "    for key in sorted(dir(mod)):\n"
+                "        if key.startswith('test_'):\n"
+                "            getattr(mod, key)()\n"), folder,
+                *[os.path.basename(p)[:-3] for p in made
+                  if os.path.basename(p).startswith("test_")]],
+                capture_output=True, timeout=60)
+            check(f"the validators pass their tests on {python}",
+                  p.stderr.decode()[-300:], "")
+
+
+def test_validators_read_fields_as_the_schema_does():
+    """A field that may be null passes as null, a range a field line gives
+    is checked, and a number is a JSON number: as the schema says."""
+    with tempfile.TemporaryDirectory() as work:
+        with open(os.path.join(work, "rules.j2"), "w") as f:
+            f.write(RULES_PROMPT)
+        crystallise(work, "code", "rules.j2:1", [], "--write")
+        script = (
+            "import json, sys\n"
+            "sys.path.insert(0, sys.argv[1])\n"
+            "from rules import check_rules\n"
+            "good = {'answer': 'x', 'confidence': 0.5, 'category': 'low',\n"
+            "        'score': 3, 'due': '2024-03-05', 'note': 'a b'}\n"
+            "for change in json.loads(sys.argv[2]):\n"
+            "    print(check_rules(json.dumps({**good, **change})))\n")
+        changes = [{}, {"due": None}, {"score": 99}, {"score": 2.5},
+                   {"confidence": None}, {"confidence": "0.5"},
+                   {"due": "5 March"}, {"category": None}]
+        p = subprocess.run([sys.executable, "-c", script,
+                            os.path.join(work, "validators"),
+                            json.dumps(changes)],
+                           capture_output=True, timeout=60)
+        check("each answer gets the problems the schema finds",
+              p.stdout.decode().splitlines(),
+              ["[]", "[]", "['99 is not a whole number from 1 to 5']",
+               "['2.5 is not a whole number from 1 to 5']",
+               "['None is not a number from 0 to 1']",
+               "[\"'0.5' is not a number from 0 to 1\"]",
+               "[\"'5 March' is not a date as YYYY-MM-DD\"]",
+               "['None is not one of: low, medium, high']"])
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
     test_made_already()
     test_limits()
+    test_python_validators_run_on_older_pythons()
+    test_validators_read_fields_as_the_schema_does()
     print(f"1..{len(results)}")
     sys.exit(0 if all(results) else 1)
 
