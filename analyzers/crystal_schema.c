@@ -919,15 +919,23 @@ schema__dotprompt(struct crystal *c, struct json_object *s, const char *note)
 
   if (output && node_resolve(output)->kind == NODE_MAP &&
       node_resolve(output)->count > 0) {
-    if (!node_get(output, "format")) {
+    const struct node *format = node_get(output, "format");
+
+    /* Dotprompt reads output.schema only when the format is json: an
+     * answer in text would not be held to it. */
+    if (!format) {
       struct json_object *json = json_object_new_string("json");
 
       rc = crystal_yaml_set(c, c->prompt, c->req->prompt_path, output,
                             "format", json, NULL);
       json_object_put(json);
-      if (rc)
-        return rc;
+    } else if (!node_str(format) || strcmp(node_str(format), "json") != 0) {
+      rc = crystal_change(c, c->req->prompt_path, format->span, "json");
+    } else {
+      rc = 0;
     }
+    if (rc)
+      return rc;
     value = schema__copy(s);
     rc = crystal_yaml_set(c, c->prompt, c->req->prompt_path, output,
                           "schema", value, note);
@@ -1082,9 +1090,21 @@ schema__root(struct json_object *s)
  * object: Prompty outputs name an object's fields, and OpenAI's strict
  * structured outputs take an object at the root only.
  */
+/* The prompt's own setting of its answer's format: a .prompt.yml's
+ * responseFormat, a Dotprompt's output.format; NULL when it has none. */
+static const struct node *
+schema__format_set(const struct crystal *c)
+{
+  if (c->prompt->format == FORMAT_GITHUB_MODELS)
+    return node_get(c->prompt->root, "responseFormat");
+  if (c->prompt->format == FORMAT_DOTPROMPT)
+    return node_get(node_get(c->prompt->root, "output"), "format");
+  return NULL;
+}
+
 static int
 schema__link(struct crystal *c, struct json_object *s, const char *path,
-             bool *linked, const char **why_not)
+             bool placeholder, bool *linked, const char **why_not)
 {
   const struct artifact *a = c->prompt;
   const char *rel = crystal_path_relative(c->arena, c->dir, path);
@@ -1097,7 +1117,14 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
   *linked = !a->facts.output_schema;
   if (!*linked)
     return 0;
-  if (root && a->format == FORMAT_PROMPTY)
+  /* A field to fill in would replace a format that works (json_object,
+   * text) and fail every answer and evaluator the prompt has. */
+  if (placeholder && schema__format_set(c))
+    *why_not = arena_printf(c->arena, "its one field is a placeholder, "
+                            "and the prompt sets its format already (%s)",
+                            node_str(schema__format_set(c))
+                              ? node_str(schema__format_set(c)) : "set");
+  else if (root && a->format == FORMAT_PROMPTY)
     *why_not = "Prompty outputs name the fields of an object";
   else if (root && a->format == FORMAT_GITHUB_MODELS)
     *why_not = "a strict jsonSchema takes an object at its root";
@@ -1174,11 +1201,14 @@ schema__note(struct crystal *c, struct json_object *s, bool from_text,
   if (from_text && c->req->eval)
     parts[n++] = arena_printf(c->arena, "%s gets no is-json check: its "
                               "tests check text answers", c->req->eval_path);
-  if (why_not)
+  if (why_not && schema__root(s))
     parts[n++] = arena_printf(c->arena, "the answer is %s, and %s, so "
                               "the prompt is not linked to the schema: an "
                               "eval's is-json check can use it",
                               schema__root(s), why_not);
+  else if (why_not)
+    parts[n++] = "the prompt is not linked to the schema until its fields "
+                 "are filled in: then link it by hand";
   if (!linked && c->prompt->facts.output_schema)
     parts[n++] = arena_printf(c->arena, "the prompt pins its output "
                               "already (%s), which is left as it is",
@@ -1203,6 +1233,7 @@ crystal_schema(struct crystal *c)
 {
   bool from_text;
   bool linked;
+  bool placeholder;
   const char *why_not;
   struct json_object *s = crystal_schema_infer(c, &from_text);
   const char *path = schema__path(c);
@@ -1222,7 +1253,9 @@ crystal_schema(struct crystal *c)
   json_object_put(doc);
   c->edit->files[c->edit->nfiles++] = (struct crystal_file){
     path, crystal_buf_keep(c, &text) };
-  rc = schema__link(c, s, path, &linked, &why_not);
+  placeholder = from_text && json_object_object_get_ex(
+    json_object_object_get(s, "properties"), "result", NULL);
+  rc = schema__link(c, s, path, placeholder, &linked, &why_not);
   /* Its tests check text answers: an is-json check would fail them all. */
   if (rc == 0 && c->req->eval && !from_text)
     rc = schema__promptfoo(c, path);

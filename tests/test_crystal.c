@@ -420,6 +420,29 @@ a_schema_not_linked_says_so_in_its_title(void **state)
   made_release(&m);
 }
 
+/* A schema of one field to fill in does not replace a response format
+ * that works (gh-models' json_response_prompt.yml): its evaluators
+ * would fail. */
+static void
+a_placeholder_schema_keeps_the_format_the_prompt_sets(void **state)
+{
+  char *text = slurp("github-models/prompts/json_response.prompt.yml");
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/json_response.prompt.yml", text, 9, CRYSTAL_SCHEMA,
+       NULL);
+
+  assert_true(m.edit.made);
+  assert_int_equal(m.edit.nchanges, 0);
+  assert_string_equal(m.edit.title, "Crystallise into a JSON Schema "
+                      "(prompts/json_response.schema.json; not linked: its "
+                      "one field is a placeholder, and the prompt sets its "
+                      "format already (json_object))");
+  made_release(&m);
+  free(text);
+}
+
 /* Few-shot examples whose input is JSON and whose output a bare integer:
  * the schema is of the integer, never of the input's fields, and is
  * linked only where the format can hold a root that is no object. */
@@ -1240,6 +1263,7 @@ main(void)
     cmocka_unit_test(the_same_fragment_gives_the_same_bytes),
     cmocka_unit_test(a_new_file_takes_a_free_name),
     cmocka_unit_test(a_schema_not_linked_says_so_in_its_title),
+    cmocka_unit_test(a_placeholder_schema_keeps_the_format_the_prompt_sets),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),
