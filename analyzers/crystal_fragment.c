@@ -335,7 +335,17 @@ crystal_fragment_find(struct crystal *c)
   e->hash = provenance_hash_lines(&c->prompt->src, e->first_line,
                                   e->last_line);
   c->text = fragment__text(c, s);
-  return c->text ? 0 : -1;
+  if (!c->text)
+    return -1;
+  /* What is quoted or read from the fragment has "\n" line breaks
+   * whatever the file's: a validator's comment, a rubric. */
+  for (char *from = (char *)c->text, *to = from;; from++) {
+    if (*from == '\r' && from[1] == '\n')
+      continue;
+    if (!(*to++ = *from))
+      break;
+  }
+  return 0;
 }
 
 size_t

@@ -13,6 +13,36 @@
 #include "error.h"
 #include "tree.h"
 
+/* Whether the file a change is to (the prompt, or the config that runs
+ * it) ends its first line with "\r\n". */
+static bool
+yaml__crlf(const struct crystal *c, const char *path)
+{
+  const struct artifact *a = c->req->eval && c->req->eval_path &&
+                             strcmp(path, c->req->eval_path) == 0
+                               ? c->req->eval : c->prompt;
+  const char *nl = memchr(a->text, '\n', a->src.len);
+
+  return nl && nl > a->text && nl[-1] == '\r';
+}
+
+/* text with each line break written "\r\n". */
+static const char *
+yaml__to_crlf(struct crystal *c, const char *text)
+{
+  struct buf out;
+
+  buf_init(&out, 2 * strlen(text) + 1);
+  for (const char *p = text; *p; p++) {
+    if (*p == '\n' && (p == text || p[-1] != '\r'))
+      buf_putc(&out, '\r');
+    buf_putc(&out, *p);
+  }
+  return crystal_buf_keep(c, &out);
+}
+
+/* Every change to a file goes through here: each is written with the
+ * file's own line breaks, so that no file is left with both. */
 int
 crystal_change(struct crystal *c, const char *path, struct span span,
                const char *text)
@@ -20,6 +50,8 @@ crystal_change(struct crystal *c, const char *path, struct span span,
   struct crystal_edit *e = c->edit;
   size_t i = e->nchanges;
 
+  if (text && yaml__crlf(c, path))
+    text = yaml__to_crlf(c, text);
   if (!text)
     return FACET_ENOMEM;
   if (e->nchanges >= CRYSTAL_CHANGES_MAX)

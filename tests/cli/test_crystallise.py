@@ -468,12 +468,43 @@ def test_validators_read_fields_as_the_schema_does():
                "['None is not one of: low, medium, high']"])
 
 
+def test_crlf():
+    """A file whose lines end in CRLF gets edits whose lines do too, in
+    every format and action: no file is left with mixed line endings."""
+    for name, ws, target, where, extra in cases():
+        with tempfile.TemporaryDirectory() as tmp:
+            work = os.path.join(tmp, "ws")
+            shutil.copytree(os.path.join(FIXTURES, ws), work)
+            for folder, _, names in os.walk(work):
+                for n in names:
+                    path = os.path.join(folder, n)
+                    with open(path, "rb") as f:
+                        data = f.read()
+                    with open(path, "wb") as f:
+                        f.write(data.replace(b"\r\n", b"\n")
+                                .replace(b"\n", b"\r\n"))
+            code, out, _ = crystallise(work, target, where, extra, "--write")
+            changed = [line[len("changed "):] for line in out.splitlines()
+                       if line.startswith("changed ")]
+            for path in changed:
+                with open(os.path.join(work, path), "rb") as f:
+                    data = f.read()
+                check(f"{name}: {path} keeps CRLF line endings",
+                      data.count(b"\n") - data.count(b"\r\n"), 0)
+            for line in out.splitlines():
+                if line.startswith("created "):
+                    with open(os.path.join(work, line[8:]), "rb") as f:
+                        check(f"{name}: {line[8:]} quotes no CR",
+                              f.read().count(b"\r"), 0)
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
     test_made_already()
     test_limits()
+    test_crlf()
     test_python_validators_run_on_older_pythons()
     test_validators_read_fields_as_the_schema_does()
     print(f"1..{len(results)}")
