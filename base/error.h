@@ -17,6 +17,14 @@ enum facet_error {
   FACET_ENOENT = -5,  /* no such file or directory */
   FACET_EACCES = -6,  /* permission denied */
   FACET_EISDIR = -7,  /* a directory where a file was expected */
+  FACET_EROFS = -8,   /* the file system is read-only */
+  FACET_ENOSPC = -9,  /* no space (or quota) left on the device */
+  FACET_EEXIST = -10, /* a file is there already */
+  FACET_EPERM = -11,  /* the operation is not permitted (an immutable
+                         file, whoever asks) */
+  FACET_ENOTDIR = -12, /* a file where a directory was expected */
+  FACET_ENAMETOOLONG = -13, /* a file name too long */
+  FACET_EMFILE = -14, /* too many open files */
 };
 
 /* Returns a static, lower-case description of code. */

@@ -99,7 +99,7 @@ wsconfig_read(struct wsconfig *self, const char *root, char *why,
                        WSCONFIG_FILE) >= sizeof path)
     return 0;
   rc = fileio_read(path, WSCONFIG_BYTES_MAX, &text, &len, &full);
-  if (rc == FACET_ENOENT)
+  if (rc == FACET_ENOENT || rc == FACET_ENOTDIR)
     return 0;
   if (rc) {
     snprintf(why, size, "could not read %s: %s", path, facet_strerror(rc));
