@@ -517,15 +517,33 @@ cli__print(const struct cli *c, const struct crystal_edit *e)
   }
 }
 
-/* Creates the folders above path (absolute), as mkdir -p does. */
+/* What one --write made, to undo when a later step fails: the edit is
+ * all or nothing (a schema left without its link would only be said to
+ * be "already crystallised" by the next run). */
+#define CLI_MADE_DIRS_MAX 16
+
+struct cli_undo {
+  char *files[CRYSTAL_FILES_MAX];     /* absolute paths created */
+  size_t nfiles;
+  char *dirs[CLI_MADE_DIRS_MAX];      /* folders created, outer first */
+  size_t ndirs;
+  const char *rewritten[CRYSTAL_CHANGES_MAX];  /* existing files replaced */
+  size_t nrewritten;
+};
+
+/* Creates the folders above path (absolute), as mkdir -p does, noting
+ * those it made. */
 static int
-cli__mkdirs(char *path)
+cli__mkdirs(char *path, struct cli_undo *u)
 {
   for (char *p = path + 1; *p; p++) {
     if (*p != '/')
       continue;
     *p = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    if (mkdir(path, 0777) == 0) {
+      if (u->ndirs < CLI_MADE_DIRS_MAX)
+        u->dirs[u->ndirs++] = strdup(path);
+    } else if (errno != EEXIST) {
       *p = '/';
       return facet_error_from_errno(errno);
     }
@@ -563,11 +581,12 @@ cli__write_all(int fd, const char *text, size_t len)
 
 /* A new file, created only where none is (O_EXCL). */
 static int
-cli__create(const struct cli *c, const struct crystal_file *f)
+cli__create(const struct cli *c, const struct crystal_file *f,
+            struct cli_undo *u)
 {
   char *abs = cli__abs(c, f->path);
-  int rc = abs ? cli__mkdirs(abs) : FACET_ENOMEM;
-  int fd;
+  int rc = abs ? cli__mkdirs(abs, u) : FACET_ENOMEM;
+  int fd = -1;
 
   if (rc == 0) {
     fd = open(abs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -575,6 +594,11 @@ cli__create(const struct cli *c, const struct crystal_file *f)
                 : cli__write_all(fd, f->text, strlen(f->text));
     if (fd >= 0 && close(fd) != 0 && rc == 0)
       rc = facet_error_from_errno(errno);
+  }
+  if (fd >= 0) {
+    u->files[u->nfiles++] = abs;   /* undone with the rest, even half
+                                      written */
+    abs = NULL;
   }
   if (rc)
     fprintf(stderr, "facet crystallise: cannot create %s: %s\n", f->path,
@@ -612,19 +636,46 @@ cli__rewrite(const struct cli *c, const char *rel, const char *text,
     rc = facet_error_from_errno(errno);
   if (rc && fd >= 0)
     unlink(tmp);
-  if (rc)
-    fprintf(stderr, "facet crystallise: cannot write %s: %s\n", rel,
-            facet_strerror(rc));
   free(tmp);
   free(abs);
   return rc;
 }
 
+/* Undoes what u holds: existing files get their text back, new files and
+ * the folders made for them go. */
+static void
+cli__undo(const struct cli *c, struct cli_undo *u)
+{
+  for (size_t i = 0; i < u->nrewritten; i++) {
+    const struct artifact *a = cli__file_of(c, u->rewritten[i]);
+
+    if (cli__rewrite(c, u->rewritten[i], a->text, a->src.len))
+      fprintf(stderr, "facet crystallise: could not put back %s\n",
+              u->rewritten[i]);
+  }
+  for (size_t i = 0; i < u->nfiles; i++)
+    unlink(u->files[i]);
+  for (size_t i = u->ndirs; i-- > 0;)
+    rmdir(u->dirs[i]);
+}
+
+static void
+cli__undo_release(struct cli_undo *u)
+{
+  for (size_t i = 0; i < u->nfiles; i++)
+    free(u->files[i]);
+  for (size_t i = 0; i < u->ndirs; i++)
+    free(u->dirs[i]);
+}
+
+/* Applies e: every new file, then every change, or nothing at all. */
 static int
 cli__write(const struct cli *c, const struct crystal_edit *e)
 {
   const char *paths[CRYSTAL_CHANGES_MAX];
   size_t n = cli__changed(e, paths);
+  struct cli_undo u = { 0 };
+  int rc = 0;
 
   /* Every new name is checked before anything is written. */
   for (size_t i = 0; i < e->nfiles; i++)
@@ -633,26 +684,34 @@ cli__write(const struct cli *c, const struct crystal_edit *e)
               e->files[i].path);
       return 1;
     }
-  for (size_t i = 0; i < e->nfiles; i++) {
-    if (cli__create(c, &e->files[i]))
-      return 1;
-    printf("created %s\n", e->files[i].path);
-  }
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; rc == 0 && i < e->nfiles; i++)
+    rc = cli__create(c, &e->files[i], &u);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
     size_t len;
     char *text = NULL;
-    int rc = cli__apply(e, paths[i], cli__file_of(c, paths[i]), &text,
-                        &len);
 
+    rc = cli__apply(e, paths[i], cli__file_of(c, paths[i]), &text, &len);
     if (rc == 0)
       rc = cli__rewrite(c, paths[i], text, len);
-
-    free(text);
     if (rc)
-      return 1;
-    printf("changed %s\n", paths[i]);
+      fprintf(stderr, "facet crystallise: cannot write %s: %s\n", paths[i],
+              facet_strerror(rc));
+    else
+      u.rewritten[u.nrewritten++] = paths[i];
+    free(text);
   }
-  return 0;
+  if (rc) {
+    cli__undo(c, &u);
+    fprintf(stderr, "facet crystallise: nothing was written: what this run "
+            "made is undone\n");
+  } else {
+    for (size_t i = 0; i < e->nfiles; i++)
+      printf("created %s\n", e->files[i].path);
+    for (size_t i = 0; i < n; i++)
+      printf("changed %s\n", paths[i]);
+  }
+  cli__undo_release(&u);
+  return rc ? 1 : 0;
 }
 
 static void

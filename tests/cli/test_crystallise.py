@@ -498,12 +498,47 @@ def test_crlf():
                               f.read().count(b"\r"), 0)
 
 
+def test_write_is_all_or_nothing():
+    """A --write whose change to the prompt fails (its folder cannot be
+    written: immutable, which holds for root too) removes the schema it
+    made, says why in the system's words, and a later run can still link
+    the prompt."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.join(tmp, "ws")
+        shutil.copytree(os.path.join(FIXTURES, "dotprompt"), work)
+        prompts = os.path.join(work, "prompts")
+        if subprocess.run(["chattr", "+i", prompts],
+                          capture_output=True).returncode != 0:
+            print("# skipped: chattr +i does not work here")
+            return
+        try:
+            code, out, err = crystallise(work, "schema",
+                                         "prompts/funniness.prompt:13", [],
+                                         "--write")
+        finally:
+            subprocess.run(["chattr", "-i", prompts])
+        check("a write that fails halfway is undone, and says why",
+              (code, out, err, sorted(os.listdir(os.path.join(work,
+                                                              "schemas")))),
+              (1, "", "facet crystallise: cannot write "
+                      "prompts/funniness.prompt: operation not permitted\n"
+                      "facet crystallise: nothing was written: what this "
+                      "run made is undone\n", ["funniness.schema.json"]))
+        code, out, err = crystallise(work, "schema",
+                                     "prompts/funniness.prompt:13", [],
+                                     "--write")
+        check("the next run makes and links it", (code, out),
+              (0, "created schemas/funniness-2.schema.json\n"
+                  "changed prompts/funniness.prompt\n"))
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
     test_made_already()
     test_limits()
+    test_write_is_all_or_nothing()
     test_crlf()
     test_python_validators_run_on_older_pythons()
     test_validators_read_fields_as_the_schema_does()
