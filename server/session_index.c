@@ -582,8 +582,12 @@ index__finish_round(struct session *self)
   index__progress_end(self);
   if (!self->watch_support)
     index__watch_results(self);
-  /* Every open document sees the whole workspace now. */
+  /* Every open document sees the whole workspace now. Those the index
+   * has analysed again (a .txt a config runs) answer the requests that
+   * waited for it when that lands; the others answer now. */
   docstore_each(&self->docs, index__show_doc, self);
+  session_flush(self);
+  docstore_each(&self->docs, session_answer_ready, self);
   index__lens_refresh(self);
 }
 

@@ -55,8 +55,13 @@ void session_reanalyse_all(struct session *self);
 /* Publishes doc's diagnostics (its latest analysis). */
 void session_publish(struct session *self, struct document *doc);
 
-/* Answers the requests waiting for doc's analysis, which has landed. */
+/* Answers the requests waiting for doc's analysis, which has landed
+ * (those waiting for the index's first run too wait on). */
 void session_answer_pending(struct session *self, struct document *doc);
+
+/* Answers doc's waiting requests when its analysis is current (for
+ * docstore_each, once the index's first run ended). */
+void session_answer_ready(struct document *doc, void *self);
 
 /* Fails and frees every request waiting on doc (for docstore_each). */
 void session_drop_pending(struct document *doc, void *self);

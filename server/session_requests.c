@@ -3,6 +3,10 @@
  * anything themselves. When the analysis of the document's current text is
  * still running, the request waits for it (and can be cancelled while it
  * waits), so an answer never describes text the user has already changed.
+ * Code actions and code lenses also wait for the workspace index's first
+ * run: what they offer depends on other files (the config that runs a
+ * prompt, what was crystallised from it, which format a .txt is read
+ * as), and a client asks for them again only when the user moves.
  */
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -24,6 +28,7 @@ struct pending {
   struct json_object *params;  /* a reference of our own */
   feature_fn answer;
   int version;                 /* the document's version when asked */
+  bool index;                  /* it waits for the index's first run too */
 };
 
 /* Requests that may wait on one document; more means a runaway client. */
@@ -33,19 +38,20 @@ struct pending {
 static const struct {
   const char *method;
   feature_fn answer;
+  bool index;                  /* waits for the index's first run */
 } session__features[] = {
-  { "textDocument/hover", feature_hover },
-  { "textDocument/codeLens", feature_code_lens },
-  { "textDocument/codeAction", feature_code_action },
-  { "textDocument/definition", feature_definition },
-  { "textDocument/references", feature_references },
-  { "textDocument/prepareRename", feature_prepare_rename },
-  { "textDocument/rename", feature_rename },
-  { "textDocument/completion", feature_completion },
-  { "textDocument/documentSymbol", feature_document_symbols },
-  { "textDocument/foldingRange", feature_folding_ranges },
-  { "textDocument/inlayHint", feature_inlay_hints },
-  { "facet/grade", feature_grade },
+  { "textDocument/hover", feature_hover, false },
+  { "textDocument/codeLens", feature_code_lens, true },
+  { "textDocument/codeAction", feature_code_action, true },
+  { "textDocument/definition", feature_definition, false },
+  { "textDocument/references", feature_references, false },
+  { "textDocument/prepareRename", feature_prepare_rename, false },
+  { "textDocument/rename", feature_rename, false },
+  { "textDocument/completion", feature_completion, false },
+  { "textDocument/documentSymbol", feature_document_symbols, false },
+  { "textDocument/foldingRange", feature_folding_ranges, false },
+  { "textDocument/inlayHint", feature_inlay_hints, false },
+  { "facet/grade", feature_grade, false },
 };
 
 static void
@@ -69,11 +75,21 @@ void
 session_answer_pending(struct session *self, struct document *doc)
 {
   struct pending *p = doc->pending;
+  struct pending **keep = &doc->pending;
 
   doc->pending = NULL;
   while (p) {
     struct pending *next = p->next;
 
+    if (p->version == doc->version && p->index &&
+        !session_index_done(self)) {
+      /* Still waiting, for the index now. */
+      p->next = NULL;
+      *keep = p;
+      keep = &p->next;
+      p = next;
+      continue;
+    }
     if (p->version != doc->version)
       session_fail(self, p->id, JSONRPC_CONTENT_MODIFIED,
                    "the document changed while the request waited");
@@ -82,6 +98,14 @@ session_answer_pending(struct session *self, struct document *doc)
     session__pending_free(p);
     p = next;
   }
+}
+
+void
+session_answer_ready(struct document *doc, void *ctx)
+{
+  if (doc->pending && doc->artifact_version == doc->version &&
+      !doc->dirty && !doc->analysing)
+    session_answer_pending(ctx, doc);
 }
 
 void
@@ -121,9 +145,10 @@ session__doc(struct session *self, json_object *id, json_object *params)
 
 static void
 session__request_doc(struct session *self, json_object *id,
-                     json_object *params, feature_fn answer)
+                     json_object *params, feature_fn answer, bool index)
 {
-  struct pending p = { .id = id, .params = params, .answer = answer };
+  struct pending p = { .id = id, .params = params, .answer = answer,
+                       .index = index };
   struct document *doc = session__doc(self, id, params);
   struct pending *waiting;
   size_t queued = 0;
@@ -132,7 +157,7 @@ session__request_doc(struct session *self, json_object *id,
     return;
   p.version = doc->version;
   if (doc->artifact_version == doc->version && !doc->dirty &&
-      !doc->analysing) {
+      !doc->analysing && (!index || session_index_done(self))) {
     session__answer(self, doc, &p);
     return;
   }
@@ -246,7 +271,8 @@ session_document_request(struct session *self, json_object *id,
   for (size_t i = 0; i < sizeof session__features /
                            sizeof session__features[0]; i++) {
     if (strcmp(method, session__features[i].method) == 0) {
-      session__request_doc(self, id, params, session__features[i].answer);
+      session__request_doc(self, id, params, session__features[i].answer,
+                           session__features[i].index);
       return true;
     }
   }

@@ -883,6 +883,79 @@ a_fragment_over_the_limit_is_not_offered(void **state)
   ws_remove(&w);
 }
 
+/* A .txt prompt a promptfoo config runs, asked for actions and lenses at
+ * once after it opens, before the index has read the config: the answers
+ * wait for the index, and offer what it knows (the eval goes to that
+ * config), not the nothing a plain .txt gets. */
+static void
+requests_before_the_index_wait_for_it(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  char msg[4096];
+  char uri[512];
+  size_t from;
+  json_object *reply = NULL;
+  json_object *lenses = NULL;
+
+  snprintf(w.root, sizeof w.root, "%s/facet-crystal-XXXXXX", tmp);
+  assert_non_null(mkdtemp(w.root));
+  snprintf(msg, sizeof msg, "%s/prompts", w.root);
+  assert_int_equal(mkdir(msg, 0777), 0);
+  ws_write(&w, "promptfooconfig.yaml", "prompts:\n"
+           "  - file://prompts/support.txt\n"
+           "providers:\n  - openai:gpt-4o-mini\n"
+           "tests:\n  - vars:\n      question: Where is my order?\n");
+  ws_write(&w, "prompts/support.txt", "Answer in at most 3 sentences.\n"
+           "\nQuestion: {{question}}\n");
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"file://%s\","
+           "\"capabilities\":{%s}}}", w.root, RESOURCE_OPS);
+  feed(h, msg);
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
+           "didOpen\",\"params\":{\"textDocument\":{\"uri\":\"%s\","
+           "\"languageId\":\"plaintext\",\"version\":1,\"text\":\"Answer in "
+           "at most 3 sentences.\\n\\nQuestion: {{question}}\\n\"}}}",
+           ws_uri(&w, "prompts/support.txt", uri, sizeof uri));
+  feed(h, msg);
+  from = h->nout;
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":"
+           "\"textDocument/codeAction\",\"params\":{\"textDocument\":{"
+           "\"uri\":\"%s\"},\"range\":{\"start\":{\"line\":0,\"character\":"
+           "0},\"end\":{\"line\":0,\"character\":0}},\"context\":{"
+           "\"diagnostics\":[],\"only\":[\"refactor.extract\"]}}}", uri);
+  feed(h, msg);
+  snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
+           "\"textDocument/codeLens\",\"params\":{\"textDocument\":{"
+           "\"uri\":\"%s\"}}}", uri);
+  feed(h, msg);
+  settle(h);
+
+  for (size_t i = from; i < h->nout; i++) {
+    json_object *m = json_tokener_parse(h->out[i]);
+
+    if (strcmp(field(m, "id"), "7") == 0 && !reply)
+      reply = m;
+    else if (strcmp(field(m, "id"), "9") == 0 && !lenses)
+      lenses = m;
+    else
+      json_object_put(m);
+  }
+  assert_non_null(reply);
+  assert_string_equal(field(reply, "result.1.title"), "\"Crystallise into "
+                      "an eval (1 test in promptfooconfig.yaml)\"");
+  assert_non_null(lenses);
+  assert_string_equal(field(lenses, "result.0.command.title"),
+                      "\"grade: loose \xC2\xB7 next: add assertions to the "
+                      "tests that exercise it, so they check its output\"");
+  json_object_put(reply);
+  json_object_put(lenses);
+  ws_remove(&w);
+}
+
 int
 main(void)
 {
@@ -904,6 +977,7 @@ main(void)
     T(an_edit_to_a_linked_file_regrades_the_prompt),
     T(a_prompt_yml_enforced_in_code_shows_its_validator),
     T(a_fragment_over_the_limit_is_not_offered),
+    T(requests_before_the_index_wait_for_it),
   };
 #undef T
 
