@@ -37,6 +37,7 @@ struct code {
   bool dates;               /* the date constants are in consts */
   const char *pass[CODE_EXAMPLES_MAX];   /* answers that follow the rules, as
                                             literals or expressions */
+  const char *answers[CODE_EXAMPLES_MAX];  /* their text, or NULL */
   size_t npass;
   const char *dropped;      /* an example of the prompt's that breaks them */
 };
@@ -882,7 +883,8 @@ code__follows(const struct code *x, const struct crystal_rule *r,
   return ok;
 }
 
-static void code__add_example(struct code *x, const char *expr);
+static void code__add_example(struct code *x, const char *answer,
+                              const char *expr);
 
 /* One of the prompt's examples, kept when it follows every rule. */
 static void
@@ -893,18 +895,43 @@ code__keep_example(struct code *x, const char *output)
       x->dropped = output;
       return;
     }
-  code__add_example(x, code__quoted(x->c, output));
+  code__add_example(x, output, code__quoted(x->c, output));
 }
 
-/* An answer that follows the rules, as a literal or an expression. */
+/* Whether two answers are the same: the same text, or the same JSON
+ * value however it is spaced (a prompt's example, and its schema's copy
+ * of it written compact). */
+static bool
+code__same_answer(const char *a, const char *b)
+{
+  struct json_object *va;
+  struct json_object *vb;
+  bool same;
+
+  if (strcmp(a, b) == 0)
+    return true;
+  va = json_tokener_parse(a);
+  vb = va ? json_tokener_parse(b) : NULL;
+  same = va && vb && json_object_equal(va, vb);
+  json_object_put(va);
+  json_object_put(vb);
+  return same;
+}
+
+/* An answer that follows the rules (its text, or NULL when it is only
+ * an expression), as a literal or an expression; once. */
 static void
-code__add_example(struct code *x, const char *expr)
+code__add_example(struct code *x, const char *answer, const char *expr)
 {
   for (size_t i = 0; i < x->npass; i++)
-    if (strcmp(x->pass[i], expr) == 0)
+    if (strcmp(x->pass[i], expr) == 0 ||
+        (answer && x->answers[i] &&
+         code__same_answer(x->answers[i], answer)))
       return;
-  if (x->npass < CODE_EXAMPLES_MAX)
+  if (x->npass < CODE_EXAMPLES_MAX) {
+    x->answers[x->npass] = answer;
     x->pass[x->npass++] = expr;
+  }
 }
 
 /* n of unit written out, for a JSON field's value. */
@@ -1090,6 +1117,8 @@ code__fields_example(struct code *x)
 {
   struct crystal *c = x->c;
   struct json_object *answer = json_object_new_object();
+  const char *json;
+  const char *text;
 
   for (size_t i = 0; i < x->nrules; i++) {
     const struct crystal_rule *r = x->rules[i];
@@ -1111,8 +1140,10 @@ code__fields_example(struct code *x)
     if (v)
       json_object_object_add(answer, r->field, v);
   }
-  code__add_example(x, code__quoted(c, json_object_to_json_string_ext(
-    answer, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)));
+  json = json_object_to_json_string_ext(
+    answer, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+  text = arena_strndup(c->arena, json, strlen(json));
+  code__add_example(x, text, code__quoted(c, text));
   json_object_put(answer);
 }
 
@@ -1135,7 +1166,7 @@ code__examples(struct code *x)
     if (!code__follows(x, x->rules[i], json))
       json = NULL;
   if (json)
-    code__add_example(x, code__quoted(c, json));
+    code__add_example(x, json, code__quoted(c, json));
   for (uint32_t i = 0; data && data->kind == NODE_SEQ && i < data->count;
        i++) {
     const char *v = node_str(node_get(data->u.items[i], "expected"));
@@ -1153,7 +1184,7 @@ code__examples(struct code *x)
     return;
   }
   if (code__following(x, x->rules[0]))
-    code__add_example(x, code__following(x, x->rules[0]));
+    code__add_example(x, NULL, code__following(x, x->rules[0]));
 }
 
 static const char *

@@ -1361,12 +1361,19 @@ eval__github_models(struct crystal *c)
   if (rc == 0)
     rc = eval__ghm_add(c, "evaluators", evaluators, comment, NULL);
   if (rc == 0) {
+    /* Only what is added is named: "0 testData items" reads as if
+     * something were taken away. */
+    const char *items = arena_printf(c->arena, "%zu testData item%s",
+                                     nitems, nitems == 1 ? "" : "s");
+    const char *evals = arena_printf(c->arena, "%zu evaluator%s", nevals,
+                                     nevals == 1 ? "" : "s");
+
     c->edit->made = true;
     c->edit->note = eval__note(&x, "testData");
-    c->edit->title = arena_printf(
-      c->arena, "Crystallise into an eval (%zu testData item%s, %zu "
-      "evaluator%s)", nitems, nitems == 1 ? "" : "s", nevals,
-      nevals == 1 ? "" : "s");
+    c->edit->title = arena_printf(c->arena, "Crystallise into an eval (%s%s"
+                                  "%s)", nitems ? items : "",
+                                  nitems && nevals ? ", " : "",
+                                  nevals ? evals : "");
   }
   json_object_put(x.tests);
   json_object_put(evaluators);

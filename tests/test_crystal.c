@@ -420,6 +420,25 @@ a_schema_not_linked_says_so_in_its_title(void **state)
   made_release(&m);
 }
 
+/* An eval's title names what it adds, and only that: a rule of a
+ * .prompt.yml whose testData stay as they are adds one evaluator. */
+static void
+an_eval_title_names_only_what_is_added(void **state)
+{
+  char *text = slurp("github-models/prompts/classify-ticket.prompt.yml");
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/classify-ticket.prompt.yml", text, 11, CRYSTAL_EVAL,
+       NULL);
+
+  assert_true(m.edit.made);
+  assert_string_equal(m.edit.title, "Crystallise into an eval (1 "
+                      "evaluator)");
+  made_release(&m);
+  free(text);
+}
+
 /* A schema of one field to fill in does not replace a response format
  * that works (gh-models' json_response_prompt.yml): its evaluators
  * would fail. */
@@ -1264,6 +1283,7 @@ main(void)
     cmocka_unit_test(a_new_file_takes_a_free_name),
     cmocka_unit_test(a_schema_not_linked_says_so_in_its_title),
     cmocka_unit_test(a_placeholder_schema_keeps_the_format_the_prompt_sets),
+    cmocka_unit_test(an_eval_title_names_only_what_is_added),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),

@@ -532,12 +532,51 @@ def test_write_is_all_or_nothing():
                   "changed prompts/funniness.prompt\n"))
 
 
+def golden_new_file(name, path):
+    """The text a golden diff gives the new file at path."""
+    lines = golden(name, "diff", None).split("\n") if not UPDATE else \
+        read(os.path.join(GOLDEN, f"{name}.diff")).split("\n")
+    at = lines.index(f"+++ b/{path}") + 2
+    body = []
+    for line in lines[at:]:
+        if not line.startswith("+"):
+            break
+        body.append(line[1:])
+    return "\n".join(body) + "\n"
+
+
+def test_docs_show_what_facet_prints():
+    """docs/crystallise.md's examples are what facet prints for the
+    fixtures they name: the schema, every record quoted of it, and the
+    validator's lines."""
+    doc = read(os.path.join(HERE, "..", "..", "docs", "crystallise.md"))
+    schema = golden_new_file("prompty-schema-fields",
+                             "prompts/reply.schema.json")
+    shown = re.search(r"creates\n`prompts/reply.schema.json`:\n\n```json\n"
+                      r"(.*?)```", doc, re.S)
+    check("the docs' reply.schema.json is facet's",
+          shown.group(1) if shown else None, schema)
+    comment = re.search(r'"\$comment": "([^"]*)"', schema).group(1)
+    check("every record of it the docs quote is facet's",
+          sorted(set(re.findall(r'"\$comment": "(facet: crystallised from '
+                                r'reply.prompty[^"]*)"', doc))), [comment])
+    code = golden_new_file("github-models-code-one-of",
+                           "validators/classify_ticket.py").split("\n")
+    shown = re.search(r"creates `validators/classify_ticket.py`:\n\n"
+                      r"```python\n(.*?)```", doc, re.S)
+    missing = [line for line in shown.group(1).split("\n")
+               if line and line != "# ..." and line not in code] \
+        if shown else None
+    check("the docs' validator lines are facet's", missing, [])
+
+
 def main():
     test_goldens()
     test_write()
     test_errors()
     test_made_already()
     test_limits()
+    test_docs_show_what_facet_prints()
     test_write_is_all_or_nothing()
     test_crlf()
     test_python_validators_run_on_older_pythons()
