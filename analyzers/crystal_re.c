@@ -96,7 +96,9 @@ static const char *const re__patterns[RE__COUNT] = {
     "should|shouldn['\\x{2019}]t|only|avoid|make\\s+sure|ensure|be\\s+sure|"
     "remember|limit|refuse|cannot|can['\\x{2019}]t|required?)\\b",
   [RE_IMPERATIVE] =
-    "^\\s*(?:[\\w -]{1,30}:\\s+)?(?:please\\s+)?(?:use|answer|respond|reply|write|return|include|"
+    /* A label before the verb may quote or ask: 'The "So What?": End'. */
+    "^\\s*(?:[\\w ?!'\"\\x{2018}\\x{2019}\\x{201C}\\x{201D}-]{1,40}:\\s+)?"
+    "(?:please\\s+)?(?:use|answer|respond|reply|write|return|include|"
     "mention|cite|format|provide|ask|explain|be|keep|give|list|start|begin|"
     "end|summari[sz]e|set|pick|choose|output|add|put|mark|label|classify|"
     "translate|rewrite|sign|address|refer|stay|stick)\\b(?!\\s*:)",

@@ -420,6 +420,28 @@ a_schema_not_linked_says_so_in_its_title(void **state)
   made_release(&m);
 }
 
+/* A rule whose label quotes or asks ('**The "So What?":** End ...') is
+ * a rule still: the eval quotes it in a rubric, it does not vanish. */
+static void
+a_rule_after_a_quoted_label_is_kept(void **state)
+{
+  const char *text = "You write podcast scripts.\n\n**The \"So What?\":** "
+                     "End every segment with why it matters to the "
+                     "listener.\nNever say \"as an AI\".\n\n"
+                     "Topic: {{ topic }}\n";
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/pod.j2", text, 3, CRYSTAL_EVAL, NULL);
+
+  assert_true(m.edit.made);
+  assert_non_null(strstr(m.edit.files[0].text, "      - type: llm-rubric\n"
+                         "        value: 'The answer follows this rule from "
+                         "the prompt: \"The \"So What?\": End every segment "
+                         "with why it matters to the listener.\"'\n"));
+  made_release(&m);
+}
+
 /* An eval's title names what it adds, and only that: a rule of a
  * .prompt.yml whose testData stay as they are adds one evaluator. */
 static void
@@ -1284,6 +1306,7 @@ main(void)
     cmocka_unit_test(a_schema_not_linked_says_so_in_its_title),
     cmocka_unit_test(a_placeholder_schema_keeps_the_format_the_prompt_sets),
     cmocka_unit_test(an_eval_title_names_only_what_is_added),
+    cmocka_unit_test(a_rule_after_a_quoted_label_is_kept),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),
