@@ -14,7 +14,11 @@
   "\\{\\{-?\\s*[A-Za-z_]\\w*(?:\\s*\\|\\s*default\\(\\s*\\d+\\s*\\))?" \
   "\\s*-?\\}\\})"
 #define REAL "(-?\\d+(?:\\.\\d+)?)"
-#define QUOTED "([\"'`\\x{201C}\\x{2018}])(.+?)[\"'`\\x{201D}\\x{2019}]"
+/* A quoted text, closed by the quote that opened it: an apostrophe
+ * inside double quotes ("Here's") or one followed by a letter inside
+ * single ones does not end it. Branch reset keeps the text in group 2. */
+#define QUOTED "(?|(\")(.+?)\"|(')(.+?)'(?!\\w)|(`)(.+?)`|" \
+  "(\\x{201C})(.+?)\\x{201D}|(\\x{2018})(.+?)\\x{2019}(?!\\w))"
 #define ANSWER "(?:(?:your|each|every|the)\\s+(?:answer|reply|response|" \
   "message|output)\\s+)?"
 

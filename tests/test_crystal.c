@@ -442,6 +442,26 @@ a_rule_after_a_quoted_label_is_kept(void **state)
   made_release(&m);
 }
 
+/* A quoted text ends at the quote that opened it: "Here's the summary:"
+ * is what the answer starts with, not "Here". */
+static void
+an_apostrophe_inside_quotes_is_text(void **state)
+{
+  const char *text = "Start every answer with \"Here's the summary:\". "
+                     "Never say 'as an AI'.\n\nTopic: {{ topic }}\n";
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/sum.j2", text, 1, CRYSTAL_EVAL, NULL);
+
+  assert_true(m.edit.made);
+  assert_non_null(strstr(m.edit.files[0].text, "      - type: starts-with\n"
+                         "        value: \"Here's the summary:\"\n"
+                         "      - type: not-icontains\n"
+                         "        value: as an AI\n"));
+  made_release(&m);
+}
+
 /* An eval's title names what it adds, and only that: a rule of a
  * .prompt.yml whose testData stay as they are adds one evaluator. */
 static void
@@ -1307,6 +1327,7 @@ main(void)
     cmocka_unit_test(a_placeholder_schema_keeps_the_format_the_prompt_sets),
     cmocka_unit_test(an_eval_title_names_only_what_is_added),
     cmocka_unit_test(a_rule_after_a_quoted_label_is_kept),
+    cmocka_unit_test(an_apostrophe_inside_quotes_is_text),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
     cmocka_unit_test(a_selection_takes_whole_words),
