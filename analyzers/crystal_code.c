@@ -44,6 +44,9 @@ struct code {
 
 static const char *code__quoted(struct crystal *c, const char *s);
 
+/* Limitation: quoted text the answer must hold, start or end with
+ * ("Always include \"Ref:\"") is left to the eval; code checks text that
+ * must be there only for tags (docs/limitations.md). */
 static bool
 code__mechanical(const struct crystal_rule *r)
 {
@@ -219,8 +222,9 @@ code__in_format(struct code *x, const char *s)
 }
 
 /* What lets a field that may be null pass before its check: Python's
- * "x is not None and ", TypeScript's "x != null && " (null or left
- * out, as data.get reads both). */
+ * "x is not None and ", TypeScript's "x != null && ". Limitation: a
+ * field left out passes too, as data.get reads it as None, while the
+ * schema requires the key (docs/limitations.md). */
 static const char *
 code__unless_null(struct code *x, const struct crystal_rule *r,
                   const char *name)
