@@ -376,6 +376,7 @@ artifact__refuse(struct artifact *a, const char *text, size_t len,
     code = DIAG_BINARY_FILE;
   else
     return false;
+  a->refused = true;
   a->text = "";
   source_init(&a->src, a->text, 0);
   artifact__detect(a, NULL);

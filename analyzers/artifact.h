@@ -233,6 +233,8 @@ struct artifact {
   struct evalfile *evals;    /* what it says about evals (evalfile.h): one
                                 reference owned, or NULL */
   bool text_replaced;        /* bytes that were not UTF-8 were replaced */
+  bool refused;              /* too large or binary: not analysed, so it
+                                has no grade (facet check shows none) */
   struct yaml_doc *yaml;     /* the whole-document YAML parse, kept for the
                                 next analysis to start from, or NULL */
   const struct artifact *previous;  /* during analysis only: opts's */

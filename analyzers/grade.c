@@ -558,6 +558,10 @@ grade_compute(struct artifact *a, const struct grade_links *links)
   struct grade *g = &a->grade;
 
   *g = (struct grade){ 0 };
+  /* Its name gives it a kind, but nothing of it was read: any grade would
+   * describe an empty text, whatever links other files have to it. */
+  if (a->refused)
+    return;
   if (a->kind != ARTIFACT_RESULTS && a->kind != ARTIFACT_NONE &&
       grade__broken(a))
     return;

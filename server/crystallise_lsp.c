@@ -139,6 +139,8 @@ crystallise_client(struct crystallise_state *self, json_object *caps)
     session_get(ws, "codeLens"), "refreshSupport"));
 }
 
+/* An empty string, null or no value at all leaves the default: editors
+ * send the declared default ("" in VS Code) for a setting left alone. */
 static void
 crystallise__setting(char **slot, json_object *v, const char *name)
 {
@@ -147,9 +149,9 @@ crystallise__setting(char **slot, json_object *v, const char *name)
   if (json_object_is_type(v, json_type_string) &&
       json_object_get_string_len(v) > 0)
     *slot = strdup(json_object_get_string(v));
-  else if (v)
+  else if (v && !json_object_is_type(v, json_type_string))
     log_warn("ignoring setting facet.crystallise.%s: it should be a "
-             "non-empty string", name);
+             "string", name);
 }
 
 void
@@ -159,10 +161,12 @@ crystallise_settings(struct crystallise_state *self, json_object *facet)
 
   crystallise__setting(&self->language, session_get(c, "language"),
                        "language");
+  /* "auto", VS Code's default, is what the workspace's files suggest. */
   if (self->language && strcmp(self->language, "python") != 0 &&
       strcmp(self->language, "typescript") != 0) {
-    log_warn("ignoring setting facet.crystallise.language: '%s' is not "
-             "python or typescript", self->language);
+    if (strcmp(self->language, "auto") != 0)
+      log_warn("ignoring setting facet.crystallise.language: '%s' is not "
+               "auto, python or typescript", self->language);
     free(self->language);
     self->language = NULL;
   }

@@ -10,6 +10,7 @@
  * Each test works in a workspace folder of its own under $TMPDIR.
  */
 #include "session_harness.h"
+#include "log.h"
 
 #include <ctype.h>
 #include <ftw.h>
@@ -956,6 +957,56 @@ requests_before_the_index_wait_for_it(void **state)
   ws_remove(&w);
 }
 
+/* The warnings logged while a test runs, one a line. */
+static char warnings[1024];
+
+static void
+keep_warning(enum log_level level, const char *msg, void *ctx)
+{
+  size_t n = strlen(warnings);
+
+  (void)ctx;
+  if (level == LOG_LEVEL_WARN)
+    snprintf(warnings + n, sizeof warnings - n, "%s\n", msg);
+}
+
+/* VS Code's Settings editor shows the defaults as they are declared:
+ * "auto" for the language and "" for the folders and the name, which is
+ * what it sends for settings left alone. They mean the defaults, with no
+ * warning in the log (there was one for each "" and "auto"). */
+static void
+crystallise_settings_left_alone_mean_the_defaults(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+
+  start(h, &w, APPLY_ONLY);
+  warnings[0] = '\0';
+  log_set_sink(keep_warning, NULL);
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":"
+          "\"workspace/didChangeConfiguration\",\"params\":{\"settings\":"
+          "{\"facet\":{\"crystallise\":{\"language\":\"auto\","
+          "\"schemaFolder\":\"\",\"schemaName\":\"\",\"codeFolder\":\"\"}}}}}");
+  settle(h);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor.extract\"]");
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":"
+          "\"workspace/didChangeConfiguration\",\"params\":{\"settings\":"
+          "{\"facet\":{\"crystallise\":{\"language\":\"rust\"}}}}}");
+  settle(h);
+  log_set_sink(NULL, NULL);
+
+  assert_string_equal(field(actions, "0.title"),
+                      "\"Crystallise into a JSON Schema (ask.schema.json)\"");
+  assert_string_equal(field(actions, "2.title"),
+                      "\"Crystallise into code (validators/ask.py)\"");
+  assert_string_equal(warnings,
+                      "ignoring setting facet.crystallise.language: 'rust' "
+                      "is not auto, python or typescript\n");
+  json_object_put(actions);
+  ws_remove(&w);
+}
+
 int
 main(void)
 {
@@ -978,6 +1029,7 @@ main(void)
     T(a_prompt_yml_enforced_in_code_shows_its_validator),
     T(a_fragment_over_the_limit_is_not_offered),
     T(requests_before_the_index_wait_for_it),
+    T(crystallise_settings_left_alone_mean_the_defaults),
   };
 #undef T
 

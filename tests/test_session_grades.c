@@ -204,6 +204,106 @@ facet_grade_is_null_for_a_file_that_is_no_artifact(void **state)
                       "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
 }
 
+/* Opens uri with text (a JSON string literal) in a session whose
+ * facet.maxFileBytes is max_bytes, and asks for what shows its grade:
+ * facet/grade (id 2), the code lenses (id 3), the hover on line 1 (id 4)
+ * and facet.showGrade (id 5). */
+static void
+ask_grade_of_unanalysed(struct harness *h, const char *uri,
+                        const char *text_json, int max_bytes)
+{
+  char msg[1024];
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"file:///ws\","
+           "\"capabilities\":{},\"initializationOptions\":{\"facet\":"
+           "{\"maxFileBytes\":%d}}}}", max_bytes);
+  feed(h, msg);
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  open_doc(h, uri, text_json);
+  settle(h);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"facet/grade\","
+           "\"params\":{\"textDocument\":{\"uri\":\"%s\"}}}", uri);
+  feed(h, msg);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":"
+           "\"textDocument/codeLens\",\"params\":{\"textDocument\":"
+           "{\"uri\":\"%s\"}}}", uri);
+  feed(h, msg);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":"
+           "\"textDocument/hover\",\"params\":{\"textDocument\":"
+           "{\"uri\":\"%s\"},\"position\":{\"line\":0,\"character\":1}}}",
+           uri);
+  feed(h, msg);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":"
+           "\"workspace/executeCommand\",\"params\":{\"command\":"
+           "\"facet.showGrade\",\"arguments\":[\"%s\"]}}", uri);
+  feed(h, msg);
+  settle(h);
+}
+
+/* The answers ask_grade_of_unanalysed gets for a file that was not
+ * analysed: no grade anywhere, as facet check reports none. */
+static void
+assert_no_grade_shown(struct harness *h, size_t i)
+{
+  assert_string_equal(next(h, &i),
+                      "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":null}");
+  assert_string_equal(next(h, &i),
+                      "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":[]}");
+  assert_string_equal(next(h, &i),
+                      "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":null}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":-32602,"
+    "\"message\":\"facet.showGrade wants the URI of an open, graded "
+    "artifact\"}}");
+}
+
+/* A file over facet.maxFileBytes gets one finding and no analysis: the
+ * editor shows no grade for it (it was graded loose, as text with no
+ * header, while facet check --max-bytes showed none). */
+static void
+a_file_too_large_to_analyse_has_no_grade(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  ask_grade_of_unanalysed(h, "file:///ws/trip.prompty", PROMPTY_FIXED, 20);
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"file:///ws/trip.prompty\",\"version\":1,"
+    "\"diagnostics\":[{\"range\":{\"start\":{\"line\":0,\"character\":0},"
+    "\"end\":{\"line\":0,\"character\":0}},\"severity\":2,\"code\":"
+    "\"file-too-large\",\"source\":\"facet\",\"message\":\"file is 93 "
+    "bytes, over the 20-byte limit; it was not analysed\"}]}}");
+  assert_no_grade_shown(h, i);
+}
+
+/* The same for a file of binary data, the other file not analysed. */
+static void
+a_binary_file_has_no_grade(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  ask_grade_of_unanalysed(h, "file:///ws/logo.prompty",
+                          "\"PNG\\u0000\\u0001 data\"", 1000);
+
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\","
+    "\"params\":{\"uri\":\"file:///ws/logo.prompty\",\"version\":1,"
+    "\"diagnostics\":[{\"range\":{\"start\":{\"line\":0,\"character\":0},"
+    "\"end\":{\"line\":0,\"character\":0}},\"severity\":2,\"code\":"
+    "\"binary-file\",\"source\":\"facet\",\"message\":\"file holds "
+    "binary data (a NUL byte); it was not analysed\"}]}}");
+  assert_no_grade_shown(h, i);
+}
+
 static void
 workspace_grades_walk_the_root_as_facet_check_does(void **state)
 {
@@ -392,6 +492,8 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     T(facet_grade_waits_for_the_analysis_and_answers_the_grade),
     T(facet_grade_is_null_for_a_file_that_is_no_artifact),
+    T(a_file_too_large_to_analyse_has_no_grade),
+    T(a_binary_file_has_no_grade),
     T(workspace_grades_walk_the_root_as_facet_check_does),
     T(open_documents_are_graded_from_the_editors_text),
     T(workspace_grades_walk_the_folder_given),

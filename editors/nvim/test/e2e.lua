@@ -705,11 +705,49 @@ local function test_settings(bufnr)
 
   setup({ facet = { maxFileBytes = 10 } })
   wait_published(uri, before + 1)
+  local limit = string.format('file is %d bytes, over the 10-byte limit; '
+                              .. 'it was not analysed', #text)
   check('settings: facet.maxFileBytes reaches the running server',
         vim.tbl_map(function(d) return d.code .. ': ' .. d.message end,
-                    seen(bufnr)),
-        { string.format('file-too-large: file is %d bytes, over the '
-                        .. '10-byte limit; it was not analysed', #text) })
+                    seen(bufnr)), { 'file-too-large: ' .. limit })
+
+  -- Not analysed, so not graded: no lens and no grade, as facet check
+  -- --max-bytes shows none (it was shown as loose, "text with no
+  -- machine-read header").
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.lsp.codelens.refresh()
+  vim.wait(500, function() return #vim.lsp.codelens.get(bufnr) == 0 end, 10)
+  check('a file over maxFileBytes has no grade lens',
+        { asked = lenses(bufnr, uri),
+          shown = vim.tbl_map(function(lens)
+            return lens.command and lens.command.title
+          end, vim.lsp.codelens.get(bufnr)) },
+        { asked = {}, shown = {} })
+  check(':FacetGrade says it has no grade, and why',
+        notified('FacetGrade'),
+        { message = 'facet: no grade: ' .. limit, level = INFO })
+end
+
+-- nvim-lspconfig matches buffers by filetype only; facet.root_dir, its
+-- root_dir in the README's snippet, picks the buffers setup() attaches
+-- to by name and filetype, and answers nil (no server) for the others.
+local function test_lspconfig_root_dir()
+  local got = {}
+
+  for _, relative in ipairs({ 'README.md', 'prompts/outage-update.j2',
+                              '.github/prompts/new-test-case.prompt.md',
+                              'promptfooconfig.yaml' }) do
+    local fname = EXAMPLES .. '/' .. relative
+    vim.cmd('edit ' .. vim.fn.fnameescape(fname))
+    got[relative] = facet.root_dir(fname, vim.fn.bufnr(fname)) or 'nil'
+  end
+  check('root_dir for nvim-lspconfig: the root for facet\'s files, nil for '
+        .. 'other Markdown', got, {
+          ['README.md'] = 'nil',
+          ['prompts/outage-update.j2'] = EXAMPLES,
+          ['.github/prompts/new-test-case.prompt.md'] = EXAMPLES,
+          ['promptfooconfig.yaml'] = EXAMPLES,
+        })
 end
 
 local function test_missing_binary()
@@ -753,6 +791,7 @@ local function main()
   test_edits(outage)
   test_restart(outage)
   test_settings(outage)
+  test_lspconfig_root_dir()
   test_shutdown()
   test_missing_binary()
 end

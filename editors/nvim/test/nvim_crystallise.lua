@@ -10,8 +10,10 @@ facet.crystallise command: facet writes the new files, and its workspace
 index reads them. After each action the test checks the files written
 and the lenses at the prompt's top and at the fragment: the grade climbs
 loose -> schema -> eval -> code, and the fragment shows what it became
-(the tests with their eval status, "never run" here). At the end it
-changes the fragment and checks the drift hints.
+(the tests with their eval status, "never run" here). Then it
+changes the fragment and checks the drift hints; at the end it
+crystallises a Prompty prompt's field list, whose edit of the prompt's
+header the plugin must write.
 
 The index works off Neovim's loop: the test waits for its $/progress end
 before the first look, and after each action polls the lenses until they
@@ -127,10 +129,23 @@ local function settled_lenses(bufnr, want)
   return got
 end
 
+-- The buffers with changes not written, by file name.
+local function unsaved()
+  local names = {}
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.bo[bufnr].modified then
+      table.insert(names, vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr),
+                                             ':t'))
+    end
+  end
+  table.sort(names)
+  return names
+end
+
 -- Runs :FIRST,LASTFacetCrystallise, chooses the action whose title starts
 -- with prefix from the menu it offers, and waits for the message facet
 -- shows when it has run it. Returns the title chosen and that message.
-local function crystallise(prefix)
+local function crystallise(prefix, first, last)
   local select = vim.ui.select
   local chosen = nil
   local offered = nil
@@ -149,7 +164,8 @@ local function crystallise(prefix)
     end
     on_choice(nil)
   end
-  vim.cmd(string.format('%d,%dFacetCrystallise', FIRST, LAST))
+  vim.cmd(string.format('%d,%dFacetCrystallise', first or FIRST,
+                        last or LAST))
   wait(function() return #messages > before end)
   vim.ui.select = select
   return chosen, messages[#messages], offered
@@ -293,6 +309,37 @@ local function main()
   }
   check('drift: each lens at the fragment says it changed',
         settled_lenses(bufnr, drifted), drifted)
+
+  -- A Prompty prompt: its schema goes into its header too, an edit facet
+  -- asks Neovim 0.7 to apply (workspace/applyEdit); the plugin writes
+  -- the buffer it changed, as VS Code saves the files of a refactoring
+  -- (the prompt's edit was left unsaved).
+  local reply = WORK .. '/prompts/reply-fields.prompty'
+  local f = assert(io.open(reply, 'w'))
+  f:write('---\nname: reply\ninputs:\n  ticket:\n    type: string\n---\n'
+          .. 'Return JSON with these fields:\n'
+          .. '- `subject`: the subject line\n'
+          .. '- `urgent` (boolean): whether it cannot wait\n\n{{ticket}}\n')
+  f:close()
+  vim.cmd('edit ' .. vim.fn.fnameescape(reply))
+  local reply_buf = vim.api.nvim_get_current_buf()
+  local reply_uri = vim.uri_from_bufnr(reply_buf)
+  wait(function() return published[reply_uri] end)
+  title, msg = crystallise('Crystallise into a JSON Schema', 7, 9)
+  check('header: the schema of a Prompty prompt', title,
+        'Crystallise into a JSON Schema (schemas/reply-fields.schema.json)')
+  wait(function() return not vim.bo[reply_buf].modified end)
+  -- outage-update.j2 keeps the edit the drift checks typed.
+  check('header: the prompt buffer the action changed is written',
+        { unsaved = unsaved(),
+          disk = read('prompts/reply-fields.prompty'),
+          outputs = (read('prompts/reply-fields.prompty') or '')
+            :match('\n(outputs:\n  subject:)') },
+        { unsaved = { 'outage-update.j2' },
+          disk = table.concat(vim.api.nvim_buf_get_lines(reply_buf, 0, -1,
+                                                         true), '\n')
+            .. '\n',
+          outputs = 'outputs:\n  subject:' })
 
   local client = require('facet').client(bufnr)
   client.stop()

@@ -4,10 +4,18 @@
  * and adds the commands facet: Show Workspace Grades, facet: Restart
  * Server and facet: Show Output.
  *
+ * The server logs each line twice, to its stderr and as window/logMessage
+ * (server/lsp.c); the language client would put both in one channel. The
+ * facet channel gets the log messages, and the server's stderr goes to a
+ * channel of its own, "facet server stderr", which also holds what the
+ * server writes before it is initialized or when it crashes.
+ *
  * Code actions are left to the language client as they come: quick fixes
  * and the crystallise actions (refactor.extract) reach the light bulb and
  * the Refactor menu under the kinds the server declares.
  */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
@@ -16,28 +24,29 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
+  StreamInfo,
 } from 'vscode-languageclient/node';
 
 import { documentSelector } from './selector';
 import { findServer } from './server';
 import { showWorkspaceGrades, WorkspaceGrades } from './grades';
-
-/* What facet/grade answers for an artifact (server/session_grades.c). */
-interface Grade {
-  grade: string;
-  title: string;
-  next: string | null;
-  summary: string;
-  markdown: string | null;
-}
+import { Grade, gradeDialog } from './gradetext';
 
 const CONTENT_MODIFIED = -32801;
 
+/* How long a server asked to stop may take before it is killed. */
+const STOP_GRACE_MS = 2000;
+
 let client: LanguageClient | undefined;
+let serverProcess: ChildProcess | undefined;
 let output: vscode.OutputChannel;
+let serverStderr: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 let statusAsked = 0;          /* numbers status requests; stale ones lose */
 let statusTimer: NodeJS.Timeout | undefined;
+/* Why facet is not running, while it is not: the status bar says so on
+ * every editor until the server runs, as a toast is easily missed. */
+let failure: string | undefined;
 
 function settings() {
   const config = vscode.workspace.getConfiguration('facet');
@@ -56,6 +65,67 @@ function log(message: string) {
   output.appendLine(`[extension] ${message}`);
 }
 
+/*
+ * Opens the Settings editor on facet.path where its value comes from: the
+ * workspace's settings when they set it, else the user's. In a remote
+ * window (code-server, SSH, containers) the server runs on the remote
+ * machine, and the local user settings do not show machine settings at
+ * all: the remote ones are where a path on that machine goes.
+ */
+async function openPathSetting() {
+  const where = vscode.workspace.getConfiguration('facet').inspect('path');
+  const options = { query: '@id:facet.path' };
+  let command = 'workbench.action.openSettings';
+
+  if (where?.workspaceValue !== undefined)
+    command = 'workbench.action.openWorkspaceSettings';
+  else if (vscode.env.remoteName)
+    command = 'workbench.action.openRemoteSettings';
+  try {
+    await vscode.commands.executeCommand(command, options);
+  } catch (err) {
+    log(`${command}: ${err}`);
+    await vscode.commands.executeCommand('workbench.action.openSettings',
+                                         options);
+  }
+}
+
+/* The folder the server starts in, as the language client would choose. */
+function serverFolder(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders
+    ?.find((f) => f.uri.scheme === 'file');
+
+  if (folder && fs.existsSync(folder.uri.fsPath))
+    return folder.uri.fsPath;
+  return undefined;
+}
+
+/*
+ * Starts the server as the language client would, but with its stderr in
+ * the channel of its own (see the top of this file). The client then sees
+ * only the streams, so ending the process is left to stopClient.
+ */
+function serverStarter(command: string, args: string[]): ServerOptions {
+  return () => new Promise<StreamInfo>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: serverFolder() });
+
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (data: string) => serverStderr.append(data));
+    child.once('error', reject);
+    child.once('spawn', () => {
+      serverProcess = child;
+      resolve({ reader: child.stdout, writer: child.stdin });
+    });
+    child.once('exit', (code, signal) => {
+      if (serverProcess === child)
+        serverProcess = undefined;
+      if (code !== 0)
+        log(`the server exited with ${code === null ? `signal ${signal}`
+                                                    : `status ${code}`}`);
+    });
+  });
+}
+
 async function startClient(context: vscode.ExtensionContext) {
   const config = vscode.workspace.getConfiguration('facet');
   const found = findServer(config.get<string>('path'),
@@ -63,22 +133,19 @@ async function startClient(context: vscode.ExtensionContext) {
 
   if ('why' in found) {
     log(found.why);
-    showStatus('$(error) facet', 'facet: ' + found.why, 'facet.showOutput');
-    const choice = await vscode.window.showErrorMessage('facet: ' + found.why,
-                                                        'Open Settings');
-    if (choice === 'Open Settings')
-      await vscode.commands.executeCommand('workbench.action.openSettings',
-                                           'facet.path');
+    showFailure(found.why);
+    /* Not awaited: activation, and every facet command with it, would
+     * wait for the toast to be closed. */
+    void vscode.window.showErrorMessage('facet: ' + found.why,
+                                        'Open Settings')
+      .then((choice) => choice === 'Open Settings'
+            ? openPathSetting() : undefined);
     return;
   }
   log(`starting ${found.path} (from ${found.from})`);
 
   const args = ['--log-level', config.get<string>('logLevel', 'info'),
                 'lsp', '--stdio'];
-  const serverOptions: ServerOptions = {
-    run: { command: found.path, args },
-    debug: { command: found.path, args },
-  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(settings().formats),
     outputChannel: output,
@@ -97,34 +164,74 @@ async function startClient(context: vscode.ExtensionContext) {
           scheduleStatus();
         return next(document, token);
       },
+      /* The grade lens runs facet.showGrade, whose answer is a one-line
+       * message a toast cuts short: shown in full here instead, as the
+       * status bar item shows it. */
+      executeCommand: async (command, args, next) => {
+        if (command === 'facet.showGrade' && typeof args[0] === 'string' &&
+            gradeRequestOffered())
+          return showGrade(args[0]);
+        return next(command, args);
+      },
     },
   };
 
-  client = new LanguageClient('facet', 'facet', serverOptions, clientOptions);
-  client.onDidChangeState((e) => {
-    if (e.newState === State.Running)
+  const started = new LanguageClient('facet', 'facet',
+                                     serverStarter(found.path, args),
+                                     clientOptions);
+  client = started;
+  started.onDidChangeState((e) => {
+    if (client !== started)
+      return;
+    if (e.newState === State.Running) {
+      failure = undefined;
       scheduleStatus(0);
-    else
+    } else if (e.newState === State.Stopped) {
+      showFailure('the server stopped (facet: Show Output, and the ' +
+                  '"facet server stderr" output, say why)');
+    } else if (!failure) {
       status.hide();
+    }
   });
   try {
-    await client.start();
+    await started.start();
   } catch (err) {
     const hint = found.from === 'bundled'
       ? ' The bundled facet needs the shared libraries facet is built ' +
-        'with (see the README); set facet.path to a facet built here.'
+        'with (see the README; the "facet server stderr" output names a ' +
+        'missing one); set facet.path to a facet built here.'
       : '';
+    const why = `${found.path} did not start: ${err}.${hint}`;
     log(`the server did not start: ${err}`);
-    vscode.window.showErrorMessage(
-      `facet: ${found.path} did not start: ${err}.${hint}`);
+    showFailure(why);
+    void vscode.window.showErrorMessage(`facet: ${why}`);
+  }
+}
+
+/* Ends child if it has not ended STOP_GRACE_MS after it was asked to. */
+async function reap(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return;
+  const ended = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  if (!ended) {
+    log('the server did not exit when asked: killing it');
+    child.kill('SIGKILL');
   }
 }
 
 async function stopClient() {
   const old = client;
+  const child = serverProcess;
 
   client = undefined;
-  status.hide();
+  if (!failure)
+    status.hide();
   if (old) {
     try {
       await old.stop();
@@ -133,6 +240,15 @@ async function stopClient() {
     }
     await old.dispose();
   }
+  if (child)
+    await reap(child);
+}
+
+/* The status bar's failure state: an error icon, why in the tooltip, and
+ * the output on a click. It stays until the server runs. */
+function showFailure(why: string) {
+  failure = 'facet: ' + why;
+  showStatus('$(error) facet', failure, 'facet.showOutput');
 }
 
 function showStatus(text: string, tooltip: string | vscode.MarkdownString,
@@ -155,6 +271,10 @@ async function updateStatus() {
   const editor = vscode.window.activeTextEditor;
   const asked = ++statusAsked;
 
+  if (failure) {
+    showStatus('$(error) facet', failure, 'facet.showOutput');
+    return;
+  }
   if (!editor || !client || client.state !== State.Running ||
       !gradeRequestOffered() ||
       vscode.languages.match(client.clientOptions.documentSelector!,
@@ -184,6 +304,30 @@ async function updateStatus() {
   showStatus(`$(beaker) ${grade.grade}`, tooltip,
              { title: 'Show the grade', command: 'facet.showGrade',
                arguments: [uri] });
+}
+
+/* Shows the grade of the document at uri (a protocol URI) in full, in a
+ * dialog: a toast would keep only its first line. */
+async function showGrade(uri: string) {
+  let grade: Grade | null;
+
+  try {
+    grade = await client!.sendRequest<Grade | null>('facet/grade',
+      { textDocument: { uri } });
+  } catch (err) {
+    log(`facet/grade: ${err}`);
+    void vscode.window.showWarningMessage(`facet: no grade: ${err}`);
+    return;
+  }
+  if (!grade) {
+    void vscode.window.showInformationMessage(
+      'facet: this file has no grade (the Problems panel says why when ' +
+      'facet did not analyse it).');
+    return;
+  }
+  const { message, detail } = gradeDialog(grade);
+  await vscode.window.showInformationMessage(message,
+                                             { modal: true, detail });
 }
 
 function scheduleStatus(delay = 100) {
@@ -221,10 +365,11 @@ async function workspaceGrades() {
 
 export async function activate(context: vscode.ExtensionContext) {
   output = vscode.window.createOutputChannel('facet');
+  serverStderr = vscode.window.createOutputChannel('facet server stderr');
   status = vscode.window.createStatusBarItem('facet.grade',
     vscode.StatusBarAlignment.Right, 100);
   status.name = 'facet grade';
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(output, serverStderr, status);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('facet.showWorkspaceGrades',

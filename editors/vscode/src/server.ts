@@ -44,18 +44,24 @@ function onPath(name: string): string | undefined {
  */
 export function findServer(setting: string | undefined,
                            extensionDir: string): Found | NotFound {
+  const exe = process.platform === 'win32' ? 'facet.exe' : 'facet';
+  const bundled = path.join(extensionDir, 'server', exe);
+
   if (setting && setting.trim() !== '') {
     const file = setting.trim();
     if (executable(file))
       return { path: file, from: 'setting' };
+    /* Cleared, the setting gives way to what comes next in the order
+     * above: say which that is. */
     return {
       path: undefined,
       why: `facet.path is set to "${file}", which is not an executable ` +
-        'file. Correct the setting, or clear it to use the facet on PATH.',
+        'file. Correct the setting, or clear it to use ' +
+        (fs.existsSync(bundled)
+          ? 'the facet bundled with this extension.'
+          : 'the facet on PATH (this extension bundles none).'),
     };
   }
-  const exe = process.platform === 'win32' ? 'facet.exe' : 'facet';
-  const bundled = path.join(extensionDir, 'server', exe);
   /* An unzip that dropped the mode bits leaves the binary unrunnable. */
   if (fs.existsSync(bundled) && !executable(bundled)) {
     try {

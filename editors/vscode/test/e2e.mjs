@@ -113,11 +113,104 @@ async function language(page) {
   return text(page, '#status\\.editor\\.mode');
 }
 
-/* What the facet output channel holds, from its log file. */
-function outputLog() {
+/* What an output channel holds, from its log file: the facet channel by
+ * default. */
+function outputLog(channel = 'facet') {
   const logs = readdirSync(LOGS, { recursive: true })
-    .filter((f) => /(^|\/)\d+-facet\.log$/.test(f));
+    .filter((f) => f.endsWith(`-${channel}.log`) &&
+                   /^\d+$/.test(f.split('/').pop().split('-')[0]));
   return logs.map((f) => readFileSync(join(LOGS, f), 'utf8')).join('\n');
+}
+
+/* The text of the dialog open, as { message, detail }, once there is one. */
+async function dialog(page) {
+  const box = page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout: 10000 });
+  return {
+    message: await text(page, '.monaco-dialog-box .dialog-message-text'),
+    detail: await text(page, '.monaco-dialog-box .dialog-message-detail'),
+  };
+}
+
+/* The toasts shown, each as its message. */
+async function toasts(page) {
+  return (await page.locator('.notifications-toasts .notification-toast ' +
+                             '.notification-list-item-message')
+    .allInnerTexts()).map((t) => t.trim());
+}
+
+/* The status bar item facet shows: its text and whether its icon is the
+ * error icon. */
+async function statusItem(page) {
+  const item = page.locator('.statusbar-item[id$="facet.grade"]');
+  return {
+    text: await statusGrade(page),
+    error: (await item.locator('.codicon-error').count()) > 0,
+  };
+}
+
+/*
+ * No server: facet.path names no executable (run sets it in the workspace's
+ * settings before code-server starts). The extension says so in a toast
+ * without waiting for it to be closed, keeps the error in the status bar
+ * on every editor, opens the setting where it is set, and starts once the
+ * setting is cleared.
+ */
+async function noServer(page) {
+  const bogus = join(WORKSPACE, 'no-such-facet');
+  const why = `facet: facet.path is set to "${bogus}", which is not an ` +
+    'executable file. Correct the setting, or clear it to use the facet ' +
+    'bundled with this extension.';
+
+  await openFile(page, 'prompts/triage.prompty');
+  check('no server: a toast says facet.path names no executable',
+        await until(async () => (await toasts(page)).find(
+          (t) => t.startsWith('facet:'))), why);
+  /* Commands wait for the extension's activation, which waited for the
+   * toast to be closed. */
+  await command(page, 'facet: Show Output');
+  check('no server: with the toast open, facet: Show Output works',
+        await until(async () => (await text(page,
+          '.part.panel .composite-bar .action-item.checked')) === 'OUTPUT'
+          && outputLog().includes(`[extension] ${why.slice(7)}`), 15000),
+        true);
+  check('no server: the status bar shows the error',
+        await until(async () => {
+          const s = await statusItem(page);
+          return s.error && s;
+        }), { text: 'facet', error: true });
+  await openFile(page, 'prompts/reply.j2');
+  await new Promise((r) => setTimeout(r, 500));
+  check('... and still does in another editor', await statusItem(page),
+        { text: 'facet', error: true });
+
+  /* In code-server the User tab of the Settings editor shows no machine
+   * settings: the button opens the tab where facet.path is set. */
+  await page.locator('.notifications-toasts .monaco-button',
+                     { hasText: 'Open Settings' }).first().click();
+  const row = page.locator('.settings-editor .setting-item-contents',
+                           { hasText: 'Path' }).first();
+  check('no server: Open Settings shows facet.path where it is set', {
+    tab: await until(async () => text(page,
+      '.settings-editor .settings-tabs-widget .checked')),
+    title: await until(async () => text(page,
+      '.settings-editor .setting-item-contents .setting-item-title')),
+    value: await until(async () => row.locator('input').inputValue()),
+  }, { tab: 'Workspace', title: 'Facet: Path', value: bogus });
+  await page.screenshot({ path: join(OUT, 'vscode-no-server.png') });
+  await page.keyboard.press('Control+W');
+
+  /* Cleared, the setting leaves the bundled facet, which starts. */
+  writeFileSync(join(WORKSPACE, '.vscode', 'settings.json'), '{}\n');
+  check('no server: once facet.path is cleared the server starts and the ' +
+        'status bar shows the grade',
+        await until(async () => {
+          const s = await statusItem(page);
+          return !s.error && s.text === 'eval' && s;
+        }), { text: 'eval', error: false });
+  /* Limitation: VS Code's API cannot close a message it shows; the toast
+   * stays until it is closed. */
+  await command(page, 'Notifications: Clear All Notifications');
 }
 
 async function problems(page) {
@@ -128,6 +221,7 @@ async function main(page) {
   await page.goto(URL);
   await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT });
   await page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT });
+  await noServer(page);
 
   /* A prompt with a known mistake: 'modle' for 'model' on line 4. */
   await openFile(page, 'prompts/broken/escalate.prompty');
@@ -163,6 +257,26 @@ async function main(page) {
   check('the status bar shows the grade of the file',
         await until(async () => (await statusGrade(page)) === 'structured'
           && 'structured'), 'structured');
+
+  /* Clicking it shows the grade in full, in a dialog: a toast showed one
+   * line, cut at "…". The grade lens opens the same. */
+  const full = {
+    message: `facet ${DOT} Prompty ${DOT} grade structured`,
+    detail: 'loose \u2192 structured \u2192 schema \u2192 eval \u2192 code\n\n' +
+      'Size: about 58 tokens (estimated; usually within 10 % of OpenAI\'s ' +
+      'tokenizers for English)\n\nWhy:\n- its header declares the inputs ' +
+      'its template uses\n- nothing pins the shape of its output\n\n' +
+      'Next step: pin the output: add outputs (or a response_format ' +
+      'json_schema)',
+  };
+  await page.locator('.statusbar-item[id$="facet.grade"] a').first().click();
+  check('clicking the status bar item shows the grade in full',
+        await dialog(page), full);
+  await page.keyboard.press('Escape');
+  await page.locator('.editor-instance .codelens-decoration a').first()
+    .click();
+  check('... as the grade lens does', await dialog(page), full);
+  await page.keyboard.press('Escape');
 
   /* The hover on the first line: the grade, why, and the next step. */
   const line2 = page.locator('.editor-instance .view-line',
@@ -354,6 +468,14 @@ async function main(page) {
       '.part.panel .title-actions', { hasText: 'facet' }).count()) > 0),
   }, { tab: 'OUTPUT', channel: true });
   check('... where the log says the bundled facet started', starts(), 1);
+  /* facet logs each line to its stderr and as window/logMessage; the
+   * channel shows it once, and the stderr goes to a channel of its own. */
+  check('... and shows each line of facet\'s log once, its stderr apart', {
+    facet: (outputLog().match(/initialized: position encoding/g) || [])
+      .length,
+    stderr: (outputLog('facet server stderr')
+      .match(/facet: info: initialized: position encoding/g) || []).length,
+  }, { facet: 1, stderr: 1 });
   await command(page, 'facet: Restart Server');
   check('facet: Restart Server starts it again',
         await until(async () => starts() >= 2 && starts()), 2);

@@ -1,9 +1,11 @@
 /*
  * The extension's logic that needs no VS Code: where the server binary is
- * found, and which files the document selector sends to facet. Run by
- * unit (node's test runner, on the TypeScript bundled by esbuild).
+ * found, which files the document selector sends to facet, and the text
+ * of the grade dialog. Run by unit (node's test runner, on the TypeScript
+ * bundled by esbuild).
  *
- *   FACET_UNIT_BUNDLE  the bundle of src/server.ts and src/selector.ts
+ *   FACET_UNIT_BUNDLE  the bundle of src/server.ts, src/selector.ts and
+ *                      src/gradetext.ts
  *   FACET_UNIT_BIN     the facet binary (for facet check)
  *   FACET_UNIT_ROOT    the repository
  */
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 
 const require = createRequire(import.meta.url);
-const { findServer, documentSelector } =
+const { findServer, documentSelector, gradeDialog } =
   require(process.env.FACET_UNIT_BUNDLE);
 const { minimatch } = require(join(process.env.FACET_UNIT_ROOT,
                                    'editors/vscode/node_modules/minimatch'));
@@ -57,7 +59,22 @@ test('a facet.path that is no executable is reported, not skipped', () => {
   assert.deepEqual(findServer(missing, dir), {
     path: undefined,
     why: `facet.path is set to "${missing}", which is not an executable ` +
-      'file. Correct the setting, or clear it to use the facet on PATH.',
+      'file. Correct the setting, or clear it to use the facet on PATH ' +
+      '(this extension bundles none).',
+  });
+});
+
+test('... and clearing it is said to use the bundled facet, if any', () => {
+  const missing = join(dir, 'nowhere', 'facet');
+  const ext = join(dir, 'ext5');
+  mkdirSync(join(ext, 'server'), { recursive: true });
+  executable(join(ext, 'server', 'facet'));
+
+  assert.deepEqual(findServer(missing, ext), {
+    path: undefined,
+    why: `facet.path is set to "${missing}", which is not an executable ` +
+      'file. Correct the setting, or clear it to use the facet bundled ' +
+      'with this extension.',
   });
 });
 
@@ -166,4 +183,32 @@ test('files facet.formats names are sent too', () => {
   assert.deepEqual(['/ws/notes/brief.txt', '/ws/x.cfg', '/ws/other.txt']
     .map((p) => selected(p, 'plaintext', formats)), [true, true, false]);
   assert.equal(selected('/ws/notes/brief.txt', 'plaintext'), false);
+});
+
+test('the grade dialog shows the whole hover, without Markdown marks', () => {
+  const markdown = '**facet** \u00b7 Prompty \u00b7 grade **eval**\n\n' +
+    'loose \u2192 structured \u2192 schema \u2192 **eval** \u2192 code\n\n' +
+    'Why:\n- tests in `promptfooconfig.yaml` exercise it\n\n' +
+    '**Evals** \u00b7 3 passed\n- 3 tests in ' +
+    '[promptfooconfig.yaml](file:///ws/promptfooconfig.yaml#L23)\n' +
+    '\n**Next step:** crystallise a stable rule into code\n';
+
+  assert.deepEqual(gradeDialog({ grade: 'eval', title: 'Prompty',
+                                 next: null, summary: '', markdown }), {
+    message: 'facet \u00b7 Prompty \u00b7 grade eval',
+    detail: 'loose \u2192 structured \u2192 schema \u2192 eval \u2192 code\n\n' +
+      'Why:\n- tests in promptfooconfig.yaml exercise it\n\n' +
+      'Evals \u00b7 3 passed\n- 3 tests in promptfooconfig.yaml\n\n' +
+      'Next step: crystallise a stable rule into code',
+  });
+});
+
+test('... and its fields when the server sent no Markdown', () => {
+  assert.deepEqual(gradeDialog({
+    grade: 'structured', title: 'Prompty', next: 'pin the output',
+    summary: '', reasons: ['a', 'b'], markdown: null,
+  }), {
+    message: 'facet \u00b7 Prompty \u00b7 grade structured',
+    detail: 'Why:\n- a\n- b\n\nNext step: pin the output',
+  });
 });

@@ -30,7 +30,9 @@ Options (all optional):
 
 The plugin/facet.lua file defines :FacetGrade, :FacetWorkspaceGrades,
 :FacetCrystallise and :FacetRestart, which work with any client named
-'facet' (one nvim-lspconfig started, too).
+'facet' (one nvim-lspconfig started, too). :FacetCrystallise writes the
+buffers the action changed, as VS Code saves the files of a refactoring.
+For nvim-lspconfig, root_dir() picks the buffers setup() would attach to.
 ]]
 
 local M = {}
@@ -116,7 +118,8 @@ function M.wants(bufnr)
 end
 
 local function root_of(bufnr)
-  local root = options.root_dir
+  local root = options and options.root_dir
+  local markers = options and options.root_markers or { '.git' }
 
   if type(root) == 'function' then
     root = root(bufnr)
@@ -126,7 +129,7 @@ local function root_of(bufnr)
   end
   local dir = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':p:h')
   while dir and dir ~= '' do
-    for _, marker in ipairs(options.root_markers) do
+    for _, marker in ipairs(markers) do
       if vim.loop.fs_stat(dir .. '/' .. marker) then
         return dir
       end
@@ -138,6 +141,19 @@ local function root_of(bufnr)
     dir = parent
   end
   return vim.fn.getcwd()
+end
+
+--- For nvim-lspconfig's root_dir (fname, bufnr): the workspace root of a
+--- buffer facet wants, as setup() finds it, and nil for the others, so
+--- that lspconfig starts no server for them. lspconfig matches buffers by
+--- filetype only, and many of facet's files have none of their own (.j2,
+--- .poml, .mdc, skprompt.txt, .cursorrules) or share Markdown's.
+function M.root_dir(fname, bufnr)
+  bufnr = bufnr or vim.fn.bufnr(fname)
+  if bufnr < 0 or not M.wants(bufnr) then
+    return nil
+  end
+  return root_of(bufnr)
 end
 
 local function command_of(cmd)
@@ -293,6 +309,20 @@ local function failed(method, err)
          vim.log.levels.ERROR)
 end
 
+-- The codes of the findings facet gives a file it did not analyse.
+local NOT_ANALYSED = { ['file-too-large'] = true, ['binary-file'] = true }
+
+-- Why the file in bufnr has no grade when facet did not analyse it (too
+-- large, or binary): its finding says so. nil for any other file.
+local function unanalysed(bufnr)
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'facet' and NOT_ANALYSED[d.code] then
+      return 'no grade: ' .. d.message
+    end
+  end
+  return nil
+end
+
 --- Shows the grade of the current buffer's artifact (:FacetGrade).
 function M.show_grade()
   local client = command_client()
@@ -308,7 +338,8 @@ function M.show_grade()
       return failed('facet/grade', err)
     end
     if result == nil or result == vim.NIL then
-      return notify('this file is not an artifact facet grades')
+      return notify(unanalysed(bufnr)
+                    or 'this file is not an artifact facet grades')
     end
     local message = result.title .. ' ' .. DOT .. ' ' .. result.summary
     if result.reasons and #result.reasons > 0 then
@@ -369,24 +400,114 @@ local function is_crystallise(action)
     or kind:sub(1, #CRYSTALLISE_KIND + 1) == CRYSTALLISE_KIND .. '.'
 end
 
-local function run_command(client, command, bufnr)
+-- Adds to uris (a set) the files a WorkspaceEdit changes or creates.
+local function edit_uris(edit, uris)
+  for uri in pairs(edit.changes or {}) do
+    uris[uri] = true
+  end
+  for _, change in ipairs(edit.documentChanges or {}) do
+    if change.textDocument then
+      uris[change.textDocument.uri] = true
+    elseif change.kind == 'create' then
+      uris[change.uri] = true
+    elseif change.kind == 'rename' then
+      uris[change.newUri] = true
+    end
+  end
+end
+
+-- Writes the loaded buffers of uris that have changes, as VS Code saves
+-- the files a refactoring changed: a crystallise action records in the
+-- new files which lines of the prompt they came from, so they and the
+-- prompt belong together on disk, and an edit to a file that is not
+-- shown (a promptfoo config the eval goes into) would be easily left
+-- unsaved. Returns the names of those it could not write.
+local function write_buffers(uris)
+  local failures = {}
+
+  for uri in pairs(uris) do
+    local bufnr = vim.fn.bufnr(vim.uri_to_fname(uri))
+    if bufnr > 0 and vim.api.nvim_buf_is_loaded(bufnr)
+       and vim.bo[bufnr].modified then
+      local ok = pcall(vim.api.nvim_buf_call, bufnr, function()
+        vim.cmd('silent update')
+      end)
+      if not ok or vim.bo[bufnr].modified then
+        table.insert(failures, vim.fn.fnamemodify(
+          vim.api.nvim_buf_get_name(bufnr), ':~:.'))
+      end
+    end
+  end
+  table.sort(failures)
+  return failures
+end
+
+-- client id -> the set of files the edits facet asks for while one of its
+-- crystallise commands runs change (Neovim 0.7 is sent the command, and
+-- facet sends the prompt's edit through workspace/applyEdit).
+local collecting = {}
+
+-- Wraps the client's workspace/applyEdit handler once, to see what the
+-- edits it applies change.
+local function watch_apply_edit(client)
+  local handlers = client.handlers
+  if not handlers or collecting[client.id] ~= nil then
+    return
+  end
+  collecting[client.id] = false
+  local own = rawget(handlers, 'workspace/applyEdit')
+  handlers['workspace/applyEdit'] = function(err, result, ctx, config)
+    local uris = collecting[client.id]
+    if uris and result and result.edit then
+      edit_uris(result.edit, uris)
+    end
+    local handler = own or vim.lsp.handlers['workspace/applyEdit']
+    return handler(err, result, ctx, config)
+  end
+end
+
+local function save_changed(uris)
+  local failures = write_buffers(uris)
+  if #failures > 0 then
+    notify('could not write ' .. table.concat(failures, ', ')
+           .. ': the crystallise edit is there, unsaved',
+           vim.log.levels.WARN)
+  end
+end
+
+local function run_command(client, command, bufnr, uris)
+  if uris then
+    watch_apply_edit(client)
+    collecting[client.id] = uris
+  end
   client.request('workspace/executeCommand', {
     command = command.command, arguments = command.arguments,
   }, function(err)
+    if uris then
+      collecting[client.id] = false
+      save_changed(uris)
+    end
     if err then
       failed(command.command, err)
     end
   end, bufnr)
 end
 
+-- Applies a crystallise action: its edit, its command, then writes what
+-- they changed.
 local function apply(client, action, bufnr)
+  local uris = {}
+
   if action.edit then
     vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+    edit_uris(action.edit, uris)
   end
   if type(action.command) == 'table' then
-    run_command(client, action.command, bufnr)
+    run_command(client, action.command, bufnr, uris)
   elseif type(action.command) == 'string' then
-    run_command(client, action, bufnr)   -- the action is a Command
+    run_command(client, action, bufnr, uris)   -- the action is a Command
+  else
+    save_changed(uris)
   end
 end
 
@@ -484,6 +605,18 @@ function M.restart()
     end
     return true
   end, 20)
+  -- Neovim keeps the lenses of a client after it stops (0.7 has no
+  -- codelens.clear): the old grade would stay beside the new server's.
+  for id in pairs(stopping) do
+    for _, bufnr in ipairs(buffers) do
+      if vim.lsp.codelens.clear then
+        vim.lsp.codelens.clear(id, bufnr)
+      else
+        vim.lsp.codelens.save({}, bufnr, id)
+        vim.lsp.codelens.display({}, bufnr, id)
+      end
+    end
+  end
   clients = {}
   attached = {}
   for _, bufnr in ipairs(buffers) do
