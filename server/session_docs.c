@@ -221,6 +221,26 @@ analysis__fresh(const struct analysis *job, const struct document *doc)
          job->result->owner == doc->text;
 }
 
+/*
+ * A config analysed while this document was (both open, their analyses
+ * running side by side) may have named it as a file of its own format, a
+ * promptfoo tests file say, after this analysis had started as another:
+ * the document is analysed again, as the format now asked for.
+ */
+static void
+analysis__recheck_format(struct session *self, struct document *doc,
+                         enum artifact_format analysed_as)
+{
+  enum artifact_format want;
+
+  if (overrides_match(&self->settings.formats, self->root,
+                      doc->path ? doc->path : doc->uri) != FORMAT_NONE)
+    return;
+  want = session_index_format(self, doc->path);
+  if (want != FORMAT_NONE && want != analysed_as)
+    session_schedule(self, doc);
+}
+
 static void
 analysis__done(uv_work_t *work, int status)
 {
@@ -248,6 +268,7 @@ analysis__done(uv_work_t *work, int status)
     session_index_document(self, doc);
     session_publish(self, doc);
     session_answer_pending(self, doc);
+    analysis__recheck_format(self, doc, job->opts.format);
   } else if (status == 0 && !job->result && job->serial == doc->serial) {
     log_error("analysis of %s ran out of memory", doc->uri);
     session_answer_pending(self, doc);

@@ -283,9 +283,10 @@ index__want(const char *path, enum artifact_format format, void *ctx)
   struct document *doc = docstore_find_path(&self->docs, path);
 
   /* An open document is analysed again as the format asked for
-   * (index__changed); what the disk holds would not count for it, and
+   * (index__changed, or when its running analysis ends: analysis__done);
+   * what the disk holds would not count for it, and
    * reading it would only ask for it again, round after round. */
-  if (doc && doc->artifact)
+  if (doc)
     return;
   for (size_t i = x->next; i < x->nqueue; i++)
     if (x->queue[i].path && strcmp(x->queue[i].path, path) == 0 &&
@@ -671,7 +672,7 @@ session_index_file_changed(struct session *self, const char *path,
     index__settle(self, NULL);
     return;
   }
-  if (doc && doc->artifact)
+  if (doc)
     return;  /* the editor's text is what counts while it is open */
   evalgraph_add_path(self->index.graph, norm);
   known = evalgraph_summary(self->index.graph, norm);

@@ -721,6 +721,61 @@ an_open_file_a_config_names_is_not_read_again_and_again(void **state)
   assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * The same, when the config's analysis ends while the tests file's first
+ * one still runs (its 10,000 tests take longer than the config's three
+ * lines): that analysis, begun as plain YAML, is followed by one as a
+ * promptfoo tests file. Before, the config's link was missed while the
+ * tests file had no analysis yet, and the file stayed plain YAML.
+ */
+static void
+a_file_a_config_names_while_it_is_analysed_is_analysed_again(void **state)
+{
+  struct harness *h = *state;
+  const char *test = "- vars:\\n    text: hello\\n";
+  size_t ntests = 10000, cap = ntests * strlen(test) + 1024;
+  char other[256];
+  char *msg = malloc(cap);
+  char cmd[300];
+  int n;
+
+  assert_non_null(msg);
+  start(h, CAPS_ALL);
+  snprintf(other, sizeof other, "/tmp/facet-outside-XXXXXX");
+  assert_non_null(mkdtemp(other));
+  write_file(other, "tests.yaml", "- vars:\n    text: hello\n");
+  write_file(other, "promptfooconfig.yaml",
+             "prompts:\n  - 'Summarise {{text}}'\ntests: file://tests.yaml\n");
+  n = snprintf(msg, cap,
+               "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
+               "\"params\":{\"textDocument\":{\"uri\":\"file://%s/tests.yaml\","
+               "\"languageId\":\"yaml\",\"version\":1,\"text\":\"", other);
+  for (size_t i = 0; i < ntests; i++)
+    n += snprintf(msg + n, cap - (size_t)n, "%s", test);
+  snprintf(msg + n, cap - (size_t)n, "\"}}}");
+  feed(h, msg);
+  snprintf(msg, cap,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\","
+           "\"params\":{\"textDocument\":{\"uri\":"
+           "\"file://%s/promptfooconfig.yaml\",\"languageId\":\"yaml\","
+           "\"version\":1,\"text\":\"prompts:\\n  - 'Summarise {{text}}'\\n"
+           "tests: file://tests.yaml\\n\"}}}", other);
+  feed(h, msg);
+  settle(h);
+  snprintf(msg, cap,
+           "{\"jsonrpc\":\"2.0\",\"id\":79,\"method\":\"facet/grade\","
+           "\"params\":{\"textDocument\":{\"uri\":"
+           "\"file://%s/tests.yaml\"}}}", other);
+  feed(h, msg);
+  settle(h);
+  assert_non_null(strstr(find(h, 0, "\"id\":79"),
+                         "\"format\":\"promptfoo-tests\""));
+  free(msg);
+  ws_remove();
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+  assert_int_equal(system(cmd), 0);
+}
+
 static void
 unused_helpers(void)
 {
@@ -810,6 +865,9 @@ main(void)
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(
       an_open_file_a_config_names_is_not_read_again_and_again, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      a_file_a_config_names_while_it_is_analysed_is_analysed_again, setup,
       teardown),
   };
 
