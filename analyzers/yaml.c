@@ -467,6 +467,18 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
   uint32_t line;
   uint32_t col;
 
+  /* The reader (bytes that are not UTF-8) sets a byte offset, no mark. */
+  if (p->error == YAML_READER_ERROR) {
+    at = b->base + (uint32_t)(p->problem_offset < b->input_len
+                                ? p->problem_offset : b->input_len);
+    b->problem = b->context = at;
+    if (b->report)
+      diag_add(b->diags, DIAG_YAML_SYNTAX,
+               span_make(at, at < b->base + b->input_len ? at + 1 : at),
+               "%s: YAML text is UTF-8", problem);
+    return;
+  }
+
   b->problem = at;
   b->context = p->context ? yaml__offset(b, p->context_mark.index) : at;
   if (!b->report)

@@ -103,13 +103,14 @@ validate__doc_free(struct validate_doc *d)
   free(d);
 }
 
-/* Reads path into d->text, replacing bytes that are not UTF-8. */
+/* Reads path into d->text as it is: bytes that are not UTF-8 are the
+ * parser's syntax errors (RFC 8259 and YAML both require UTF-8), not
+ * something to replace silently and validate. */
 static int
 validate__read(struct validate_doc *d, const char *path)
 {
   char *raw;
   size_t len = 0, size = 0;
-  struct buf clean;
   int rc = fileio_read(path, ANALYZE_MAX_BYTES_DEFAULT + 1, &raw, &len,
                        &size);
 
@@ -118,16 +119,6 @@ validate__read(struct validate_doc *d, const char *path)
   if (size > ANALYZE_MAX_BYTES_DEFAULT) {
     free(raw);
     return FACET_ELIMIT;
-  }
-  if (!utf8_valid(raw, len)) {
-    buf_init(&clean, len * 3 + 1);
-    rc = utf8_sanitize(raw, len, &clean) < 0 ? FACET_ENOMEM : 0;
-    free(raw);
-    len = clean.len;
-    raw = rc ? NULL : buf_detach(&clean);
-    buf_release(&clean);
-    if (!raw)
-      return FACET_ENOMEM;
   }
   d->text = raw;
   return source_init(&d->src, d->text, len);

@@ -1066,6 +1066,15 @@ assertions_facet_runs_itself(void **state)
   assert_string_equal(run_assert("is-json", NULL, " {\"a\": 1}\n"), "pass");
   assert_string_equal(run_assert("is-json", NULL, "{'a': 1}"),
                       "expected valid JSON");
+  /* JSON.parse takes a bare value, and RFC 8259's numbers. */
+  assert_string_equal(run_assert("is-json", NULL, "42"), "pass");
+  assert_string_equal(run_assert("is-json", NULL, "null"), "pass");
+  assert_string_equal(run_assert("is-json", NULL, "{\"a\": 1e+2}"),
+                      "pass");
+  assert_string_equal(run_assert("is-json", NULL, "[1.]"),
+                      "expected valid JSON");
+  assert_string_equal(run_assert("is-json", NULL, "[\"a\tb\"]"),
+                      "expected valid JSON");
   assert_string_equal(run_assert("is-json",
                                  "{\"type\":\"object\",\"required\":[\"age\"]}",
                                  "{\"name\": \"x\"}"),

@@ -489,8 +489,8 @@ test_github_models_json_schema_faults(void **state)
 
   a = analyze("m.prompt.yml", broken);
   EXPECT_DIAGS(a,
-    "json-syntax 1:13-1:34 jsonSchema is not valid JSON: unexpected "
-    "character at line 1, column 19 of the string");
+    "json-syntax 1:13-1:34 jsonSchema is not valid JSON: trailing comma "
+    "before '}' at line 1, column 18 of the string");
   artifact_free(a);
 
   a = analyze("m.prompt.yml", incomplete);
