@@ -971,7 +971,9 @@ jsck__conditional(struct jsck *k)
   v = jsck__member(k, "else", SINCE7, &has);
   if (has)
     app->else_ = jsc_subschema(k->c, k->w, "else", NULL, v);
-  if (app->if_ && (app->then_ || app->else_))
+  /* An if alone asserts nothing, but when it passes, what it evaluated
+   * counts for unevaluatedProperties and unevaluatedItems. */
+  if (app->if_)
     k->n->has |= JSK_IF;
 }
 

@@ -493,7 +493,7 @@ jsq__in_place(struct jsq *q, const struct jsc_node *s,
     return false;
   if ((s->has & JSK_NOT) && jsq__node(q, app->not, inst))
     return false;
-  if (s->has & JSK_IF) {
+  if ((s->has & JSK_IF) && (app->then_ || app->else_)) {
     const struct jsc_node *then = jsq__node(q, app->if_, inst)
                                     ? app->then_ : app->else_;
 

@@ -1243,6 +1243,9 @@ jsv__if(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
   const struct jsc_node *then;
   bool cond;
 
+  /* Alone, if is walked only for the annotations it gives. */
+  if (!app->then_ && !app->else_ && !a)
+    return true;
   v->quiet++;
   cond = jsv__branch(v, app->if_, inst, a);
   v->quiet--;

@@ -752,6 +752,33 @@ unevaluated_properties_drop_failed_branches(void **state)
                       "(key)\n");
 }
 
+/* if without then or else still evaluates what it matched (2020-12's
+ * annotation collection), and a failed if evaluates nothing. */
+static void
+unevaluated_sees_an_if_without_then_or_else(void **state)
+{
+  const char *props =
+    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "
+    "\"if\": {\"properties\": {\"foo\": {\"type\": \"string\"}}}, "
+    "\"unevaluatedProperties\": false}";
+  const char *items =
+    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "
+    "\"if\": {\"prefixItems\": [{\"const\": 1}]}, "
+    "\"unevaluatedItems\": false}";
+
+  (void)state;
+
+  assert_string_equal(errors(props, "{\"foo\": \"a\"}"), "");
+  assert_string_equal(errors(props, "{\"foo\": 1}"),
+                      "/foo | /unevaluatedProperties | unevaluatedProperties "
+                      "| 'foo' is not allowed (unevaluatedProperties is "
+                      "false) (key)\n");
+  assert_string_equal(errors(items, "[1]"), "");
+  assert_string_equal(errors(items, "[2]"),
+                      "/0 | /unevaluatedItems | unevaluatedItems | item 0 is "
+                      "not allowed (unevaluatedItems is false)\n");
+}
+
 static void
 unevaluated_items_after_prefix_and_contains(void **state)
 {
@@ -1252,6 +1279,7 @@ main(void)
     cmocka_unit_test(unevaluated_properties_see_through_applicators),
     cmocka_unit_test(unevaluated_properties_drop_failed_branches),
     cmocka_unit_test(unevaluated_items_after_prefix_and_contains),
+    cmocka_unit_test(unevaluated_sees_an_if_without_then_or_else),
     cmocka_unit_test(dynamic_refs_extend_a_recursive_schema),
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),
