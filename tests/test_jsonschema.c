@@ -714,6 +714,45 @@ meta_schemas_are_built_in(void **state)
                                  "draft-07/schema#\"}", "{\"type\": 5}"), "");
 }
 
+/* What the meta-schemas refuse and validation would pass over silently:
+ * each a problem at the exact member at fault. */
+static void
+meta_schema_slips_are_problems(void **state)
+{
+  (void)state;
+
+  assert_string_equal(problems("{\"required\": [\"a\", \"b\", \"a\"]}"),
+                      "/required/2: required lists 'a' twice\n");
+  assert_string_equal(problems("{\"type\": []}"),
+                      "/type: type must list at least one type: an empty "
+                      "list allows nothing\n");
+  assert_string_equal(problems("{\"type\": [\"string\", \"null\", "
+                               "\"string\"]}"),
+                      "/type/2: type lists 'string' twice\n");
+  assert_string_equal(problems("{\"$defs\": {\"a\": {\"$anchor\": "
+                               "\"1 bad\"}, \"b\": {\"$anchor\": "
+                               "\"_fine-1.x\"}}}"),
+                      "/$defs/a/$anchor: $anchor '1 bad' is not a valid "
+                      "name: a letter or '_' first, then letters, digits, "
+                      "'-', '_' and '.'\n");
+  assert_string_equal(problems("{\"$schema\": \"https://json-schema.org/"
+                               "draft/2019-09/schema\", \"$anchor\": "
+                               "\"_x\"}"),
+                      "/$anchor: $anchor '_x' is not a valid name: a letter "
+                      "first, then letters, digits, '-', '_' and '.' or "
+                      "':'\n");
+  assert_string_equal(problems("{\"title\": 5, \"properties\": {\"a\": "
+                               "{\"description\": [\"x\"]}, \"title\": "
+                               "{\"type\": \"string\"}}}"),
+                      "/title: title must be a string, got integer 5\n"
+                      "/properties/a/description: description must be a "
+                      "string, got array\n");
+  /* A repeat in required still requires the name. */
+  assert_string_equal(errors("{\"required\": [\"a\", \"a\"]}", "{}"),
+                      " | /required | required | missing required property "
+                      "'a'\n");
+}
+
 /* ---- 2019-09 and 2020-12 ---- */
 
 static void
@@ -1280,6 +1319,7 @@ main(void)
     cmocka_unit_test(unevaluated_properties_drop_failed_branches),
     cmocka_unit_test(unevaluated_items_after_prefix_and_contains),
     cmocka_unit_test(unevaluated_sees_an_if_without_then_or_else),
+    cmocka_unit_test(meta_schema_slips_are_problems),
     cmocka_unit_test(dynamic_refs_extend_a_recursive_schema),
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),
