@@ -276,6 +276,35 @@ patterns_are_ecma_262(void **state)
                           "");
 }
 
+/* ECMA-262's unicode property escapes by their long names, which PCRE2
+ * 10.42 does not know; Script= is the script alone (U+0342 is Inherited,
+ * Greek only among its Script_Extensions). */
+static void
+unicode_property_escapes_take_long_names(void **state)
+{
+  (void)state;
+
+  assert_string_equal(problems("{\"pattern\": \"^\\\\p{Letter}+$\"}"), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Letter}+$\"}",
+                             "\"\u03b1\u03b2\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Letter}+$\"}", "\"a1\""),
+                      " | /pattern | pattern | \"a1\" does not match the "
+                      "pattern ^\\p{Letter}+$\n");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{General_Category="
+                             "Letter}\\\\P{Uppercase_Letter}$\"}",
+                             "\"Ab\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^[\\\\p{Decimal_Number}"
+                             "\\\\p{Cased_Letter}]+$\"}", "\"x9\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Script=Greek}+$\"}",
+                             "\"\u03b1\u03c9\""), "");
+  assert_string_not_equal(errors("{\"pattern\": \"^\\\\p{Script=Greek}$\"}",
+                                 "\"\u0342\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Script_Extensions="
+                             "Greek}$\"}", "\"\u0342\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Assigned}$\"}",
+                             "\"a\""), "");
+}
+
 static void
 formats_are_annotations_unless_asserted(void **state)
 {
@@ -1320,6 +1349,7 @@ main(void)
     cmocka_unit_test(unevaluated_items_after_prefix_and_contains),
     cmocka_unit_test(unevaluated_sees_an_if_without_then_or_else),
     cmocka_unit_test(meta_schema_slips_are_problems),
+    cmocka_unit_test(unicode_property_escapes_take_long_names),
     cmocka_unit_test(dynamic_refs_extend_a_recursive_schema),
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),
