@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
+#include "diag.h"
+#include "tree.h"
+
 struct jsyn {
   const char *p;
   uint32_t len;
@@ -503,35 +507,40 @@ json_text_parse(const char *p, uint32_t len, struct json_object **out,
                 struct json_syntax_error *e)
 {
   struct json_syntax_error local;
-  struct json_tokener *tok;
-  enum json_tokener_error err;
+  struct source src;
+  struct arena arena;
+  struct diag_list diags;
+  struct node *root = NULL;
+  size_t budget = NODE_JSON_BUDGET_DEFAULT;
+  bool ok;
 
   *out = NULL;
   if (!e)
     e = &local;
-  if (!json_syntax_check(p, len, JSON_TEXT_DEPTH_MAX, e)) {
-    if (e->too_deep)
-      snprintf(e->message, sizeof e->message, "nesting deeper than %d "
-               "levels is not read", JSON_TEXT_DEPTH_MAX);
-    return false;
-  }
-  tok = json_tokener_new_ex(JSON_TEXT_DEPTH_MAX + 1);
-  if (!tok)
+  memset(e, 0, sizeof *e);
+  /* Through facet's own tree rather than json-c's parser: json-c clamps
+   * integers past 64 bits to UINT64_MAX, the tree keeps their text. */
+  if (source_init(&src, p, len))
     return jsyn__fail(&(struct jsyn){ p, len, e }, 0, 0, "out of memory");
-  *out = json_tokener_parse_ex(tok, p, (int)len);
-  err = json_tokener_get_error(tok);
-  /* A number at the very end may go on in json-c's eyes: the NUL says
-   * it does not. */
-  if (err == json_tokener_continue) {
-    *out = json_tokener_parse_ex(tok, "", 1);
-    err = json_tokener_get_error(tok);
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  ok = json_parse(&arena, &src, span_make(0, len), &diags, &root) == 0;
+  if (ok && diags.count) {
+    ok = false;
+    e->start = diags.items[0].span.start;
+    e->end = diags.items[0].span.end;
+    snprintf(e->message, sizeof e->message, "%s", diags.items[0].message);
+  } else if (!ok) {
+    snprintf(e->message, sizeof e->message, "out of memory");
+  } else if (root) {
+    *out = node_to_json(root, &budget);
+    if (!budget) {
+      ok = false;
+      snprintf(e->message, sizeof e->message, "out of memory");
+    }
   }
-  json_tokener_free(tok);
-  if (err != json_tokener_success) {
-    json_object_put(*out);
-    *out = NULL;
-    return jsyn__fail(&(struct jsyn){ p, len, e }, 0, 0, "%s",
-                      json_tokener_error_desc(err));
-  }
-  return true;
+  diag_list_release(&diags);
+  arena_release(&arena);
+  source_release(&src);
+  return ok;
 }

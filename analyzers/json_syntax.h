@@ -32,10 +32,9 @@ bool json_syntax_check(const char *p, uint32_t len, uint32_t max_depth,
  * NULL for JSON null too). Returns false, with *e filled when e is not
  * NULL, when the text is not RFC 8259 JSON. A bare scalar (`42`, `true`)
  * parses like any other value, with or without a newline after it.
- * Nesting past JSON_TEXT_DEPTH_MAX is refused.
+ * Nesting past TREE_DEPTH_MAX is refused; numbers past 64 bits keep
+ * their text (as node_to_json makes them).
  */
-#define JSON_TEXT_DEPTH_MAX 256
-
 struct json_object;
 bool json_text_parse(const char *p, uint32_t len, struct json_object **out,
                      struct json_syntax_error *e);

@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "jsonschema.h"
+#include "json_syntax.h"
 #include "jsonschema_internal.h"
 
 /* Room for the errors of one validation, one per line. */
@@ -24,10 +25,25 @@
 
 static char text[TEXT_MAX];
 
+/* Whether JSON is read as facet reads files (numbers past 64 bits keep
+ * their text) rather than by json-c, which clamps them. */
+static bool as_facet;
+
+static struct json_object *
+parse_json(const char *s)
+{
+  struct json_object *v = NULL;
+
+  if (!as_facet)
+    return json_tokener_parse(s);
+  assert_true(json_text_parse(s, (uint32_t)strlen(s), &v, NULL));
+  return v;
+}
+
 static struct js_schema *
 compile(const char *schema, const struct js_options *opts)
 {
-  struct json_object *json = json_tokener_parse(schema);
+  struct json_object *json = parse_json(schema);
   struct js_schema *s = NULL;
 
   assert_true(json != NULL || strcmp(schema, "null") == 0);
@@ -63,7 +79,7 @@ errors_with(const char *schema, const char *instance,
             const struct js_options *opts)
 {
   struct js_schema *s = compile(schema, opts);
-  struct json_object *inst = json_tokener_parse(instance);
+  struct json_object *inst = parse_json(instance);
   struct jsv_scratch scratch = { 0 };
   enum jsq_verdict quick = jsq_valid(s, inst, &scratch);
   static char alone[TEXT_MAX];
@@ -251,6 +267,45 @@ lengths_count_code_points(void **state)
   assert_string_equal(errors("{\"maxLength\": 1}", "\"ab\""),
                       " | /maxLength | maxLength | must be at most 1 "
                       "character, got 2\n");
+}
+
+/* Integers past 64 bits compare exactly, by their decimal texts: a double
+ * rounds 2^64 + 1 onto 2^64. */
+static void
+big_integers_compare_exactly(void **state)
+{
+  (void)state;
+  as_facet = true;
+
+  assert_string_equal(errors("{\"enum\": [18446744073709551616]}",
+                             "18446744073709551617"),
+                      " | /enum | enum | 18446744073709551617 is not one of "
+                      "18446744073709551616\n");
+  assert_string_equal(errors("{\"const\": 18446744073709551617}",
+                             "18446744073709551617"), "");
+  assert_string_equal(errors("{\"const\": 18446744073709551617}",
+                             "1.8446744073709551617e19"), "");
+  assert_string_not_equal(errors("{\"const\": 18446744073709551617}",
+                                 "18446744073709551616"), "");
+  assert_string_equal(errors("{\"minimum\": 18446744073709551617}",
+                             "18446744073709551616"),
+                      " | /minimum | minimum | must be >= "
+                      "18446744073709551617, got 18446744073709551616\n");
+  assert_string_equal(errors("{\"exclusiveMaximum\": "
+                             "100000000000000000000000000000}",
+                             "100000000000000000000000000000.0"),
+                      " | /exclusiveMaximum | exclusiveMaximum | must be < "
+                      "100000000000000000000000000000, got "
+                      "100000000000000000000000000000.0\n");
+  assert_string_equal(errors("{\"maximum\": -18446744073709551617}",
+                             "-18446744073709551616"),
+                      " | /maximum | maximum | must be <= "
+                      "-18446744073709551617, got -18446744073709551616\n");
+  assert_string_equal(errors("{\"uniqueItems\": true}",
+                             "[18446744073709551617, 18446744073709551616]"),
+                      "");
+  assert_string_equal(errors("{\"enum\": [100]}", "1e2"), "");
+  as_facet = false;
 }
 
 static void
@@ -1350,6 +1405,7 @@ main(void)
     cmocka_unit_test(unevaluated_sees_an_if_without_then_or_else),
     cmocka_unit_test(meta_schema_slips_are_problems),
     cmocka_unit_test(unicode_property_escapes_take_long_names),
+    cmocka_unit_test(big_integers_compare_exactly),
     cmocka_unit_test(dynamic_refs_extend_a_recursive_schema),
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),
