@@ -13,6 +13,7 @@
 #include "assertion.h"
 #include "buf.h"
 #include "evalfile.h"
+#include "json_syntax.h"
 #include "jsonschema.h"
 #include "tree.h"
 #include "utf8.h"
@@ -415,71 +416,35 @@ aeval__fits(struct js_schema *schema, struct json_object *json, char *why,
 }
 
 /*
- * Whether [s, s + n) is free of what json-c's strict mode still takes
- * but JSON.parse refuses: single quotes, NaN and Infinity outside
- * strings.
+ * Whether [s, s + n) holds a JSON value (into *out, NULL for null) by
+ * RFC 8259, as JSON.parse reads it: a bare `42` or `null` too. With
+ * whole, nothing but white space may follow it; otherwise json-c finds
+ * where the value at s ends and *end (may be NULL) says where.
  */
 static bool
-aeval__plain_json(const char *s, size_t n)
+aeval__parse(const char *s, size_t n, struct json_object **out, size_t *end,
+             bool whole)
 {
-  bool in = false;
+  size_t at = n;
+  bool ok;
 
-  for (size_t i = 0; i < n; i++) {
-    if (in) {
-      if (s[i] == '\\')
-        i++;
-      else if (s[i] == '"')
-        in = false;
-      continue;
-    }
-    if (s[i] == '"')
-      in = true;
-    else if (s[i] == '\'' || s[i] == 'N' || s[i] == 'I')
-      return false;
-  }
-  return true;
-}
-
-/* The JSON value at s (strict, as JSON.parse reads it), or NULL; with
- * whole, nothing but white space may follow it. *end (may be NULL) is
- * where it ends. */
-static struct json_object *
-aeval__parse(const char *s, size_t n, size_t *end, bool whole)
-{
-  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX);
-  struct json_object *v;
-  size_t at;
-
-  if (!tok)
-    return NULL;
-  /* Strict mode refuses what follows the value: find the end first. */
+  *out = NULL;
   if (!whole) {
+    struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX);
+    struct json_object *v;
+
+    if (!tok)
+      return false;
     v = json_tokener_parse_ex(tok, s, (int)n);
-    at = json_tokener_get_parse_end(tok);
-    n = json_tokener_get_error(tok) == json_tokener_success ? at : 0;
+    at = json_tokener_get_error(tok) == json_tokener_success
+           ? json_tokener_get_parse_end(tok) : 0;
     json_object_put(v);
-    json_tokener_reset(tok);
+    json_tokener_free(tok);
   }
-  while (whole && n && isspace((unsigned char)s[n - 1]))
-    n--;
-  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-  v = n && aeval__plain_json(s, n) ? json_tokener_parse_ex(tok, s, (int)n)
-                                   : NULL;
-  at = json_tokener_get_parse_end(tok);
-  if (json_tokener_get_error(tok) != json_tokener_success) {
-    json_object_put(v);
-    v = NULL;
-  }
-  json_tokener_free(tok);
-  while (whole && v && at < n && isspace((unsigned char)s[at]))
-    at++;
-  if (whole && v && at < n) {
-    json_object_put(v);
-    v = NULL;
-  }
+  ok = at && at <= UINT32_MAX && json_text_parse(s, (uint32_t)at, out, NULL);
   if (end)
     *end = at;
-  return v;
+  return ok;
 }
 
 static void
@@ -491,14 +456,15 @@ aeval__is_json(struct aeval *e, struct json_object *value)
   struct json_object *json;
   char why[128] = "";
   bool ok;
+  bool parsed;
 
   if (skip)
     return;
   while (a < e->len && isspace((unsigned char)e->out[a]))
     a++;
-  json = aeval__parse(e->out + a, e->len - a, NULL, true);
-  ok = json && aeval__fits(schema, json, why, sizeof why);
-  if (json && !ok) {
+  parsed = aeval__parse(e->out + a, e->len - a, &json, NULL, true);
+  ok = parsed && aeval__fits(schema, json, why, sizeof why);
+  if (parsed && !ok) {
     char what[200];
 
     snprintf(what, sizeof what, "JSON that fits its schema (%s)", why);
@@ -527,8 +493,8 @@ aeval__contains_json(struct aeval *e, struct json_object *value)
 
     if (e->out[i] != '{' && e->out[i] != '[')
       continue;
-    json = aeval__parse(e->out + i, e->len - i, &end, false);
-    if (json && aeval__fits(schema, json, why, sizeof why))
+    if (aeval__parse(e->out + i, e->len - i, &json, &end, false) &&
+        aeval__fits(schema, json, why, sizeof why))
       found = true;
     json_object_put(json);
   }
@@ -632,8 +598,8 @@ aeval__equals(struct aeval *e, struct json_object *value)
   }
   while (a < e->len && isspace((unsigned char)e->out[a]))
     a++;
-  json = aeval__parse(e->out + a, e->len - a, NULL, true);
-  aeval__verdict(e, json && json_object_equal(json, value),
+  aeval__verdict(e, aeval__parse(e->out + a, e->len - a, &json, NULL, true)
+                   && json_object_equal(json, value),
                  "JSON equal to its value");
   json_object_put(json);
 }

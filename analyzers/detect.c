@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "schema.h"
 #include "tree.h"
 
 static const char *
@@ -251,16 +252,48 @@ detect__json_schema(const char *path, const struct node *root)
          props->kind == NODE_MAP;
 }
 
+/* Whether the map n has a key that is a JSON Schema keyword. */
+static bool
+detect__has_schema_keyword(const struct node *n)
+{
+  n = node_resolve(n);
+  for (uint32_t i = 0; n && n->kind == NODE_MAP && i < n->count; i++) {
+    const char *k = node_str(node_key(n, i));
+    const struct schema_keyword *kw = k ? schema_keyword(k) : NULL;
+
+    if (kw && !kw->annotation)
+      return true;
+  }
+  return false;
+}
+
+/*
+ * OpenAI's structured-output wrapper in each form the API takes:
+ * {response_format: {json_schema: ...}}, the response_format object itself
+ * ({type: json_schema, json_schema: ...}), and {name, schema, strict} (with
+ * type: json_schema in the Responses API). Its schema may be anything a
+ * schema starts with (anyOf, $ref, ...): the provider rules say what
+ * OpenAI refuses at the root, so detection must not.
+ */
 static bool
 detect__openai_schema(const struct node *root)
 {
-  const struct node *schema = node_get(root, "schema");
+  const struct node *schema = node_resolve(node_get(root, "schema"));
   const struct node *rf = node_get(root, "response_format");
+  const struct node *strict = node_resolve(node_get(root, "strict"));
 
   if (rf && node_get(rf, "json_schema"))
     return true;
-  return node_get(root, "name") && schema && schema->kind == NODE_MAP &&
-         (node_get(schema, "type") || node_get(schema, "properties"));
+  if (node_is_str(node_get(root, "type"), "json_schema") &&
+      node_resolve(node_get(root, "json_schema")) &&
+      node_resolve(node_get(root, "json_schema"))->kind == NODE_MAP)
+    return true;
+  if (!node_get(root, "name") || !schema || schema->kind != NODE_MAP)
+    return false;
+  return (strict && strict->type == SCALAR_BOOL &&
+          strict->kind == NODE_SCALAR) ||
+         node_is_str(node_get(root, "type"), "json_schema") ||
+         detect__has_schema_keyword(schema);
 }
 
 /*

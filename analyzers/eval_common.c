@@ -10,6 +10,8 @@
 #include "error.h"
 #include "eval_internal.h"
 #include "evalfile.h"
+#include "schema.h"
+#include "schema_internal.h"
 #include "tree.h"
 
 struct evalfile *
@@ -136,29 +138,30 @@ evalfile__pieces(struct artifact *a, struct evalfile *f)
   return 0;
 }
 
-/* Collects the $refs into other files under n (depth-limited). */
-static void
-evalfile__refs(struct evalx *x, const struct node *n, int depth)
+/* A $ref of a schema object that points into another file. Only the
+ * walk's schema objects count: a "$ref" key in default, examples, enum,
+ * const or an x- extension is data, not a reference. */
+static bool
+evalfile__ref(const struct schema_visit *v, void *ctx)
 {
-  n = node_resolve(n);
-  if (!n || n->kind == NODE_SCALAR || depth > TREE_DEPTH_MAX)
-    return;
-  for (uint32_t i = 0; i < n->count; i++) {
-    const struct node *v = n->kind == NODE_MAP ? node_value(n, i)
-                                               : n->u.items[i];
-    const char *s = node_str(v);
+  struct evalx *x = ctx;
+  const struct node *ref = node_resolve(node_get(v->schema, "$ref"));
+  const char *s = node_str(ref);
 
-    if (n->kind == NODE_MAP && node_is_str(node_key(n, i), "$ref") && s &&
-        v->type == SCALAR_STRING) {
-      size_t len = strcspn(s, "#");
+  if (s && ref->type == SCALAR_STRING) {
+    size_t len = strcspn(s, "#");
 
-      /* "#/$defs/x" is in the file; a URI is for a resolver, not a path. */
-      if (len > 0 && !strstr(s, "://") && strncmp(s, "urn:", 4) != 0)
-        evalx_ref(x, EVREF_SCHEMA, v, 0, len, EVAL_NONE);
-      continue;
-    }
-    evalfile__refs(x, v, depth + 1);
+    uint32_t r;
+
+    /* "#/$defs/x" is in the file; a URI is for a resolver, not a path. */
+    if (len > 0 && !strstr(s, "://") && strncmp(s, "urn:", 4) != 0 &&
+        (r = evalx_ref(x, EVREF_SCHEMA, ref, 0, len, EVAL_NONE)) !=
+          EVAL_NONE)
+      /* The schema's own check says the file is missing (unresolved-ref,
+       * schema.c), with why; the link is kept for navigation only. */
+      x->f->refs[r].quiet = true;
   }
+  return true;
 }
 
 int
@@ -176,10 +179,13 @@ evalfile_prompt_side(struct artifact *a)
   x = (struct evalx){ .a = a, .f = f };
   /* A schema names the other schema files its $refs point into, unless
    * an absolute $id makes them relative to a URI rather than a folder. */
-  if (a->kind == ARTIFACT_SCHEMA &&
-      !(node_str(node_get(a->root, "$id")) &&
-        strstr(node_str(node_get(a->root, "$id")), "://")))
-    evalfile__refs(&x, a->root, 0);
+  for (size_t i = 0; a->kind == ARTIFACT_SCHEMA && i < a->nschemas; i++) {
+    const struct node *root = a->schemas[i].root;
+    const char *id = node_str(node_get(root, "$id"));
+
+    if (root && !(id && strstr(id, "://")))
+      schema_walk(root, evalfile__ref, &x);
+  }
   if (a->kind != ARTIFACT_PROMPT)
     return 0;
   f->file_read0 = (uint32_t)f->nreads;

@@ -11,6 +11,7 @@
 
 #include "eval_internal.h"
 #include "formats.h"
+#include "json_syntax.h"
 #include "params.h"
 #include "schema.h"
 #include "shape.h"
@@ -347,31 +348,15 @@ static struct json_object *
 ghm__parse_json(struct artifact *a, const struct node *value)
 {
   const char *s = node_str(value);
-  size_t n = value->u.scalar.len;
-  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX);
   struct json_object *obj;
-  enum json_tokener_error err;
-  size_t end;
+  struct json_syntax_error e;
 
-  if (!tok)
-    return NULL;
-  /* Go's encoding/json allows no trailing commas, comments or NaN. */
-  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-  obj = json_tokener_parse_ex(tok, s, (int)n);
-  err = json_tokener_get_error(tok);
-  end = json_tokener_get_parse_end(tok);
-  json_tokener_free(tok);
-  while (end < n && isspace((unsigned char)s[end]))
-    end++;
-  if (err == json_tokener_success && end < n)
-    err = json_tokener_error_parse_unexpected;
-  if (err == json_tokener_continue)
-    err = json_tokener_error_parse_eof;
-  if (err != json_tokener_success) {
-    json_object_put(obj);
+  /* Go's encoding/json reads RFC 8259: no trailing commas, comments, NaN
+   * or raw tabs in strings. */
+  if (!json_text_parse(s, value->u.scalar.len, &obj, &e)) {
     diag_add(&a->diags, DIAG_JSON_SYNTAX, value->span,
              "jsonSchema is not valid JSON: %s at %s of the string",
-             json_tokener_error_desc(err), ghm__json_where(a, s, end));
+             e.message, ghm__json_where(a, s, e.start));
     return NULL;
   }
   if (!json_object_is_type(obj, json_type_object)) {

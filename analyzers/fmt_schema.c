@@ -46,6 +46,25 @@ static const struct shape schema__wrapper = {
   "OpenAI json_schema", schema__wrapper_fields, 0, 0, 0,
 };
 
+static const char *const schema__flat_types[] = { "json_schema", NULL };
+
+/* The Responses API's text.format: the wrapper's keys beside its type. */
+static const struct shape_field schema__flat_fields[] = {
+  { "type", SHAPE_TEXT, "json_schema.", 0, 0, schema__flat_types, 0 },
+  { "name", SHAPE_TEXT, "The schema's name: letters, digits, '_' and '-', "
+    "at most 64.", 0, 0, 0, SHAPE_REQUIRED },
+  { "description", SHAPE_STRING, "What the output is.", 0, 0, 0, 0 },
+  { "schema", SHAPE_MAP, "The JSON Schema of the output.", 0, 0, 0,
+    SHAPE_REQUIRED },
+  { "strict", SHAPE_BOOL, "Enforce the schema exactly (a subset of JSON "
+    "Schema).", 0, 0, 0, 0 },
+  { 0 },
+};
+
+static const struct shape schema__flat = {
+  "OpenAI json_schema", schema__flat_fields, 0, 0, 0,
+};
+
 static const char *const schema__response_types[] = {
   "json_schema", "json_object", "text", NULL,
 };
@@ -93,11 +112,15 @@ openai_schema_check(struct artifact *a)
 
   formats_parse_document(a, true);
   rf = node_get(a->root, "response_format");
+  /* The response_format object may be the whole file. */
+  if (!rf && node_get(a->root, "json_schema"))
+    rf = node_resolve(a->root);
   if (rf) {
     shape_check(&schema__response, rf, rf->span, &a->diags);
     wrapper = node_get(rf, "json_schema");
   } else {
-    shape_check(&schema__wrapper, a->root, formats_top(a), &a->diags);
+    shape_check(node_get(a->root, "type") ? &schema__flat : &schema__wrapper,
+                a->root, formats_top(a), &a->diags);
     wrapper = node_resolve(a->root);
   }
   schema__check_name(a, node_get(wrapper, "name"), "schema");

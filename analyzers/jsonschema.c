@@ -380,6 +380,12 @@ jsc__draft_of(const char *uri)
   return -1;
 }
 
+int
+js_draft_of(const char *uri)
+{
+  return uri ? jsc__draft_of(uri) : -1;
+}
+
 const char *
 js_draft_name(enum js_draft draft)
 {

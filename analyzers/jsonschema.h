@@ -140,6 +140,9 @@ int js_validate(const struct js_schema *self, struct json_object *instance,
 /* Whether instance (borrowed) is valid; stops at the first failure. */
 bool js_valid(const struct js_schema *self, struct json_object *instance);
 
+/* The draft a $schema URI names, or -1 for one facet does not know. */
+int js_draft_of(const char *uri);
+
 /* The name of a draft as $schema would give it, e.g. "draft-07". */
 const char *js_draft_name(enum js_draft draft);
 

@@ -492,6 +492,11 @@ jsv_type_of(struct json_object *v, enum js_draft draft)
 const char *jsv_number_text(struct json_object *v, char *out, size_t size);
 /* Deep equality where 1 and 1.0 are equal. */
 bool jsv_equal(struct json_object *a, struct json_object *b);
+/* The order of the numbers a and b (x and y are their jsv_number): below
+ * 0, 0 or above 0. Exact at any size: where the long doubles tie, the
+ * decimal texts decide (18446744073709551617 is above ...616). */
+int jsv_compare(struct json_object *a, long double x, struct json_object *b,
+                long double y);
 /* A hash equal values share. */
 uint64_t jsv_hash(struct json_object *v);
 /* The value of a number, exactly for 64-bit integers and doubles. */

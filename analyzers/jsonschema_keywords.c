@@ -3,6 +3,7 @@
  * checks its own value: a wrong one becomes a problem at its pointer and
  * is left out, so the rest of the schema still validates.
  */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <stdio.h>
@@ -226,11 +227,21 @@ jsck__type(struct jsck *k, struct json_object *v, const char *key)
   if (json_object_is_type(v, json_type_array)) {
     size_t len = json_object_array_length(v);
 
+    /* Every meta-schema asks for at least one name, each once. */
+    if (len == 0)
+      jsc_problem(k->c, k->w, key, NULL, "type must list at least one "
+                  "type: an empty list allows nothing");
     for (size_t i = 0; i < len; i++) {
       char at[32];
+      unsigned before = mask;
+      struct json_object *name = json_object_array_get_idx(v, i);
 
       snprintf(at, sizeof at, "%s/%zu", key, i);
-      jsck__type_name(k, at, json_object_array_get_idx(v, i), &mask);
+      jsck__type_name(k, at, name, &mask);
+      if (mask == before && json_object_is_type(name, json_type_string) &&
+          jsck__type_bit(json_object_get_string(name)))
+        jsc_problem(k->c, k->w, at, NULL, "type lists '%s' twice",
+                    json_object_get_string(name));
     }
   } else {
     jsck__type_name(k, key, v, &mask);
@@ -469,6 +480,17 @@ jsck__name(struct jsck *k, struct jsc_name *out, const char *s, size_t len)
 }
 
 /* An array of property names (required, a dependency) into *names. */
+/* Whether names[n] repeats one of names[0..n). */
+static bool
+jsck__listed_before(const struct jsc_name *names, uint32_t n)
+{
+  for (uint32_t i = 0; i < n; i++)
+    if (names[i].len == names[n].len &&
+        memcmp(names[i].str, names[n].str, names[n].len) == 0)
+      return true;
+  return false;
+}
+
 static bool
 jsck__names(struct jsck *k, const char *key, struct json_object *v,
             struct jsc_name **names, uint32_t *count)
@@ -491,6 +513,15 @@ jsck__names(struct jsck *k, const char *key, struct json_object *v,
     if (!jsck__name(k, &(*names)[*count], json_object_get_string(s),
                     (size_t)json_object_get_string_len(s)))
       return false;
+    /* The meta-schemas ask for unique names; a repeat is a slip. */
+    if (jsck__listed_before(*names, *count)) {
+      const char *name = strrchr(key, '/');
+
+      snprintf(at, sizeof at, "%s/%zu", key, i);
+      jsc_problem(k->c, k->w, at, NULL, "%s lists '%s' twice",
+                  name ? name + 1 : key, json_object_get_string(s));
+      continue;
+    }
     (*count)++;
   }
   return true;
@@ -816,6 +847,36 @@ jsck__dependencies(struct jsck *k, struct json_object *v, const char *key)
   k->n->has |= obj->ndep_schemas ? JSK_DEP_SCHEMAS : 0;
 }
 
+/* $anchor and $dynamicAnchor: a plain name, as the meta-schemas' pattern
+ * says (2019-09 also allows ':' and no leading '_'). */
+static void
+jsck__anchor(struct jsck *k, struct json_object *v, const char *key)
+{
+  bool old = k->n->draft == JS_DRAFT_2019_09;
+  const char *s = json_object_get_string(v);
+  bool ok;
+
+  if (!json_object_is_type(v, json_type_string)) {
+    jsck__wrong(k, key, "a string", v);
+    return;
+  }
+  ok = isalpha((unsigned char)s[0]) || (!old && s[0] == '_');
+  for (size_t i = 1; ok && s[i]; i++)
+    ok = isalnum((unsigned char)s[i]) || strchr(old ? "-._:" : "-._", s[i]);
+  if (!ok)
+    jsc_problem(k->c, k->w, key, NULL, "%s '%s' is not a valid name: a "
+                "letter%s first, then letters, digits, '-', '_' and '.'%s", key, s, old ? "" : " or '_'", old ? " or ':'" : "");
+}
+
+/* Annotations the meta-schemas type: a title or description that is not
+ * text is no annotation any tool shows. */
+static void
+jsck__text(struct jsck *k, struct json_object *v, const char *key)
+{
+  if (!json_object_is_type(v, json_type_string))
+    jsck__wrong(k, key, "a string", v);
+}
+
 /* Keywords read together with others (items, contains, if) are handled
  * after the loop over the schema's members. */
 static const struct jsck_keyword jsck__table[] = {
@@ -855,6 +916,10 @@ static const struct jsck_keyword jsck__table[] = {
   { "$dynamicRef", DC | D20, jsck__dynamic_ref },
   { "definitions", ALL, jsck__defs },
   { "$defs", SINCE19, jsck__defs },
+  { "$anchor", SINCE19, jsck__anchor },
+  { "$dynamicAnchor", DC | D20, jsck__anchor },
+  { "title", ALL, jsck__text },
+  { "description", ALL, jsck__text },
 };
 
 static const struct jsck_keyword *
@@ -971,7 +1036,9 @@ jsck__conditional(struct jsck *k)
   v = jsck__member(k, "else", SINCE7, &has);
   if (has)
     app->else_ = jsc_subschema(k->c, k->w, "else", NULL, v);
-  if (app->if_ && (app->then_ || app->else_))
+  /* An if alone asserts nothing, but when it passes, what it evaluated
+   * counts for unevaluatedProperties and unevaluatedItems. */
+  if (app->if_)
     k->n->has |= JSK_IF;
 }
 

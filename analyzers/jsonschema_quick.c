@@ -149,21 +149,28 @@ jsq__string(struct jsq *q, const struct jsc_node *s, const char *str,
          jsf_check((enum jsf_format)s->format, str, len);
 }
 
-/* The bounds as long doubles, for numbers or bounds doubles do not hold
- * exactly. */
+/* The bounds compared exactly (jsv_compare), for numbers or bounds
+ * doubles do not hold exactly, and for ties. */
 static bool
-jsq__bounds_exact(const struct jsc_node *s, long double x)
+jsq__bounds_exact(const struct jsc_node *s, struct json_object *inst)
 {
   const struct jsc_numeric *num = s->num;
+  long double x = jsv_number(inst);
 
-  return (!(s->has & JSK_MINIMUM) || x >= num->minimum) &&
-         (!(s->has & JSK_MAXIMUM) || x <= num->maximum) &&
-         (!(s->has & JSK_EXMINIMUM) || x > num->exminimum) &&
-         (!(s->has & JSK_EXMAXIMUM) || x < num->exmaximum);
+  return (!(s->has & JSK_MINIMUM) ||
+          jsv_compare(inst, x, num->json[0], num->minimum) >= 0) &&
+         (!(s->has & JSK_MAXIMUM) ||
+          jsv_compare(inst, x, num->json[1], num->maximum) <= 0) &&
+         (!(s->has & JSK_EXMINIMUM) ||
+          jsv_compare(inst, x, num->json[2], num->exminimum) > 0) &&
+         (!(s->has & JSK_EXMAXIMUM) ||
+          jsv_compare(inst, x, num->json[3], num->exmaximum) < 0);
 }
 
 /* minimum, maximum and their exclusive forms. Where the number and the
- * bounds are all exact doubles, doubles compare as long doubles would. */
+ * bounds are all exact doubles, doubles compare as long doubles would;
+ * a double that ties a bound may stand for a number that does not (a
+ * long decimal rounds onto it), so ties are decided exactly. */
 static bool
 jsq__bounds(const struct jsc_node *s, struct json_object *inst,
             enum json_type type)
@@ -177,11 +184,14 @@ jsq__bounds(const struct jsc_node *s, struct json_object *inst,
     int64_t i = json_object_get_int64(inst);
 
     if (i <= -JSQ_EXACT_INT || i >= JSQ_EXACT_INT)
-      return jsq__bounds_exact(s, jsv_number(inst));
+      return jsq__bounds_exact(s, inst);
     x = (double)i;
   }
-  if (num->inexact)
-    return jsq__bounds_exact(s, x);
+  if (num->inexact ||
+      (type == json_type_double &&
+       (x == num->bound[0] || x == num->bound[1] || x == num->bound[2] ||
+        x == num->bound[3])))
+    return jsq__bounds_exact(s, inst);
   return (!(s->has & JSK_MINIMUM) || x >= num->bound[0]) &&
          (!(s->has & JSK_MAXIMUM) || x <= num->bound[1]) &&
          (!(s->has & JSK_EXMINIMUM) || x > num->bound[2]) &&
@@ -493,7 +503,7 @@ jsq__in_place(struct jsq *q, const struct jsc_node *s,
     return false;
   if ((s->has & JSK_NOT) && jsq__node(q, app->not, inst))
     return false;
-  if (s->has & JSK_IF) {
+  if ((s->has & JSK_IF) && (app->then_ || app->else_)) {
     const struct jsc_node *then = jsq__node(q, app->if_, inst)
                                     ? app->then_ : app->else_;
 

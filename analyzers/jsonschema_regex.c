@@ -174,33 +174,93 @@ jsre__unicode(struct jsre *r, size_t at)
   return jsre__code_point(r, cp, at);
 }
 
-/* \p{...} and \P{...}: ECMA's long names into PCRE2's. */
+/* ECMA-262's General_Category values by their long names (and the
+ * other aliases of PropertyValueAliases.txt): PCRE2 10.42 knows only the
+ * short ones. */
+static const char *const jsre__categories[][2] = {
+  { "Letter", "L" }, { "Cased_Letter", "L&" }, { "LC", "L&" },
+  { "Uppercase_Letter", "Lu" }, { "Lowercase_Letter", "Ll" },
+  { "Titlecase_Letter", "Lt" }, { "Modifier_Letter", "Lm" },
+  { "Other_Letter", "Lo" }, { "Mark", "M" }, { "Combining_Mark", "M" },
+  { "Nonspacing_Mark", "Mn" }, { "Spacing_Mark", "Mc" },
+  { "Enclosing_Mark", "Me" }, { "Number", "N" },
+  { "Decimal_Number", "Nd" }, { "digit", "Nd" }, { "Letter_Number", "Nl" },
+  { "Other_Number", "No" }, { "Punctuation", "P" }, { "punct", "P" },
+  { "Connector_Punctuation", "Pc" }, { "Dash_Punctuation", "Pd" },
+  { "Open_Punctuation", "Ps" }, { "Close_Punctuation", "Pe" },
+  { "Initial_Punctuation", "Pi" }, { "Final_Punctuation", "Pf" },
+  { "Other_Punctuation", "Po" }, { "Symbol", "S" }, { "Math_Symbol", "Sm" },
+  { "Currency_Symbol", "Sc" }, { "Modifier_Symbol", "Sk" },
+  { "Other_Symbol", "So" }, { "Separator", "Z" },
+  { "Space_Separator", "Zs" }, { "Line_Separator", "Zl" },
+  { "Paragraph_Separator", "Zp" }, { "Other", "C" }, { "Control", "Cc" },
+  { "cntrl", "Cc" }, { "Format", "Cf" }, { "Surrogate", "Cs" },
+  { "Private_Use", "Co" }, { "Unassigned", "Cn" },
+};
+
+/* The PCRE2 name of the general category name (n bytes), or NULL. */
+static const char *
+jsre__category(const char *name, size_t n)
+{
+  for (size_t i = 0; i < sizeof jsre__categories / sizeof *jsre__categories;
+       i++)
+    if (strlen(jsre__categories[i][0]) == n &&
+        strncmp(jsre__categories[i][0], name, n) == 0)
+      return jsre__categories[i][1];
+  return NULL;
+}
+
+/*
+ * \p{...} and \P{...}: ECMA's names into PCRE2's. Since 10.40 a bare
+ * script name in PCRE2 means Script_Extensions, so Script= becomes sc:
+ * and Script_Extensions= scx:; long category names become short ones.
+ */
 static int
 jsre__property(struct jsre *r, size_t at)
 {
-  static const char *const prefixes[] = {
-    "General_Category=", "gc=", "Script=", "sc=", "Script_Extensions=",
-    "scx=",
+  static const struct {
+    const char *ecma;
+    const char *pcre2;     /* prefix written before the value */
+    bool category;
+  } prefixes[] = {
+    { "General_Category=", "", true }, { "gc=", "", true },
+    { "Script=", "sc:", false }, { "sc=", "sc:", false },
+    { "Script_Extensions=", "scx:", false }, { "scx=", "scx:", false },
   };
   const char *open = r->src + r->i + 1;
   const char *close = memchr(open, '}', r->len - (r->i + 1));
   const char *name = open + 1;
+  const char *prefix = "";
+  const char *short_name;
+  char letter = r->src[r->i];
+  bool category = true;
   char text[96];
+  size_t n;
 
   if (*open != '{' || !close || close - name > 64)
     return jsre__fail(r, at, "\\%c needs a property name in braces",
-                      r->src[r->i]);
+                      letter);
   for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
-    if (!strncmp(name, prefixes[k], strlen(prefixes[k])) &&
-        (size_t)(close - name) > strlen(prefixes[k])) {
-      name += strlen(prefixes[k]);
-      if (k >= 4)
-        return jsre__fail(r, at, "Script_Extensions is not supported");
+    if (!strncmp(name, prefixes[k].ecma, strlen(prefixes[k].ecma)) &&
+        (size_t)(close - name) > strlen(prefixes[k].ecma)) {
+      name += strlen(prefixes[k].ecma);
+      prefix = prefixes[k].pcre2;
+      category = prefixes[k].category;
       break;
     }
-  snprintf(text, sizeof text, "\\%c{%.*s}", r->src[r->i],
-           (int)(close - name), name);
+  n = (size_t)(close - name);
+  short_name = category ? jsre__category(name, n) : NULL;
   r->i = (size_t)(close - r->src) + 1;
+  /* ECMA's Assigned is every code point but the unassigned ones. */
+  if (!*prefix && n == 8 && strncmp(name, "Assigned", 8) == 0) {
+    snprintf(text, sizeof text, "\\%c{Cn}", letter == 'p' ? 'P' : 'p');
+    return jsre__puts(r, text, at);
+  }
+  if (short_name)
+    snprintf(text, sizeof text, "\\%c{%s}", letter, short_name);
+  else
+    snprintf(text, sizeof text, "\\%c{%s%.*s}", letter, prefix, (int)n,
+             name);
   return jsre__puts(r, text, at);
 }
 

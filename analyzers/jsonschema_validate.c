@@ -377,13 +377,14 @@ jsv__bound(struct jsv *v, const struct jsc_node *s, int slot,
   const struct jsc_numeric *num = s->num;
   char want[JSV_NUMBER_TEXT_MAX], got[JSV_NUMBER_TEXT_MAX];
   bool fail;
+  int c;
 
   if (!(s->has & bits[slot]))
     return true;
-  fail = slot == 0 ? x < num->minimum
-       : slot == 1 ? x > num->maximum
-       : slot == 2 ? x <= num->exminimum
-       : x >= num->exmaximum;
+  c = jsv_compare(inst, x, num->json[slot],
+                  slot == 0 ? num->minimum : slot == 1 ? num->maximum
+                  : slot == 2 ? num->exminimum : num->exmaximum);
+  fail = slot == 0 ? c < 0 : slot == 1 ? c > 0 : slot == 2 ? c <= 0 : c >= 0;
   if (!fail)
     return true;
   if (jsv__reporting(v))
@@ -1243,6 +1244,9 @@ jsv__if(struct jsv *v, const struct jsc_node *s, struct json_object *inst,
   const struct jsc_node *then;
   bool cond;
 
+  /* Alone, if is walked only for the annotations it gives. */
+  if (!app->then_ && !app->else_ && !a)
+    return true;
   v->quiet++;
   cond = jsv__branch(v, app->if_, inst, a);
   v->quiet--;

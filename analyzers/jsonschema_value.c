@@ -76,6 +76,92 @@ jsv_written_as_decimal(struct json_object *v)
   return strpbrk(jsv_number_text(v, buf, sizeof buf), ".eE") != NULL;
 }
 
+/* A decimal text as sign, significant digits and the power of ten of
+ * the first one: "-120.5e1" is -, "1205", 3. */
+struct jsv_digits {
+  bool negative;
+  const char *digits;     /* into buf, no leading or trailing zeros */
+  size_t n;               /* 0 for zero */
+  long long point;        /* digits before the decimal point */
+  char buf[JSV_NUMBER_TEXT_MAX + 512];
+};
+
+static void
+jsv__digits(const char *s, struct jsv_digits *d)
+{
+  size_t n = 0;
+  long long point = 0;
+  bool seen_point = false;
+  long long e = 0;
+
+  d->negative = *s == '-';
+  s += *s == '-' || *s == '+';
+  for (; (*s >= '0' && *s <= '9') || *s == '.'; s++) {
+    if (*s == '.') {
+      seen_point = true;
+      continue;
+    }
+    if (n == 0 && *s == '0') {
+      /* A leading zero: after the point it moves the first digit. */
+      if (seen_point)
+        point--;
+      continue;
+    }
+    if (n < sizeof d->buf)
+      d->buf[n++] = *s;
+    if (!seen_point)
+      point++;
+  }
+  if (*s == 'e' || *s == 'E') {
+    bool minus = *++s == '-';
+
+    s += *s == '-' || *s == '+';
+    for (; *s >= '0' && *s <= '9'; s++)
+      if (e < 1000000000LL)
+        e = e * 10 + (*s - '0');
+    point += minus ? -e : e;
+  }
+  while (n && d->buf[n - 1] == '0')
+    n--;
+  d->digits = d->buf;
+  d->n = n;
+  d->point = point;
+  if (!n)
+    d->negative = false;
+}
+
+int
+jsv_compare(struct json_object *a, long double x, struct json_object *b,
+            long double y)
+{
+  char ta[JSV_NUMBER_TEXT_MAX], tb[JSV_NUMBER_TEXT_MAX];
+  struct jsv_digits da, db;
+  int c;
+
+  /* Rounding keeps the order, so only a tie can hide a difference; two
+   * json-c integers are exact as long doubles. */
+  if (x != y)
+    return x < y ? -1 : 1;
+  if (json_object_get_type(a) == json_type_int &&
+      json_object_get_type(b) == json_type_int)
+    return 0;
+  jsv__digits(jsv_number_text(a, ta, sizeof ta), &da);
+  jsv__digits(jsv_number_text(b, tb, sizeof tb), &db);
+  if (da.negative != db.negative)
+    return da.negative ? -1 : 1;
+  if (!da.n || !db.n)
+    c = da.n ? 1 : db.n ? -1 : 0;
+  else if (da.point != db.point)
+    c = da.point < db.point ? -1 : 1;
+  else {
+    size_t n = da.n < db.n ? da.n : db.n;
+
+    c = memcmp(da.digits, db.digits, n);
+    c = c ? (c < 0 ? -1 : 1) : da.n == db.n ? 0 : da.n < db.n ? -1 : 1;
+  }
+  return da.negative ? -c : c;
+}
+
 static bool
 jsv__is_number(struct json_object *v)
 {
@@ -108,7 +194,7 @@ jsv_equal(struct json_object *a, struct json_object *b)
   size_t n;
 
   if (jsv__is_number(a) && jsv__is_number(b))
-    return jsv_number(a) == jsv_number(b);
+    return jsv_compare(a, jsv_number(a), b, jsv_number(b)) == 0;
   if (t != json_object_get_type(b))
     return false;
   switch (t) {

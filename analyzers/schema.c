@@ -16,6 +16,7 @@
 #include "artifact.h"
 #include "buf.h"
 #include "error.h"
+#include "json_syntax.h"
 #include "jsonschema.h"
 #include "schema_internal.h"
 #include "shape.h"
@@ -62,7 +63,6 @@ schema_provider_by_name(const char *name)
 static struct json_object *
 schema__parse_text(const char *text, size_t len, char *why, size_t size)
 {
-  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX);
   struct json_object *json = NULL;
   size_t budget = SCHEMA_JSON_BUDGET;
   struct source src;
@@ -70,16 +70,10 @@ schema__parse_text(const char *text, size_t len, char *why, size_t size)
   struct diag_list diags;
   struct node *root = NULL;
 
-  if (!tok)
-    return NULL;
-  json = json_tokener_parse_ex(tok, text, (int)len);
-  if (json_tokener_get_error(tok) == json_tokener_success) {
-    json_tokener_free(tok);
+  /* A boolean schema file ("true") is JSON too. */
+  if (len <= UINT32_MAX && json_text_parse(text, (uint32_t)len, &json, NULL) &&
+      json)
     return json;
-  }
-  json_object_put(json);
-  json = NULL;
-  json_tokener_free(tok);
   arena_init(&arena, 0);
   diag_list_init(&diags, &arena);
   if (source_init(&src, text, len) == 0) {

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "jsonschema.h"
 #include "source.h"
 
 struct artifact;
@@ -68,6 +69,10 @@ struct schema_keyword {
 
 /* The keyword named name (of any draft), or NULL. */
 const struct schema_keyword *schema_keyword(const char *name);
+
+/* Whether the keyword name is one of draft's (every keyword is one of
+ * JS_DRAFT_DEFAULT's). */
+bool schema_keyword_in_draft(const char *name, enum js_draft draft);
 
 /* Every keyword, in the table's order. */
 const struct schema_keyword *schema_keywords(size_t *count);

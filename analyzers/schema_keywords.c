@@ -208,6 +208,63 @@ schema_keywords(size_t *count)
   return schema__keywords;
 }
 
+/*
+ * Keywords that only some drafts have, by the meta-schemas: the first
+ * and last draft of each (JS_DRAFT_DEFAULT, a schema without $schema,
+ * reads them all).
+ */
+static const struct {
+  const char *name;
+  enum js_draft first;
+  enum js_draft last;
+} schema__drafts[] = {
+  { "id", JS_DRAFT_4, JS_DRAFT_4 },
+  { "$id", JS_DRAFT_6, JS_DRAFT_2020_12 },
+  { "const", JS_DRAFT_6, JS_DRAFT_2020_12 },
+  { "contains", JS_DRAFT_6, JS_DRAFT_2020_12 },
+  { "propertyNames", JS_DRAFT_6, JS_DRAFT_2020_12 },
+  { "examples", JS_DRAFT_6, JS_DRAFT_2020_12 },
+  { "if", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "then", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "else", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "$comment", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "readOnly", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "writeOnly", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "contentMediaType", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "contentEncoding", JS_DRAFT_7, JS_DRAFT_2020_12 },
+  { "definitions", JS_DRAFT_4, JS_DRAFT_7 },
+  { "dependencies", JS_DRAFT_4, JS_DRAFT_7 },
+  { "additionalItems", JS_DRAFT_4, JS_DRAFT_2019_09 },
+  { "$defs", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "$anchor", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "$vocabulary", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "dependentRequired", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "dependentSchemas", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "unevaluatedProperties", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "unevaluatedItems", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "minContains", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "maxContains", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "deprecated", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "contentSchema", JS_DRAFT_2019_09, JS_DRAFT_2020_12 },
+  { "$recursiveRef", JS_DRAFT_2019_09, JS_DRAFT_2019_09 },
+  { "$recursiveAnchor", JS_DRAFT_2019_09, JS_DRAFT_2019_09 },
+  { "prefixItems", JS_DRAFT_2020_12, JS_DRAFT_2020_12 },
+  { "$dynamicRef", JS_DRAFT_2020_12, JS_DRAFT_2020_12 },
+  { "$dynamicAnchor", JS_DRAFT_2020_12, JS_DRAFT_2020_12 },
+};
+
+bool
+schema_keyword_in_draft(const char *name, enum js_draft draft)
+{
+  if (draft == JS_DRAFT_DEFAULT)
+    return true;
+  for (size_t i = 0; i < sizeof schema__drafts / sizeof *schema__drafts; i++)
+    if (strcmp(schema__drafts[i].name, name) == 0)
+      return draft >= schema__drafts[i].first &&
+             draft <= schema__drafts[i].last;
+  return true;
+}
+
 bool
 schema_is_object(const struct node *n)
 {

@@ -697,6 +697,7 @@ schema_complete_at(const struct artifact *a, uint32_t off,
                    struct schema_complete *out)
 {
   uint32_t start = off;
+  int draft;
 
   memset(out, 0, sizeof *out);
   while (start > 0 && nav__word(a->text[start - 1]))
@@ -714,6 +715,8 @@ schema_complete_at(const struct artifact *a, uint32_t off,
         (!e.json && !nav__near(a, site->root, off)))
       continue;
     out->json = e.json;
+    draft = js_draft_of(node_str(node_get(site->root, "$schema")));
+    out->draft = draft < 0 ? JS_DRAFT_DEFAULT : (enum js_draft)draft;
     if (nav__type_position(a, word)) {
       out->kind = SCHEMA_COMPLETE_TYPE;
       return true;
@@ -728,6 +731,14 @@ schema_complete_at(const struct artifact *a, uint32_t off,
       continue;
     out->kind = SCHEMA_COMPLETE_KEYWORD;
     out->schema = e.best;
+    out->root = e.best == node_resolve(site->root);
+    return true;
+  }
+  /* A schema file being written ({"type": at its end) may not parse into
+   * a schema yet; the type's place is plain from the text. */
+  if (a->format == FORMAT_JSON_SCHEMA &&
+      nav__type_position(a, start - out->quoted)) {
+    out->kind = SCHEMA_COMPLETE_TYPE;
     return true;
   }
   out->kind = SCHEMA_COMPLETE_NONE;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "jsonschema.h"
 #include "source.h"
 
 struct artifact;
@@ -96,6 +97,9 @@ struct schema_complete {
   bool quoted;                  /* a quote opens the word */
   const struct node *schema;    /* the schema object (its keys are
                                    there already), or NULL */
+  bool root;                    /* schema is the root: $schema goes here */
+  enum js_draft draft;          /* as the root's $schema says; DEFAULT
+                                   without one */
 };
 
 /* Decides whether a keyword or a type name may be typed at off. */

@@ -77,7 +77,13 @@ provider__root(struct provider_check *c, const struct schema_visit *v)
              "property", title);
     return;
   }
-  if (v->schema->kind != NODE_MAP || !schema_is_object(v->schema))
+  if (v->schema->kind == NODE_MAP && !schema_is_object(v->schema) &&
+      node_get_key(v->schema, "$ref") && !node_get_key(v->schema, "type"))
+    diag_add(&c->a->diags, DIAG_PROVIDER_ROOT,
+             node_get_key(v->schema, "$ref")->span, "%s takes an object at "
+             "the root (type: object), not a $ref: write the object there",
+             title);
+  else if (v->schema->kind != NODE_MAP || !schema_is_object(v->schema))
     diag_add(&c->a->diags, DIAG_PROVIDER_ROOT, provider__anchor(v),
              "%s takes an object at the root (type: object)", title);
 }

@@ -124,6 +124,15 @@ enum scalar_type scalar_resolve(const char *s, uint32_t len);
 int yaml_parse(struct arena *a, const struct source *src, struct span span,
                struct diag_list *diags, struct node **out);
 
+/*
+ * The spans of the documents of the YAML stream in span of src, at most
+ * max (the last takes the rest past that), each fit for yaml_parse; text
+ * from a syntax error on is one last span. An empty stream is one span.
+ * Returns how many were written (at least 1 when max is).
+ */
+size_t yaml_document_spans(const struct source *src, struct span span,
+                           struct span *out, size_t max);
+
 /* The same for JSON, through tree-sitter-json. */
 int json_parse(struct arena *a, const struct source *src, struct span span,
                struct diag_list *diags, struct node **out);

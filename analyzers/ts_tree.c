@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ctype.h>
-#include <json-c/json.h>
 #include <tree_sitter/api.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "diag.h"
 #include "error.h"
+#include "json_syntax.h"
 #include "tree.h"
 #include "utf8.h"
 
@@ -290,224 +290,6 @@ ts__json_value(struct ts_builder *b, TSNode n, int depth)
   return out;
 }
 
-/* Past this many, more syntax errors in one file only add noise. */
-#define TS_SYNTAX_REPORTS_MAX 50
-
-/* Describes the text at the start of an ERROR node for its message. */
-static void
-ts__report_error(struct ts_builder *b, TSNode n, enum diag_code code)
-{
-  struct span s = ts__span(b, n);
-  const char *p = b->src->text + s.start;
-  uint32_t len = 0;
-  uint32_t cp;
-
-  while (s.start + len < s.end && (p[len] == ' ' || p[len] == '\t' ||
-                                   p[len] == '\n' || p[len] == '\r'))
-    len++;
-  s.start += len;
-  p += len;
-  if (s.start >= s.end) {
-    diag_add(b->diags, code, span_make(s.start, s.start), "syntax error");
-    return;
-  }
-  len = (uint32_t)utf8_decode(p, s.end - s.start, &cp);
-  if (cp == '"' || cp == '\'') {
-    diag_add(b->diags, code, span_make(s.start, s.end),
-             "unexpected string here");
-    return;
-  }
-  diag_add(b->diags, code, span_make(s.start, s.start + len),
-           "unexpected '%.*s'", (int)len, p);
-}
-
-static void
-ts__report_missing(struct ts_builder *b, TSNode n, enum diag_code code)
-{
-  struct span s = ts__span(b, n);
-  const char *what = ts_node_type(n);
-
-  if (strlen(what) <= 2)
-    diag_add(b->diags, code, s, "expected '%s'", what);
-  else
-    diag_add(b->diags, code, s, "expected a %s", what);
-}
-
-/* Reports every ERROR and MISSING node, descending only where they are. */
-static void
-ts__report_syntax(struct ts_builder *b, TSTree *tree, enum diag_code code)
-{
-  TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
-  int reports = 0;
-
-  while (reports < TS_SYNTAX_REPORTS_MAX) {
-    TSNode n = ts_tree_cursor_current_node(&cur);
-    bool descend = false;
-
-    if (ts__is(n, "ERROR")) {
-      ts__report_error(b, n, code);
-      reports++;
-    } else if (ts_node_is_missing(n)) {
-      ts__report_missing(b, n, code);
-      reports++;
-    } else {
-      descend = ts_node_has_error(n);
-    }
-    if (descend && ts_tree_cursor_goto_first_child(&cur))
-      continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cur))
-      if (!ts_tree_cursor_goto_parent(&cur))
-        goto out;
-  }
-out:
-  ts_tree_cursor_delete(&cur);
-}
-
-/* Whether the len bytes at p (not NUL-terminated) are all blank. */
-static bool
-ts__blank(const char *p, uint32_t len)
-{
-  for (uint32_t i = 0; i < len; i++)
-    if (!strchr(" \t\r\n", p[i]) || p[i] == '\0')
-      return false;
-  return true;
-}
-
-/* The offset of the last non-blank byte before at, or at itself. */
-static uint32_t
-ts__before_blank(const char *s, uint32_t at)
-{
-  uint32_t i = at;
-
-  while (i > 0 && strchr(" \t\r\n", s[i - 1]))
-    i--;
-  return i > 0 ? i - 1 : at;
-}
-
-/*
- * A bad literal (tru, 01, NaN) or a stray character at at: name the whole
- * word, which json-c's position ends or starts.
- */
-static void
-ts__json_bad_token(struct ts_builder *b, const char *p, uint32_t len,
-                   uint32_t at)
-{
-  uint32_t start = at;
-  uint32_t end = at;
-  uint32_t cp;
-
-  while (start > 0 && (isalnum((unsigned char)p[start - 1]) ||
-                       strchr("+-.", p[start - 1])))
-    start--;
-  if (start == at)
-    while (end < len && (isalnum((unsigned char)p[end]) ||
-                         strchr("+-.", p[end])))
-      end++;
-  if (start < end) {
-    diag_add(b->diags, DIAG_JSON_SYNTAX,
-             span_make(b->base + start, b->base + end),
-             "'%.*s' is not a JSON value (a string, number, object, array, "
-             "true, false or null)", (int)(end - start), p + start);
-    return;
-  }
-  end = at + (uint32_t)utf8_decode(p + at, len - at, &cp);
-  diag_add(b->diags, DIAG_JSON_SYNTAX,
-           span_make(b->base + at, b->base + end), "unexpected '%.*s'",
-           (int)(end - at), p + at);
-}
-
-/*
- * What is left open at the end of a JSON text that stops too early: a
- * string, a value after ':' or ',', or the innermost array or object.
- */
-static const char *
-ts__json_eof_why(const char *p, uint32_t len)
-{
-  char open[64];         /* the innermost brackets; deeper is rare */
-  size_t depth = 0;
-  bool in_string = false;
-  char last = '\0';       /* the last byte that is not blank */
-
-  for (uint32_t i = 0; i < len; i++) {
-    char c = p[i];
-
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = false;
-      last = '"';
-      continue;
-    }
-    if (c == '"')
-      in_string = true;
-    else if (c == '{' || c == '[') {
-      if (depth < sizeof open)
-        open[depth] = c;
-      depth++;
-    } else if ((c == '}' || c == ']') && depth)
-      depth--;
-    if (!strchr(" \t\r\n", c))
-      last = c;
-  }
-  if (in_string)
-    return "the JSON ends inside a string: its closing '\"' is missing";
-  if (last == ':')
-    return "the JSON ends after ':' where the key's value belongs";
-  if (last == ',')
-    return depth && depth <= sizeof open && open[depth - 1] == '{'
-             ? "the JSON ends after ',' where the next key belongs"
-             : "the JSON ends after ',' where another value belongs";
-  if (depth && depth <= sizeof open)
-    return open[depth - 1] == '{' ? "the JSON ends too early: an object is "
-                                    "not closed with '}'"
-                                  : "the JSON ends too early: an array is "
-                                    "not closed with ']'";
-  return "the JSON ends too early: a string, ']' or '}' is not closed";
-}
-
-/*
- * Words json-c's error as a person would, at the byte where it applies.
- * p is the whole JSON text, at the offset where json-c stopped.
- */
-static void
-ts__json_c_error(struct ts_builder *b, enum json_tokener_error e,
-                 const char *p, uint32_t len, uint32_t at)
-{
-  uint32_t abs = b->base + at;
-  uint32_t prev = ts__before_blank(p, at);
-  char c = at < len ? p[at] : '\0';
-
-  if (ts__blank(p, len))
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base, b->base),
-             "the file is empty: a JSON document needs a value");
-  else if (e == json_tokener_error_parse_eof || at >= len)
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(b->base + len,
-                                                   b->base + len),
-             "%s", ts__json_eof_why(p, len));
-  else if (c == '/' && at + 1 < len && (p[at + 1] == '/' || p[at + 1] == '*'))
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 2),
-             "comments are not allowed in JSON");
-  else if ((c == '}' || c == ']') && p[prev] == ',')
-    diag_add(b->diags, DIAG_JSON_SYNTAX,
-             span_make(b->base + prev, b->base + prev + 1),
-             "trailing comma before '%c'", c);
-  else if (e == json_tokener_error_parse_object_value_sep)
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
-             "expected ',' or '}' after the value before this");
-  else if (e == json_tokener_error_parse_array)
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
-             "expected ',' or ']' after the value before this");
-  else if (e == json_tokener_error_parse_object_key_sep)
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
-             "expected ':' after the key before this");
-  else if (e == json_tokener_error_parse_string)
-    diag_add(b->diags, DIAG_JSON_SYNTAX, span_make(abs, abs + 1),
-             "invalid escape in a string");
-  else
-    ts__json_bad_token(b, p, len, at);
-}
-
 /*
  * The offset of the bracket that opens level TREE_DEPTH_MAX + 1 of the
  * JSON text p, outside strings, or len when there is none.
@@ -537,30 +319,19 @@ ts__json_too_deep_at(const char *p, uint32_t len)
 }
 
 /*
- * json-c in strict mode finds the first syntax error and says what was
- * expected; tree-sitter's recovery says it less clearly, so it only speaks
- * for what json-c accepts (single quotes, NaN). Returns whether json-c
- * found an error.
+ * The first syntax error by RFC 8259 (json_syntax.c), at its exact bytes.
+ * Returns whether there was one.
  */
 static bool
 ts__json_first_error(struct ts_builder *b, const char *p, uint32_t len)
 {
-  struct json_tokener *tok = json_tokener_new_ex(TREE_DEPTH_MAX * 2);
-  enum json_tokener_error e;
-  json_object *value;
-  uint32_t end;
+  struct json_syntax_error e;
 
-  if (!tok)
+  /* Twice the tree's depth: deeper than the tree keeps is reported by the
+   * builder at the level it stops; past this the text gets no tree. */
+  if (json_syntax_check(p, len, TREE_DEPTH_MAX * 2, &e))
     return false;
-  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-  value = json_tokener_parse_ex(tok, p, (int)len);
-  e = json_tokener_get_error(tok);
-  end = (uint32_t)json_tokener_get_parse_end(tok);
-  json_object_put(value);
-  json_tokener_free(tok);
-  if (e == json_tokener_continue)
-    e = json_tokener_error_parse_eof;
-  if (e == json_tokener_error_depth) {
+  if (e.too_deep) {
     uint32_t at = b->base + ts__json_too_deep_at(p, len);
 
     diag_add(b->diags, DIAG_TOO_DEEP, span_make(at, at),
@@ -569,18 +340,157 @@ ts__json_first_error(struct ts_builder *b, const char *p, uint32_t len)
     b->reported_depth = true;
     return true;
   }
-  if (e == json_tokener_success) {
-    while (end < len && strchr(" \t\r\n", p[end]))
-      end++;
-    if (end >= len)
-      return false;
-    diag_add(b->diags, DIAG_JSON_SYNTAX,
-             span_make(b->base + end, b->base + len),
-             "unexpected text after the end of the JSON value");
-    return true;
-  }
-  ts__json_c_error(b, e, p, len, end);
+  diag_add(b->diags, DIAG_JSON_SYNTAX,
+           span_make(b->base + e.start, b->base + e.end), "%s", e.message);
   return true;
+}
+
+/*
+ * The tree of JSON text that json_syntax_check accepted, built directly:
+ * tree-sitter-json's grammar misreads valid numbers (`1e+2`), so it
+ * builds only the trees of broken text.
+ */
+struct ts_jsonb {
+  struct ts_builder *b;
+  const char *p;          /* the text; offsets are relative to b->base */
+  uint32_t len;
+  uint32_t i;
+};
+
+static void
+ts__jsonb_ws(struct ts_jsonb *j)
+{
+  while (j->i < j->len && strchr(" \t\r\n", j->p[j->i]) && j->p[j->i])
+    j->i++;
+}
+
+static struct node *
+ts__jsonb_string(struct ts_jsonb *j)
+{
+  uint32_t start = j->i;
+  struct buf text;
+  struct node *out;
+
+  buf_init(&text, j->len);
+  j->i++;
+  while (j->p[j->i] != '"') {
+    if (j->p[j->i] == '\\')
+      j->i += ts__json_escape(&text, j->p + j->i, j->len - j->i);
+    else
+      buf_putc(&text, j->p[j->i++]);
+  }
+  j->i++;
+  out = node_new_scalar(j->b->arena, span_make(j->b->base + start,
+                                               j->b->base + j->i),
+                        text.data ? text.data : "", (uint32_t)text.len,
+                        NODE_QUOTED);
+  buf_release(&text);
+  return out;
+}
+
+/* Skips the valid value at j->i without building it (past the depth). */
+static void
+ts__jsonb_skip(struct ts_jsonb *j)
+{
+  uint32_t depth = 0;
+
+  do {
+    char c = j->p[j->i];
+
+    if (c == '"') {
+      for (j->i++; j->p[j->i] != '"'; j->i++)
+        if (j->p[j->i] == '\\')
+          j->i++;
+      j->i++;
+    } else {
+      if (c == '[' || c == '{')
+        depth++;
+      else if (c == ']' || c == '}')
+        depth--;
+      j->i++;
+      while (j->i < j->len && depth == 0 && !strchr(",]} \t\r\n",
+                                                     j->p[j->i]))
+        j->i++;
+    }
+  } while (depth && j->i < j->len);
+}
+
+static struct node *
+ts__jsonb_value(struct ts_jsonb *j, int depth)
+{
+  uint32_t start = j->i;
+  char c = j->p[start];
+  struct node *out;
+
+  if (c == '{' || c == '[') {
+    struct ts_items items = { 0 };
+    char close = c == '{' ? '}' : ']';
+
+    if (depth >= TREE_DEPTH_MAX) {
+      struct node *n;
+
+      ts__jsonb_skip(j);
+      if (!j->b->reported_depth) {
+        diag_add(j->b->diags, DIAG_TOO_DEEP,
+                 span_make(j->b->base + start, j->b->base + start),
+                 "nesting deeper than %d levels is not analysed",
+                 TREE_DEPTH_MAX);
+        j->b->reported_depth = true;
+      }
+      n = node_new_scalar(j->b->arena, span_make(j->b->base + start,
+                                                 j->b->base + j->i),
+                          "", 0, NODE_PARTIAL);
+      if (!n)
+        j->b->rc = FACET_ENOMEM;
+      return n;
+    }
+    j->i++;
+    ts__jsonb_ws(j);
+    while (j->p[j->i] != close && j->b->rc == 0) {
+      if (c == '{') {
+        if (ts__items_push(&items, ts__jsonb_string(j)))
+          j->b->rc = FACET_ENOMEM;
+        ts__jsonb_ws(j);
+        j->i++;    /* ':' */
+        ts__jsonb_ws(j);
+      }
+      if (ts__items_push(&items, ts__jsonb_value(j, depth + 1)))
+        j->b->rc = FACET_ENOMEM;
+      ts__jsonb_ws(j);
+      if (j->p[j->i] == ',') {
+        j->i++;
+        ts__jsonb_ws(j);
+      }
+    }
+    j->i++;
+    out = NULL;
+    for (uint32_t k = 0; k < items.n; k++)
+      if (!items.v[k])
+        j->b->rc = FACET_ENOMEM;
+    if (j->b->rc == 0)
+      out = node_new_collection(j->b->arena, c == '{' ? NODE_MAP : NODE_SEQ,
+                                span_make(j->b->base + start,
+                                          j->b->base + j->i),
+                                items.v, c == '{' ? items.n / 2 : items.n,
+                                0);
+    free(items.v);
+    if (!out)
+      j->b->rc = FACET_ENOMEM;
+    return out;
+  }
+  if (c == '"')
+    return ts__jsonb_string(j);
+  while (j->i < j->len && !strchr(",]} \t\r\n", j->p[j->i]))
+    j->i++;
+  out = node_new_scalar(j->b->arena, span_make(j->b->base + start,
+                                               j->b->base + j->i),
+                        j->p + start, j->i - start, 0);
+  if (out && (c == '-' || (c >= '0' && c <= '9')))
+    out->type = memchr(j->p + start, '.', j->i - start) ||
+                    memchr(j->p + start, 'e', j->i - start) ||
+                    memchr(j->p + start, 'E', j->i - start)
+                  ? SCALAR_FLOAT : SCALAR_INT;
+  return out;
 }
 
 int
@@ -592,24 +502,28 @@ json_parse(struct arena *a, const struct source *src, struct span span,
   TSNode root;
   uint32_t count;
   size_t before = diags->count;
-  bool json_c_failed;
 
   *out = NULL;
   if (span.start < src->bom)
     span.start = src->bom;
   b.base = span.start;
-  json_c_failed = ts__json_first_error(&b, src->text + span.start,
-                                       span.end - span.start);
-  /* Past json-c's depth, tree-sitter's JSON parser corrupts its heap
-   * (from about 65,000 levels); a text this deep gets no tree. */
+  if (!ts__json_first_error(&b, src->text + span.start,
+                            span.end - span.start)) {
+    struct ts_jsonb j = { &b, src->text + span.start,
+                          span.end - span.start, 0 };
+
+    ts__jsonb_ws(&j);
+    *out = ts__jsonb_value(&j, 0);
+    return b.rc;
+  }
+  /* Past twice the tree's depth, tree-sitter's JSON parser corrupts its
+   * heap (from about 65,000 levels); a text this deep gets no tree. */
   if (b.reported_depth)
     return 0;
   tree = ts__parse(TS_GRAMMAR_JSON, src, span);
   if (!tree)
-    return 0;  /* json-c has spoken about syntax; there is just no tree */
+    return 0;  /* the syntax is reported; there is just no tree */
   root = ts_tree_root_node(tree);
-  if (!json_c_failed)
-    ts__report_syntax(&b, tree, DIAG_JSON_SYNTAX);
 
   count = ts_node_named_child_count(root);
   for (uint32_t i = 0; i < count && b.rc == 0 && !*out; i++) {
@@ -621,7 +535,7 @@ json_parse(struct arena *a, const struct source *src, struct span span,
   if (count && !*out && b.rc == 0 && diags->count == before)
     b.rc = FACET_ENOMEM;
   /* One syntax error is reported: later ones are mostly its echoes. */
-  if (json_c_failed && diags->count > before + 1)
+  if (diags->count > before + 1)
     diags->count = before + 1;
   ts_tree_delete(tree);
   return b.rc;

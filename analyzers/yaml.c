@@ -467,6 +467,18 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
   uint32_t line;
   uint32_t col;
 
+  /* The reader (bytes that are not UTF-8) sets a byte offset, no mark. */
+  if (p->error == YAML_READER_ERROR) {
+    at = b->base + (uint32_t)(p->problem_offset < b->input_len
+                                ? p->problem_offset : b->input_len);
+    b->problem = b->context = at;
+    if (b->report)
+      diag_add(b->diags, DIAG_YAML_SYNTAX,
+               span_make(at, at < b->base + b->input_len ? at + 1 : at),
+               "%s: YAML text is UTF-8", problem);
+    return;
+  }
+
   b->problem = at;
   b->context = p->context ? yaml__offset(b, p->context_mark.index) : at;
   if (!b->report)
@@ -702,6 +714,58 @@ yaml__parse(struct arena *a, const struct source *src, struct span span,
   if (doc)
     doc->root = *out;
   return rc;
+}
+
+size_t
+yaml_document_spans(const struct source *src, struct span span,
+                    struct span *out, size_t max)
+{
+  struct yaml_builder b;
+  yaml_parser_t parser;
+  yaml_event_t event;
+  size_t n = 0;
+  uint32_t start = 0;
+  bool open = false;
+
+  yaml__setup(&b, NULL, src, span, NULL);
+  b.ascii = yaml__is_ascii(b.input, b.input_len);
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)b.input,
+                               b.input_len);
+  for (;;) {
+    if (!yaml_parser_parse(&parser, &event)) {
+      /* The rest is one more span, whose parse reports the error. */
+      uint32_t from = open ? start : n ? out[n - 1].end : b.base;
+
+      if (n < max)
+        out[n++] = span_make(from, b.base + b.input_len);
+      else if (n)
+        out[n - 1].end = b.base + b.input_len;
+      break;
+    }
+    if (event.type == YAML_DOCUMENT_START_EVENT) {
+      start = yaml__offset(&b, event.start_mark.index);
+      open = true;
+    } else if (event.type == YAML_DOCUMENT_END_EVENT && open) {
+      uint32_t end = yaml__offset(&b, event.end_mark.index);
+
+      open = false;
+      /* Past max documents, the last span takes the rest. */
+      if (n < max)
+        out[n++] = span_make(start, end);
+      else
+        out[n - 1].end = end;
+    } else if (event.type == YAML_STREAM_END_EVENT) {
+      yaml_event_delete(&event);
+      break;
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  if (n == 0 && max)
+    out[n++] = span_make(b.base, b.base + b.input_len);
+  return n;
 }
 
 int

@@ -518,7 +518,11 @@ feature__complete_schema_keys(const struct schema_complete *sc,
   for (size_t i = 0; i < count; i++) {
     char insert[96];
 
-    if (node_get_key(sc->schema, kw[i].name))
+    /* $schema names the dialect of a whole document: the root only; and
+     * a draft's schema is offered that draft's keywords. */
+    if (node_get_key(sc->schema, kw[i].name) ||
+        (!sc->root && strcmp(kw[i].name, "$schema") == 0) ||
+        !schema_keyword_in_draft(kw[i].name, sc->draft))
       continue;
     if (!sc->json)
       snprintf(insert, sizeof insert, "%s: ", kw[i].name);

@@ -5,6 +5,7 @@
  */
 #include "validate.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -35,10 +36,16 @@ struct validate_doc {
   struct diag_list diags;
   struct node *root;
   struct json_object *json;    /* owned */
+  size_t size;                 /* of the file, for the size limit */
+  size_t max;                  /* the limit it was read with */
 };
+
+/* Documents of one YAML stream validated one by one, at most. */
+#define VALIDATE_DOCUMENTS_MAX 4096
 
 struct validate {
   bool format_assert;
+  size_t max_bytes;            /* files over this are not read */
   enum js_draft draft;
   struct validate_doc *docs[JS_DOCUMENTS_MAX + 1];  /* [0]: the schema */
   size_t ndocs;
@@ -59,12 +66,14 @@ static void
 validate__usage(FILE *to)
 {
   fputs("usage: facet validate [--format-assert] [--draft D] [--ref FILE]..."
-        "\n                      SCHEMA FILE...\n"
+        "\n                      [--max-bytes N] SCHEMA FILE...\n"
         "\n"
         "Validates JSON and YAML files (told apart by extension; - is\n"
         "standard input, as JSON) against the JSON Schema in SCHEMA and\n"
-        "prints \"FILE valid\" or \"FILE invalid\" for each, then each error\n"
-        "as path:line:column: error: message [schema path]. When the schema\n"
+        "prints \"FILE valid\" or \"FILE invalid\" for each (each document\n"
+        "of a YAML stream of several: \"FILE (document 2 of 3) valid\"),\n"
+        "then each error as path:line:column: error: #/instance/pointer:\n"
+        "message [schema path]. When the schema\n"
         "itself has errors, it prints them and \"FILE not validated\" for\n"
         "each file. $refs to other files resolve against the schema's\n"
         "folder; facet never fetches anything from the network. Exit status:"
@@ -76,7 +85,8 @@ validate__usage(FILE *to)
         "  --draft D         the draft of a schema without $schema: 4, 6, 7,"
         "\n                    2019-09 or 2020-12 (default: 2020-12, also\n"
         "                    reading draft-07's forms)\n"
-        "  --ref FILE        load FILE too, for $refs to its $id\n", to);
+        "  --ref FILE        load FILE too, for $refs to its $id\n"
+        "  --max-bytes N     skip files over N bytes (default 16 MiB)\n", to);
 }
 
 static bool
@@ -103,67 +113,79 @@ validate__doc_free(struct validate_doc *d)
   free(d);
 }
 
-/* Reads path into d->text, replacing bytes that are not UTF-8. */
+/* Reads path into d->text as it is: bytes that are not UTF-8 are the
+ * parser's syntax errors (RFC 8259 and YAML both require UTF-8), not
+ * something to replace silently and validate. */
 static int
-validate__read(struct validate_doc *d, const char *path)
+validate__read(struct validate_doc *d, const char *path, size_t max)
 {
   char *raw;
   size_t len = 0, size = 0;
-  struct buf clean;
-  int rc = fileio_read(path, ANALYZE_MAX_BYTES_DEFAULT + 1, &raw, &len,
-                       &size);
+  int rc = fileio_read(path, max + 1, &raw, &len, &size);
 
   if (rc)
     return rc;
-  if (size > ANALYZE_MAX_BYTES_DEFAULT) {
+  d->size = size;
+  d->max = max;
+  if (size > max) {
     free(raw);
     return FACET_ELIMIT;
-  }
-  if (!utf8_valid(raw, len)) {
-    buf_init(&clean, len * 3 + 1);
-    rc = utf8_sanitize(raw, len, &clean) < 0 ? FACET_ENOMEM : 0;
-    free(raw);
-    len = clean.len;
-    raw = rc ? NULL : buf_detach(&clean);
-    buf_release(&clean);
-    if (!raw)
-      return FACET_ENOMEM;
   }
   d->text = raw;
   return source_init(&d->src, d->text, len);
 }
 
+/* A finding that makes a document unusable: a syntax error, and a
+ * repeated key, which YAML forbids (parsers differ on which value wins,
+ * so validating one of them would be a guess). */
 static bool
-validate__syntax_errors(const struct validate_doc *d)
+validate__fatal(const struct diagnostic *g)
 {
-  for (size_t i = 0; i < d->diags.count; i++)
-    if (d->diags.items[i].severity == SEVERITY_ERROR)
+  return g->severity == SEVERITY_ERROR || g->code == DIAG_DUPLICATE_KEY;
+}
+
+static bool
+validate__syntax_errors(const struct validate_doc *d, size_t from)
+{
+  for (size_t i = from; i < d->diags.count; i++)
+    if (validate__fatal(&d->diags.items[i]))
       return true;
   return false;
 }
 
-/* Parses d (YAML for .yaml and .yml, JSON otherwise) into d->json. */
+static bool
+validate__yaml(const struct validate_doc *d)
+{
+  return validate__ends(d->path, ".yaml") || validate__ends(d->path, ".yml");
+}
+
+/* Parses the document in span of d (YAML for .yaml and .yml, JSON
+ * otherwise) into d->root and d->json, its findings added to d->diags. */
 static enum validate_fault
-validate__parse(struct validate_doc *d, int *err)
+validate__parse(struct validate_doc *d, struct span span, int *err)
 {
   size_t budget = NODE_JSON_BUDGET_DEFAULT;
-  struct span all = span_make(0, d->src.len);
+  size_t before = d->diags.count;
 
-  if (validate__ends(d->path, ".yaml") || validate__ends(d->path, ".yml"))
-    *err = yaml_parse(&d->arena, &d->src, all, &d->diags, &d->root);
+  json_object_put(d->json);
+  d->json = NULL;
+  d->root = NULL;
+  if (validate__yaml(d))
+    *err = yaml_parse(&d->arena, &d->src, span, &d->diags, &d->root);
   else
-    *err = json_parse(&d->arena, &d->src, all, &d->diags, &d->root);
+    *err = json_parse(&d->arena, &d->src, span, &d->diags, &d->root);
   if (*err)
     return VALIDATE_UNREADABLE;
-  if (validate__syntax_errors(d))
+  if (validate__syntax_errors(d, before))
     return VALIDATE_SYNTAX;
   d->json = node_to_json(d->root, &budget);
   return budget ? VALIDATE_OK : VALIDATE_EXPANDS;
 }
 
-/* Loads the file at path, shown as shown (both copied), into *out. */
+/* Reads the file at path, shown as shown (both copied), into *out,
+ * without parsing it. */
 static enum validate_fault
-validate__load_doc(const char *path, const char *shown,
+validate__read_doc(const char *path, const char *shown, size_t max,
                    struct validate_doc **out, int *err)
 {
   struct validate_doc *d = calloc(1, sizeof *d);
@@ -174,10 +196,20 @@ validate__load_doc(const char *path, const char *shown,
     return VALIDATE_UNREADABLE;
   arena_init(&d->arena, 0);
   diag_list_init(&d->diags, &d->arena);
-  *err = validate__read(d, path);
-  if (*err)
-    return VALIDATE_UNREADABLE;
-  return validate__parse(d, err);
+  *err = validate__read(d, path, max);
+  return *err ? VALIDATE_UNREADABLE : VALIDATE_OK;
+}
+
+/* Reads and parses the file at path (its first YAML document). */
+static enum validate_fault
+validate__load_doc(const char *path, const char *shown, size_t max,
+                   struct validate_doc **out, int *err)
+{
+  enum validate_fault f = validate__read_doc(path, shown, max, out, err);
+
+  if (f != VALIDATE_OK)
+    return f;
+  return validate__parse(*out, span_make(0, (*out)->src.len), err);
 }
 
 /* The 1-based line and column of the node a pointer names in d, or of
@@ -275,6 +307,20 @@ validate__file_uri(const char *path)
   return uri;
 }
 
+/* Why a file could not be read, with the size limit as facet check
+ * words it. */
+static const char *
+validate__why(const struct validate_doc *d, int err)
+{
+  static char why[160];
+
+  if (err != FACET_ELIMIT || !d)
+    return facet_strerror(err);
+  snprintf(why, sizeof why, "file is %zu bytes, over the %zu-byte limit; "
+           "it was not analysed", d->size, d->max);
+  return why;
+}
+
 /* Loads a schema document for the resolver; *why on failure. */
 static struct validate_doc *
 validate__load_ref(struct validate *v, const char *uri, char *why,
@@ -290,14 +336,15 @@ validate__load_ref(struct validate *v, const char *uri, char *why,
     free(path);
     return NULL;
   }
-  f = validate__load_doc(path, validate__shown(v, path), &d, &err);
+  f = validate__load_doc(path, validate__shown(v, path), v->max_bytes, &d,
+                         &err);
   free(path);
   if (f == VALIDATE_OK && !(d->uri = strdup(uri))) {
     f = VALIDATE_UNREADABLE;
     err = FACET_ENOMEM;
   }
   if (f != VALIDATE_OK) {
-    snprintf(why, size, "%s", f == VALIDATE_UNREADABLE ? facet_strerror(err)
+    snprintf(why, size, "%s", f == VALIDATE_UNREADABLE ? validate__why(d, err)
                             : f == VALIDATE_SYNTAX ? "the file does not parse"
                             : "YAML aliases expand too far");
     validate__doc_free(d);
@@ -349,14 +396,15 @@ validate__schema_path(const struct validate *v, const char *sp,
   return out->data && out->len ? out->data : sp;
 }
 
+/* The findings of d from index from that make it unusable. */
 static void
-validate__print_diags(const struct validate_doc *d)
+validate__print_diags(const struct validate_doc *d, size_t from)
 {
-  for (size_t i = 0; i < d->diags.count; i++) {
+  for (size_t i = from; i < d->diags.count; i++) {
     const struct diagnostic *g = &d->diags.items[i];
     uint32_t line, col;
 
-    if (g->severity != SEVERITY_ERROR)
+    if (!validate__fatal(g))
       continue;
     source_line_col(&d->src, g->span.start, &line, &col);
     printf("%s:%u:%u: error: %s [%s]\n", d->path, line, col, g->message,
@@ -364,13 +412,18 @@ validate__print_diags(const struct validate_doc *d)
   }
 }
 
-/* Says why a file could not be validated. */
+/* Says why a file could not be validated; its findings from index from. */
 static void
 validate__print_fault(const struct validate_doc *d, const char *path,
-                      enum validate_fault f, int err)
+                      enum validate_fault f, int err, size_t from)
 {
   if (f == VALIDATE_SYNTAX)
-    validate__print_diags(d);
+    validate__print_diags(d, from);
+  else if (f == VALIDATE_UNREADABLE && err == FACET_ELIMIT && d)
+    /* As facet check words it. */
+    printf("%s:1:1: error: file is %zu bytes, over the %zu-byte limit; it "
+           "was not analysed [file-too-large]\n", d->path, d->size,
+           d->max);
   else if (f == VALIDATE_EXPANDS)
     printf("%s:1:1: error: YAML aliases expand past %zu values; the file "
            "was not validated\n", d->path, (size_t)NODE_JSON_BUDGET_DEFAULT);
@@ -441,9 +494,11 @@ validate__print_errors(const struct validate *v, const struct validate_doc *d,
                        &lines[i].line, &lines[i].col);
   }
   qsort(lines, r->count, sizeof *lines, validate__line_cmp);
+  /* The instance's pointer as a URI fragment names the value at fault
+   * even where the line and column are shared (a flow collection). */
   for (size_t i = 0; i < r->count; i++)
-    printf("%s:%u:%u: error: %s [%s]\n", d->path, lines[i].line,
-           lines[i].col, lines[i].e->message,
+    printf("%s:%u:%u: error: #%s: %s [%s]\n", d->path, lines[i].line,
+           lines[i].col, lines[i].e->instance_path, lines[i].e->message,
            validate__schema_path(v, lines[i].e->schema_path, &shown));
   if (r->truncated)
     printf("%s: error: stopped after %zu errors\n", d->path, r->count);
@@ -452,12 +507,40 @@ validate__print_errors(const struct validate *v, const struct validate_doc *d,
   return 0;
 }
 
-/* Validates one instance file and prints its verdict. */
+/* Validates the document of d in span, named name in the verdict. */
+static int
+validate__document(struct validate *v, const struct js_schema *s,
+                   struct validate_doc *d, const char *name, struct span span,
+                   struct js_result *r)
+{
+  size_t from = d->diags.count;
+  int err = 0;
+  enum validate_fault f = validate__parse(d, span, &err);
+
+  if (f == VALIDATE_OK)
+    err = js_validate(s, d->json, r);
+  if (err == FACET_ENOMEM)
+    return err;
+  printf("%s %s\n", name, f == VALIDATE_OK && r->count == 0 ? "valid"
+                                                           : "invalid");
+  if (f != VALIDATE_OK)
+    validate__print_fault(d, d->path, f, err, from);
+  else
+    err = validate__print_errors(v, d, r);
+  if (f != VALIDATE_OK || r->count)
+    v->rc = 1;
+  return err == FACET_ENOMEM ? err : 0;
+}
+
+/* Validates one instance file, each document of a YAML stream, and
+ * prints the verdicts. */
 static int
 validate__instance(struct validate *v, const struct js_schema *s,
                    const char *path, struct js_result *r)
 {
   struct validate_doc *d = NULL;
+  struct span *spans = NULL;
+  size_t n = 1;
   int err = 0;
   enum validate_fault f;
 
@@ -469,24 +552,41 @@ validate__instance(struct validate *v, const struct js_schema *s,
   }
   /* "-" is standard input, as for most tools that read files, read as
    * JSON (it has no extension to say YAML). */
-  f = validate__load_doc(strcmp(path, "-") == 0 ? "/dev/stdin" : path, path,
-                         &d, &err);
-  if (f == VALIDATE_OK)
-    err = js_validate(s, d->json, r);
+  f = validate__read_doc(strcmp(path, "-") == 0 ? "/dev/stdin" : path, path,
+                         v->max_bytes, &d, &err);
   if (err == FACET_ENOMEM) {
     validate__doc_free(d);
     return err;
   }
-  printf("%s %s\n", path, f == VALIDATE_OK && r->count == 0 ? "valid"
-                                                           : "invalid");
-  if (f != VALIDATE_OK)
-    validate__print_fault(d, path, f, err);
-  else
-    err = validate__print_errors(v, d, r);
-  if (f != VALIDATE_OK || r->count)
+  if (f != VALIDATE_OK) {
+    printf("%s invalid\n", path);
+    validate__print_fault(d, path, f, err, 0);
     v->rc = 1;
+    validate__doc_free(d);
+    return 0;
+  }
+  if (validate__yaml(d)) {
+    spans = malloc(VALIDATE_DOCUMENTS_MAX * sizeof *spans);
+    if (!spans) {
+      validate__doc_free(d);
+      return FACET_ENOMEM;
+    }
+    n = yaml_document_spans(&d->src, span_make(0, d->src.len), spans,
+                            VALIDATE_DOCUMENTS_MAX);
+  }
+  for (size_t i = 0; i < n && err == 0; i++) {
+    char name[PATH_MAX + 64];
+
+    if (n > 1)
+      snprintf(name, sizeof name, "%s (document %zu of %zu)", path, i + 1, n);
+    else
+      snprintf(name, sizeof name, "%s", path);
+    err = validate__document(v, s, d, name,
+                             spans ? spans[i] : span_make(0, d->src.len), r);
+  }
+  free(spans);
   validate__doc_free(d);
-  return err == FACET_ENOMEM ? err : 0;
+  return err;
 }
 
 static int
@@ -518,7 +618,8 @@ validate__ref_file(struct validate *v, const char *path)
 {
   struct validate_doc *d = NULL;
   int err = 0;
-  enum validate_fault f = validate__load_doc(path, path, &d, &err);
+  enum validate_fault f = validate__load_doc(path, path, v->max_bytes, &d,
+                                            &err);
 
   if (f == VALIDATE_OK && v->ndocs < JS_DOCUMENTS_MAX) {
     d->uri = validate__file_uri(path);
@@ -528,11 +629,11 @@ validate__ref_file(struct validate *v, const char *path)
   if (f == VALIDATE_OK)
     fprintf(stderr, "facet validate: too many --ref files\n");
   else if (f == VALIDATE_SYNTAX)
-    validate__print_diags(d);
+    validate__print_diags(d, 0);
   else
     fprintf(stderr, "facet validate: %s: %s\n", path,
             f == VALIDATE_EXPANDS ? "YAML aliases expand too far"
-                                  : facet_strerror(err));
+                                  : validate__why(d, err));
   validate__doc_free(d);
   return -1;
 }
@@ -544,21 +645,43 @@ validate__options(struct validate *v, int argc, char **argv)
     { "format-assert", no_argument, NULL, 'f' },
     { "draft", required_argument, NULL, 'd' },
     { "ref", required_argument, NULL, 'r' },
+    { "max-bytes", required_argument, NULL, 'm' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
   int opt;
+  char *end;
 
   optind = 1;
   v->ndocs = 1;   /* docs[0] is the schema, loaded after the options */
+  /* --ref files are read as the options come: --max-bytes goes first. */
+  for (int i = 1; i < argc; i++)
+    if (strncmp(argv[i], "--max-bytes", 11) == 0 &&
+        (argv[i][11] == '=' || (!argv[i][11] && i + 1 < argc))) {
+      const char *arg = argv[i][11] == '=' ? argv[i] + 12 : argv[i + 1];
+
+      /* strtoul would take "-5" as a number that wrapped round. */
+      errno = 0;
+      v->max_bytes = strtoul(arg, &end, 10);
+      if (arg[0] < '0' || arg[0] > '9' || *end || errno ||
+          v->max_bytes == 0) {
+        fprintf(stderr, "facet validate: --max-bytes wants a positive "
+                "number\n");
+        return -1;
+      }
+    } else if (strcmp(argv[i], "--") == 0) {
+      break;
+    }
   while ((opt = getopt_long(argc, argv, "hr:", longopts, NULL)) != -1) {
     if (opt == 'f')
       v->format_assert = true;
+    else if (opt == 'm')
+      ;   /* read above */
     else if (opt == 'd' && validate__draft(optarg, &v->draft))
       return -1;
     else if (opt == 'r' && validate__ref_file(v, optarg))
       return -1;
-    else if (opt == 'h' || (opt != 'f' && opt != 'd' && opt != 'r')) {
+    else if (opt == 'h' || (opt != 'd' && opt != 'r')) {
       validate__usage(opt == 'h' ? stdout : stderr);
       return opt == 'h' ? 1 : -1;
     }
@@ -580,16 +703,17 @@ validate__schema(struct validate *v, const char *path, struct js_schema **out)
                              .resolver = &resolver };
   struct validate_doc *d = NULL;
   int err = 0;
-  enum validate_fault f = validate__load_doc(path, path, &d, &err);
+  enum validate_fault f = validate__load_doc(path, path, v->max_bytes, &d,
+                                            &err);
 
   v->docs[0] = d;
   if (f != VALIDATE_OK) {
     if (d && f == VALIDATE_SYNTAX)
-      validate__print_diags(d);
+      validate__print_diags(d, 0);
     else
       fprintf(stderr, "facet validate: %s: %s\n", path,
               f == VALIDATE_EXPANDS ? "YAML aliases expand too far"
-                                    : facet_strerror(err));
+                                    : validate__why(d, err));
     return 2;
   }
   d->uri = validate__file_uri(path);
@@ -605,7 +729,7 @@ validate__schema(struct validate *v, const char *path, struct js_schema **out)
 int
 validate_main(int argc, char **argv)
 {
-  struct validate v = { .rc = 0 };
+  struct validate v = { .rc = 0, .max_bytes = ANALYZE_MAX_BYTES_DEFAULT };
   struct js_schema *schema = NULL;
   struct js_result result;
   int rc = validate__options(&v, argc, argv);

@@ -418,6 +418,55 @@ diagnostic_text_is_the_json_of_its_object(void **state)
   source_release(&src);
 }
 
+/* Completion in a schema file: after "type": the type names, on the
+ * line of the key; $schema only at the root; keywords of the schema's
+ * draft only. Lines of D7 (draft-07):
+ * 0 {"$schema": "http://json-schema.org/draft-07/schema#",
+ * 1  "type": "object",
+ * 2  "properties": {"a": {"type": },
+ * 3   "b": {
+ * 4     }}}
+ */
+#define D7                                                                   \
+  "\"{\\\"$schema\\\": \\\"http://json-schema.org/draft-07/schema#\\\",\\n"     \
+  " \\\"type\\\": \\\"object\\\",\\n"                                         \
+  " \\\"properties\\\": {\\\"a\\\": {\\\"type\\\": },\\n"                   \
+  "  \\\"b\\\": {\\n"                                                       \
+  "    }}}\\n\""
+
+static void
+schema_completion_follows_position_and_draft(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/d7.schema.json";
+  const char *keys;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, D7);
+  settle(h);
+
+  /* After "type": on its line, with nothing typed yet. */
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 2,
+                                    30, "")),
+                      "string,number,integer,boolean,object,array,null");
+  /* A file whose text does not parse into a schema yet. */
+  open_doc(h, "file:///ws/new.schema.json", "\"{\\\"type\\\": \"");
+  settle(h);
+  assert_string_equal(labels(ask_in(h, "file:///ws/new.schema.json",
+                                    "textDocument/completion", 0, 9, "")),
+                      "string,number,integer,boolean,object,array,null");
+  keys = labels(ask_in(h, uri, "textDocument/completion", 4, 4, ""));
+  assert_null(strstr(keys, "$schema"));
+  assert_null(strstr(keys, "$defs"));
+  assert_null(strstr(keys, "prefixItems"));
+  assert_null(strstr(keys, "unevaluatedProperties"));
+  assert_null(strstr(keys, "dependentRequired"));
+  assert_non_null(strstr(keys, "definitions"));
+  assert_non_null(strstr(keys, "additionalItems"));
+  assert_non_null(strstr(keys, "if"));
+  assert_non_null(strstr(keys, "minLength"));
+}
+
 int
 main(void)
 {
@@ -436,6 +485,7 @@ main(void)
     T(github_models_evaluators_read_test_data),
     T(dotprompt_role_helper_completes_roles),
     T(definition_of_a_prompt_file_input_is_its_first_use),
+    T(schema_completion_follows_position_and_draft),
 #undef T
     cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };

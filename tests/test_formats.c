@@ -489,8 +489,8 @@ test_github_models_json_schema_faults(void **state)
 
   a = analyze("m.prompt.yml", broken);
   EXPECT_DIAGS(a,
-    "json-syntax 1:13-1:34 jsonSchema is not valid JSON: unexpected "
-    "character at line 1, column 19 of the string");
+    "json-syntax 1:13-1:34 jsonSchema is not valid JSON: trailing comma "
+    "before '}' at line 1, column 18 of the string");
   artifact_free(a);
 
   a = analyze("m.prompt.yml", incomplete);
@@ -1260,6 +1260,46 @@ test_openai_schema_wrapper(void **state)
 /* The first tool is microsoft/promptflow's
  * examples/flex-flows/chat-with-functions/tools.json (MIT), cut short; the
  * others are each form facet reads, with a mistake in each. */
+/* A strict wrapper is OpenAI's whatever its schema's root holds: anyOf,
+ * $ref and a bare type are exactly what the root rule is there to catch,
+ * in each form the API takes the wrapper. */
+static void
+test_openai_strict_wrapper_with_any_root(void **state)
+{
+  static const struct {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "{\"name\": \"a\", \"strict\": true, \"schema\": {\"anyOf\": "
+      "[{\"type\": \"string\"}]}}",
+      "provider-root 1:42-1:49 OpenAI strict mode takes an object at the "
+      "root, not anyOf: put the choices under a property" },
+    { "{\"name\": \"a\", \"strict\": true, \"schema\": {\"$ref\": "
+      "\"#/$defs/o\", \"$defs\": {\"o\": {\"type\": \"object\", "
+      "\"properties\": {}, \"required\": [], \"additionalProperties\": "
+      "false}}}}",
+      "provider-root 1:42-1:48 OpenAI strict mode takes an object at the "
+      "root (type: object), not a $ref: write the object there" },
+    { "{\"type\": \"json_schema\", \"json_schema\": {\"name\": \"a\", "
+      "\"strict\": true, \"schema\": {\"anyOf\": [{\"type\": \"string\"}]}}}",
+      "provider-root 1:81-1:88 OpenAI strict mode takes an object at the "
+      "root, not anyOf: put the choices under a property" },
+    { "{\"type\": \"json_schema\", \"name\": \"a\", \"strict\": true, "
+      "\"schema\": {\"type\": \"string\"}}",
+      "provider-root 1:65-1:71 OpenAI strict mode takes an object at the "
+      "root (type: object)" },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct artifact *a = analyze("wrapper.json", cases[i].text);
+
+    expect_format(a, "openai-schema");
+    EXPECT_DIAGS(a, cases[i].want);
+    artifact_free(a);
+  }
+}
+
 static void
 test_tool_definitions(void **state)
 {
@@ -1929,6 +1969,7 @@ main(void)
     cmocka_unit_test(test_json_schema_unknown_type),
     cmocka_unit_test(test_json_schema_detected_by_content),
     cmocka_unit_test(test_openai_schema_wrapper),
+    cmocka_unit_test(test_openai_strict_wrapper_with_any_root),
     cmocka_unit_test(test_tool_definitions),
     cmocka_unit_test(test_langchain),
     cmocka_unit_test(test_semantic_kernel_yaml),

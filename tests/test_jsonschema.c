@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "jsonschema.h"
+#include "json_syntax.h"
 #include "jsonschema_internal.h"
 
 /* Room for the errors of one validation, one per line. */
@@ -24,10 +25,25 @@
 
 static char text[TEXT_MAX];
 
+/* Whether JSON is read as facet reads files (numbers past 64 bits keep
+ * their text) rather than by json-c, which clamps them. */
+static bool as_facet;
+
+static struct json_object *
+parse_json(const char *s)
+{
+  struct json_object *v = NULL;
+
+  if (!as_facet)
+    return json_tokener_parse(s);
+  assert_true(json_text_parse(s, (uint32_t)strlen(s), &v, NULL));
+  return v;
+}
+
 static struct js_schema *
 compile(const char *schema, const struct js_options *opts)
 {
-  struct json_object *json = json_tokener_parse(schema);
+  struct json_object *json = parse_json(schema);
   struct js_schema *s = NULL;
 
   assert_true(json != NULL || strcmp(schema, "null") == 0);
@@ -63,7 +79,7 @@ errors_with(const char *schema, const char *instance,
             const struct js_options *opts)
 {
   struct js_schema *s = compile(schema, opts);
-  struct json_object *inst = json_tokener_parse(instance);
+  struct json_object *inst = parse_json(instance);
   struct jsv_scratch scratch = { 0 };
   enum jsq_verdict quick = jsq_valid(s, inst, &scratch);
   static char alone[TEXT_MAX];
@@ -253,6 +269,45 @@ lengths_count_code_points(void **state)
                       "character, got 2\n");
 }
 
+/* Integers past 64 bits compare exactly, by their decimal texts: a double
+ * rounds 2^64 + 1 onto 2^64. */
+static void
+big_integers_compare_exactly(void **state)
+{
+  (void)state;
+  as_facet = true;
+
+  assert_string_equal(errors("{\"enum\": [18446744073709551616]}",
+                             "18446744073709551617"),
+                      " | /enum | enum | 18446744073709551617 is not one of "
+                      "18446744073709551616\n");
+  assert_string_equal(errors("{\"const\": 18446744073709551617}",
+                             "18446744073709551617"), "");
+  assert_string_equal(errors("{\"const\": 18446744073709551617}",
+                             "1.8446744073709551617e19"), "");
+  assert_string_not_equal(errors("{\"const\": 18446744073709551617}",
+                                 "18446744073709551616"), "");
+  assert_string_equal(errors("{\"minimum\": 18446744073709551617}",
+                             "18446744073709551616"),
+                      " | /minimum | minimum | must be >= "
+                      "18446744073709551617, got 18446744073709551616\n");
+  assert_string_equal(errors("{\"exclusiveMaximum\": "
+                             "100000000000000000000000000000}",
+                             "100000000000000000000000000000.0"),
+                      " | /exclusiveMaximum | exclusiveMaximum | must be < "
+                      "100000000000000000000000000000, got "
+                      "100000000000000000000000000000.0\n");
+  assert_string_equal(errors("{\"maximum\": -18446744073709551617}",
+                             "-18446744073709551616"),
+                      " | /maximum | maximum | must be <= "
+                      "-18446744073709551617, got -18446744073709551616\n");
+  assert_string_equal(errors("{\"uniqueItems\": true}",
+                             "[18446744073709551617, 18446744073709551616]"),
+                      "");
+  assert_string_equal(errors("{\"enum\": [100]}", "1e2"), "");
+  as_facet = false;
+}
+
 static void
 patterns_are_ecma_262(void **state)
 {
@@ -274,6 +329,35 @@ patterns_are_ecma_262(void **state)
                              "\"x\\ud83d\\ude00\""), "");
   assert_string_not_equal(errors("{\"pattern\": \"^.$\"}", "\"\\u2028\""),
                           "");
+}
+
+/* ECMA-262's unicode property escapes by their long names, which PCRE2
+ * 10.42 does not know; Script= is the script alone (U+0342 is Inherited,
+ * Greek only among its Script_Extensions). */
+static void
+unicode_property_escapes_take_long_names(void **state)
+{
+  (void)state;
+
+  assert_string_equal(problems("{\"pattern\": \"^\\\\p{Letter}+$\"}"), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Letter}+$\"}",
+                             "\"\u03b1\u03b2\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Letter}+$\"}", "\"a1\""),
+                      " | /pattern | pattern | \"a1\" does not match the "
+                      "pattern ^\\p{Letter}+$\n");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{General_Category="
+                             "Letter}\\\\P{Uppercase_Letter}$\"}",
+                             "\"Ab\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^[\\\\p{Decimal_Number}"
+                             "\\\\p{Cased_Letter}]+$\"}", "\"x9\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Script=Greek}+$\"}",
+                             "\"\u03b1\u03c9\""), "");
+  assert_string_not_equal(errors("{\"pattern\": \"^\\\\p{Script=Greek}$\"}",
+                                 "\"\u0342\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Script_Extensions="
+                             "Greek}$\"}", "\"\u0342\""), "");
+  assert_string_equal(errors("{\"pattern\": \"^\\\\p{Assigned}$\"}",
+                             "\"a\""), "");
 }
 
 static void
@@ -714,6 +798,45 @@ meta_schemas_are_built_in(void **state)
                                  "draft-07/schema#\"}", "{\"type\": 5}"), "");
 }
 
+/* What the meta-schemas refuse and validation would pass over silently:
+ * each a problem at the exact member at fault. */
+static void
+meta_schema_slips_are_problems(void **state)
+{
+  (void)state;
+
+  assert_string_equal(problems("{\"required\": [\"a\", \"b\", \"a\"]}"),
+                      "/required/2: required lists 'a' twice\n");
+  assert_string_equal(problems("{\"type\": []}"),
+                      "/type: type must list at least one type: an empty "
+                      "list allows nothing\n");
+  assert_string_equal(problems("{\"type\": [\"string\", \"null\", "
+                               "\"string\"]}"),
+                      "/type/2: type lists 'string' twice\n");
+  assert_string_equal(problems("{\"$defs\": {\"a\": {\"$anchor\": "
+                               "\"1 bad\"}, \"b\": {\"$anchor\": "
+                               "\"_fine-1.x\"}}}"),
+                      "/$defs/a/$anchor: $anchor '1 bad' is not a valid "
+                      "name: a letter or '_' first, then letters, digits, "
+                      "'-', '_' and '.'\n");
+  assert_string_equal(problems("{\"$schema\": \"https://json-schema.org/"
+                               "draft/2019-09/schema\", \"$anchor\": "
+                               "\"_x\"}"),
+                      "/$anchor: $anchor '_x' is not a valid name: a letter "
+                      "first, then letters, digits, '-', '_' and '.' or "
+                      "':'\n");
+  assert_string_equal(problems("{\"title\": 5, \"properties\": {\"a\": "
+                               "{\"description\": [\"x\"]}, \"title\": "
+                               "{\"type\": \"string\"}}}"),
+                      "/title: title must be a string, got integer 5\n"
+                      "/properties/a/description: description must be a "
+                      "string, got array\n");
+  /* A repeat in required still requires the name. */
+  assert_string_equal(errors("{\"required\": [\"a\", \"a\"]}", "{}"),
+                      " | /required | required | missing required property "
+                      "'a'\n");
+}
+
 /* ---- 2019-09 and 2020-12 ---- */
 
 static void
@@ -750,6 +873,33 @@ unevaluated_properties_drop_failed_branches(void **state)
                       "/x | /unevaluatedProperties | unevaluatedProperties | "
                       "'x' is not allowed (unevaluatedProperties is false) "
                       "(key)\n");
+}
+
+/* if without then or else still evaluates what it matched (2020-12's
+ * annotation collection), and a failed if evaluates nothing. */
+static void
+unevaluated_sees_an_if_without_then_or_else(void **state)
+{
+  const char *props =
+    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "
+    "\"if\": {\"properties\": {\"foo\": {\"type\": \"string\"}}}, "
+    "\"unevaluatedProperties\": false}";
+  const char *items =
+    "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "
+    "\"if\": {\"prefixItems\": [{\"const\": 1}]}, "
+    "\"unevaluatedItems\": false}";
+
+  (void)state;
+
+  assert_string_equal(errors(props, "{\"foo\": \"a\"}"), "");
+  assert_string_equal(errors(props, "{\"foo\": 1}"),
+                      "/foo | /unevaluatedProperties | unevaluatedProperties "
+                      "| 'foo' is not allowed (unevaluatedProperties is "
+                      "false) (key)\n");
+  assert_string_equal(errors(items, "[1]"), "");
+  assert_string_equal(errors(items, "[2]"),
+                      "/0 | /unevaluatedItems | unevaluatedItems | item 0 is "
+                      "not allowed (unevaluatedItems is false)\n");
 }
 
 static void
@@ -1252,6 +1402,10 @@ main(void)
     cmocka_unit_test(unevaluated_properties_see_through_applicators),
     cmocka_unit_test(unevaluated_properties_drop_failed_branches),
     cmocka_unit_test(unevaluated_items_after_prefix_and_contains),
+    cmocka_unit_test(unevaluated_sees_an_if_without_then_or_else),
+    cmocka_unit_test(meta_schema_slips_are_problems),
+    cmocka_unit_test(unicode_property_escapes_take_long_names),
+    cmocka_unit_test(big_integers_compare_exactly),
     cmocka_unit_test(dynamic_refs_extend_a_recursive_schema),
     cmocka_unit_test(recursive_refs_extend_in_2019_09),
     cmocka_unit_test(refs_that_loop_are_errors_not_hangs),

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "arena.h"
 #include "diag.h"
+#include "json_syntax.h"
 #include "tree.h"
 
 struct parsed {
@@ -414,6 +416,155 @@ json_bad_literal_is_named_whole(void **state)
   release(&p);
 }
 
+/* RFC 8259's numbers: a signed exponent is one (tree-sitter-json read
+ * "1e+2" as 1 and an error). */
+static void
+json_numbers_take_every_form_rfc_8259_allows(void **state)
+{
+  static const struct {
+    const char *text;
+    int type;
+  } cases[] = {
+    { "1e+2", SCALAR_FLOAT }, { "1E+2", SCALAR_FLOAT },
+    { "2.5e-3", SCALAR_FLOAT }, { "-0", SCALAR_INT },
+    { "0.5E-10", SCALAR_FLOAT }, { "1e2", SCALAR_FLOAT },
+    { "-1.25e+300", SCALAR_FLOAT }, { "0", SCALAR_INT },
+    { "18446744073709551617", SCALAR_INT },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char text[64];
+    struct parsed p;
+
+    snprintf(text, sizeof text, "{\"n\": [%s]}", cases[i].text);
+    parse(&p, text, 1);
+    assert_int_equal(p.diags.count, 0);
+    assert_int_equal(node_get(p.root, "n")->count, 1);
+    assert_string_equal(node_str(node_get(p.root, "n")->u.items[0]),
+                        cases[i].text);
+    assert_int_equal(node_get(p.root, "n")->u.items[0]->type, cases[i].type);
+    release(&p);
+  }
+}
+
+/* A document that is one scalar, with no newline after it. */
+static void
+json_bare_scalars_parse_without_a_newline(void **state)
+{
+  static const struct {
+    const char *text;
+    const char *value;
+    int type;
+  } cases[] = {
+    { "42", "42", SCALAR_INT }, { "true", "true", SCALAR_BOOL },
+    { "null", "null", SCALAR_NULL }, { "\"x\"", "x", SCALAR_STRING },
+    { "1e+2", "1e+2", SCALAR_FLOAT }, { " -7 ", "-7", SCALAR_INT },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct parsed p;
+    struct json_object *v = NULL;
+
+    parse(&p, cases[i].text, 1);
+    assert_int_equal(p.diags.count, 0);
+    assert_non_null(p.root);
+    assert_string_equal(node_str(p.root), cases[i].value);
+    assert_int_equal(p.root->type, cases[i].type);
+    release(&p);
+    assert_true(json_text_parse(cases[i].text,
+                                (uint32_t)strlen(cases[i].text), &v, NULL));
+    json_object_put(v);
+  }
+}
+
+/* What RFC 8259 refuses is a syntax error on exactly the bytes at fault,
+ * whatever json-c or tree-sitter would have taken. */
+static void
+json_invalid_text_is_an_error_at_its_bytes(void **state)
+{
+  static const struct {
+    const char *text;
+    const char *want;
+  } cases[] = {
+    { "[1.]", "1:2-1:4 json-syntax: '1.' is not a JSON number: a JSON "
+      "number needs a digit after '.' (write 1.0 or 1, not 1.)" },
+    { "[1.e5]", "1:2-1:6 json-syntax: '1.e5' is not a JSON number: a JSON "
+      "number needs a digit after '.' (write 1.0 or 1, not 1.)" },
+    { "[01]", "1:2-1:4 json-syntax: '01' is not a JSON number: a JSON "
+      "number has no leading zeros" },
+    { "[-01]", "1:2-1:5 json-syntax: '-01' is not a JSON number: a JSON "
+      "number has no leading zeros" },
+    { "[.5]", "1:2-1:4 json-syntax: '.5' is not a JSON number: a JSON "
+      "number needs a digit before '.' (write 0.5, not .5)" },
+    { "[+1]", "1:2-1:4 json-syntax: '+1' is not a JSON number: a JSON "
+      "number has no '+' sign" },
+    { "[1e+]", "1:2-1:5 json-syntax: '1e+' is not a JSON number: the "
+      "exponent of a JSON number needs a digit (1e5, 1e+5, 1e-5)" },
+    { "[-]", "1:2-1:3 json-syntax: '-' is not a JSON number: '-' must be "
+      "followed by a digit" },
+    { "[0x10]", "1:2-1:6 json-syntax: '0x10' is not a JSON value (a string, "
+      "number, object, array, true, false or null)" },
+    { "{\"a\": NaN}", "1:7-1:10 json-syntax: 'NaN' is not a JSON value: "
+      "JSON has no NaN or Infinity (write null, or the value as a string)" },
+    { "[1, -Infinity]", "1:5-1:14 json-syntax: '-Infinity' is not a JSON "
+      "value: JSON has no NaN or Infinity (write null, or the value as a "
+      "string)" },
+    { "{\"a\": \"x\ty\"}", "1:9-1:10 json-syntax: a tab inside a JSON "
+      "string must be escaped: write it as \\t" },
+    { "[\"a\x01\"]", "1:4-1:5 json-syntax: a control character inside a "
+      "JSON string must be escaped: write it as \\u0001" },
+    { "[\"ab\ncd\"]", "1:2-1:5 json-syntax: the string is not closed on its "
+      "line: a JSON string cannot hold a line break (write it as \\n), so "
+      "its closing '\"' is missing" },
+    { "[\"\\q\"]", "1:3-1:5 json-syntax: invalid escape '\\q' in a string: "
+      "JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX (write '\\\\' "
+      "for a backslash)" },
+    { "[\"\\u12G4\"]", "1:3-1:7 json-syntax: invalid escape '\\u12' in a "
+      "string: \\u takes four hex digits" },
+    { "{a: 1}", "1:2-1:3 json-syntax: 'a' is not a JSON key: keys are "
+      "strings in double quotes" },
+    { "{'a': 1}", "1:2-1:5 json-syntax: JSON strings are written in double "
+      "quotes, not single" },
+    { "[1 @]", "1:4-1:5 json-syntax: expected ',' or ']' after the value "
+      "before this" },
+    { "[@]", "1:2-1:3 json-syntax: unexpected '@': a JSON value is a "
+      "string, number, object, array, true, false or null" },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct parsed p;
+
+    parse(&p, cases[i].text, 1);
+    assert_int_equal(p.diags.count, 1);
+    assert_string_equal(describe(&p, 0), cases[i].want);
+    release(&p);
+  }
+}
+
+/* Bytes that are not UTF-8 inside a string: RFC 8259 requires UTF-8,
+ * and facet validate reads files as they are. The range is the bad bytes
+ * (0xFF 0xFE; a UTF-8-encoded surrogate, which counts as one column). */
+static void
+json_bytes_that_are_not_utf8_are_an_error(void **state)
+{
+  struct parsed p;
+
+  (void)state;
+  parse(&p, "{\"a\": \"\xC3\xA9x\xFF\xFEy\"}", 1);
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:10-1:12 json-syntax: bytes that "
+                      "are not UTF-8 in a string: JSON text is UTF-8");
+  release(&p);
+  parse(&p, "[\"\xED\xA0\x80\"]", 1);
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0), "1:3-1:4 json-syntax: bytes that "
+                      "are not UTF-8 in a string: JSON text is UTF-8");
+  release(&p);
+}
+
 int
 main(void)
 {
@@ -436,6 +587,10 @@ main(void)
     cmocka_unit_test(json_missing_comma_points_at_the_next_key),
     cmocka_unit_test(json_cut_short_is_reported_at_the_end),
     cmocka_unit_test(json_bad_literal_is_named_whole),
+    cmocka_unit_test(json_numbers_take_every_form_rfc_8259_allows),
+    cmocka_unit_test(json_bare_scalars_parse_without_a_newline),
+    cmocka_unit_test(json_invalid_text_is_an_error_at_its_bytes),
+    cmocka_unit_test(json_bytes_that_are_not_utf8_are_an_error),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,20 +107,20 @@ def test_invalid(root):
           run(root, "person.schema.json", "bad.json", "bad.yaml", "good.json"),
           (1,
            "bad.json invalid\n"
-           "bad.json:2:11: error: must be at least 2 characters, got 1 "
+           "bad.json:2:11: error: #/name: must be at least 2 characters, got 1 "
            "[/properties/name/minLength]\n"
-           "bad.json:3:10: error: expected integer, got string \"36\" "
+           "bad.json:3:10: error: #/age: expected integer, got string \"36\" "
            "[/properties/age/type]\n"
-           "bad.json:4:14: error: missing required property 'city' "
+           "bad.json:4:14: error: #/address: missing required property 'city' "
            "[defs/address.yaml#/required]\n"
-           "bad.json:4:22: error: \"N1\" does not match the pattern "
+           "bad.json:4:22: error: #/address/zip: \"N1\" does not match the pattern "
            "^[0-9]{5}$ [defs/address.yaml#/properties/zip/pattern]\n"
-           "bad.json:5:3: error: 'extra' is not allowed "
+           "bad.json:5:3: error: #/extra: 'extra' is not allowed "
            "(additionalProperties is false) [/additionalProperties]\n"
            "bad.yaml invalid\n"
-           "bad.yaml:2:7: error: must be at least 2 characters, got 1 "
+           "bad.yaml:2:7: error: #/name: must be at least 2 characters, got 1 "
            "[/properties/name/minLength]\n"
-           "bad.yaml:3:6: error: must be >= 0, got -1 "
+           "bad.yaml:3:6: error: #/age: must be >= 0, got -1 "
            "[/properties/age/minimum]\n"
            "good.json valid\n", ""))
 
@@ -132,7 +132,7 @@ def test_formats(root):
     check("--format-assert checks it",
           run(root, "--format-assert", "person.schema.json", "email.json"),
           (1, "email.json invalid\n"
-              "email.json:1:26: error: \"ada@\" is not a valid email "
+              "email.json:1:26: error: #/email: \"ada@\" is not a valid email "
               "[/properties/email/format]\n", ""))
 
 
@@ -180,7 +180,7 @@ def test_remote_refs(root):
     check("--ref gives it a local copy",
           run(root, "--ref", "a.json", "remote.schema.json", "one.json"),
           (1, "one.json invalid\n"
-              "one.json:1:7: error: expected integer, got string \"x\" "
+              "one.json:1:7: error: #/a: expected integer, got string \"x\" "
               "[https://example.com/a.json#/type]\n", ""))
 
 
@@ -208,7 +208,7 @@ def test_pipes(root):
     check("an instance read from a pipe is validated, not called empty",
           (p.returncode, p.stdout.decode(), p.stderr.decode()),
           (1, "/dev/stdin invalid\n"
-              "/dev/stdin:1:10: error: must be at least 2 characters, got 1 "
+              "/dev/stdin:1:10: error: #/name: must be at least 2 characters, got 1 "
               "[/properties/name/minLength]\n", ""))
     p = subprocess.run([FACET, "validate", "person.schema.json", "-"],
                        cwd=root, input=b'{"name": "Ada", "age": -1}',
@@ -216,7 +216,7 @@ def test_pipes(root):
     check("- is standard input",
           (p.returncode, p.stdout.decode(), p.stderr.decode()),
           (1, "- invalid\n"
-              "-:1:24: error: must be >= 0, got -1 "
+              "-:1:24: error: #/age: must be >= 0, got -1 "
               "[/properties/age/minimum]\n", ""))
     fifo = os.path.join(root, "nobody-writes")
     os.mkfifo(fifo)
