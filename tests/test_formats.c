@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "artifact.h"
 #include "grade.h"
@@ -1888,6 +1889,81 @@ test_files_that_are_not_text_or_too_big_get_one_finding(void **state)
   artifact_free(bad);
 }
 
+/* Nine anchors, each a list of nine uses of the one before: 9^9 values
+ * with aliases followed ("billion laughs"), each line at indent. */
+static void
+alias_bomb(char *out, size_t size, const char *head, const char *indent,
+           const char *tail)
+{
+  size_t n = (size_t)snprintf(out, size, "%s%sa: &a [x, x, x, x, x, x, x, "
+                              "x, x]\n", head, indent);
+
+  for (char c = 'b'; c <= 'i'; c++)
+    n += (size_t)snprintf(out + n, size - n, "%s%c: &%c [*%c, *%c, *%c, "
+                          "*%c, *%c, *%c, *%c, *%c, *%c]\n", indent, c, c,
+                          c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1,
+                          c - 1, c - 1);
+  snprintf(out + n, size - n, "%s", tail);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+  struct timespec t1;
+
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) +
+         (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+test_alias_bombs_are_cut_at_the_alias(void **state)
+{
+  static const struct {
+    const char *path, *head, *indent, *tail, *want;
+  } cases[] = {
+    { "bomb.prompt.yml",
+      "name: bomb\nmodel: openai/gpt-4o\nmessages:\n  - role: user\n"
+      "    content: 'Summarise {{doc}}'\ntestData:\n  - doc:\n",
+      "      ", "",
+      "alias-expansion 13:22-13:24 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+    { "promptfooconfig.yaml",
+      "prompts:\n  - 'Summarise {{doc}}'\nproviders:\n  - openai:gpt-4o\n"
+      "tests:\n  - vars:\n      doc:\n",
+      "        ", "",
+      "alias-expansion 13:24-13:26 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+    { "bomb.prompt",
+      "---\nmodel: googleai/gemini-2.5-flash\ninput:\n  schema:\n"
+      "    doc: any\n  default:\n    doc:\n",
+      "      ", "---\nSummarise {{doc}}\n",
+      "alias-expansion 13:22-13:24 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char text[2048];
+    struct timespec t0;
+    struct artifact *a;
+
+    alias_bomb(text, sizeof text, cases[i].head, cases[i].indent,
+               cases[i].tail);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    a = analyze(cases[i].path, text);
+
+    /* Followed in full, these took minutes (or 400 MB) to analyse. */
+    assert_true(seconds_since(&t0) < 10.0);
+    EXPECT_DIAGS(a, cases[i].want);
+    expect_grade(a, "loose", "fix the errors facet reports");
+    artifact_free(a);
+  }
+}
+
 int
 main(void)
 {
@@ -1948,6 +2024,7 @@ main(void)
     cmocka_unit_test(test_a_raw_tag_closing_the_text_ends_the_scan),
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
+    cmocka_unit_test(test_alias_bombs_are_cut_at_the_alias),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
