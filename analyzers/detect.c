@@ -332,14 +332,21 @@ detect_dotprompt(const char *text, size_t len)
   };
   size_t i = 0;
 
-  /* Frontmatter, possibly after blank or "#" comment lines. */
+  /* A BOM is no text: editors on Windows save one before the '---'. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  /* Frontmatter, possibly after blank or "#" comment lines, as
+   * frontmatter_split reads it. */
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t end = nl ? (size_t)(nl - text) : len;
+    size_t s = i;
 
+    while (s < end && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
+      s++;
     if (end - i >= 3 && memcmp(text + i, "---", 3) == 0)
       return 1;
-    if (end > i && text[i] != '#' && text[i] != '\r')
+    if (s < end && text[s] != '#')
       break;
     i = end + 1;
   }

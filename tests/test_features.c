@@ -418,6 +418,48 @@ diagnostic_text_is_the_json_of_its_object(void **state)
   source_release(&src);
 }
 
+/* A BOM (U+FEFF, one UTF-16 unit) before the '---' of line 0. */
+#define BOMMED                                                               \
+  "\"\\uFEFF---\\nmodel: googleai/gemini-2.5-flash\\ninput:\\n  schema:\\n"  \
+  "    city: string\\n---\\nPlan {{city}}.\\n\""
+
+static void
+a_bom_before_the_header_keeps_it_a_header(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/trip.prompt";
+  json_object *root;
+  json_object *first;
+  size_t i;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, BOMMED);
+  settle(h);
+
+  assert_string_equal(ask_in(h, uri, "textDocument/hover", 6, 8, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"contents\":{\"kind\":"
+    "\"markdown\",\"value\":\"**city** \xC2\xB7 input \xC2\xB7 `string`\\n\\n"
+    "Declared in `input.schema` \xC2\xB7 read 1 time by the template\"},"
+    "\"range\":" RANGE(6, 7, 6, 11) "}}");
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompt\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  first = json_object_array_get_idx(json_object_object_get(root, "result"),
+                                    0);
+
+  /* The header starts after the BOM: character 1 of line 0. */
+  assert_string_equal(json_object_get_string(
+                        json_object_object_get(first, "name")), "frontmatter");
+  assert_string_equal(json_object_to_json_string_ext(
+                        json_object_object_get(first, "range"),
+                        JSON_C_TO_STRING_PLAIN), RANGE(0, 1, 5, 3));
+  assert_string_equal(json_object_to_json_string_ext(
+                        json_object_object_get(first, "selectionRange"),
+                        JSON_C_TO_STRING_PLAIN), RANGE(0, 1, 0, 4));
+  json_object_put(root);
+}
+
 int
 main(void)
 {
@@ -436,6 +478,7 @@ main(void)
     T(github_models_evaluators_read_test_data),
     T(dotprompt_role_helper_completes_roles),
     T(definition_of_a_prompt_file_input_is_its_first_use),
+    T(a_bom_before_the_header_keeps_it_a_header),
 #undef T
     cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };

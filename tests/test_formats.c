@@ -1964,6 +1964,44 @@ test_alias_bombs_are_cut_at_the_alias(void **state)
   }
 }
 
+static void
+test_a_bom_before_frontmatter_keeps_the_header(void **state)
+{
+  /* Windows editors save "\xEF\xBB\xBF" first; the header must still be
+   * one, and columns on line 1 count from after the BOM. */
+  struct artifact *dp = analyze("trip.prompt",
+    "\xEF\xBB\xBF---\nmodel: googleai/gemini-2.5-flash\ninput:\n  schema:\n"
+    "    city: string\nbogus: 1\n---\nPlan {{city}}.\n");
+  struct artifact *dp_open = analyze("open.prompt",
+    "\xEF\xBB\xBF---\nmodel: googleai/gemini-2.5-flash\n");
+  struct artifact *blank = analyze("blank.prompt",
+    "\xEF\xBB\xBF  \n# notes\n---\nmodel: googleai/gemini-2.5-flash\n---\n"
+    "Hi.\n");
+  struct artifact *py = analyze("trip.prompty",
+    "\xEF\xBB\xBF---\nname: x\nmodel:\n  api: chat\nbogus: 1\n---\nuser:\nHi\n");
+  struct artifact *md = analyze("trip.prompt.md",
+    "\xEF\xBB\xBF---\ndescription: x\nbogus: 1\n---\nHi\n");
+
+  (void)state;
+  expect_format(dp, "dotprompt");
+  EXPECT_DIAGS(dp, "unknown-key 6:1-6:6 unknown key 'bogus' in Dotprompt "
+               "frontmatter");
+  expect_format(dp_open, "dotprompt");
+  EXPECT_DIAGS(dp_open, "frontmatter-unclosed 1:1-1:4 frontmatter opened "
+               "here is never closed; add a '---' line after it");
+  expect_format(blank, "dotprompt");
+  EXPECT_NO_DIAGS(blank);
+  expect_format(py, "prompty");
+  assert_int_equal(py->fm.open.start, 3);
+  expect_format(md, "vscode-prompt");
+  assert_int_equal(md->fm.open.start, 3);
+  artifact_free(dp);
+  artifact_free(dp_open);
+  artifact_free(blank);
+  artifact_free(py);
+  artifact_free(md);
+}
+
 int
 main(void)
 {
@@ -2025,6 +2063,7 @@ main(void)
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
     cmocka_unit_test(test_alias_bombs_are_cut_at_the_alias),
+    cmocka_unit_test(test_a_bom_before_frontmatter_keeps_the_header),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
