@@ -2002,6 +2002,39 @@ test_a_bom_before_frontmatter_keeps_the_header(void **state)
   artifact_free(md);
 }
 
+static void
+test_prompty_header_may_follow_blank_lines_and_spaces(void **state)
+{
+  /* Prompty's Python loader matches "^\s*---": blank lines and an
+   * indented opening delimiter still start the header. */
+  struct artifact *a = analyze("trip.prompty",
+    "\n  \n  ---\nname: x\nmodel:\n  api: chat\nbogus: 1\ninputs:\n  city:\n"
+    "    type: string\n---\nuser:\nPlan {{city}}.\n");
+  struct artifact *crlf = analyze("crlf.prompty",
+    "\r\n \t\r\n\t+++\r\nname: x\r\ninputs:\r\n  city:\r\n    type: string"
+    "\r\n+++\r\nuser:\r\nPlan {{city}}.\r\n");
+  /* VS Code reads no header unless "---" starts the file. */
+  struct artifact *md = analyze("trip.prompt.md",
+    "  ---\ndescription: x\n---\nHi\n");
+
+  (void)state;
+  EXPECT_DIAGS(a, "unknown-key 7:1-7:6 unknown key 'bogus' in Prompty "
+               "frontmatter");
+  assert_int_equal(a->fm.open.start, 6);
+  assert_int_equal(a->fm.open.end, 9);
+  expect_grade(a, "structured", "pin the output: add outputs (or a "
+               "response_format json_schema)");
+  EXPECT_NO_DIAGS(crlf);
+  assert_true(crlf->fm.closed);
+  assert_int_equal(crlf->fm.open.start, 7);
+  expect_grade(crlf, "structured", "pin the output: add outputs (or a "
+               "response_format json_schema)");
+  assert_false(md->fm.present);
+  artifact_free(a);
+  artifact_free(crlf);
+  artifact_free(md);
+}
+
 int
 main(void)
 {
@@ -2064,6 +2097,7 @@ main(void)
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
     cmocka_unit_test(test_alias_bombs_are_cut_at_the_alias),
     cmocka_unit_test(test_a_bom_before_frontmatter_keeps_the_header),
+    cmocka_unit_test(test_prompty_header_may_follow_blank_lines_and_spaces),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
