@@ -87,6 +87,8 @@ struct template_var {
   bool iterated;      /* a loop iterates over it ({% for %}, {{#each}}) */
   bool optional;      /* some use lets it be unset: an {% if %} tests it,
                          or a default filter gives it a value */
+  bool fenced_only;   /* every use is inside a Markdown code fence: an
+                         example, not an input the header must declare */
   struct span iterated_at;  /* the first place a loop does */
 };
 
@@ -94,6 +96,7 @@ struct template_var {
 struct template_use {
   struct span span;   /* the name */
   uint32_t var;       /* index into the artifact's vars */
+  bool fenced;        /* inside a Markdown code fence of the body */
 };
 
 /* A block of the template, {% if %} ... {% endif %} or {{#each}} ... */

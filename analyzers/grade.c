@@ -62,7 +62,7 @@ grade__undeclared(const struct artifact *a, char *out, size_t size)
   if (a->inputs_open || a->facts.inputs_by_use)
     return 0;
   for (size_t i = 0; i < a->nvars; i++)
-    if (!artifact_declares(a, a->vars[i].name))
+    if (!a->vars[i].fenced_only && !artifact_declares(a, a->vars[i].name))
       grade_names_add(out, size, &len, &count, a->vars[i].name);
   grade_names_end(out, size, len, count);
   return count;

@@ -145,6 +145,7 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 {
   struct artifact *a = t->a;
   uint32_t v;
+  bool fenced;
 
   if (len == 0 || t->context > 0 || tmpl_bound(t, at, len) ||
       tmpl__builtin(t, at, len))
@@ -154,9 +155,14 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
                                      a->nuses, sizeof *a->uses,
                                      TEMPLATE_USES_MAX))
     return;
+  fenced = tmpl_in_fence(t, at);
   a->uses[a->nuses].span = span_make(at, at + len);
   a->uses[a->nuses].var = v;
+  a->uses[a->nuses].fenced = fenced;
   a->nuses++;
+  a->vars[v].fenced_only = a->vars[v].uses == 0 ? fenced
+                                                : a->vars[v].fenced_only &&
+                                                    fenced;
   a->vars[v].uses++;
   if (iterated && !a->vars[v].iterated)
     a->vars[v].iterated_at = span_make(at, at + len);

@@ -2035,6 +2035,36 @@ test_prompty_header_may_follow_blank_lines_and_spaces(void **state)
   artifact_free(md);
 }
 
+static void
+test_names_in_code_fences_of_a_markdown_body_are_examples(void **state)
+{
+  struct artifact *py = analyze("reply.prompty",
+    "---\nname: x\ninputs:\n  city:\n    type: string\n  tone:\n"
+    "    type: string\n---\nsystem:\nPlan {{city}}. Reply like this:\n"
+    "```jinja\nDear {{ name }}, in {{ tone }}.\n```\n{{ guest }}\n");
+  struct artifact *dp = analyze("reply.prompt",
+    "---\ninput:\n  schema:\n    city: string\n---\nPlan {{city}}.\n"
+    "~~~\n{{ name }}\n~~~\n");
+  /* A .j2 file is no Markdown: a fence is text like any other. */
+  struct artifact *j2 = analyze("reply.j2", "Hi {{ name }}\n```\nx }}\n```\n");
+
+  (void)state;
+  /* 'name' (fenced only) is an example; 'tone' counts as read there. */
+  EXPECT_DIAGS(py, "undeclared-variable 14:4-14:9 'guest' is not declared "
+               "in inputs");
+  expect_grade(py, "loose", "declare the template's variables under inputs");
+  assert_true(template_var(py, "name")->fenced_only);
+  assert_false(template_var(py, "city")->fenced_only);
+  EXPECT_NO_DIAGS(dp);
+  expect_grade(dp, "structured", "pin the output: add output.schema (with "
+               "output.format: json)");
+  EXPECT_DIAGS(j2, "template-stray-close 3:3-3:5 '}}' closes no tag: the "
+               "template engine prints it as text");
+  artifact_free(py);
+  artifact_free(dp);
+  artifact_free(j2);
+}
+
 int
 main(void)
 {
@@ -2098,6 +2128,7 @@ main(void)
     cmocka_unit_test(test_alias_bombs_are_cut_at_the_alias),
     cmocka_unit_test(test_a_bom_before_frontmatter_keeps_the_header),
     cmocka_unit_test(test_prompty_header_may_follow_blank_lines_and_spaces),
+    cmocka_unit_test(test_names_in_code_fences_of_a_markdown_body_are_examples),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
