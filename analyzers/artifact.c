@@ -338,6 +338,8 @@ artifact__fit_all(struct artifact *a)
   artifact__fit((void **)&a->uses, &a->cap_uses, a->nuses, sizeof *a->uses);
   artifact__fit((void **)&a->blocks, &a->cap_blocks, a->nblocks,
                 sizeof *a->blocks);
+  artifact__fit((void **)&a->binds, &a->cap_binds, a->nbinds,
+                sizeof *a->binds);
   artifact__fit((void **)&a->inputs, &a->cap_inputs, a->ninputs,
                 sizeof *a->inputs);
   artifact__fit((void **)&a->sites, &a->cap_sites, a->nsites,
@@ -482,6 +484,7 @@ artifact_free(struct artifact *self)
   free(self->vars);
   free(self->uses);
   free(self->blocks);
+  free(self->binds);
   free(self->inputs);
   free(self->sites);
   free(self->elsewhere);

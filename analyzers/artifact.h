@@ -198,6 +198,12 @@ struct artifact {
   struct template_block *blocks;
   size_t nblocks;
   size_t cap_blocks;
+  struct span *binds;            /* names the template binds itself (loop
+                                    variables, {% set %}), where written */
+  size_t nbinds;
+  size_t cap_binds;
+  uint8_t dialect;               /* enum template_dialect of its template
+                                    (the first parsed), or TEMPLATE_NONE */
   struct input_decl *inputs;     /* what the header declares */
   size_t ninputs;
   size_t cap_inputs;

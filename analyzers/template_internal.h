@@ -134,4 +134,8 @@ void tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end);
 void tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end,
                      bool mustache);
 
+/* template_reserved for each dialect. */
+const char *tmpl_jinja_reserved(const char *name);
+const char *tmpl_hbs_reserved(const char *name, bool mustache);
+
 #endif

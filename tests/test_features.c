@@ -460,6 +460,81 @@ a_bom_before_the_header_keeps_it_a_header(void **state)
   json_object_put(root);
 }
 
+#define REFUSED(code, msg)                                                   \
+  "{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":" #code ",\"message\":" \
+  "\"" msg "\"}}"
+
+static void
+rename_refuses_keywords_and_names_in_use(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/prompts/summary.prompt";
+
+  start(h);
+
+  /* Line 10 reads "🌍 Plan {{ city }} — {{city|upper}}." and line 11
+   * "{% for d in days %}{{ d }}{% endfor %}". */
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"not\""),
+    REFUSED(-32803, "'not' is a Jinja keyword, so no variable can be named "
+            "so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"None\""),
+    REFUSED(-32803, "'None' is a Jinja keyword, so no variable can be named "
+            "so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"loop\""),
+    REFUSED(-32803, "'loop' is a name Jinja gives a value itself, so no "
+            "variable can be named so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"days\""),
+    REFUSED(-32803, "'days' is already a variable here: renaming 'city' to "
+            "it would merge the two into one"));
+  assert_string_equal(ask(h, "textDocument/rename", 11, 14,
+                          ",\"newName\":\"city\""),
+    REFUSED(-32803, "'city' is already a variable here: renaming 'days' to "
+            "it would merge the two into one"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"d\""),
+    REFUSED(-32803, "'d' is a name the template binds itself (a loop "
+            "variable or a set): where both are seen, 'city' renamed to it "
+            "would read that instead"));
+  assert_string_equal(ask(h, "textDocument/prepareRename", 11, 10, ""),
+    REFUSED(-32803, "'in' is a Jinja keyword, not a variable: there is "
+            "nothing to rename"));
+  /* Renaming to its own name changes nothing, and is no merge. */
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"city\""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"changes\":{"
+    "\"file:///ws/trip.prompty\":[{\"range\":" RANGE(3, 2, 3, 6)
+    ",\"newText\":\"city\"},{\"range\":" RANGE(7, 2, 7, 6) ",\"newText\":"
+    "\"city\"},{\"range\":" RANGE(10, 11, 10, 15) ",\"newText\":\"city\"},"
+    "{\"range\":" RANGE(10, 23, 10, 27) ",\"newText\":\"city\"}]}}}");
+
+  /* Dotprompt: a helper's name would call the helper. */
+  open_doc(h, uri, SUMMARY);
+  settle(h);
+  assert_string_equal(ask_in(h, uri, "textDocument/rename", 10, 3,
+                             ",\"newName\":\"json\""),
+    REFUSED(-32803, "'json' is a Handlebars helper (the tag would call it), "
+            "so no variable can be named so"));
+  assert_string_equal(ask_in(h, uri, "textDocument/rename", 10, 3,
+                             ",\"newName\":\"this\""),
+    REFUSED(-32803, "'this' is a Handlebars literal, so no variable can be "
+            "named so"));
+
+  /* A test's variable renamed to another of the same test. */
+  open_doc(h, "file:///ws/promptfooconfig.yaml",
+           "\"prompts:\\n  - file://p.txt\\nproviders:\\n  - echo\\n"
+           "tests:\\n  - vars:\\n      a: 1\\n      b: 2\\n\"");
+  settle(h);
+  assert_string_equal(ask_in(h, "file:///ws/promptfooconfig.yaml",
+                             "textDocument/rename", 6, 6,
+                             ",\"newName\":\"b\""),
+    REFUSED(-32803, "'b' is already a variable here: renaming 'a' to it "
+            "would merge the two into one"));
+}
+
 int
 main(void)
 {
@@ -479,6 +554,7 @@ main(void)
     T(dotprompt_role_helper_completes_roles),
     T(definition_of_a_prompt_file_input_is_its_first_use),
     T(a_bom_before_the_header_keeps_it_a_header),
+    T(rename_refuses_keywords_and_names_in_use),
 #undef T
     cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };
