@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "formats.h"
 #include "tree.h"
 
 static const char *
@@ -353,6 +354,20 @@ detect_dotprompt(const char *text, size_t len)
   for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++)
     if (memmem(text, len, marks[m], strlen(marks[m])))
       return 1;
+  /* A role tag written with the blanks Handlebars allows: "{{ #role". */
+  for (i = 0; i + 2 < len && len <= UINT32_MAX;) {
+    const char *open = memmem(text + i, len - i, "{{", 2);
+    uint32_t next;
+    struct span name;
+    struct span tag;
+
+    if (!open)
+      break;
+    if (dotprompt_role_tag(text, (uint32_t)(open - text), (uint32_t)len,
+                           &name, &tag, &next))
+      return 1;
+    i = next;
+  }
   return 0;
 }
 

@@ -567,6 +567,31 @@ feature__complete_types(json_object *items)
                                                NULL));
 }
 
+/*
+ * Gives each item a textEdit over what is typed of the word, so that the
+ * client replaces it whatever its own idea of a word is ("{{ na" becomes
+ * "{{ name", not "{{ nana" or "{{ name" with "na" left before it).
+ */
+static void
+feature__edits(const struct feature_request *r, struct span prefix,
+               json_object *items)
+{
+  for (size_t i = 0; i < json_object_array_length(items); i++) {
+    json_object *item = json_object_array_get_idx(items, i);
+    json_object *text = json_object_object_get(item, "insertText");
+    json_object *edit = json_object_new_object();
+
+    if (!text)
+      text = json_object_object_get(item, "label");
+    json_object_object_add(edit, "range",
+                           lspconv_range(&r->artifact->src, prefix,
+                                         r->session->encoding));
+    json_object_object_add(edit, "newText", json_object_get(text));
+    json_object_object_add(item, "textEdit", edit);
+    json_object_object_del(item, "insertText");
+  }
+}
+
 void
 feature_completion(const struct feature_request *r)
 {
@@ -596,6 +621,7 @@ feature_completion(const struct feature_request *r)
                                                        : NULL; v && *v; v++)
     json_object_array_add(items, feature__item(*v, LSP_COMPLETION_VALUE,
                                                c.field->name, NULL, NULL));
+  feature__edits(r, c.prefix, items);
   session_reply(r->session, r->id, items);
 }
 

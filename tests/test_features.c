@@ -138,8 +138,10 @@ completion_offers_variables_inside_a_tag(void **state)
   assert_string_equal(ask(h, "textDocument/completion", 13, 3, ""),
     "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"label\":\"city\",\"kind\":6,"
     "\"detail\":\"string\",\"documentation\":{\"kind\":\"markdown\","
-    "\"value\":\"Where to go\"}},{\"label\":\"days\",\"kind\":6,\"detail\":"
-    "\"template variable\"}]}");
+    "\"value\":\"Where to go\"},\"textEdit\":{\"range\":" RANGE(13, 3, 13, 3)
+    ",\"newText\":\"city\"}},{\"label\":\"days\",\"kind\":6,\"detail\":"
+    "\"template variable\",\"textEdit\":{\"range\":" RANGE(13, 3, 13, 3)
+    ",\"newText\":\"days\"}}]}");
 }
 
 /* The labels of a completion reply, comma-separated. */
@@ -177,8 +179,9 @@ completion_offers_keys_and_values_of_the_header(void **state)
   assert_non_null(strstr(keys, "{\"label\":\"description\",\"kind\":10,"
                                "\"detail\":\"a string\",\"documentation\":{"
                                "\"kind\":\"markdown\",\"value\":\"What the "
-                               "input is for.\"},\"insertText\":"
-                               "\"description: \"}"));
+                               "input is for.\"},\"textEdit\":{\"range\":"
+                               RANGE(4, 4, 4, 4) ",\"newText\":"
+                               "\"description: \"}}"));
   assert_string_equal(labels(ask(h, "textDocument/completion", 4, 10, "")),
                       "string,number,integer,float,boolean,array,list,"
                       "object");
@@ -535,6 +538,64 @@ rename_refuses_keywords_and_names_in_use(void **state)
             "would merge the two into one"));
 }
 
+/* Line 6 reads '{{ role "system" }}', 8 '{{#role "user"}}', 9
+ * '{{text}} {{ na' and 10 '{{/role}}'. */
+#define SPACED                                                               \
+  "\"---\\ninput:\\n  schema:\\n    text: string\\n    name: string\\n---\\n"  \
+  "{{ role \\\"system\\\" }}\\nSummarise.\\n{{#role \\\"user\\\"}}\\n{{text}} " \
+  "{{ na\\n{{/role}}\\n\""
+
+static void
+dotprompt_role_tags_with_blanks_and_half_typed_names(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/spaced.prompt";
+  json_object *root;
+  json_object *list;
+  char text[512];
+  size_t len = 0;
+  size_t i;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, SPACED);
+  settle(h);
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/spaced.prompt\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  list = json_object_object_get(root, "result");
+  symbols_text(list, text, sizeof text, &len);
+
+  assert_string_equal(text, "frontmatter/3[input/7[schema/7]] system/19 "
+                      "user/19 text/13");
+  /* Each role block starts at its tag's first '{'. */
+  for (size_t k = 1; k <= 2; k++) {
+    json_object *sym = json_object_array_get_idx(list, k);
+    char both[256];
+
+    snprintf(both, sizeof both, "%s %s",
+             json_object_to_json_string_ext(json_object_object_get(sym,
+                                            "range"), JSON_C_TO_STRING_PLAIN),
+             json_object_to_json_string_ext(json_object_object_get(sym,
+                                            "selectionRange"),
+                                            JSON_C_TO_STRING_PLAIN));
+    assert_string_equal(both, k == 1
+                        ? RANGE(6, 0, 7, 10) " " RANGE(6, 9, 6, 15)
+                        : RANGE(8, 0, 10, 9) " " RANGE(8, 9, 8, 13));
+  }
+  json_object_put(root);
+  /* The textEdit replaces the "na" typed so far. */
+  assert_string_equal(ask_in(h, uri, "textDocument/completion", 9, 14, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"label\":\"text\",\"kind\":6,"
+    "\"detail\":\"string\",\"textEdit\":{\"range\":" RANGE(9, 12, 9, 14)
+    ",\"newText\":\"text\"}},{\"label\":\"name\",\"kind\":6,\"detail\":"
+    "\"string\",\"textEdit\":{\"range\":" RANGE(9, 12, 9, 14) ",\"newText\":"
+    "\"name\"}}]}");
+  /* Inside '{{#role "us' the role names complete, over "us". */
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 8, 11,
+                                    "")), "user,model,tool,system");
+}
+
 int
 main(void)
 {
@@ -555,6 +616,7 @@ main(void)
     T(definition_of_a_prompt_file_input_is_its_first_use),
     T(a_bom_before_the_header_keeps_it_a_header),
     T(rename_refuses_keywords_and_names_in_use),
+    T(dotprompt_role_tags_with_blanks_and_half_typed_names),
 #undef T
     cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };

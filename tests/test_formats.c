@@ -2065,6 +2065,21 @@ test_names_in_code_fences_of_a_markdown_body_are_examples(void **state)
   artifact_free(j2);
 }
 
+static void
+test_dotprompt_role_tags_may_have_blanks(void **state)
+{
+  /* No frontmatter: the role tag alone makes it Dotprompt. */
+  struct artifact *a = analyze("chat.prompt",
+    "{{ #role \"user\" }}Hi{{/role}}\n{{~ role 'Model' ~}}\n");
+
+  (void)state;
+  expect_format(a, "dotprompt");
+  EXPECT_DIAGS(a, "invalid-value 2:11-2:16 'Model' is not a Dotprompt role: "
+               "roles are lower case; did you mean 'model'? (one of: user, "
+               "model, tool, system)");
+  artifact_free(a);
+}
+
 int
 main(void)
 {
@@ -2129,6 +2144,7 @@ main(void)
     cmocka_unit_test(test_a_bom_before_frontmatter_keeps_the_header),
     cmocka_unit_test(test_prompty_header_may_follow_blank_lines_and_spaces),
     cmocka_unit_test(test_names_in_code_fences_of_a_markdown_body_are_examples),
+    cmocka_unit_test(test_dotprompt_role_tags_may_have_blanks),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
