@@ -172,8 +172,15 @@ check__unreadable(struct check *c, struct check_entry *e, int err)
   f->line = f->column = f->end_line = f->end_column = 1;
   f->code = DIAG_UNREADABLE_FILE;
   f->severity = diag_code_info(f->code)->severity;
-  f->message = arena_printf(&c->arena, "could not read the file: %s",
-                            facet_strerror(err));
+  /* A link to nothing in a folder walked holds no artifact to fail on:
+   * a warning, so that it is seen without failing the check. */
+  if (err == FACET_EDANGLING)
+    f->severity = SEVERITY_WARNING;
+  f->message = err == FACET_EDANGLING
+                 ? arena_printf(&c->arena, "a symbolic link whose target "
+                                "does not exist; it was skipped")
+                 : arena_printf(&c->arena, "could not read the file: %s",
+                                facet_strerror(err));
   e->findings = f;
   e->nfindings = 1;
   return f->message ? 0 : FACET_ENOMEM;

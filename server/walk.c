@@ -106,8 +106,14 @@ walk__entry(struct walk *w, struct buf *path, int depth)
   if (lstat(path->data, &st) != 0)
     return walk__error(w, path->data, facet_error_from_errno(errno));
   if (S_ISLNK(st.st_mode)) {
-    /* Follow links to files; never links to folders, which can loop. */
-    if (stat(path->data, &st) != 0 || S_ISDIR(st.st_mode))
+    /* Follow links to files; never links to folders, which can loop. A
+     * link to nothing is said, not skipped: it is usually a file that
+     * moved. */
+    if (stat(path->data, &st) != 0)
+      return walk__error(w, path->data, errno == ENOENT
+                                          ? FACET_EDANGLING
+                                          : facet_error_from_errno(errno));
+    if (S_ISDIR(st.st_mode))
       return 0;
   }
   if (S_ISDIR(st.st_mode)) {

@@ -16,8 +16,9 @@
 typedef int (*walk_fn)(const char *path, bool explicit, void *ctx);
 
 /*
- * Called when a path cannot be read; err is a facet_error code. Return
- * nonzero to stop the walk.
+ * Called when a path cannot be read; err is a facet_error code
+ * (FACET_EDANGLING for a symbolic link to nothing found in a folder).
+ * Return nonzero to stop the walk.
  */
 typedef int (*walk_error_fn)(const char *path, int err, void *ctx);
 
