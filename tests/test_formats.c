@@ -2080,6 +2080,40 @@ test_dotprompt_role_tags_may_have_blanks(void **state)
   artifact_free(a);
 }
 
+static void
+test_nesting_limit_is_the_documented_128(void **state)
+{
+  static char deep[4096];
+  static char limit[4096];
+  size_t n = 0;
+  size_t m = 0;
+  struct artifact *a;
+  struct artifact *b;
+
+  (void)state;
+  /* The testsuites element and 128 inside it are read; 129 are not. */
+  n += (size_t)snprintf(deep + n, sizeof deep - n, "<testsuites>");
+  m += (size_t)snprintf(limit + m, sizeof limit - m, "<testsuites>");
+  for (int i = 0; i < 128; i++)
+    n += (size_t)snprintf(deep + n, sizeof deep - n, "<a>");
+  for (int i = 0; i < 127; i++)
+    m += (size_t)snprintf(limit + m, sizeof limit - m, "<a>");
+  for (int i = 0; i < 128; i++)
+    n += (size_t)snprintf(deep + n, sizeof deep - n, "</a>");
+  for (int i = 0; i < 127; i++)
+    m += (size_t)snprintf(limit + m, sizeof limit - m, "</a>");
+  snprintf(deep + n, sizeof deep - n, "</testsuites>\n");
+  snprintf(limit + m, sizeof limit - m, "</testsuites>\n");
+  a = analyze("junit.xml", deep);
+  b = analyze("junit.xml", limit);
+
+  EXPECT_DIAGS(a, "too-deep 1:1-1:1 the XML nests deeper than 128 "
+               "elements; facet stopped reading it");
+  EXPECT_NO_DIAGS(b);
+  artifact_free(a);
+  artifact_free(b);
+}
+
 int
 main(void)
 {
@@ -2145,6 +2179,7 @@ main(void)
     cmocka_unit_test(test_prompty_header_may_follow_blank_lines_and_spaces),
     cmocka_unit_test(test_names_in_code_fences_of_a_markdown_body_are_examples),
     cmocka_unit_test(test_dotprompt_role_tags_may_have_blanks),
+    cmocka_unit_test(test_nesting_limit_is_the_documented_128),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
