@@ -125,6 +125,7 @@ struct input_decl {
 
 /* What the artifact's grade rests on; filled in by its format's checker. */
 struct artifact_facts {
+  bool empty;             /* the text is blank (a BOM, spaces, lines) */
   bool header;            /* machine-read configuration: frontmatter or YAML */
   bool header_broken;     /* a header is there but does not parse */
   bool inputs_declared;   /* the header declares the template's inputs */

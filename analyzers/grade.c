@@ -562,6 +562,19 @@ grade_compute(struct artifact *a, const struct grade_links *links)
    * describe an empty text, whatever links other files have to it. */
   if (a->refused)
     return;
+  /* Blank: nothing in it counts, whatever its name promises. */
+  if (a->facts.empty) {
+    g->graded = true;
+    g->level = GRADE_LOOSE;
+    grade__reason(a, "it is empty");
+    g->next = a->kind == ARTIFACT_PROMPT ? "write the prompt: the file is "
+                                           "empty"
+              : a->kind == ARTIFACT_SCHEMA ? "write the schema: the file is "
+                                             "empty"
+                                           : "write the tests: the file is "
+                                             "empty";
+    return;
+  }
   if (a->kind != ARTIFACT_RESULTS && a->kind != ARTIFACT_NONE &&
       grade__broken(a))
     return;

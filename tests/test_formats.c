@@ -2114,6 +2114,29 @@ test_nesting_limit_is_the_documented_128(void **state)
   artifact_free(b);
 }
 
+static void
+test_empty_artifacts_get_a_finding_and_the_lowest_grade(void **state)
+{
+  struct artifact *yml = analyze("chat.prompt.yml", "");
+  struct artifact *blank = analyze("chat.prompty", "\xEF\xBB\xBF  \r\n\n\t\n");
+  struct artifact *pf = analyze("promptfooconfig.yaml", "\n");
+
+  (void)state;
+  EXPECT_DIAGS(yml, "empty-file 1:1-1:1 the file is empty: it holds no "
+               "prompt");
+  expect_grade(yml, "loose", "write the prompt: the file is empty");
+  EXPECT_DIAGS(blank, "empty-file 1:1-1:1 the file is empty: it holds no "
+               "prompt");
+  expect_grade(blank, "loose", "write the prompt: the file is empty");
+  /* The format's own finding says it already: no second one. */
+  EXPECT_DIAGS(pf, "missing-key 1:1-1:1 the promptfoo config is empty: it "
+               "needs prompts and providers");
+  expect_grade(pf, "loose", "write the tests: the file is empty");
+  artifact_free(yml);
+  artifact_free(blank);
+  artifact_free(pf);
+}
+
 int
 main(void)
 {
@@ -2180,6 +2203,7 @@ main(void)
     cmocka_unit_test(test_names_in_code_fences_of_a_markdown_body_are_examples),
     cmocka_unit_test(test_dotprompt_role_tags_may_have_blanks),
     cmocka_unit_test(test_nesting_limit_is_the_documented_128),
+    cmocka_unit_test(test_empty_artifacts_get_a_finding_and_the_lowest_grade),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
