@@ -1,7 +1,8 @@
 /*
  * Walking the files of a workspace or of the paths given to facet check:
- * folders in name order, skipping .git, node_modules and what .gitignore
- * ignores (through libgit2, inside a git work tree, as git itself does).
+ * folders in name order, skipping .git, node_modules and the untracked
+ * files .gitignore ignores (through libgit2, inside a git work tree, as git
+ * itself does: a tracked file is never ignored).
  */
 #ifndef FACET_WALK_H
 #define FACET_WALK_H

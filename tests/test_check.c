@@ -141,12 +141,42 @@ a_dangling_symlink_in_a_folder_is_a_warning(void **state)
   assert_int_equal(status, 0);
 }
 
+static void
+gitignore_rules_skip_untracked_files_only(void **state)
+{
+  int status;
+  const char *out;
+
+  (void)state;
+  put(".gitignore", "*.prompty\ngen/\n");
+  put("kept.prompty", PROMPTY);
+  put("scratch.prompty", PROMPTY);
+  put("gen/tracked.prompty", PROMPTY);
+  put("gen/untracked.prompty", PROMPTY);
+  /* Tracked despite the rules (git add -f), as git itself keeps them. */
+  sh("git init -q . && git add -f kept.prompty gen/tracked.prompty");
+  out = check(&status, ".", (char *)NULL);
+
+  assert_string_equal(out,
+    "\n"
+    "grade       file                 next step\n"
+    "structured  gen/tracked.prompty  pin the output: add outputs (or a "
+    "response_format json_schema)\n"
+    "structured  kept.prompty         pin the output: add outputs (or a "
+    "response_format json_schema)\n"
+    "\n"
+    "2 files checked: 0 errors, 0 warnings\n"
+    "grades: loose 0, structured 2, schema 0, eval 0, code 0\n");
+  assert_int_equal(status, 0);
+}
+
 int
 main(void)
 {
   const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, make_root, remove_root)
     T(a_dangling_symlink_in_a_folder_is_a_warning),
+    T(gitignore_rules_skip_untracked_files_only),
 #undef T
   };
 
