@@ -241,7 +241,8 @@ yaml__alias(struct yaml_builder *b, const yaml_event_t *e)
   if (!target) {
     diag_add(b->diags, DIAG_YAML_SYNTAX, span,
              "alias '*%s' names no anchor defined before it", name);
-  } else if (anchor->weight > b->budget - b->expanded) {
+  } else if (b->expanded >= b->budget ||
+             anchor->weight > b->budget - b->expanded) {
     /* Read as an empty value that may lack parts, so that nothing reports
      * what the expansion would have held as missing. */
     n->type = SCALAR_NULL;
