@@ -338,6 +338,8 @@ artifact__fit_all(struct artifact *a)
   artifact__fit((void **)&a->uses, &a->cap_uses, a->nuses, sizeof *a->uses);
   artifact__fit((void **)&a->blocks, &a->cap_blocks, a->nblocks,
                 sizeof *a->blocks);
+  artifact__fit((void **)&a->binds, &a->cap_binds, a->nbinds,
+                sizeof *a->binds);
   artifact__fit((void **)&a->inputs, &a->cap_inputs, a->ninputs,
                 sizeof *a->inputs);
   artifact__fit((void **)&a->sites, &a->cap_sites, a->nsites,
@@ -390,6 +392,38 @@ artifact__refuse(struct artifact *a, const char *text, size_t len,
   return true;
 }
 
+/* Whether the text holds nothing but a BOM and blank space. */
+static bool
+artifact__blank(const struct artifact *a)
+{
+  for (uint32_t i = a->src.bom; i < a->src.len; i++)
+    if (!strchr(" \t\r\n\f\v", a->text[i]))
+      return false;
+  return true;
+}
+
+/*
+ * A blank artifact is said once: by its format's own finding when it has
+ * one (an empty JSON document, a config without prompts), else here. Its
+ * grade is the lowest (grade.c).
+ */
+static void
+artifact__empty(struct artifact *a, size_t before)
+{
+  static const char *const holds[] = {
+    [ARTIFACT_PROMPT] = "prompt", [ARTIFACT_SCHEMA] = "schema",
+    [ARTIFACT_EVAL] = "tests",
+  };
+
+  if (a->kind == ARTIFACT_RESULTS || a->kind == ARTIFACT_NONE ||
+      !artifact__blank(a))
+    return;
+  a->facts.empty = true;
+  if (a->diags.count == before)
+    diag_add(&a->diags, DIAG_EMPTY_FILE, span_make(a->src.bom, a->src.bom),
+             "the file is empty: it holds no %s", holds[a->kind]);
+}
+
 static struct artifact *
 artifact__analyze(const char *path, const char *text, size_t len,
                   const struct analyze_options *opts, bool borrow)
@@ -427,8 +461,12 @@ artifact__analyze(const char *path, const char *text, size_t len,
     if (a->format == FORMAT_NONE)
       artifact__forget(a, !borrow || a->text_replaced);
   }
-  if (a->format != FORMAT_NONE)
+  if (a->format != FORMAT_NONE) {
+    size_t before = a->diags.count;
+
     formats_check(a);
+    artifact__empty(a, before);
+  }
   provenance_collect(a);
   if (evalfile_records(a) ||
       (a->format != FORMAT_NONE && evalfile_prompt_side(a))) {
@@ -482,6 +520,7 @@ artifact_free(struct artifact *self)
   free(self->vars);
   free(self->uses);
   free(self->blocks);
+  free(self->binds);
   free(self->inputs);
   free(self->sites);
   free(self->elsewhere);

@@ -87,6 +87,8 @@ struct template_var {
   bool iterated;      /* a loop iterates over it ({% for %}, {{#each}}) */
   bool optional;      /* some use lets it be unset: an {% if %} tests it,
                          or a default filter gives it a value */
+  bool fenced_only;   /* every use is inside a Markdown code fence: an
+                         example, not an input the header must declare */
   struct span iterated_at;  /* the first place a loop does */
 };
 
@@ -94,6 +96,7 @@ struct template_var {
 struct template_use {
   struct span span;   /* the name */
   uint32_t var;       /* index into the artifact's vars */
+  bool fenced;        /* inside a Markdown code fence of the body */
 };
 
 /* A block of the template, {% if %} ... {% endif %} or {{#each}} ... */
@@ -122,6 +125,7 @@ struct input_decl {
 
 /* What the artifact's grade rests on; filled in by its format's checker. */
 struct artifact_facts {
+  bool empty;             /* the text is blank (a BOM, spaces, lines) */
   bool header;            /* machine-read configuration: frontmatter or YAML */
   bool header_broken;     /* a header is there but does not parse */
   bool inputs_declared;   /* the header declares the template's inputs */
@@ -195,6 +199,12 @@ struct artifact {
   struct template_block *blocks;
   size_t nblocks;
   size_t cap_blocks;
+  struct span *binds;            /* names the template binds itself (loop
+                                    variables, {% set %}), where written */
+  size_t nbinds;
+  size_t cap_binds;
+  uint8_t dialect;               /* enum template_dialect of its template
+                                    (the first parsed), or TEMPLATE_NONE */
   struct input_decl *inputs;     /* what the header declares */
   size_t ninputs;
   size_t cap_inputs;

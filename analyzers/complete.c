@@ -202,7 +202,8 @@ complete__header(const struct artifact *a, uint32_t off,
   }
 }
 
-/* Whether the word at start is the quoted argument of {{role "...}}. */
+/* Whether the word at start is the quoted argument of {{role "...}} (or
+ * {{#role, with the blanks Handlebars allows). */
 static bool
 complete__role_argument(const struct artifact *a, uint32_t start)
 {
@@ -212,12 +213,17 @@ complete__role_argument(const struct artifact *a, uint32_t start)
   if (a->format != FORMAT_DOTPROMPT || i == 0 ||
       (s[i - 1] != '"' && s[i - 1] != '\''))
     return false;
-  for (i--; i > 0 && s[i - 1] == ' '; i--)
+  for (i--; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
     ;
   if (i < 4 || memcmp(s + i - 4, "role", 4) != 0)
     return false;
-  for (i -= 4; i > 0 && s[i - 1] == ' '; i--)
+  for (i -= 4; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
     ;
+  if (i > 0 && s[i - 1] == '#')
+    for (i--; i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'); i--)
+      ;
+  if (i > 0 && s[i - 1] == '~')
+    i--;
   return i >= 2 && s[i - 1] == '{' && s[i - 2] == '{';
 }
 
@@ -236,6 +242,15 @@ complete_at(const struct artifact *a, uint32_t off, struct complete_ctx *out)
     if (!complete__in_tag(a, a->body.end ? a->body.start : 0, start))
       return;
     out->kind = COMPLETE_VARIABLE;
+    /* A variable's word is a name: "user.na" completes "na" alone, and
+     * "$na" (Semantic Kernel) keeps its '$'. */
+    while (start < off && !(isalnum((unsigned char)a->text[start]) ||
+                            a->text[start] == '_'))
+      start++;
+    for (uint32_t k = start; k < off; k++)
+      if (!(isalnum((unsigned char)a->text[k]) || a->text[k] == '_'))
+        start = k + 1;
+    out->prefix = span_make(start, off);
     if (complete__role_argument(a, start)) {
       out->kind = COMPLETE_VALUE;
       out->field = &dotprompt_role_field;

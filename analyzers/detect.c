@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "formats.h"
 #include "schema.h"
 #include "tree.h"
 
@@ -365,20 +366,41 @@ detect_dotprompt(const char *text, size_t len)
   };
   size_t i = 0;
 
-  /* Frontmatter, possibly after blank or "#" comment lines. */
+  /* A BOM is no text: editors on Windows save one before the '---'. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    i = 3;
+  /* Frontmatter, possibly after blank or "#" comment lines, as
+   * frontmatter_split reads it. */
   while (i < len) {
     const char *nl = memchr(text + i, '\n', len - i);
     size_t end = nl ? (size_t)(nl - text) : len;
+    size_t s = i;
 
+    while (s < end && (text[s] == ' ' || text[s] == '\t' || text[s] == '\r'))
+      s++;
     if (end - i >= 3 && memcmp(text + i, "---", 3) == 0)
       return 1;
-    if (end > i && text[i] != '#' && text[i] != '\r')
+    if (s < end && text[s] != '#')
       break;
     i = end + 1;
   }
   for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++)
     if (memmem(text, len, marks[m], strlen(marks[m])))
       return 1;
+  /* A role tag written with the blanks Handlebars allows: "{{ #role". */
+  for (i = 0; i + 2 < len && len <= UINT32_MAX;) {
+    const char *open = memmem(text + i, len - i, "{{", 2);
+    uint32_t next;
+    struct span name;
+    struct span tag;
+
+    if (!open)
+      break;
+    if (dotprompt_role_tag(text, (uint32_t)(open - text), (uint32_t)len,
+                           &name, &tag, &next))
+      return 1;
+    i = next;
+  }
   return 0;
 }
 

@@ -347,40 +347,52 @@ dotprompt__role(struct dotprompt__scan *scan, struct span at)
            "and Dotprompt keeps messages in the order written", line);
 }
 
-/* The quoted name of a role tag that starts at p ("{{"), or an empty span.
- * *next is where scanning goes on. */
-static struct span
-dotprompt__role_tag(const char *t, uint32_t p, uint32_t end, uint32_t *next)
+bool
+dotprompt_role_tag(const char *t, uint32_t p, uint32_t end, struct span *name,
+                   struct span *tag, uint32_t *next)
 {
   uint32_t i = p + 2;
   char quote;
   const char *close;
 
   *next = i;
+  *name = *tag = span_make(0, 0);
   if (i < end && t[i] == '!') {
     close = i + 3 <= end && memcmp(t + i, "!--", 3) == 0
               ? memmem(t + i, end - i, "--}}", 4) : memmem(t + i, end - i,
                                                          "}}", 2);
     *next = close ? (uint32_t)(close - t) + 2 : end;
-    return span_make(0, 0);
+    return false;
   }
+  /* Handlebars allows blanks around the helper's name and '#':
+   * "{{ role 'x' }}", "{{~#role "x"~}}". */
   i += i < end && t[i] == '~';
-  while (i < end && t[i] == ' ')
+  while (i < end && (t[i] == ' ' || t[i] == '\t'))
     i++;
   i += i < end && t[i] == '#';
+  while (i < end && (t[i] == ' ' || t[i] == '\t'))
+    i++;
   if (end - i < 6 || memcmp(t + i, "role", 4) != 0 ||
       (t[i + 4] != ' ' && t[i + 4] != '\t'))
-    return span_make(0, 0);
+    return false;
   for (i += 4; i < end && (t[i] == ' ' || t[i] == '\t'); i++)
     ;
   if (i >= end || (t[i] != '"' && t[i] != '\''))
-    return span_make(0, 0);
+    return false;
   quote = t[i++];
   for (*next = i; *next < end && t[*next] != quote && t[*next] != '\n' &&
                   t[*next] != '}'; (*next)++)
     ;
-  return *next < end && t[*next] == quote ? span_make(i, *next)
-                                           : span_make(0, 0);
+  if (*next >= end || t[*next] != quote)
+    return false;
+  *name = span_make(i, *next);
+  /* The tag runs to its "}}" when that closes it on the same line. */
+  for (i = *next + 1; i < end && (t[i] == ' ' || t[i] == '\t' ||
+                                  t[i] == '~'); i++)
+    ;
+  *tag = span_make(p, i + 1 < end && t[i] == '}' && t[i + 1] == '}'
+                        ? i + 2 : *next + 1);
+  return true;
 }
 
 /* {{role "x"}} and {{#role "x"}}: x must be a role, system comes first. */
@@ -395,12 +407,13 @@ dotprompt__check_roles(struct artifact *a)
     const char *open = memmem(a->text + i, a->body.end - i, "{{", 2);
     uint32_t at;
     struct span name;
+    struct span tag;
 
     if (!open)
       break;
     at = (uint32_t)(open - a->text);
-    name = dotprompt__role_tag(a->text, at, a->body.end, &i);
-    if (name.end > name.start && (at == 0 || a->text[at - 1] != '\\'))
+    if (dotprompt_role_tag(a->text, at, a->body.end, &name, &tag, &i) &&
+        name.end > name.start && (at == 0 || a->text[at - 1] != '\\'))
       dotprompt__role(&scan, name);
   }
 }

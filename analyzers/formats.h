@@ -93,6 +93,15 @@ const struct shape *formats_shape(enum artifact_format f);
 /* The argument of Dotprompt's {{role "..."}} helper, for completion. */
 extern const struct shape_field dotprompt_role_field;
 
+/*
+ * Whether the tag that starts at p of t ("{{") is Dotprompt's role helper,
+ * {{role "x"}} or {{#role 'x'}}, with any blanks Handlebars allows. Sets
+ * *name to the quoted name and *tag to the whole tag (through its "}}"),
+ * and *next to where a scan for tags goes on (past a comment's end).
+ */
+bool dotprompt_role_tag(const char *t, uint32_t p, uint32_t end,
+                        struct span *name, struct span *tag, uint32_t *next);
+
 /* Each checker's tables, for formats_shape. */
 extern const struct shape prompty_shape;
 extern const struct shape dotprompt_shape;

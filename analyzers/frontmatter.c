@@ -2,26 +2,55 @@
 
 #include <string.h>
 
-/* Whether line l of src, trailing blanks aside, is exactly delim. */
-static bool
-frontmatter__is_delim(const struct source *src, uint32_t l, const char *delim)
+/* Where line l of src starts, after the BOM, and after leading blanks
+ * too when indent is true. */
+static uint32_t
+frontmatter__text_start(const struct source *src, uint32_t l, bool indent)
 {
   uint32_t s = source_line_start(src, l);
   uint32_t e = source_line_end(src, l);
 
   if (l == 0)
     s = s < src->bom ? src->bom : s;
+  while (indent && s < e && (src->text[s] == ' ' || src->text[s] == '\t'))
+    s++;
+  return s;
+}
+
+/* Whether line l of src, trailing blanks (and leading ones when indent is
+ * true) aside, is exactly delim. */
+static bool
+frontmatter__is_delim(const struct source *src, uint32_t l, const char *delim,
+                      bool indent)
+{
+  uint32_t s = frontmatter__text_start(src, l, indent);
+  uint32_t e = source_line_end(src, l);
+
   while (e > s && (src->text[e - 1] == ' ' || src->text[e - 1] == '\t'))
     e--;
   return e - s == 3 && memcmp(src->text + s, delim, 3) == 0;
 }
 
+/* Prompty's loaders find the header with "^\s*---": the opening line may
+ * be indented. The others want "---" at the start of its line. */
 static bool
 frontmatter__opens(const struct source *src, uint32_t l,
                    enum frontmatter_rules rules)
 {
-  return frontmatter__is_delim(src, l, "---") ||
-         (rules == FRONTMATTER_PROMPTY && frontmatter__is_delim(src, l, "+++"));
+  bool indent = rules == FRONTMATTER_PROMPTY;
+
+  return frontmatter__is_delim(src, l, "---", indent) ||
+         (rules == FRONTMATTER_PROMPTY &&
+          frontmatter__is_delim(src, l, "+++", indent));
+}
+
+static bool
+frontmatter__closes(const struct source *src, uint32_t l,
+                    enum frontmatter_rules rules)
+{
+  return frontmatter__is_delim(src, l, "---", false) ||
+         (rules == FRONTMATTER_PROMPTY &&
+          frontmatter__is_delim(src, l, "+++", false));
 }
 
 /* Whether line l may precede the opening delimiter under rules. */
@@ -57,10 +86,11 @@ frontmatter_split(const struct source *src, enum frontmatter_rules rules,
     return;
 
   out->present = true;
-  out->open = span_make(source_line_start(src, l) + (l == 0 ? src->bom : 0),
+  out->open = span_make(frontmatter__text_start(
+                          src, l, rules == FRONTMATTER_PROMPTY),
                         source_line_end(src, l));
   for (c = l + 1; c < src->line_count; c++)
-    if (frontmatter__opens(src, c, rules))
+    if (frontmatter__closes(src, c, rules))
       break;
   out->yaml = span_make(source_line_start(src, l + 1),
                         source_line_start(src, c));

@@ -13,7 +13,8 @@
 enum frontmatter_rules {
   /* "---" on the first line, closed by the next "---" line. */
   FRONTMATTER_MARKDOWN,
-  /* Prompty: leading blank lines allowed; "---" or "+++" delimiters. */
+  /* Prompty: leading blank lines allowed, and blanks before the opening
+   * delimiter; "---" or "+++" delimiters. */
   FRONTMATTER_PROMPTY,
   /* Dotprompt: blank and "#" comment lines may come before "---". */
   FRONTMATTER_DOTPROMPT,

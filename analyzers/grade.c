@@ -62,7 +62,7 @@ grade__undeclared(const struct artifact *a, char *out, size_t size)
   if (a->inputs_open || a->facts.inputs_by_use)
     return 0;
   for (size_t i = 0; i < a->nvars; i++)
-    if (!artifact_declares(a, a->vars[i].name))
+    if (!a->vars[i].fenced_only && !artifact_declares(a, a->vars[i].name))
       grade_names_add(out, size, &len, &count, a->vars[i].name);
   grade_names_end(out, size, len, count);
   return count;
@@ -562,6 +562,19 @@ grade_compute(struct artifact *a, const struct grade_links *links)
    * describe an empty text, whatever links other files have to it. */
   if (a->refused)
     return;
+  /* Blank: nothing in it counts, whatever its name promises. */
+  if (a->facts.empty) {
+    g->graded = true;
+    g->level = GRADE_LOOSE;
+    grade__reason(a, "it is empty");
+    g->next = a->kind == ARTIFACT_PROMPT ? "write the prompt: the file is "
+                                           "empty"
+              : a->kind == ARTIFACT_SCHEMA ? "write the schema: the file is "
+                                             "empty"
+                                           : "write the tests: the file is "
+                                             "empty";
+    return;
+  }
   if (a->kind != ARTIFACT_RESULTS && a->kind != ARTIFACT_NONE &&
       grade__broken(a))
     return;

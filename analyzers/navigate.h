@@ -41,4 +41,18 @@ void navigate_each(const struct artifact *a, const char *name, bool with_decl,
 /* Whether name is a valid name for an input (a template identifier). */
 bool navigate_valid_name(const char *name);
 
+/*
+ * Whether renaming the variable old of a to name must be refused although
+ * name is valid: name is a keyword or helper of a's template language, a
+ * name its template binds itself, or a variable or input a already has
+ * (the rename would merge two variables into one). Writes why into why.
+ */
+bool navigate_rename_refused(const struct artifact *a, const char *old,
+                             const char *name, char *why, size_t size);
+
+/* What the word at off of a is when it is a keyword or helper of a's
+ * template language ("a Jinja keyword"), or NULL. Sets *word to it. */
+const char *navigate_reserved_at(const struct artifact *a, uint32_t off,
+                                 char *word, size_t size);
+
 #endif

@@ -209,7 +209,8 @@ outline__prompty_roles(struct outline_build *b)
   outline__end_role(b, open, a->body.end);
 }
 
-/* Dotprompt's {{role "x"}} and {{#role "x"}} tags. */
+/* Dotprompt's {{role "x"}} and {{#role "x"}} tags: each opens a block
+ * from its first '{' to the next one. */
 static void
 outline__dotprompt_roles(struct outline_build *b)
 {
@@ -217,25 +218,23 @@ outline__dotprompt_roles(struct outline_build *b)
   uint32_t i = a->body.start;
   int open = -1;
 
-  while (i < a->body.end) {
-    const char *p = memmem(a->text + i, a->body.end - i, "role \"", 6);
+  while (i + 2 < a->body.end) {
+    const char *p = memmem(a->text + i, a->body.end - i, "{{", 2);
     uint32_t at;
-    const char *q;
+    struct span name;
+    struct span tag;
 
     if (!p)
       break;
     at = (uint32_t)(p - a->text);
-    i = at + 6;
-    if (at < 2 || !(a->text[at - 1] == '{' || a->text[at - 1] == '#'))
+    if (!dotprompt_role_tag(a->text, at, a->body.end, &name, &tag, &i) ||
+        (at > 0 && a->text[at - 1] == '\\'))
       continue;
-    q = memchr(a->text + i, '"', a->body.end - i);
-    if (!q)
-      break;
-    outline__end_role(b, open, at - (a->text[at - 1] == '#' ? 3 : 2));
+    outline__end_role(b, open, at);
     open = outline__add(b, OUTLINE_ROLE,
-                        outline__name(b, a->text + i, (size_t)(q - a->text) - i),
-                        span_make(at - 2, (uint32_t)(q - a->text) + 1),
-                        span_make(i, (uint32_t)(q - a->text)), -1);
+                        outline__name(b, a->text + name.start,
+                                      name.end - name.start),
+                        tag, name, -1);
   }
   outline__end_role(b, open, a->body.end);
 }

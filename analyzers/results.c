@@ -24,7 +24,7 @@
 #include "tree.h"
 
 /* XML nesting facet follows in a JUnit file. */
-#define RESULTS_XML_DEPTH_MAX 64
+#define RESULTS_XML_DEPTH_MAX TREE_DEPTH_MAX
 
 int64_t
 evalfile_parse_time(const char *s)

@@ -145,6 +145,7 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
 {
   struct artifact *a = t->a;
   uint32_t v;
+  bool fenced;
 
   if (len == 0 || t->context > 0 || tmpl_bound(t, at, len) ||
       tmpl__builtin(t, at, len))
@@ -154,9 +155,14 @@ tmpl_use(struct tmpl *t, uint32_t at, uint32_t len, bool iterated)
                                      a->nuses, sizeof *a->uses,
                                      TEMPLATE_USES_MAX))
     return;
+  fenced = tmpl_in_fence(t, at);
   a->uses[a->nuses].span = span_make(at, at + len);
   a->uses[a->nuses].var = v;
+  a->uses[a->nuses].fenced = fenced;
   a->nuses++;
+  a->vars[v].fenced_only = a->vars[v].uses == 0 ? fenced
+                                                : a->vars[v].fenced_only &&
+                                                    fenced;
   a->vars[v].uses++;
   if (iterated && !a->vars[v].iterated)
     a->vars[v].iterated_at = span_make(at, at + len);
@@ -210,6 +216,10 @@ tmpl_bind(struct tmpl *t, uint32_t at, uint32_t len)
   t->locals[t->nlocals].name = t->s + at;
   t->locals[t->nlocals].len = len;
   t->nlocals++;
+  /* Kept for rename, which must not make a variable one of these. */
+  if (vec_reserve((void **)&t->a->binds, &t->a->cap_binds, t->a->nbinds,
+                  sizeof *t->a->binds, TEMPLATE_LOCALS_MAX) == 0)
+    t->a->binds[t->a->nbinds++] = span_make(at, at + len);
 }
 
 bool
@@ -467,6 +477,8 @@ template_parse(struct artifact *a, enum template_dialect dialect,
 
   if (span.end <= span.start)
     return 0;
+  if (a->dialect == TEMPLATE_NONE)
+    a->dialect = (uint8_t)dialect;
   t.any_helper = opts && opts->any_helper;
   t.builtins = opts ? opts->builtins : NULL;
   if (opts && opts->markdown)
@@ -515,4 +527,18 @@ bool
 template_uses(const struct artifact *a, const char *name)
 {
   return template_var(a, name) != NULL;
+}
+
+const char *
+template_reserved(enum template_dialect dialect, const char *name)
+{
+  switch (dialect) {
+  case TEMPLATE_JINJA:
+    return tmpl_jinja_reserved(name);
+  case TEMPLATE_HANDLEBARS:
+  case TEMPLATE_MUSTACHE:
+    return tmpl_hbs_reserved(name, dialect == TEMPLATE_MUSTACHE);
+  default:
+    return NULL;
+  }
 }

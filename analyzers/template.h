@@ -48,6 +48,11 @@ int template_parse(struct artifact *a, enum template_dialect dialect,
 const struct template_var *template_var(const struct artifact *a,
                                         const char *name);
 
+/* What name is in dialect's templates when no variable can have it (a
+ * keyword, a helper, a literal: "a Jinja keyword"), or NULL. */
+const char *template_reserved(enum template_dialect dialect,
+                              const char *name);
+
 /* Whether the artifact's template reads name. */
 bool template_uses(const struct artifact *a, const char *name);
 

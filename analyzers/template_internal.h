@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "template.h"
+#include "tree.h"
 
 struct artifact;
 
@@ -23,8 +24,9 @@ struct tmpl_open {
   bool context;       /* Handlebars: it changes what names refer to */
 };
 
-/* Deeper template nesting than this is reported, not followed. */
-#define TMPL_DEPTH_MAX 64
+/* Deeper template nesting than this is reported, not followed: the limit
+ * every too-deep finding states (docs/diagnostics.md). */
+#define TMPL_DEPTH_MAX TREE_DEPTH_MAX
 
 struct tmpl {
   struct artifact *a;
@@ -133,5 +135,9 @@ tmpl_skip_space(const char *s, uint32_t i, uint32_t end)
 void tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end);
 void tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end,
                      bool mustache);
+
+/* template_reserved for each dialect. */
+const char *tmpl_jinja_reserved(const char *name);
+const char *tmpl_hbs_reserved(const char *name, bool mustache);
 
 #endif

@@ -355,3 +355,15 @@ tmpl_handlebars(struct tmpl *t, uint32_t i, uint32_t end, bool mustache)
   }
   tmpl_text(t, text, end);
 }
+
+const char *
+tmpl_hbs_reserved(const char *name, bool mustache)
+{
+  uint32_t n = (uint32_t)strlen(name);
+
+  if (hbs__listed(hbs__literals, name, n))
+    return mustache ? NULL : "a Handlebars literal";
+  if (!mustache && hbs__listed(hbs__helpers, name, n))
+    return "a Handlebars helper (the tag would call it)";
+  return NULL;
+}

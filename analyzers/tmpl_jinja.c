@@ -10,12 +10,15 @@
 #include "artifact.h"
 #include "template_internal.h"
 
-/* Names an expression reads that are not the caller's inputs. */
+/* Names an expression reads that are not the caller's inputs: the
+ * keywords and constants (the first JINJA_KEYWORDS), then the names Jinja
+ * gives a value itself. */
 static const char *const jinja__reserved[] = {
   "and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
   "True", "False", "None", "loop", "self", "varargs", "kwargs", "caller",
   NULL,
 };
+#define JINJA_KEYWORDS 13
 
 /* Statement tags that open a block, ended by "end" + the same name. */
 static const char *const jinja__blocks[] = {
@@ -538,4 +541,14 @@ tmpl_jinja(struct tmpl *t, uint32_t i, uint32_t end)
     }
   }
   tmpl_text(t, text, end);
+}
+
+const char *
+tmpl_jinja_reserved(const char *name)
+{
+  for (size_t i = 0; jinja__reserved[i]; i++)
+    if (strcmp(jinja__reserved[i], name) == 0)
+      return i < JINJA_KEYWORDS ? "a Jinja keyword"
+                                : "a name Jinja gives a value itself";
+  return NULL;
 }

@@ -58,6 +58,28 @@ struct node {
 /* Limits every tree builder enforces; past them a diagnostic, not a crash. */
 #define TREE_DEPTH_MAX 128
 
+/*
+ * Values a YAML document may expand to with its aliases followed: at least
+ * YAML_EXPANSION_MIN, more for a larger document (YAML_EXPANSION_PER_BYTE
+ * per byte). Real files stay far below it; a "billion laughs" (anchors
+ * aliased nine times over, nine levels deep) would take every walk of the
+ * tree past 10^8 values. A scalar counts one value more for each
+ * YAML_EXPANSION_BYTES_PER_VALUE bytes of its text, since walks copy text.
+ * An alias past the limit is cut (alias-expansion) and read as an empty
+ * value.
+ */
+#define YAML_EXPANSION_MIN ((uint64_t)1 << 18)
+#define YAML_EXPANSION_PER_BYTE 4
+#define YAML_EXPANSION_BYTES_PER_VALUE 32
+
+static inline uint64_t
+yaml_expansion_limit(uint32_t bytes)
+{
+  uint64_t scaled = (uint64_t)bytes * YAML_EXPANSION_PER_BYTE;
+
+  return scaled > YAML_EXPANSION_MIN ? scaled : YAML_EXPANSION_MIN;
+}
+
 /* Follows an alias to the node it names (NULL stays NULL). Builders never
  * make an alias of an alias, so one step is enough. */
 static inline const struct node *

@@ -4,7 +4,10 @@
  * syntax error; the tree is then rebuilt from tree-sitter (ts_tree.c).
  *
  * Aliases are never expanded: an alias node points at its anchor's node, so
- * a "billion laughs" document costs one node per alias.
+ * a "billion laughs" document costs one node per alias here. Whoever walks
+ * the tree with aliases followed (JSON conversion, hashing, variable
+ * lists) still pays for the expansion, so the builder counts the values a
+ * full expansion makes and cuts the alias that would pass the budget.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@ struct yaml_frame {
 struct yaml_anchor {
   char *name;
   struct node *node;
+  uint64_t weight;       /* values the node expands to, aliases followed */
 };
 
 struct yaml_builder {
@@ -48,6 +52,7 @@ struct yaml_builder {
   uint32_t cur_byte;
   bool ascii;            /* no byte above 0x7F: characters are bytes */
   struct node **stack;   /* children of the open collections */
+  uint64_t *weights;     /* what each of them expands to */
   size_t top;
   size_t cap;
   struct yaml_frame frames[TREE_DEPTH_MAX];
@@ -64,6 +69,9 @@ struct yaml_builder {
   uint32_t last_event;   /* offset of the previous event */
   struct yaml_anchor *anchors;
   size_t nanchors;
+  uint64_t expanded;     /* values the document expands to so far */
+  uint64_t budget;       /* YAML_EXPANSION_LIMIT for this input */
+  bool cut;              /* an alias was cut for passing the budget */
   struct node *root;
   bool have_root;
   int rc;
@@ -122,8 +130,10 @@ yaml__span(struct yaml_builder *b, const yaml_mark_t *start,
   return span_make(s, yaml__offset(b, end->index));
 }
 
+/* Pushes n, which expands to weight values, as a child of the open
+ * collection (or as the root). */
 static int
-yaml__push(struct yaml_builder *b, struct node *n)
+yaml__push(struct yaml_builder *b, struct node *n, uint64_t weight)
 {
   if (b->depth == 0) {
     if (!b->have_root) {
@@ -135,18 +145,25 @@ yaml__push(struct yaml_builder *b, struct node *n)
   if (b->top == b->cap) {
     size_t cap = b->cap ? b->cap * 2 : 256;
     struct node **s = realloc(b->stack, cap * sizeof *s);
+    uint64_t *w;
 
     if (!s)
       return FACET_ENOMEM;
     b->stack = s;
+    w = realloc(b->weights, cap * sizeof *w);
+    if (!w)
+      return FACET_ENOMEM;
+    b->weights = w;
     b->cap = cap;
   }
+  b->weights[b->top] = weight;
   b->stack[b->top++] = n;
   return 0;
 }
 
 static void
-yaml__anchor(struct yaml_builder *b, const char *name, struct node *n)
+yaml__anchor(struct yaml_builder *b, const char *name, struct node *n,
+             uint64_t weight)
 {
   struct yaml_anchor *a;
 
@@ -161,17 +178,18 @@ yaml__anchor(struct yaml_builder *b, const char *name, struct node *n)
   a = &b->anchors[b->nanchors];
   a->name = strdup(name);
   a->node = n;
+  a->weight = weight;
   if (a->name)
     b->nanchors++;
 }
 
-static struct node *
+static const struct yaml_anchor *
 yaml__find_anchor(struct yaml_builder *b, const char *name)
 {
   /* The latest definition wins, as YAML says. */
   for (size_t i = b->nanchors; i > 0; i--)
     if (strcmp(b->anchors[i - 1].name, name) == 0)
-      return b->anchors[i - 1].node;
+      return &b->anchors[i - 1];
   return NULL;
 }
 
@@ -179,6 +197,7 @@ static int
 yaml__scalar(struct yaml_builder *b, const yaml_event_t *e)
 {
   unsigned flags = 0;
+  uint64_t weight;
   struct node *n;
 
   switch (e->data.scalar.style) {
@@ -201,8 +220,11 @@ yaml__scalar(struct yaml_builder *b, const yaml_event_t *e)
                       (uint32_t)e->data.scalar.length, flags);
   if (!n)
     return FACET_ENOMEM;
-  yaml__anchor(b, (const char *)e->data.scalar.anchor, n);
-  return yaml__push(b, n);
+  /* Long text counts for more: walks copy it (JSON, hashes) each time. */
+  weight = 1 + e->data.scalar.length / YAML_EXPANSION_BYTES_PER_VALUE;
+  b->expanded += weight;
+  yaml__anchor(b, (const char *)e->data.scalar.anchor, n, weight);
+  return yaml__push(b, n, weight);
 }
 
 static int
@@ -210,24 +232,38 @@ yaml__alias(struct yaml_builder *b, const yaml_event_t *e)
 {
   const char *name = (const char *)e->data.alias.anchor;
   struct span span = yaml__span(b, &e->start_mark, &e->end_mark);
-  struct node *target = yaml__find_anchor(b, name);
-  struct node *n;
+  const struct yaml_anchor *anchor = yaml__find_anchor(b, name);
+  struct node *target = anchor ? anchor->node : NULL;
+  struct node *n = node_new_scalar(b->arena, span, "", 0, 0);
 
-  if (!target || target->kind == NODE_ALIAS) {
-    if (!target)
-      diag_add(b->diags, DIAG_YAML_SYNTAX, span,
-               "alias '*%s' names no anchor defined before it", name);
-    n = node_new_scalar(b->arena, span, "", 0, 0);
-  } else {
-    n = node_new_scalar(b->arena, span, "", 0, 0);
-    if (n) {
-      n->kind = NODE_ALIAS;
-      n->u.target = target;
-    }
-  }
   if (!n)
     return FACET_ENOMEM;
-  return yaml__push(b, n);
+  if (!target) {
+    diag_add(b->diags, DIAG_YAML_SYNTAX, span,
+             "alias '*%s' names no anchor defined before it", name);
+  } else if (b->expanded >= b->budget ||
+             anchor->weight > b->budget - b->expanded) {
+    /* Read as an empty value that may lack parts, so that nothing reports
+     * what the expansion would have held as missing. */
+    n->type = SCALAR_NULL;
+    n->flags |= NODE_PARTIAL;
+    if (!b->cut)
+      diag_add(b->diags, DIAG_ALIAS_EXPANSION, span,
+               "alias '*%s' would expand the document past %llu values "
+               "(aliases nested in aliases multiply); it is read as empty, "
+               "as is every later alias past the limit",
+               name, (unsigned long long)b->budget);
+    b->cut = true;
+    b->expanded++;
+    return yaml__push(b, n, 1);
+  } else if (target->kind != NODE_ALIAS) {
+    n->kind = NODE_ALIAS;
+    n->u.target = target;
+    b->expanded += anchor->weight;
+    return yaml__push(b, n, anchor->weight);
+  }
+  b->expanded++;
+  return yaml__push(b, n, 1);
 }
 
 static int
@@ -337,6 +373,7 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
   struct yaml_frame *f;
   struct node *n;
   size_t nchildren;
+  uint64_t weight = 1;
   uint32_t end = e ? yaml__offset(b, e->end_mark.index) : 0;
 
   f = &b->frames[--b->depth];
@@ -354,13 +391,16 @@ yaml__end(struct yaml_builder *b, const yaml_event_t *e)
                           (uint32_t)(f->kind == NODE_MAP ? nchildren / 2
                                                          : nchildren),
                           f->flags | (e ? 0 : NODE_PARTIAL));
+  for (size_t i = f->base; i < b->top; i++)
+    weight += b->weights[i];
   b->top = f->base;
+  b->expanded++;
   if (n && f->kind == NODE_MAP)
     yaml__duplicates(b, n);
   if (n)
-    yaml__anchor(b, f->anchor, n);
+    yaml__anchor(b, f->anchor, n, weight);
   free(f->anchor);
-  return n ? yaml__push(b, n) : FACET_ENOMEM;
+  return n ? yaml__push(b, n, weight) : FACET_ENOMEM;
 }
 
 /*
@@ -516,6 +556,8 @@ yaml__reset(struct yaml_builder *b)
   b->root = NULL;
   b->have_root = false;
   b->too_deep = false;
+  b->expanded = 0;
+  b->cut = false;
   b->cur_chr = 0;
   b->cur_byte = 0;
   b->last_event = b->base;
@@ -527,6 +569,7 @@ yaml__release(struct yaml_builder *b)
   yaml__reset(b);
   free(b->anchors);
   free(b->stack);
+  free(b->weights);
 }
 
 /* Closes the collections a pass left open into partial nodes. */
@@ -640,6 +683,7 @@ yaml__setup(struct yaml_builder *b, struct arena *a, const struct source *src,
   b->input_len = span.end > span.start ? span.end - span.start : 0;
   b->report = true;
   b->depth_max = TREE_DEPTH_MAX;
+  b->budget = yaml_expansion_limit(b->input_len);
 }
 
 /* Whether diags from index from on hold a finding that marks the text as
@@ -663,7 +707,7 @@ yaml__keep(struct yaml_builder *b, size_t first_diag, struct yaml_doc *doc)
 
   doc->root = b->root;
   doc->ndiags = diags->count - first_diag;
-  doc->reusable = !b->too_deep && !b->directives &&
+  doc->reusable = !b->too_deep && !b->directives && !b->cut &&
                   b->nanchors < YAML_ANCHORS_MAX &&
                   diags->count < DIAG_LIST_MAX &&
                   !yaml__broken(diags, first_diag);

@@ -21,6 +21,7 @@ facet_strerror(int code)
   case FACET_ENOTDIR: return "not a directory";
   case FACET_ENAMETOOLONG: return "file name too long";
   case FACET_EMFILE: return "too many open files";
+  case FACET_EDANGLING: return "a symbolic link whose target does not exist";
   }
   return "unknown error";
 }

@@ -25,6 +25,7 @@ enum facet_error {
   FACET_ENOTDIR = -12, /* a file where a directory was expected */
   FACET_ENAMETOOLONG = -13, /* a file name too long */
   FACET_EMFILE = -14, /* too many open files */
+  FACET_EDANGLING = -15, /* a symbolic link whose target does not exist */
 };
 
 /* Returns a static, lower-case description of code. */

@@ -106,9 +106,10 @@ check__usage(FILE *to)
         "                   [PATH...]\n"
         "\n"
         "Checks prompt, schema and eval files (folders are walked, skipping\n"
-        ".git, node_modules and what .gitignore ignores), follows the files\n"
-        "they name, prints findings as path:line:column: severity: message\n"
-        "[code], each artifact's verifiability grade, then the eval status\n"
+        ".git, node_modules and untracked files .gitignore ignores),\n"
+        "follows the files they name, prints findings as\n"
+        "path:line:column: severity: message [code], each artifact's\n"
+        "verifiability grade, then the eval status\n"
         "of each prompt and test from the results files found. Exit status:\n"
         "0 when there are no errors, 1 when there are (or --fail-on\n"
         "matched), 2 for a usage error.\n"
@@ -172,8 +173,15 @@ check__unreadable(struct check *c, struct check_entry *e, int err)
   f->line = f->column = f->end_line = f->end_column = 1;
   f->code = DIAG_UNREADABLE_FILE;
   f->severity = diag_code_info(f->code)->severity;
-  f->message = arena_printf(&c->arena, "could not read the file: %s",
-                            facet_strerror(err));
+  /* A link to nothing in a folder walked holds no artifact to fail on:
+   * a warning, so that it is seen without failing the check. */
+  if (err == FACET_EDANGLING)
+    f->severity = SEVERITY_WARNING;
+  f->message = err == FACET_EDANGLING
+                 ? arena_printf(&c->arena, "a symbolic link whose target "
+                                "does not exist; it was skipped")
+                 : arena_printf(&c->arena, "could not read the file: %s",
+                                facet_strerror(err));
   e->findings = f;
   e->nfindings = 1;
   return f->message ? 0 : FACET_ENOMEM;

@@ -28,6 +28,10 @@
 
 /* How often to look for the client process named at initialize. */
 #define LSP_PARENT_CHECK_MS 2000
+/* How long the process waits at exit for analyses in flight. An analysis
+ * on a worker thread cannot be stopped midway, and a client that said
+ * exit (or went away) expects the process gone, not its CPU still busy. */
+#define LSP_EXIT_GRACE_MS 500
 /* Replies are written whole; none should come near this. */
 #define LSP_OUTPUT_MAX ((size_t)256 << 20)
 
@@ -40,6 +44,7 @@ struct lsp {
     uv_tty_t tty;
   } in;
   uv_timer_t parent_timer;
+  uv_timer_t exit_timer;     /* armed by lsp__close */
   struct frame_reader reader;
   struct session session;
   struct buf out;
@@ -196,13 +201,31 @@ lsp__on_file_read(uv_fs_t *req)
   lsp__close(self);
 }
 
-/* Stops reading; the loop ends once running analyses have landed. */
+/* The grace time is over: leave without the analyses still running (their
+ * results would go nowhere) rather than wait for them. */
+static void
+lsp__exit_now(uv_timer_t *timer)
+{
+  struct lsp *self = timer->data;
+
+  log_warn("exiting without waiting for %u analyses still running",
+           self->session.jobs);
+  _exit(self->session.exit_code);
+}
+
+/* Stops reading; the loop ends once running analyses have landed, or the
+ * process ends LSP_EXIT_GRACE_MS later without them. */
 static void
 lsp__close(struct lsp *self)
 {
   if (self->closing)
     return;
   self->closing = true;
+  uv_timer_init(self->loop, &self->exit_timer);
+  self->exit_timer.data = self;
+  uv_timer_start(&self->exit_timer, lsp__exit_now, LSP_EXIT_GRACE_MS, 0);
+  /* Only the analyses keep the loop alive, never this timer. */
+  uv_unref((uv_handle_t *)&self->exit_timer);
   if (self->in.handle.type != UV_UNKNOWN_HANDLE &&
       !uv_is_closing(&self->in.handle))
     uv_close(&self->in.handle, NULL);
@@ -306,6 +329,10 @@ lsp_main(int argc, char **argv)
   /* FACET_NOW fixes the time "3 h ago" counts from: tests, demos. */
   if (getenv("FACET_NOW"))
     self.session.clock_fixed = evalfile_parse_time(getenv("FACET_NOW"));
+  /* FACET_TEST_STALL_MS makes every analysis slow: tests of exit. */
+  if (getenv("FACET_TEST_STALL_MS"))
+    self.session.stall_ms = (unsigned)strtoul(getenv("FACET_TEST_STALL_MS"),
+                                              NULL, 10);
   log_set_sink(lsp__log_sink, &self);
 
   uv_timer_init(self.loop, &self.parent_timer);
@@ -319,6 +346,10 @@ lsp_main(int argc, char **argv)
     lsp__close(&self);
   }
   uv_run(self.loop, UV_RUN_DEFAULT);
+  if (self.closing) {
+    uv_close((uv_handle_t *)&self.exit_timer, NULL);
+    uv_run(self.loop, UV_RUN_DEFAULT);
+  }
 
   log_set_sink(NULL, NULL);
   rc = self.session.exit_code;

@@ -394,11 +394,26 @@ feature_prepare_rename(const struct feature_request *r)
   struct nav_target t;
   json_object *result;
   int64_t off = feature__offset(r);
+  char word[64];
+  const char *what;
 
   if (off < 0 || links_prepare_rename(r, (uint32_t)off))
     return;
-  if (!feature__target(r, &t))
+  if (!navigate_at(r->artifact, (uint32_t)off, &t)) {
+    /* Say why a keyword cannot be renamed, rather than nothing. */
+    what = navigate_reserved_at(r->artifact, (uint32_t)off, word,
+                                sizeof word);
+    if (what) {
+      char why[160];
+
+      snprintf(why, sizeof why, "'%s' is %s, not a variable: there is "
+               "nothing to rename", word, what);
+      session_fail(r->session, r->id, JSONRPC_REQUEST_FAILED, why);
+      return;
+    }
+    session_reply(r->session, r->id, NULL);
     return;
+  }
   result = json_object_new_object();
   json_object_object_add(result, "range",
                          lspconv_range(&r->artifact->src, t.span,
@@ -416,6 +431,9 @@ feature_rename(const struct feature_request *r)
   json_object *edit;
   json_object *changes;
   struct nav_target t;
+  int64_t off = feature__offset(r);
+  const char *old;
+  char why[256];
 
   if (!navigate_valid_name(name)) {
     session_fail(r->session, r->id, JSONRPC_INVALID_PARAMS,
@@ -423,12 +441,17 @@ feature_rename(const struct feature_request *r)
                  "not starting with a digit");
     return;
   }
-  {
-    int64_t off = feature__offset(r);
-
-    if (off < 0 || links_rename(r, (uint32_t)off, name))
-      return;
+  if (off < 0)
+    return;
+  old = navigate_at(r->artifact, (uint32_t)off, &t)
+          ? t.name : links_var_name_at(r, (uint32_t)off);
+  if (old && navigate_rename_refused(r->artifact, old, name, why,
+                                     sizeof why)) {
+    session_fail(r->session, r->id, JSONRPC_REQUEST_FAILED, why);
+    return;
   }
+  if (links_rename(r, (uint32_t)off, name))
+    return;
   if (!feature__target(r, &t))
     return;
   c.list = json_object_new_array();
@@ -548,6 +571,31 @@ feature__complete_types(json_object *items)
                                                NULL));
 }
 
+/*
+ * Gives each item a textEdit over what is typed of the word, so that the
+ * client replaces it whatever its own idea of a word is ("{{ na" becomes
+ * "{{ name", not "{{ nana" or "{{ name" with "na" left before it).
+ */
+static void
+feature__edits(const struct feature_request *r, struct span prefix,
+               json_object *items)
+{
+  for (size_t i = 0; i < json_object_array_length(items); i++) {
+    json_object *item = json_object_array_get_idx(items, i);
+    json_object *text = json_object_object_get(item, "insertText");
+    json_object *edit = json_object_new_object();
+
+    if (!text)
+      text = json_object_object_get(item, "label");
+    json_object_object_add(edit, "range",
+                           lspconv_range(&r->artifact->src, prefix,
+                                         r->session->encoding));
+    json_object_object_add(edit, "newText", json_object_get(text));
+    json_object_object_add(item, "textEdit", edit);
+    json_object_object_del(item, "insertText");
+  }
+}
+
 void
 feature_completion(const struct feature_request *r)
 {
@@ -577,6 +625,7 @@ feature_completion(const struct feature_request *r)
                                                        : NULL; v && *v; v++)
     json_object_array_add(items, feature__item(*v, LSP_COMPLETION_VALUE,
                                                c.field->name, NULL, NULL));
+  feature__edits(r, c.prefix, items);
   session_reply(r->session, r->id, items);
 }
 

@@ -465,6 +465,15 @@ links_references(const struct feature_request *r, uint32_t off,
   return links__reply_list(&l);
 }
 
+const char *
+links_var_name_at(const struct feature_request *r, uint32_t off)
+{
+  const struct evvar *v = r->artifact ? links__var_at(r->artifact->evals,
+                                                      off) : NULL;
+
+  return v ? v->name : NULL;
+}
+
 bool
 links_prepare_rename(const struct feature_request *r, uint32_t off)
 {

@@ -28,6 +28,9 @@ bool links_rename(const struct feature_request *r, uint32_t off,
                   const char *name);
 bool links_prepare_rename(const struct feature_request *r, uint32_t off);
 
+/* The name of the test variable whose key is at off, or NULL. */
+const char *links_var_name_at(const struct feature_request *r, uint32_t off);
+
 /* The code lenses the index adds for the document (appended to list). */
 void links_code_lenses(const struct feature_request *r,
                        struct json_object *list);

@@ -78,6 +78,8 @@ struct session {
   bool inlay_refresh_support; /* workspace.inlayHint.refreshSupport */
   int64_t clock_fixed;       /* the time "3 h ago" counts from, for tests;
                                 0: the clock's */
+  unsigned stall_ms;         /* for tests: each analysis first waits this
+                                long, as a slow one would */
   struct crystallise_state *crystal;      /* crystallise_lsp.h */
 };
 

@@ -78,6 +78,8 @@ analysis__work(uv_work_t *work)
   struct analysis *job = work->data;
   uint64_t start = session__now();
 
+  if (job->session->stall_ms)
+    uv_sleep(job->session->stall_ms);
   /* Limitation: the companion (a skprompt.txt's config.json, ...) is read
    * from disk, so its unsaved edits are seen once it is saved. */
   if (fileio_read_companion(job->path, &job->companion,

@@ -22,6 +22,7 @@ struct walk {
   walk_error_fn on_error;
   void *ctx;
   git_repository *repo;   /* the work tree that holds the walk, or NULL */
+  git_index *index;       /* its index (what git tracks), or NULL */
   const char *workdir;    /* its root, ending in '/' */
   size_t workdir_len;
   struct buf abs;         /* the real path of the current entry */
@@ -41,17 +42,37 @@ walk__error(struct walk *w, const char *path, int err)
   return err;
 }
 
-/* Whether git ignores path (absolute); false outside a work tree. */
+/* Whether git tracks rel (relative to the work tree): the file itself, or
+ * for a folder (dir true) a file under it. */
 static bool
-walk__ignored(struct walk *w, const char *abs)
+walk__tracked(struct walk *w, const char *rel, bool dir)
+{
+  char prefix[PATH_MAX];
+  size_t pos;
+
+  if (!w->index)
+    return false;
+  if (!dir)
+    return git_index_get_bypath(w->index, rel, 0) != NULL;
+  if (snprintf(prefix, sizeof prefix, "%s/", rel) >= (int)sizeof prefix)
+    return false;
+  return git_index_find_prefix(&pos, w->index, prefix) == 0;
+}
+
+/* Whether git ignores path (absolute); false outside a work tree. As git
+ * does, .gitignore applies to untracked files only: a tracked file (or a
+ * folder holding one) is walked whatever the rules say. */
+static bool
+walk__ignored(struct walk *w, const char *abs, bool dir)
 {
   int ignored = 0;
+  const char *rel = abs + w->workdir_len;
 
   if (!w->repo || strncmp(abs, w->workdir, w->workdir_len) != 0)
     return false;
-  if (git_ignore_path_is_ignored(&ignored, w->repo, abs + w->workdir_len))
+  if (git_ignore_path_is_ignored(&ignored, w->repo, rel))
     return false;
-  return ignored == 1;
+  return ignored == 1 && !walk__tracked(w, rel, dir);
 }
 
 static int
@@ -97,6 +118,15 @@ walk__list(const char *dir, size_t *count, int *err)
 
 static int walk__dir(struct walk *w, struct buf *path, int depth);
 
+/* Whether path is a folder itself (links are not followed into folders). */
+static bool
+walk__is_dir(const char *path)
+{
+  struct stat st;
+
+  return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 /* Visits the entry whose path is in path (w->abs holds its real form). */
 static int
 walk__entry(struct walk *w, struct buf *path, int depth)
@@ -106,8 +136,14 @@ walk__entry(struct walk *w, struct buf *path, int depth)
   if (lstat(path->data, &st) != 0)
     return walk__error(w, path->data, facet_error_from_errno(errno));
   if (S_ISLNK(st.st_mode)) {
-    /* Follow links to files; never links to folders, which can loop. */
-    if (stat(path->data, &st) != 0 || S_ISDIR(st.st_mode))
+    /* Follow links to files; never links to folders, which can loop. A
+     * link to nothing is said, not skipped: it is usually a file that
+     * moved. */
+    if (stat(path->data, &st) != 0)
+      return walk__error(w, path->data, errno == ENOENT
+                                          ? FACET_EDANGLING
+                                          : facet_error_from_errno(errno));
+    if (S_ISDIR(st.st_mode))
       return 0;
   }
   if (S_ISDIR(st.st_mode)) {
@@ -153,7 +189,7 @@ walk__dir(struct walk *w, struct buf *path, int depth)
       rc = walk__error(w, path->data, FACET_ELIMIT);
       break;
     }
-    if (!walk__ignored(w, w->abs.data))
+    if (!walk__ignored(w, w->abs.data, walk__is_dir(path->data)))
       rc = walk__entry(w, path, depth);
   }
   for (size_t i = 0; i < count; i++)
@@ -225,6 +261,8 @@ walk__open_repo(struct walk *w, const char *path)
       !git_repository_is_bare(w->repo)) {
     w->workdir = git_repository_workdir(w->repo);
     w->workdir_len = strlen(w->workdir);
+    if (git_repository_index(&w->index, w->repo) != 0)
+      w->index = NULL;
   } else if (w->repo) {
     git_repository_free(w->repo);
     w->repo = NULL;
@@ -273,7 +311,7 @@ static int
 walk__path(const char *path, walk_fn on_file, walk_error_fn on_error,
            void *ctx, bool gitignore)
 {
-  struct walk w = { on_file, on_error, ctx, NULL, NULL, 0, { 0 } };
+  struct walk w = { on_file, on_error, ctx, NULL, NULL, NULL, 0, { 0 } };
   struct buf p;
   struct stat st;
   int rc;
@@ -290,6 +328,7 @@ walk__path(const char *path, walk_fn on_file, walk_error_fn on_error,
     if (gitignore)
       walk__open_repo(&w, w.abs.data);
     rc = walk__dir(&w, &p, 0);
+    git_index_free(w.index);
     git_repository_free(w.repo);
   } else {
     rc = walk__error(&w, path, rc);

@@ -1,7 +1,8 @@
 /*
  * Walking the files of a workspace or of the paths given to facet check:
- * folders in name order, skipping .git, node_modules and what .gitignore
- * ignores (through libgit2, inside a git work tree, as git itself does).
+ * folders in name order, skipping .git, node_modules and the untracked
+ * files .gitignore ignores (through libgit2, inside a git work tree, as git
+ * itself does: a tracked file is never ignored).
  */
 #ifndef FACET_WALK_H
 #define FACET_WALK_H
@@ -16,8 +17,9 @@
 typedef int (*walk_fn)(const char *path, bool explicit, void *ctx);
 
 /*
- * Called when a path cannot be read; err is a facet_error code. Return
- * nonzero to stop the walk.
+ * Called when a path cannot be read; err is a facet_error code
+ * (FACET_EDANGLING for a symbolic link to nothing found in a folder).
+ * Return nonzero to stop the walk.
  */
 typedef int (*walk_error_fn)(const char *path, int err, void *ctx);
 

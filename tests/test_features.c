@@ -138,8 +138,10 @@ completion_offers_variables_inside_a_tag(void **state)
   assert_string_equal(ask(h, "textDocument/completion", 13, 3, ""),
     "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"label\":\"city\",\"kind\":6,"
     "\"detail\":\"string\",\"documentation\":{\"kind\":\"markdown\","
-    "\"value\":\"Where to go\"}},{\"label\":\"days\",\"kind\":6,\"detail\":"
-    "\"template variable\"}]}");
+    "\"value\":\"Where to go\"},\"textEdit\":{\"range\":" RANGE(13, 3, 13, 3)
+    ",\"newText\":\"city\"}},{\"label\":\"days\",\"kind\":6,\"detail\":"
+    "\"template variable\",\"textEdit\":{\"range\":" RANGE(13, 3, 13, 3)
+    ",\"newText\":\"days\"}}]}");
 }
 
 /* The labels of a completion reply, comma-separated. */
@@ -177,8 +179,9 @@ completion_offers_keys_and_values_of_the_header(void **state)
   assert_non_null(strstr(keys, "{\"label\":\"description\",\"kind\":10,"
                                "\"detail\":\"a string\",\"documentation\":{"
                                "\"kind\":\"markdown\",\"value\":\"What the "
-                               "input is for.\"},\"insertText\":"
-                               "\"description: \"}"));
+                               "input is for.\"},\"textEdit\":{\"range\":"
+                               RANGE(4, 4, 4, 4) ",\"newText\":"
+                               "\"description: \"}}"));
   assert_string_equal(labels(ask(h, "textDocument/completion", 4, 10, "")),
                       "string,number,integer,float,boolean,array,list,"
                       "object");
@@ -467,6 +470,181 @@ schema_completion_follows_position_and_draft(void **state)
   assert_non_null(strstr(keys, "minLength"));
 }
 
+/* A BOM (U+FEFF, one UTF-16 unit) before the '---' of line 0. */
+#define BOMMED                                                               \
+  "\"\\uFEFF---\\nmodel: googleai/gemini-2.5-flash\\ninput:\\n  schema:\\n"  \
+  "    city: string\\n---\\nPlan {{city}}.\\n\""
+
+static void
+a_bom_before_the_header_keeps_it_a_header(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/trip.prompt";
+  json_object *root;
+  json_object *first;
+  size_t i;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, BOMMED);
+  settle(h);
+
+  assert_string_equal(ask_in(h, uri, "textDocument/hover", 6, 8, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"contents\":{\"kind\":"
+    "\"markdown\",\"value\":\"**city** \xC2\xB7 input \xC2\xB7 `string`\\n\\n"
+    "Declared in `input.schema` \xC2\xB7 read 1 time by the template\"},"
+    "\"range\":" RANGE(6, 7, 6, 11) "}}");
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompt\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  first = json_object_array_get_idx(json_object_object_get(root, "result"),
+                                    0);
+
+  /* The header starts after the BOM: character 1 of line 0. */
+  assert_string_equal(json_object_get_string(
+                        json_object_object_get(first, "name")), "frontmatter");
+  assert_string_equal(json_object_to_json_string_ext(
+                        json_object_object_get(first, "range"),
+                        JSON_C_TO_STRING_PLAIN), RANGE(0, 1, 5, 3));
+  assert_string_equal(json_object_to_json_string_ext(
+                        json_object_object_get(first, "selectionRange"),
+                        JSON_C_TO_STRING_PLAIN), RANGE(0, 1, 0, 4));
+  json_object_put(root);
+}
+
+#define REFUSED(code, msg)                                                   \
+  "{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":" #code ",\"message\":" \
+  "\"" msg "\"}}"
+
+static void
+rename_refuses_keywords_and_names_in_use(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/prompts/summary.prompt";
+
+  start(h);
+
+  /* Line 10 reads "🌍 Plan {{ city }} — {{city|upper}}." and line 11
+   * "{% for d in days %}{{ d }}{% endfor %}". */
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"not\""),
+    REFUSED(-32803, "'not' is a Jinja keyword, so no variable can be named "
+            "so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"None\""),
+    REFUSED(-32803, "'None' is a Jinja keyword, so no variable can be named "
+            "so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"loop\""),
+    REFUSED(-32803, "'loop' is a name Jinja gives a value itself, so no "
+            "variable can be named so"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"days\""),
+    REFUSED(-32803, "'days' is already a variable here: renaming 'city' to "
+            "it would merge the two into one"));
+  assert_string_equal(ask(h, "textDocument/rename", 11, 14,
+                          ",\"newName\":\"city\""),
+    REFUSED(-32803, "'city' is already a variable here: renaming 'days' to "
+            "it would merge the two into one"));
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"d\""),
+    REFUSED(-32803, "'d' is a name the template binds itself (a loop "
+            "variable or a set): where both are seen, 'city' renamed to it "
+            "would read that instead"));
+  assert_string_equal(ask(h, "textDocument/prepareRename", 11, 10, ""),
+    REFUSED(-32803, "'in' is a Jinja keyword, not a variable: there is "
+            "nothing to rename"));
+  /* Renaming to its own name changes nothing, and is no merge. */
+  assert_string_equal(ask(h, "textDocument/rename", 10, 24,
+                          ",\"newName\":\"city\""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{\"changes\":{"
+    "\"file:///ws/trip.prompty\":[{\"range\":" RANGE(3, 2, 3, 6)
+    ",\"newText\":\"city\"},{\"range\":" RANGE(7, 2, 7, 6) ",\"newText\":"
+    "\"city\"},{\"range\":" RANGE(10, 11, 10, 15) ",\"newText\":\"city\"},"
+    "{\"range\":" RANGE(10, 23, 10, 27) ",\"newText\":\"city\"}]}}}");
+
+  /* Dotprompt: a helper's name would call the helper. */
+  open_doc(h, uri, SUMMARY);
+  settle(h);
+  assert_string_equal(ask_in(h, uri, "textDocument/rename", 10, 3,
+                             ",\"newName\":\"json\""),
+    REFUSED(-32803, "'json' is a Handlebars helper (the tag would call it), "
+            "so no variable can be named so"));
+  assert_string_equal(ask_in(h, uri, "textDocument/rename", 10, 3,
+                             ",\"newName\":\"this\""),
+    REFUSED(-32803, "'this' is a Handlebars literal, so no variable can be "
+            "named so"));
+
+  /* A test's variable renamed to another of the same test. */
+  open_doc(h, "file:///ws/promptfooconfig.yaml",
+           "\"prompts:\\n  - file://p.txt\\nproviders:\\n  - echo\\n"
+           "tests:\\n  - vars:\\n      a: 1\\n      b: 2\\n\"");
+  settle(h);
+  assert_string_equal(ask_in(h, "file:///ws/promptfooconfig.yaml",
+                             "textDocument/rename", 6, 6,
+                             ",\"newName\":\"b\""),
+    REFUSED(-32803, "'b' is already a variable here: renaming 'a' to it "
+            "would merge the two into one"));
+}
+
+/* Line 6 reads '{{ role "system" }}', 8 '{{#role "user"}}', 9
+ * '{{text}} {{ na' and 10 '{{/role}}'. */
+#define SPACED                                                               \
+  "\"---\\ninput:\\n  schema:\\n    text: string\\n    name: string\\n---\\n"  \
+  "{{ role \\\"system\\\" }}\\nSummarise.\\n{{#role \\\"user\\\"}}\\n{{text}} " \
+  "{{ na\\n{{/role}}\\n\""
+
+static void
+dotprompt_role_tags_with_blanks_and_half_typed_names(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/spaced.prompt";
+  json_object *root;
+  json_object *list;
+  char text[512];
+  size_t len = 0;
+  size_t i;
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, SPACED);
+  settle(h);
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"textDocument/documentSymbol\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/spaced.prompt\"}}}");
+  root = json_tokener_parse(next(h, &i));
+  list = json_object_object_get(root, "result");
+  symbols_text(list, text, sizeof text, &len);
+
+  assert_string_equal(text, "frontmatter/3[input/7[schema/7]] system/19 "
+                      "user/19 text/13");
+  /* Each role block starts at its tag's first '{'. */
+  for (size_t k = 1; k <= 2; k++) {
+    json_object *sym = json_object_array_get_idx(list, k);
+    char both[256];
+
+    snprintf(both, sizeof both, "%s %s",
+             json_object_to_json_string_ext(json_object_object_get(sym,
+                                            "range"), JSON_C_TO_STRING_PLAIN),
+             json_object_to_json_string_ext(json_object_object_get(sym,
+                                            "selectionRange"),
+                                            JSON_C_TO_STRING_PLAIN));
+    assert_string_equal(both, k == 1
+                        ? RANGE(6, 0, 7, 10) " " RANGE(6, 9, 6, 15)
+                        : RANGE(8, 0, 10, 9) " " RANGE(8, 9, 8, 13));
+  }
+  json_object_put(root);
+  /* The textEdit replaces the "na" typed so far. */
+  assert_string_equal(ask_in(h, uri, "textDocument/completion", 9, 14, ""),
+    "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":[{\"label\":\"text\",\"kind\":6,"
+    "\"detail\":\"string\",\"textEdit\":{\"range\":" RANGE(9, 12, 9, 14)
+    ",\"newText\":\"text\"}},{\"label\":\"name\",\"kind\":6,\"detail\":"
+    "\"string\",\"textEdit\":{\"range\":" RANGE(9, 12, 9, 14) ",\"newText\":"
+    "\"name\"}}]}");
+  /* Inside '{{#role "us' the role names complete, over "us". */
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 8, 11,
+                                    "")), "user,model,tool,system");
+}
+
 int
 main(void)
 {
@@ -486,6 +664,9 @@ main(void)
     T(dotprompt_role_helper_completes_roles),
     T(definition_of_a_prompt_file_input_is_its_first_use),
     T(schema_completion_follows_position_and_draft),
+    T(a_bom_before_the_header_keeps_it_a_header),
+    T(rename_refuses_keywords_and_names_in_use),
+    T(dotprompt_role_tags_with_blanks_and_half_typed_names),
 #undef T
     cmocka_unit_test(diagnostic_text_is_the_json_of_its_object),
   };

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "artifact.h"
 #include "grade.h"
@@ -1928,6 +1929,254 @@ test_files_that_are_not_text_or_too_big_get_one_finding(void **state)
   artifact_free(bad);
 }
 
+/* Nine anchors, each a list of nine uses of the one before: 9^9 values
+ * with aliases followed ("billion laughs"), each line at indent. */
+static void
+alias_bomb(char *out, size_t size, const char *head, const char *indent,
+           const char *tail)
+{
+  size_t n = (size_t)snprintf(out, size, "%s%sa: &a [x, x, x, x, x, x, x, "
+                              "x, x]\n", head, indent);
+
+  for (char c = 'b'; c <= 'i'; c++)
+    n += (size_t)snprintf(out + n, size - n, "%s%c: &%c [*%c, *%c, *%c, "
+                          "*%c, *%c, *%c, *%c, *%c, *%c]\n", indent, c, c,
+                          c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1,
+                          c - 1, c - 1);
+  snprintf(out + n, size - n, "%s", tail);
+}
+
+static double
+seconds_since(const struct timespec *t0)
+{
+  struct timespec t1;
+
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) +
+         (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+test_alias_bombs_are_cut_at_the_alias(void **state)
+{
+  static const struct {
+    const char *path, *head, *indent, *tail, *want;
+  } cases[] = {
+    { "bomb.prompt.yml",
+      "name: bomb\nmodel: openai/gpt-4o\nmessages:\n  - role: user\n"
+      "    content: 'Summarise {{doc}}'\ntestData:\n  - doc:\n",
+      "      ", "",
+      "alias-expansion 13:22-13:24 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+    { "promptfooconfig.yaml",
+      "prompts:\n  - 'Summarise {{doc}}'\nproviders:\n  - openai:gpt-4o\n"
+      "tests:\n  - vars:\n      doc:\n",
+      "        ", "",
+      "alias-expansion 13:24-13:26 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+    { "bomb.prompt",
+      "---\nmodel: googleai/gemini-2.5-flash\ninput:\n  schema:\n"
+      "    doc: any\n  default:\n    doc:\n",
+      "      ", "---\nSummarise {{doc}}\n",
+      "alias-expansion 13:22-13:24 alias '*e' would expand the document "
+      "past 262144 values (aliases nested in aliases multiply); it is read "
+      "as empty, as is every later alias past the limit" },
+  };
+
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    char text[2048];
+    struct timespec t0;
+    struct artifact *a;
+
+    alias_bomb(text, sizeof text, cases[i].head, cases[i].indent,
+               cases[i].tail);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    a = analyze(cases[i].path, text);
+
+    /* Followed in full, these took minutes (or 400 MB) to analyse. */
+    assert_true(seconds_since(&t0) < 10.0);
+    EXPECT_DIAGS(a, cases[i].want);
+    expect_grade(a, "loose", "fix the errors facet reports");
+    artifact_free(a);
+  }
+}
+
+static void
+test_a_bom_before_frontmatter_keeps_the_header(void **state)
+{
+  /* Windows editors save "\xEF\xBB\xBF" first; the header must still be
+   * one, and columns on line 1 count from after the BOM. */
+  struct artifact *dp = analyze("trip.prompt",
+    "\xEF\xBB\xBF---\nmodel: googleai/gemini-2.5-flash\ninput:\n  schema:\n"
+    "    city: string\nbogus: 1\n---\nPlan {{city}}.\n");
+  struct artifact *dp_open = analyze("open.prompt",
+    "\xEF\xBB\xBF---\nmodel: googleai/gemini-2.5-flash\n");
+  struct artifact *blank = analyze("blank.prompt",
+    "\xEF\xBB\xBF  \n# notes\n---\nmodel: googleai/gemini-2.5-flash\n---\n"
+    "Hi.\n");
+  struct artifact *py = analyze("trip.prompty",
+    "\xEF\xBB\xBF---\nname: x\nmodel:\n  api: chat\nbogus: 1\n---\nuser:\nHi\n");
+  struct artifact *md = analyze("trip.prompt.md",
+    "\xEF\xBB\xBF---\ndescription: x\nbogus: 1\n---\nHi\n");
+
+  (void)state;
+  expect_format(dp, "dotprompt");
+  EXPECT_DIAGS(dp, "unknown-key 6:1-6:6 unknown key 'bogus' in Dotprompt "
+               "frontmatter");
+  expect_format(dp_open, "dotprompt");
+  EXPECT_DIAGS(dp_open, "frontmatter-unclosed 1:1-1:4 frontmatter opened "
+               "here is never closed; add a '---' line after it");
+  expect_format(blank, "dotprompt");
+  EXPECT_NO_DIAGS(blank);
+  expect_format(py, "prompty");
+  assert_int_equal(py->fm.open.start, 3);
+  expect_format(md, "vscode-prompt");
+  assert_int_equal(md->fm.open.start, 3);
+  artifact_free(dp);
+  artifact_free(dp_open);
+  artifact_free(blank);
+  artifact_free(py);
+  artifact_free(md);
+}
+
+static void
+test_prompty_header_may_follow_blank_lines_and_spaces(void **state)
+{
+  /* Prompty's Python loader matches "^\s*---": blank lines and an
+   * indented opening delimiter still start the header. */
+  struct artifact *a = analyze("trip.prompty",
+    "\n  \n  ---\nname: x\nmodel:\n  api: chat\nbogus: 1\ninputs:\n  city:\n"
+    "    type: string\n---\nuser:\nPlan {{city}}.\n");
+  struct artifact *crlf = analyze("crlf.prompty",
+    "\r\n \t\r\n\t+++\r\nname: x\r\ninputs:\r\n  city:\r\n    type: string"
+    "\r\n+++\r\nuser:\r\nPlan {{city}}.\r\n");
+  /* VS Code reads no header unless "---" starts the file. */
+  struct artifact *md = analyze("trip.prompt.md",
+    "  ---\ndescription: x\n---\nHi\n");
+
+  (void)state;
+  EXPECT_DIAGS(a, "unknown-key 7:1-7:6 unknown key 'bogus' in Prompty "
+               "frontmatter");
+  assert_int_equal(a->fm.open.start, 6);
+  assert_int_equal(a->fm.open.end, 9);
+  expect_grade(a, "structured", "pin the output: add outputs (or a "
+               "response_format json_schema)");
+  EXPECT_NO_DIAGS(crlf);
+  assert_true(crlf->fm.closed);
+  assert_int_equal(crlf->fm.open.start, 7);
+  expect_grade(crlf, "structured", "pin the output: add outputs (or a "
+               "response_format json_schema)");
+  assert_false(md->fm.present);
+  artifact_free(a);
+  artifact_free(crlf);
+  artifact_free(md);
+}
+
+static void
+test_names_in_code_fences_of_a_markdown_body_are_examples(void **state)
+{
+  struct artifact *py = analyze("reply.prompty",
+    "---\nname: x\ninputs:\n  city:\n    type: string\n  tone:\n"
+    "    type: string\n---\nsystem:\nPlan {{city}}. Reply like this:\n"
+    "```jinja\nDear {{ name }}, in {{ tone }}.\n```\n{{ guest }}\n");
+  struct artifact *dp = analyze("reply.prompt",
+    "---\ninput:\n  schema:\n    city: string\n---\nPlan {{city}}.\n"
+    "~~~\n{{ name }}\n~~~\n");
+  /* A .j2 file is no Markdown: a fence is text like any other. */
+  struct artifact *j2 = analyze("reply.j2", "Hi {{ name }}\n```\nx }}\n```\n");
+
+  (void)state;
+  /* 'name' (fenced only) is an example; 'tone' counts as read there. */
+  EXPECT_DIAGS(py, "undeclared-variable 14:4-14:9 'guest' is not declared "
+               "in inputs");
+  expect_grade(py, "loose", "declare the template's variables under inputs");
+  assert_true(template_var(py, "name")->fenced_only);
+  assert_false(template_var(py, "city")->fenced_only);
+  EXPECT_NO_DIAGS(dp);
+  expect_grade(dp, "structured", "pin the output: add output.schema (with "
+               "output.format: json)");
+  EXPECT_DIAGS(j2, "template-stray-close 3:3-3:5 '}}' closes no tag: the "
+               "template engine prints it as text");
+  artifact_free(py);
+  artifact_free(dp);
+  artifact_free(j2);
+}
+
+static void
+test_dotprompt_role_tags_may_have_blanks(void **state)
+{
+  /* No frontmatter: the role tag alone makes it Dotprompt. */
+  struct artifact *a = analyze("chat.prompt",
+    "{{ #role \"user\" }}Hi{{/role}}\n{{~ role 'Model' ~}}\n");
+
+  (void)state;
+  expect_format(a, "dotprompt");
+  EXPECT_DIAGS(a, "invalid-value 2:11-2:16 'Model' is not a Dotprompt role: "
+               "roles are lower case; did you mean 'model'? (one of: user, "
+               "model, tool, system)");
+  artifact_free(a);
+}
+
+static void
+test_nesting_limit_is_the_documented_128(void **state)
+{
+  static char deep[4096];
+  static char limit[4096];
+  size_t n = 0;
+  size_t m = 0;
+  struct artifact *a;
+  struct artifact *b;
+
+  (void)state;
+  /* The testsuites element and 128 inside it are read; 129 are not. */
+  n += (size_t)snprintf(deep + n, sizeof deep - n, "<testsuites>");
+  m += (size_t)snprintf(limit + m, sizeof limit - m, "<testsuites>");
+  for (int i = 0; i < 128; i++)
+    n += (size_t)snprintf(deep + n, sizeof deep - n, "<a>");
+  for (int i = 0; i < 127; i++)
+    m += (size_t)snprintf(limit + m, sizeof limit - m, "<a>");
+  for (int i = 0; i < 128; i++)
+    n += (size_t)snprintf(deep + n, sizeof deep - n, "</a>");
+  for (int i = 0; i < 127; i++)
+    m += (size_t)snprintf(limit + m, sizeof limit - m, "</a>");
+  snprintf(deep + n, sizeof deep - n, "</testsuites>\n");
+  snprintf(limit + m, sizeof limit - m, "</testsuites>\n");
+  a = analyze("junit.xml", deep);
+  b = analyze("junit.xml", limit);
+
+  EXPECT_DIAGS(a, "too-deep 1:1-1:1 the XML nests deeper than 128 "
+               "elements; facet stopped reading it");
+  EXPECT_NO_DIAGS(b);
+  artifact_free(a);
+  artifact_free(b);
+}
+
+static void
+test_empty_artifacts_get_a_finding_and_the_lowest_grade(void **state)
+{
+  struct artifact *yml = analyze("chat.prompt.yml", "");
+  struct artifact *blank = analyze("chat.prompty", "\xEF\xBB\xBF  \r\n\n\t\n");
+  struct artifact *pf = analyze("promptfooconfig.yaml", "\n");
+
+  (void)state;
+  EXPECT_DIAGS(yml, "empty-file 1:1-1:1 the file is empty: it holds no "
+               "prompt");
+  expect_grade(yml, "loose", "write the prompt: the file is empty");
+  EXPECT_DIAGS(blank, "empty-file 1:1-1:1 the file is empty: it holds no "
+               "prompt");
+  expect_grade(blank, "loose", "write the prompt: the file is empty");
+  /* The format's own finding says it already: no second one. */
+  EXPECT_DIAGS(pf, "missing-key 1:1-1:1 the promptfoo config is empty: it "
+               "needs prompts and providers");
+  expect_grade(pf, "loose", "write the tests: the file is empty");
+  artifact_free(yml);
+  artifact_free(blank);
+  artifact_free(pf);
+}
+
 int
 main(void)
 {
@@ -1989,6 +2238,13 @@ main(void)
     cmocka_unit_test(test_a_raw_tag_closing_the_text_ends_the_scan),
     cmocka_unit_test(test_frontmatter_that_is_a_list_is_not_a_header),
     cmocka_unit_test(test_files_that_are_not_text_or_too_big_get_one_finding),
+    cmocka_unit_test(test_alias_bombs_are_cut_at_the_alias),
+    cmocka_unit_test(test_a_bom_before_frontmatter_keeps_the_header),
+    cmocka_unit_test(test_prompty_header_may_follow_blank_lines_and_spaces),
+    cmocka_unit_test(test_names_in_code_fences_of_a_markdown_body_are_examples),
+    cmocka_unit_test(test_dotprompt_role_tags_may_have_blanks),
+    cmocka_unit_test(test_nesting_limit_is_the_documented_128),
+    cmocka_unit_test(test_empty_artifacts_get_a_finding_and_the_lowest_grade),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

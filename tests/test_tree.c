@@ -198,9 +198,124 @@ yaml_billion_laughs_costs_one_node_per_alias(void **state)
                           i - 1, i - 1, i - 1, i - 1);
   parse(&p, text, 0);
 
-  assert_int_equal(p.diags.count, 0);
+  /* a7 expands to 54613 values: its fourth use in a8 passes 2^18. */
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0),
+                      "9:25-9:28 alias-expansion: alias '*a7' would expand "
+                      "the document past 262144 values (aliases nested in "
+                      "aliases multiply); it is read as empty, as is every "
+                      "later alias past the limit");
   assert_int_equal(p.root->count, 30);
   assert_true(p.arena.used < 64 * 1024);
+  release(&p);
+}
+
+/* What a walk that follows aliases visits, capped at limit. */
+static uint64_t
+expanded(const struct node *n, uint64_t limit)
+{
+  uint64_t total = 1;
+
+  n = node_resolve(n);
+  if (!n || n->kind == NODE_SCALAR)
+    return 1;
+  for (uint32_t i = 0; i < (n->kind == NODE_MAP ? 2 * n->count : n->count) &&
+                       total < limit; i++)
+    total += expanded(n->u.items[i], limit - total);
+  return total;
+}
+
+static void
+yaml_alias_past_the_expansion_limit_reads_as_empty(void **state)
+{
+  const char *bomb =
+    "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+    "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+    "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+    "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+    "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n"
+    "j: *a\n";
+  struct parsed p;
+  const struct node *f;
+
+  (void)state;
+  parse(&p, bomb, 0);
+  f = node_get(p.root, "f");
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0),
+                      "6:16-6:18 alias-expansion: alias '*e' would expand "
+                      "the document past 262144 values (aliases nested in "
+                      "aliases multiply); it is read as empty, as is every "
+                      "later alias past the limit");
+  /* The first two uses of e fit; the third is cut. */
+  assert_int_equal(f->u.items[1]->kind, NODE_ALIAS);
+  assert_int_equal(f->u.items[2]->kind, NODE_SCALAR);
+  assert_int_equal(f->u.items[2]->type, SCALAR_NULL);
+  assert_true(f->u.items[2]->flags & NODE_PARTIAL);
+  /* An alias small enough still resolves after the cut. */
+  assert_string_equal(node_str(node_get(p.root, "j")->u.items[0]), "x");
+  assert_true(expanded(p.root, UINT64_MAX) <= yaml_expansion_limit(
+                                               (uint32_t)strlen(bomb)));
+  release(&p);
+}
+
+static void
+yaml_long_text_counts_towards_the_expansion_limit(void **state)
+{
+  static char text[16384];
+  char word[1025];
+  struct parsed p;
+  size_t n = 0;
+
+  (void)state;
+  memset(word, 'w', sizeof word - 1);
+  word[sizeof word - 1] = '\0';
+  /* 1 KiB of text is 33 values: d (72,991 values) fits twice in e, not
+   * three times. */
+  n += (size_t)snprintf(text + n, sizeof text - n, "a: &a [%s, %s, %s]\n",
+                        word, word, word);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+                        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n");
+  parse(&p, text, 0);
+
+  assert_int_equal(p.diags.count, 1);
+  assert_string_equal(describe(&p, 0),
+                      "5:16-5:18 alias-expansion: alias '*d' would expand "
+                      "the document past 262144 values (aliases nested in "
+                      "aliases multiply); it is read as empty, as is every "
+                      "later alias past the limit");
+  release(&p);
+}
+
+static void
+yaml_aliases_of_a_real_config_are_not_cut(void **state)
+{
+  static char text[1 << 20];
+  struct parsed p;
+  size_t n = 0;
+
+  (void)state;
+  /* 2,000 tests, each taking the same 40 values by alias (80,000 values
+   * in all): heavy use, but not a bomb. */
+  n += (size_t)snprintf(text + n, sizeof text - n, "defaults: &d\n");
+  for (int i = 0; i < 20; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "  k%d: v\n", i);
+  n += (size_t)snprintf(text + n, sizeof text - n, "tests:\n");
+  for (int i = 0; i < 2000; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "  - vars: *d\n");
+  parse(&p, text, 0);
+
+  assert_int_equal(p.diags.count, 0);
+  assert_int_equal(node_get(p.root, "tests")->u.items[1999]->u.items[1]->kind,
+                   NODE_ALIAS);
   release(&p);
 }
 
@@ -576,6 +691,9 @@ main(void)
     cmocka_unit_test(yaml_text_after_a_closed_value_says_so),
     cmocka_unit_test(yaml_aliases_point_at_their_anchor_without_copying),
     cmocka_unit_test(yaml_billion_laughs_costs_one_node_per_alias),
+    cmocka_unit_test(yaml_alias_past_the_expansion_limit_reads_as_empty),
+    cmocka_unit_test(yaml_long_text_counts_towards_the_expansion_limit),
+    cmocka_unit_test(yaml_aliases_of_a_real_config_are_not_cut),
     cmocka_unit_test(nesting_past_the_limit_is_one_diagnostic),
     cmocka_unit_test(deep_flow_nesting_stops_at_the_limit_quickly),
     cmocka_unit_test(deep_json_is_one_finding_without_a_parse),
