@@ -20,9 +20,8 @@ struct evnode;
 
 /*
  * The reference an edge into a file stands for, or NULL when its source
- * has no such reference any more: a summary replaced (or cleared, for a
- * file over the size limit) keeps the old edges until the graph resolves
- * again, and a regrade during that resolve meets them.
+ * has no such reference. A summary replaced drops its edges at once
+ * (evgraph__set_summary), so this is a guard, not a case that arises.
  */
 const struct evref *evgraph_in_ref(const struct evalgraph *g,
                                    const struct evin *in);
@@ -42,8 +41,12 @@ struct evnode {
   size_t nin;
   size_t cap_in;
   unsigned stamp;           /* for visiting each node once */
-  unsigned gen;             /* bumped at each resolve: older watches of
-                               it are stale */
+  unsigned gen;             /* bumped at each resolve, and when its
+                               summary changes: older watches of it are
+                               stale */
+  bool unlinked;            /* a file linked from it lost that link when
+                               its summary changed: show it again at the
+                               next resolve */
 };
 
 /*
@@ -74,7 +77,10 @@ struct evalgraph {
   size_t nartifacts;
   struct evalgraph_io io;
   bool has_io;
-  bool results_dirty;       /* a results file changed: rebuild the keys */
+  bool results_dirty;       /* the keys below are dropped: rebuild them
+                               before a lookup (evgraph_keys) */
+  bool results_changed;     /* a results file changed since the last
+                               resolve: every test is shown again */
   struct evkey *by_desc;
   size_t nby_desc;
   struct evkey *by_vars;
@@ -95,6 +101,10 @@ uint32_t evgraph_find(const struct evalgraph *g, const char *path);
 
 /* Brings the results keys up to date (they are a cache: const is kept). */
 void evgraph_index_results(struct evalgraph *g);
+
+/* The same, for a lookup: a query between a summary's change and the
+ * next resolve rebuilds them, never reads keys of a summary gone. */
+void evgraph_keys(const struct evalgraph *g);
 
 /* The first key not below key in a sorted list (n when none). */
 size_t evgraph_lower(const struct evkey *keys, size_t n, uint64_t key);

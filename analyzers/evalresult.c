@@ -365,6 +365,7 @@ evinst__match(const struct evinst *in, uint32_t p, struct evcandidate *best)
   struct evvars_key vk = { 0, 0, true };
 
   memset(best, 0, sizeof *best);
+  evgraph_keys(g);
   if (in->t->description) {
     uint64_t key = in->keyed ? in->desc_key
                              : evgraph_desc_key(in->t->description);

@@ -96,6 +96,15 @@ evgraph_index_results(struct evalgraph *g)
   qsort(g->by_vars, g->nby_vars, sizeof *g->by_vars, evgraph__key_order);
 }
 
+void
+evgraph_keys(const struct evalgraph *g)
+{
+  /* The keys are a cache of the summaries, rebuilt in place; the graph
+   * is used from one thread. */
+  if (g->results_dirty)
+    evgraph_index_results((struct evalgraph *)g);
+}
+
 size_t
 evgraph_lower(const struct evkey *keys, size_t n, uint64_t key)
 {

@@ -413,6 +413,133 @@ a_config_cleared_before_resolving_is_no_test(void **state)
   ws_close(w);
 }
 
+/* What the session does for each file a resolve says changed: its
+ * findings and lenses, computed while the graph resolves. */
+static void
+ws_show_lens(struct span span, enum evlens_kind kind, const char *title,
+             uint32_t test, const struct evresult *r, void *ctx)
+{
+  (void)span;
+  (void)kind;
+  (void)test;
+  (void)r;
+  *(size_t *)ctx += strlen(title);
+}
+
+static void
+ws_show(const char *path, void *ctx)
+{
+  struct ws *w = ctx;
+  struct arena arena;
+  struct diag_list diags;
+  size_t n = 0;
+
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(w->index.graph, path, NOW, &diags);
+  evalgraph_lenses(w->index.graph, path, NOW, ws_show_lens, &n);
+  diag_list_release(&diags);
+  arena_release(&arena);
+}
+
+/* Writes text into rel (NULL: deletes it) and reads it again as the
+ * session does for a watched change: as what its content says, or gone. */
+static void
+ws_changed_on_disk(struct ws *w, const char *rel, const char *text)
+{
+  char path[700];
+  struct artifact *a;
+  FILE *out;
+  int err = 0;
+
+  ws_path(w, rel, path, sizeof path);
+  if (!text) {
+    assert_int_equal(unlink(path), 0);
+    evalgraph_remove_path(w->index.graph, path);
+  } else {
+    out = fopen(path, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+    a = wsindex_read(path, FORMAT_NONE, 0, NULL, &err);
+    evalgraph_set(w->index.graph, path, wsindex_summary(a));
+    artifact_free(a);
+  }
+  evalgraph_resolve(w->index.graph, ws_show, w);
+}
+
+/*
+ * The results file outputPath names is emptied, rewritten as other JSON,
+ * cut to fewer cases, or deleted, while promptfoo writes it. The lookup
+ * keys of recorded cases pointed into the old summary until the end of
+ * the resolve, whose callbacks look results up: a crash, before (a NULL
+ * summary, or a case past the new file's end).
+ */
+static void
+a_results_file_rewritten_leaves_no_result_behind(void **state)
+{
+  static const char one_case[] =
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"success\":true}]}}";
+  struct ws *w = ws_open("support");
+  static const char never[] =
+    "2: \xE2\x97\x8B never run\n3: \xE2\x97\x8B never run\n";
+
+  (void)state;
+  /* The case keeps no template: the prompt file's time tells. */
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+
+  ws_changed_on_disk(w, "output/results.json", "");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_changed_on_disk(w, "output/results.json", "{\"hello\":1}");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_changed_on_disk(w, "output/results.json", one_case);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+                      "2: \xE2\x9C\x93 passed 1 h ago\n"
+                      "3: \xE2\x97\x8B never run\n");
+  ws_changed_on_disk(w, "output/results.json", NULL);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_close(w);
+}
+
+/* A summary replaced with other references: a query before the resolve
+ * meets no link of the old one (its indexes name other references, or
+ * none). */
+static void
+a_summary_replaced_drops_its_links_at_once(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links links;
+  char config[700];
+  char prompt[700];
+  struct artifact *a;
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "promptfooconfig.yaml", config, sizeof config);
+  ws_path(w, "prompts/reply.txt", prompt, sizeof prompt);
+  a = artifact_analyze(config, "prompts: [file://prompts/other.txt]\n", 36,
+                       NULL);
+  evalgraph_set(w->index.graph, config, a->evals);
+  artifact_free(a);
+
+  /* Its one reference is not the old first one (prompts/reply.txt). */
+  assert_int_equal(ws_targets(w, "promptfooconfig.yaml", 0), 0);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), "");
+  evalgraph_resolve(w->index.graph, ws_show, w);
+  assert_string_equal(ws_lenses(w, "prompts/reply.txt", NOW),
+                      "1: evals: 0 \xE2\x9C\x93 0 \xE2\x9C\x97 \xC2\xB7 "
+                      "4 never run\n");
+  ws_close(w);
+}
+
 static void
 support_findings_span_config_prompt_and_results(void **state)
 {
@@ -1286,6 +1413,8 @@ main(void)
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
+    cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
+    cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
     cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),

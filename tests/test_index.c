@@ -349,6 +349,62 @@ a_results_file_the_client_reports_changed_is_read_again(void **state)
   ws_remove();
 }
 
+/* Sends a didChangeWatchedFiles of type for rel. */
+static void
+watched(struct harness *h, const char *rel, int type)
+{
+  char msg[1024];
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeWatchedFiles\","
+           "\"params\":{\"changes\":[{\"uri\":\"%s/%s\",\"type\":%d}]}}",
+           ws.uri, rel, type);
+  feed(h, msg);
+  settle(h);
+}
+
+static void
+overwrite(const char *rel, const char *text)
+{
+  char path[600];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/*
+ * promptfoo rewrites its outputPath file while a tests file is open: the
+ * file is emptied, holds other JSON, is deleted. Each change is shown at
+ * once; the server crashed (a recorded case looked up in a summary that
+ * was gone) before.
+ */
+static void
+a_results_file_emptied_or_deleted_under_an_open_tests_file(void **state)
+{
+  struct harness *h = *state;
+  static const char never[] =
+    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "1: \xE2\x97\x8B never run | 2: \xE2\x97\x8B never run";
+
+  start(h, CAPS_ALL);
+  open_file(h, "tests/cases.csv");
+
+  overwrite("output/results.json", "");
+  watched(h, "output/results.json", 2);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  overwrite("output/results.json", "{\"hello\":1}");
+  watched(h, "output/results.json", 2);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  assert_int_equal(unlink(at_ws("@/output/results.json") + 7), 0);
+  watched(h, "output/results.json", 3);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  ws_remove();
+}
+
 static void
 tick(uv_timer_t *t)
 {
@@ -848,6 +904,9 @@ main(void)
       teardown),
     cmocka_unit_test_setup_teardown(
       without_a_client_watcher_facet_watches_results_itself, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_emptied_or_deleted_under_an_open_tests_file, setup,
       teardown),
     cmocka_unit_test_setup_teardown(
       references_on_a_prompts_first_line_are_its_tests, setup, teardown),
