@@ -30,9 +30,11 @@ struct diag_list;
 struct evalgraph;
 
 /* Reads the text of path for the graph: a new buffer the graph frees with
- * free(), or NULL (*len then unset). */
+ * free(), or NULL (*len then unset) with why (size bytes) saying why not:
+ * "it is outside the workspace". */
 struct evalgraph_io {
-  char *(*read)(void *ctx, const char *path, size_t *len);
+  char *(*read)(void *ctx, const char *path, size_t *len, char *why,
+                size_t size);
   void *ctx;
 };
 

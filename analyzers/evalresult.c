@@ -406,17 +406,23 @@ evinst__env_var(void *ctx, const char *name)
 }
 
 static char *
-evinst__env_schema(void *ctx, const struct evassert *as, size_t *len)
+evinst__env_schema(void *ctx, const struct evassert *as, size_t *len,
+                   char *why, size_t size)
 {
   const struct evinst_env *e = ctx;
   const struct evalgraph *g = e->in->g;
   const struct evnode *n = &g->nodes[e->owner];
 
-  if (!g->has_io || as->ref == EVAL_NONE || !n->res ||
-      n->res[as->ref].count == 0)
+  if (as->ref == EVAL_NONE || !n->res || n->res[as->ref].count == 0) {
+    snprintf(why, size, "it is not in the workspace");
     return NULL;
+  }
+  if (!g->has_io) {
+    snprintf(why, size, "files are not read here");
+    return NULL;
+  }
   return g->io.read(g->io.ctx, g->nodes[n->targets[n->res[as->ref].first]]
-                                 .path, len);
+                                 .path, len, why, size);
 }
 
 void

@@ -924,6 +924,13 @@ check__load(struct check *c, int argc, char **argv)
 
   if (wsindex_init(&c->index))
     return FACET_ENOMEM;
+  /* The workspace, whose files the graph may read (an is-json schema):
+   * the paths given, or the current folder. */
+  for (int i = optind; i < argc; i++)
+    if (wsindex_add_root(&c->index, argv[i]))
+      return FACET_ENOMEM;
+  if (optind == argc && wsindex_add_root(&c->index, "."))
+    return FACET_ENOMEM;
   c->index.formats = &c->assume;
   c->index.max_bytes = c->max_bytes;
   c->index.analysis.providers = &c->providers;

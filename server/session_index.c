@@ -820,6 +820,10 @@ session_index_start(struct session *self)
   self->index.formats = &self->settings.formats;
   self->index.root = self->root;
   self->index.max_bytes = self->settings.max_file_bytes;
+  /* The graph reads schema files inside the workspace folders only. */
+  wsindex_add_root(&self->index, self->root);
+  for (size_t i = 0; i < self->nfolders; i++)
+    wsindex_add_root(&self->index, self->folders[i]);
   if (!self->root) {
     x->done = true;
     return;

@@ -75,8 +75,32 @@ ws_load(struct ws *w)
   char *paths[] = { w->root };
 
   assert_int_equal(wsindex_init(&w->index), 0);
+  assert_int_equal(wsindex_add_root(&w->index, w->root), 0);
   wsconfig_read(&w->index.config, w->root, w->out, sizeof w->out);
   assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+}
+
+/* The hover of the test on line (1-based) of rel. */
+static const char *
+ws_hover(struct ws *w, const char *rel, unsigned line)
+{
+  char path[700];
+  char *text;
+  char *hover;
+  size_t len;
+  size_t size;
+  uint32_t off = 0;
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  for (unsigned l = 1; l < line && off < len; off++)
+    l += text[off] == '\n';
+  free(text);
+  hover = evalgraph_test_hover(w->index.graph, path, off + 4, NOW, NULL,
+                               NULL);
+  snprintf(w->out, sizeof w->out, "%s", hover ? hover : "(none)");
+  free(hover);
+  return w->out;
 }
 
 static void
@@ -680,6 +704,65 @@ a_schema_tests_check_against_is_graded_so(void **state)
   evalgraph_grade_links(w->index.graph, schema, NOW, &links);
   assert_non_null(links.checked_in);
   assert_string_equal(links.checked_in, config);
+  ws_close(w);
+}
+
+/* is-json and contains-json with a file:// schema (JSON, or YAML as
+ * promptfoo reads a .yaml value): the graph reads the file through the
+ * index, inside the workspace and within the size limit (never, before:
+ * "its schema file could not be read as JSON"). */
+static void
+schema_files_are_read_for_the_checks_facet_runs(void **state)
+{
+  struct ws *w = ws_open("schema-checks");
+
+  (void)state;
+  ws_load(w);
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "7: \xE2\x9C\x93 passes locally\n"
+    "14: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
+    "schema\n"
+    "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
+    "required property 'answer')\n");
+  ws_close(w);
+
+  /* Over the size limit: not read, and the hover says why. */
+  w = ws_open("schema-checks");
+  assert_int_equal(wsindex_init(&w->index), 0);
+  assert_int_equal(wsindex_add_root(&w->index, w->root), 0);
+  w->index.max_bytes = 625;
+  {
+    char *paths[] = { w->root };
+
+    assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+  }
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "7: \xE2\x97\x8B never run\n14: \xE2\x97\x8B never run\n"
+    "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
+    "required property 'answer')\n");
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 14),
+    "- not run: `contains-json` (its schema file was not read: it is 632 "
+    "bytes, over the 625-byte limit)"));
+  ws_close(w);
+
+  /* A link that leads out of the workspace is not followed. */
+  w = ws_open("schema-checks");
+  {
+    char outside[64] = "/tmp/facet-outside-XXXXXX";
+    char cmd[1600];
+
+    assert_non_null(mkdtemp(outside));
+    snprintf(cmd, sizeof cmd, "mv '%s/schemas/days.json' '%s/' && "
+             "ln -s '%s/days.json' '%s/schemas/days.json'", w->root, outside,
+             outside, w->root);
+    assert_int_equal(system(cmd), 0);
+    ws_load(w);
+    assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 14),
+      "- not run: `contains-json` (its schema file was not read: it is "
+      "outside the workspace)"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", outside);
+    assert_int_equal(system(cmd), 0);
+  }
   ws_close(w);
 }
 
@@ -1400,6 +1483,7 @@ main(void)
     cmocka_unit_test(support_an_edited_prompt_file_makes_every_run_of_it_stale),
     cmocka_unit_test(support_grade_counts_the_tests_in_other_files),
     cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
+    cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(openai_registry_entries_name_their_samples),

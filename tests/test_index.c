@@ -405,6 +405,27 @@ a_results_file_emptied_or_deleted_under_an_open_tests_file(void **state)
   ws_remove();
 }
 
+/* is-json and contains-json run with the schema file they name, read
+ * from the workspace ("its schema file could not be read as JSON" for
+ * every one, before). */
+static void
+schema_files_of_checks_are_read_in_the_editor(void **state)
+{
+  struct harness *h = *state;
+
+  start_in(h, "schema-checks", CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "6: \xE2\x9C\x93 passes locally | "
+    "13: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
+    "schema | "
+    "20: \xE2\x9C\x97 failed: expected JSON that fits its schema "
+    "(missing required property 'answer')");
+  ws_remove();
+}
+
 static void
 tick(uv_timer_t *t)
 {
@@ -908,6 +929,8 @@ main(void)
     cmocka_unit_test_setup_teardown(
       a_results_file_emptied_or_deleted_under_an_open_tests_file, setup,
       teardown),
+    cmocka_unit_test_setup_teardown(
+      schema_files_of_checks_are_read_in_the_editor, setup, teardown),
     cmocka_unit_test_setup_teardown(
       references_on_a_prompts_first_line_are_its_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(

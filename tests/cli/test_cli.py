@@ -256,6 +256,27 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_schema_files():
+    """is-json and contains-json run with the file:// schema they name
+    (before, facet check never read it: both tests were never run)."""
+    root = copy_workspace("schema-checks")
+    try:
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "failed", ".",
+                           cwd=root)
+        check("facet check runs checks against a schema file",
+              (code, out[out.index("eval status"):].splitlines()[:5]),
+              (1, ["eval status",
+                   "prompt.txt: evals: 1 \u2713 2 \u2717",
+                   "promptfooconfig.yaml:7: \u2713 passes locally (fits)",
+                   "promptfooconfig.yaml:14: \u2717 failed: expected to "
+                   "contain JSON that fits its schema (too many days)",
+                   "promptfooconfig.yaml:21: \u2717 failed: expected JSON "
+                   "that fits its schema (missing required property "
+                   "'answer') (no answer)"]))
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_grades_agree_with_missing_references():
     """A test file or samples file that resolves nowhere is an error facet
     check reports, and holds no tests: the grade says so too."""
@@ -566,6 +587,7 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_schema_files()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
