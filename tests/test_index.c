@@ -817,6 +817,8 @@ a_file_a_config_names_while_it_is_analysed_is_analysed_again(void **state)
   int n;
 
   assert_non_null(msg);
+  if (!msg)
+    return;  /* for the compiler: cmocka's assert does not return */
   start(h, CAPS_ALL);
   snprintf(other, sizeof other, "/tmp/facet-outside-XXXXXX");
   assert_non_null(mkdtemp(other));
