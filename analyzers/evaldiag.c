@@ -304,11 +304,73 @@ evdiag__missing_what(const struct evref *r)
   }
 }
 
+/* to's path relative to the folder of n, when it is under it. */
+static const char *
+evdiag__rel(const struct evnode *n, const struct evnode *to)
+{
+  const char *slash = strrchr(n->path, '/');
+  size_t dir = slash ? (size_t)(slash - n->path) + 1 : 0;
+
+  return strncmp(to->path, n->path, dir) == 0 ? to->path + dir : to->path;
+}
+
+static const char *
+evdiag__large_what(const struct evref *r)
+{
+  switch (r->kind) {
+  case EVREF_RESULTS:
+    return "the runs it records are not shown";
+  case EVREF_TESTS:
+  case EVREF_SAMPLES:
+    return "its tests are not counted";
+  case EVREF_PROMPT:
+    return "its variables are not checked against the tests";
+  case EVREF_ASSERT:
+    return "this check is not run";
+  default:
+    return "nothing is read from it";
+  }
+}
+
+/*
+ * A file a reference names that was not read for being over the size
+ * limit: said at the reference, where the user looks for why its results
+ * or tests do not show (the file itself may never be opened). Each such
+ * file once.
+ */
+static void
+evdiag__too_large(struct evdiag *d)
+{
+  const struct evnode *n = &d->g->nodes[d->node];
+
+  for (uint32_t r = 0; n->res && r < d->f->nrefs; r++) {
+    const struct evref *ref = &d->f->refs[r];
+
+    for (uint32_t k = 0; k < n->res[r].count; k++) {
+      uint32_t t = n->targets[n->res[r].first + k];
+      const struct evnode *to = &d->g->nodes[t];
+      bool dup = false;
+
+      if (!to->too_large)
+        continue;
+      for (uint32_t j = 0; j < n->res[r].first + k && !dup; j++)
+        dup = n->targets[j] == t;
+      if (dup)
+        continue;
+      diag_add(d->out, DIAG_FILE_TOO_LARGE, ref->span,
+               "'%s' is %zu bytes, over the %zu-byte limit, so facet did "
+               "not read it: %s", ref->glob ? evdiag__rel(n, to) : ref->path,
+               to->too_large, to->limit, evdiag__large_what(ref));
+    }
+  }
+}
+
 static void
 evdiag__refs(struct evdiag *d)
 {
   const struct evnode *n = &d->g->nodes[d->node];
 
+  evdiag__too_large(d);
   for (uint32_t r = 0; n->res && r < d->f->nrefs; r++) {
     const struct evref *ref = &d->f->refs[r];
     struct diagnostic *x;

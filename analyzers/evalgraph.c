@@ -247,6 +247,7 @@ evgraph__set_summary(struct evalgraph *g, uint32_t i, struct evalfile *f)
 
   if (n->f && n->f->kind != ARTIFACT_NONE)
     g->nartifacts--;
+  n->too_large = 0;
   /* The files it named lose a view of it: shown again at the resolve. */
   for (size_t t = 0; t < n->ntargets; t++)
     g->nodes[n->targets[t]].unlinked = true;
@@ -300,6 +301,21 @@ evalgraph_set(struct evalgraph *self, const char *path,
   if (rc)
     return rc;
   evgraph__set_summary(self, i, summary);
+  return 0;
+}
+
+int
+evalgraph_set_too_large(struct evalgraph *self, const char *path,
+                        size_t size, size_t limit)
+{
+  uint32_t i;
+  int rc = evgraph__add(self, path, &i);
+
+  if (rc)
+    return rc;
+  evgraph__set_summary(self, i, NULL);
+  self->nodes[i].too_large = size;
+  self->nodes[i].limit = limit;
   return 0;
 }
 

@@ -58,6 +58,11 @@ void evalgraph_remove_path(struct evalgraph *self, const char *path);
 int evalgraph_set(struct evalgraph *self, const char *path,
                   struct evalfile *summary);
 
+/* Records that the file at path (added if new) was not read: it is size
+ * bytes, over limit. Its summary goes; the references to it say so. */
+int evalgraph_set_too_large(struct evalgraph *self, const char *path,
+                            size_t size, size_t limit);
+
 /* The summary held for path (borrowed), or NULL. */
 const struct evalfile *evalgraph_summary(const struct evalgraph *self,
                                          const char *path);

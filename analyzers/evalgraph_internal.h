@@ -44,6 +44,8 @@ struct evnode {
   unsigned gen;             /* bumped at each resolve, and when its
                                summary changes: older watches of it are
                                stale */
+  size_t too_large;         /* not read: its size, over limit; else 0 */
+  size_t limit;
   bool unlinked;            /* a file linked from it lost that link when
                                its summary changed: show it again at the
                                next resolve */

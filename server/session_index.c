@@ -46,6 +46,8 @@ struct index_item {
   enum artifact_format format;
   struct evalfile *summary;    /* one reference, once read */
   bool exists;                 /* the file could be read */
+  size_t too_large;            /* over the limit: its size, else 0 */
+  size_t limit;
 };
 
 struct index_job {
@@ -391,6 +393,10 @@ index__work(uv_work_t *work)
                                       NULL, &err);
 
     it->exists = a != NULL || err == FACET_ELIMIT;
+    if (a && a->refused_size) {
+      it->too_large = a->refused_size;
+      it->limit = a->refused_limit;
+    }
     if (wsindex_summary(a))
       it->summary = evalfile_ref(wsindex_summary(a));
     artifact_free(a);
@@ -426,6 +432,9 @@ index__after_read(struct session *self, struct index_job *job)
       continue;
     if (!it->exists)
       evalgraph_remove_path(self->index.graph, it->path);
+    else if (it->too_large)
+      evalgraph_set_too_large(self->index.graph, it->path, it->too_large,
+                              it->limit);
     else
       evalgraph_set(self->index.graph, it->path, it->summary);
   }
@@ -907,8 +916,12 @@ session_index_document(struct session *self, struct document *doc)
 
   if (!doc->path || !wsindex_normal(doc->path, path))
     return;
-  if (evalgraph_set(self->index.graph, path,
-                    doc->artifact ? doc->artifact->evals : NULL))
+  if (doc->artifact && doc->artifact->refused_size
+        ? evalgraph_set_too_large(self->index.graph, path,
+                                  doc->artifact->refused_size,
+                                  doc->artifact->refused_limit)
+        : evalgraph_set(self->index.graph, path,
+                        doc->artifact ? doc->artifact->evals : NULL))
     return;
   index__settle(self, doc);
   session_index_regrade(self, doc);

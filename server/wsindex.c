@@ -309,6 +309,9 @@ wsindex_put(struct wsindex *self, const char *path, const struct artifact *a)
 
   if (!wsindex_normal(path, norm))
     return 0;  /* a path too long to resolve is left out */
+  if (a && a->refused_size)
+    return evalgraph_set_too_large(self->graph, norm, a->refused_size,
+                                   a->refused_limit);
   if (wsindex_summary(a))
     return evalgraph_set(self->graph, norm, a->evals);
   return evalgraph_add_path(self->graph, norm);

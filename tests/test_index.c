@@ -426,6 +426,40 @@ schema_files_of_checks_are_read_in_the_editor(void **state)
   ws_remove();
 }
 
+/*
+ * A results file over maxFileBytes is not read: the config that names it
+ * in outputPath says so there, where one looks for why no run shows
+ * (before, it was dropped without a word).
+ */
+static void
+a_results_file_over_the_limit_is_reported_at_output_path(void **state)
+{
+  struct harness *h = *state;
+  char msg[1024];
+  size_t before;
+
+  ws_copy();
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"initializationOptions\":{\"maxFileBytes\":4000},"
+           "\"capabilities\":" CAPS_ALL "}}", ws.uri);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  settle(h);
+  before = h->nout;
+  open_file(h, "promptfooconfig.yaml");
+
+  assert_non_null(strstr(find(h, before, "textDocument/publishDiagnostics"),
+    "{\"range\":{\"start\":{\"line\":8,\"character\":12},\"end\":"
+    "{\"line\":8,\"character\":31}},\"severity\":2,\"code\":"
+    "\"file-too-large\",\"source\":\"facet\",\"message\":"
+    "\"'output/results.json' is 12470 bytes, over the 4000-byte limit, "
+    "so facet did not read it: the runs it records are not shown\"}"));
+  ws_remove();
+}
+
 static void
 tick(uv_timer_t *t)
 {
@@ -933,6 +967,9 @@ main(void)
       teardown),
     cmocka_unit_test_setup_teardown(
       schema_files_of_checks_are_read_in_the_editor, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_over_the_limit_is_reported_at_output_path, setup,
+      teardown),
     cmocka_unit_test_setup_teardown(
       references_on_a_prompts_first_line_are_its_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(

@@ -277,6 +277,45 @@ def test_check_schema_files():
         shutil.rmtree(root)
 
 
+def test_check_results_over_the_limit():
+    """A results file over --max-bytes, found by the walk or named by
+    outputPath where git ignores it, gets the file-too-large warning it
+    gets when checked directly, and the outputPath reference says so;
+    other large JSON stays quiet (before: every one was dropped)."""
+    root = tempfile.mkdtemp(prefix="facet-cli-large-")
+    try:
+        write(root, "promptfooconfig.yaml",
+              "prompts: [file://p.txt]\nproviders: [echo]\n"
+              "tests:\n  - vars: {a: x}\noutputPath: out/results.json\n")
+        write(root, "p.txt", "Say {{a}}\n")
+        write(root, ".gitignore", "out/\n")
+        write(root, "out/results.json",
+              '{"evalId": "e", "results": {"version": 3, "results": ['
+              + ",".join(['{"success": true}'] * 200) + ']}}')
+        write(root, "old/junit.xml",
+              '<?xml version="1.0"?>\n<testsuites>\n'
+              + '<testcase name="x"/>\n' * 200 + '</testsuites>\n')
+        write(root, "data/big.json", "[" + ",".join(["1"] * 2000) + "]")
+        subprocess.run(["git", "init", "-q", root], check=True)
+        code, out, _ = run("check", "--max-bytes", "2000", ".", cwd=root)
+        size = os.path.getsize(os.path.join(root, "out/results.json"))
+        xml = os.path.getsize(os.path.join(root, "old/junit.xml"))
+        check("results over the limit are reported, at outputPath too",
+              out[:out.index("\n\n")].splitlines(), [
+                  f"old/junit.xml:1:1: warning: file is {xml} bytes, over "
+                  "the 2000-byte limit; it was not analysed "
+                  "[file-too-large]",
+                  f"out/results.json:1:1: warning: file is {size} bytes, "
+                  "over the 2000-byte limit; it was not analysed "
+                  "[file-too-large]",
+                  f"promptfooconfig.yaml:5:13: warning: 'out/results.json' "
+                  f"is {size} bytes, over the 2000-byte limit, so facet did "
+                  "not read it: the runs it records are not shown "
+                  "[file-too-large]"])
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_grades_agree_with_missing_references():
     """A test file or samples file that resolves nowhere is an error facet
     check reports, and holds no tests: the grade says so too."""
@@ -588,6 +627,7 @@ def main():
         shutil.rmtree(root)
     test_check_evals()
     test_check_schema_files()
+    test_check_results_over_the_limit()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
