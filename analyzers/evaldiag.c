@@ -1061,8 +1061,9 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
   if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
     evgrade__own_checks(self, i, out);
   evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
-  /* Its own tests (a .prompt.yml's testData) are its facts already. */
-  if (x.out->tests_where)
+  /* Its own tests (a .prompt.yml's testData) are its facts already, but
+   * what their last runs came to is not: counted with the others'. */
+  if (x.out->tests_where || (own->kind == ARTIFACT_PROMPT && own->ntests))
     evgrade__elsewhere(self, path, now, own, &x);
   if (own->kind == ARTIFACT_PROMPT)
     evalgraph_records_of_prompt(self, path, evgrade__record, out);

@@ -463,10 +463,11 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
       grade__reason(a, arena_printf(m, "%u test%s in %s check its output",
                                     f->tests, f->tests == 1 ? "" : "s",
                                     grade__or(f->tests_where, "this file")));
-    if (elsewhere) {
+    if (elsewhere)
       grade__reason(a, grade__elsewhere(m, links));
-      grade__reason(a, grade__runs(m, links));
-    }
+    /* The runs of its own tests (gh models eval --json), or of those
+     * elsewhere. */
+    grade__reason(a, grade__runs(m, links));
   } else if (f->output_schema || (links && links->schema_elsewhere)) {
     g->level = GRADE_SCHEMA;
     grade__reason(a, arena_printf(m, "its output is pinned by a schema (%s)",

@@ -787,6 +787,32 @@ gh_models_results_match_test_data_items(void **state)
   ws_close(w);
 }
 
+/* A .prompt.yml's grade counts the recorded runs of its own testData, as
+ * a prompt's counts those of tests elsewhere (before: "crystallise a
+ * stable rule into code" over two failing evals). */
+static void
+gh_models_grade_counts_its_own_recorded_runs(void **state)
+{
+  struct ws *w = ws_open("gh-models");
+
+  (void)state;
+  ws_time(w, "failing_test_prompt.yml", NOW - 3 * HOUR);
+  ws_time(w, "results/failing_test_prompt.json", NOW - 2 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_grade(w, "failing_test_prompt.yml"),
+    "eval: 2 tests in testData and evaluators check its output; their last "
+    "runs: 0 passed, 2 failed -> make the 2 failing evals pass");
+  /* Without results: run them first. */
+  ws_changed_on_disk(w, "results/failing_test_prompt.json", NULL);
+  assert_string_equal(ws_grade(w, "failing_test_prompt.yml"),
+    "eval: 2 tests in testData and evaluators check its output; none of "
+    "them has a recorded run yet -> run the evals and keep their results "
+    "(promptfoo eval -o results.json, gh models eval --json) so facet can "
+    "show whether they pass");
+  ws_close(w);
+}
+
 static void
 gh_models_an_edited_message_makes_results_stale(void **state)
 {
@@ -1486,6 +1512,7 @@ main(void)
     cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
+    cmocka_unit_test(gh_models_grade_counts_its_own_recorded_runs),
     cmocka_unit_test(openai_registry_entries_name_their_samples),
     cmocka_unit_test(openai_entries_without_samples_are_not_tests),
     cmocka_unit_test(openai_modelgraded_specs_link_to_their_evals),
