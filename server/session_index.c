@@ -91,6 +91,9 @@ struct session_index {
   unsigned last_percent;
   struct index_watch *watches[INDEX_WATCHES_MAX];
   size_t nwatches;
+  struct walk_filter **filters;  /* what the walk of each folder passed
+                                    by, for files that change later */
+  size_t nfilters;
 };
 
 static const char index__token[] = "facet/index";
@@ -658,6 +661,54 @@ index__reload_config(struct session *self)
   index__settle(self, NULL);
 }
 
+struct index_named {
+  const char *path;
+  bool named;
+};
+
+static void
+index__names(const char *path, bool glob, void *ctx)
+{
+  struct index_named *n = ctx;
+
+  /* A glob's folder is walked as the workspace is: not this file. */
+  if (!glob && strcmp(path, n->path) == 0)
+    n->named = true;
+}
+
+/*
+ * Whether the index leaves path out, as the walk at the start did: a
+ * file git ignores (or under node_modules) is read only when a reference
+ * names it (outputPath's results, a config's tests file) or a results
+ * glob of .facet.yaml matches it. Results files found by their content
+ * follow .gitignore, at the start, on a change and in facet check alike.
+ */
+static bool
+index__left_out(struct session *self, const char *path)
+{
+  struct session_index *x = self->indexing;
+  struct index_named named = { path, false };
+  bool skipped = false;
+
+  for (size_t i = 0; i < x->nfilters && !skipped; i++)
+    skipped = walk_filter_skips(x->filters[i], path);
+  if (!skipped)
+    return false;
+  evalgraph_each_unresolved(self->index.graph, EVREF__COUNT, index__names,
+                            &named);
+  if (named.named)
+    return false;
+  if (self->root) {
+    size_t n = strlen(self->root);
+
+    for (size_t i = 0; i < self->index.config.nresults; i++)
+      if (strncmp(path, self->root, n) == 0 && path[n] == '/' &&
+          pathglob_match(self->index.config.results[i], path + n + 1))
+        return false;
+  }
+  return true;
+}
+
 /* A file changed on disk: read it again (or forget it). */
 void
 session_index_file_changed(struct session *self, const char *path,
@@ -683,6 +734,8 @@ session_index_file_changed(struct session *self, const char *path,
   }
   if (doc)
     return;  /* the editor's text is what counts while it is open */
+  if (!evalgraph_has(self->index.graph, norm) && index__left_out(self, norm))
+    return;
   evalgraph_add_path(self->index.graph, norm);
   known = evalgraph_summary(self->index.graph, norm);
   if (known || wsindex_candidate(&self->index, norm) ||
@@ -837,6 +890,11 @@ session_index_start(struct session *self)
     x->done = true;
     return;
   }
+  x->filters = calloc(self->nfolders + 1, sizeof *x->filters);
+  for (size_t i = 0; x->filters && i <= self->nfolders; i++)
+    if ((x->filters[x->nfilters] =
+           walk_filter_new(i == 0 ? self->root : self->folders[i - 1])))
+      x->nfilters++;
   if (wsconfig_read(&self->index.config, self->root, why, sizeof why) &&
       why[0])
     log_warn("%s", why);
@@ -897,6 +955,9 @@ session_index_release(struct session *self)
   for (size_t i = 0; i < x->nqueue; i++)
     free(x->queue[i].path);
   free(x->queue);
+  for (size_t i = 0; i < x->nfilters; i++)
+    walk_filter_free(x->filters[i]);
+  free(x->filters);
   free(x);
   self->indexing = NULL;
 }

@@ -77,11 +77,10 @@ at_ws(const char *s)
 /* Initializes with capabilities (JSON) in a copy of workspace name, lets
  * the index run to its end. */
 static void
-start_in(struct harness *h, const char *name, const char *caps)
+begin(struct harness *h, const char *caps)
 {
   char msg[1024];
 
-  ws_copy_of(name);
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
@@ -90,6 +89,13 @@ start_in(struct harness *h, const char *name, const char *caps)
   h->session.clock_fixed = NOW;
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   settle(h);
+}
+
+static void
+start_in(struct harness *h, const char *name, const char *caps)
+{
+  ws_copy_of(name);
+  begin(h, caps);
 }
 
 static void
@@ -423,6 +429,58 @@ schema_files_of_checks_are_read_in_the_editor(void **state)
     "schema | "
     "20: \xE2\x9C\x97 failed: expected JSON that fits its schema "
     "(missing required property 'answer')");
+  ws_remove();
+}
+
+/*
+ * A results file in a folder git ignores, which nothing names, is left
+ * out on a change as the walk at the start left it out (it was read on
+ * the change, before, and its runs shown); one outputPath names is read
+ * wherever it is.
+ */
+static void
+a_results_file_git_ignores_counts_as_the_walk_counts_it(void **state)
+{
+  struct harness *h = *state;
+  char cmd[1200];
+  static const char failed[] =
+    "0: grade: eval \xC2\xB7 next: make the 3 failing evals pass | "
+    "3: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
+    "14: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\" | "
+    "24: \xE2\x9C\x93 passed 3 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON";
+
+  ws_copy();
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && git init -q . && printf 'scratch/\\noutput/\\n' > .gitignore "
+           "&& mkdir scratch && sed -e 's/\"success\": false,/\"success\": "
+           "true,/' -e 's/2026-01-05T10:00/2026-01-05T11:00/' "
+           "output/results.json > scratch/rerun.json", ws.root);
+  assert_int_equal(system(cmd), 0);
+  begin(h, CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+
+  watched(h, "scratch/rerun.json", 1);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+  watched(h, "scratch/rerun.json", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+
+  /* outputPath's file, ignored too, is read when it comes back. */
+  snprintf(cmd, sizeof cmd, "rm '%s/output/results.json'", ws.root);
+  assert_int_equal(system(cmd), 0);
+  watched(h, "output/results.json", 3);
+  snprintf(cmd, sizeof cmd, "mv '%s/scratch/rerun.json' '%s/output/"
+           "results.json'", ws.root, ws.root);
+  assert_int_equal(system(cmd), 0);
+  watched(h, "output/results.json", 1);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "3: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 | "
+    "14: \xE2\x9C\x93 passed 2 h ago | "
+    "24: \xE2\x9C\x93 passed 2 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON");
   ws_remove();
 }
 
@@ -969,6 +1027,9 @@ main(void)
       schema_files_of_checks_are_read_in_the_editor, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_results_file_over_the_limit_is_reported_at_output_path, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_git_ignores_counts_as_the_walk_counts_it, setup,
       teardown),
     cmocka_unit_test_setup_teardown(
       references_on_a_prompts_first_line_are_its_tests, setup, teardown),

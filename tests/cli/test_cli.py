@@ -277,6 +277,31 @@ def test_check_schema_files():
         shutil.rmtree(root)
 
 
+def test_check_ignored_results():
+    """facet check counts results as the editor does: one git ignores
+    that nothing names is not read (its runs would pass every test)."""
+    root = copy_workspace("support")
+    try:
+        subprocess.run(["git", "init", "-q", root], check=True)
+        write(root, ".gitignore", "scratch/\n")
+        with open(os.path.join(root, "output/results.json")) as f:
+            text = f.read()
+        write(root, "scratch/rerun.json",
+              text.replace('"success": false,', '"success": true,')
+                  .replace("2026-01-05T10:00", "2026-01-05T11:00"))
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("facet check leaves out results git ignores that nothing "
+              "names", [l for l in out.splitlines()
+                        if l.startswith("promptfooconfig.yaml:15:")],
+              ["promptfooconfig.yaml:15:5: warning: the last run of this "
+               "test failed: Expected output to contain \"refund\" "
+               "[test-failed]",
+               "promptfooconfig.yaml:15: \u2717 failed 3 h ago: Expected "
+               "output to contain \"refund\" (refund window)"])
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_results_over_the_limit():
     """A results file over --max-bytes, found by the walk or named by
     outputPath where git ignores it, gets the file-too-large warning it
@@ -628,6 +653,7 @@ def main():
     test_check_evals()
     test_check_schema_files()
     test_check_results_over_the_limit()
+    test_check_ignored_results()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
