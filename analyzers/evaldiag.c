@@ -465,15 +465,7 @@ evlens__test(const struct evtest_ref *t, void *ctx)
   struct evresult r;
 
   evalgraph_result(l->g, t, NULL, &r);
-  if (!l->have[t->test] || evresult_rank(&r) > evresult_rank(
-                                                  &l->worst[t->test])) {
-    unsigned stale = l->have[t->test] ? l->worst[t->test].stale : 0;
-
-    l->worst[t->test] = r;
-    l->worst[t->test].stale |= stale;
-  } else {
-    l->worst[t->test].stale |= r.stale;
-  }
+  evresult_merge(&l->worst[t->test], &r, !l->have[t->test]);
   l->have[t->test] = true;
 }
 

@@ -239,6 +239,8 @@ struct evresult {
   char local_reason[160];     /* why it fails now, when local fails */
   unsigned ran;               /* assertions facet ran itself */
   unsigned skipped;           /* assertions it could not run */
+  unsigned verdicts;          /* 1 << enum evverdict of each prompt's
+                                 result this one is the worst of */
 };
 
 /*
@@ -265,7 +267,9 @@ enum evverdict evresult_verdict(const struct evresult *r);
 
 /*
  * The lens title of a result, e.g. "✓ passed 3 h ago" or "✗ failed:
- * expected to contain 'refund' · stale", into out (size bytes).
+ * expected to contain 'refund' · stale", into out (size bytes). A run
+ * that errored against another prompt is named too: "✗ failed 3 h ago:
+ * ... · also ⚠ errored".
  */
 void evresult_title(const struct evresult *r, int64_t now, char *out,
                     size_t size);

@@ -201,4 +201,9 @@ void evinst_check(const struct evinst *in, const char *output,
 /* How bad a result's verdict is: higher is worse. */
 int evresult_rank(const struct evresult *r);
 
+/* Folds r into worst (first: worst holds nothing yet): the worse of the
+ * two (the newer, when alike), with the staleness and verdicts of both. */
+void evresult_merge(struct evresult *worst, const struct evresult *r,
+                    bool first);
+
 #endif

@@ -517,6 +517,20 @@ evinst_result(const struct evinst *in, uint32_t p, struct evresult *out)
    * changed since, or what was never run. */
   if (!best.rec || (best.stale & EVSTALE_TEST))
     evinst__local(in, output, out);
+  out->verdicts = 1u << evresult_verdict(out);
+}
+
+void
+evresult_merge(struct evresult *worst, const struct evresult *r, bool first)
+{
+  unsigned stale = first ? r->stale : worst->stale | r->stale;
+  unsigned verdicts = first ? r->verdicts : worst->verdicts | r->verdicts;
+
+  if (first || evresult_rank(r) > evresult_rank(worst) ||
+      (evresult_rank(r) == evresult_rank(worst) && r->time > worst->time))
+    *worst = *r;
+  worst->stale = stale;
+  worst->verdicts = verdicts;
 }
 
 void
@@ -542,15 +556,7 @@ evalgraph_result(const struct evalgraph *self, const struct evtest_ref *test,
         !evgraph_test_runs(self, c, file, test->test, p))
       continue;
     evinst_result(&in, p, &r);
-    if (!any || evresult_rank(&r) > evresult_rank(out) ||
-        (evresult_rank(&r) == evresult_rank(out) && r.time > out->time)) {
-      unsigned stale = out->stale | r.stale;
-
-      *out = r;
-      out->stale = any ? stale : r.stale;
-    } else {
-      out->stale |= r.stale;
-    }
+    evresult_merge(out, &r, !any);
     any = true;
   }
 }
@@ -622,11 +628,23 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
 {
   char ago[32] = "";
   char reason[EVRESULT_REASON_MAX + 8];
-  const char *stale = r->stale ? " \xC2\xB7 stale" : "";
+  char stale[64];
+  enum evverdict v = evresult_verdict(r);
+  bool failed = v == EVVERDICT_FAIL || v == EVVERDICT_LOCAL_FAIL;
+
+  /* The worst of several prompts' results is shown; a run that ended
+   * otherwise badly against another is named, so neither hides. */
+  snprintf(stale, sizeof stale, "%s%s%s",
+           (r->verdicts & (1u << EVVERDICT_ERROR)) && v != EVVERDICT_ERROR
+             ? " \xC2\xB7 also \xE2\x9A\xA0 errored" : "",
+           (r->verdicts & ((1u << EVVERDICT_FAIL) |
+                           (1u << EVVERDICT_LOCAL_FAIL))) && !failed
+             ? " \xC2\xB7 also \xE2\x9C\x97 failed" : "",
+           r->stale ? " \xC2\xB7 stale" : "");
 
   if (r->time)
     evalgraph_ago(r->time, now, ago, sizeof ago);
-  switch (evresult_verdict(r)) {
+  switch (v) {
   case EVVERDICT_LOCAL_FAIL:
     evresult__reason(r->local_reason, reason, sizeof reason);
     snprintf(out, size, "\xE2\x9C\x97 failed: %s%s", reason, stale);
@@ -646,12 +664,12 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
     snprintf(out, size, "\xE2\x97\x8B skipped %s%s", ago, stale);
     return;
   case EVVERDICT_LOCAL_PASS:
-    snprintf(out, size, "\xE2\x9C\x93 passes locally");
+    snprintf(out, size, "\xE2\x9C\x93 passes locally%s", stale);
     return;
   case EVVERDICT_NEVER:
     break;
   }
-  snprintf(out, size, "\xE2\x97\x8B never run");
+  snprintf(out, size, "\xE2\x97\x8B never run%s", stale);
 }
 
 /* ---- summaries --------------------------------------------------------- */

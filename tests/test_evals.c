@@ -564,6 +564,29 @@ a_summary_replaced_drops_its_links_at_once(void **state)
   ws_close(w);
 }
 
+/* A test run against two prompts that failed against one and errored
+ * against the other shows the failure and names the error (only the
+ * failure showed, before). */
+static void
+a_test_that_failed_and_errored_shows_both(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "output/results.json", "\"success\": true,",
+          "\"success\": false, \"failureReason\": 2, \"error\": "
+          "\"API error: 500\",", NOW - 4 * HOUR);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0\n"
+    "15: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\" \xC2\xB7 also \xE2\x9A\xA0 errored\n"
+    "25: \xE2\x9C\x93 passed 3 h ago\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
+  ws_close(w);
+}
+
 static void
 support_findings_span_config_prompt_and_results(void **state)
 {
@@ -1525,6 +1548,7 @@ main(void)
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
+    cmocka_unit_test(a_test_that_failed_and_errored_shows_both),
     cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),

@@ -277,6 +277,52 @@ def test_check_schema_files():
         shutil.rmtree(root)
 
 
+def test_check_gate_sees_every_prompts_run():
+    """--fail-on errored fires for a test that failed against one prompt
+    and errored against another (only the failure counted, before)."""
+    root = copy_workspace("support")
+    try:
+        path = os.path.join(root, "output/results.json")
+        with open(path) as f:
+            text = f.read()
+        # Row #2's error becomes a pass; refund window's run against the
+        # file prompt, which passed, errors instead.
+        text = text.replace('"failureReason": 2,', '"failureReason": 0,')
+        text = text.replace('"error": "API error: 429 Too Many Requests"',
+                            '"error": null')
+        text = text.replace('"success": false,\n        "score": 0,\n'
+                            '        "latencyMs": 800,\n'
+                            '        "failureReason": 0,\n'
+                            '        "gradingResult": null',
+                            '"success": true,\n        "score": 0,\n'
+                            '        "latencyMs": 800,\n'
+                            '        "failureReason": 0,\n'
+                            '        "gradingResult": null')
+        text = text.replace('"success": true,', '"success": false, '
+                            '"failureReason": 2, "error": "API error: 500",',
+                            1)
+        write(root, "output/results.json", text)
+        # No error-level finding either: the exit status is the gate's.
+        with open(os.path.join(root, "promptfooconfig.yaml")) as f:
+            config = f.read()
+        write(root, "promptfooconfig.yaml", config.replace(
+            "      message: Internet is down\n",
+            "      message: Internet is down\n      plan: Basic\n"))
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "errored",
+                           "promptfooconfig.yaml", cwd=root)
+        check("--fail-on errored sees an error behind a failure",
+              (code, [l for l in out.splitlines()
+                      if l.startswith("promptfooconfig.yaml:15: ")]),
+              (1, ["promptfooconfig.yaml:15: \u2717 failed 3 h ago: "
+                   "Expected output to contain \"refund\" \u00b7 also "
+                   "\u26a0 errored (refund window)"]))
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "errored",
+                           "tests/cases.csv", cwd=root)
+        check("... and no other test errored", code, 0)
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_ignored_results():
     """facet check counts results as the editor does: one git ignores
     that nothing names is not read (its runs would pass every test)."""
@@ -654,6 +700,7 @@ def main():
     test_check_schema_files()
     test_check_results_over_the_limit()
     test_check_ignored_results()
+    test_check_gate_sees_every_prompts_run()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
