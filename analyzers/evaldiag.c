@@ -699,6 +699,21 @@ evhover__prompt(const struct evprompt_ref *p, void *ctx)
                  r.stale & EVSTALE_SCHEMA ? " its schema changed since." : "",
                  r.stale & EVSTALE_EVALUATORS ? " the evaluators changed."
                                               : "");
+  } else if (r.other_suite) {
+    buf_puts(h->out, "\n\nNo recorded run of this test was found for "
+             "this config: ");
+    evhover__link(h, r.other_results, 0);
+    if (in.cf->format == FORMAT_GITHUB_MODELS)
+      buf_printf(h->out, " holds one under the name '%.200s', and this "
+                 "file's name is '%.200s' now. Results are matched to a "
+                 "prompt file by its name: run the evals again.",
+                 r.other_suite, in.cf->suite);
+    else
+      buf_printf(h->out, " holds one under the description '%.200s', and "
+                 "this config's is '%.200s' now. Results are matched to a "
+                 "config by its description, or by its `outputPath`: run "
+                 "the evals again, or name that file in `outputPath`.",
+                 r.other_suite, in.cf->suite);
   } else {
     buf_puts(h->out, "\n\nNo recorded run of this test was found.");
   }

@@ -241,6 +241,10 @@ struct evresult {
   unsigned skipped;           /* assertions it could not run */
   unsigned verdicts;          /* 1 << enum evverdict of each prompt's
                                  result this one is the worst of */
+  const char *other_suite;    /* no run, but a results file holds one
+                                 under another description (or gh name):
+                                 that name (borrowed), else NULL */
+  const char *other_results;  /* that results file (borrowed) */
 };
 
 /*

@@ -294,7 +294,26 @@ struct evcandidate {
   int score;                  /* higher is a better match */
   unsigned stale;
   int64_t time;
+  /* A case that would match but for the suite it records (the config's
+   * description, the .prompt.yml's name, changed since the run). */
+  const char *miss_suite;
+  uint32_t miss_node;
 };
+
+/* Whether results node is the file config c names as its outputPath:
+ * the config wrote it, whatever its description says now. */
+static bool
+evinst__output_of(const struct evinst *in, uint32_t node)
+{
+  const struct evnode *n = &in->g->nodes[in->c];
+
+  for (uint32_t r = 0; n->res && r < in->cf->nrefs; r++)
+    for (uint32_t k = 0; in->cf->refs[r].kind == EVREF_RESULTS &&
+                         k < n->res[r].count; k++)
+      if (n->targets[n->res[r].first + k] == node)
+        return true;
+  return false;
+}
 
 static void
 evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
@@ -305,13 +324,14 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
   bool same_desc = rec->description && in->t->description &&
                    strcmp(rec->description, in->t->description) == 0;
   enum evprompt_match pm;
-  struct evcandidate c = { rf, rec, node, 0, 0, rec->time };
+  struct evcandidate c = { rf, rec, node, 0, 0, rec->time, NULL, 0 };
+  bool other_suite;
   bool vars;
 
-  if (!evgraph__tool_fits(in->cf, rf) ||
-      (rf->tool != EVTOOL_JUNIT && rf->suite && in->cf->suite &&
-       strcmp(rf->suite, in->cf->suite) != 0))
+  if (!evgraph__tool_fits(in->cf, rf))
     return;
+  other_suite = rf->tool != EVTOOL_JUNIT && rf->suite && in->cf->suite &&
+                strcmp(rf->suite, in->cf->suite) != 0;
   if (by_desc && !same_desc)
     return;
   if (rf->tool == EVTOOL_JUNIT && !in->t->described)
@@ -324,6 +344,17 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
    * another row. */
   if (!vars && (!same_desc || !in->t->described))
     return;
+  /* Another suite's run, unless the config names this file as its
+   * outputPath; kept to say why the test shows no run. */
+  if (other_suite && !evinst__output_of(in, node)) {
+    if (!best->miss_suite) {
+      best->miss_suite = rf->suite;
+      best->miss_node = node;
+    }
+    return;
+  }
+  c.miss_suite = best->miss_suite;
+  c.miss_node = best->miss_node;
   if (!c.time)
     c.time = rf->time ? rf->time : rf->file_time;
   c.score = 1 + vars + same_desc;
@@ -504,6 +535,10 @@ evinst_result(const struct evinst *in, uint32_t p, struct evresult *out)
 
   memset(out, 0, sizeof *out);
   evinst__match(in, p, &best);
+  if (!best.rec && best.miss_suite) {
+    out->other_suite = best.miss_suite;
+    out->other_results = in->g->nodes[best.miss_node].path;
+  }
   if (best.rec) {
     out->status = best.rec->status;
     out->stale = best.stale;
@@ -668,6 +703,12 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
     return;
   case EVVERDICT_NEVER:
     break;
+  }
+  if (r->other_suite) {
+    evresult__reason(r->other_suite, reason, sizeof reason);
+    snprintf(out, size, "\xE2\x97\x8B never run \xC2\xB7 its runs are "
+             "recorded under '%s'%s", reason, stale);
+    return;
   }
   snprintf(out, size, "\xE2\x97\x8B never run%s", stale);
 }

@@ -362,6 +362,53 @@ fullfact_an_edited_prompt_makes_its_results_stale(void **state)
   ws_close(w);
 }
 
+/* Results are matched to a config by its description; renamed since the
+ * run, the tests say where their runs are and why they do not count
+ * (they showed "never run" with no word, before). */
+static void
+fullfact_a_renamed_description_says_where_the_runs_are(void **state)
+{
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "'Health Prompt Eval v1'",
+          "'Health Prompt Eval v2'", NOW);
+
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+    "2: \xE2\x97\x8B never run \xC2\xB7 its runs are recorded under "
+    "'Health Prompt Eval v1'\n"
+    "3: \xE2\x97\x8B never run \xC2\xB7 its runs are recorded under "
+    "'Health Prompt Eval v1'\n");
+  assert_non_null(strstr(ws_hover(w, "tests.csv", 2),
+    "No recorded run of this test was found for this config: `"));
+  assert_non_null(strstr(ws_hover(w, "tests.csv", 2),
+    "results/promptfoo-results.json` holds one under the description "
+    "'Health Prompt Eval v1', and this config's is 'Health Prompt Eval v2' "
+    "now. Results are matched to a config by its description, or by its "
+    "`outputPath`: run the evals again, or name that file in "
+    "`outputPath`."));
+  ws_close(w);
+}
+
+/* The results file a config names as its outputPath is its own, whatever
+ * its description says now. */
+static void
+support_output_path_results_match_whatever_the_description(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "description: Support reply drafts",
+          "description: Support replies", NOW);
+
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n");
+  ws_close(w);
+}
+
 static void
 fullfact_a_new_column_the_prompt_does_not_read_is_reported(void **state)
 {
@@ -1524,6 +1571,9 @@ main(void)
     cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
     cmocka_unit_test(
       fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(fullfact_a_renamed_description_says_where_the_runs_are),
+    cmocka_unit_test(
+      support_output_path_results_match_whatever_the_description),
     cmocka_unit_test(support_lenses_show_each_tests_last_run),
     cmocka_unit_test(support_findings_span_config_prompt_and_results),
     cmocka_unit_test(
