@@ -579,6 +579,60 @@ a_results_file_rewritten_leaves_no_result_behind(void **state)
   ws_close(w);
 }
 
+/* A results file cut short (promptfoo still writing it) gives no
+ * verdicts: its tests show never run, and the file its syntax error
+ * (before, the cases error recovery salvaged gave verdicts). */
+static void
+a_results_file_that_does_not_parse_gives_no_verdicts(void **state)
+{
+  struct ws *w = ws_open("support");
+  char path[700];
+  char *text;
+  size_t len;
+  size_t size;
+
+  (void)state;
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+  ws_path(w, "output/results.json", path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  /* Past every case but the last: the first four are whole. */
+  text[strstr(text, "\"id\": \"r8\"") - text] = '\0';
+  ws_changed_on_disk(w, "output/results.json", text);
+  free(text);
+  {
+    int err = 0;
+    struct artifact *a = wsindex_read(path, FORMAT_NONE, 0, NULL, &err);
+
+    assert_non_null(a);
+    assert_int_equal(a->format, FORMAT_PROMPTFOO_RESULTS);
+    assert_true(a->diags.count > 0);
+    assert_int_equal(a->diags.items[0].code, DIAG_JSON_SYNTAX);
+    artifact_free(a);
+  }
+
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x97\x8B never run\n3: \xE2\x97\x8B never run\n");
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 0 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 never run\n"
+    "15: \xE2\x97\x8B never run\n"
+    "25: \xE2\x97\x8B never run\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
+  ws_close(w);
+
+  /* JUnit alike. */
+  w = ws_open("junit");
+  ws_load(w);
+  ws_path(w, "reports/junit.xml", path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  text[strstr(text, "</testcase>") - text] = '\0';
+  ws_changed_on_disk(w, "reports/junit.xml", text);
+  free(text);
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "6: \xE2\x97\x8B never run\n12: \xE2\x97\x8B never run\n");
+  ws_close(w);
+}
+
 /* A summary replaced with other references: a query before the resolve
  * meets no link of the old one (its indexes name other references, or
  * none). */
@@ -1599,6 +1653,7 @@ main(void)
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
     cmocka_unit_test(a_test_that_failed_and_errored_shows_both),
+    cmocka_unit_test(a_results_file_that_does_not_parse_gives_no_verdicts),
     cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
