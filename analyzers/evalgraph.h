@@ -127,7 +127,8 @@ struct evprompt_ref {
 };
 
 /* Calls fn for every test that exercises the prompt in path (a prompt
- * file, or a .prompt.yml with its own tests). Returns how many. */
+ * file, a .prompt.yml with its own tests, or the prompts a promptfoo
+ * config writes inline). Returns how many. */
 size_t evalgraph_tests_of_prompt(const struct evalgraph *self,
                                  const char *path,
                                  void (*fn)(const struct evtest_ref *t,

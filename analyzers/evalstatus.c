@@ -245,7 +245,9 @@ evgraph__config_of_prompt(struct evgraph_visit *v, uint32_t c)
     const struct evnode *n = &v->g->nodes[c];
     const struct evprompt *ep = &f->prompts[p];
 
-    if (ep->self)
+    /* The config's own template (GitHub Models messages), or a promptfoo
+     * prompt written inline: the prompt in the config's own path. */
+    if (ep->self || ep->ref == EVAL_NONE)
       v->runs[p] = c == v->prompt;
     for (uint32_t k = 0; !ep->self && ep->ref != EVAL_NONE && n->res &&
                          k < n->res[ep->ref].count; k++)

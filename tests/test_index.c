@@ -834,6 +834,68 @@ write_file(const char *dir, const char *name, const char *text)
 }
 
 /*
+ * Navigation is symmetric: from a variable of an inline prompt (raw:) to
+ * the keys that set it, and from a defaultTest.vars key to the prompts
+ * that read it, and rename from either (before: [] or null from both).
+ */
+static void
+inline_prompts_and_default_vars_navigate_both_ways(void **state)
+{
+  struct harness *h = *state;
+  char dir[600];
+  const char *reply;
+
+  ws_copy();
+  snprintf(dir, sizeof dir, "%s/defaults", ws.root);
+  assert_int_equal(mkdir(dir, 0777), 0);
+  write_file(dir, "promptfooconfig.yaml",
+             "prompts:\n"
+             "  - file://../prompts/reply.txt\n"
+             "  - id: short\n"
+             "    raw: \"Answer {{ message }} for {{ plan }} users\"\n"
+             "providers: [echo]\n"
+             "defaultTest:\n"
+             "  vars:\n"
+             "    plan: Basic\n"
+             "tests:\n"
+             "  - vars:\n"
+             "      message: hi\n");
+  begin(h, CAPS_ALL);
+  open_file(h, "defaults/promptfooconfig.yaml");
+
+  /* {{ plan }} in the inline prompt: defaultTest's key sets it. */
+  assert_string_equal(ask(h, "textDocument/definition",
+                          "defaults/promptfooconfig.yaml", POS(3, 39)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("defaults/promptfooconfig.yaml", 7, 4, 7, 8) "]}"));
+  /* The defaultTest key: where each prompt it reaches reads it. */
+  assert_string_equal(ask(h, "textDocument/definition",
+                          "defaults/promptfooconfig.yaml", POS(7, 5)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("prompts/reply.txt", 0, 31, 0, 35) ","
+          LOC("defaults/promptfooconfig.yaml", 3, 38, 3, 42) "]}"));
+  /* Rename from the key reaches both prompts. */
+  reply = ask(h, "textDocument/rename", "defaults/promptfooconfig.yaml",
+              POS(7, 5) ",\"newName\":\"tier\"");
+  assert_non_null(strstr(reply, at_ws("\"@/prompts/reply.txt\":[{\"range\":"
+    "{\"start\":{\"line\":0,\"character\":31},\"end\":{\"line\":0,"
+    "\"character\":35}},\"newText\":\"tier\"}]")));
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":3,"
+    "\"character\":38},\"end\":{\"line\":3,\"character\":42}},\"newText\":"
+    "\"tier\"}"));
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":7,"
+    "\"character\":4},\"end\":{\"line\":7,\"character\":8}},\"newText\":"
+    "\"tier\"}"));
+  /* ... and from the inline prompt, the key too. */
+  reply = ask(h, "textDocument/rename", "defaults/promptfooconfig.yaml",
+              POS(3, 39) ",\"newName\":\"tier\"");
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":7,"
+    "\"character\":4},\"end\":{\"line\":7,\"character\":8}},\"newText\":"
+    "\"tier\"}"));
+  ws_remove();
+}
+
+/*
  * A tests file opened before the config that names it was read as plain
  * YAML. The config then asks for it as a promptfoo test file: the open
  * document is analysed again as one, and its file on disk is not read in
@@ -1038,6 +1100,8 @@ main(void)
       teardown),
     cmocka_unit_test_setup_teardown(
       rename_reaches_the_tests_that_set_the_variable, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      inline_prompts_and_default_vars_navigate_both_ways, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_test_hover_tells_its_last_run_and_what_facet_checked, setup,
       teardown),
