@@ -516,6 +516,9 @@ evlens__inline_test(const struct evalgraph *g, uint32_t c, uint32_t file,
   case EVVERDICT_ERROR:
     x->s.errored++;
     break;
+  case EVVERDICT_SKIP:
+    x->s.skipped++;
+    break;
   default:
     x->s.never += r.rec == NULL;
     break;
@@ -950,6 +953,95 @@ evgrade__own_checks(const struct evalgraph *g, uint32_t i,
   }
 }
 
+/* A promptfoo test file's tests, each as every config that reads it
+ * runs it. */
+struct evgrade_rows {
+  const struct evalgraph *g;
+  struct grade_links *out;
+  uint8_t *checked;          /* per test: 1 no check runs, 2 one runs */
+  bool *det;
+  struct evresult *worst;
+  bool *have;
+};
+
+static void
+evgrade__row(const struct evtest_ref *t, void *ctx)
+{
+  struct evgrade_rows *x = ctx;
+  uint32_t c = evgraph_find(x->g, t->config);
+  uint32_t file = evgraph_find(x->g, t->file);
+  const char *missing = NULL;
+  struct evinst in;
+  struct evresult r;
+
+  evinst_init(&in, x->g, c, file, t->test);
+  /* Its config's defaultTest checks count: they run on every row. */
+  if (evinst_runnable(&in, &missing) > 0) {
+    x->checked[t->test] = 2;
+  } else if (evinst_nasserts(&in) > 0 && x->checked[t->test] < 2) {
+    x->checked[t->test] = 1;
+    if (!x->out->check_ref_missing)
+      x->out->check_ref_missing = missing;
+  }
+  for (uint32_t i = 0; i < evinst_nasserts(&in) && !x->det[t->test]; i++) {
+    uint32_t owner;
+    const struct evassert *as = evinst_assert(&in, i, &owner);
+
+    x->det[t->test] = assertion_deterministic(as->type) &&
+                      evgraph_assert_runs(x->g, owner, as);
+  }
+  evalgraph_result(x->g, t, NULL, &r);
+  evresult_merge(&x->worst[t->test], &r, !x->have[t->test]);
+  x->have[t->test] = true;
+}
+
+/*
+ * A test file's grade counts what its configs add: a test checked by a
+ * defaultTest assertion is checked (its rows may have no __expected), and
+ * the last runs of its tests decide the next step, as for a config.
+ */
+static void
+evgrade__test_file(const struct evalgraph *g, const char *path,
+                   const struct evalfile *f, struct grade_links *out)
+{
+  struct evgrade_rows x = { g, out, NULL, NULL, NULL, NULL };
+
+  if (!f->ntests)
+    return;
+  x.checked = calloc(f->ntests, sizeof *x.checked);
+  x.det = calloc(f->ntests, sizeof *x.det);
+  x.worst = calloc(f->ntests, sizeof *x.worst);
+  x.have = calloc(f->ntests, sizeof *x.have);
+  if (x.checked && x.det && x.worst && x.have &&
+      evalgraph_tests_in(g, path, evgrade__row, &x) > 0)
+    for (uint32_t t = 0; t < f->ntests; t++) {
+      if (!x.have[t])
+        continue;
+      out->checked_own += x.checked[t] == 2;
+      out->checks_lost += x.checked[t] == 1;
+      out->deterministic += x.det[t];
+      switch (evresult_verdict(&x.worst[t])) {
+      case EVVERDICT_PASS:
+      case EVVERDICT_LOCAL_PASS:
+        out->passed++;
+        break;
+      case EVVERDICT_FAIL:
+      case EVVERDICT_LOCAL_FAIL:
+      case EVVERDICT_ERROR:
+        out->failed++;
+        break;
+      default:
+        out->never += x.worst[t].rec == NULL;
+        break;
+      }
+      out->stale += x.worst[t].rec && x.worst[t].stale;
+    }
+  free(x.checked);
+  free(x.det);
+  free(x.worst);
+  free(x.have);
+}
+
 /*
  * The eval file's references to its cases: a test file or samples file
  * that resolves nowhere holds no tests (its finding says so, and the
@@ -1065,7 +1157,9 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
     evgraph_config_tests(self, i, evgrade__config_each, &x);
     return;
   }
-  if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
+  if (own->format == FORMAT_PROMPTFOO_TESTS)
+    evgrade__test_file(self, path, own, out);
+  else if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
     evgrade__own_checks(self, i, out);
   evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
   /* Its own tests (a .prompt.yml's testData) are its facts already, but

@@ -289,6 +289,7 @@ struct evsummary {
   unsigned passed;        /* passed, or pass facet's own checks */
   unsigned failed;
   unsigned errored;
+  unsigned skipped;       /* JUnit recorded them as skipped */
   unsigned stale;
   unsigned never;
   unsigned deterministic; /* tests with a check that needs no model */

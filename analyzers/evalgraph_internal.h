@@ -111,8 +111,12 @@ void evgraph_keys(const struct evalgraph *g);
 /* The first key not below key in a sorted list (n when none). */
 size_t evgraph_lower(const struct evkey *keys, size_t n, uint64_t key);
 
-/* The key of a description, and of a set of variables (0: none). */
+/* The key of a description (white space around it left out), and of a
+ * set of variables (0: none). */
 uint64_t evgraph_desc_key(const char *description);
+
+/* Whether two descriptions agree but for white space around them. */
+bool evgraph_desc_same(const char *a, const char *b);
 uint64_t evgraph_var_key(const char *name, const char *text);
 
 /* The tests of config node c: fn(node holding it, index) for each. */

@@ -315,6 +315,22 @@ evinst__output_of(const struct evinst *in, uint32_t node)
   return false;
 }
 
+/* How bad a recorded status is: higher is worse, as lenses rank them. */
+static int
+evinst__status_rank(uint8_t status)
+{
+  switch (status) {
+  case EVSTATUS_FAIL:
+    return 3;
+  case EVSTATUS_ERROR:
+    return 2;
+  case EVSTATUS_SKIP:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 static void
 evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
                  uint32_t index, bool by_desc, struct evcandidate *best)
@@ -322,7 +338,7 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
   const struct evalfile *rf = in->g->nodes[node].f;
   const struct evcase *rec = &rf->cases[index];
   bool same_desc = rec->description && in->t->description &&
-                   strcmp(rec->description, in->t->description) == 0;
+                   evgraph_desc_same(rec->description, in->t->description);
   enum evprompt_match pm;
   struct evcandidate c = { rf, rec, node, 0, 0, rec->time, NULL, 0 };
   bool other_suite;
@@ -370,8 +386,13 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
     c.stale |= EVSTALE_PROMPT;
   if (c.time && evinst__schema_newer(in, c.time))
     c.stale |= EVSTALE_SCHEMA;
+  /* Two cases alike (a JUnit file naming two test cases the same): the
+   * worse one stands, so a failure is not hidden behind a pass. */
   if (!best->rec || c.score > best->score ||
-      (c.score == best->score && c.time > best->time))
+      (c.score == best->score && c.time > best->time) ||
+      (c.score == best->score && c.time == best->time &&
+       evinst__status_rank(rec->status) >
+         evinst__status_rank(best->rec->status)))
     *best = c;
 }
 
@@ -771,6 +792,9 @@ evsum__count(struct evsummary *s, const struct evresult *r,
   case EVVERDICT_ERROR:
     s->errored++;
     break;
+  case EVVERDICT_SKIP:
+    s->skipped++;
+    break;
   default:
     s->never += r->rec == NULL;
     break;
@@ -851,6 +875,9 @@ evsummary_title(const struct evsummary *s, char *out, size_t size)
                        s->passed, s->failed);
   if (s->errored && n < size)
     n += (size_t)snprintf(out + n, size - n, " %u \xE2\x9A\xA0", s->errored);
+  if (s->skipped && n < size)
+    n += (size_t)snprintf(out + n, size - n, " \xC2\xB7 %u skipped",
+                          s->skipped);
   if (s->stale && n < size)
     n += (size_t)snprintf(out + n, size - n, " \xC2\xB7 %u stale", s->stale);
   if (s->never && n < size)

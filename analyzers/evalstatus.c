@@ -18,10 +18,41 @@
 #include "evalgraph_internal.h"
 #include "pathglob.h"
 
+/* The description without the white space around it: a JUnit reporter
+ * may trim a name a test writes with spaces ("  padded  "). */
+static const char *
+evgraph__trim(const char *s, size_t *len)
+{
+  size_t n;
+
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
+  n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+               s[n - 1] == '\r'))
+    n--;
+  *len = n;
+  return s;
+}
+
 uint64_t
 evgraph_desc_key(const char *description)
 {
-  return XXH3_64bits_withSeed(description, strlen(description), 1);
+  size_t n;
+  const char *s = evgraph__trim(description, &n);
+
+  return XXH3_64bits_withSeed(s, n, 1);
+}
+
+bool
+evgraph_desc_same(const char *a, const char *b)
+{
+  size_t na;
+  size_t nb;
+
+  a = evgraph__trim(a, &na);
+  b = evgraph__trim(b, &nb);
+  return na == nb && memcmp(a, b, na) == 0;
 }
 
 uint64_t

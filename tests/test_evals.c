@@ -795,6 +795,12 @@ support_grade_counts_the_tests_in_other_files(void **state)
 
   evalgraph_grade_links(w->index.graph, path, NOW, &links);
 
+  /* The files counted as the hover lists them: 9 tests in 3 files (the
+   * reason said "9 tests in promptfooconfig.yaml and 2 more files"). */
+  assert_string_equal(ws_grade(w, "prompts/reply.txt"),
+    "eval: 9 tests in 3 files (promptfooconfig.yaml and 2 more) exercise "
+    "it, 7 with a check no model grades; their last runs: 4 passed, 1 "
+    "failed, 4 never run -> make the 1 failing eval pass");
   assert_int_equal(links.tests_elsewhere, 9);
   assert_int_equal(links.checked, 9);
   assert_int_equal(links.deterministic, 7);
@@ -802,6 +808,26 @@ support_grade_counts_the_tests_in_other_files(void **state)
   assert_int_equal(links.failed, 1);
   assert_int_equal(links.never, 4);
   assert_int_equal(links.stale, 0);
+  ws_close(w);
+}
+
+/* A CSV with no __expected column, whose config's defaultTest checks
+ * every row: the CSV is an eval (it was "structured: its tests give
+ * inputs but check nothing"), and its rows' runs decide the next step. */
+static void
+a_test_file_checked_by_default_test_is_an_eval(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_write(w, "tests/cases.csv",
+           "message,plan\nWhere is my order?,Basic\nCancel my plan,Pro\n",
+           NOW);
+
+  assert_string_equal(ws_grade(w, "tests/cases.csv"),
+    "eval: it defines 2 tests that check the output; their last runs: 1 "
+    "passed, 1 failed, 2 stale -> make the 1 failing eval pass");
   ws_close(w);
 }
 
@@ -1193,6 +1219,57 @@ junit_results_are_matched_by_description(void **state)
     "12: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones'\n");
   assert_string_equal(ws_lenses(w, "prompts/faq.txt", NOW),
     "1: evals: 1 \xE2\x9C\x93 1 \xE2\x9C\x97\n");
+  ws_close(w);
+}
+
+/* JUnit oddities: a skipped case counts in the prompt's summary, two
+ * cases of one name (one passed, one failed) show the failure, and a
+ * description written with spaces around it matches the name a reporter
+ * trimmed (before: not counted, passed, never run). */
+static void
+junit_skipped_duplicates_and_padded_names(void **state)
+{
+  struct ws *w = ws_open("junit");
+  char path[700];
+  FILE *out;
+
+  (void)state;
+  ws_path(w, "promptfooconfig.yaml", path, sizeof path);
+  out = fopen(path, "w");
+  assert_non_null(out);
+  fputs("description: FAQ bot regression\n"
+        "prompts:\n  - file://prompts/faq.txt\n"
+        "providers: [openai:gpt-4o-mini]\n"
+        "tests:\n"
+        "  - description: skipped one\n"
+        "    vars: {question: a}\n"
+        "  - description: duplicate\n"
+        "    vars: {question: b}\n"
+        "  - description: \"  padded  \"\n"
+        "    vars: {question: c}\n", out);
+  fclose(out);
+  ws_path(w, "reports/junit.xml", path, sizeof path);
+  out = fopen(path, "w");
+  assert_non_null(out);
+  fputs("<?xml version=\"1.0\"?>\n<testsuites>\n"
+        "<testsuite name=\"faq\" timestamp=\"2026-01-05T10:00:00Z\">\n"
+        "<testcase name=\"skipped one\"><skipped/></testcase>\n"
+        "<testcase name=\"duplicate\"/>\n"
+        "<testcase name=\"duplicate\"><failure message=\"second duplicate "
+        "failed\"/></testcase>\n"
+        "<testcase name=\"padded\"/>\n"
+        "</testsuite>\n</testsuites>\n", out);
+  fclose(out);
+  ws_time(w, "promptfooconfig.yaml", NOW - 4 * HOUR);
+  ws_time(w, "prompts/faq.txt", NOW - 4 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "6: \xE2\x97\x8B skipped 3 h ago\n"
+    "8: \xE2\x9C\x97 failed 3 h ago: second duplicate failed\n"
+    "10: \xE2\x9C\x93 passed 3 h ago\n");
+  assert_string_equal(ws_lenses(w, "prompts/faq.txt", NOW),
+    "1: evals: 1 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 1 skipped\n");
   ws_close(w);
 }
 
@@ -1636,6 +1713,7 @@ main(void)
     cmocka_unit_test(support_an_edited_prompt_file_makes_every_run_of_it_stale),
     cmocka_unit_test(support_grade_counts_the_tests_in_other_files),
     cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
+    cmocka_unit_test(a_test_file_checked_by_default_test_is_an_eval),
     cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
@@ -1647,6 +1725,7 @@ main(void)
     cmocka_unit_test(promptfoo_missing_check_files_check_nothing),
     cmocka_unit_test(promptfoo_missing_tests_and_checks_are_mended_together),
     cmocka_unit_test(junit_results_are_matched_by_description),
+    cmocka_unit_test(junit_skipped_duplicates_and_padded_names),
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),

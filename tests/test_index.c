@@ -393,7 +393,9 @@ a_results_file_emptied_or_deleted_under_an_open_tests_file(void **state)
 {
   struct harness *h = *state;
   static const char never[] =
-    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "0: grade: eval \xC2\xB7 next: run the evals and keep their results "
+    "(promptfoo eval -o results.json, gh models eval --json) so facet can "
+    "show whether they pass | "
     "1: \xE2\x97\x8B never run | 2: \xE2\x97\x8B never run";
 
   start(h, CAPS_ALL);

@@ -465,8 +465,9 @@ def test_check_rows_in_path_order():
                                                 out.index("grade "))]
               .splitlines(), [
                   "grade       file                  next step",
-                  "eval        cases.csv             crystallise a stable "
-                  "rule into code",
+                  "eval        cases.csv             run the evals and keep "
+                  "their results (promptfoo eval -o results.json, gh models "
+                  "eval --json) so facet can show whether they pass",
                   "eval        promptfooconfig.yaml  run the evals and keep "
                   "their results (promptfoo eval -o results.json, gh models "
                   "eval --json) so facet can show whether they pass",
