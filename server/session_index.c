@@ -829,10 +829,24 @@ index__watch_parent(struct session *self, const char *path)
 }
 
 static void
+index__output_target(const char *target, void *ctx)
+{
+  index__watch_parent(ctx, target);
+}
+
+static void
 index__results_file(const char *path, const struct evalfile *f, void *ctx)
 {
+  struct session *self = ctx;
+
   if (f->tool != EVTOOL_NONE)
-    index__watch_parent(ctx, path);
+    index__watch_parent(self, path);
+  /* An outputPath file the index holds no results of (over the size
+   * limit, not parsing yet) changes too. */
+  for (uint32_t r = 0; r < f->nrefs; r++)
+    if (f->refs[r].kind == EVREF_RESULTS)
+      evalgraph_targets(self->index.graph, path, r, index__output_target,
+                        self);
 }
 
 static void

@@ -547,6 +547,45 @@ wait_lens(struct harness *h, const char *rel, const char *want)
   return ok;
 }
 
+/* Without a client watcher, facet watches the folder of an outputPath
+ * file it holds no results of (here over the size limit): it shows the
+ * runs once the file is rewritten within the limit (before, that folder
+ * was not watched). */
+static void
+an_output_path_over_the_limit_is_watched_too(void **state)
+{
+  struct harness *h = *state;
+  char msg[1024];
+
+  ws_copy();
+  snprintf(msg, sizeof msg, "touch -d 2026-01-05T09:00:00Z "
+           "'%s/prompts/reply.txt'", ws.root);
+  assert_int_equal(system(msg), 0);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"initializationOptions\":{\"maxFileBytes\":4000},"
+           "\"capabilities\":{}}}", ws.uri);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  settle(h);
+  open_file(h, "tests/cases.csv");
+
+  overwrite("output/results.json",
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"success\":true}]}}");
+  assert_true(wait_lens(h, "tests/cases.csv",
+    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "1: \xE2\x9C\x93 passed 1 h ago | 2: \xE2\x97\x8B never run"));
+  ws_remove();
+}
+
 static void
 without_a_client_watcher_facet_watches_results_itself(void **state)
 {
@@ -1084,6 +1123,8 @@ main(void)
     cmocka_unit_test_setup_teardown(
       without_a_client_watcher_facet_watches_results_itself, setup,
       teardown),
+    cmocka_unit_test_setup_teardown(
+      an_output_path_over_the_limit_is_watched_too, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_results_file_emptied_or_deleted_under_an_open_tests_file, setup,
       teardown),
