@@ -365,10 +365,42 @@ artifact__new(const char *path)
   return a;
 }
 
+/* Bytes of a refused file's start sniffed for a results file's marks. */
+#define ARTIFACT_SNIFF_HEAD 4096
+
+/*
+ * The format of a file too large to analyse: the one asked for, else the
+ * one its name gives, else, for a plain .json or .xml, a results file's
+ * when its first keys or elements show one (promptfoo's evalId and
+ * results, gh models' testResults, JUnit's testsuite). Results are found
+ * by content and grow past the limit, and a file of a known format is
+ * reported rather than dropped.
+ */
+static void
+artifact__refused_format(struct artifact *a, const char *text, size_t len,
+                         const struct analyze_options *opts)
+{
+  size_t n = len < ARTIFACT_SNIFF_HEAD ? len : ARTIFACT_SNIFF_HEAD;
+
+  artifact__detect(a, opts);
+  if (a->format != FORMAT_NONE || !text)
+    return;
+  if (a->syntax == SYNTAX_XML && (memmem(text, n, "<testsuites", 11) ||
+                                  memmem(text, n, "<testsuite", 10)))
+    a->format = FORMAT_JUNIT;
+  else if (a->syntax == SYNTAX_JSON && memmem(text, n, "\"evalId\"", 8) &&
+           memmem(text, n, "\"results\"", 9))
+    a->format = FORMAT_PROMPTFOO_RESULTS;
+  else if (a->syntax == SYNTAX_JSON &&
+           memmem(text, n, "\"testResults\"", 13))
+    a->format = FORMAT_GITHUB_MODELS_RESULTS;
+  a->kind = artifact_format_kind(a->format);
+}
+
 /* Files too big or not text get one diagnostic and no analysis. */
 static bool
 artifact__refuse(struct artifact *a, const char *text, size_t len,
-                 size_t max, size_t size)
+                 size_t max, size_t size, const struct analyze_options *opts)
 {
   enum diag_code code;
 
@@ -381,7 +413,13 @@ artifact__refuse(struct artifact *a, const char *text, size_t len,
   a->refused = true;
   a->text = "";
   source_init(&a->src, a->text, 0);
-  artifact__detect(a, NULL);
+  if (code == DIAG_FILE_TOO_LARGE) {
+    artifact__refused_format(a, text, len, opts);
+    a->refused_size = size;
+    a->refused_limit = max;
+  } else {
+    artifact__detect(a, opts);
+  }
   if (code == DIAG_FILE_TOO_LARGE)
     diag_add(&a->diags, code, span_make(0, 0),
              "file is %zu bytes, over the %zu-byte limit; it was not "
@@ -435,7 +473,8 @@ artifact__analyze(const char *path, const char *text, size_t len,
   if (!a)
     return NULL;
   if (artifact__refuse(a, text, len, max,
-                       opts && opts->file_size > len ? opts->file_size : len))
+                       opts && opts->file_size > len ? opts->file_size : len,
+                       opts))
     return a;
   arena_expect(&a->arena, artifact__expect(path, len, borrow, opts));
   if (artifact__take_text(a, text, len, borrow, opts)) {

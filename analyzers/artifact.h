@@ -245,6 +245,8 @@ struct artifact {
   bool text_replaced;        /* bytes that were not UTF-8 were replaced */
   bool refused;              /* too large or binary: not analysed, so it
                                 has no grade (facet check shows none) */
+  size_t refused_size;       /* too large: the file's size, else 0 */
+  size_t refused_limit;      /* the limit it is over */
   struct yaml_doc *yaml;     /* the whole-document YAML parse, kept for the
                                 next analysis to start from, or NULL */
   const struct artifact *previous;  /* during analysis only: opts's */

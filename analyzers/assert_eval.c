@@ -368,14 +368,19 @@ aeval__schema(struct aeval *e, struct json_object *value, bool *skip)
     return NULL;
   if (e->as->ref != EVAL_NONE) {
     size_t len = 0;
-    char *text = e->env->schema ? e->env->schema(e->env->ctx, e->as, &len)
+    char why[96] = "";
+    char *text = e->env->schema ? e->env->schema(e->env->ctx, e->as, &len,
+                                                 why, sizeof why)
                                 : NULL;
 
     loaded = text ? json_tokener_parse(text) : NULL;
     free(text);
     if (!loaded) {
-      aeval__set(e, ASSERT_SKIP, "its schema file could not be read as "
-                 "JSON");
+      if (!text && why[0])
+        aeval__set(e, ASSERT_SKIP, "its schema file was not read: %s", why);
+      else
+        aeval__set(e, ASSERT_SKIP, "its schema file could not be read as "
+                   "JSON");
       *skip = true;
       return NULL;
     }

@@ -33,9 +33,11 @@ struct assert_env {
   /* The text of the test's variable name, or NULL when it sets none (or
    * reads it from a file). */
   const char *(*var)(void *ctx, const char *name);
-  /* The text of the schema file an is-json value names, or NULL; a new
-   * buffer the evaluator frees. */
-  char *(*schema)(void *ctx, const struct evassert *as, size_t *len);
+  /* The text of the schema file an is-json value names, or NULL with why
+   * (size bytes) saying why not, or left empty; a new buffer the
+   * evaluator frees. */
+  char *(*schema)(void *ctx, const struct evassert *as, size_t *len,
+                  char *why, size_t size);
   void *ctx;
   bool literal_vars;   /* GitHub Models: only {{name}} is replaced */
 };

@@ -185,14 +185,25 @@ assertion__templated(const char *s)
  * message.
  */
 #define ASSERTION_REGEX_CACHE 256
+
+/* The characters (code points) in the first n bytes of UTF-8 text s. */
+static size_t
+assertion__chars(const char *s, size_t n)
+{
+  size_t count = 0;
+
+  for (size_t i = 0; i < n; i++)
+    count += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return count;
+}
 static _Thread_local uint64_t assertion__regex_ok[ASSERTION_REGEX_CACHE];
 
-static void
-assertion__check_regex(const struct node *v, struct diag_list *diags)
+void
+assertion_check_pattern(const char *s, size_t len, struct span span,
+                        struct diag_list *diags)
 {
   uint64_t key;
   uint64_t *slot;
-  const char *s = node_str(v);
   uint32_t options = PCRE2_UTF | PCRE2_ALLOW_EMPTY_CLASS | PCRE2_ALT_BSUX |
                      PCRE2_MATCH_INVALID_UTF;
   pcre2_compile_context *ctx;
@@ -201,9 +212,9 @@ assertion__check_regex(const struct node *v, struct diag_list *diags)
   int err = 0;
   char why[160];
 
-  if (!s || v->type != SCALAR_STRING || assertion__templated(s))
+  if (!s || assertion__templated(s))
     return;
-  key = XXH3_64bits(s, v->u.scalar.len) | 1;
+  key = XXH3_64bits(s, len) | 1;
   slot = &assertion__regex_ok[key % ASSERTION_REGEX_CACHE];
   if (*slot == key)
     return;
@@ -211,8 +222,7 @@ assertion__check_regex(const struct node *v, struct diag_list *diags)
   if (!ctx)
     return;
   pcre2_set_compile_extra_options(ctx, PCRE2_EXTRA_ALT_BSUX);
-  code = pcre2_compile((PCRE2_SPTR)s, v->u.scalar.len, options, &err,
-                       &offset, ctx);
+  code = pcre2_compile((PCRE2_SPTR)s, len, options, &err, &offset, ctx);
   pcre2_compile_context_free(ctx);
   if (code) {
     pcre2_code_free(code);
@@ -225,28 +235,43 @@ assertion__check_regex(const struct node *v, struct diag_list *diags)
     *slot = key;
     return;
   }
-  diag_add(diags, DIAG_INVALID_REGEX, v->span,
-           "this regex does not compile: %s (at offset %zu)", why,
-           (size_t)offset);
+  /* PCRE2 counts bytes; the editor and the user count characters. */
+  diag_add(diags, DIAG_INVALID_REGEX, span,
+           "this regex does not compile: %s (%zu characters into the "
+           "pattern)", why, assertion__chars(s, offset < len ? offset : len));
 }
 
-static void
-assertion__check_threshold(const struct assertion_type *t,
-                           const struct node *th, struct diag_list *diags)
+void
+assertion_check_threshold(const char *type, const char *text, size_t len,
+                          struct span span, struct diag_list *diags)
 {
-  const char *s = node_str(th);
+  const struct assertion_type *t = assertion_lookup(type, NULL);
+  char s[64];
   double v;
 
-  if (!s || (th->type != SCALAR_INT && th->type != SCALAR_FLOAT))
+  if (!t || len == 0 || len >= sizeof s)
     return;
+  memcpy(s, text, len);
+  s[len] = '\0';
   v = strtod(s, NULL);
   if (t->threshold == THRESHOLD_SCORE && (v < 0 || v > 1))
-    diag_add(diags, DIAG_THRESHOLD_RANGE, th->span,
+    diag_add(diags, DIAG_THRESHOLD_RANGE, span,
              "%s scores from 0 to 1, so a threshold of %s %s", t->name, s,
              v > 1 ? "can never be met" : "always passes");
   else if (t->threshold == THRESHOLD_NONNEG && v < 0)
-    diag_add(diags, DIAG_THRESHOLD_RANGE, th->span,
+    diag_add(diags, DIAG_THRESHOLD_RANGE, span,
              "a %s threshold below 0 can never be met", t->name);
+}
+
+static void
+assertion__check_threshold(const char *type, const struct node *th,
+                           struct diag_list *diags)
+{
+  const char *s = node_str(th);
+
+  if (!s || (th->type != SCALAR_INT && th->type != SCALAR_FLOAT))
+    return;
+  assertion_check_threshold(type, s, th->u.scalar.len, th->span, diags);
 }
 
 void
@@ -311,10 +336,13 @@ assertion_check(const struct source *src, const struct node *assertion,
     diag_add(diags, DIAG_ASSERTION_VALUE, type->span,
              "%s %s assertion needs a value to compare with",
              strchr("aeiou", name[0]) ? "an" : "a", name);
-  if (strcmp(t->name, "regex") == 0 && value)
-    assertion__check_regex(value, diags);
+  if (strcmp(t->name, "regex") == 0 && value && node_str(value) &&
+      value->type == SCALAR_STRING)
+    assertion_check_pattern(node_str(value), value->u.scalar.len,
+                            value->span, diags);
   if (node_get(assertion, "threshold"))
-    assertion__check_threshold(t, node_get(assertion, "threshold"), diags);
+    assertion__check_threshold(name, node_get(assertion, "threshold"),
+                               diags);
 }
 
 /* Whether [s, s + n) names a base type, as the CSV syntax allows. */

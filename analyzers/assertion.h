@@ -67,6 +67,17 @@ bool assertion_deterministic(const char *type);
 void assertion_check(const struct source *src, const struct node *assertion,
                      struct diag_list *diags);
 
+/* The regex check of assertion_check, for a pattern (len bytes) written
+ * at span: a pattern that does not compile is reported there. */
+void assertion_check_pattern(const char *s, size_t len, struct span span,
+                             struct diag_list *diags);
+
+/* The threshold check of assertion_check, for the threshold of an
+ * assertion of type written as text (len bytes) at span. */
+void assertion_check_threshold(const char *type, const char *text,
+                               size_t len, struct span span,
+                               struct diag_list *diags);
+
 /* Checks a test's or assert-set's own threshold (a fraction, 0 to 1). */
 void assertion_check_fraction(const struct node *threshold,
                               struct diag_list *diags);

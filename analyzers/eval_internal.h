@@ -60,8 +60,12 @@ void evalx_csv_expected(struct evalx *x, const struct node *v,
 void evalx_check_placeholder(struct evalx *x, const char *name,
                              const struct node *value);
 
+/* The checks of one assertion, for an __expected cell v read as type
+ * (its value at byte at; type_len: where its "(threshold)" starts, or
+ * 0). */
 void evalx_check_expected(struct evalx *x, const struct node *v,
-                          const char *type, size_t at);
+                          const char *type, size_t type_len, size_t at,
+                          bool has_threshold);
 
 /* [s, s + n) as a JSON string, in f's arena. */
 const char *evalx_json_string(struct evalfile *f, const char *s, size_t n);

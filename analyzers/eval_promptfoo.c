@@ -703,7 +703,7 @@ evalx_csv_expected(struct evalx *x, const struct node *v, const char *metric,
   as = &x->f->asserts[x->f->nasserts - 1];
   as->hash = evalfile_assert_hash(as->type, as->value, has, threshold);
   t->nasserts++;
-  evalx_check_expected(x, v, name, at);
+  evalx_check_expected(x, v, name, type == s ? type_len : 0, at, has);
   free(name);
 }
 
@@ -721,16 +721,85 @@ evalx_check_placeholder(struct evalx *x, const char *name,
            "text as written; give it a real value", name, s);
 }
 
-/* The checks assertion_check makes, for an assertion written in a cell. */
+/* The span of bytes [from, to) of cell v's text, or the cell's. */
+static struct span
+evalx__cell_span(const struct evalx *x, const struct node *v, size_t from,
+                 size_t to)
+{
+  struct span out;
+
+  formats_scalar_span(x->a, v, from, to, &out);
+  return out;
+}
+
+/*
+ * A cell that reads as equals but starts like a typo of a type ("contain:
+ * refund"): promptfoo compares the output with the whole cell, which the
+ * author hardly meant.
+ */
+static void
+evalx__typo(struct evalx *x, const struct node *v)
+{
+  const char *s = node_str(v);
+  size_t n = 0;
+  char word[48];
+  const char *near;
+  struct diagnostic *d;
+
+  while (n < v->u.scalar.len && n + 1 < sizeof word &&
+         ((s[n] >= 'a' && s[n] <= 'z') || s[n] == '-'))
+    n++;
+  if (n < 3 || n >= v->u.scalar.len || (s[n] != ':' && s[n] != '('))
+    return;
+  memcpy(word, s, n);
+  word[n] = '\0';
+  if (assertion_lookup(word, NULL) || !(near = assertion_suggest(word)))
+    return;
+  d = diag_add(&x->a->diags, DIAG_UNKNOWN_ASSERTION,
+               evalx__cell_span(x, v, 0, n),
+               "unknown assertion type '%s', so promptfoo compares the "
+               "output with the whole cell; did you mean '%s%s'?", word,
+               strncmp(word, "not-", 4) == 0 ? "not-" : "", near);
+  if (d && strncmp(word, "not-", 4) != 0)
+    d->replacement = near;
+}
+
+/*
+ * The checks assertion_check makes of an assertion in a YAML or JSON test,
+ * for one written in a cell: a value missing, a regex that does not
+ * compile, a threshold out of range (type_len, when not 0, is where the
+ * threshold's parenthesis is), each at its part of the cell.
+ */
 void
 evalx_check_expected(struct evalx *x, const struct node *v, const char *type,
-                     size_t at)
+                     size_t type_len, size_t at, bool has_threshold)
 {
   const struct assertion_type *t = assertion_lookup(type, NULL);
+  const char *s = node_str(v);
+  size_t len = v->u.scalar.len;
 
-  if (t && t->needs_value && at >= v->u.scalar.len)
+  if (strcmp(type, "equals") == 0 && at == 0) {
+    evalx__typo(x, v);
+    return;
+  }
+  if (!t)
+    return;
+  if (t->needs_value && at >= len)
     diag_add(&x->a->diags, DIAG_ASSERTION_VALUE, v->span,
-             "a %s assertion needs a value after the ':'", type);
+             "%s %s assertion needs a value after the ':'",
+             strchr("aeiou", type[0]) ? "an" : "a", type);
+  if (strcmp(t->name, "regex") == 0 && at < len)
+    assertion_check_pattern(s + at, len - at, evalx__cell_span(x, v, at, len),
+                            &x->a->diags);
+  if (has_threshold && type_len && type_len < len && s[type_len] == '(') {
+    const char *close = memchr(s + type_len, ')', len - type_len);
+
+    if (close)
+      assertion_check_threshold(
+        type, s + type_len + 1, (size_t)(close - s) - type_len - 1,
+        evalx__cell_span(x, v, type_len + 1, (size_t)(close - s)),
+        &x->a->diags);
+  }
 }
 
 const char *

@@ -304,11 +304,73 @@ evdiag__missing_what(const struct evref *r)
   }
 }
 
+/* to's path relative to the folder of n, when it is under it. */
+static const char *
+evdiag__rel(const struct evnode *n, const struct evnode *to)
+{
+  const char *slash = strrchr(n->path, '/');
+  size_t dir = slash ? (size_t)(slash - n->path) + 1 : 0;
+
+  return strncmp(to->path, n->path, dir) == 0 ? to->path + dir : to->path;
+}
+
+static const char *
+evdiag__large_what(const struct evref *r)
+{
+  switch (r->kind) {
+  case EVREF_RESULTS:
+    return "the runs it records are not shown";
+  case EVREF_TESTS:
+  case EVREF_SAMPLES:
+    return "its tests are not counted";
+  case EVREF_PROMPT:
+    return "its variables are not checked against the tests";
+  case EVREF_ASSERT:
+    return "this check is not run";
+  default:
+    return "nothing is read from it";
+  }
+}
+
+/*
+ * A file a reference names that was not read for being over the size
+ * limit: said at the reference, where the user looks for why its results
+ * or tests do not show (the file itself may never be opened). Each such
+ * file once.
+ */
+static void
+evdiag__too_large(struct evdiag *d)
+{
+  const struct evnode *n = &d->g->nodes[d->node];
+
+  for (uint32_t r = 0; n->res && r < d->f->nrefs; r++) {
+    const struct evref *ref = &d->f->refs[r];
+
+    for (uint32_t k = 0; k < n->res[r].count; k++) {
+      uint32_t t = n->targets[n->res[r].first + k];
+      const struct evnode *to = &d->g->nodes[t];
+      bool dup = false;
+
+      if (!to->too_large)
+        continue;
+      for (uint32_t j = 0; j < n->res[r].first + k && !dup; j++)
+        dup = n->targets[j] == t;
+      if (dup)
+        continue;
+      diag_add(d->out, DIAG_FILE_TOO_LARGE, ref->span,
+               "'%s' is %zu bytes, over the %zu-byte limit, so facet did "
+               "not read it: %s", ref->glob ? evdiag__rel(n, to) : ref->path,
+               to->too_large, to->limit, evdiag__large_what(ref));
+    }
+  }
+}
+
 static void
 evdiag__refs(struct evdiag *d)
 {
   const struct evnode *n = &d->g->nodes[d->node];
 
+  evdiag__too_large(d);
   for (uint32_t r = 0; n->res && r < d->f->nrefs; r++) {
     const struct evref *ref = &d->f->refs[r];
     struct diagnostic *x;
@@ -403,15 +465,7 @@ evlens__test(const struct evtest_ref *t, void *ctx)
   struct evresult r;
 
   evalgraph_result(l->g, t, NULL, &r);
-  if (!l->have[t->test] || evresult_rank(&r) > evresult_rank(
-                                                  &l->worst[t->test])) {
-    unsigned stale = l->have[t->test] ? l->worst[t->test].stale : 0;
-
-    l->worst[t->test] = r;
-    l->worst[t->test].stale |= stale;
-  } else {
-    l->worst[t->test].stale |= r.stale;
-  }
+  evresult_merge(&l->worst[t->test], &r, !l->have[t->test]);
   l->have[t->test] = true;
 }
 
@@ -461,6 +515,9 @@ evlens__inline_test(const struct evalgraph *g, uint32_t c, uint32_t file,
     break;
   case EVVERDICT_ERROR:
     x->s.errored++;
+    break;
+  case EVVERDICT_SKIP:
+    x->s.skipped++;
     break;
   default:
     x->s.never += r.rec == NULL;
@@ -645,6 +702,21 @@ evhover__prompt(const struct evprompt_ref *p, void *ctx)
                  r.stale & EVSTALE_SCHEMA ? " its schema changed since." : "",
                  r.stale & EVSTALE_EVALUATORS ? " the evaluators changed."
                                               : "");
+  } else if (r.other_suite) {
+    buf_puts(h->out, "\n\nNo recorded run of this test was found for "
+             "this config: ");
+    evhover__link(h, r.other_results, 0);
+    if (in.cf->format == FORMAT_GITHUB_MODELS)
+      buf_printf(h->out, " holds one under the name '%.200s', and this "
+                 "file's name is '%.200s' now. Results are matched to a "
+                 "prompt file by its name: run the evals again.",
+                 r.other_suite, in.cf->suite);
+    else
+      buf_printf(h->out, " holds one under the description '%.200s', and "
+                 "this config's is '%.200s' now. Results are matched to a "
+                 "config by its description, or by its `outputPath`: run "
+                 "the evals again, or name that file in `outputPath`.",
+                 r.other_suite, in.cf->suite);
   } else {
     buf_puts(h->out, "\n\nNo recorded run of this test was found.");
   }
@@ -881,6 +953,95 @@ evgrade__own_checks(const struct evalgraph *g, uint32_t i,
   }
 }
 
+/* A promptfoo test file's tests, each as every config that reads it
+ * runs it. */
+struct evgrade_rows {
+  const struct evalgraph *g;
+  struct grade_links *out;
+  uint8_t *checked;          /* per test: 1 no check runs, 2 one runs */
+  bool *det;
+  struct evresult *worst;
+  bool *have;
+};
+
+static void
+evgrade__row(const struct evtest_ref *t, void *ctx)
+{
+  struct evgrade_rows *x = ctx;
+  uint32_t c = evgraph_find(x->g, t->config);
+  uint32_t file = evgraph_find(x->g, t->file);
+  const char *missing = NULL;
+  struct evinst in;
+  struct evresult r;
+
+  evinst_init(&in, x->g, c, file, t->test);
+  /* Its config's defaultTest checks count: they run on every row. */
+  if (evinst_runnable(&in, &missing) > 0) {
+    x->checked[t->test] = 2;
+  } else if (evinst_nasserts(&in) > 0 && x->checked[t->test] < 2) {
+    x->checked[t->test] = 1;
+    if (!x->out->check_ref_missing)
+      x->out->check_ref_missing = missing;
+  }
+  for (uint32_t i = 0; i < evinst_nasserts(&in) && !x->det[t->test]; i++) {
+    uint32_t owner;
+    const struct evassert *as = evinst_assert(&in, i, &owner);
+
+    x->det[t->test] = assertion_deterministic(as->type) &&
+                      evgraph_assert_runs(x->g, owner, as);
+  }
+  evalgraph_result(x->g, t, NULL, &r);
+  evresult_merge(&x->worst[t->test], &r, !x->have[t->test]);
+  x->have[t->test] = true;
+}
+
+/*
+ * A test file's grade counts what its configs add: a test checked by a
+ * defaultTest assertion is checked (its rows may have no __expected), and
+ * the last runs of its tests decide the next step, as for a config.
+ */
+static void
+evgrade__test_file(const struct evalgraph *g, const char *path,
+                   const struct evalfile *f, struct grade_links *out)
+{
+  struct evgrade_rows x = { g, out, NULL, NULL, NULL, NULL };
+
+  if (!f->ntests)
+    return;
+  x.checked = calloc(f->ntests, sizeof *x.checked);
+  x.det = calloc(f->ntests, sizeof *x.det);
+  x.worst = calloc(f->ntests, sizeof *x.worst);
+  x.have = calloc(f->ntests, sizeof *x.have);
+  if (x.checked && x.det && x.worst && x.have &&
+      evalgraph_tests_in(g, path, evgrade__row, &x) > 0)
+    for (uint32_t t = 0; t < f->ntests; t++) {
+      if (!x.have[t])
+        continue;
+      out->checked_own += x.checked[t] == 2;
+      out->checks_lost += x.checked[t] == 1;
+      out->deterministic += x.det[t];
+      switch (evresult_verdict(&x.worst[t])) {
+      case EVVERDICT_PASS:
+      case EVVERDICT_LOCAL_PASS:
+        out->passed++;
+        break;
+      case EVVERDICT_FAIL:
+      case EVVERDICT_LOCAL_FAIL:
+      case EVVERDICT_ERROR:
+        out->failed++;
+        break;
+      default:
+        out->never += x.worst[t].rec == NULL;
+        break;
+      }
+      out->stale += x.worst[t].rec && x.worst[t].stale;
+    }
+  free(x.checked);
+  free(x.det);
+  free(x.worst);
+  free(x.have);
+}
+
 /*
  * The eval file's references to its cases: a test file or samples file
  * that resolves nowhere holds no tests (its finding says so, and the
@@ -996,11 +1157,14 @@ evalgraph_grade_links(const struct evalgraph *self, const char *path,
     evgraph_config_tests(self, i, evgrade__config_each, &x);
     return;
   }
-  if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
+  if (own->format == FORMAT_PROMPTFOO_TESTS)
+    evgrade__test_file(self, path, own, out);
+  else if (own->kind == ARTIFACT_EVAL && self->nodes[i].res)
     evgrade__own_checks(self, i, out);
   evalgraph_tests_of_prompt(self, path, evgrade__test, &x);
-  /* Its own tests (a .prompt.yml's testData) are its facts already. */
-  if (x.out->tests_where)
+  /* Its own tests (a .prompt.yml's testData) are its facts already, but
+   * what their last runs came to is not: counted with the others'. */
+  if (x.out->tests_where || (own->kind == ARTIFACT_PROMPT && own->ntests))
     evgrade__elsewhere(self, path, now, own, &x);
   if (own->kind == ARTIFACT_PROMPT)
     evalgraph_records_of_prompt(self, path, evgrade__record, out);

@@ -229,6 +229,14 @@ evgraph__unlink(struct evalgraph *g, uint32_t i)
   n->res = NULL;
 }
 
+/*
+ * Replaces node i's summary. Everything the graph derived from the old
+ * one goes with it at once: its links (indexes into its references), its
+ * watches, and the results keys (indexes into its cases). A query made
+ * before the next resolve (a regrade, a lens, a diagnostic published from
+ * a resolve's callback) then meets no link rather than one into a summary
+ * that is gone.
+ */
 static void
 evgraph__set_summary(struct evalgraph *g, uint32_t i, struct evalfile *f)
 {
@@ -239,6 +247,12 @@ evgraph__set_summary(struct evalgraph *g, uint32_t i, struct evalfile *f)
 
   if (n->f && n->f->kind != ARTIFACT_NONE)
     g->nartifacts--;
+  n->too_large = 0;
+  /* The files it named lose a view of it: shown again at the resolve. */
+  for (size_t t = 0; t < n->ntargets; t++)
+    g->nodes[n->targets[t]].unlinked = true;
+  evgraph__unlink(g, i);
+  n->gen++;
   evalfile_unref(n->f);
   n->f = f ? evalfile_ref(f) : NULL;
   /* References by name resolve by what a file says, not by its path: the
@@ -248,7 +262,14 @@ evgraph__set_summary(struct evalgraph *g, uint32_t i, struct evalfile *f)
   if (n->f && n->f->kind != ARTIFACT_NONE)
     g->nartifacts++;
   n->dirty = true;
-  g->results_dirty |= results;
+  if (results) {
+    free(g->by_desc);
+    free(g->by_vars);
+    g->by_desc = g->by_vars = NULL;
+    g->nby_desc = g->nby_vars = 0;
+    g->results_dirty = true;
+    g->results_changed = true;
+  }
 }
 
 void
@@ -280,6 +301,21 @@ evalgraph_set(struct evalgraph *self, const char *path,
   if (rc)
     return rc;
   evgraph__set_summary(self, i, summary);
+  return 0;
+}
+
+int
+evalgraph_set_too_large(struct evalgraph *self, const char *path,
+                        size_t size, size_t limit)
+{
+  uint32_t i;
+  int rc = evgraph__add(self, path, &i);
+
+  if (rc)
+    return rc;
+  evgraph__set_summary(self, i, NULL);
+  self->nodes[i].too_large = size;
+  self->nodes[i].limit = limit;
   return 0;
 }
 
@@ -497,9 +533,13 @@ evalgraph_resolve(struct evalgraph *self,
                   void (*changed)(const char *path, void *ctx), void *ctx)
 {
   bool *was = calloc(self->nnodes ? self->nnodes : 1, sizeof *was);
-  bool results = self->results_dirty;
+  bool results = self->results_changed;
 
   self->stamp++;
+  self->results_changed = false;
+  /* The keys first: the callbacks below look results up. */
+  if (self->results_dirty)
+    evgraph_index_results(self);
   /* Test files resolve against their config: configs go first. */
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < self->nnodes; i++) {
@@ -515,18 +555,21 @@ evalgraph_resolve(struct evalgraph *self,
         evgraph__notify(self, n->targets[t], changed, ctx);
       evgraph__resolve_node(self, (uint32_t)i);
     }
+  for (size_t i = 0; i < self->nnodes; i++)
+    if (self->nodes[i].unlinked) {
+      self->nodes[i].unlinked = false;
+      evgraph__notify(self, (uint32_t)i, changed, ctx);
+    }
   for (size_t i = 0; was && i < self->nnodes; i++)
     if (was[i])
       evgraph__notify_around(self, (uint32_t)i, changed, ctx);
   free(was);
-  if (results) {
-    evgraph_index_results(self);
+  if (results)
     /* Results concern every test and prompt: show them all again. */
     for (size_t i = 0; i < self->nnodes; i++)
       if (self->nodes[i].f && (self->nodes[i].f->ntests ||
                                self->nodes[i].f->kind == ARTIFACT_PROMPT))
         evgraph__notify(self, (uint32_t)i, changed, ctx);
-  }
 }
 
 static bool

@@ -30,9 +30,11 @@ struct diag_list;
 struct evalgraph;
 
 /* Reads the text of path for the graph: a new buffer the graph frees with
- * free(), or NULL (*len then unset). */
+ * free(), or NULL (*len then unset) with why (size bytes) saying why not:
+ * "it is outside the workspace". */
 struct evalgraph_io {
-  char *(*read)(void *ctx, const char *path, size_t *len);
+  char *(*read)(void *ctx, const char *path, size_t *len, char *why,
+                size_t size);
   void *ctx;
 };
 
@@ -55,6 +57,11 @@ void evalgraph_remove_path(struct evalgraph *self, const char *path);
  */
 int evalgraph_set(struct evalgraph *self, const char *path,
                   struct evalfile *summary);
+
+/* Records that the file at path (added if new) was not read: it is size
+ * bytes, over limit. Its summary goes; the references to it say so. */
+int evalgraph_set_too_large(struct evalgraph *self, const char *path,
+                            size_t size, size_t limit);
 
 /* The summary held for path (borrowed), or NULL. */
 const struct evalfile *evalgraph_summary(const struct evalgraph *self,
@@ -120,7 +127,8 @@ struct evprompt_ref {
 };
 
 /* Calls fn for every test that exercises the prompt in path (a prompt
- * file, or a .prompt.yml with its own tests). Returns how many. */
+ * file, a .prompt.yml with its own tests, or the prompts a promptfoo
+ * config writes inline). Returns how many. */
 size_t evalgraph_tests_of_prompt(const struct evalgraph *self,
                                  const char *path,
                                  void (*fn)(const struct evtest_ref *t,
@@ -232,6 +240,12 @@ struct evresult {
   char local_reason[160];     /* why it fails now, when local fails */
   unsigned ran;               /* assertions facet ran itself */
   unsigned skipped;           /* assertions it could not run */
+  unsigned verdicts;          /* 1 << enum evverdict of each prompt's
+                                 result this one is the worst of */
+  const char *other_suite;    /* no run, but a results file holds one
+                                 under another description (or gh name):
+                                 that name (borrowed), else NULL */
+  const char *other_results;  /* that results file (borrowed) */
 };
 
 /*
@@ -258,7 +272,9 @@ enum evverdict evresult_verdict(const struct evresult *r);
 
 /*
  * The lens title of a result, e.g. "✓ passed 3 h ago" or "✗ failed:
- * expected to contain 'refund' · stale", into out (size bytes).
+ * expected to contain 'refund' · stale", into out (size bytes). A run
+ * that errored against another prompt is named too: "✗ failed 3 h ago:
+ * ... · also ⚠ errored".
  */
 void evresult_title(const struct evresult *r, int64_t now, char *out,
                     size_t size);
@@ -273,6 +289,7 @@ struct evsummary {
   unsigned passed;        /* passed, or pass facet's own checks */
   unsigned failed;
   unsigned errored;
+  unsigned skipped;       /* JUnit recorded them as skipped */
   unsigned stale;
   unsigned never;
   unsigned deterministic; /* tests with a check that needs no model */

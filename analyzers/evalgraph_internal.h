@@ -20,9 +20,8 @@ struct evnode;
 
 /*
  * The reference an edge into a file stands for, or NULL when its source
- * has no such reference any more: a summary replaced (or cleared, for a
- * file over the size limit) keeps the old edges until the graph resolves
- * again, and a regrade during that resolve meets them.
+ * has no such reference. A summary replaced drops its edges at once
+ * (evgraph__set_summary), so this is a guard, not a case that arises.
  */
 const struct evref *evgraph_in_ref(const struct evalgraph *g,
                                    const struct evin *in);
@@ -42,8 +41,14 @@ struct evnode {
   size_t nin;
   size_t cap_in;
   unsigned stamp;           /* for visiting each node once */
-  unsigned gen;             /* bumped at each resolve: older watches of
-                               it are stale */
+  unsigned gen;             /* bumped at each resolve, and when its
+                               summary changes: older watches of it are
+                               stale */
+  size_t too_large;         /* not read: its size, over limit; else 0 */
+  size_t limit;
+  bool unlinked;            /* a file linked from it lost that link when
+                               its summary changed: show it again at the
+                               next resolve */
 };
 
 /*
@@ -74,7 +79,10 @@ struct evalgraph {
   size_t nartifacts;
   struct evalgraph_io io;
   bool has_io;
-  bool results_dirty;       /* a results file changed: rebuild the keys */
+  bool results_dirty;       /* the keys below are dropped: rebuild them
+                               before a lookup (evgraph_keys) */
+  bool results_changed;     /* a results file changed since the last
+                               resolve: every test is shown again */
   struct evkey *by_desc;
   size_t nby_desc;
   struct evkey *by_vars;
@@ -96,11 +104,19 @@ uint32_t evgraph_find(const struct evalgraph *g, const char *path);
 /* Brings the results keys up to date (they are a cache: const is kept). */
 void evgraph_index_results(struct evalgraph *g);
 
+/* The same, for a lookup: a query between a summary's change and the
+ * next resolve rebuilds them, never reads keys of a summary gone. */
+void evgraph_keys(const struct evalgraph *g);
+
 /* The first key not below key in a sorted list (n when none). */
 size_t evgraph_lower(const struct evkey *keys, size_t n, uint64_t key);
 
-/* The key of a description, and of a set of variables (0: none). */
+/* The key of a description (white space around it left out), and of a
+ * set of variables (0: none). */
 uint64_t evgraph_desc_key(const char *description);
+
+/* Whether two descriptions agree but for white space around them. */
+bool evgraph_desc_same(const char *a, const char *b);
 uint64_t evgraph_var_key(const char *name, const char *text);
 
 /* The tests of config node c: fn(node holding it, index) for each. */
@@ -188,5 +204,10 @@ void evinst_check(const struct evinst *in, const char *output,
 
 /* How bad a result's verdict is: higher is worse. */
 int evresult_rank(const struct evresult *r);
+
+/* Folds r into worst (first: worst holds nothing yet): the worse of the
+ * two (the newer, when alike), with the staleness and verdicts of both. */
+void evresult_merge(struct evresult *worst, const struct evresult *r,
+                    bool first);
 
 #endif

@@ -294,7 +294,42 @@ struct evcandidate {
   int score;                  /* higher is a better match */
   unsigned stale;
   int64_t time;
+  /* A case that would match but for the suite it records (the config's
+   * description, the .prompt.yml's name, changed since the run). */
+  const char *miss_suite;
+  uint32_t miss_node;
 };
+
+/* Whether results node is the file config c names as its outputPath:
+ * the config wrote it, whatever its description says now. */
+static bool
+evinst__output_of(const struct evinst *in, uint32_t node)
+{
+  const struct evnode *n = &in->g->nodes[in->c];
+
+  for (uint32_t r = 0; n->res && r < in->cf->nrefs; r++)
+    for (uint32_t k = 0; in->cf->refs[r].kind == EVREF_RESULTS &&
+                         k < n->res[r].count; k++)
+      if (n->targets[n->res[r].first + k] == node)
+        return true;
+  return false;
+}
+
+/* How bad a recorded status is: higher is worse, as lenses rank them. */
+static int
+evinst__status_rank(uint8_t status)
+{
+  switch (status) {
+  case EVSTATUS_FAIL:
+    return 3;
+  case EVSTATUS_ERROR:
+    return 2;
+  case EVSTATUS_SKIP:
+    return 1;
+  default:
+    return 0;
+  }
+}
 
 static void
 evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
@@ -303,15 +338,16 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
   const struct evalfile *rf = in->g->nodes[node].f;
   const struct evcase *rec = &rf->cases[index];
   bool same_desc = rec->description && in->t->description &&
-                   strcmp(rec->description, in->t->description) == 0;
+                   evgraph_desc_same(rec->description, in->t->description);
   enum evprompt_match pm;
-  struct evcandidate c = { rf, rec, node, 0, 0, rec->time };
+  struct evcandidate c = { rf, rec, node, 0, 0, rec->time, NULL, 0 };
+  bool other_suite;
   bool vars;
 
-  if (!evgraph__tool_fits(in->cf, rf) ||
-      (rf->tool != EVTOOL_JUNIT && rf->suite && in->cf->suite &&
-       strcmp(rf->suite, in->cf->suite) != 0))
+  if (!evgraph__tool_fits(in->cf, rf))
     return;
+  other_suite = rf->tool != EVTOOL_JUNIT && rf->suite && in->cf->suite &&
+                strcmp(rf->suite, in->cf->suite) != 0;
   if (by_desc && !same_desc)
     return;
   if (rf->tool == EVTOOL_JUNIT && !in->t->described)
@@ -324,6 +360,17 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
    * another row. */
   if (!vars && (!same_desc || !in->t->described))
     return;
+  /* Another suite's run, unless the config names this file as its
+   * outputPath; kept to say why the test shows no run. */
+  if (other_suite && !evinst__output_of(in, node)) {
+    if (!best->miss_suite) {
+      best->miss_suite = rf->suite;
+      best->miss_node = node;
+    }
+    return;
+  }
+  c.miss_suite = best->miss_suite;
+  c.miss_node = best->miss_node;
   if (!c.time)
     c.time = rf->time ? rf->time : rf->file_time;
   c.score = 1 + vars + same_desc;
@@ -339,8 +386,13 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
     c.stale |= EVSTALE_PROMPT;
   if (c.time && evinst__schema_newer(in, c.time))
     c.stale |= EVSTALE_SCHEMA;
+  /* Two cases alike (a JUnit file naming two test cases the same): the
+   * worse one stands, so a failure is not hidden behind a pass. */
   if (!best->rec || c.score > best->score ||
-      (c.score == best->score && c.time > best->time))
+      (c.score == best->score && c.time > best->time) ||
+      (c.score == best->score && c.time == best->time &&
+       evinst__status_rank(rec->status) >
+         evinst__status_rank(best->rec->status)))
     *best = c;
 }
 
@@ -365,6 +417,7 @@ evinst__match(const struct evinst *in, uint32_t p, struct evcandidate *best)
   struct evvars_key vk = { 0, 0, true };
 
   memset(best, 0, sizeof *best);
+  evgraph_keys(g);
   if (in->t->description) {
     uint64_t key = in->keyed ? in->desc_key
                              : evgraph_desc_key(in->t->description);
@@ -405,17 +458,23 @@ evinst__env_var(void *ctx, const char *name)
 }
 
 static char *
-evinst__env_schema(void *ctx, const struct evassert *as, size_t *len)
+evinst__env_schema(void *ctx, const struct evassert *as, size_t *len,
+                   char *why, size_t size)
 {
   const struct evinst_env *e = ctx;
   const struct evalgraph *g = e->in->g;
   const struct evnode *n = &g->nodes[e->owner];
 
-  if (!g->has_io || as->ref == EVAL_NONE || !n->res ||
-      n->res[as->ref].count == 0)
+  if (as->ref == EVAL_NONE || !n->res || n->res[as->ref].count == 0) {
+    snprintf(why, size, "it is not in the workspace");
     return NULL;
+  }
+  if (!g->has_io) {
+    snprintf(why, size, "files are not read here");
+    return NULL;
+  }
   return g->io.read(g->io.ctx, g->nodes[n->targets[n->res[as->ref].first]]
-                                 .path, len);
+                                 .path, len, why, size);
 }
 
 void
@@ -497,6 +556,10 @@ evinst_result(const struct evinst *in, uint32_t p, struct evresult *out)
 
   memset(out, 0, sizeof *out);
   evinst__match(in, p, &best);
+  if (!best.rec && best.miss_suite) {
+    out->other_suite = best.miss_suite;
+    out->other_results = in->g->nodes[best.miss_node].path;
+  }
   if (best.rec) {
     out->status = best.rec->status;
     out->stale = best.stale;
@@ -510,6 +573,20 @@ evinst_result(const struct evinst *in, uint32_t p, struct evresult *out)
    * changed since, or what was never run. */
   if (!best.rec || (best.stale & EVSTALE_TEST))
     evinst__local(in, output, out);
+  out->verdicts = 1u << evresult_verdict(out);
+}
+
+void
+evresult_merge(struct evresult *worst, const struct evresult *r, bool first)
+{
+  unsigned stale = first ? r->stale : worst->stale | r->stale;
+  unsigned verdicts = first ? r->verdicts : worst->verdicts | r->verdicts;
+
+  if (first || evresult_rank(r) > evresult_rank(worst) ||
+      (evresult_rank(r) == evresult_rank(worst) && r->time > worst->time))
+    *worst = *r;
+  worst->stale = stale;
+  worst->verdicts = verdicts;
 }
 
 void
@@ -535,15 +612,7 @@ evalgraph_result(const struct evalgraph *self, const struct evtest_ref *test,
         !evgraph_test_runs(self, c, file, test->test, p))
       continue;
     evinst_result(&in, p, &r);
-    if (!any || evresult_rank(&r) > evresult_rank(out) ||
-        (evresult_rank(&r) == evresult_rank(out) && r.time > out->time)) {
-      unsigned stale = out->stale | r.stale;
-
-      *out = r;
-      out->stale = any ? stale : r.stale;
-    } else {
-      out->stale |= r.stale;
-    }
+    evresult_merge(out, &r, !any);
     any = true;
   }
 }
@@ -615,11 +684,23 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
 {
   char ago[32] = "";
   char reason[EVRESULT_REASON_MAX + 8];
-  const char *stale = r->stale ? " \xC2\xB7 stale" : "";
+  char stale[64];
+  enum evverdict v = evresult_verdict(r);
+  bool failed = v == EVVERDICT_FAIL || v == EVVERDICT_LOCAL_FAIL;
+
+  /* The worst of several prompts' results is shown; a run that ended
+   * otherwise badly against another is named, so neither hides. */
+  snprintf(stale, sizeof stale, "%s%s%s",
+           (r->verdicts & (1u << EVVERDICT_ERROR)) && v != EVVERDICT_ERROR
+             ? " \xC2\xB7 also \xE2\x9A\xA0 errored" : "",
+           (r->verdicts & ((1u << EVVERDICT_FAIL) |
+                           (1u << EVVERDICT_LOCAL_FAIL))) && !failed
+             ? " \xC2\xB7 also \xE2\x9C\x97 failed" : "",
+           r->stale ? " \xC2\xB7 stale" : "");
 
   if (r->time)
     evalgraph_ago(r->time, now, ago, sizeof ago);
-  switch (evresult_verdict(r)) {
+  switch (v) {
   case EVVERDICT_LOCAL_FAIL:
     evresult__reason(r->local_reason, reason, sizeof reason);
     snprintf(out, size, "\xE2\x9C\x97 failed: %s%s", reason, stale);
@@ -639,12 +720,18 @@ evresult_title(const struct evresult *r, int64_t now, char *out, size_t size)
     snprintf(out, size, "\xE2\x97\x8B skipped %s%s", ago, stale);
     return;
   case EVVERDICT_LOCAL_PASS:
-    snprintf(out, size, "\xE2\x9C\x93 passes locally");
+    snprintf(out, size, "\xE2\x9C\x93 passes locally%s", stale);
     return;
   case EVVERDICT_NEVER:
     break;
   }
-  snprintf(out, size, "\xE2\x97\x8B never run");
+  if (r->other_suite) {
+    evresult__reason(r->other_suite, reason, sizeof reason);
+    snprintf(out, size, "\xE2\x97\x8B never run \xC2\xB7 its runs are "
+             "recorded under '%s'%s", reason, stale);
+    return;
+  }
+  snprintf(out, size, "\xE2\x97\x8B never run%s", stale);
 }
 
 /* ---- summaries --------------------------------------------------------- */
@@ -704,6 +791,9 @@ evsum__count(struct evsummary *s, const struct evresult *r,
     break;
   case EVVERDICT_ERROR:
     s->errored++;
+    break;
+  case EVVERDICT_SKIP:
+    s->skipped++;
     break;
   default:
     s->never += r->rec == NULL;
@@ -785,6 +875,9 @@ evsummary_title(const struct evsummary *s, char *out, size_t size)
                        s->passed, s->failed);
   if (s->errored && n < size)
     n += (size_t)snprintf(out + n, size - n, " %u \xE2\x9A\xA0", s->errored);
+  if (s->skipped && n < size)
+    n += (size_t)snprintf(out + n, size - n, " \xC2\xB7 %u skipped",
+                          s->skipped);
   if (s->stale && n < size)
     n += (size_t)snprintf(out + n, size - n, " \xC2\xB7 %u stale", s->stale);
   if (s->never && n < size)

@@ -18,10 +18,41 @@
 #include "evalgraph_internal.h"
 #include "pathglob.h"
 
+/* The description without the white space around it: a JUnit reporter
+ * may trim a name a test writes with spaces ("  padded  "). */
+static const char *
+evgraph__trim(const char *s, size_t *len)
+{
+  size_t n;
+
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+    s++;
+  n = strlen(s);
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+               s[n - 1] == '\r'))
+    n--;
+  *len = n;
+  return s;
+}
+
 uint64_t
 evgraph_desc_key(const char *description)
 {
-  return XXH3_64bits_withSeed(description, strlen(description), 1);
+  size_t n;
+  const char *s = evgraph__trim(description, &n);
+
+  return XXH3_64bits_withSeed(s, n, 1);
+}
+
+bool
+evgraph_desc_same(const char *a, const char *b)
+{
+  size_t na;
+  size_t nb;
+
+  a = evgraph__trim(a, &na);
+  b = evgraph__trim(b, &nb);
+  return na == nb && memcmp(a, b, na) == 0;
 }
 
 uint64_t
@@ -94,6 +125,15 @@ evgraph_index_results(struct evalgraph *g)
   }
   qsort(g->by_desc, g->nby_desc, sizeof *g->by_desc, evgraph__key_order);
   qsort(g->by_vars, g->nby_vars, sizeof *g->by_vars, evgraph__key_order);
+}
+
+void
+evgraph_keys(const struct evalgraph *g)
+{
+  /* The keys are a cache of the summaries, rebuilt in place; the graph
+   * is used from one thread. */
+  if (g->results_dirty)
+    evgraph_index_results((struct evalgraph *)g);
 }
 
 size_t
@@ -236,7 +276,9 @@ evgraph__config_of_prompt(struct evgraph_visit *v, uint32_t c)
     const struct evnode *n = &v->g->nodes[c];
     const struct evprompt *ep = &f->prompts[p];
 
-    if (ep->self)
+    /* The config's own template (GitHub Models messages), or a promptfoo
+     * prompt written inline: the prompt in the config's own path. */
+    if (ep->self || ep->ref == EVAL_NONE)
       v->runs[p] = c == v->prompt;
     for (uint32_t k = 0; !ep->self && ep->ref != EVAL_NONE && n->res &&
                          k < n->res[ep->ref].count; k++)

@@ -319,6 +319,9 @@ grade__eval_file(struct artifact *a, const struct grade_links *l)
   if (lost)
     checks = l->checked_own + l->checked +
              (read ? l->test_refs_opaque : 0) > 0;
+  /* A test file's rows are checked by its configs' defaultTest too. */
+  else if (l && a->format == FORMAT_PROMPTFOO_TESTS && l->checked_own)
+    checks = true;
   if (tests && checks) {
     g->level = GRADE_EVAL;
     if (lost && (f->test_files == 0 ||
@@ -427,14 +430,17 @@ grade__elsewhere(struct arena *m, const struct grade_links *l)
 {
   const char *where = grade__base(l->tests_where);
 
-  return arena_printf(m, "%u test%s in %s%s exercise%s it, %u with a check "
+  /* "3 tests in 2 files (a.yaml and 1 more)": the count is of all the
+   * files, as the hover's list of them counts each. */
+  if (where && l->files > 1)
+    return arena_printf(m, "%u tests in %u files (%s and %u more) exercise "
+                        "it, %u with a check no model grades",
+                        l->tests_elsewhere, l->files, where, l->files - 1,
+                        l->deterministic);
+  return arena_printf(m, "%u test%s in %s exercise%s it, %u with a check "
                       "no model grades", l->tests_elsewhere,
                       l->tests_elsewhere == 1 ? "" : "s",
                       where ? where : "other files",
-                      l->files > 1 ? arena_printf(m, " and %u more file%s",
-                                                  l->files - 1,
-                                                  l->files == 2 ? "" : "s")
-                                   : "",
                       l->tests_elsewhere == 1 ? "s" : "",
                       l->deterministic);
 }
@@ -463,10 +469,11 @@ grade__prompt(struct artifact *a, const struct grade_links *links)
       grade__reason(a, arena_printf(m, "%u test%s in %s check its output",
                                     f->tests, f->tests == 1 ? "" : "s",
                                     grade__or(f->tests_where, "this file")));
-    if (elsewhere) {
+    if (elsewhere)
       grade__reason(a, grade__elsewhere(m, links));
-      grade__reason(a, grade__runs(m, links));
-    }
+    /* The runs of its own tests (gh models eval --json), or of those
+     * elsewhere. */
+    grade__reason(a, grade__runs(m, links));
   } else if (f->output_schema || (links && links->schema_elsewhere)) {
     g->level = GRADE_SCHEMA;
     grade__reason(a, arena_printf(m, "its output is pinned by a schema (%s)",

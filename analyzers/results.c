@@ -308,6 +308,14 @@ results_check(struct artifact *a)
   formats_parse_document(a, true);
   if (!a->root || !(f = evalx_begin(a)))
     return;
+  /* A file that does not parse (a run still writing it, a copy cut
+   * short) gives no verdicts: what error recovery makes of its end is no
+   * record of a run. Its syntax error says why. */
+  if (a->facts.header_broken) {
+    f->tool = a->format == FORMAT_PROMPTFOO_RESULTS ? EVTOOL_PROMPTFOO
+                                                    : EVTOOL_GITHUB_MODELS;
+    return;
+  }
   if (a->format == FORMAT_PROMPTFOO_RESULTS)
     results__promptfoo(a, f);
   else
@@ -477,6 +485,8 @@ junit_check(struct artifact *a)
     XML_Index index = XML_GetCurrentByteIndex(j.parser);
     uint32_t at = index < 0 ? 0 : (uint32_t)index;
 
+    /* As for JSON: a file that does not parse records no verdicts. */
+    j.f->ncases = j.f->nvars = j.f->noutcomes = 0;
     if (at > a->src.len)
       at = a->src.len;
     diag_add(&a->diags, DIAG_XML_SYNTAX,
@@ -485,6 +495,7 @@ junit_check(struct artifact *a)
              XML_ErrorString(XML_GetErrorCode(j.parser)));
     a->facts.header_broken = true;
   } else if (j.depth > RESULTS_XML_DEPTH_MAX) {
+    j.f->ncases = j.f->nvars = j.f->noutcomes = 0;
     diag_add(&a->diags, DIAG_TOO_DEEP, span_make(0, 0),
              "the XML nests deeper than %d elements; facet stopped reading "
              "it", RESULTS_XML_DEPTH_MAX);

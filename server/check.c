@@ -42,6 +42,7 @@ struct check_eval {
   const char *title;
   const char *description;
   enum evverdict verdict;
+  unsigned verdicts;          /* 1 << each prompt's verdict */
   bool stale;
 };
 
@@ -868,6 +869,7 @@ check__lens(struct span span, enum evlens_kind kind, const char *title,
     v->line = l->f->tests[test].line;
     v->description = check__keep(l->c, l->f->tests[test].description);
     v->verdict = evresult_verdict(r);
+    v->verdicts = r->verdicts | (1u << v->verdict);
     v->stale = r->rec && r->stale;
   } else {
     v->line = 1;
@@ -877,16 +879,21 @@ check__lens(struct span span, enum evlens_kind kind, const char *title,
   }
 }
 
+/* A test is caught by a state any of its prompts' results is in: one
+ * that failed against one prompt and errored against another is both. */
 static void
 check__gate(struct check *c, const struct check_eval *v)
 {
+  unsigned has = v->verdicts;
+
   if (!v->test)
     return;
   if (((c->fail_on & CHECK_FAIL_FAILED) &&
-       (v->verdict == EVVERDICT_FAIL || v->verdict == EVVERDICT_LOCAL_FAIL)) ||
-      ((c->fail_on & CHECK_FAIL_ERRORED) && v->verdict == EVVERDICT_ERROR) ||
+       (has & ((1u << EVVERDICT_FAIL) | (1u << EVVERDICT_LOCAL_FAIL)))) ||
+      ((c->fail_on & CHECK_FAIL_ERRORED) &&
+       (has & (1u << EVVERDICT_ERROR))) ||
       ((c->fail_on & CHECK_FAIL_STALE) && v->stale) ||
-      ((c->fail_on & CHECK_FAIL_NEVER) && v->verdict == EVVERDICT_NEVER))
+      ((c->fail_on & CHECK_FAIL_NEVER) && (has & (1u << EVVERDICT_NEVER))))
     c->gated++;
 }
 
@@ -931,6 +938,13 @@ check__load(struct check *c, int argc, char **argv)
   int rc;
 
   if (wsindex_init(&c->index))
+    return FACET_ENOMEM;
+  /* The workspace, whose files the graph may read (an is-json schema):
+   * the paths given, or the current folder. */
+  for (int i = optind; i < argc; i++)
+    if (wsindex_add_root(&c->index, argv[i]))
+      return FACET_ENOMEM;
+  if (optind == argc && wsindex_add_root(&c->index, "."))
     return FACET_ENOMEM;
   c->index.formats = &c->assume;
   c->index.max_bytes = c->max_bytes;

@@ -283,6 +283,7 @@ cli__config(struct cli *c)
     return;
   }
   c->indexed = true;
+  wsindex_add_root(&c->idx, c->root);
   rc = wsindex_load(&c->idx, &c->root, 1, NULL, NULL);
   if (rc)
     fprintf(stderr, "facet crystallise: reading %s: %s\n", c->root,

@@ -231,15 +231,94 @@ links__prompt_of(const struct evprompt_ref *p, void *ctx)
   links__add_prompt(ctx, p->file ? p->file : p->config);
 }
 
-/* The prompts of the tests that set the variable (in this file). */
+static void
+links__target_prompt(const char *target, void *ctx)
+{
+  links__add_prompt(ctx, target);
+}
+
+/* Every prompt config path runs: the files it names, and itself for the
+ * prompts it writes inline. */
+static void
+links__config_prompts(struct links *l, const char *path,
+                      const struct evalfile *cf)
+{
+  struct evalgraph *g = links__session(l)->index.graph;
+
+  for (uint32_t p = 0; cf && p < cf->nprompts; p++)
+    if (cf->prompts[p].ref != EVAL_NONE)
+      evalgraph_targets(g, path, cf->prompts[p].ref, links__target_prompt, l);
+    else
+      links__add_prompt(l, path);
+}
+
+/* Whether v is one of the config's defaultTest variables. */
+static bool
+links__is_default(const struct evalfile *f, const struct evvar *v)
+{
+  size_t i = (size_t)(v - f->vars);
+
+  return i >= f->default_var0 && i < f->default_var0 + f->ndefault_vars;
+}
+
+/* The prompts of the tests that set the variable (in this file), its
+ * config's defaultTest setting it for every test. */
 static void
 links__prompts_setting(const struct evtest_ref *t, void *ctx)
 {
   struct links *l = ctx;
+  const struct evalfile *cf = t->config
+    ? evalgraph_summary(links__session(l)->index.graph, t->config) : NULL;
+  bool by_default = false;
 
-  if (links__has_var(t->summary, t->t, l->name))
+  for (uint32_t i = 0; cf && i < cf->ndefault_vars && !by_default; i++)
+    by_default = strcmp(cf->vars[cf->default_var0 + i].name, l->name) == 0;
+  if (by_default || links__has_var(t->summary, t->t, l->name))
     evalgraph_prompts_of_test(links__session(l)->index.graph, t,
                               links__prompt_of, l);
+}
+
+/* The variable of the current file at off (a test's, or defaultTest's)
+ * and the prompts it reaches; NULL when none is there. */
+static const struct evvar *
+links__var_prompts(struct links *l, const char *path, uint32_t off)
+{
+  const struct evalfile *f = l->r->artifact->evals;
+  const struct evvar *v = links__var_at(f, off);
+
+  if (!v)
+    return NULL;
+  l->name = v->name;
+  if (links__is_default(f, v))
+    links__config_prompts(l, path, f);
+  else
+    evalgraph_tests_in(links__session(l)->index.graph, path,
+                       links__prompts_setting, l);
+  return v;
+}
+
+/* Whether off lies in a prompt the promptfoo config a writes inline. */
+static bool
+links__in_inline_prompt(const struct artifact *a, uint32_t off)
+{
+  const struct evalfile *f = a->evals;
+
+  for (uint32_t p = 0; f && a->format == FORMAT_PROMPTFOO &&
+                       p < f->nprompts; p++)
+    if (f->prompts[p].ref == EVAL_NONE && !f->prompts[p].self &&
+        off >= f->prompts[p].span.start && off <= f->prompts[p].span.end)
+      return true;
+  return false;
+}
+
+/* Whether the variable under the cursor is a template's: a prompt file's,
+ * or one of a config's inline prompts. */
+static bool
+links__template_at(const struct artifact *a, uint32_t off,
+                   struct nav_target *t)
+{
+  return navigate_at(a, off, t) &&
+         (a->kind == ARTIFACT_PROMPT || links__in_inline_prompt(a, off));
 }
 
 struct links_uses {
@@ -359,14 +438,11 @@ links_definition(const struct feature_request *r, uint32_t off)
     evalgraph_targets(g, path, ref, links__target, &l);
     return links__reply_list(&l);
   }
-  if ((v = links__var_at(f, off)) != NULL) {
-    l.name = v->name;
-    evalgraph_tests_in(g, path, links__prompts_setting, &l);
+  if ((v = links__var_prompts(&l, path, off)) != NULL) {
     links__first_reads(&l);
     return links__reply_list(&l);
   }
-  if (navigate_at(r->artifact, off, &t) && r->artifact->kind ==
-                                           ARTIFACT_PROMPT) {
+  if (links__template_at(r->artifact, off, &t)) {
     l.name = t.name;
     if (t.decl)
       links__add(&l, path, t.decl->span);
@@ -391,14 +467,13 @@ links__closure(struct links *l, const char *path, uint32_t off)
 {
   const struct feature_request *r = l->r;
   struct evalgraph *g = r->session->index.graph;
-  const struct evvar *v = links__var_at(r->artifact->evals, off);
+  const struct evvar *v = links__var_prompts(l, path, off);
   struct nav_target t;
   size_t before;
 
   if (v) {
-    l->name = v->name;
-    evalgraph_tests_in(g, path, links__prompts_setting, l);
-  } else if (navigate_at(r->artifact, off, &t)) {
+    /* its prompts are in l already */
+  } else if (links__template_at(r->artifact, off, &t)) {
     l->name = t.name;
     links__add_prompt(l, path);
   } else {
@@ -412,15 +487,21 @@ links__closure(struct links *l, const char *path, uint32_t off)
 }
 
 static void
-links__all_sites(struct links *l, bool with_decl)
+links__all_sites(struct links *l, bool with_decl, const char *path,
+                 uint32_t off)
 {
   struct evalgraph *g = links__session(l)->index.graph;
+  const struct evvar *v = links__var_at(l->r->artifact->evals, off);
   size_t n = l->nprompts;
 
   for (size_t i = 0; i < n; i++) {
     links__uses(l, l->prompts[i], with_decl);
     evalgraph_tests_of_prompt(g, l->prompts[i], links__test_sites, l);
   }
+  /* The key under the cursor is a site too, should no test of those
+   * prompts reach it (a defaultTest variable, no tests yet). */
+  if (v)
+    links__add(l, path, v->key);
 }
 
 /* A prompt's first line: every test that exercises it. */
@@ -455,9 +536,10 @@ links_references(const struct feature_request *r, uint32_t off,
     links__release(&l);
     return false;
   }
-  links__all_sites(&l, with_decl);
-  /* Within the one file, the single-file answer is the same. */
-  if (!l.elsewhere) {
+  links__all_sites(&l, with_decl, path, off);
+  /* Within one prompt file, the single-file answer is the same; a
+   * config's holds only its templates, not the tests that set them. */
+  if (!l.elsewhere && r->artifact->kind == ARTIFACT_PROMPT) {
     json_object_put(l.list);
     links__release(&l);
     return false;
@@ -510,13 +592,14 @@ links_rename(const struct feature_request *r, uint32_t off, const char *name)
   l.new_name = name;
   if (!links__closure(&l, path, off) ||
       !(r->artifact->kind == ARTIFACT_PROMPT ||
-        links__var_at(r->artifact->evals, off))) {
+        links__var_at(r->artifact->evals, off) ||
+        links__in_inline_prompt(r->artifact, off))) {
     json_object_put(l.changes);
     links__release(&l);
     return false;
   }
-  links__all_sites(&l, true);
-  if (!l.elsewhere) {
+  links__all_sites(&l, true, path, off);
+  if (!l.elsewhere && r->artifact->kind == ARTIFACT_PROMPT) {
     json_object_put(l.changes);
     links__release(&l);
     return false;

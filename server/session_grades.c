@@ -302,6 +302,7 @@ grades__work(uv_work_t *work)
   idx.formats = &job->formats;
   idx.root = job->root;
   idx.max_bytes = job->max_bytes;
+  wsindex_add_root(&idx, job->root);
   /* Provider rules as the session applies them; $ref'd files are not
    * read (the session's reader belongs to the event loop's thread). */
   idx.analysis.providers = &job->providers;

@@ -46,6 +46,8 @@ struct index_item {
   enum artifact_format format;
   struct evalfile *summary;    /* one reference, once read */
   bool exists;                 /* the file could be read */
+  size_t too_large;            /* over the limit: its size, else 0 */
+  size_t limit;
 };
 
 struct index_job {
@@ -89,6 +91,9 @@ struct session_index {
   unsigned last_percent;
   struct index_watch *watches[INDEX_WATCHES_MAX];
   size_t nwatches;
+  struct walk_filter **filters;  /* what the walk of each folder passed
+                                    by, for files that change later */
+  size_t nfilters;
 };
 
 static const char index__token[] = "facet/index";
@@ -391,6 +396,10 @@ index__work(uv_work_t *work)
                                       NULL, &err);
 
     it->exists = a != NULL || err == FACET_ELIMIT;
+    if (a && a->refused_size) {
+      it->too_large = a->refused_size;
+      it->limit = a->refused_limit;
+    }
     if (wsindex_summary(a))
       it->summary = evalfile_ref(wsindex_summary(a));
     artifact_free(a);
@@ -426,6 +435,9 @@ index__after_read(struct session *self, struct index_job *job)
       continue;
     if (!it->exists)
       evalgraph_remove_path(self->index.graph, it->path);
+    else if (it->too_large)
+      evalgraph_set_too_large(self->index.graph, it->path, it->too_large,
+                              it->limit);
     else
       evalgraph_set(self->index.graph, it->path, it->summary);
   }
@@ -649,6 +661,54 @@ index__reload_config(struct session *self)
   index__settle(self, NULL);
 }
 
+struct index_named {
+  const char *path;
+  bool named;
+};
+
+static void
+index__names(const char *path, bool glob, void *ctx)
+{
+  struct index_named *n = ctx;
+
+  /* A glob's folder is walked as the workspace is: not this file. */
+  if (!glob && strcmp(path, n->path) == 0)
+    n->named = true;
+}
+
+/*
+ * Whether the index leaves path out, as the walk at the start did: a
+ * file git ignores (or under node_modules) is read only when a reference
+ * names it (outputPath's results, a config's tests file) or a results
+ * glob of .facet.yaml matches it. Results files found by their content
+ * follow .gitignore, at the start, on a change and in facet check alike.
+ */
+static bool
+index__left_out(struct session *self, const char *path)
+{
+  struct session_index *x = self->indexing;
+  struct index_named named = { path, false };
+  bool skipped = false;
+
+  for (size_t i = 0; i < x->nfilters && !skipped; i++)
+    skipped = walk_filter_skips(x->filters[i], path);
+  if (!skipped)
+    return false;
+  evalgraph_each_unresolved(self->index.graph, EVREF__COUNT, index__names,
+                            &named);
+  if (named.named)
+    return false;
+  if (self->root) {
+    size_t n = strlen(self->root);
+
+    for (size_t i = 0; i < self->index.config.nresults; i++)
+      if (strncmp(path, self->root, n) == 0 && path[n] == '/' &&
+          pathglob_match(self->index.config.results[i], path + n + 1))
+        return false;
+  }
+  return true;
+}
+
 /* A file changed on disk: read it again (or forget it). */
 void
 session_index_file_changed(struct session *self, const char *path,
@@ -674,6 +734,8 @@ session_index_file_changed(struct session *self, const char *path,
   }
   if (doc)
     return;  /* the editor's text is what counts while it is open */
+  if (!evalgraph_has(self->index.graph, norm) && index__left_out(self, norm))
+    return;
   evalgraph_add_path(self->index.graph, norm);
   known = evalgraph_summary(self->index.graph, norm);
   if (known || wsindex_candidate(&self->index, norm) ||
@@ -767,10 +829,24 @@ index__watch_parent(struct session *self, const char *path)
 }
 
 static void
+index__output_target(const char *target, void *ctx)
+{
+  index__watch_parent(ctx, target);
+}
+
+static void
 index__results_file(const char *path, const struct evalfile *f, void *ctx)
 {
+  struct session *self = ctx;
+
   if (f->tool != EVTOOL_NONE)
-    index__watch_parent(ctx, path);
+    index__watch_parent(self, path);
+  /* An outputPath file the index holds no results of (over the size
+   * limit, not parsing yet) changes too. */
+  for (uint32_t r = 0; r < f->nrefs; r++)
+    if (f->refs[r].kind == EVREF_RESULTS)
+      evalgraph_targets(self->index.graph, path, r, index__output_target,
+                        self);
 }
 
 static void
@@ -820,10 +896,19 @@ session_index_start(struct session *self)
   self->index.formats = &self->settings.formats;
   self->index.root = self->root;
   self->index.max_bytes = self->settings.max_file_bytes;
+  /* The graph reads schema files inside the workspace folders only. */
+  wsindex_add_root(&self->index, self->root);
+  for (size_t i = 0; i < self->nfolders; i++)
+    wsindex_add_root(&self->index, self->folders[i]);
   if (!self->root) {
     x->done = true;
     return;
   }
+  x->filters = calloc(self->nfolders + 1, sizeof *x->filters);
+  for (size_t i = 0; x->filters && i <= self->nfolders; i++)
+    if ((x->filters[x->nfilters] =
+           walk_filter_new(i == 0 ? self->root : self->folders[i - 1])))
+      x->nfilters++;
   if (wsconfig_read(&self->index.config, self->root, why, sizeof why) &&
       why[0])
     log_warn("%s", why);
@@ -884,6 +969,9 @@ session_index_release(struct session *self)
   for (size_t i = 0; i < x->nqueue; i++)
     free(x->queue[i].path);
   free(x->queue);
+  for (size_t i = 0; i < x->nfilters; i++)
+    walk_filter_free(x->filters[i]);
+  free(x->filters);
   free(x);
   self->indexing = NULL;
 }
@@ -903,8 +991,12 @@ session_index_document(struct session *self, struct document *doc)
 
   if (!doc->path || !wsindex_normal(doc->path, path))
     return;
-  if (evalgraph_set(self->index.graph, path,
-                    doc->artifact ? doc->artifact->evals : NULL))
+  if (doc->artifact && doc->artifact->refused_size
+        ? evalgraph_set_too_large(self->index.graph, path,
+                                  doc->artifact->refused_size,
+                                  doc->artifact->refused_limit)
+        : evalgraph_set(self->index.graph, path,
+                        doc->artifact ? doc->artifact->evals : NULL))
     return;
   index__settle(self, doc);
   session_index_regrade(self, doc);

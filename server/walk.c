@@ -290,6 +290,73 @@ walk__start(struct walk *w, struct buf *path, const char *root)
   return rc;
 }
 
+struct walk_filter {
+  struct walk w;
+  char *root;             /* real path, without a trailing '/' */
+};
+
+struct walk_filter *
+walk_filter_new(const char *root)
+{
+  struct walk_filter *self = calloc(1, sizeof *self);
+
+  if (!self)
+    return NULL;
+  self->root = realpath(root, NULL);
+  if (!self->root) {
+    free(self);
+    return NULL;
+  }
+  walk__open_repo(&self->w, self->root);
+  return self;
+}
+
+void
+walk_filter_free(struct walk_filter *self)
+{
+  if (!self)
+    return;
+  git_repository_free(self->w.repo);
+  free(self->root);
+  free(self);
+}
+
+bool
+walk_filter_skips(struct walk_filter *self, const char *path)
+{
+  char dir[PATH_MAX];
+  char real[PATH_MAX];
+  char abs[2 * PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  size_t n = strlen(self->root);
+  const char *rel;
+
+  /* The file may be gone (a deletion): its folder is resolved. */
+  if (!slash || (size_t)(slash - path) >= sizeof dir)
+    return false;
+  memcpy(dir, path, (size_t)(slash - path));
+  dir[slash - path] = '\0';
+  if (!realpath(dir[0] ? dir : "/", real))
+    return false;
+  snprintf(abs, sizeof abs, "%s/%s", strcmp(real, "/") ? real : "",
+           slash + 1);
+  if (strncmp(abs, self->root, n) != 0 || abs[n] != '/')
+    return false;
+  for (rel = abs + n + 1; (slash = strchr(rel, '/')) != NULL;
+       rel = slash + 1) {
+    char name[NAME_MAX + 1];
+    size_t len = (size_t)(slash - rel);
+
+    if (len > NAME_MAX)
+      return false;
+    memcpy(name, rel, len);
+    name[len] = '\0';
+    if (walk_skip_dir(name))
+      return true;
+  }
+  return walk__ignored(&self->w, abs);
+}
+
 static int walk__path(const char *path, walk_fn on_file,
                       walk_error_fn on_error, void *ctx, bool gitignore);
 

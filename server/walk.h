@@ -39,4 +39,20 @@ int walk_path_unignored(const char *path, walk_fn on_file,
 /* Whether a folder of this name is never walked into. */
 bool walk_skip_dir(const char *name);
 
+/*
+ * What a walk of a folder passes by, asked of one path at a time: for a
+ * file that changes after the walk, so that it counts as the walk would
+ * have counted it. Used from one thread.
+ */
+struct walk_filter;
+
+/* A filter for walks of root, or NULL (out of memory, no such folder). */
+struct walk_filter *walk_filter_new(const char *root);
+void walk_filter_free(struct walk_filter *self);
+
+/* Whether path (a file under root, which need not exist any more) lies
+ * in a folder a walk never enters or is one git ignores. A path outside
+ * root is not passed by. */
+bool walk_filter_skips(struct walk_filter *self, const char *path);
+
 #endif

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <limits.h>
+#include <json-c/json.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uriparser/Uri.h>
@@ -15,15 +17,150 @@
 #include "fileio.h"
 #include "pathglob.h"
 #include "provenance.h"
+#include "tree.h"
 #include "walk.h"
+
+static bool
+wsindex__inside(const char *root, const char *path)
+{
+  size_t n = strlen(root);
+
+  return strncmp(path, root, n) == 0 &&
+         (path[n] == '/' || path[n] == '\0' || (n == 1 && root[0] == '/'));
+}
+
+/* A YAML file's value as JSON text (promptfoo reads a file:// value by
+ * its extension), or NULL when it does not parse. */
+static char *
+wsindex__yaml_as_json(const char *text, size_t len)
+{
+  struct arena arena;
+  struct diag_list diags;
+  struct source src;
+  struct node *root = NULL;
+  struct json_object *json = NULL;
+  size_t budget = NODE_JSON_BUDGET_DEFAULT;
+  char *out = NULL;
+  bool broken = false;
+
+  if (source_init(&src, text, len))
+    return NULL;
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  if (yaml_parse(&arena, &src, span_make(0, (uint32_t)src.len), &diags,
+                 &root) == 0) {
+    for (size_t i = 0; i < diags.count && !broken; i++)
+      broken = diags.items[i].severity == SEVERITY_ERROR;
+    if (!broken && (json = node_to_json(root, &budget)) != NULL)
+      out = strdup(json_object_to_json_string_ext(json,
+                                                  JSON_C_TO_STRING_PLAIN));
+    else if (!broken && budget)
+      out = strdup("null");
+  }
+  json_object_put(json);
+  diag_list_release(&diags);
+  arena_release(&arena);
+  source_release(&src);
+  return out;
+}
+
+static bool
+wsindex__yaml_name(const char *path)
+{
+  size_t n = strlen(path);
+
+  return (n > 5 && strcasecmp(path + n - 5, ".yaml") == 0) ||
+         (n > 4 && strcasecmp(path + n - 4, ".yml") == 0);
+}
+
+/* The graph's reader: a file of the workspace (links resolved, so none
+ * leads out of it), within the size limit files are analysed under. */
+static char *
+wsindex__read_for_graph(void *ctx, const char *path, size_t *len, char *why,
+                        size_t size)
+{
+  const struct wsindex *self = ctx;
+  size_t max = self->max_bytes ? self->max_bytes : ANALYZE_MAX_BYTES_DEFAULT;
+  char real[PATH_MAX];
+  char *text = NULL;
+  size_t whole = 0;
+  bool inside = false;
+  int rc;
+
+  if (!realpath(path, real)) {
+    snprintf(why, size, "it is not there");
+    return NULL;
+  }
+  for (size_t i = 0; i < self->nroots && !inside; i++)
+    inside = wsindex__inside(self->roots[i], real);
+  if (!inside) {
+    snprintf(why, size, "it is outside the workspace");
+    return NULL;
+  }
+  rc = fileio_read(real, max + 1, &text, len, &whole);
+  if (rc == 0 && whole > max) {
+    free(text);
+    snprintf(why, size, "it is %zu bytes, over the %zu-byte limit", whole,
+             max);
+    return NULL;
+  }
+  if (rc) {
+    snprintf(why, size, "%s", facet_strerror(rc));
+    return NULL;
+  }
+  if (wsindex__yaml_name(real)) {
+    char *json = wsindex__yaml_as_json(text, *len);
+
+    free(text);
+    if (!json) {
+      snprintf(why, size, "it does not parse as YAML");
+      return NULL;
+    }
+    *len = strlen(json);
+    return json;
+  }
+  return text;
+}
 
 int
 wsindex_init(struct wsindex *self)
 {
+  struct evalgraph_io io;
+
   memset(self, 0, sizeof *self);
   wsconfig_init(&self->config);
   self->graph = evalgraph_new();
-  return self->graph ? 0 : FACET_ENOMEM;
+  if (!self->graph)
+    return FACET_ENOMEM;
+  io.read = wsindex__read_for_graph;
+  io.ctx = self;
+  evalgraph_set_io(self->graph, &io);
+  return 0;
+}
+
+int
+wsindex_add_root(struct wsindex *self, const char *path)
+{
+  char real[PATH_MAX];
+  struct stat st;
+  char **grown;
+  char *slash;
+
+  if (!path || !realpath(path, real) || stat(real, &st) != 0)
+    return 0;
+  if (!S_ISDIR(st.st_mode) && (slash = strrchr(real, '/')) != NULL)
+    *(slash == real ? slash + 1 : slash) = '\0';
+  for (size_t i = 0; i < self->nroots; i++)
+    if (strcmp(self->roots[i], real) == 0)
+      return 0;
+  grown = realloc(self->roots, (self->nroots + 1) * sizeof *grown);
+  if (!grown)
+    return FACET_ENOMEM;
+  self->roots = grown;
+  if (!(self->roots[self->nroots] = strdup(real)))
+    return FACET_ENOMEM;
+  self->nroots++;
+  return 0;
 }
 
 void
@@ -32,6 +169,11 @@ wsindex_release(struct wsindex *self)
   evalgraph_free(self->graph);
   wsconfig_release(&self->config);
   self->graph = NULL;
+  for (size_t i = 0; i < self->nroots; i++)
+    free(self->roots[i]);
+  free(self->roots);
+  self->roots = NULL;
+  self->nroots = 0;
 }
 
 bool
@@ -167,6 +309,9 @@ wsindex_put(struct wsindex *self, const char *path, const struct artifact *a)
 
   if (!wsindex_normal(path, norm))
     return 0;  /* a path too long to resolve is left out */
+  if (a && a->refused_size)
+    return evalgraph_set_too_large(self->graph, norm, a->refused_size,
+                                   a->refused_limit);
   if (wsindex_summary(a))
     return evalgraph_set(self->graph, norm, a->evals);
   return evalgraph_add_path(self->graph, norm);

@@ -45,15 +45,24 @@ struct wsindex {
   const char *root;                  /* for format overrides; borrowed */
   size_t max_bytes;                  /* 0: the default */
   struct wsindex_analysis analysis;  /* for the files wsindex_load reads */
+  char **roots;                      /* folders whose files the graph may
+                                        read (resolved): the workspace */
+  size_t nroots;
 };
 
 /* One file analysed for the index: a is NULL when err says why not. */
 typedef void (*wsindex_file_fn)(void *ctx, const char *path, bool explicit,
                                 const struct artifact *a, int err);
 
-/* Sets up an empty index. Returns 0 or FACET_ENOMEM. */
+/* Sets up an empty index. Returns 0 or FACET_ENOMEM. The graph reads
+ * the files it needs the text of (a schema an is-json assertion names)
+ * through the index: only inside its roots, and not over max_bytes. */
 int wsindex_init(struct wsindex *self);
 void wsindex_release(struct wsindex *self);
+
+/* Adds a folder (a file: its folder) whose files the graph may read.
+ * Returns 0, or FACET_ENOMEM; a path that does not resolve is skipped. */
+int wsindex_add_root(struct wsindex *self, const char *path);
 
 /*
  * Reads the file at path and analyses it as format (FORMAT_NONE: as its

@@ -76,8 +76,32 @@ ws_load(struct ws *w)
   char *paths[] = { w->root };
 
   assert_int_equal(wsindex_init(&w->index), 0);
+  assert_int_equal(wsindex_add_root(&w->index, w->root), 0);
   wsconfig_read(&w->index.config, w->root, w->out, sizeof w->out);
   assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+}
+
+/* The hover of the test on line (1-based) of rel. */
+static const char *
+ws_hover(struct ws *w, const char *rel, unsigned line)
+{
+  char path[700];
+  char *text;
+  char *hover;
+  size_t len;
+  size_t size;
+  uint32_t off = 0;
+
+  ws_path(w, rel, path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  for (unsigned l = 1; l < line && off < len; off++)
+    l += text[off] == '\n';
+  free(text);
+  hover = evalgraph_test_hover(w->index.graph, path, off + 4, NOW, NULL,
+                               NULL);
+  snprintf(w->out, sizeof w->out, "%s", hover ? hover : "(none)");
+  free(hover);
+  return w->out;
 }
 
 static void
@@ -339,6 +363,53 @@ fullfact_an_edited_prompt_makes_its_results_stale(void **state)
   ws_close(w);
 }
 
+/* Results are matched to a config by its description; renamed since the
+ * run, the tests say where their runs are and why they do not count
+ * (they showed "never run" with no word, before). */
+static void
+fullfact_a_renamed_description_says_where_the_runs_are(void **state)
+{
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "'Health Prompt Eval v1'",
+          "'Health Prompt Eval v2'", NOW);
+
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+    "2: \xE2\x97\x8B never run \xC2\xB7 its runs are recorded under "
+    "'Health Prompt Eval v1'\n"
+    "3: \xE2\x97\x8B never run \xC2\xB7 its runs are recorded under "
+    "'Health Prompt Eval v1'\n");
+  assert_non_null(strstr(ws_hover(w, "tests.csv", 2),
+    "No recorded run of this test was found for this config: `"));
+  assert_non_null(strstr(ws_hover(w, "tests.csv", 2),
+    "results/promptfoo-results.json` holds one under the description "
+    "'Health Prompt Eval v1', and this config's is 'Health Prompt Eval v2' "
+    "now. Results are matched to a config by its description, or by its "
+    "`outputPath`: run the evals again, or name that file in "
+    "`outputPath`."));
+  ws_close(w);
+}
+
+/* The results file a config names as its outputPath is its own, whatever
+ * its description says now. */
+static void
+support_output_path_results_match_whatever_the_description(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "description: Support reply drafts",
+          "description: Support replies", NOW);
+
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n");
+  ws_close(w);
+}
+
 static void
 fullfact_a_new_column_the_prompt_does_not_read_is_reported(void **state)
 {
@@ -411,6 +482,210 @@ a_config_cleared_before_resolving_is_no_test(void **state)
   evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
 
   assert_int_equal(stale.tests_elsewhere, links.tests_elsewhere);
+  ws_close(w);
+}
+
+/* What the session does for each file a resolve says changed: its
+ * findings and lenses, computed while the graph resolves. */
+static void
+ws_show_lens(struct span span, enum evlens_kind kind, const char *title,
+             uint32_t test, const struct evresult *r, void *ctx)
+{
+  (void)span;
+  (void)kind;
+  (void)test;
+  (void)r;
+  *(size_t *)ctx += strlen(title);
+}
+
+static void
+ws_show(const char *path, void *ctx)
+{
+  struct ws *w = ctx;
+  struct arena arena;
+  struct diag_list diags;
+  size_t n = 0;
+
+  arena_init(&arena, 0);
+  diag_list_init(&diags, &arena);
+  evalgraph_diagnostics(w->index.graph, path, NOW, &diags);
+  evalgraph_lenses(w->index.graph, path, NOW, ws_show_lens, &n);
+  diag_list_release(&diags);
+  arena_release(&arena);
+}
+
+/* Writes text into rel (NULL: deletes it) and reads it again as the
+ * session does for a watched change: as what its content says, or gone. */
+static void
+ws_changed_on_disk(struct ws *w, const char *rel, const char *text)
+{
+  char path[700];
+  struct artifact *a;
+  FILE *out;
+  int err = 0;
+
+  ws_path(w, rel, path, sizeof path);
+  if (!text) {
+    assert_int_equal(unlink(path), 0);
+    evalgraph_remove_path(w->index.graph, path);
+  } else {
+    out = fopen(path, "w");
+    assert_non_null(out);
+    fputs(text, out);
+    fclose(out);
+    a = wsindex_read(path, FORMAT_NONE, 0, NULL, &err);
+    evalgraph_set(w->index.graph, path, wsindex_summary(a));
+    artifact_free(a);
+  }
+  evalgraph_resolve(w->index.graph, ws_show, w);
+}
+
+/*
+ * The results file outputPath names is emptied, rewritten as other JSON,
+ * cut to fewer cases, or deleted, while promptfoo writes it. The lookup
+ * keys of recorded cases pointed into the old summary until the end of
+ * the resolve, whose callbacks look results up: a crash, before (a NULL
+ * summary, or a case past the new file's end).
+ */
+static void
+a_results_file_rewritten_leaves_no_result_behind(void **state)
+{
+  static const char one_case[] =
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"success\":true}]}}";
+  struct ws *w = ws_open("support");
+  static const char never[] =
+    "2: \xE2\x97\x8B never run\n3: \xE2\x97\x8B never run\n";
+
+  (void)state;
+  /* The case keeps no template: the prompt file's time tells. */
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+
+  ws_changed_on_disk(w, "output/results.json", "");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_changed_on_disk(w, "output/results.json", "{\"hello\":1}");
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_changed_on_disk(w, "output/results.json", one_case);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+                      "2: \xE2\x9C\x93 passed 1 h ago\n"
+                      "3: \xE2\x97\x8B never run\n");
+  ws_changed_on_disk(w, "output/results.json", NULL);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), never);
+  ws_close(w);
+}
+
+/* A results file cut short (promptfoo still writing it) gives no
+ * verdicts: its tests show never run, and the file its syntax error
+ * (before, the cases error recovery salvaged gave verdicts). */
+static void
+a_results_file_that_does_not_parse_gives_no_verdicts(void **state)
+{
+  struct ws *w = ws_open("support");
+  char path[700];
+  char *text;
+  size_t len;
+  size_t size;
+
+  (void)state;
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+  ws_path(w, "output/results.json", path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  /* Past every case but the last: the first four are whole. */
+  text[strstr(text, "\"id\": \"r8\"") - text] = '\0';
+  ws_changed_on_disk(w, "output/results.json", text);
+  free(text);
+  {
+    int err = 0;
+    struct artifact *a = wsindex_read(path, FORMAT_NONE, 0, NULL, &err);
+
+    assert_non_null(a);
+    assert_int_equal(a->format, FORMAT_PROMPTFOO_RESULTS);
+    assert_true(a->diags.count > 0);
+    assert_int_equal(a->diags.items[0].code, DIAG_JSON_SYNTAX);
+    artifact_free(a);
+  }
+
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x97\x8B never run\n3: \xE2\x97\x8B never run\n");
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 0 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 4 never run\n"
+    "15: \xE2\x97\x8B never run\n"
+    "25: \xE2\x97\x8B never run\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
+  ws_close(w);
+
+  /* JUnit alike. */
+  w = ws_open("junit");
+  ws_load(w);
+  ws_path(w, "reports/junit.xml", path, sizeof path);
+  assert_int_equal(fileio_read(path, 1 << 20, &text, &len, &size), 0);
+  text[strstr(text, "</testcase>") - text] = '\0';
+  ws_changed_on_disk(w, "reports/junit.xml", text);
+  free(text);
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "6: \xE2\x97\x8B never run\n12: \xE2\x97\x8B never run\n");
+  ws_close(w);
+}
+
+/* A summary replaced with other references: a query before the resolve
+ * meets no link of the old one (its indexes name other references, or
+ * none). */
+static void
+a_summary_replaced_drops_its_links_at_once(void **state)
+{
+  struct ws *w = ws_open("support");
+  struct grade_links links;
+  char config[700];
+  char prompt[700];
+  struct artifact *a;
+
+  (void)state;
+  ws_load(w);
+  ws_path(w, "promptfooconfig.yaml", config, sizeof config);
+  ws_path(w, "prompts/reply.txt", prompt, sizeof prompt);
+  a = artifact_analyze(config, "prompts: [file://prompts/other.txt]\n", 36,
+                       NULL);
+  evalgraph_set(w->index.graph, config, a->evals);
+  artifact_free(a);
+
+  /* Its one reference is not the old first one (prompts/reply.txt). */
+  assert_int_equal(ws_targets(w, "promptfooconfig.yaml", 0), 0);
+  evalgraph_grade_links(w->index.graph, prompt, NOW, &links);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW), "");
+  evalgraph_resolve(w->index.graph, ws_show, w);
+  assert_string_equal(ws_lenses(w, "prompts/reply.txt", NOW),
+                      "1: evals: 0 \xE2\x9C\x93 0 \xE2\x9C\x97 \xC2\xB7 "
+                      "4 never run\n");
+  ws_close(w);
+}
+
+/* A test run against two prompts that failed against one and errored
+ * against the other shows the failure and names the error (only the
+ * failure showed, before). */
+static void
+a_test_that_failed_and_errored_shows_both(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "output/results.json", "\"success\": true,",
+          "\"success\": false, \"failureReason\": 2, \"error\": "
+          "\"API error: 500\",", NOW - 4 * HOUR);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "4: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0\n"
+    "15: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\" \xC2\xB7 also \xE2\x9A\xA0 errored\n"
+    "25: \xE2\x9C\x93 passed 3 h ago\n"
+    "31: \xE2\x9C\x97 failed: expected valid JSON\n");
   ws_close(w);
 }
 
@@ -521,6 +796,12 @@ support_grade_counts_the_tests_in_other_files(void **state)
 
   evalgraph_grade_links(w->index.graph, path, NOW, &links);
 
+  /* The files counted as the hover lists them: 9 tests in 3 files (the
+   * reason said "9 tests in promptfooconfig.yaml and 2 more files"). */
+  assert_string_equal(ws_grade(w, "prompts/reply.txt"),
+    "eval: 9 tests in 3 files (promptfooconfig.yaml and 2 more) exercise "
+    "it, 7 with a check no model grades; their last runs: 4 passed, 1 "
+    "failed, 4 never run -> make the 1 failing eval pass");
   assert_int_equal(links.tests_elsewhere, 9);
   assert_int_equal(links.checked, 9);
   assert_int_equal(links.deterministic, 7);
@@ -528,6 +809,26 @@ support_grade_counts_the_tests_in_other_files(void **state)
   assert_int_equal(links.failed, 1);
   assert_int_equal(links.never, 4);
   assert_int_equal(links.stale, 0);
+  ws_close(w);
+}
+
+/* A CSV with no __expected column, whose config's defaultTest checks
+ * every row: the CSV is an eval (it was "structured: its tests give
+ * inputs but check nothing"), and its rows' runs decide the next step. */
+static void
+a_test_file_checked_by_default_test_is_an_eval(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_write(w, "tests/cases.csv",
+           "message,plan\nWhere is my order?,Basic\nCancel my plan,Pro\n",
+           NOW);
+
+  assert_string_equal(ws_grade(w, "tests/cases.csv"),
+    "eval: it defines 2 tests that check the output; their last runs: 1 "
+    "passed, 1 failed, 2 stale -> make the 1 failing eval pass");
   ws_close(w);
 }
 
@@ -557,6 +858,65 @@ a_schema_tests_check_against_is_graded_so(void **state)
   ws_close(w);
 }
 
+/* is-json and contains-json with a file:// schema (JSON, or YAML as
+ * promptfoo reads a .yaml value): the graph reads the file through the
+ * index, inside the workspace and within the size limit (never, before:
+ * "its schema file could not be read as JSON"). */
+static void
+schema_files_are_read_for_the_checks_facet_runs(void **state)
+{
+  struct ws *w = ws_open("schema-checks");
+
+  (void)state;
+  ws_load(w);
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "7: \xE2\x9C\x93 passes locally\n"
+    "14: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
+    "schema\n"
+    "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
+    "required property 'answer')\n");
+  ws_close(w);
+
+  /* Over the size limit: not read, and the hover says why. */
+  w = ws_open("schema-checks");
+  assert_int_equal(wsindex_init(&w->index), 0);
+  assert_int_equal(wsindex_add_root(&w->index, w->root), 0);
+  w->index.max_bytes = 625;
+  {
+    char *paths[] = { w->root };
+
+    assert_int_equal(wsindex_load(&w->index, paths, 1, NULL, NULL), 0);
+  }
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "7: \xE2\x97\x8B never run\n14: \xE2\x97\x8B never run\n"
+    "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
+    "required property 'answer')\n");
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 14),
+    "- not run: `contains-json` (its schema file was not read: it is 632 "
+    "bytes, over the 625-byte limit)"));
+  ws_close(w);
+
+  /* A link that leads out of the workspace is not followed. */
+  w = ws_open("schema-checks");
+  {
+    char outside[64] = "/tmp/facet-outside-XXXXXX";
+    char cmd[1600];
+
+    assert_non_null(mkdtemp(outside));
+    snprintf(cmd, sizeof cmd, "mv '%s/schemas/days.json' '%s/' && "
+             "ln -s '%s/days.json' '%s/schemas/days.json'", w->root, outside,
+             outside, w->root);
+    assert_int_equal(system(cmd), 0);
+    ws_load(w);
+    assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 14),
+      "- not run: `contains-json` (its schema file was not read: it is "
+      "outside the workspace)"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", outside);
+    assert_int_equal(system(cmd), 0);
+  }
+  ws_close(w);
+}
+
 /* ---- GitHub Models: testData, evaluators and gh models eval --json --- */
 
 static void
@@ -575,6 +935,32 @@ gh_models_results_match_test_data_items(void **state)
     "pass\n"
     "10: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did not "
     "pass\n");
+  ws_close(w);
+}
+
+/* A .prompt.yml's grade counts the recorded runs of its own testData, as
+ * a prompt's counts those of tests elsewhere (before: "crystallise a
+ * stable rule into code" over two failing evals). */
+static void
+gh_models_grade_counts_its_own_recorded_runs(void **state)
+{
+  struct ws *w = ws_open("gh-models");
+
+  (void)state;
+  ws_time(w, "failing_test_prompt.yml", NOW - 3 * HOUR);
+  ws_time(w, "results/failing_test_prompt.json", NOW - 2 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_grade(w, "failing_test_prompt.yml"),
+    "eval: 2 tests in testData and evaluators check its output; their last "
+    "runs: 0 passed, 2 failed -> make the 2 failing evals pass");
+  /* Without results: run them first. */
+  ws_changed_on_disk(w, "results/failing_test_prompt.json", NULL);
+  assert_string_equal(ws_grade(w, "failing_test_prompt.yml"),
+    "eval: 2 tests in testData and evaluators check its output; none of "
+    "them has a recorded run yet -> run the evals and keep their results "
+    "(promptfoo eval -o results.json, gh models eval --json) so facet can "
+    "show whether they pass");
   ws_close(w);
 }
 
@@ -834,6 +1220,57 @@ junit_results_are_matched_by_description(void **state)
     "12: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones'\n");
   assert_string_equal(ws_lenses(w, "prompts/faq.txt", NOW),
     "1: evals: 1 \xE2\x9C\x93 1 \xE2\x9C\x97\n");
+  ws_close(w);
+}
+
+/* JUnit oddities: a skipped case counts in the prompt's summary, two
+ * cases of one name (one passed, one failed) show the failure, and a
+ * description written with spaces around it matches the name a reporter
+ * trimmed (before: not counted, passed, never run). */
+static void
+junit_skipped_duplicates_and_padded_names(void **state)
+{
+  struct ws *w = ws_open("junit");
+  char path[700];
+  FILE *out;
+
+  (void)state;
+  ws_path(w, "promptfooconfig.yaml", path, sizeof path);
+  out = fopen(path, "w");
+  assert_non_null(out);
+  fputs("description: FAQ bot regression\n"
+        "prompts:\n  - file://prompts/faq.txt\n"
+        "providers: [openai:gpt-4o-mini]\n"
+        "tests:\n"
+        "  - description: skipped one\n"
+        "    vars: {question: a}\n"
+        "  - description: duplicate\n"
+        "    vars: {question: b}\n"
+        "  - description: \"  padded  \"\n"
+        "    vars: {question: c}\n", out);
+  fclose(out);
+  ws_path(w, "reports/junit.xml", path, sizeof path);
+  out = fopen(path, "w");
+  assert_non_null(out);
+  fputs("<?xml version=\"1.0\"?>\n<testsuites>\n"
+        "<testsuite name=\"faq\" timestamp=\"2026-01-05T10:00:00Z\">\n"
+        "<testcase name=\"skipped one\"><skipped/></testcase>\n"
+        "<testcase name=\"duplicate\"/>\n"
+        "<testcase name=\"duplicate\"><failure message=\"second duplicate "
+        "failed\"/></testcase>\n"
+        "<testcase name=\"padded\"/>\n"
+        "</testsuite>\n</testsuites>\n", out);
+  fclose(out);
+  ws_time(w, "promptfooconfig.yaml", NOW - 4 * HOUR);
+  ws_time(w, "prompts/faq.txt", NOW - 4 * HOUR);
+  ws_load(w);
+
+  assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
+    "6: \xE2\x97\x8B skipped 3 h ago\n"
+    "8: \xE2\x9C\x97 failed 3 h ago: second duplicate failed\n"
+    "10: \xE2\x9C\x93 passed 3 h ago\n");
+  assert_string_equal(ws_lenses(w, "prompts/faq.txt", NOW),
+    "1: evals: 1 \xE2\x9C\x93 1 \xE2\x9C\x97 \xC2\xB7 1 skipped\n");
   ws_close(w);
 }
 
@@ -1327,6 +1764,9 @@ main(void)
     cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
     cmocka_unit_test(
       fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(fullfact_a_renamed_description_says_where_the_runs_are),
+    cmocka_unit_test(
+      support_output_path_results_match_whatever_the_description),
     cmocka_unit_test(support_lenses_show_each_tests_last_run),
     cmocka_unit_test(support_findings_span_config_prompt_and_results),
     cmocka_unit_test(
@@ -1335,8 +1775,11 @@ main(void)
     cmocka_unit_test(support_an_edited_prompt_file_makes_every_run_of_it_stale),
     cmocka_unit_test(support_grade_counts_the_tests_in_other_files),
     cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
+    cmocka_unit_test(a_test_file_checked_by_default_test_is_an_eval),
+    cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
+    cmocka_unit_test(gh_models_grade_counts_its_own_recorded_runs),
     cmocka_unit_test(openai_registry_entries_name_their_samples),
     cmocka_unit_test(openai_entries_without_samples_are_not_tests),
     cmocka_unit_test(openai_modelgraded_specs_link_to_their_evals),
@@ -1344,10 +1787,15 @@ main(void)
     cmocka_unit_test(promptfoo_missing_check_files_check_nothing),
     cmocka_unit_test(promptfoo_missing_tests_and_checks_are_mended_together),
     cmocka_unit_test(junit_results_are_matched_by_description),
+    cmocka_unit_test(junit_skipped_duplicates_and_padded_names),
     cmocka_unit_test(schema_refs_resolve_to_files),
     cmocka_unit_test(assertions_facet_runs_itself),
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
+    cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
+    cmocka_unit_test(a_test_that_failed_and_errored_shows_both),
+    cmocka_unit_test(a_results_file_that_does_not_parse_gives_no_verdicts),
+    cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),
     cmocka_unit_test(csv_fields_keep_their_spans),
     cmocka_unit_test(expected_cells_read_as_promptfoo_reads_them),
     cmocka_unit_test(paths_resolve_and_globs_match_as_promptfoo_means),

@@ -2177,6 +2177,68 @@ test_empty_artifacts_get_a_finding_and_the_lowest_grade(void **state)
   artifact_free(pf);
 }
 
+/*
+ * A CSV __expected cell gets the checks of an assertion written in YAML,
+ * each at its part of the cell: a regex that does not compile (on the
+ * pattern), a threshold out of range (on the number), a value missing,
+ * and a type one typo away, which promptfoo would read as equals the
+ * whole cell. Before, only the missing value was reported.
+ */
+static void
+test_csv_expected_cells_are_checked_as_assertions(void **state)
+{
+  static const char text[] =
+    "q,__expected\n"
+    "a,regex:(a\n"
+    "b,similar(80):hello\n"
+    "c,\"regex:caf\xC3\xA9((\"\n"
+    "d,contain:refund\n"
+    "e,latency(-5):\n"
+    "f,icontains:\n"
+    "g,answer: yes\n"
+    "h,similar(0.8):hello\n";
+  struct analyze_options opts = { .format = FORMAT_PROMPTFOO_TESTS };
+  struct artifact *a = artifact_analyze("tests.csv", text, sizeof text - 1,
+                                        &opts);
+
+  (void)state;
+  EXPECT_DIAGS(a,
+    "invalid-regex 2:9-2:11 this regex does not compile: missing closing "
+    "parenthesis (2 characters into the pattern)",
+    "threshold-range 3:11-3:13 similar scores from 0 to 1, so a threshold "
+    "of 80 can never be met",
+    "invalid-regex 4:10-4:16 this regex does not compile: missing closing "
+    "parenthesis (6 characters into the pattern)",
+    "unknown-assertion 5:3-5:10 unknown assertion type 'contain', so "
+    "promptfoo compares the output with the whole cell; did you mean "
+    "'contains'?",
+    "threshold-range 6:11-6:13 a latency threshold below 0 can never be met",
+    "assertion-value 7:3-7:13 an icontains assertion needs a value after "
+    "the ':'");
+  artifact_free(a);
+}
+
+/* The same checks in YAML: the position in a pattern counts characters. */
+static void
+test_regex_positions_count_characters(void **state)
+{
+  static const char text[] =
+    "prompts: ['Say {{ x }}']\n"
+    "providers: [echo]\n"
+    "tests:\n"
+    "  - vars: {x: a}\n"
+    "    assert:\n"
+    "      - type: regex\n"
+    "        value: '\xC3\xA9t\xC3\xA9 (('\n";
+  struct artifact *a = analyze("promptfooconfig.yaml", text);
+
+  (void)state;
+  EXPECT_DIAGS(a,
+    "invalid-regex 7:16-7:24 this regex does not compile: missing closing "
+    "parenthesis (6 characters into the pattern)");
+  artifact_free(a);
+}
+
 int
 main(void)
 {
@@ -2245,6 +2307,8 @@ main(void)
     cmocka_unit_test(test_dotprompt_role_tags_may_have_blanks),
     cmocka_unit_test(test_nesting_limit_is_the_documented_128),
     cmocka_unit_test(test_empty_artifacts_get_a_finding_and_the_lowest_grade),
+    cmocka_unit_test(test_csv_expected_cells_are_checked_as_assertions),
+    cmocka_unit_test(test_regex_positions_count_characters),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

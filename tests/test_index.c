@@ -77,11 +77,10 @@ at_ws(const char *s)
 /* Initializes with capabilities (JSON) in a copy of workspace name, lets
  * the index run to its end. */
 static void
-start_in(struct harness *h, const char *name, const char *caps)
+begin(struct harness *h, const char *caps)
 {
   char msg[1024];
 
-  ws_copy_of(name);
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
@@ -90,6 +89,13 @@ start_in(struct harness *h, const char *name, const char *caps)
   h->session.clock_fixed = NOW;
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   settle(h);
+}
+
+static void
+start_in(struct harness *h, const char *name, const char *caps)
+{
+  ws_copy_of(name);
+  begin(h, caps);
 }
 
 static void
@@ -349,6 +355,171 @@ a_results_file_the_client_reports_changed_is_read_again(void **state)
   ws_remove();
 }
 
+/* Sends a didChangeWatchedFiles of type for rel. */
+static void
+watched(struct harness *h, const char *rel, int type)
+{
+  char msg[1024];
+
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"method\":\"workspace/didChangeWatchedFiles\","
+           "\"params\":{\"changes\":[{\"uri\":\"%s/%s\",\"type\":%d}]}}",
+           ws.uri, rel, type);
+  feed(h, msg);
+  settle(h);
+}
+
+static void
+overwrite(const char *rel, const char *text)
+{
+  char path[600];
+  FILE *f;
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/*
+ * promptfoo rewrites its outputPath file while a tests file is open: the
+ * file is emptied, holds other JSON, is deleted. Each change is shown at
+ * once; the server crashed (a recorded case looked up in a summary that
+ * was gone) before.
+ */
+static void
+a_results_file_emptied_or_deleted_under_an_open_tests_file(void **state)
+{
+  struct harness *h = *state;
+  static const char never[] =
+    "0: grade: eval \xC2\xB7 next: run the evals and keep their results "
+    "(promptfoo eval -o results.json, gh models eval --json) so facet can "
+    "show whether they pass | "
+    "1: \xE2\x97\x8B never run | 2: \xE2\x97\x8B never run";
+
+  start(h, CAPS_ALL);
+  open_file(h, "tests/cases.csv");
+
+  overwrite("output/results.json", "");
+  watched(h, "output/results.json", 2);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  overwrite("output/results.json", "{\"hello\":1}");
+  watched(h, "output/results.json", 2);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  assert_int_equal(unlink(at_ws("@/output/results.json") + 7), 0);
+  watched(h, "output/results.json", 3);
+  assert_string_equal(lenses(h, "tests/cases.csv"), never);
+  ws_remove();
+}
+
+/* is-json and contains-json run with the schema file they name, read
+ * from the workspace ("its schema file could not be read as JSON" for
+ * every one, before). */
+static void
+schema_files_of_checks_are_read_in_the_editor(void **state)
+{
+  struct harness *h = *state;
+
+  start_in(h, "schema-checks", CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "6: \xE2\x9C\x93 passes locally | "
+    "13: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
+    "schema | "
+    "20: \xE2\x9C\x97 failed: expected JSON that fits its schema "
+    "(missing required property 'answer')");
+  ws_remove();
+}
+
+/*
+ * A results file in a folder git ignores, which nothing names, is left
+ * out on a change as the walk at the start left it out (it was read on
+ * the change, before, and its runs shown); one outputPath names is read
+ * wherever it is.
+ */
+static void
+a_results_file_git_ignores_counts_as_the_walk_counts_it(void **state)
+{
+  struct harness *h = *state;
+  char cmd[1200];
+  static const char failed[] =
+    "0: grade: eval \xC2\xB7 next: make the 3 failing evals pass | "
+    "3: evals: 2 \xE2\x9C\x93 2 \xE2\x9C\x97 1 \xE2\x9A\xA0 | "
+    "14: \xE2\x9C\x97 failed 3 h ago: Expected output to contain "
+    "\"refund\" | "
+    "24: \xE2\x9C\x93 passed 3 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON";
+
+  ws_copy();
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && git init -q . && printf 'scratch/\\noutput/\\n' > .gitignore "
+           "&& mkdir scratch && sed -e 's/\"success\": false,/\"success\": "
+           "true,/' -e 's/2026-01-05T10:00/2026-01-05T11:00/' "
+           "output/results.json > scratch/rerun.json", ws.root);
+  assert_int_equal(system(cmd), 0);
+  begin(h, CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+
+  watched(h, "scratch/rerun.json", 1);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+  watched(h, "scratch/rerun.json", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), failed);
+
+  /* outputPath's file, ignored too, is read when it comes back. */
+  snprintf(cmd, sizeof cmd, "rm '%s/output/results.json'", ws.root);
+  assert_int_equal(system(cmd), 0);
+  watched(h, "output/results.json", 3);
+  snprintf(cmd, sizeof cmd, "mv '%s/scratch/rerun.json' '%s/output/"
+           "results.json'", ws.root, ws.root);
+  assert_int_equal(system(cmd), 0);
+  watched(h, "output/results.json", 1);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"),
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "3: evals: 4 \xE2\x9C\x93 1 \xE2\x9C\x97 | "
+    "14: \xE2\x9C\x93 passed 2 h ago | "
+    "24: \xE2\x9C\x93 passed 2 h ago | "
+    "30: \xE2\x9C\x97 failed: expected valid JSON");
+  ws_remove();
+}
+
+/*
+ * A results file over maxFileBytes is not read: the config that names it
+ * in outputPath says so there, where one looks for why no run shows
+ * (before, it was dropped without a word).
+ */
+static void
+a_results_file_over_the_limit_is_reported_at_output_path(void **state)
+{
+  struct harness *h = *state;
+  char msg[1024];
+  size_t before;
+
+  ws_copy();
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"initializationOptions\":{\"maxFileBytes\":4000},"
+           "\"capabilities\":" CAPS_ALL "}}", ws.uri);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  settle(h);
+  before = h->nout;
+  open_file(h, "promptfooconfig.yaml");
+
+  assert_non_null(strstr(find(h, before, "textDocument/publishDiagnostics"),
+    "{\"range\":{\"start\":{\"line\":8,\"character\":12},\"end\":"
+    "{\"line\":8,\"character\":31}},\"severity\":2,\"code\":"
+    "\"file-too-large\",\"source\":\"facet\",\"message\":"
+    "\"'output/results.json' is 12470 bytes, over the 4000-byte limit, "
+    "so facet did not read it: the runs it records are not shown\"}"));
+  ws_remove();
+}
+
 static void
 tick(uv_timer_t *t)
 {
@@ -374,6 +545,45 @@ wait_lens(struct harness *h, const char *rel, const char *want)
   uv_close((uv_handle_t *)&timer, NULL);
   uv_run(&h->loop, UV_RUN_NOWAIT);
   return ok;
+}
+
+/* Without a client watcher, facet watches the folder of an outputPath
+ * file it holds no results of (here over the size limit): it shows the
+ * runs once the file is rewritten within the limit (before, that folder
+ * was not watched). */
+static void
+an_output_path_over_the_limit_is_watched_too(void **state)
+{
+  struct harness *h = *state;
+  char msg[1024];
+
+  ws_copy();
+  snprintf(msg, sizeof msg, "touch -d 2026-01-05T09:00:00Z "
+           "'%s/prompts/reply.txt'", ws.root);
+  assert_int_equal(system(msg), 0);
+  snprintf(msg, sizeof msg,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+           "\"params\":{\"processId\":null,\"rootUri\":\"%s\","
+           "\"initializationOptions\":{\"maxFileBytes\":4000},"
+           "\"capabilities\":{}}}", ws.uri);
+  feed(h, msg);
+  h->session.clock_fixed = NOW;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  settle(h);
+  open_file(h, "tests/cases.csv");
+
+  overwrite("output/results.json",
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"success\":true}]}}");
+  assert_true(wait_lens(h, "tests/cases.csv",
+    "0: grade: eval \xC2\xB7 next: crystallise a stable rule into code | "
+    "1: \xE2\x9C\x93 passed 1 h ago | 2: \xE2\x97\x8B never run"));
+  ws_remove();
 }
 
 static void
@@ -665,6 +875,68 @@ write_file(const char *dir, const char *name, const char *text)
 }
 
 /*
+ * Navigation is symmetric: from a variable of an inline prompt (raw:) to
+ * the keys that set it, and from a defaultTest.vars key to the prompts
+ * that read it, and rename from either (before: [] or null from both).
+ */
+static void
+inline_prompts_and_default_vars_navigate_both_ways(void **state)
+{
+  struct harness *h = *state;
+  char dir[600];
+  const char *reply;
+
+  ws_copy();
+  snprintf(dir, sizeof dir, "%s/defaults", ws.root);
+  assert_int_equal(mkdir(dir, 0777), 0);
+  write_file(dir, "promptfooconfig.yaml",
+             "prompts:\n"
+             "  - file://../prompts/reply.txt\n"
+             "  - id: short\n"
+             "    raw: \"Answer {{ message }} for {{ plan }} users\"\n"
+             "providers: [echo]\n"
+             "defaultTest:\n"
+             "  vars:\n"
+             "    plan: Basic\n"
+             "tests:\n"
+             "  - vars:\n"
+             "      message: hi\n");
+  begin(h, CAPS_ALL);
+  open_file(h, "defaults/promptfooconfig.yaml");
+
+  /* {{ plan }} in the inline prompt: defaultTest's key sets it. */
+  assert_string_equal(ask(h, "textDocument/definition",
+                          "defaults/promptfooconfig.yaml", POS(3, 39)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("defaults/promptfooconfig.yaml", 7, 4, 7, 8) "]}"));
+  /* The defaultTest key: where each prompt it reaches reads it. */
+  assert_string_equal(ask(h, "textDocument/definition",
+                          "defaults/promptfooconfig.yaml", POS(7, 5)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("prompts/reply.txt", 0, 31, 0, 35) ","
+          LOC("defaults/promptfooconfig.yaml", 3, 38, 3, 42) "]}"));
+  /* Rename from the key reaches both prompts. */
+  reply = ask(h, "textDocument/rename", "defaults/promptfooconfig.yaml",
+              POS(7, 5) ",\"newName\":\"tier\"");
+  assert_non_null(strstr(reply, at_ws("\"@/prompts/reply.txt\":[{\"range\":"
+    "{\"start\":{\"line\":0,\"character\":31},\"end\":{\"line\":0,"
+    "\"character\":35}},\"newText\":\"tier\"}]")));
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":3,"
+    "\"character\":38},\"end\":{\"line\":3,\"character\":42}},\"newText\":"
+    "\"tier\"}"));
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":7,"
+    "\"character\":4},\"end\":{\"line\":7,\"character\":8}},\"newText\":"
+    "\"tier\"}"));
+  /* ... and from the inline prompt, the key too. */
+  reply = ask(h, "textDocument/rename", "defaults/promptfooconfig.yaml",
+              POS(3, 39) ",\"newName\":\"tier\"");
+  assert_non_null(strstr(reply, "{\"range\":{\"start\":{\"line\":7,"
+    "\"character\":4},\"end\":{\"line\":7,\"character\":8}},\"newText\":"
+    "\"tier\"}"));
+  ws_remove();
+}
+
+/*
  * A tests file opened before the config that names it was read as plain
  * YAML. The config then asks for it as a promptfoo test file: the open
  * document is analysed again as one, and its file on disk is not read in
@@ -851,12 +1123,27 @@ main(void)
       without_a_client_watcher_facet_watches_results_itself, setup,
       teardown),
     cmocka_unit_test_setup_teardown(
+      an_output_path_over_the_limit_is_watched_too, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_emptied_or_deleted_under_an_open_tests_file, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      schema_files_of_checks_are_read_in_the_editor, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_over_the_limit_is_reported_at_output_path, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      a_results_file_git_ignores_counts_as_the_walk_counts_it, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
       references_on_a_prompts_first_line_are_its_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(
       definition_goes_from_a_variable_to_the_tests_and_back, setup,
       teardown),
     cmocka_unit_test_setup_teardown(
       rename_reaches_the_tests_that_set_the_variable, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      inline_prompts_and_default_vars_navigate_both_ways, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_test_hover_tells_its_last_run_and_what_facet_checked, setup,
       teardown),

@@ -256,6 +256,137 @@ def test_check_evals():
         shutil.rmtree(root)
 
 
+def test_check_schema_files():
+    """is-json and contains-json run with the file:// schema they name
+    (before, facet check never read it: both tests were never run)."""
+    root = copy_workspace("schema-checks")
+    try:
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "failed", ".",
+                           cwd=root)
+        check("facet check runs checks against a schema file",
+              (code, out[out.index("eval status"):].splitlines()[:5]),
+              (1, ["eval status",
+                   "prompt.txt: evals: 1 \u2713 2 \u2717",
+                   "promptfooconfig.yaml:7: \u2713 passes locally (fits)",
+                   "promptfooconfig.yaml:14: \u2717 failed: expected to "
+                   "contain JSON that fits its schema (too many days)",
+                   "promptfooconfig.yaml:21: \u2717 failed: expected JSON "
+                   "that fits its schema (missing required property "
+                   "'answer') (no answer)"]))
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_gate_sees_every_prompts_run():
+    """--fail-on errored fires for a test that failed against one prompt
+    and errored against another (only the failure counted, before)."""
+    root = copy_workspace("support")
+    try:
+        path = os.path.join(root, "output/results.json")
+        with open(path) as f:
+            text = f.read()
+        # Row #2's error becomes a pass; refund window's run against the
+        # file prompt, which passed, errors instead.
+        text = text.replace('"failureReason": 2,', '"failureReason": 0,')
+        text = text.replace('"error": "API error: 429 Too Many Requests"',
+                            '"error": null')
+        text = text.replace('"success": false,\n        "score": 0,\n'
+                            '        "latencyMs": 800,\n'
+                            '        "failureReason": 0,\n'
+                            '        "gradingResult": null',
+                            '"success": true,\n        "score": 0,\n'
+                            '        "latencyMs": 800,\n'
+                            '        "failureReason": 0,\n'
+                            '        "gradingResult": null')
+        text = text.replace('"success": true,', '"success": false, '
+                            '"failureReason": 2, "error": "API error: 500",',
+                            1)
+        write(root, "output/results.json", text)
+        # No error-level finding either: the exit status is the gate's.
+        with open(os.path.join(root, "promptfooconfig.yaml")) as f:
+            config = f.read()
+        write(root, "promptfooconfig.yaml", config.replace(
+            "      message: Internet is down\n",
+            "      message: Internet is down\n      plan: Basic\n"))
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "errored",
+                           "promptfooconfig.yaml", cwd=root)
+        check("--fail-on errored sees an error behind a failure",
+              (code, [l for l in out.splitlines()
+                      if l.startswith("promptfooconfig.yaml:15: ")]),
+              (1, ["promptfooconfig.yaml:15: \u2717 failed 3 h ago: "
+                   "Expected output to contain \"refund\" \u00b7 also "
+                   "\u26a0 errored (refund window)"]))
+        code, out, _ = run("check", "--now", NOW, "--fail-on", "errored",
+                           "tests/cases.csv", cwd=root)
+        check("... and no other test errored", code, 0)
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_ignored_results():
+    """facet check counts results as the editor does: one git ignores
+    that nothing names is not read (its runs would pass every test)."""
+    root = copy_workspace("support")
+    try:
+        subprocess.run(["git", "init", "-q", root], check=True)
+        write(root, ".gitignore", "scratch/\n")
+        with open(os.path.join(root, "output/results.json")) as f:
+            text = f.read()
+        write(root, "scratch/rerun.json",
+              text.replace('"success": false,', '"success": true,')
+                  .replace("2026-01-05T10:00", "2026-01-05T11:00"))
+        code, out, _ = run("check", "--now", NOW, ".", cwd=root)
+        check("facet check leaves out results git ignores that nothing "
+              "names", [l for l in out.splitlines()
+                        if l.startswith("promptfooconfig.yaml:15:")],
+              ["promptfooconfig.yaml:15:5: warning: the last run of this "
+               "test failed: Expected output to contain \"refund\" "
+               "[test-failed]",
+               "promptfooconfig.yaml:15: \u2717 failed 3 h ago: Expected "
+               "output to contain \"refund\" (refund window)"])
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_results_over_the_limit():
+    """A results file over --max-bytes, found by the walk or named by
+    outputPath where git ignores it, gets the file-too-large warning it
+    gets when checked directly, and the outputPath reference says so;
+    other large JSON stays quiet (before: every one was dropped)."""
+    root = tempfile.mkdtemp(prefix="facet-cli-large-")
+    try:
+        write(root, "promptfooconfig.yaml",
+              "prompts: [file://p.txt]\nproviders: [echo]\n"
+              "tests:\n  - vars: {a: x}\noutputPath: out/results.json\n")
+        write(root, "p.txt", "Say {{a}}\n")
+        write(root, ".gitignore", "out/\n")
+        write(root, "out/results.json",
+              '{"evalId": "e", "results": {"version": 3, "results": ['
+              + ",".join(['{"success": true}'] * 200) + ']}}')
+        write(root, "old/junit.xml",
+              '<?xml version="1.0"?>\n<testsuites>\n'
+              + '<testcase name="x"/>\n' * 200 + '</testsuites>\n')
+        write(root, "data/big.json", "[" + ",".join(["1"] * 2000) + "]")
+        subprocess.run(["git", "init", "-q", root], check=True)
+        code, out, _ = run("check", "--max-bytes", "2000", ".", cwd=root)
+        size = os.path.getsize(os.path.join(root, "out/results.json"))
+        xml = os.path.getsize(os.path.join(root, "old/junit.xml"))
+        check("results over the limit are reported, at outputPath too",
+              out[:out.index("\n\n")].splitlines(), [
+                  f"old/junit.xml:1:1: warning: file is {xml} bytes, over "
+                  "the 2000-byte limit; it was not analysed "
+                  "[file-too-large]",
+                  f"out/results.json:1:1: warning: file is {size} bytes, "
+                  "over the 2000-byte limit; it was not analysed "
+                  "[file-too-large]",
+                  f"promptfooconfig.yaml:5:13: warning: 'out/results.json' "
+                  f"is {size} bytes, over the 2000-byte limit, so facet did "
+                  "not read it: the runs it records are not shown "
+                  "[file-too-large]"])
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_grades_agree_with_missing_references():
     """A test file or samples file that resolves nowhere is an error facet
     check reports, and holds no tests: the grade says so too."""
@@ -334,8 +465,9 @@ def test_check_rows_in_path_order():
                                                 out.index("grade "))]
               .splitlines(), [
                   "grade       file                  next step",
-                  "eval        cases.csv             crystallise a stable "
-                  "rule into code",
+                  "eval        cases.csv             run the evals and keep "
+                  "their results (promptfoo eval -o results.json, gh models "
+                  "eval --json) so facet can show whether they pass",
                   "eval        promptfooconfig.yaml  run the evals and keep "
                   "their results (promptfoo eval -o results.json, gh models "
                   "eval --json) so facet can show whether they pass",
@@ -566,6 +698,10 @@ def main():
     finally:
         shutil.rmtree(root)
     test_check_evals()
+    test_check_schema_files()
+    test_check_results_over_the_limit()
+    test_check_ignored_results()
+    test_check_gate_sees_every_prompts_run()
     test_check_counts_crystallise_links()
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()

@@ -351,8 +351,11 @@ end
 local function test_lens_display()
   local bufnr = open('prompts/classify-ticket.prompt.yml')
   local ns = vim.lsp.codelens.__namespaces[client_id]
+  -- Its own testData has no recorded run: running them comes first.
   local title = 'grade: eval ' .. DOT
-    .. ' next: crystallise a stable rule into code'
+    .. ' next: run the evals and keep their results (promptfoo eval -o'
+    .. ' results.json, gh models eval --json) so facet can show whether'
+    .. ' they pass'
 
   -- No refresh here: the plugin asks for lenses when the buffer is
   -- entered and when its diagnostics change.
