@@ -316,6 +316,7 @@ walk_filter_free(struct walk_filter *self)
 {
   if (!self)
     return;
+  git_index_free(self->w.index);
   git_repository_free(self->w.repo);
   free(self->root);
   free(self);
@@ -354,7 +355,7 @@ walk_filter_skips(struct walk_filter *self, const char *path)
     if (walk_skip_dir(name))
       return true;
   }
-  return walk__ignored(&self->w, abs);
+  return walk__ignored(&self->w, abs, false);
 }
 
 static int walk__path(const char *path, walk_fn on_file,
