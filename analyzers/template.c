@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 #include <xxhash.h>
 
 #include "arena.h"
 #include "artifact.h"
 #include "error.h"
 #include "template_internal.h"
+#include "utf8.h"
 #include "vec.h"
 
 /* Distinct variables, uses and blocks one template may hold. */
@@ -23,7 +25,7 @@
 #define D TMPL_DIGIT
 #define S TMPL_SPACE
 
-/* ASCII only: other bytes are not part of names in any dialect. */
+/* ASCII; characters past it are classed by tmpl_uchar. */
 const unsigned char tmpl_class[256] = {
   ['\t'] = S, ['\n'] = S, ['\v'] = S, ['\f'] = S, ['\r'] = S, [' '] = S,
   ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
@@ -42,6 +44,25 @@ const unsigned char tmpl_class[256] = {
 #undef A
 #undef D
 #undef S
+
+uint32_t
+tmpl_uchar(const char *s, uint32_t i, uint32_t end, bool hbs, bool start)
+{
+  uint32_t cp;
+  int n;
+  bool ok;
+
+  /* A byte inside a character (a scan stepping by bytes) starts none. */
+  if (i >= end || ((unsigned char)s[i] & 0xC0) == 0x80)
+    return 0;
+  n = utf8_decode(s + i, end - i, &cp);
+  if (hbs)
+    ok = !uc_is_property_white_space(cp) && cp != 0xFEFF;
+  else
+    ok = start ? uc_is_property_xid_start(cp)
+               : uc_is_property_xid_continue(cp);
+  return ok ? (uint32_t)n : 0;
+}
 
 uint32_t
 tmpl_line(const struct tmpl *t, uint32_t offset)
@@ -398,7 +419,7 @@ tmpl__sk(struct tmpl *t, uint32_t i, uint32_t end)
     if (!close)
       return;
     for (uint32_t a = i + 2; a < (uint32_t)(close - s); a++)
-      if (s[a] == '$' && tmpl_ident_start(s[a + 1]))
+      if (s[a] == '$' && tmpl_ident_start(s, a + 1, end, false))
         tmpl_use(t, a + 1, tmpl_ident_len(s, a + 1, end, false), false);
     i = (uint32_t)(close - s) + 2;
   }

@@ -106,21 +106,62 @@ enum tmpl_class {
 };
 extern const unsigned char tmpl_class[256];
 
+/*
+ * The length in bytes of the character at s[i] (i < end), not ASCII, when
+ * a name may start with it (start) or go on with it; 0 when it may not.
+ * Jinja and Python names (hbs false) follow Python 3: XID_Start, then
+ * XID_Continue. Handlebars names (hbs true) take any character but white
+ * space. The Unicode classes are libunistring's.
+ */
+uint32_t tmpl_uchar(const char *s, uint32_t i, uint32_t end, bool hbs,
+                    bool start);
+
+/* Whether a name starts at s[i] (false when i >= end). */
 static inline bool
-tmpl_ident_start(char c)
+tmpl_ident_start(const char *s, uint32_t i, uint32_t end, bool hbs)
 {
-  return tmpl_class[(unsigned char)c] & TMPL_ALPHA;
+  unsigned char c;
+
+  if (i >= end)
+    return false;
+  c = (unsigned char)s[i];
+  if (c < 0x80)
+    return tmpl_class[c] & TMPL_ALPHA;
+  return tmpl_uchar(s, i, end, hbs, true) > 0;
 }
 
-/* The length of the name at i: letters, digits, '_' (and '-'). */
-static inline uint32_t
-tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool dashes)
+/* Whether byte c may be part of a word: for finding keywords as whole
+ * words, any byte of a character past ASCII counts. */
+static inline bool
+tmpl_word_byte(char c)
 {
-  unsigned mask = TMPL_ALPHA | TMPL_DIGIT | (dashes ? TMPL_DASH : 0);
+  return (unsigned char)c >= 0x80 ||
+         (tmpl_class[(unsigned char)c] & (TMPL_ALPHA | TMPL_DIGIT));
+}
+
+/* The length in bytes of the name at i: letters, digits, '_' (and, for
+ * Handlebars, '-'), with letters past ASCII as tmpl_uchar says. */
+static inline uint32_t
+tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool hbs)
+{
+  unsigned mask = TMPL_ALPHA | TMPL_DIGIT | (hbs ? TMPL_DASH : 0);
   uint32_t n = 0;
 
-  while (i + n < end && (tmpl_class[(unsigned char)s[i + n]] & mask))
-    n++;
+  while (i + n < end) {
+    unsigned char c = (unsigned char)s[i + n];
+    uint32_t k;
+
+    if (c < 0x80) {
+      if (!(tmpl_class[c] & mask))
+        break;
+      n++;
+      continue;
+    }
+    k = tmpl_uchar(s, i + n, end, hbs, false);
+    if (!k)
+      break;
+    n += k;
+  }
   return n;
 }
 

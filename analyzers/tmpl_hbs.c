@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "artifact.h"
 #include "template_internal.h"
+#include "utf8.h"
 
 /* Helpers Handlebars builds in and Dotprompt registers. */
 static const char *const hbs__helpers[] = {
@@ -37,11 +38,17 @@ hbs__listed(const char *const *list, const char *s, uint32_t n)
   return false;
 }
 
-static bool
-hbs__path_char(char c)
+/* The length of the path character at s[i], or 0: past ASCII, any
+ * character but white space is one (Handlebars' ID). */
+static uint32_t
+hbs__path_char(const char *s, uint32_t i, uint32_t end)
 {
-  return tmpl_ident_start(c) || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-' || c == '/' || c == '@';
+  char c = s[i];
+
+  if ((unsigned char)c >= 0x80)
+    return tmpl_uchar(s, i, end, true, false);
+  return tmpl_ident_start(s, i, end, true) || (c >= '0' && c <= '9') ||
+         c == '.' || c == '-' || c == '/' || c == '@';
 }
 
 /* A path's root as an input use: "a.b" reads a; "@root.a" reads a;
@@ -60,7 +67,7 @@ hbs__path(struct tmpl *t, uint32_t i, uint32_t end)
   }
   while (end - i >= 3 && memcmp(s + i, "../", 3) == 0)
     i += 3;
-  if (i >= end || !tmpl_ident_start(s[i]) ||
+  if (!tmpl_ident_start(s, i, end, true) ||
       hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
     return;
   tmpl_use(t, i, tmpl_ident_len(s, i, end, true), false);
@@ -77,10 +84,13 @@ hbs__token_end(const char *s, uint32_t i, uint32_t end)
       ;
     return i < end ? i + 1 : end;
   }
-  if (!hbs__path_char(s[i]))
-    return i + 1;
-  while (i < end && hbs__path_char(s[i]))
-    i++;
+  if (!hbs__path_char(s, i, end)) {
+    uint32_t cp;
+
+    return i + (uint32_t)utf8_decode(s + i, end - i, &cp);
+  }
+  for (uint32_t n; i < end && (n = hbs__path_char(s, i, end)) > 0;)
+    i += n;
   return i;
 }
 
@@ -114,7 +124,7 @@ hbs__args(struct tmpl *t, uint32_t i, uint32_t b, bool mustache)
     next = hbs__token_end(s, i, b);
     if (s[i] == '(') {
       helper_next = true;
-    } else if (helper_next && tmpl_ident_start(s[i])) {
+    } else if (helper_next && tmpl_ident_start(s, i, b, true)) {
       if (!mustache && !hbs__listed(hbs__helpers, s + i, next - i))
         hbs__unknown_helper(t, i, next - i, false);
       helper_next = false;
@@ -137,7 +147,7 @@ hbs__iterated(struct tmpl *t, uint32_t i, uint32_t b)
 
   i = tmpl_skip_space(s, i, b);
   end = i < b ? hbs__token_end(s, i, b) : i;
-  if (i < b && tmpl_ident_start(s[i]) &&
+  if (tmpl_ident_start(s, i, b, true) &&
       !hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
     tmpl_use(t, i, tmpl_ident_len(s, i, end, true), true);
   else if (i < b)
@@ -255,7 +265,7 @@ hbs__tag(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
     return;
   }
   if (s[i] == '^' || (b - i >= 4 && memcmp(s + i, "else", 4) == 0 &&
-                      (i + 4 == b || !tmpl_ident_start(s[i + 4])))) {
+                      !tmpl_ident_start(s, i + 4, b, true))) {
     hbs__else(t, s[i] == '^' ? i + 1 : i + 4, b, tag, mustache);
     return;
   }

@@ -117,22 +117,27 @@ jinja__tolerant(const char *s, uint32_t i, uint32_t b)
 
   while (i < b && s[i] == '.') {
     i++;
-    i += tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    i += tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
+                                          : 0;
   }
   i = tmpl_skip_space(s, i, b);
   if (i < b && s[i] == '|') {
     i = tmpl_skip_space(s, i + 1, b);
-    n = tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
+                                         : 0;
     return jinja__is(s + i, n, "default") || jinja__is(s + i, n, "d");
   }
-  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
+                                       : 0;
   if (!jinja__is(s + i, n, "is"))
     return false;
   i = tmpl_skip_space(s, i + n, b);
-  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
+                                       : 0;
   if (jinja__is(s + i, n, "not")) {
     i = tmpl_skip_space(s, i + n, b);
-    n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
+                                         : 0;
   }
   return jinja__is(s + i, n, "defined") || jinja__is(s + i, n, "undefined");
 }
@@ -175,11 +180,10 @@ jinja__expr(struct tmpl *t, uint32_t i, uint32_t b, bool iterated)
       i = jinja__string(s, i, b);
       prev = JINJA_OTHER;
     } else if (c >= '0' && c <= '9') {
-      while (i < b && (tmpl_ident_start(s[i]) || (s[i] >= '0' && s[i] <= '9')
-                       || s[i] == '.'))
+      while (i < b && (tmpl_word_byte(s[i]) || s[i] == '.'))
         i++;
       prev = JINJA_OTHER;
-    } else if (tmpl_ident_start(c)) {
+    } else if (tmpl_ident_start(s, i, b, false)) {
       n = tmpl_ident_len(s, i, b, false);
       jinja__name(t, i, n, b, prev, &iterated);
       prev = jinja__is(s + i, n, "is") ||
@@ -203,8 +207,8 @@ static void
 jinja__bind(struct tmpl *t, uint32_t i, uint32_t b)
 {
   while (i < b) {
-    uint32_t n = tmpl_ident_start(t->s[i]) ? tmpl_ident_len(t->s, i, b, false)
-                                           : 0;
+    uint32_t n = tmpl_ident_start(t->s, i, b, false)
+                   ? tmpl_ident_len(t->s, i, b, false) : 0;
 
     if (n)
       tmpl_bind(t, i, n);
@@ -224,10 +228,8 @@ jinja__find(const char *s, uint32_t i, uint32_t b, const char *word)
       continue;
     }
     if (memcmp(s + i, word, n) == 0 &&
-        (i == 0 || !(tmpl_ident_start(s[i - 1]) ||
-                     (s[i - 1] >= '0' && s[i - 1] <= '9'))) &&
-        (i + n == b || !(tmpl_ident_start(s[i + n]) ||
-                         (s[i + n] >= '0' && s[i + n] <= '9'))))
+        (i == 0 || !tmpl_word_byte(s[i - 1])) &&
+        (i + n == b || !tmpl_word_byte(s[i + n])))
       return i;
   }
   return b;
@@ -279,8 +281,8 @@ jinja__macro(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   tmpl_bind(t, i, n);
   tmpl_block_open(t, tag, "macro", false);
   while (k < b) {
-    uint32_t len = tmpl_ident_start(s[k]) ? tmpl_ident_len(s, k, b, false)
-                                          : 0;
+    uint32_t len = tmpl_ident_start(s, k, b, false)
+                     ? tmpl_ident_len(s, k, b, false) : 0;
 
     if (len) {
       tmpl_bind(t, k, len);
@@ -310,7 +312,8 @@ jinja__with(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   jinja__expr(t, i, b, false);  /* right-hand sides read outside */
   tmpl_block_open(t, tag, "with", false);
   while (k < b) {
-    uint32_t n = tmpl_ident_start(s[k]) ? tmpl_ident_len(s, k, b, false) : 0;
+    uint32_t n = tmpl_ident_start(s, k, b, false)
+                   ? tmpl_ident_len(s, k, b, false) : 0;
     uint32_t after = tmpl_skip_space(s, k + n, b);
 
     if (n && after < b && s[after] == '=' &&

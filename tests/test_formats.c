@@ -267,6 +267,34 @@ test_dotprompt_schema_as_a_list(void **state)
   artifact_free(a);
 }
 
+/* Names with letters past ASCII are read whole, in every dialect: a name
+ * declared as written is used, and an undeclared one is reported with its
+ * whole name and range (columns count characters). */
+static void
+test_template_names_past_ascii(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("u.prompt", "---\ninput:\n  schema:\n    agé: string\n---\n"
+                          "{{agé}} {{#each días as |día|}}{{día}}{{/each}}"
+                          " {{tést}}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 6:17-6:21 'días' is not declared in input.schema",
+    "undeclared-variable 6:51-6:55 'tést' is not declared in input.schema");
+  artifact_free(a);
+
+  a = analyze("u.prompty", "---\nname: x\ninputs:\n  nombre_ñ:\n"
+                           "    type: string\n---\n"
+                           "{{ nombre_ñ }} {% for é in ítems %}{{ é }}"
+                           "{% endfor %} {{ año }} {{ 𝔁 }}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 7:28-7:33 'ítems' is not declared in inputs",
+    "undeclared-variable 7:59-7:62 'año' is not declared in inputs",
+    "undeclared-variable 7:69-7:70 '𝔁' is not declared in inputs");
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_partial_hint(void **state)
 {
@@ -2247,6 +2275,7 @@ main(void)
     cmocka_unit_test(test_dotprompt_output_schema),
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
     cmocka_unit_test(test_dotprompt_schema_as_a_list),
+    cmocka_unit_test(test_template_names_past_ascii),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_output_format_typo),
     cmocka_unit_test(test_dotprompt_partial_hint),
