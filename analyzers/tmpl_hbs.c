@@ -147,7 +147,9 @@ hbs__iterated(struct tmpl *t, uint32_t i, uint32_t b)
 
   i = tmpl_skip_space(s, i, b);
   end = i < b ? hbs__token_end(s, i, b) : i;
-  if (tmpl_ident_start(s, i, b, true) &&
+  if (i < b && s[i] == '(')
+    hbs__args(t, i, b, false);  /* "(helper x)": x is read, not iterated */
+  else if (tmpl_ident_start(s, i, b, true) &&
       !hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
     tmpl_use(t, i, tmpl_ident_len(s, i, end, true), true);
   else if (i < b)

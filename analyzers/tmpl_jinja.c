@@ -186,6 +186,7 @@ jinja__expr(struct tmpl *t, uint32_t i, uint32_t b, bool iterated)
     } else if (tmpl_ident_start(s, i, b, false)) {
       n = tmpl_ident_len(s, i, b, false);
       jinja__name(t, i, n, b, prev, &iterated);
+      iterated = false;  /* only the first name can be what is iterated */
       prev = jinja__is(s + i, n, "is") ||
              (prev == JINJA_IS && jinja__is(s + i, n, "not"))
                ? JINJA_IS : JINJA_OTHER;
@@ -235,6 +236,21 @@ jinja__find(const char *s, uint32_t i, uint32_t b, const char *word)
   return b;
 }
 
+/*
+ * Whether the loop's iterable [i, b) is a name itself, maybe through
+ * filters ("xs", "xs | sort"): then the name is what is looped over. In
+ * "range(n)", "xs.items()", "xs[0]" or "a + b" the names are not.
+ */
+static bool
+jinja__bare(const char *s, uint32_t i, uint32_t b)
+{
+  i = tmpl_skip_space(s, i, b);
+  if (!tmpl_ident_start(s, i, b, false))
+    return false;
+  i = tmpl_skip_space(s, i + tmpl_ident_len(s, i, b, false), b);
+  return i == b || s[i] == '|';
+}
+
 /* {% for targets in iterable [if cond] [recursive] %} */
 static void
 jinja__for(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
@@ -245,7 +261,8 @@ jinja__for(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
                         : b;
 
   if (in < b)
-    jinja__expr(t, in + 2, rec < cond ? rec : cond, true);
+    jinja__expr(t, in + 2, rec < cond ? rec : cond,
+                jinja__bare(t->s, in + 2, rec < cond ? rec : cond));
   tmpl_block_open(t, tag, "for", false);
   jinja__bind(t, i, in);
   if (cond < b)
