@@ -200,6 +200,58 @@ hbs__close(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   tmpl_block_close(t, tag);
 }
 
+static bool
+hbs__space(char c)
+{
+  return tmpl_class[(unsigned char)c] & TMPL_SPACE;
+}
+
+/*
+ * Block parameters ending a block tag's arguments [i, b): "as |a b|".
+ * Returns where they start (the "as"), or b when there are none; sets
+ * [*p, *pe) to what the pipes hold.
+ */
+static uint32_t
+hbs__block_params(const char *s, uint32_t i, uint32_t b, uint32_t *p,
+                  uint32_t *pe)
+{
+  uint32_t e = b;
+  uint32_t open;
+  uint32_t as;
+
+  while (e > i && hbs__space(s[e - 1]))
+    e--;
+  if (e <= i || s[e - 1] != '|')
+    return b;
+  for (open = e - 1; open > i && s[open - 1] != '|'; open--)
+    ;
+  if (open == i)
+    return b;
+  open--;
+  /* Handlebars lexes "as", white space, then "|" as their opening. */
+  for (as = open; as > i && hbs__space(s[as - 1]); as--)
+    ;
+  if (as == open || as - i < 2 || memcmp(s + as - 2, "as", 2) != 0 ||
+      (as - 2 > i && !hbs__space(s[as - 3])))
+    return b;
+  *p = open + 1;
+  *pe = e - 1;
+  return as - 2;
+}
+
+/* Binds each name of block parameters [i, b) in the block just opened. */
+static void
+hbs__bind_params(struct tmpl *t, uint32_t i, uint32_t b)
+{
+  while (i < b) {
+    uint32_t n = tmpl_ident_len(t->s, i, b, true);
+
+    if (n)
+      tmpl_bind(t, i, n);
+    i += n ? n : 1;
+  }
+}
+
 /* {{#name args}} or {{^name}}: a block helper (Handlebars) or a section
  * (Mustache, where the name is read and becomes the context). */
 static void
@@ -210,12 +262,16 @@ hbs__open(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
   uint32_t n;
   const char *name;
   bool context;
+  uint32_t params = 0;
+  uint32_t params_end = 0;
 
   i = tmpl_skip_space(s, i, b);
   n = hbs__token_end(s, i, b) - i;
   name = arena_strndup(&t->a->arena, s + i, n);
   if (!name)
     return;
+  if (!mustache)
+    b = hbs__block_params(s, i + n, b, &params, &params_end);
   if (mustache) {
     hbs__path(t, i, i + n);
     context = !inverse;
@@ -229,6 +285,7 @@ hbs__open(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
       hbs__args(t, i + n, b, mustache);
   }
   tmpl_block_open(t, tag, name, context);
+  hbs__bind_params(t, params, params_end);
 }
 
 /* {{else}}, {{else if x}} or {{^}}: the other branch of the open block. */

@@ -295,6 +295,26 @@ test_template_names_past_ascii(void **state)
   artifact_free(a);
 }
 
+/* Block parameters ("as |a b|") name locals of any block, as for each:
+ * neither "as" nor the parameters are inputs, and the parameters are
+ * bound inside the block only. */
+static void
+test_handlebars_block_params(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("w.prompt", "---\ninput:\n  schema:\n    owner: string\n"
+                          "    ok: boolean\n---\n"
+                          "{{#with owner as |o|}}{{o}}{{/with}}\n"
+                          "{{#if ok as | v w |}}{{v}} {{w}} {{x}}{{/if}}"
+                          " {{v}}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 8:36-8:37 'x' is not declared in input.schema",
+    "undeclared-variable 8:49-8:50 'v' is not declared in input.schema");
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_partial_hint(void **state)
 {
@@ -2276,6 +2296,7 @@ main(void)
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
     cmocka_unit_test(test_dotprompt_schema_as_a_list),
     cmocka_unit_test(test_template_names_past_ascii),
+    cmocka_unit_test(test_handlebars_block_params),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_output_format_typo),
     cmocka_unit_test(test_dotprompt_partial_hint),
