@@ -1880,6 +1880,39 @@ test_findings_after_a_syntax_error_are_still_reported(void **state)
   artifact_free(a);
 }
 
+/* The yaml-syntax finding of a header, or of a YAML file, whose line
+ * lacks its ':' is on that line, not zero-width at where libyaml gave up
+ * (a header's closing '---', the end of the file). */
+static void
+test_yaml_syntax_errors_point_at_the_bad_line(void **state)
+{
+  static const char *const paths[] = {
+    "a.prompty", "a.prompt", "a.prompt.md", "a.chatmode.md",
+  };
+  const char *header = "---\nname: x\ndescription: d\nmodel:\n  id: m\n"
+                       "mod\n---\nHi\n";
+  const char *want = "yaml-syntax 6:1-6:4 could not find expected ':' "
+                     "(while scanning a simple key at line 6)";
+
+  (void)state;
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    struct artifact *a = analyze(paths[i], header);
+    bool found = false;
+
+    for (size_t d = 0; d < a->diags.count && !found; d++)
+      if (a->diags.items[d].code == DIAG_YAML_SYNTAX) {
+        if (strcmp(diag_text(a, d), want) != 0)
+          print_message("in %s\n", paths[i]);
+        assert_string_equal(diag_text(a, d), want);
+        found = true;
+      }
+    if (!found)
+      print_diags(a);
+    assert_true(found);
+    artifact_free(a);
+  }
+}
+
 static void
 test_keys_lost_to_a_syntax_error_are_not_reported_missing(void **state)
 {
@@ -2297,6 +2330,7 @@ main(void)
     cmocka_unit_test(test_dotprompt_schema_as_a_list),
     cmocka_unit_test(test_template_names_past_ascii),
     cmocka_unit_test(test_handlebars_block_params),
+    cmocka_unit_test(test_yaml_syntax_errors_point_at_the_bad_line),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_output_format_typo),
     cmocka_unit_test(test_dotprompt_partial_hint),
