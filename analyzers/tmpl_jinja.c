@@ -12,12 +12,16 @@
 
 /* Names an expression reads that are not the caller's inputs: the
  * keywords and constants (the first JINJA_KEYWORDS), then the names Jinja
- * gives a value itself. */
+ * gives a value itself, its global functions last (read as values too:
+ * "{{ items | map(dict) }}"). */
 static const char *const jinja__reserved[] = {
   "and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
   "True", "False", "None", "loop", "self", "varargs", "kwargs", "caller",
-  NULL,
+  "range", "lipsum", "dict", "cycler", "joiner", "namespace", NULL,
 };
+
+/* The longest name of jinja__reserved: longer names skip the list. */
+#define JINJA_RESERVED_LEN 9
 #define JINJA_KEYWORDS 13
 
 /* Statement tags that open a block, ended by "end" + the same name. */
@@ -156,7 +160,7 @@ jinja__name(struct tmpl *t, uint32_t i, uint32_t n, uint32_t b,
   /* Reserved words are short: longer names skip the list. */
   if (prev != JINJA_OTHER || (after < b && s[after] == '(') ||
       (after + 1 < b && s[after] == '=' && s[after + 1] != '=') ||
-      (n <= 7 && jinja__listed(jinja__reserved, s + i, n)))
+      (n <= JINJA_RESERVED_LEN && jinja__listed(jinja__reserved, s + i, n)))
     return;
   tmpl_use(t, i, n, *iterated);
   *iterated = false;

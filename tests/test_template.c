@@ -84,6 +84,21 @@ jinja_reads_names_not_attributes_filters_tests_or_calls(void **state)
   artifact_free(a);
 }
 
+/* Jinja's global functions are not inputs, called or read as values. */
+static void
+jinja_globals_are_not_inputs(void **state)
+{
+  struct artifact *a = parse("{{ xs | map(dict) }}{% set r = range %}"
+                             "{{ lipsum }}{{ cycler }}{{ joiner }}"
+                             "{{ namespace }}{{ dicts }}{{ range(n) }}",
+                             TEMPLATE_JINJA, false);
+
+  (void)state;
+  assert_string_equal(uses(a), "xs@1:4 dicts@1:94 n@1:111");
+  assert_string_equal(diags(a), "");
+  artifact_free(a);
+}
+
 static void
 jinja_names_a_template_binds_are_not_inputs(void **state)
 {
@@ -332,6 +347,7 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(jinja_reads_names_not_attributes_filters_tests_or_calls),
     cmocka_unit_test(jinja_names_a_template_binds_are_not_inputs),
+    cmocka_unit_test(jinja_globals_are_not_inputs),
     cmocka_unit_test(jinja_tag_mistakes_are_reported_at_the_tag),
     cmocka_unit_test(blocks_past_the_depth_limit_are_one_finding),
     cmocka_unit_test(jinja_unclosed_tags_and_blocks_at_the_end),
