@@ -126,6 +126,14 @@ rename_changes_the_body_and_the_header(void **state)
     "{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":-32602,\"message\":"
     "\"a template variable's name is letters, digits and '_', not starting "
     "with a digit\"}}");
+  /* Letters past ASCII are letters: the engines read such names whole. */
+  assert_non_null(strstr(ask(h, "textDocument/rename", 10, 24,
+                             ",\"newName\":\"ciudad_\xC3\xB1\""),
+                         "{\"range\":" RANGE(10, 23, 10, 27) ",\"newText\":"
+                         "\"ciudad_\xC3\xB1\"}"));
+  assert_non_null(strstr(ask(h, "textDocument/rename", 10, 24,
+                             ",\"newName\":\"\xC3\xB1\xE2\x80\x94\""),
+                         "not starting with a digit"));
 }
 
 static void
