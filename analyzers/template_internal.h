@@ -103,22 +103,33 @@ enum tmpl_class {
   TMPL_DIGIT = 2,
   TMPL_DASH = 4,
   TMPL_SPACE = 8,
+  TMPL_HBS = 16,    /* '$', ':', '?': in Handlebars names too */
+};
+
+/* How a dialect spells names. */
+enum tmpl_names {
+  TMPL_NAMES_PYTHON,  /* Jinja, Python: XID_Start, then XID_Continue */
+  TMPL_NAMES_HBS,     /* Handlebars, Mustache: any character but white
+                         space and !"#%&'()*+,./;<=>@[\]^`{|}~ */
+  TMPL_NAMES_DASHED,  /* VS Code inputs, GitHub Models: letters, digits,
+                         '_' and '-', any character past ASCII but space */
 };
 extern const unsigned char tmpl_class[256];
 
 /*
  * The length in bytes of the character at s[i] (i < end), not ASCII, when
  * a name may start with it (start) or go on with it; 0 when it may not.
- * Jinja and Python names (hbs false) follow Python 3: XID_Start, then
- * XID_Continue. Handlebars names (hbs true) take any character but white
- * space. The Unicode classes are libunistring's.
+ * Python names follow Python 3 (XID_Start, then XID_Continue); the others
+ * take any character but white space. The Unicode classes are
+ * libunistring's.
  */
-uint32_t tmpl_uchar(const char *s, uint32_t i, uint32_t end, bool hbs,
-                    bool start);
+uint32_t tmpl_uchar(const char *s, uint32_t i, uint32_t end,
+                    enum tmpl_names names, bool start);
 
 /* Whether a name starts at s[i] (false when i >= end). */
 static inline bool
-tmpl_ident_start(const char *s, uint32_t i, uint32_t end, bool hbs)
+tmpl_ident_start(const char *s, uint32_t i, uint32_t end,
+                 enum tmpl_names names)
 {
   unsigned char c;
 
@@ -126,8 +137,9 @@ tmpl_ident_start(const char *s, uint32_t i, uint32_t end, bool hbs)
     return false;
   c = (unsigned char)s[i];
   if (c < 0x80)
-    return tmpl_class[c] & TMPL_ALPHA;
-  return tmpl_uchar(s, i, end, hbs, true) > 0;
+    return tmpl_class[c] &
+           (TMPL_ALPHA | (names == TMPL_NAMES_HBS ? TMPL_HBS : 0));
+  return tmpl_uchar(s, i, end, names, true) > 0;
 }
 
 /* Whether byte c may be part of a word: for finding keywords as whole
@@ -139,12 +151,15 @@ tmpl_word_byte(char c)
          (tmpl_class[(unsigned char)c] & (TMPL_ALPHA | TMPL_DIGIT));
 }
 
-/* The length in bytes of the name at i: letters, digits, '_' (and, for
- * Handlebars, '-'), with letters past ASCII as tmpl_uchar says. */
+/* The length in bytes of the name at i: letters, digits, '_', and what
+ * else names spells names with. */
 static inline uint32_t
-tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool hbs)
+tmpl_ident_len(const char *s, uint32_t i, uint32_t end,
+               enum tmpl_names names)
 {
-  unsigned mask = TMPL_ALPHA | TMPL_DIGIT | (hbs ? TMPL_DASH : 0);
+  unsigned mask = TMPL_ALPHA | TMPL_DIGIT |
+                  (names != TMPL_NAMES_PYTHON ? TMPL_DASH : 0) |
+                  (names == TMPL_NAMES_HBS ? TMPL_HBS : 0);
   uint32_t n = 0;
 
   while (i + n < end) {
@@ -157,7 +172,7 @@ tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool hbs)
       n++;
       continue;
     }
-    k = tmpl_uchar(s, i + n, end, hbs, false);
+    k = tmpl_uchar(s, i + n, end, names, false);
     if (!k)
       break;
     n += k;

@@ -12,6 +12,19 @@
 #include "template_internal.h"
 #include "utf8.h"
 
+/* Names as Handlebars spells them. */
+static inline bool
+hbs__id_start(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_start(s, i, end, TMPL_NAMES_HBS);
+}
+
+static inline uint32_t
+hbs__id_len(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_len(s, i, end, TMPL_NAMES_HBS);
+}
+
 /* Helpers Handlebars builds in and Dotprompt registers. */
 static const char *const hbs__helpers[] = {
   "if", "unless", "each", "with", "log", "lookup", "role", "history",
@@ -46,8 +59,8 @@ hbs__path_char(const char *s, uint32_t i, uint32_t end)
   char c = s[i];
 
   if ((unsigned char)c >= 0x80)
-    return tmpl_uchar(s, i, end, true, false);
-  return tmpl_ident_start(s, i, end, true) || (c >= '0' && c <= '9') ||
+    return tmpl_uchar(s, i, end, TMPL_NAMES_HBS, false);
+  return hbs__id_start(s, i, end) || (c >= '0' && c <= '9') ||
          c == '.' || c == '-' || c == '/' || c == '@';
 }
 
@@ -61,16 +74,16 @@ hbs__path(struct tmpl *t, uint32_t i, uint32_t end)
 
   if (end - i > 6 && memcmp(s + i, "@root.", 6) == 0) {
     t->context = 0;  /* @root reaches the inputs from any depth */
-    tmpl_use(t, i + 6, tmpl_ident_len(s, i + 6, end, true), false);
+    tmpl_use(t, i + 6, hbs__id_len(s, i + 6, end), false);
     t->context = saved;
     return;
   }
   while (end - i >= 3 && memcmp(s + i, "../", 3) == 0)
     i += 3;
-  if (!tmpl_ident_start(s, i, end, true) ||
-      hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
+  if (!hbs__id_start(s, i, end) ||
+      hbs__listed(hbs__literals, s + i, hbs__id_len(s, i, end)))
     return;
-  tmpl_use(t, i, tmpl_ident_len(s, i, end, true), false);
+  tmpl_use(t, i, hbs__id_len(s, i, end), false);
 }
 
 /* The end of the token at i: a path, a string, or one character. */
@@ -124,7 +137,7 @@ hbs__args(struct tmpl *t, uint32_t i, uint32_t b, bool mustache)
     next = hbs__token_end(s, i, b);
     if (s[i] == '(') {
       helper_next = true;
-    } else if (helper_next && tmpl_ident_start(s, i, b, true)) {
+    } else if (helper_next && hbs__id_start(s, i, b)) {
       if (!mustache && !hbs__listed(hbs__helpers, s + i, next - i))
         hbs__unknown_helper(t, i, next - i, false);
       helper_next = false;
@@ -149,9 +162,9 @@ hbs__iterated(struct tmpl *t, uint32_t i, uint32_t b)
   end = i < b ? hbs__token_end(s, i, b) : i;
   if (i < b && s[i] == '(')
     hbs__args(t, i, b, false);  /* "(helper x)": x is read, not iterated */
-  else if (tmpl_ident_start(s, i, b, true) &&
-      !hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
-    tmpl_use(t, i, tmpl_ident_len(s, i, end, true), true);
+  else if (hbs__id_start(s, i, b) &&
+      !hbs__listed(hbs__literals, s + i, hbs__id_len(s, i, end)))
+    tmpl_use(t, i, hbs__id_len(s, i, end), true);
   else if (i < b)
     hbs__path(t, i, end);
 }
@@ -244,7 +257,7 @@ static void
 hbs__bind_params(struct tmpl *t, uint32_t i, uint32_t b)
 {
   while (i < b) {
-    uint32_t n = tmpl_ident_len(t->s, i, b, true);
+    uint32_t n = hbs__id_len(t->s, i, b);
 
     if (n)
       tmpl_bind(t, i, n);
@@ -324,7 +337,7 @@ hbs__tag(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
     return;
   }
   if (s[i] == '^' || (b - i >= 4 && memcmp(s + i, "else", 4) == 0 &&
-                      !tmpl_ident_start(s, i + 4, b, true))) {
+                      !hbs__id_start(s, i + 4, b))) {
     hbs__else(t, s[i] == '^' ? i + 1 : i + 4, b, tag, mustache);
     return;
   }

@@ -10,6 +10,19 @@
 #include "artifact.h"
 #include "template_internal.h"
 
+/* Names as Jinja (Python 3) spells them. */
+static inline bool
+jinja__id_start(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_start(s, i, end, TMPL_NAMES_PYTHON);
+}
+
+static inline uint32_t
+jinja__id_len(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_len(s, i, end, TMPL_NAMES_PYTHON);
+}
+
 /* Names an expression reads that are not the caller's inputs: the
  * keywords and constants (the first JINJA_KEYWORDS), then the names Jinja
  * gives a value itself, its global functions last (read as values too:
@@ -121,27 +134,22 @@ jinja__tolerant(const char *s, uint32_t i, uint32_t b)
 
   while (i < b && s[i] == '.') {
     i++;
-    i += tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
-                                          : 0;
+    i += jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   }
   i = tmpl_skip_space(s, i, b);
   if (i < b && s[i] == '|') {
     i = tmpl_skip_space(s, i + 1, b);
-    n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
-                                         : 0;
+    n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
     return jinja__is(s + i, n, "default") || jinja__is(s + i, n, "d");
   }
-  n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
-                                       : 0;
+  n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   if (!jinja__is(s + i, n, "is"))
     return false;
   i = tmpl_skip_space(s, i + n, b);
-  n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
-                                       : 0;
+  n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   if (jinja__is(s + i, n, "not")) {
     i = tmpl_skip_space(s, i + n, b);
-    n = tmpl_ident_start(s, i, b, false) ? tmpl_ident_len(s, i, b, false)
-                                         : 0;
+    n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   }
   return jinja__is(s + i, n, "defined") || jinja__is(s + i, n, "undefined");
 }
@@ -187,8 +195,8 @@ jinja__expr(struct tmpl *t, uint32_t i, uint32_t b, bool iterated)
       while (i < b && (tmpl_word_byte(s[i]) || s[i] == '.'))
         i++;
       prev = JINJA_OTHER;
-    } else if (tmpl_ident_start(s, i, b, false)) {
-      n = tmpl_ident_len(s, i, b, false);
+    } else if (jinja__id_start(s, i, b)) {
+      n = jinja__id_len(s, i, b);
       jinja__name(t, i, n, b, prev, &iterated);
       iterated = false;  /* only the first name can be what is iterated */
       prev = jinja__is(s + i, n, "is") ||
@@ -212,8 +220,8 @@ static void
 jinja__bind(struct tmpl *t, uint32_t i, uint32_t b)
 {
   while (i < b) {
-    uint32_t n = tmpl_ident_start(t->s, i, b, false)
-                   ? tmpl_ident_len(t->s, i, b, false) : 0;
+    uint32_t n = jinja__id_start(t->s, i, b)
+                   ? jinja__id_len(t->s, i, b) : 0;
 
     if (n)
       tmpl_bind(t, i, n);
@@ -249,9 +257,9 @@ static bool
 jinja__bare(const char *s, uint32_t i, uint32_t b)
 {
   i = tmpl_skip_space(s, i, b);
-  if (!tmpl_ident_start(s, i, b, false))
+  if (!jinja__id_start(s, i, b))
     return false;
-  i = tmpl_skip_space(s, i + tmpl_ident_len(s, i, b, false), b);
+  i = tmpl_skip_space(s, i + jinja__id_len(s, i, b), b);
   return i == b || s[i] == '|';
 }
 
@@ -296,14 +304,14 @@ static void
 jinja__macro(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
 {
   const char *s = t->s;
-  uint32_t n = tmpl_ident_len(s, i, b, false);
+  uint32_t n = jinja__id_len(s, i, b);
   uint32_t k = i + n;
 
   tmpl_bind(t, i, n);
   tmpl_block_open(t, tag, "macro", false);
   while (k < b) {
-    uint32_t len = tmpl_ident_start(s, k, b, false)
-                     ? tmpl_ident_len(s, k, b, false) : 0;
+    uint32_t len = jinja__id_start(s, k, b)
+                     ? jinja__id_len(s, k, b) : 0;
 
     if (len) {
       tmpl_bind(t, k, len);
@@ -333,8 +341,8 @@ jinja__with(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   jinja__expr(t, i, b, false);  /* right-hand sides read outside */
   tmpl_block_open(t, tag, "with", false);
   while (k < b) {
-    uint32_t n = tmpl_ident_start(s, k, b, false)
-                   ? tmpl_ident_len(s, k, b, false) : 0;
+    uint32_t n = jinja__id_start(s, k, b)
+                   ? jinja__id_len(s, k, b) : 0;
     uint32_t after = tmpl_skip_space(s, k + n, b);
 
     if (n && after < b && s[after] == '=' &&
@@ -451,7 +459,7 @@ jinja__stmt(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
   uint32_t rest;
 
   i = tmpl_skip_space(s, i, b);
-  n = tmpl_ident_len(s, i, b, false);
+  n = jinja__id_len(s, i, b);
   name = s + i;
   rest = tmpl_skip_space(s, i + n, b);
   if (n > 3 && memcmp(name, "end", 3) == 0) {

@@ -224,6 +224,22 @@ handlebars_reads_roots_and_skips_item_fields(void **state)
   artifact_free(a);
 }
 
+/* Handlebars names are any characters but white space and its
+ * punctuation: "$", ":", "?" and letters past ASCII are part of them. */
+static void
+handlebars_names_as_handlebars_reads_them(void **state)
+{
+  struct artifact *a = parse("{{$price}} {{a:b}} {{ready?}} {{agé.x}} "
+                             "{{#each días as |d|}}{{d}}{{/each}}",
+                             TEMPLATE_HANDLEBARS, false);
+
+  (void)state;
+  assert_string_equal(uses(a), "$price@1:3 a:b@1:14 ready?@1:22 agé@1:33 "
+                               "días@1:49");
+  assert_string_equal(diags(a), "");
+  artifact_free(a);
+}
+
 static void
 handlebars_tag_mistakes(void **state)
 {
@@ -354,6 +370,7 @@ main(void)
     cmocka_unit_test(tags_in_markdown_fences_are_examples),
     cmocka_unit_test(handlebars_reads_roots_and_skips_item_fields),
     cmocka_unit_test(handlebars_tag_mistakes),
+    cmocka_unit_test(handlebars_names_as_handlebars_reads_them),
     cmocka_unit_test(mustache_sections_change_the_context),
     cmocka_unit_test(literal_placeholders_are_exact),
     cmocka_unit_test(fstring_fields_and_stray_braces),
