@@ -16,11 +16,18 @@
 /* Parent keys walked up from a line: deeper nesting is not completed. */
 #define COMPLETE_DEPTH_MAX 16
 
+/* Whether c may be part of a name: letters past ASCII are (their bytes
+ * all are at least 0x80). */
+static bool
+complete__name(char c)
+{
+  return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
 static bool
 complete__word(char c)
 {
-  return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '$' ||
-         c == '.';
+  return complete__name(c) || c == '-' || c == '$' || c == '.';
 }
 
 /* Whether off lies inside an open template tag ("{{ na|", "{% if x|"). */
@@ -165,6 +172,100 @@ complete__shape(const struct artifact *a, uint32_t line, uint32_t indent,
   return shape;
 }
 
+/* The key of a line whose content starts at content, or an empty span. */
+static struct span
+complete__key_of(const struct artifact *a, uint32_t line, uint32_t content)
+{
+  const char *s = a->text;
+  uint32_t le = source_line_end(&a->src, line);
+  uint32_t k;
+
+  for (k = content; k < le && s[k] != ':' && s[k] != '#'; k++)
+    ;
+  if (k >= le || s[k] != ':' || (k + 1 < le && s[k + 1] != ' ' &&
+                                 s[k + 1] != '\t'))
+    return span_make(content, content);
+  while (k > content && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+    k--;
+  return span_make(content, k);
+}
+
+/* Notes a key of the cursor's mapping, found on line. */
+static void
+complete__add_key(const struct artifact *a, uint32_t line,
+                  const struct complete_line *l, struct complete_ctx *out)
+{
+  struct span key = complete__key_of(a, line,
+                                     source_line_start(&a->src, line) +
+                                       l->indent);
+
+  if (key.end > key.start && out->nkeys < COMPLETE_KEYS_MAX)
+    out->keys[out->nkeys++] = key;
+}
+
+/*
+ * The keys of the mapping whose keys sit at indent on line, on its other
+ * lines: up to the line that holds it (or its list item's "- " line),
+ * down to the next list item or a line less indented.
+ */
+static void
+complete__siblings(const struct artifact *a, uint32_t line, uint32_t indent,
+                   bool item, struct complete_ctx *out)
+{
+  uint32_t first = a->syntax == SYNTAX_FRONTMATTER
+                     ? source_line_of(&a->src, a->fm.yaml.start) : 0;
+  uint32_t last = a->syntax == SYNTAX_FRONTMATTER
+                    ? source_line_of(&a->src, a->fm.yaml.end)
+                    : a->src.line_count - 1;
+  struct complete_line l;
+
+  for (uint32_t up = line; !item && up-- > first;) {
+    complete__line(a, up, &l);
+    if (l.blank || l.indent > indent)
+      continue;
+    if (l.indent < indent)
+      break;
+    complete__add_key(a, up, &l, out);
+    if (l.item)
+      break;
+  }
+  for (uint32_t down = line + 1; down <= last && down < a->src.line_count;
+       down++) {
+    complete__line(a, down, &l);
+    if (l.blank || l.indent > indent)
+      continue;
+    if (l.indent < indent || l.item)
+      break;
+    complete__add_key(a, down, &l, out);
+  }
+}
+
+bool
+complete_has_key(const struct artifact *a, const struct complete_ctx *c,
+                 const char *name)
+{
+  size_t n = strlen(name);
+
+  for (uint32_t i = 0; i < c->nkeys; i++)
+    if (c->keys[i].end - c->keys[i].start == n &&
+        memcmp(a->text + c->keys[i].start, name, n) == 0)
+      return true;
+  return false;
+}
+
+bool
+complete_typed_only(const struct artifact *a, const struct complete_ctx *c,
+                    size_t var)
+{
+  if (a->vars[var].uses != 1)
+    return false;
+  for (size_t i = 0; i < a->nuses; i++)
+    if (a->uses[i].var == var)
+      return a->uses[i].span.start <= c->prefix.start &&
+             a->uses[i].span.end >= c->prefix.end;
+  return false;
+}
+
 /* A key being typed, or a value after "key: ", in the header. */
 static void
 complete__header(const struct artifact *a, uint32_t off,
@@ -187,6 +288,7 @@ complete__header(const struct artifact *a, uint32_t off,
   if (out->prefix.start == content) {
     out->kind = COMPLETE_KEY;
     out->shape = shape;
+    complete__siblings(a, line, l.indent, l.item, out);
     return;
   }
   for (colon = content; colon < off && a->text[colon] != ':'; colon++)
@@ -244,11 +346,10 @@ complete_at(const struct artifact *a, uint32_t off, struct complete_ctx *out)
     out->kind = COMPLETE_VARIABLE;
     /* A variable's word is a name: "user.na" completes "na" alone, and
      * "$na" (Semantic Kernel) keeps its '$'. */
-    while (start < off && !(isalnum((unsigned char)a->text[start]) ||
-                            a->text[start] == '_'))
+    while (start < off && !complete__name(a->text[start]))
       start++;
     for (uint32_t k = start; k < off; k++)
-      if (!(isalnum((unsigned char)a->text[k]) || a->text[k] == '_'))
+      if (!complete__name(a->text[k]))
         start = k + 1;
     out->prefix = span_make(start, off);
     if (complete__role_argument(a, start)) {

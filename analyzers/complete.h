@@ -7,6 +7,8 @@
 #ifndef FACET_COMPLETE_H
 #define FACET_COMPLETE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "source.h"
@@ -23,16 +25,30 @@ enum complete_kind {
   COMPLETE_VALUE,     /* a value of field */
 };
 
+/* Keys of the cursor's mapping kept to leave out of COMPLETE_KEY. */
+#define COMPLETE_KEYS_MAX 64
+
 struct complete_ctx {
   enum complete_kind kind;
   struct span prefix;               /* what is typed of the word so far */
   const struct shape *shape;        /* COMPLETE_KEY */
   const struct shape_field *field;  /* COMPLETE_VALUE */
-  const struct node *map;           /* keys already there, or NULL */
+  struct span keys[COMPLETE_KEYS_MAX]; /* COMPLETE_KEY: the keys its */
+  uint32_t nkeys;                   /* mapping has on other lines */
 };
 
 /* Decides what may be typed at byte offset off of a. */
 void complete_at(const struct artifact *a, uint32_t off,
                  struct complete_ctx *out);
+
+/* Whether the mapping a key is typed in has key name already (on
+ * another line than the cursor's): it is not offered again. */
+bool complete_has_key(const struct artifact *a, const struct complete_ctx *c,
+                      const char *name);
+
+/* Whether the template's variable var is read only by the word being
+ * typed (a half-typed name): it is not offered as its own completion. */
+bool complete_typed_only(const struct artifact *a,
+                         const struct complete_ctx *c, size_t var);
 
 #endif

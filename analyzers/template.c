@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 #include <xxhash.h>
 
 #include "arena.h"
 #include "artifact.h"
 #include "error.h"
 #include "template_internal.h"
+#include "utf8.h"
 #include "vec.h"
 
 /* Distinct variables, uses and blocks one template may hold. */
@@ -23,11 +25,12 @@
 #define D TMPL_DIGIT
 #define S TMPL_SPACE
 
-/* ASCII only: other bytes are not part of names in any dialect. */
+/* ASCII; characters past it are classed by tmpl_uchar. */
 const unsigned char tmpl_class[256] = {
   ['\t'] = S, ['\n'] = S, ['\v'] = S, ['\f'] = S, ['\r'] = S, [' '] = S,
   ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D, ['5'] = D,
   ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D, ['-'] = TMPL_DASH,
+  ['$'] = TMPL_HBS, [':'] = TMPL_HBS, ['?'] = TMPL_HBS,
   ['_'] = A, ['a'] = A, ['b'] = A, ['c'] = A, ['d'] = A, ['e'] = A,
   ['f'] = A, ['g'] = A, ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A,
   ['l'] = A, ['m'] = A, ['n'] = A, ['o'] = A, ['p'] = A, ['q'] = A,
@@ -42,6 +45,26 @@ const unsigned char tmpl_class[256] = {
 #undef A
 #undef D
 #undef S
+
+uint32_t
+tmpl_uchar(const char *s, uint32_t i, uint32_t end, enum tmpl_names names,
+           bool start)
+{
+  uint32_t cp;
+  int n;
+  bool ok;
+
+  /* A byte inside a character (a scan stepping by bytes) starts none. */
+  if (i >= end || ((unsigned char)s[i] & 0xC0) == 0x80)
+    return 0;
+  n = utf8_decode(s + i, end - i, &cp);
+  if (names != TMPL_NAMES_PYTHON)
+    ok = !uc_is_property_white_space(cp) && cp != 0xFEFF;
+  else
+    ok = start ? uc_is_property_xid_start(cp)
+               : uc_is_property_xid_continue(cp);
+  return ok ? (uint32_t)n : 0;
+}
 
 uint32_t
 tmpl_line(const struct tmpl *t, uint32_t offset)
@@ -377,7 +400,7 @@ tmpl__vscode(struct tmpl *t, uint32_t i, uint32_t end)
     at = (uint32_t)(p - s) + 8;
     i = at;
     if (!tmpl_in_fence(t, at))
-      tmpl_use(t, at, tmpl_ident_len(s, at, end, true), false);
+      tmpl_use(t, at, tmpl_ident_len(s, at, end, TMPL_NAMES_DASHED), false);
   }
 }
 
@@ -398,8 +421,9 @@ tmpl__sk(struct tmpl *t, uint32_t i, uint32_t end)
     if (!close)
       return;
     for (uint32_t a = i + 2; a < (uint32_t)(close - s); a++)
-      if (s[a] == '$' && tmpl_ident_start(s[a + 1]))
-        tmpl_use(t, a + 1, tmpl_ident_len(s, a + 1, end, false), false);
+      if (s[a] == '$' && tmpl_ident_start(s, a + 1, end, TMPL_NAMES_PYTHON))
+        tmpl_use(t, a + 1,
+                 tmpl_ident_len(s, a + 1, end, TMPL_NAMES_PYTHON), false);
     i = (uint32_t)(close - s) + 2;
   }
 }
@@ -436,7 +460,8 @@ tmpl__fstring(struct tmpl *t, uint32_t i, uint32_t end)
                   "'{' is never closed: write '{{' for a literal brace");
       continue;
     }
-    tmpl_use(t, i + 1, tmpl_ident_len(s, i + 1, close, false), false);
+    tmpl_use(t, i + 1, tmpl_ident_len(s, i + 1, close, TMPL_NAMES_PYTHON),
+             false);
     i = close;
   }
 }
@@ -461,7 +486,7 @@ tmpl__literal(struct tmpl *t, uint32_t i, uint32_t end)
       return;
     /* Only the exact text {{name}} is replaced: padded is just text. */
     a = i;
-    b = a + tmpl_ident_len(s, a, (uint32_t)(close - s), true);
+    b = a + tmpl_ident_len(s, a, (uint32_t)(close - s), TMPL_NAMES_DASHED);
     if (b > a && b == (uint32_t)(close - s))
       tmpl_use(t, a, b - a, false);
     i = (uint32_t)(close - s) + 2;

@@ -103,24 +103,80 @@ enum tmpl_class {
   TMPL_DIGIT = 2,
   TMPL_DASH = 4,
   TMPL_SPACE = 8,
+  TMPL_HBS = 16,    /* '$', ':', '?': in Handlebars names too */
+};
+
+/* How a dialect spells names. */
+enum tmpl_names {
+  TMPL_NAMES_PYTHON,  /* Jinja, Python: XID_Start, then XID_Continue */
+  TMPL_NAMES_HBS,     /* Handlebars, Mustache: any character but white
+                         space and !"#%&'()*+,./;<=>@[\]^`{|}~ */
+  TMPL_NAMES_DASHED,  /* VS Code inputs, GitHub Models: letters, digits,
+                         '_' and '-', any character past ASCII but space */
 };
 extern const unsigned char tmpl_class[256];
 
+/*
+ * The length in bytes of the character at s[i] (i < end), not ASCII, when
+ * a name may start with it (start) or go on with it; 0 when it may not.
+ * Python names follow Python 3 (XID_Start, then XID_Continue); the others
+ * take any character but white space. The Unicode classes are
+ * libunistring's.
+ */
+uint32_t tmpl_uchar(const char *s, uint32_t i, uint32_t end,
+                    enum tmpl_names names, bool start);
+
+/* Whether a name starts at s[i] (false when i >= end). */
 static inline bool
-tmpl_ident_start(char c)
+tmpl_ident_start(const char *s, uint32_t i, uint32_t end,
+                 enum tmpl_names names)
 {
-  return tmpl_class[(unsigned char)c] & TMPL_ALPHA;
+  unsigned char c;
+
+  if (i >= end)
+    return false;
+  c = (unsigned char)s[i];
+  if (c < 0x80)
+    return tmpl_class[c] &
+           (TMPL_ALPHA | (names == TMPL_NAMES_HBS ? TMPL_HBS : 0));
+  return tmpl_uchar(s, i, end, names, true) > 0;
 }
 
-/* The length of the name at i: letters, digits, '_' (and '-'). */
-static inline uint32_t
-tmpl_ident_len(const char *s, uint32_t i, uint32_t end, bool dashes)
+/* Whether byte c may be part of a word: for finding keywords as whole
+ * words, any byte of a character past ASCII counts. */
+static inline bool
+tmpl_word_byte(char c)
 {
-  unsigned mask = TMPL_ALPHA | TMPL_DIGIT | (dashes ? TMPL_DASH : 0);
+  return (unsigned char)c >= 0x80 ||
+         (tmpl_class[(unsigned char)c] & (TMPL_ALPHA | TMPL_DIGIT));
+}
+
+/* The length in bytes of the name at i: letters, digits, '_', and what
+ * else names spells names with. */
+static inline uint32_t
+tmpl_ident_len(const char *s, uint32_t i, uint32_t end,
+               enum tmpl_names names)
+{
+  unsigned mask = TMPL_ALPHA | TMPL_DIGIT |
+                  (names != TMPL_NAMES_PYTHON ? TMPL_DASH : 0) |
+                  (names == TMPL_NAMES_HBS ? TMPL_HBS : 0);
   uint32_t n = 0;
 
-  while (i + n < end && (tmpl_class[(unsigned char)s[i + n]] & mask))
-    n++;
+  while (i + n < end) {
+    unsigned char c = (unsigned char)s[i + n];
+    uint32_t k;
+
+    if (c < 0x80) {
+      if (!(tmpl_class[c] & mask))
+        break;
+      n++;
+      continue;
+    }
+    k = tmpl_uchar(s, i + n, end, names, false);
+    if (!k)
+      break;
+    n += k;
+  }
   return n;
 }
 

@@ -10,6 +10,20 @@
 #include "arena.h"
 #include "artifact.h"
 #include "template_internal.h"
+#include "utf8.h"
+
+/* Names as Handlebars spells them. */
+static inline bool
+hbs__id_start(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_start(s, i, end, TMPL_NAMES_HBS);
+}
+
+static inline uint32_t
+hbs__id_len(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_len(s, i, end, TMPL_NAMES_HBS);
+}
 
 /* Helpers Handlebars builds in and Dotprompt registers. */
 static const char *const hbs__helpers[] = {
@@ -37,11 +51,17 @@ hbs__listed(const char *const *list, const char *s, uint32_t n)
   return false;
 }
 
-static bool
-hbs__path_char(char c)
+/* The length of the path character at s[i], or 0: past ASCII, any
+ * character but white space is one (Handlebars' ID). */
+static uint32_t
+hbs__path_char(const char *s, uint32_t i, uint32_t end)
 {
-  return tmpl_ident_start(c) || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-' || c == '/' || c == '@';
+  char c = s[i];
+
+  if ((unsigned char)c >= 0x80)
+    return tmpl_uchar(s, i, end, TMPL_NAMES_HBS, false);
+  return hbs__id_start(s, i, end) || (c >= '0' && c <= '9') ||
+         c == '.' || c == '-' || c == '/' || c == '@';
 }
 
 /* A path's root as an input use: "a.b" reads a; "@root.a" reads a;
@@ -54,16 +74,16 @@ hbs__path(struct tmpl *t, uint32_t i, uint32_t end)
 
   if (end - i > 6 && memcmp(s + i, "@root.", 6) == 0) {
     t->context = 0;  /* @root reaches the inputs from any depth */
-    tmpl_use(t, i + 6, tmpl_ident_len(s, i + 6, end, true), false);
+    tmpl_use(t, i + 6, hbs__id_len(s, i + 6, end), false);
     t->context = saved;
     return;
   }
   while (end - i >= 3 && memcmp(s + i, "../", 3) == 0)
     i += 3;
-  if (i >= end || !tmpl_ident_start(s[i]) ||
-      hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
+  if (!hbs__id_start(s, i, end) ||
+      hbs__listed(hbs__literals, s + i, hbs__id_len(s, i, end)))
     return;
-  tmpl_use(t, i, tmpl_ident_len(s, i, end, true), false);
+  tmpl_use(t, i, hbs__id_len(s, i, end), false);
 }
 
 /* The end of the token at i: a path, a string, or one character. */
@@ -77,10 +97,13 @@ hbs__token_end(const char *s, uint32_t i, uint32_t end)
       ;
     return i < end ? i + 1 : end;
   }
-  if (!hbs__path_char(s[i]))
-    return i + 1;
-  while (i < end && hbs__path_char(s[i]))
-    i++;
+  if (!hbs__path_char(s, i, end)) {
+    uint32_t cp;
+
+    return i + (uint32_t)utf8_decode(s + i, end - i, &cp);
+  }
+  for (uint32_t n; i < end && (n = hbs__path_char(s, i, end)) > 0;)
+    i += n;
   return i;
 }
 
@@ -114,7 +137,7 @@ hbs__args(struct tmpl *t, uint32_t i, uint32_t b, bool mustache)
     next = hbs__token_end(s, i, b);
     if (s[i] == '(') {
       helper_next = true;
-    } else if (helper_next && tmpl_ident_start(s[i])) {
+    } else if (helper_next && hbs__id_start(s, i, b)) {
       if (!mustache && !hbs__listed(hbs__helpers, s + i, next - i))
         hbs__unknown_helper(t, i, next - i, false);
       helper_next = false;
@@ -137,9 +160,11 @@ hbs__iterated(struct tmpl *t, uint32_t i, uint32_t b)
 
   i = tmpl_skip_space(s, i, b);
   end = i < b ? hbs__token_end(s, i, b) : i;
-  if (i < b && tmpl_ident_start(s[i]) &&
-      !hbs__listed(hbs__literals, s + i, tmpl_ident_len(s, i, end, true)))
-    tmpl_use(t, i, tmpl_ident_len(s, i, end, true), true);
+  if (i < b && s[i] == '(')
+    hbs__args(t, i, b, false);  /* "(helper x)": x is read, not iterated */
+  else if (hbs__id_start(s, i, b) &&
+      !hbs__listed(hbs__literals, s + i, hbs__id_len(s, i, end)))
+    tmpl_use(t, i, hbs__id_len(s, i, end), true);
   else if (i < b)
     hbs__path(t, i, end);
 }
@@ -188,6 +213,58 @@ hbs__close(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   tmpl_block_close(t, tag);
 }
 
+static bool
+hbs__space(char c)
+{
+  return tmpl_class[(unsigned char)c] & TMPL_SPACE;
+}
+
+/*
+ * Block parameters ending a block tag's arguments [i, b): "as |a b|".
+ * Returns where they start (the "as"), or b when there are none; sets
+ * [*p, *pe) to what the pipes hold.
+ */
+static uint32_t
+hbs__block_params(const char *s, uint32_t i, uint32_t b, uint32_t *p,
+                  uint32_t *pe)
+{
+  uint32_t e = b;
+  uint32_t open;
+  uint32_t as;
+
+  while (e > i && hbs__space(s[e - 1]))
+    e--;
+  if (e <= i || s[e - 1] != '|')
+    return b;
+  for (open = e - 1; open > i && s[open - 1] != '|'; open--)
+    ;
+  if (open == i)
+    return b;
+  open--;
+  /* Handlebars lexes "as", white space, then "|" as their opening. */
+  for (as = open; as > i && hbs__space(s[as - 1]); as--)
+    ;
+  if (as == open || as - i < 2 || memcmp(s + as - 2, "as", 2) != 0 ||
+      (as - 2 > i && !hbs__space(s[as - 3])))
+    return b;
+  *p = open + 1;
+  *pe = e - 1;
+  return as - 2;
+}
+
+/* Binds each name of block parameters [i, b) in the block just opened. */
+static void
+hbs__bind_params(struct tmpl *t, uint32_t i, uint32_t b)
+{
+  while (i < b) {
+    uint32_t n = hbs__id_len(t->s, i, b);
+
+    if (n)
+      tmpl_bind(t, i, n);
+    i += n ? n : 1;
+  }
+}
+
 /* {{#name args}} or {{^name}}: a block helper (Handlebars) or a section
  * (Mustache, where the name is read and becomes the context). */
 static void
@@ -198,12 +275,16 @@ hbs__open(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
   uint32_t n;
   const char *name;
   bool context;
+  uint32_t params = 0;
+  uint32_t params_end = 0;
 
   i = tmpl_skip_space(s, i, b);
   n = hbs__token_end(s, i, b) - i;
   name = arena_strndup(&t->a->arena, s + i, n);
   if (!name)
     return;
+  if (!mustache)
+    b = hbs__block_params(s, i + n, b, &params, &params_end);
   if (mustache) {
     hbs__path(t, i, i + n);
     context = !inverse;
@@ -217,6 +298,7 @@ hbs__open(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
       hbs__args(t, i + n, b, mustache);
   }
   tmpl_block_open(t, tag, name, context);
+  hbs__bind_params(t, params, params_end);
 }
 
 /* {{else}}, {{else if x}} or {{^}}: the other branch of the open block. */
@@ -255,7 +337,7 @@ hbs__tag(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
     return;
   }
   if (s[i] == '^' || (b - i >= 4 && memcmp(s + i, "else", 4) == 0 &&
-                      (i + 4 == b || !tmpl_ident_start(s[i + 4])))) {
+                      !hbs__id_start(s, i + 4, b))) {
     hbs__else(t, s[i] == '^' ? i + 1 : i + 4, b, tag, mustache);
     return;
   }

@@ -10,14 +10,31 @@
 #include "artifact.h"
 #include "template_internal.h"
 
+/* Names as Jinja (Python 3) spells them. */
+static inline bool
+jinja__id_start(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_start(s, i, end, TMPL_NAMES_PYTHON);
+}
+
+static inline uint32_t
+jinja__id_len(const char *s, uint32_t i, uint32_t end)
+{
+  return tmpl_ident_len(s, i, end, TMPL_NAMES_PYTHON);
+}
+
 /* Names an expression reads that are not the caller's inputs: the
  * keywords and constants (the first JINJA_KEYWORDS), then the names Jinja
- * gives a value itself. */
+ * gives a value itself, its global functions last (read as values too:
+ * "{{ items | map(dict) }}"). */
 static const char *const jinja__reserved[] = {
   "and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
   "True", "False", "None", "loop", "self", "varargs", "kwargs", "caller",
-  NULL,
+  "range", "lipsum", "dict", "cycler", "joiner", "namespace", NULL,
 };
+
+/* The longest name of jinja__reserved: longer names skip the list. */
+#define JINJA_RESERVED_LEN 9
 #define JINJA_KEYWORDS 13
 
 /* Statement tags that open a block, ended by "end" + the same name. */
@@ -117,22 +134,22 @@ jinja__tolerant(const char *s, uint32_t i, uint32_t b)
 
   while (i < b && s[i] == '.') {
     i++;
-    i += tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    i += jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   }
   i = tmpl_skip_space(s, i, b);
   if (i < b && s[i] == '|') {
     i = tmpl_skip_space(s, i + 1, b);
-    n = tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
     return jinja__is(s + i, n, "default") || jinja__is(s + i, n, "d");
   }
-  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   if (!jinja__is(s + i, n, "is"))
     return false;
   i = tmpl_skip_space(s, i + n, b);
-  n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+  n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   if (jinja__is(s + i, n, "not")) {
     i = tmpl_skip_space(s, i + n, b);
-    n = i < b && tmpl_ident_start(s[i]) ? tmpl_ident_len(s, i, b, false) : 0;
+    n = jinja__id_start(s, i, b) ? jinja__id_len(s, i, b) : 0;
   }
   return jinja__is(s + i, n, "defined") || jinja__is(s + i, n, "undefined");
 }
@@ -151,7 +168,7 @@ jinja__name(struct tmpl *t, uint32_t i, uint32_t n, uint32_t b,
   /* Reserved words are short: longer names skip the list. */
   if (prev != JINJA_OTHER || (after < b && s[after] == '(') ||
       (after + 1 < b && s[after] == '=' && s[after + 1] != '=') ||
-      (n <= 7 && jinja__listed(jinja__reserved, s + i, n)))
+      (n <= JINJA_RESERVED_LEN && jinja__listed(jinja__reserved, s + i, n)))
     return;
   tmpl_use(t, i, n, *iterated);
   *iterated = false;
@@ -175,13 +192,13 @@ jinja__expr(struct tmpl *t, uint32_t i, uint32_t b, bool iterated)
       i = jinja__string(s, i, b);
       prev = JINJA_OTHER;
     } else if (c >= '0' && c <= '9') {
-      while (i < b && (tmpl_ident_start(s[i]) || (s[i] >= '0' && s[i] <= '9')
-                       || s[i] == '.'))
+      while (i < b && (tmpl_word_byte(s[i]) || s[i] == '.'))
         i++;
       prev = JINJA_OTHER;
-    } else if (tmpl_ident_start(c)) {
-      n = tmpl_ident_len(s, i, b, false);
+    } else if (jinja__id_start(s, i, b)) {
+      n = jinja__id_len(s, i, b);
       jinja__name(t, i, n, b, prev, &iterated);
+      iterated = false;  /* only the first name can be what is iterated */
       prev = jinja__is(s + i, n, "is") ||
              (prev == JINJA_IS && jinja__is(s + i, n, "not"))
                ? JINJA_IS : JINJA_OTHER;
@@ -203,8 +220,8 @@ static void
 jinja__bind(struct tmpl *t, uint32_t i, uint32_t b)
 {
   while (i < b) {
-    uint32_t n = tmpl_ident_start(t->s[i]) ? tmpl_ident_len(t->s, i, b, false)
-                                           : 0;
+    uint32_t n = jinja__id_start(t->s, i, b)
+                   ? jinja__id_len(t->s, i, b) : 0;
 
     if (n)
       tmpl_bind(t, i, n);
@@ -224,13 +241,26 @@ jinja__find(const char *s, uint32_t i, uint32_t b, const char *word)
       continue;
     }
     if (memcmp(s + i, word, n) == 0 &&
-        (i == 0 || !(tmpl_ident_start(s[i - 1]) ||
-                     (s[i - 1] >= '0' && s[i - 1] <= '9'))) &&
-        (i + n == b || !(tmpl_ident_start(s[i + n]) ||
-                         (s[i + n] >= '0' && s[i + n] <= '9'))))
+        (i == 0 || !tmpl_word_byte(s[i - 1])) &&
+        (i + n == b || !tmpl_word_byte(s[i + n])))
       return i;
   }
   return b;
+}
+
+/*
+ * Whether the loop's iterable [i, b) is a name itself, maybe through
+ * filters ("xs", "xs | sort"): then the name is what is looped over. In
+ * "range(n)", "xs.items()", "xs[0]" or "a + b" the names are not.
+ */
+static bool
+jinja__bare(const char *s, uint32_t i, uint32_t b)
+{
+  i = tmpl_skip_space(s, i, b);
+  if (!jinja__id_start(s, i, b))
+    return false;
+  i = tmpl_skip_space(s, i + jinja__id_len(s, i, b), b);
+  return i == b || s[i] == '|';
 }
 
 /* {% for targets in iterable [if cond] [recursive] %} */
@@ -243,7 +273,8 @@ jinja__for(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
                         : b;
 
   if (in < b)
-    jinja__expr(t, in + 2, rec < cond ? rec : cond, true);
+    jinja__expr(t, in + 2, rec < cond ? rec : cond,
+                jinja__bare(t->s, in + 2, rec < cond ? rec : cond));
   tmpl_block_open(t, tag, "for", false);
   jinja__bind(t, i, in);
   if (cond < b)
@@ -273,14 +304,14 @@ static void
 jinja__macro(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
 {
   const char *s = t->s;
-  uint32_t n = tmpl_ident_len(s, i, b, false);
+  uint32_t n = jinja__id_len(s, i, b);
   uint32_t k = i + n;
 
   tmpl_bind(t, i, n);
   tmpl_block_open(t, tag, "macro", false);
   while (k < b) {
-    uint32_t len = tmpl_ident_start(s[k]) ? tmpl_ident_len(s, k, b, false)
-                                          : 0;
+    uint32_t len = jinja__id_start(s, k, b)
+                     ? jinja__id_len(s, k, b) : 0;
 
     if (len) {
       tmpl_bind(t, k, len);
@@ -310,7 +341,8 @@ jinja__with(struct tmpl *t, uint32_t i, uint32_t b, struct span tag)
   jinja__expr(t, i, b, false);  /* right-hand sides read outside */
   tmpl_block_open(t, tag, "with", false);
   while (k < b) {
-    uint32_t n = tmpl_ident_start(s[k]) ? tmpl_ident_len(s, k, b, false) : 0;
+    uint32_t n = jinja__id_start(s, k, b)
+                   ? jinja__id_len(s, k, b) : 0;
     uint32_t after = tmpl_skip_space(s, k + n, b);
 
     if (n && after < b && s[after] == '=' &&
@@ -427,7 +459,7 @@ jinja__stmt(struct tmpl *t, uint32_t i, uint32_t b, struct span tag,
   uint32_t rest;
 
   i = tmpl_skip_space(s, i, b);
-  n = tmpl_ident_len(s, i, b, false);
+  n = jinja__id_len(s, i, b);
   name = s + i;
   rest = tmpl_skip_space(s, i + n, b);
   if (n > 3 && memcmp(name, "end", 3) == 0) {

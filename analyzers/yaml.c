@@ -504,6 +504,7 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
   uint32_t at = yaml__offset(b, p->problem_mark.index);
   uint32_t end = at;
   const char *problem = p->problem ? p->problem : "invalid YAML";
+  const char *after;
   uint32_t line;
   uint32_t col;
 
@@ -536,10 +537,24 @@ yaml__report(struct yaml_builder *b, const yaml_parser_t *p)
              yaml__after_flow(b, at));
     return;
   }
+  after = yaml__after_flow(b, at);
+  if (end == at && b->context < at) {
+    /* libyaml gave up at a line's end or the text's (in a header, the
+     * closing '---'): the fault is the construct it was reading, so the
+     * range is that, to the end of its line. */
+    const char *text = b->src->text;
+    uint32_t stop = b->base + b->input_len;
+
+    at = b->context;
+    for (end = at; end < stop && text[end] != '\n' && text[end] != '\r';
+         end++)
+      ;
+    while (end > at && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+      end--;
+  }
   source_line_col(b->src, b->context, &line, &col);
   diag_add(b->diags, DIAG_YAML_SYNTAX, span_make(at, end),
-           "%s (%s at line %u)%s", problem, p->context, line,
-           yaml__after_flow(b, at));
+           "%s (%s at line %u)%s", problem, p->context, line, after);
 }
 
 /* Frees what one pass holds outside the arena, and readies another. */

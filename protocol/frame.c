@@ -10,8 +10,9 @@
 #include "error.h"
 #include "trace.h"
 
-/* The header that starts every frame; RESYNC looks for it in any case. */
-static const char frame__marker[] = "content-length";
+/* The header that starts every frame, with its colon (no white space may
+ * come before it): RESYNC looks for it in any case. */
+static const char frame__marker[] = "content-length:";
 #define FRAME__MARKER_LEN (sizeof frame__marker - 1)
 
 /* A body buffer grown past this is freed after use rather than kept. */
@@ -159,11 +160,14 @@ frame_reader__fail(struct frame_reader *self, enum frame_error kind,
 /*
  * Reports the frame's problem and moves past the frame: over its body when
  * a body follows and its length is known, else to the next Content-Length.
+ * A length over the cap is not trusted to count by: a client that claims
+ * one seldom sends that much, and counting would drop every later message.
  */
 static void
 frame_reader__reject(struct frame_reader *self, bool body_follows)
 {
-  bool skip_body = body_follows && self->have_length && !self->length_bad;
+  bool skip_body = body_follows && self->have_length && !self->length_bad &&
+                   self->length <= self->body_max;
   size_t length = self->length;
 
   if (self->handler.on_error)

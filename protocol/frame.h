@@ -14,14 +14,19 @@
  *
  * After a bad frame the reader resynchronizes and keeps going, because one
  * broken message must not cost the whole session. When the bad frame's body
- * length is known (a Content-Length over the cap, an unsupported charset, a
- * malformed header line next to a valid length), exactly that many bytes
- * are discarded unread. When it is not known (no Content-Length, an
- * unreadable one, a header block with no end), bytes are discarded up to
- * the next "Content-Length" in any case, where a new header block starts.
+ * length is known and within the cap (an unsupported charset, a malformed
+ * header line next to a valid length), exactly that many bytes are
+ * discarded unread. When it is not known (no Content-Length, an unreadable
+ * one, a header block with no end) or is over the cap (a client claiming
+ * 99999999999999 bytes sends far fewer, and counting them would swallow
+ * every later message), bytes are discarded up to the next
+ * "Content-Length:" in any case, where a new header block starts. The
+ * search does not wait for a line start: a frame's header follows the
+ * previous body directly, with no line break between.
  *
  * Limitation: that search cannot tell a real header from the same word
- * inside a discarded body. A false match is reported as one more bad frame
+ * inside a discarded body, nor keeps the headers of a block before its
+ * Content-Length line. A false match is reported as one more bad frame
  * and may take the frame after it down too; the stream then recovers.
  */
 #ifndef FACET_PROTOCOL_FRAME_H

@@ -498,29 +498,34 @@ feature__item(const char *label, int kind, const char *detail,
   return item;
 }
 
-/* Declared inputs first (with their types), then other names read. */
+/* Declared inputs first (with their types), then other names read, but
+ * not the one being typed where it is read nowhere else. */
 static void
-feature__complete_variables(const struct artifact *a, json_object *items)
+feature__complete_variables(const struct artifact *a,
+                            const struct complete_ctx *c, json_object *items)
 {
   for (size_t i = 0; i < a->ninputs; i++)
     json_object_array_add(items, feature__item(
       a->inputs[i].name, LSP_COMPLETION_VARIABLE, a->inputs[i].type,
       a->inputs[i].description, NULL));
   for (size_t i = 0; i < a->nvars; i++)
-    if (!artifact_declares(a, a->vars[i].name))
+    if (!artifact_declares(a, a->vars[i].name) &&
+        !complete_typed_only(a, c, i))
       json_object_array_add(items, feature__item(
         a->vars[i].name, LSP_COMPLETION_VARIABLE, "template variable",
         NULL, NULL));
 }
 
+/* The keys of the mapping's shape that it does not have yet. */
 static void
-feature__complete_keys(const struct shape *shape, json_object *items)
+feature__complete_keys(const struct artifact *a, const struct complete_ctx *c,
+                       json_object *items)
 {
-  for (const struct shape_field *f = shape->fields; f && f->name; f++) {
+  for (const struct shape_field *f = c->shape->fields; f && f->name; f++) {
     char insert[96];
 
     /* A misplaced key is listed only so that its mistake is explained. */
-    if (f->flags & SHAPE_MISPLACED)
+    if ((f->flags & SHAPE_MISPLACED) || complete_has_key(a, c, f->name))
       continue;
     snprintf(insert, sizeof insert, "%s: ", f->name);
     json_object_array_add(items, feature__item(
@@ -618,9 +623,9 @@ feature_completion(const struct feature_request *r)
     return;
   }
   if (c.kind == COMPLETE_VARIABLE)
-    feature__complete_variables(r->artifact, items);
+    feature__complete_variables(r->artifact, &c, items);
   else if (c.kind == COMPLETE_KEY)
-    feature__complete_keys(c.shape, items);
+    feature__complete_keys(r->artifact, &c, items);
   for (const char *const *v = c.kind == COMPLETE_VALUE ? c.field->values
                                                        : NULL; v && *v; v++)
     json_object_array_add(items, feature__item(*v, LSP_COMPLETION_VALUE,

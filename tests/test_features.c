@@ -126,6 +126,14 @@ rename_changes_the_body_and_the_header(void **state)
     "{\"jsonrpc\":\"2.0\",\"id\":9,\"error\":{\"code\":-32602,\"message\":"
     "\"a template variable's name is letters, digits and '_', not starting "
     "with a digit\"}}");
+  /* Letters past ASCII are letters: the engines read such names whole. */
+  assert_non_null(strstr(ask(h, "textDocument/rename", 10, 24,
+                             ",\"newName\":\"ciudad_\xC3\xB1\""),
+                         "{\"range\":" RANGE(10, 23, 10, 27) ",\"newText\":"
+                         "\"ciudad_\xC3\xB1\"}"));
+  assert_non_null(strstr(ask(h, "textDocument/rename", 10, 24,
+                             ",\"newName\":\"\xC3\xB1\xE2\x80\x94\""),
+                         "not starting with a digit"));
 }
 
 static void
@@ -173,22 +181,69 @@ completion_offers_keys_and_values_of_the_header(void **state)
   start(h);
   keys = ask(h, "textDocument/completion", 4, 4, "");
 
-  assert_string_equal(labels(keys), "name,kind,type,description,required,"
+  /* city has a description already (line 5): it is not offered again;
+   * type, on the cursor's line, is the key being written. */
+  assert_string_equal(labels(keys), "name,kind,type,required,"
                       "default,example,sample,enumValues,items,properties,"
                       "strict");
-  assert_non_null(strstr(keys, "{\"label\":\"description\",\"kind\":10,"
-                               "\"detail\":\"a string\",\"documentation\":{"
-                               "\"kind\":\"markdown\",\"value\":\"What the "
-                               "input is for.\"},\"textEdit\":{\"range\":"
-                               RANGE(4, 4, 4, 4) ",\"newText\":"
-                               "\"description: \"}}"));
+  assert_non_null(strstr(keys, "{\"label\":\"required\",\"kind\":10,"
+                               "\"detail\":\"a boolean\",\"documentation\":{"
+                               "\"kind\":\"markdown\",\"value\":\"Whether a "
+                               "caller must supply it.\"},\"textEdit\":{"
+                               "\"range\":" RANGE(4, 4, 4, 4) ",\"newText\":"
+                               "\"required: \"}}"));
   assert_string_equal(labels(ask(h, "textDocument/completion", 4, 10, "")),
                       "string,number,integer,float,boolean,array,list,"
                       "object");
+  /* name and sample are there already; inputs is the key being typed. */
   assert_string_equal(labels(ask(h, "textDocument/completion", 2, 2, "")),
-                      "name,displayName,description,metadata,model,inputs,"
-                      "outputs,tools,template,sample,$schema,version,"
+                      "displayName,description,metadata,model,inputs,"
+                      "outputs,tools,template,$schema,version,"
                       "authors,tags,base");
+}
+
+/* What is already written is not offered: a key its mapping has (above or
+ * below the line being typed), a name read only where it is being typed. */
+static void
+completion_leaves_out_what_is_already_there(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/half.prompty";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, "\"---\\nname: x\\ninputs:\\n  city:\\n"
+                   "    type: string\\nin\\n---\\n"
+                   "{{ city }} {{ ci }} {{ days }}\\n\"");
+  settle(h);
+
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 5, 2,
+                                    "")),
+                      "displayName,description,metadata,model,outputs,tools,"
+                      "template,sample,$schema,version,authors,tags,base");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 7, 16,
+                                    "")), "city,days");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 7, 15,
+                                    "")), "city,days");
+  assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 7, 27,
+                                    "")), "city,ci");
+}
+
+/* A name with letters past ASCII is replaced whole: the edit's range
+ * starts before the "a" of "año", in UTF-16 units. */
+static void
+completion_replaces_a_whole_name_past_ascii(void **state)
+{
+  struct harness *h = *state;
+  const char *uri = "file:///ws/ano.prompty";
+
+  initialize(h, "[\"utf-16\"]");
+  open_doc(h, uri, "\"---\\nname: x\\ninputs:\\n  a\xC3\xB1o:\\n"
+                   "    type: string\\n---\\n\xF0\x9F\x98\x80 {{ a\xC3\xB1\\n\"");
+  settle(h);
+
+  assert_non_null(strstr(ask_in(h, uri, "textDocument/completion", 6, 8, ""),
+                         "\"textEdit\":{\"range\":" RANGE(6, 6, 6, 8)
+                         ",\"newText\":\"a\xC3\xB1o\"}"));
 }
 
 /* "name/kind[children]" for each symbol of a documentSymbol reply. */
@@ -342,8 +397,7 @@ github_models_evaluators_read_test_data(void **state)
     "by the template\"},\"range\":" RANGE(5, 20, 5, 25) "}}");
   assert_string_equal(labels(ask_in(h, uri, "textDocument/completion", 0, 0,
                                     "")), "name,description,model,"
-                      "modelParameters,responseFormat,jsonSchema,messages,"
-                      "testData,evaluators");
+                      "modelParameters,responseFormat,jsonSchema,testData");
 }
 
 static void
@@ -656,6 +710,8 @@ main(void)
     T(rename_changes_the_body_and_the_header),
     T(completion_offers_variables_inside_a_tag),
     T(completion_offers_keys_and_values_of_the_header),
+    T(completion_leaves_out_what_is_already_there),
+    T(completion_replaces_a_whole_name_past_ascii),
     T(symbols_show_header_roles_and_variables),
     T(folds_cover_the_header_roles_and_blocks),
     T(completion_in_a_vscode_prompt_file),

@@ -267,6 +267,54 @@ test_dotprompt_schema_as_a_list(void **state)
   artifact_free(a);
 }
 
+/* Names with letters past ASCII are read whole, in every dialect: a name
+ * declared as written is used, and an undeclared one is reported with its
+ * whole name and range (columns count characters). */
+static void
+test_template_names_past_ascii(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("u.prompt", "---\ninput:\n  schema:\n    agé: string\n---\n"
+                          "{{agé}} {{#each días as |día|}}{{día}}{{/each}}"
+                          " {{tést}}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 6:17-6:21 'días' is not declared in input.schema",
+    "undeclared-variable 6:51-6:55 'tést' is not declared in input.schema");
+  artifact_free(a);
+
+  a = analyze("u.prompty", "---\nname: x\ninputs:\n  nombre_ñ:\n"
+                           "    type: string\n---\n"
+                           "{{ nombre_ñ }} {% for é in ítems %}{{ é }}"
+                           "{% endfor %} {{ año }} {{ 𝔁 }}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 7:28-7:33 'ítems' is not declared in inputs",
+    "undeclared-variable 7:59-7:62 'año' is not declared in inputs",
+    "undeclared-variable 7:69-7:70 '𝔁' is not declared in inputs");
+  artifact_free(a);
+}
+
+/* Block parameters ("as |a b|") name locals of any block, as for each:
+ * neither "as" nor the parameters are inputs, and the parameters are
+ * bound inside the block only. */
+static void
+test_handlebars_block_params(void **state)
+{
+  struct artifact *a;
+
+  (void)state;
+  a = analyze("w.prompt", "---\ninput:\n  schema:\n    owner: string\n"
+                          "    ok: boolean\n---\n"
+                          "{{#with owner as |o|}}{{o}}{{/with}}\n"
+                          "{{#if ok as | v w |}}{{v}} {{w}} {{x}}{{/if}}"
+                          " {{v}}\n");
+  EXPECT_DIAGS(a,
+    "undeclared-variable 8:36-8:37 'x' is not declared in input.schema",
+    "undeclared-variable 8:49-8:50 'v' is not declared in input.schema");
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_partial_hint(void **state)
 {
@@ -1832,6 +1880,39 @@ test_findings_after_a_syntax_error_are_still_reported(void **state)
   artifact_free(a);
 }
 
+/* The yaml-syntax finding of a header, or of a YAML file, whose line
+ * lacks its ':' is on that line, not zero-width at where libyaml gave up
+ * (a header's closing '---', the end of the file). */
+static void
+test_yaml_syntax_errors_point_at_the_bad_line(void **state)
+{
+  static const char *const paths[] = {
+    "a.prompty", "a.prompt", "a.prompt.md", "a.chatmode.md",
+  };
+  const char *header = "---\nname: x\ndescription: d\nmodel:\n  id: m\n"
+                       "mod\n---\nHi\n";
+  const char *want = "yaml-syntax 6:1-6:4 could not find expected ':' "
+                     "(while scanning a simple key at line 6)";
+
+  (void)state;
+  for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+    struct artifact *a = analyze(paths[i], header);
+    bool found = false;
+
+    for (size_t d = 0; d < a->diags.count && !found; d++)
+      if (a->diags.items[d].code == DIAG_YAML_SYNTAX) {
+        if (strcmp(diag_text(a, d), want) != 0)
+          print_message("in %s\n", paths[i]);
+        assert_string_equal(diag_text(a, d), want);
+        found = true;
+      }
+    if (!found)
+      print_diags(a);
+    assert_true(found);
+    artifact_free(a);
+  }
+}
+
 static void
 test_keys_lost_to_a_syntax_error_are_not_reported_missing(void **state)
 {
@@ -2247,6 +2328,9 @@ main(void)
     cmocka_unit_test(test_dotprompt_output_schema),
     cmocka_unit_test(test_dotprompt_misplaced_and_unknown_keys),
     cmocka_unit_test(test_dotprompt_schema_as_a_list),
+    cmocka_unit_test(test_template_names_past_ascii),
+    cmocka_unit_test(test_handlebars_block_params),
+    cmocka_unit_test(test_yaml_syntax_errors_point_at_the_bad_line),
     cmocka_unit_test(test_dotprompt_wrong_values),
     cmocka_unit_test(test_dotprompt_output_format_typo),
     cmocka_unit_test(test_dotprompt_partial_hint),

@@ -769,6 +769,45 @@ test_prompty_inputs_unused_looped_over_and_mistyped(void **state)
   artifact_free(a);
 }
 
+/* Only the loop's iterable itself is held to its type: the names in a
+ * call, an attribute or an operation the loop reads are not looped over. */
+static void
+test_loops_over_a_call_are_not_type_mismatches(void **state)
+{
+  const char *text =
+    "---\n"
+    "name: t\n"
+    "inputs:\n"
+    "  days:\n"
+    "    type: integer\n"
+    "  n:\n"
+    "    type: integer\n"
+    "  csv:\n"
+    "    type: string\n"
+    "  tag:\n"
+    "    type: string\n"
+    "---\n"
+    "{% for d in range(days) %}{{ d }}{% endfor %}\n"
+    "{% for i in range(1, n + 1) %}{{ i }}{% endfor %}\n"
+    "{% for c in csv.split(',') %}{{ c }}{% endfor %}\n"
+    "{% for x in tag %}{{ x }}{% endfor %}\n";
+  struct artifact *a;
+
+  (void)state;
+
+  a = analyze("a.prompty", text);
+
+  EXPECT_DIAGS(a,
+    "input-type-mismatch 16:13-16:16 'tag' is declared as a string, but "
+    "the template loops over it");
+  artifact_free(a);
+
+  a = analyze("a.prompt", "---\ninput:\n  schema:\n    n: integer\n---\n"
+                          "{{#each (lookup n 'x')}}{{this}}{{/each}}\n");
+  EXPECT_NO_DIAGS(a);
+  artifact_free(a);
+}
+
 static void
 test_dotprompt_picoschema_default_and_unused(void **state)
 {
@@ -853,6 +892,7 @@ main(void)
     cmocka_unit_test(test_github_models_parameters),
     cmocka_unit_test(test_prompty_inputs_unused_looped_over_and_mistyped),
     cmocka_unit_test(test_dotprompt_picoschema_default_and_unused),
+    cmocka_unit_test(test_loops_over_a_call_are_not_type_mismatches),
     cmocka_unit_test(
       test_langchain_input_variables_unused_and_undeclared),
   };

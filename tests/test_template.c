@@ -84,6 +84,21 @@ jinja_reads_names_not_attributes_filters_tests_or_calls(void **state)
   artifact_free(a);
 }
 
+/* Jinja's global functions are not inputs, called or read as values. */
+static void
+jinja_globals_are_not_inputs(void **state)
+{
+  struct artifact *a = parse("{{ xs | map(dict) }}{% set r = range %}"
+                             "{{ lipsum }}{{ cycler }}{{ joiner }}"
+                             "{{ namespace }}{{ dicts }}{{ range(n) }}",
+                             TEMPLATE_JINJA, false);
+
+  (void)state;
+  assert_string_equal(uses(a), "xs@1:4 dicts@1:94 n@1:111");
+  assert_string_equal(diags(a), "");
+  artifact_free(a);
+}
+
 static void
 jinja_names_a_template_binds_are_not_inputs(void **state)
 {
@@ -205,6 +220,22 @@ handlebars_reads_roots_and_skips_item_fields(void **state)
   (void)state;
   assert_string_equal(uses(a), "user@1:24 items@2:9 lang@2:47 vip@3:7 "
                                "raw@3:15 data@3:36 photo@4:48");
+  assert_string_equal(diags(a), "");
+  artifact_free(a);
+}
+
+/* Handlebars names are any characters but white space and its
+ * punctuation: "$", ":", "?" and letters past ASCII are part of them. */
+static void
+handlebars_names_as_handlebars_reads_them(void **state)
+{
+  struct artifact *a = parse("{{$price}} {{a:b}} {{ready?}} {{agé.x}} "
+                             "{{#each días as |d|}}{{d}}{{/each}}",
+                             TEMPLATE_HANDLEBARS, false);
+
+  (void)state;
+  assert_string_equal(uses(a), "$price@1:3 a:b@1:14 ready?@1:22 agé@1:33 "
+                               "días@1:49");
   assert_string_equal(diags(a), "");
   artifact_free(a);
 }
@@ -332,12 +363,14 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(jinja_reads_names_not_attributes_filters_tests_or_calls),
     cmocka_unit_test(jinja_names_a_template_binds_are_not_inputs),
+    cmocka_unit_test(jinja_globals_are_not_inputs),
     cmocka_unit_test(jinja_tag_mistakes_are_reported_at_the_tag),
     cmocka_unit_test(blocks_past_the_depth_limit_are_one_finding),
     cmocka_unit_test(jinja_unclosed_tags_and_blocks_at_the_end),
     cmocka_unit_test(tags_in_markdown_fences_are_examples),
     cmocka_unit_test(handlebars_reads_roots_and_skips_item_fields),
     cmocka_unit_test(handlebars_tag_mistakes),
+    cmocka_unit_test(handlebars_names_as_handlebars_reads_them),
     cmocka_unit_test(mustache_sections_change_the_context),
     cmocka_unit_test(literal_placeholders_are_exact),
     cmocka_unit_test(fstring_fields_and_stray_braces),
