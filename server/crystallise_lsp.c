@@ -643,20 +643,44 @@ crystallise__disabled(enum crystal_target t, const char *reason,
  * none. Offering it would make a second copy (funniness-2.schema.json, the
  * same tests twice).
  */
+/* Why the fragment is not crystallised again: it was into file already
+ * (the same sentence facet crystallise says). */
+static void
+crystallise__made_reason(const struct crystallise_job *job,
+                         const char *prompt, const char *file, char *reason,
+                         size_t size)
+{
+  char *rel = crystallise_relative(job->root, file);
+  const char *where = strcmp(file, prompt) == 0 ? "this file"
+                      : rel ? rel : file;
+
+  snprintf(reason, size, "this fragment is already crystallised "
+           "into %s, and has not changed since", where);
+  free(rel);
+}
+
+/* The file doc's fragment of hash was crystallised into as target
+ * already, and is unchanged since; NULL when it was not (or the index
+ * does not know the document's file). */
+static const char *
+crystallise__made_into(struct session *s, const struct document *doc,
+                       enum crystal_target target, uint64_t hash,
+                       char *prompt)
+{
+  if (!doc->path || !wsindex_normal(doc->path, prompt))
+    return NULL;
+  return crystallise_made_already(s->index.graph, prompt, target, hash);
+}
+
 static void
 crystallise__made_action(struct crystallise_job *job, enum crystal_target t,
                          const char *prompt, const char *file,
                          json_object *actions)
 {
-  char *rel = crystallise_relative(job->root, file);
-  const char *where = strcmp(file, prompt) == 0 ? "this file"
-                      : rel ? rel : file;
   char reason[PATHGLOB_PATH_MAX + 96];
 
-  snprintf(reason, sizeof reason, "this fragment is already crystallised "
-           "into %s, and has not changed since", where);
+  crystallise__made_reason(job, prompt, file, reason, sizeof reason);
   crystallise__disabled(t, reason, actions);
-  free(rel);
 }
 
 void
@@ -898,6 +922,9 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   struct crystallise_job job;
   struct crystal_edit e;
   char *files[CRYSTAL_FILES_MAX] = { 0 };
+  char prompt[PATHGLOB_PATH_MAX];
+  char reason[PATHGLOB_PATH_MAX + 96];
+  const char *made;
   const char *why = crystallise__target(s, arg, &doc, &span, &target);
 
   if (why || crystallise__job(s, doc, &job)) {
@@ -910,7 +937,13 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   crystal_edit_init(&e);
   if (crystal_make(&job.req, &e) || !e.made)
     why = e.why ? e.why : "out of memory";
-  else if (e.nchanges > 0 && !s->crystal->apply_edit)
+  else if ((made = crystallise__made_into(s, doc, job.req.target, e.hash,
+                                          prompt))) {
+    /* Run again (the command twice, or an action offered before the
+     * first run): a second copy beside the first is not made. */
+    crystallise__made_reason(&job, prompt, made, reason, sizeof reason);
+    why = reason;
+  } else if (e.nchanges > 0 && !s->crystal->apply_edit)
     why = "this editor cannot apply edits that facet sends "
           "(workspace/applyEdit): run facet crystallise on the command "
           "line with --write";
@@ -965,6 +998,9 @@ crystallise_resolve(struct session *s, json_object *id, json_object *action)
   int target;
   struct crystallise_job job;
   struct crystal_edit e;
+  char prompt[PATHGLOB_PATH_MAX];
+  char reason[PATHGLOB_PATH_MAX + 96];
+  const char *made;
   const char *why;
 
   if (!json_object_is_type(data, json_type_object) ||
@@ -983,6 +1019,12 @@ crystallise_resolve(struct session *s, json_object *id, json_object *action)
       json_object_deep_copy(action, &resolved, NULL)) {
     session_fail(s, id, JSONRPC_REQUEST_FAILED,
                  e.why ? e.why : "out of memory");
+  } else if ((made = crystallise__made_into(s, doc, job.req.target, e.hash,
+                                            prompt))) {
+    crystallise__made_reason(&job, prompt, made, reason, sizeof reason);
+    crystallise__message(s, 2, reason);
+    session_fail(s, id, JSONRPC_REQUEST_FAILED, reason);
+    json_object_put(resolved);
   } else {
     json_object_object_add(resolved, "edit",
                            crystallise__workspace_edit(&job, &e, true));

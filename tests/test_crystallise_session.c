@@ -458,6 +458,65 @@ the_command_writes_new_files_and_the_prompt_shows_the_link(void **state)
   ws_remove(&w);
 }
 
+/* The command run again with the same arguments (a second click, or an
+ * action the client kept from before the first run): the fragment is
+ * crystallised already, unchanged, so nothing is made twice, neither
+ * validators/ask_2.py nor the same test again in a new config, and the
+ * message is the one facet crystallise gives. */
+static void
+the_command_run_twice_makes_no_second_copy(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char cmd[4096];
+  char *config;
+  size_t i;
+
+  start(h, &w, APPLY_ONLY);
+  /* Code first: an action made already is left out of the list. */
+  for (int target = 2; target >= 1; target--) {
+    actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+    snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+             "\"workspace/executeCommand\",\"params\":{\"command\":%s,"
+             "\"arguments\":%s}}", field(actions,
+             target == 2 ? "2.command.command" : "1.command.command"),
+             field(actions, target == 2 ? "2.command.arguments"
+                                        : "1.command.arguments"));
+    json_object_put(actions);
+    feed(h, cmd);
+    settle(h);
+    i = h->nout;
+    feed(h, cmd);
+    assert_string_equal(next(h, &i), target == 2
+      ? "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+        "{\"type\":2,\"message\":\"this fragment is already crystallised "
+        "into validators/ask.py, and has not changed since\"}}"
+      : "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+        "{\"type\":2,\"message\":\"this fragment is already crystallised "
+        "into promptfooconfig.yaml, and has not changed since\"}}");
+    assert_string_equal(next(h, &i), target == 2
+      ? "{\"jsonrpc\":\"2.0\",\"id\":8,\"error\":{\"code\":-32803,"
+        "\"message\":\"this fragment is already crystallised into "
+        "validators/ask.py, and has not changed since\"}}"
+      : "{\"jsonrpc\":\"2.0\",\"id\":8,\"error\":{\"code\":-32803,"
+        "\"message\":\"this fragment is already crystallised into "
+        "promptfooconfig.yaml, and has not changed since\"}}");
+    settle(h);
+  }
+  assert_false(ws_has(&w, "validators/ask_2.py"));
+  assert_false(ws_has(&w, "validators/test_ask_2.py"));
+  assert_false(ws_has(&w, "promptfooconfig.ask.yaml"));
+  config = ws_read(&w, "promptfooconfig.yaml");
+  assert_non_null(config);
+  /* One test, not two. */
+  assert_non_null(strstr(config, "facet: crystallised from ask.j2"));
+  assert_null(strstr(strstr(config, "facet: crystallised from ask.j2") + 1,
+                     "facet: crystallised from ask.j2"));
+  free(config);
+  ws_remove(&w);
+}
+
 static void
 a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes(void **state)
 {
@@ -1018,6 +1077,7 @@ main(void)
     T(actions_are_offered_for_the_kinds_asked),
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),
+    T(the_command_run_twice_makes_no_second_copy),
     T(without_apply_edit_the_command_says_what_to_do),
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),
