@@ -99,6 +99,15 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:always|never|must|mustn['\\x{2019}]t|do\\s+not|don['\\x{2019}]t|"
     "should|shouldn['\\x{2019}]t|only|avoid|make\\s+sure|ensure|be\\s+sure|"
     "remember|limit|refuse|cannot|can['\\x{2019}]t|required?)\\b",
+  /* A label, then how much of something the answer holds: a statement
+   * of what it must be, though no verb says so ("Format: 3-4 short
+   * segments (approx 80-100 words each)"). */
+  [RE_AMOUNT] =
+    "^\\s*[\\w ]{1,40}:\\s+(?:(?:about|approx(?:imately|\\.)?|around|"
+    "roughly)\\s+)?" NUM "(?:\\s*(?:-|\\x{2013}|to)\\s*" NUM ")?\\s+"
+    "(?:\\w+\\s+)?(?:sentences?|words?|characters?|lines?|paragraphs?|"
+    "bullet\\s+points?|bullets?|items?|segments?|sections?|points?|"
+    "examples?|questions?|options?|ideas?|steps?|tips?)\\b",
   [RE_IMPERATIVE] =
     /* A label before the verb may quote or ask: 'The "So What?": End'. */
     "^\\s*(?:[\\w ?!'\"\\x{2018}\\x{2019}\\x{201C}\\x{201D}-]{1,40}:\\s+)?"

@@ -30,6 +30,7 @@ enum crystal_re {
   RE_SCORE,        /* a score from 1 to 5 */
   RE_DIRECTIVE,    /* always, never, must, ... */
   RE_IMPERATIVE,   /* a sentence that starts with an instruction */
+  RE_AMOUNT,       /* "Format: 3-4 short segments": an amount the answer holds */
   RE_TAGS,         /* <entities> and </entities>, <answer>...</answer> */
   RE_SHOT,         /* Input: ..., Output: ... */
   RE_ARROW,        /* "text" -> label */

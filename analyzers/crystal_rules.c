@@ -668,7 +668,8 @@ rules__sentence(struct rules_ctx *x, const char *s, size_t n)
     found = rules__tags(x, s, n, sentence);
   rules__merge(x, from);
   if (!found && (crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
-                 crystal_re_find(RE_IMPERATIVE, s, n, 0, &m)))
+                 crystal_re_find(RE_IMPERATIVE, s, n, 0, &m) ||
+                 crystal_re_find(RE_AMOUNT, s, n, 0, &m)))
     rules__add(x->out, &x->n, x->max, RULE_OTHER, sentence);
   /* A field-list line's limits are the field's. */
   for (size_t i = from; x->field && i < x->n; i++)
@@ -710,25 +711,78 @@ rules__abbrev(const char *s, size_t i)
   return false;
 }
 
-/* Calls back with each sentence of unit (one line, blanks collapsed). */
+/* Where the quote that opens at s[i] closes (the index of its closing
+ * mark's first byte, *len its bytes): a straight double quote at the next
+ * one, a curly one at its right mark. 0 when none opens there or it does
+ * not close in the unit (a stray mark quotes nothing). Single quotes are
+ * left alone: they are apostrophes as often ("today's"). */
+static size_t
+rules__quote_end(const char *s, size_t n, size_t i, size_t *len)
+{
+  const char *close;
+  const char *end;
+
+  if (s[i] == '"') {
+    close = "\"";
+    *len = 1;
+    i++;
+  } else if (i + 3 <= n && memcmp(s + i, "\xE2\x80\x9C", 3) == 0) {
+    close = "\xE2\x80\x9D";
+    *len = 3;
+    i += 3;
+  } else {
+    return 0;
+  }
+  end = i < n ? memmem(s + i, n - i, close, *len) : NULL;
+  return end ? (size_t)(end - s) : 0;
+}
+
+static bool
+rules__stop(char ch)
+{
+  return ch == '.' || ch == '!' || ch == '?';
+}
+
+/* Calls back with each sentence of unit (one line, blanks collapsed). A
+ * full stop inside quotes ends none ('Start with "Hello. Welcome."'); a
+ * quote that ends with one ends its sentence ('Say "Hi." Then stop.'),
+ * with the emphasis marks after it (*"Hi."*). */
 static void
 rules__split(struct rules_ctx *x, const char *s, size_t n)
 {
   size_t start = 0;
 
   for (size_t i = 0; i <= n; i++) {
+    size_t last = i;   /* the sentence's last byte when it ends here */
+    size_t len;
+    size_t close = i < n ? rules__quote_end(s, n, i, &len) : 0;
     bool end = i == n;
 
-    if (!end && (s[i] == '.' || s[i] == '!' || s[i] == '?') &&
-        (i + 1 == n || s[i + 1] == ' ') && !rules__abbrev(s, i))
+    if (close) {
+      size_t after = close + len;
+
+      while (after < n && s[after] == '*')
+        after++;
+      if (!rules__stop(s[close - 1]) || (after < n && s[after] != ' ')) {
+        i = close + len - 1;
+        continue;
+      }
       end = true;
+      last = after - 1;
+    } else if (!end && rules__stop(s[i]) &&
+               (i + 1 == n || s[i + 1] == ' ') && !rules__abbrev(s, i)) {
+      end = true;
+    }
     if (!end)
       continue;
     while (start < i && s[start] == ' ')
       start++;
-    if (i > start)
-      rules__sentence(x, s + start, i - start + (i < n));
-    start = i + 1;
+    if (last < n && last >= start)
+      rules__sentence(x, s + start, last - start + 1);
+    else if (i > start)
+      rules__sentence(x, s + start, i - start);
+    start = last + 1;
+    i = last;
   }
 }
 

@@ -437,8 +437,90 @@ a_rule_after_a_quoted_label_is_kept(void **state)
   assert_true(m.edit.made);
   assert_non_null(strstr(m.edit.files[0].text, "      - type: llm-rubric\n"
                          "        value: 'The answer follows this rule from "
-                         "the prompt: \"The \"So What?\": End every segment "
-                         "with why it matters to the listener.\"'\n"));
+                         "the prompt: \"The \\\"So What?\\\": End every "
+                         "segment with why it matters to the listener.\"'\n"));
+  made_release(&m);
+}
+
+/* A full stop inside quotes ends no sentence: the rule is the whole
+ * sentence, checked with starts-with; and a rubric that quotes a rule
+ * quoting text escapes its quotes. Straight and curly quotes alike. */
+static void
+a_full_stop_inside_quotes_ends_no_rule(void **state)
+{
+  static const char *const texts[] = {
+    "You greet callers.\nStart with \"Hello. Welcome to Acme.\" Ask "
+    "what they need.\n\nCaller: {{ caller }}\n",
+    "You greet callers.\nStart with \xE2\x80\x9CHello. Welcome to "
+    "Acme.\xE2\x80\x9D Ask what they need.\n\nCaller: {{ caller }}\n",
+  };
+  struct made m;
+
+  (void)state;
+  for (size_t i = 0; i < 2; i++) {
+    make(&m, "prompts/greet.j2", texts[i], 2, CRYSTAL_EVAL, NULL);
+    assert_true(m.edit.made);
+    assert_non_null(strstr(m.edit.files[0].text,
+                           "      - type: starts-with\n"
+                           "        value: Hello. Welcome to Acme.\n"));
+    assert_non_null(strstr(m.edit.files[0].text,
+                           "      - type: llm-rubric\n"
+                           "        value: 'The answer follows this rule from "
+                           "the prompt: \"Ask what they need.\"'\n"));
+    assert_null(strstr(m.edit.files[0].text, "\"Start with"));
+    made_release(&m);
+  }
+}
+
+/*
+ * tests/crystallise/jinja/news/brief.j2 has the shape of lines 18-22 of
+ * p1va/news-in-brief prompts/system_prompt.j2 (the corpus's
+ * jinja/p1va__news-in-brief__prompts__system_prompt.j2, whose licence is
+ * unchecked, so its words are not copied): the opening line is quoted in
+ * *"..."* emphasis with a full stop inside, and the rule after it says an
+ * amount with no verb ("Format: 2-3 short segments"). Both are kept, the
+ * first whole as a starts-with check.
+ */
+static void
+an_emphasised_quote_and_a_stated_amount_are_rules(void **state)
+{
+  char *text = slurp("jinja/news/brief.j2");
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/brief.j2", text, 2, CRYSTAL_EVAL, NULL);
+  assert_true(m.edit.made);
+  assert_non_null(strstr(m.edit.files[0].text,
+    "    assert:\n"
+    "      - type: starts-with\n"
+    "        value: Welcome to {{ show }}. Today is {{ today }}, and here is "
+    "the news!\n"
+    "      - type: llm-rubric\n"
+    "        value: 'The answer follows this rule from the prompt: \"Format: "
+    "2-3 short segments (approx 60-90 words each).\"'\n"
+    "      - type: llm-rubric\n"
+    "        value: 'The answer follows this rule from the prompt: "
+    "\"Headlines: Use short, punchy headlines (e.g., \\\"Rain again\\\", "
+    "\\\"Late trains\\\").\"'\n"));
+  free(text);
+  made_release(&m);
+}
+
+/* A rule that quotes the answers it allows: the rubric's quote of it
+ * escapes them (examples/prompts/broken/escalate.prompty). */
+static void
+a_rubric_escapes_the_quotes_of_the_rule(void **state)
+{
+  const char *text = "Decide whether the ticket needs a human.\n"
+                     "Be brief and never guess \"maybe\".\n";
+  struct made m;
+
+  (void)state;
+  make(&m, "prompts/e.j2", text, 1, CRYSTAL_EVAL, NULL);
+  assert_true(m.edit.made);
+  assert_non_null(strstr(m.edit.files[0].text,
+    "value: 'The answer follows this rule from the prompt: \"Be brief and "
+    "never guess \\\"maybe\\\".\"'\n"));
   made_release(&m);
 }
 
@@ -1327,6 +1409,9 @@ main(void)
     cmocka_unit_test(a_placeholder_schema_keeps_the_format_the_prompt_sets),
     cmocka_unit_test(an_eval_title_names_only_what_is_added),
     cmocka_unit_test(a_rule_after_a_quoted_label_is_kept),
+    cmocka_unit_test(a_full_stop_inside_quotes_ends_no_rule),
+    cmocka_unit_test(an_emphasised_quote_and_a_stated_amount_are_rules),
+    cmocka_unit_test(a_rubric_escapes_the_quotes_of_the_rule),
     cmocka_unit_test(an_apostrophe_inside_quotes_is_text),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
