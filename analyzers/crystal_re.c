@@ -19,6 +19,10 @@
  * single ones does not end it. Branch reset keeps the text in group 2. */
 #define QUOTED "(?|(\")(.+?)\"|(')(.+?)'(?!\\w)|(`)(.+?)`|" \
   "(\\x{201C})(.+?)\\x{201D}|(\\x{2018})(.+?)\\x{2019}(?!\\w))"
+/* A short value in quotes, no group of its own. */
+#define QVALUE "(?:\"[^\"\\n]{1,40}\"|'[^'\\n]{1,40}'(?!\\w)|`[^`\\n]{1,40}`|" \
+  "\\x{201C}[^\\x{201D}\\n]{1,40}\\x{201D}|" \
+  "\\x{2018}[^\\x{2019}\\n]{1,40}\\x{2019}(?!\\w))"
 #define ANSWER "(?:(?:your|each|every|the)\\s+(?:answer|reply|response|" \
   "message|output)\\s+)?"
 
@@ -56,6 +60,11 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:answer|respond|reply)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?"
     "(?:a\\s+)?[\"'`\\x{201C}]?yes[\"'`\\x{201D}]?\\s+or\\s+"
     "[\"'`\\x{201C}]?no\\b",
+  /* Answers quoted, joined by "or": answer "approve" or "deny". */
+  [RE_ANSWER_QUOTED] =
+    "\\b(?:answer|respond|reply)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?"
+    "(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE ")*\\s*,?\\s+or\\s+"
+    QVALUE,
   [RE_JSON] =
     "\\b(?:respond|answer|reply|return|output|format|write|give|produce)"
     "\\b[^.]*?\\bJSON\\b|\\bJSON\\s+(?:only|object|format)\\b",

@@ -18,6 +18,7 @@ enum crystal_re {
   RE_LENGTH,       /* at most N sentences, in two words, ... */
   RE_SINGLE_WORD,  /* a one-word answer */
   RE_YES_NO,       /* answer yes or no */
+  RE_ANSWER_QUOTED,/* answer "approve" or "deny" */
   RE_JSON,         /* respond in JSON */
   RE_XML,          /* well-formed XML */
   RE_LANGUAGE,     /* answer in French */

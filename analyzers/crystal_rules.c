@@ -371,6 +371,28 @@ rules__field(struct crystal *c, const char *s, size_t n)
   return end > n ? rules__dup(c, s + n, end - n) : NULL;
 }
 
+/* Where a quoted value that opens at s[i] closes (its closing mark's
+ * index; *len the bytes of either mark); 0 when none opens there. */
+static size_t
+rules__quote_close(const char *s, size_t n, size_t i, size_t *len)
+{
+  static const char *const marks[][2] = {
+    { "\"", "\"" }, { "'", "'" }, { "`", "`" },
+    { "\xE2\x80\x9C", "\xE2\x80\x9D" }, { "\xE2\x80\x98", "\xE2\x80\x99" },
+  };
+
+  for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    const char *end;
+
+    *len = strlen(marks[k][0]);
+    if (i + *len > n || memcmp(s + i, marks[k][0], *len) != 0)
+      continue;
+    end = memmem(s + i + *len, n - i - *len, marks[k][1], *len);
+    return end ? (size_t)(end - s) : 0;
+  }
+  return 0;
+}
+
 static bool
 rules__one_of(struct rules_ctx *x, const char *s, size_t n,
               const char *sentence)
@@ -387,6 +409,27 @@ rules__one_of(struct rules_ctx *x, const char *s, size_t n,
       r->values[r->nvalues++] = "no";
       r->whole = true;
     }
+    return true;
+  }
+  if (crystal_re_find(RE_ANSWER_QUOTED, s, n, 0, &m)) {
+    /* 'Answer "escalate" or "keep".': the answer is one of the quoted
+     * values, as "answer yes or no" says of yes and no. */
+    r = rules__add(x->out, &x->n, x->max, RULE_ONE_OF, sentence);
+    for (size_t i = m.start[0]; r && i < m.end[0];) {
+      size_t len;
+      size_t close = rules__quote_close(s, m.end[0], i, &len);
+
+      if (!close) {
+        i++;
+        continue;
+      }
+      if (r->nvalues < CRYSTAL_VALUES_MAX)
+        r->values[r->nvalues++] = rules__dup(x->c, s + i + len,
+                                             close - i - len);
+      i = close + len;
+    }
+    if (r)
+      r->whole = true;
     return true;
   }
   for (size_t i = 0; i < x->n; i++)

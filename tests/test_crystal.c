@@ -506,6 +506,54 @@ an_emphasised_quote_and_a_stated_amount_are_rules(void **state)
   made_release(&m);
 }
 
+/* 'Answer "escalate" or "keep".' (examples/prompts/broken/escalate.prompty)
+ * and any other quoted answers joined by "or", in straight, curly or
+ * single quotes: the answer is one of them, as "answer yes or no" says.
+ * The eval checks it with a regex, code with the allowed values, the
+ * schema with an enum. */
+static void
+quoted_answers_joined_by_or_are_the_values_allowed(void **state)
+{
+  static const char *const texts[] = {
+    "You triage tickets.\nAnswer \"escalate\" or \"keep\".\n",
+    "You triage tickets.\nAnswer \xE2\x80\x9C" "escalate\xE2\x80\x9D or "
+    "\xE2\x80\x9Ckeep\xE2\x80\x9D.\n",
+    "You triage tickets.\nRespond with either 'escalate' or 'keep'.\n",
+  };
+  struct made m;
+
+  (void)state;
+  for (size_t i = 0; i < 3; i++) {
+    make(&m, "prompts/t.j2", texts[i], 2, CRYSTAL_EVAL, NULL);
+    assert_true(m.edit.made);
+    assert_non_null(strstr(m.edit.files[0].text,
+                           "    assert:\n      - type: regex\n"
+                           "        value: ^\\s*(?:escalate|keep)[.!]?\\s*$\n"
+                           "    metadata:\n"));
+    made_release(&m);
+    make(&m, "prompts/t.j2", texts[i], 2, CRYSTAL_CODE, NULL);
+    assert_true(m.edit.made);
+    assert_non_null(strstr(m.edit.files[0].text,
+      "    problems = []\n"
+      "    allowed = [\"escalate\", \"keep\"]\n"
+      "    answer = output.strip().rstrip(\".!\")\n"
+      "    if answer not in allowed:\n"));
+    made_release(&m);
+    make(&m, "prompts/t.j2", texts[i], 2, CRYSTAL_SCHEMA, NULL);
+    assert_true(m.edit.made);
+    assert_non_null(strstr(m.edit.files[0].text,
+      "  \"properties\": {\n"
+      "    \"answer\": {\n"
+      "      \"type\": \"string\",\n"));
+    assert_non_null(strstr(m.edit.files[0].text,
+      "      \"enum\": [\"escalate\", \"keep\"]\n"
+      "    }\n"
+      "  },\n"
+      "  \"required\": [\"answer\"],\n"));
+    made_release(&m);
+  }
+}
+
 /* A rule that quotes the answers it allows: the rubric's quote of it
  * escapes them (examples/prompts/broken/escalate.prompty). */
 static void
@@ -1412,6 +1460,7 @@ main(void)
     cmocka_unit_test(a_full_stop_inside_quotes_ends_no_rule),
     cmocka_unit_test(an_emphasised_quote_and_a_stated_amount_are_rules),
     cmocka_unit_test(a_rubric_escapes_the_quotes_of_the_rule),
+    cmocka_unit_test(quoted_answers_joined_by_or_are_the_values_allowed),
     cmocka_unit_test(an_apostrophe_inside_quotes_is_text),
     cmocka_unit_test(what_cannot_be_crystallised_says_why),
     cmocka_unit_test(a_selection_of_whole_lines_is_those_lines),
