@@ -258,6 +258,13 @@ eval__one_of(struct crystal *c, const struct crystal_rule *r,
   struct json_object *values;
   struct buf js;
 
+  if (r->boolean) {
+    json_object_array_add(out, eval__check("javascript", eval__str(
+      arena_printf(c->arena, r->nullable
+                   ? "((v) => v == null || typeof v === \"boolean\")(%s)"
+                   : "typeof %s === \"boolean\"", eval__field(c, r->field)))));
+    return;
+  }
   if (r->field) {
     buf_init(&js, CRYSTAL_TEXT_MAX);
     /* A field that may be null passes as null, as the schema lets it. */

@@ -65,6 +65,13 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:answer|respond|reply)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?"
     "(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE ")*\\s*,?\\s+or\\s+"
     QVALUE,
+  /* Quoted values, then the field they are the values of: "Use only
+   * 'true' and 'false' as verdict" (group 1 the field). */
+  [RE_VALUES_AS] =
+    "\\b(?:use|answer|respond|reply|give|return|output|put|set)\\s+"
+    "(?:with\\s+)?(?:only\\s+)?(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE
+    ")*\\s*,?\\s+(?:and|or)\\s+" QVALUE "\\s+(?:as|for|in)\\s+(?:the\\s+|a\\s+|"
+    "an\\s+|your\\s+|its\\s+)?(?:value\\s+of\\s+(?:the\\s+)?)?[`\"']?(\\w+)",
   [RE_JSON] =
     "\\b(?:respond|answer|reply|return|output|format|write|give|produce)"
     "\\b[^.]*?\\bJSON\\b|\\bJSON\\s+(?:only|object|format)\\b",

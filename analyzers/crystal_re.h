@@ -19,6 +19,7 @@ enum crystal_re {
   RE_SINGLE_WORD,  /* a one-word answer */
   RE_YES_NO,       /* answer yes or no */
   RE_ANSWER_QUOTED,/* answer "approve" or "deny" */
+  RE_VALUES_AS,    /* use only 'true' and 'false' as verdict */
   RE_JSON,         /* respond in JSON */
   RE_XML,          /* well-formed XML */
   RE_LANGUAGE,     /* answer in French */

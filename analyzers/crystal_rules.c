@@ -411,11 +411,30 @@ rules__one_of(struct rules_ctx *x, const char *s, size_t n,
     }
     return true;
   }
-  if (crystal_re_find(RE_ANSWER_QUOTED, s, n, 0, &m)) {
+  if (crystal_re_find(RE_VALUES_AS, s, n, 0, &m) ||
+      crystal_re_find(RE_ANSWER_QUOTED, s, n, 0, &m)) {
     /* 'Answer "escalate" or "keep".': the answer is one of the quoted
-     * values, as "answer yes or no" says of yes and no. */
+     * values, as "answer yes or no" says of yes and no; "Use only 'true'
+     * and 'false' as verdict": the field named is. */
+    size_t to = m.end[0];
+    const char *field = NULL;
+
+    if (m.start[1] != (size_t)-1) {
+      static const char *const whole[] = { "answer", "response", "reply",
+                                           "output", "value", "result" };
+
+      to = m.start[1];
+      field = rules__dup(x->c, s + m.start[1], m.end[1] - m.start[1]);
+      for (size_t k = 0; field && k < sizeof whole / sizeof whole[0]; k++)
+        if (strcasecmp(field, whole[k]) == 0)
+          field = NULL;
+    }
     r = rules__add(x->out, &x->n, x->max, RULE_ONE_OF, sentence);
-    for (size_t i = m.start[0]; r && i < m.end[0];) {
+    if (r) {
+      r->field = field;
+      r->whole = !field;
+    }
+    for (size_t i = m.start[0]; r && i < to;) {
       size_t len;
       size_t close = rules__quote_close(s, m.end[0], i, &len);
 
@@ -428,8 +447,12 @@ rules__one_of(struct rules_ctx *x, const char *s, size_t n,
                                              close - i - len);
       i = close + len;
     }
-    if (r)
-      r->whole = true;
+    if (r && r->field && r->nvalues == 2 &&
+        ((strcasecmp(r->values[0], "true") == 0 &&
+          strcasecmp(r->values[1], "false") == 0) ||
+         (strcasecmp(r->values[0], "false") == 0 &&
+          strcasecmp(r->values[1], "true") == 0)))
+      r->boolean = true;
     return true;
   }
   for (size_t i = 0; i < x->n; i++)
@@ -892,6 +915,7 @@ rules__same(const struct crystal_rule *a, const struct crystal_rule *b)
 {
   if (a->kind != b->kind || a->nvalues != b->nvalues ||
       a->literal != b->literal || a->whole != b->whole ||
+      a->boolean != b->boolean ||
       a->unit != b->unit || a->limit != b->limit || a->min != b->min ||
       a->max != b->max || a->integer != b->integer ||
       !rules__same_str(a->field, b->field) ||
