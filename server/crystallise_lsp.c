@@ -709,9 +709,15 @@ crystallise_code_actions(struct session *s, struct document *doc,
         (made = indexed ? crystallise_made_already(
                             s->index.graph, prompt, job.req.target, e.hash)
                         : NULL)) {
-      if (s->crystal->disabled_support)
+      if (s->crystal->disabled_support && s->action_literals)
         crystallise__made_action(&job, job.req.target, prompt, made,
                                  actions);
+    } else if (e.made && !s->action_literals) {
+      /* A client that takes only commands gets the command that makes
+       * the files itself (LSP: Command[] without
+       * codeActionLiteralSupport). */
+      json_object_array_add(actions, crystallise__command(
+        &e, doc->uri, doc->version, range));
     } else if (e.made) {
       action = json_object_new_object();
       json_object_object_add(action, "title",
@@ -732,7 +738,8 @@ crystallise_code_actions(struct session *s, struct document *doc,
         json_object_object_add(action, "command", crystallise__command(
           &e, doc->uri, doc->version, range));
       json_object_array_add(actions, action);
-    } else if (e.too_large && s->crystal->disabled_support) {
+    } else if (e.too_large && s->crystal->disabled_support &&
+               s->action_literals) {
       /* Said, so that a selection too large is not taken for one with
        * nothing to crystallise. */
       crystallise__disabled(job.req.target, e.why, actions);

@@ -304,6 +304,8 @@ session__capabilities(struct session *self)
                         json_object_new_string("facet.crystallised"));
   json_object_array_add(commands,
                         json_object_new_string("facet.openArtifact"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.applyEdit"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);
   /* The facet/grade request, for a status bar (session_grades.c). */
@@ -378,6 +380,10 @@ session__initialize(struct session *self, json_object *id,
     "refreshSupport"));
   self->client_lenses = session_get(session_get(caps, "textDocument"),
                                     "codeLens") != NULL;
+  self->action_literals = session_get(session_get(session_get(
+    caps, "textDocument"), "codeAction"), "codeActionLiteralSupport") != NULL;
+  self->apply_edit_support = json_object_get_boolean(
+    session_get(session_get(caps, "workspace"), "applyEdit"));
   if (self->crystal)
     crystallise_client(self->crystal, caps);
   session__root(self, params);

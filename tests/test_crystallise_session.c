@@ -24,6 +24,10 @@
   "\n"                                                                     \
   "Question: {{ question }}\n"
 
+#define LITERALS                                                            \
+  "\"codeActionLiteralSupport\":{\"codeActionKind\":{\"valueSet\":"        \
+  "[\"quickfix\",\"refactor\"]}}"
+
 /* A Prompty prompt with a field list: its schema edits the header too. */
 #define REPLY_TEXT                                                           \
   "---\n"                                                                  \
@@ -121,10 +125,25 @@ open_file(struct harness *h, const struct ws *w, const char *rel,
 /* initialize with these workspace capabilities; ask.j2 and reply.prompty
  * written and opened. */
 static void
-start(struct harness *h, struct ws *w, const char *caps)
+start_as(struct harness *h, struct ws *w, const char *caps, bool literals)
 {
   const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  const char *action = strstr(caps, "\"codeAction\":{");
+  char all[1024];
   char msg[2048];
+
+  /* Editors that show code actions say they take CodeAction objects
+   * (VS Code and Neovim do); start_as without literals is one that does
+   * not. */
+  if (!literals)
+    snprintf(all, sizeof all, "%s", caps);
+  else if (action)
+    snprintf(all, sizeof all, "%.*s%s,%s", (int)(action - caps) + 14, caps,
+             LITERALS, action + 14);
+  else
+    snprintf(all, sizeof all, "%s,\"textDocument\":{\"codeAction\":{%s}}",
+             caps, LITERALS);
+  caps = all;
 
   snprintf(w->root, sizeof w->root, "%s/facet-crystal-XXXXXX", tmp);
   assert_non_null(mkdtemp(w->root));
@@ -138,6 +157,12 @@ start(struct harness *h, struct ws *w, const char *caps)
   open_file(h, w, "ask.j2", ASK_TEXT);
   open_file(h, w, "reply.prompty", REPLY_TEXT);
   settle(h);
+}
+
+static void
+start(struct harness *h, struct ws *w, const char *caps)
+{
+  start_as(h, w, caps, true);
 }
 
 static void
@@ -455,6 +480,34 @@ the_command_writes_new_files_and_the_prompt_shows_the_link(void **state)
                       "\"facet.openArtifact\"");
   json_object_put(lenses);
   free(code);
+  ws_remove(&w);
+}
+
+/* A client that takes no CodeAction objects (no codeActionLiteralSupport)
+ * gets Command[]: the command that makes the files itself, even when it
+ * could create files from an edit, and nothing greyed. */
+static void
+a_client_without_action_literals_gets_commands(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char want[2048];
+  char uri[512];
+
+  start_as(h, &w, RESOURCE_OPS, false);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  assert_int_equal(json_object_array_length(actions), 3);
+  snprintf(want, sizeof want, "{\"title\":\"Crystallise into code "
+           "(validators/ask.py)\",\"command\":\"facet.crystallise\","
+           "\"arguments\":[{\"uri\":\"%s\",\"version\":1,\"range\":{"
+           "\"start\":{\"line\":1,\"character\":4},\"end\":{\"line\":1,"
+           "\"character\":4}},\"target\":\"code\"}]}",
+           ws_uri(&w, "ask.j2", uri, sizeof uri));
+  assert_string_equal(field(actions, "2"), want);
+  assert_string_equal(field(actions, "0.kind"), "(absent)");
+  assert_string_equal(field(actions, "1.edit"), "(absent)");
+  json_object_put(actions);
   ws_remove(&w);
 }
 
@@ -972,7 +1025,8 @@ requests_before_the_index_wait_for_it(void **state)
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"file://%s\","
-           "\"capabilities\":{%s}}}", w.root, RESOURCE_OPS);
+           "\"capabilities\":{%s,\"textDocument\":{\"codeAction\":{%s}}}}}",
+           w.root, RESOURCE_OPS, LITERALS);
   feed(h, msg);
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
@@ -1078,6 +1132,7 @@ main(void)
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),
     T(the_command_run_twice_makes_no_second_copy),
+    T(a_client_without_action_literals_gets_commands),
     T(without_apply_edit_the_command_says_what_to_do),
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),
