@@ -35,6 +35,20 @@ struct crystallise_pending {
   size_t nfiles;
 };
 
+/* Runs of facet.crystallise remembered until the index reads what they
+ * made. */
+#define CRYSTALLISE_RUNS_MAX 8
+
+/* What a run of facet.crystallise made: a run with the same fragment,
+ * while the index has not read the file yet, is refused as the index
+ * would refuse it once it has. */
+struct crystallise_run {
+  char *prompt;                     /* as the index names it */
+  enum crystal_target target;
+  uint64_t hash;
+  char *file;                       /* the first file it created */
+};
+
 /* Actions a client resolved, waiting for their facet.crystallised. */
 #define CRYSTALLISE_RESOLVED_MAX 4
 
@@ -61,6 +75,8 @@ struct crystallise_state {
   size_t npending;
   struct crystallise_resolved resolved[CRYSTALLISE_RESOLVED_MAX];
   size_t nresolved;
+  struct crystallise_run runs[CRYSTALLISE_RUNS_MAX];
+  size_t nruns;
 };
 
 struct crystallise_state *
@@ -95,6 +111,10 @@ crystallise_state_free(struct crystallise_state *self)
     crystallise__pending_free(&self->pending[i]);
   for (size_t i = 0; i < self->nresolved; i++)
     crystallise__resolved_free(&self->resolved[i]);
+  for (size_t i = 0; i < self->nruns; i++) {
+    free(self->runs[i].prompt);
+    free(self->runs[i].file);
+  }
   free(self->language);
   free(self->schema_folder);
   free(self->schema_name);
@@ -667,9 +687,53 @@ crystallise__made_into(struct session *s, const struct document *doc,
                        enum crystal_target target, uint64_t hash,
                        char *prompt)
 {
-  if (!doc->path || !wsindex_normal(doc->path, prompt))
+  const char *made;
+
+  if (!doc->path || !wsindex_normal(doc->path, prompt)) {
+    prompt[0] = '\0';
     return NULL;
-  return crystallise_made_already(s->index.graph, prompt, target, hash);
+  }
+  made = crystallise_made_already(s->index.graph, prompt, target, hash);
+  /* A file a run made a moment ago, which the index has not read yet
+   * (it reads new files off the event loop): the index would say the
+   * same once it has. Once it has read the file, what it says counts. */
+  for (size_t i = 0; !made && i < s->crystal->nruns; i++) {
+    const struct crystallise_run *r = &s->crystal->runs[i];
+    char norm[PATHGLOB_PATH_MAX];
+
+    if (r->target == target && r->hash == hash &&
+        strcmp(r->prompt, prompt) == 0 && access(r->file, F_OK) == 0 &&
+        (!wsindex_normal(r->file, norm) ||
+         !evalgraph_summary(s->index.graph, norm)))
+      made = r->file;
+  }
+  return made;
+}
+
+/* Remembers what a run made, for crystallise__made_into. */
+static void
+crystallise__remember_run(struct crystallise_state *st, const char *prompt,
+                          enum crystal_target target, uint64_t hash,
+                          const char *file)
+{
+  struct crystallise_run *r;
+
+  if (st->nruns == CRYSTALLISE_RUNS_MAX) {
+    free(st->runs[0].prompt);
+    free(st->runs[0].file);
+    memmove(&st->runs[0], &st->runs[1], (--st->nruns) * sizeof st->runs[0]);
+  }
+  r = &st->runs[st->nruns];
+  r->prompt = strdup(prompt);
+  r->file = strdup(file);
+  r->target = target;
+  r->hash = hash;
+  if (!r->prompt || !r->file) {
+    free(r->prompt);
+    free(r->file);
+    return;
+  }
+  st->nruns++;
 }
 
 static void
@@ -929,7 +993,7 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   struct crystallise_job job;
   struct crystal_edit e;
   char *files[CRYSTAL_FILES_MAX] = { 0 };
-  char prompt[PATHGLOB_PATH_MAX];
+  char prompt[PATHGLOB_PATH_MAX] = "";
   char reason[PATHGLOB_PATH_MAX + 96];
   const char *made;
   const char *why = crystallise__target(s, arg, &doc, &span, &target);
@@ -960,6 +1024,9 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
     crystallise__message(s, 2, why);
     session_fail(s, id, JSONRPC_REQUEST_FAILED, why);
   } else {
+    if (e.nfiles > 0 && files[0] && prompt[0])
+      crystallise__remember_run(s->crystal, prompt, job.req.target, e.hash,
+                                files[0]);
     crystallise__reindex(s, files, e.nfiles, false);
     if (e.nchanges > 0)
       crystallise__apply(s, &job, &e, files);

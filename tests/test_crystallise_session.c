@@ -523,6 +523,7 @@ the_command_run_twice_makes_no_second_copy(void **state)
   struct ws w;
   json_object *actions;
   char cmd[4096];
+  char gone[600];
   char *config;
   size_t i;
 
@@ -567,6 +568,41 @@ the_command_run_twice_makes_no_second_copy(void **state)
   assert_null(strstr(strstr(config, "facet: crystallised from ask.j2") + 1,
                      "facet: crystallised from ask.j2"));
   free(config);
+  ws_remove(&w);
+
+  /* Twice at once: the index has not read the first run's files when the
+   * second comes (it reads them off the loop), and still no copy. */
+  start(h, &w, APPLY_ONLY);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+           "\"workspace/executeCommand\",\"params\":{\"command\":%s,"
+           "\"arguments\":%s}}", field(actions, "2.command.command"),
+           field(actions, "2.command.arguments"));
+  json_object_put(actions);
+  feed(h, cmd);
+  i = h->nout;
+  feed(h, cmd);
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+    "{\"type\":2,\"message\":\"this fragment is already crystallised "
+    "into validators/ask.py, and has not changed since\"}}");
+  settle(h);
+  assert_true(ws_has(&w, "validators/ask.py"));
+  assert_false(ws_has(&w, "validators/ask_2.py"));
+  /* Once the file is gone (and the editor says so), the fragment is
+   * crystallised anew. */
+  snprintf(gone, sizeof gone, "%s/validators/ask.py", w.root);
+  assert_int_equal(remove(gone), 0);
+  snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"workspace/didChangeWatchedFiles\",\"params\":{\"changes\":[{"
+           "\"uri\":\"file://%s\",\"type\":3}]}}", gone);
+  feed(h, cmd);
+  settle(h);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  /* (test_ask.py is still there: the pair takes the next free name.) */
+  assert_string_equal(field(actions, "2.title"), "\"Crystallise into code "
+                      "(validators/ask_2.py)\"");
+  json_object_put(actions);
   ws_remove(&w);
 }
 
