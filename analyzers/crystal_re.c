@@ -70,7 +70,7 @@ static const char *const re__patterns[RE__COUNT] = {
   [RE_VALUES_AS] =
     "\\b(?:use|answer|respond|reply|give|return|output|put|set)\\s+"
     "(?:with\\s+)?(?:only\\s+)?(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE
-    ")*\\s*,?\\s+(?:and|or)\\s+" QVALUE "\\s+(?:as|for|in)\\s+(?:the\\s+|a\\s+|"
+    ")*\\s*,?\\s+(?:and|or)\\s+" QVALUE "\\s+(?:as|for)\\s+(?:the\\s+|a\\s+|"
     "an\\s+|your\\s+|its\\s+)?(?:value\\s+of\\s+(?:the\\s+)?)?[`\"']?(\\w+)",
   [RE_JSON] =
     "\\b(?:respond|answer|reply|return|output|format|write|give|produce)"

@@ -811,8 +811,9 @@ rules__stop(char ch)
 
 /* Calls back with each sentence of unit (one line, blanks collapsed). A
  * full stop inside quotes ends none ('Start with "Hello. Welcome."'); a
- * quote that ends with one ends its sentence ('Say "Hi." Then stop.'),
- * with the emphasis marks after it (*"Hi."*). */
+ * quote that ends with one ends its sentence when a new one starts after
+ * it ('Say "Hi." Then stop.', not 'Say "yes." or "no."'), with the
+ * emphasis marks after it (*"Hi."*). */
 static void
 rules__split(struct rules_ctx *x, const char *s, size_t n)
 {
@@ -829,7 +830,10 @@ rules__split(struct rules_ctx *x, const char *s, size_t n)
 
       while (after < n && s[after] == '*')
         after++;
-      if (!rules__stop(s[close - 1]) || (after < n && s[after] != ' ')) {
+      if (!rules__stop(s[close - 1]) ||
+          (after < n && (s[after] != ' ' || (after + 1 < n &&
+                                             islower((unsigned char)
+                                                     s[after + 1]))))) {
         i = close + len - 1;
         continue;
       }

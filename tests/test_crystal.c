@@ -454,6 +454,8 @@ a_full_stop_inside_quotes_ends_no_rule(void **state)
     "You greet callers.\nStart with \xE2\x80\x9CHello. Welcome to "
     "Acme.\xE2\x80\x9D Ask what they need.\n\nCaller: {{ caller }}\n",
   };
+  const char *more = "You greet callers.\nSay \"Hi.\" or \"Hello.\" when you "
+                     "pick up. Ask what they need.\n";
   struct made m;
 
   (void)state;
@@ -470,6 +472,19 @@ a_full_stop_inside_quotes_ends_no_rule(void **state)
     assert_null(strstr(m.edit.files[0].text, "\"Start with"));
     made_release(&m);
   }
+  /* A quote that ends with a full stop ends its sentence only where a new
+   * one starts: 'Say "Hi." or "Hello." when ...' is one rule. */
+  make(&m, "prompts/greet.j2", more, 2, CRYSTAL_EVAL, NULL);
+  assert_true(m.edit.made);
+  assert_non_null(strstr(m.edit.files[0].text,
+    "    assert:\n"
+    "      - type: icontains\n"
+    "        value: Hi.\n"
+    "      - type: llm-rubric\n"
+    "        value: 'The answer follows this rule from the prompt: \"Ask what "
+    "they need.\"'\n"
+    "    metadata:\n"));
+  made_release(&m);
 }
 
 /*

@@ -523,7 +523,6 @@ the_command_run_twice_makes_no_second_copy(void **state)
   struct ws w;
   json_object *actions;
   char cmd[4096];
-  char gone[600];
   char *config;
   size_t i;
 
@@ -569,9 +568,21 @@ the_command_run_twice_makes_no_second_copy(void **state)
                      "facet: crystallised from ask.j2"));
   free(config);
   ws_remove(&w);
+}
 
-  /* Twice at once: the index has not read the first run's files when the
-   * second comes (it reads them off the loop), and still no copy. */
+/* The command twice at once: the index has not read the first run's files
+ * when the second comes (it reads them off the loop), and still no copy;
+ * once the file is gone, the fragment is crystallised anew. */
+static void
+the_command_twice_at_once_makes_no_second_copy(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char cmd[4096];
+  char gone[600];
+  size_t i;
+
   start(h, &w, APPLY_ONLY);
   actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
   snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
@@ -1168,6 +1179,7 @@ main(void)
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),
     T(the_command_run_twice_makes_no_second_copy),
+    T(the_command_twice_at_once_makes_no_second_copy),
     T(a_client_without_action_literals_gets_commands),
     T(without_apply_edit_the_command_says_what_to_do),
     T(a_command_for_an_older_version_is_refused),
