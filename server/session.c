@@ -354,14 +354,16 @@ session__initialize(struct session *self, json_object *id,
 {
   json_object *caps = session_get(params, "capabilities");
   json_object *pid = session_get(params, "processId");
-  json_object *result = json_object_new_object();
-  json_object *info = json_object_new_object();
+  json_object *result;
+  json_object *info;
 
   if (self->initialized) {
     session_fail(self, id, JSONRPC_INVALID_REQUEST,
                  "initialize may be sent only once");
     return;
   }
+  result = json_object_new_object();
+  info = json_object_new_object();
   self->encoding = position_encoding_negotiate(caps);
   if (json_object_is_type(pid, json_type_int))
     self->client_pid = json_object_get_int64(pid);

@@ -335,6 +335,23 @@ a_client_without_action_literals_gets_commands(void **state)
                       "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":null}");
 }
 
+/* A second initialize is refused, and what the first set stays (the
+ * ASan build checks the refusal frees what it made). */
+static void
+a_second_initialize_is_refused(void **state)
+{
+  struct harness *h = *state;
+  size_t i;
+
+  initialize(h, "[]");
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"initialize\","
+          "\"params\":{\"processId\":null,\"capabilities\":{}}}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32600,"
+    "\"message\":\"initialize may be sent only once\"}}");
+}
+
 static void
 edits_arriving_together_cost_one_analysis_of_the_newest_text(void **state)
 {
@@ -798,6 +815,7 @@ main(void)
     T(inlay_hints_are_not_said_twice_to_clients_with_lenses),
     T(a_finding_with_a_replacement_is_a_quick_fix),
     T(a_client_without_action_literals_gets_commands),
+    T(a_second_initialize_is_refused),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),
     T(a_request_waiting_for_analysis_can_be_cancelled),
     T(a_request_about_text_changed_while_waiting_is_content_modified),
