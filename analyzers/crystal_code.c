@@ -247,6 +247,13 @@ code__py_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
 
   switch (r->kind) {
   case RULE_ONE_OF:
+    if (r->boolean) {
+      /* isinstance: 0 and 1 are no answer, though 0 == False. */
+      buf_printf(out, "    value = %s\n    if %snot isinstance(value, bool):\n"
+                 "        problems.append(f\"{value!r} is not true or "
+                 "false\")\n", v, code__unless_null(x, r, "value"));
+      return;
+    }
     buf_puts(out, "    allowed = ");
     code__list(x, out, r);
     buf_printf(out, "\n    %s = %s%s\n    if %s%s not in allowed:\n"
@@ -348,6 +355,13 @@ code__ts_rule(struct code *x, const struct crystal_rule *r, struct buf *out)
 
   switch (r->kind) {
   case RULE_ONE_OF:
+    if (r->boolean) {
+      buf_printf(out, "  const value = %s;\n  if (%stypeof value !== "
+                 "\"boolean\") {\n    problems.push(`${JSON.stringify(value)}"
+                 " is not true or false`);\n  }\n", v,
+                 code__unless_null(x, r, "value"));
+      return;
+    }
     buf_puts(out, "  const allowed: unknown[] = ");
     code__list(x, out, r);
     buf_printf(out, ";\n  const value = %s%s;\n  if (%s!allowed.includes("
@@ -855,7 +869,9 @@ code__follows(const struct code *x, const struct crystal_rule *r,
   }
   while (n > 0 && isspace((unsigned char)trim[n - 1]))
     trim[--n] = '\0';
-  if (r->kind == RULE_ONE_OF) {
+  if (r->kind == RULE_ONE_OF && r->boolean) {
+    ok = json_object_is_type(v, json_type_boolean);
+  } else if (r->kind == RULE_ONE_OF) {
     while (!r->field && n > 0 && strchr(".!", trim[n - 1]))
       trim[--n] = '\0';
     ok = false;
@@ -1070,9 +1086,10 @@ code__following(struct code *x, const struct crystal_rule *r)
 
   switch (r->kind) {
   case RULE_ONE_OF:
-    text = r->field ? code__json_answer(c, r->field,
-                                        code__quoted(c, r->values[0]))
-                    : r->values[0];
+    text = r->boolean ? code__json_answer(c, r->field, "true")
+           : r->field ? code__json_answer(c, r->field,
+                                          code__quoted(c, r->values[0]))
+                      : r->values[0];
     break;
   case RULE_SINGLE_WORD:
     text = "Yes";

@@ -170,11 +170,33 @@ eval__field(struct crystal *c, const char *field)
   return crystal_buf_keep(c, &out);
 }
 
+/*
+ * eval__short's text for a rubric to quote in double quotes: a rule that
+ * quotes text itself ('Answer "escalate" or "keep".') has its quotes (and
+ * backslashes) escaped, so the quote it is read as ends where it does.
+ */
+static const char *
+eval__quoted(struct crystal *c, const char *text, size_t max)
+{
+  const char *s = eval__short(c, text, max);
+  struct buf out;
+
+  if (!strchr(s, '"'))
+    return s;
+  buf_init(&out, CRYSTAL_TEXT_MAX);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      buf_putc(&out, '\\');
+    buf_putc(&out, *p);
+  }
+  return crystal_buf_keep(c, &out);
+}
+
 static const char *
 eval__rubric(struct crystal *c, const char *sentence)
 {
   return arena_printf(c->arena, "The answer follows this rule from the "
-                      "prompt: \"%s\"", eval__short(c, sentence, 400));
+                      "prompt: \"%s\"", eval__quoted(c, sentence, 400));
 }
 
 static struct json_object *
@@ -236,6 +258,13 @@ eval__one_of(struct crystal *c, const struct crystal_rule *r,
   struct json_object *values;
   struct buf js;
 
+  if (r->boolean) {
+    json_object_array_add(out, eval__check("javascript", eval__str(
+      arena_printf(c->arena, r->nullable
+                   ? "((v) => v == null || typeof v === \"boolean\")(%s)"
+                   : "typeof %s === \"boolean\"", eval__field(c, r->field)))));
+    return;
+  }
   if (r->field) {
     buf_init(&js, CRYSTAL_TEXT_MAX);
     /* A field that may be null passes as null, as the schema lets it. */
@@ -915,7 +944,7 @@ eval__promptfoo_tests(struct eval *x, const char *record)
     asserts = json_object_new_array();
     json_object_array_add(asserts, eval__check("llm-rubric", eval__str(
       arena_printf(c->arena, "The answer follows these instructions from "
-                   "the prompt: \"%s\"", eval__short(c, crystal_prose(c), 600)))));
+                   "the prompt: \"%s\"", eval__quoted(c, crystal_prose(c), 600)))));
     eval__test(x, arena_printf(c->arena, "follows %s of %s",
                                crystal_lines(c), c->name),
                eval__vars(x, NULL, NULL, 0), asserts, record);
@@ -1195,7 +1224,7 @@ eval__ghm_rule(struct crystal *c, const struct crystal_rule *r,
   }
   json_object_array_add(out, eval__llm(c, name, arena_printf(
     c->arena, "The prompt sets this rule: \"%s\" Does the answer follow "
-    "it?", eval__short(c, r->sentence, 400))));
+    "it?", eval__quoted(c, r->sentence, 400))));
 }
 
 /* Whether an evaluator already compares with {{expected}}, and whether
@@ -1343,7 +1372,7 @@ eval__github_models(struct crystal *c)
     json_object_array_add(evaluators, eval__llm(c, arena_printf(
       c->arena, "follows: %s", eval__short(c, crystal_prose(c), 48)),
       arena_printf(c->arena, "The prompt says: \"%s\" Does the answer do "
-                   "what it says?", eval__short(c, crystal_prose(c), 600))));
+                   "what it says?", eval__quoted(c, crystal_prose(c), 600))));
   if (json_object_array_length(x.tests) == 0 &&
       json_object_array_length(evaluators) == 0) {
     c->edit->why = x.skipped;

@@ -66,6 +66,8 @@ struct crystal_rule {
   bool literal;               /* RULE_AVOID: the values are quoted text,
                                  not topics */
   bool whole;                 /* RULE_ONE_OF: the whole answer is one */
+  bool boolean;               /* RULE_ONE_OF of a field: 'true' and
+                                 'false', which JSON says as a boolean */
   const char *field;          /* the JSON field it constrains, or NULL */
   enum crystal_unit unit;     /* RULE_LENGTH */
   long limit;                 /* RULE_LENGTH, RULE_DECIMALS */

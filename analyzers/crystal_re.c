@@ -19,6 +19,10 @@
  * single ones does not end it. Branch reset keeps the text in group 2. */
 #define QUOTED "(?|(\")(.+?)\"|(')(.+?)'(?!\\w)|(`)(.+?)`|" \
   "(\\x{201C})(.+?)\\x{201D}|(\\x{2018})(.+?)\\x{2019}(?!\\w))"
+/* A short value in quotes, no group of its own. */
+#define QVALUE "(?:\"[^\"\\n]{1,40}\"|'[^'\\n]{1,40}'(?!\\w)|`[^`\\n]{1,40}`|" \
+  "\\x{201C}[^\\x{201D}\\n]{1,40}\\x{201D}|" \
+  "\\x{2018}[^\\x{2019}\\n]{1,40}\\x{2019}(?!\\w))"
 #define ANSWER "(?:(?:your|each|every|the)\\s+(?:answer|reply|response|" \
   "message|output)\\s+)?"
 
@@ -56,6 +60,18 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:answer|respond|reply)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?"
     "(?:a\\s+)?[\"'`\\x{201C}]?yes[\"'`\\x{201D}]?\\s+or\\s+"
     "[\"'`\\x{201C}]?no\\b",
+  /* Answers quoted, joined by "or": answer "approve" or "deny". */
+  [RE_ANSWER_QUOTED] =
+    "\\b(?:answer|respond|reply)\\s+(?:only\\s+)?(?:with\\s+)?(?:only\\s+)?"
+    "(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE ")*\\s*,?\\s+or\\s+"
+    QVALUE,
+  /* Quoted values, then the field they are the values of: "Use only
+   * 'true' and 'false' as verdict" (group 1 the field). */
+  [RE_VALUES_AS] =
+    "\\b(?:use|answer|respond|reply|give|return|output|put|set)\\s+"
+    "(?:with\\s+)?(?:only\\s+)?(?:either\\s+)?" QVALUE "(?:\\s*,\\s*" QVALUE
+    ")*\\s*,?\\s+(?:and|or)\\s+" QVALUE "\\s+(?:as|for)\\s+(?:the\\s+|a\\s+|"
+    "an\\s+|your\\s+|its\\s+)?(?:value\\s+of\\s+(?:the\\s+)?)?[`\"']?(\\w+)",
   [RE_JSON] =
     "\\b(?:respond|answer|reply|return|output|format|write|give|produce)"
     "\\b[^.]*?\\bJSON\\b|\\bJSON\\s+(?:only|object|format)\\b",
@@ -99,6 +115,15 @@ static const char *const re__patterns[RE__COUNT] = {
     "\\b(?:always|never|must|mustn['\\x{2019}]t|do\\s+not|don['\\x{2019}]t|"
     "should|shouldn['\\x{2019}]t|only|avoid|make\\s+sure|ensure|be\\s+sure|"
     "remember|limit|refuse|cannot|can['\\x{2019}]t|required?)\\b",
+  /* A label, then how much of something the answer holds: a statement
+   * of what it must be, though no verb says so ("Format: 3-4 short
+   * segments (approx 80-100 words each)"). */
+  [RE_AMOUNT] =
+    "^\\s*[\\w ]{1,40}:\\s+(?:(?:about|approx(?:imately|\\.)?|around|"
+    "roughly)\\s+)?" NUM "(?:\\s*(?:-|\\x{2013}|to)\\s*" NUM ")?\\s+"
+    "(?:\\w+\\s+)?(?:sentences?|words?|characters?|lines?|paragraphs?|"
+    "bullet\\s+points?|bullets?|items?|segments?|sections?|points?|"
+    "examples?|questions?|options?|ideas?|steps?|tips?)\\b",
   [RE_IMPERATIVE] =
     /* A label before the verb may quote or ask: 'The "So What?": End'. */
     "^\\s*(?:[\\w ?!'\"\\x{2018}\\x{2019}\\x{201C}\\x{201D}-]{1,40}:\\s+)?"

@@ -18,6 +18,8 @@ enum crystal_re {
   RE_LENGTH,       /* at most N sentences, in two words, ... */
   RE_SINGLE_WORD,  /* a one-word answer */
   RE_YES_NO,       /* answer yes or no */
+  RE_ANSWER_QUOTED,/* answer "approve" or "deny" */
+  RE_VALUES_AS,    /* use only 'true' and 'false' as verdict */
   RE_JSON,         /* respond in JSON */
   RE_XML,          /* well-formed XML */
   RE_LANGUAGE,     /* answer in French */
@@ -30,6 +32,7 @@ enum crystal_re {
   RE_SCORE,        /* a score from 1 to 5 */
   RE_DIRECTIVE,    /* always, never, must, ... */
   RE_IMPERATIVE,   /* a sentence that starts with an instruction */
+  RE_AMOUNT,       /* "Format: 3-4 short segments": an amount the answer holds */
   RE_TAGS,         /* <entities> and </entities>, <answer>...</answer> */
   RE_SHOT,         /* Input: ..., Output: ... */
   RE_ARROW,        /* "text" -> label */

@@ -371,6 +371,28 @@ rules__field(struct crystal *c, const char *s, size_t n)
   return end > n ? rules__dup(c, s + n, end - n) : NULL;
 }
 
+/* Where a quoted value that opens at s[i] closes (its closing mark's
+ * index; *len the bytes of either mark); 0 when none opens there. */
+static size_t
+rules__quote_close(const char *s, size_t n, size_t i, size_t *len)
+{
+  static const char *const marks[][2] = {
+    { "\"", "\"" }, { "'", "'" }, { "`", "`" },
+    { "\xE2\x80\x9C", "\xE2\x80\x9D" }, { "\xE2\x80\x98", "\xE2\x80\x99" },
+  };
+
+  for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    const char *end;
+
+    *len = strlen(marks[k][0]);
+    if (i + *len > n || memcmp(s + i, marks[k][0], *len) != 0)
+      continue;
+    end = memmem(s + i + *len, n - i - *len, marks[k][1], *len);
+    return end ? (size_t)(end - s) : 0;
+  }
+  return 0;
+}
+
 static bool
 rules__one_of(struct rules_ctx *x, const char *s, size_t n,
               const char *sentence)
@@ -387,6 +409,50 @@ rules__one_of(struct rules_ctx *x, const char *s, size_t n,
       r->values[r->nvalues++] = "no";
       r->whole = true;
     }
+    return true;
+  }
+  if (crystal_re_find(RE_VALUES_AS, s, n, 0, &m) ||
+      crystal_re_find(RE_ANSWER_QUOTED, s, n, 0, &m)) {
+    /* 'Answer "escalate" or "keep".': the answer is one of the quoted
+     * values, as "answer yes or no" says of yes and no; "Use only 'true'
+     * and 'false' as verdict": the field named is. */
+    size_t to = m.end[0];
+    const char *field = NULL;
+
+    if (m.start[1] != (size_t)-1) {
+      static const char *const whole[] = { "answer", "response", "reply",
+                                           "output", "value", "result" };
+
+      to = m.start[1];
+      field = rules__dup(x->c, s + m.start[1], m.end[1] - m.start[1]);
+      for (size_t k = 0; field && k < sizeof whole / sizeof whole[0]; k++)
+        if (strcasecmp(field, whole[k]) == 0)
+          field = NULL;
+    }
+    r = rules__add(x->out, &x->n, x->max, RULE_ONE_OF, sentence);
+    if (r) {
+      r->field = field;
+      r->whole = !field;
+    }
+    for (size_t i = m.start[0]; r && i < to;) {
+      size_t len;
+      size_t close = rules__quote_close(s, m.end[0], i, &len);
+
+      if (!close) {
+        i++;
+        continue;
+      }
+      if (r->nvalues < CRYSTAL_VALUES_MAX)
+        r->values[r->nvalues++] = rules__dup(x->c, s + i + len,
+                                             close - i - len);
+      i = close + len;
+    }
+    if (r && r->field && r->nvalues == 2 &&
+        ((strcasecmp(r->values[0], "true") == 0 &&
+          strcasecmp(r->values[1], "false") == 0) ||
+         (strcasecmp(r->values[0], "false") == 0 &&
+          strcasecmp(r->values[1], "true") == 0)))
+      r->boolean = true;
     return true;
   }
   for (size_t i = 0; i < x->n; i++)
@@ -668,7 +734,8 @@ rules__sentence(struct rules_ctx *x, const char *s, size_t n)
     found = rules__tags(x, s, n, sentence);
   rules__merge(x, from);
   if (!found && (crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
-                 crystal_re_find(RE_IMPERATIVE, s, n, 0, &m)))
+                 crystal_re_find(RE_IMPERATIVE, s, n, 0, &m) ||
+                 crystal_re_find(RE_AMOUNT, s, n, 0, &m)))
     rules__add(x->out, &x->n, x->max, RULE_OTHER, sentence);
   /* A field-list line's limits are the field's. */
   for (size_t i = from; x->field && i < x->n; i++)
@@ -710,25 +777,82 @@ rules__abbrev(const char *s, size_t i)
   return false;
 }
 
-/* Calls back with each sentence of unit (one line, blanks collapsed). */
+/* Where the quote that opens at s[i] closes (the index of its closing
+ * mark's first byte, *len its bytes): a straight double quote at the next
+ * one, a curly one at its right mark. 0 when none opens there or it does
+ * not close in the unit (a stray mark quotes nothing). Single quotes are
+ * left alone: they are apostrophes as often ("today's"). */
+static size_t
+rules__quote_end(const char *s, size_t n, size_t i, size_t *len)
+{
+  const char *close;
+  const char *end;
+
+  if (s[i] == '"') {
+    close = "\"";
+    *len = 1;
+    i++;
+  } else if (i + 3 <= n && memcmp(s + i, "\xE2\x80\x9C", 3) == 0) {
+    close = "\xE2\x80\x9D";
+    *len = 3;
+    i += 3;
+  } else {
+    return 0;
+  }
+  end = i < n ? memmem(s + i, n - i, close, *len) : NULL;
+  return end ? (size_t)(end - s) : 0;
+}
+
+static bool
+rules__stop(char ch)
+{
+  return ch == '.' || ch == '!' || ch == '?';
+}
+
+/* Calls back with each sentence of unit (one line, blanks collapsed). A
+ * full stop inside quotes ends none ('Start with "Hello. Welcome."'); a
+ * quote that ends with one ends its sentence when a new one starts after
+ * it ('Say "Hi." Then stop.', not 'Say "yes." or "no."'), with the
+ * emphasis marks after it (*"Hi."*). */
 static void
 rules__split(struct rules_ctx *x, const char *s, size_t n)
 {
   size_t start = 0;
 
   for (size_t i = 0; i <= n; i++) {
+    size_t last = i;   /* the sentence's last byte when it ends here */
+    size_t len;
+    size_t close = i < n ? rules__quote_end(s, n, i, &len) : 0;
     bool end = i == n;
 
-    if (!end && (s[i] == '.' || s[i] == '!' || s[i] == '?') &&
-        (i + 1 == n || s[i + 1] == ' ') && !rules__abbrev(s, i))
+    if (close) {
+      size_t after = close + len;
+
+      while (after < n && s[after] == '*')
+        after++;
+      if (!rules__stop(s[close - 1]) ||
+          (after < n && (s[after] != ' ' || (after + 1 < n &&
+                                             islower((unsigned char)
+                                                     s[after + 1]))))) {
+        i = close + len - 1;
+        continue;
+      }
       end = true;
+      last = after - 1;
+    } else if (!end && rules__stop(s[i]) &&
+               (i + 1 == n || s[i + 1] == ' ') && !rules__abbrev(s, i)) {
+      end = true;
+    }
     if (!end)
       continue;
     while (start < i && s[start] == ' ')
       start++;
-    if (i > start)
-      rules__sentence(x, s + start, i - start + (i < n));
-    start = i + 1;
+    if (last < n && last >= start)
+      rules__sentence(x, s + start, last - start + 1);
+    else if (i > start)
+      rules__sentence(x, s + start, i - start);
+    start = last + 1;
+    i = last;
   }
 }
 
@@ -795,6 +919,7 @@ rules__same(const struct crystal_rule *a, const struct crystal_rule *b)
 {
   if (a->kind != b->kind || a->nvalues != b->nvalues ||
       a->literal != b->literal || a->whole != b->whole ||
+      a->boolean != b->boolean ||
       a->unit != b->unit || a->limit != b->limit || a->min != b->min ||
       a->max != b->max || a->integer != b->integer ||
       !rules__same_str(a->field, b->field) ||

@@ -518,7 +518,9 @@ schema__from_rule(const struct crystal_rule *r, const char **name)
   struct json_object *p;
 
   *name = r->field;
-  if (r->kind == RULE_ONE_OF && (r->field || r->whole)) {
+  if (r->kind == RULE_ONE_OF && r->boolean) {
+    p = schema__type("boolean");
+  } else if (r->kind == RULE_ONE_OF && (r->field || r->whole)) {
     struct json_object *list = json_object_new_array();
 
     p = schema__type("string");

@@ -63,9 +63,11 @@ cli__usage(FILE *to)
         "Crystallises the paragraph at LINE of the prompt FILE (or lines\n"
         "LINE-LINE) into a JSON Schema, an eval or a validator in code,\n"
         "and prints the edit as a unified diff; --write applies it. New\n"
-        "files never replace existing ones. Paths are relative to the\n"
-        "workspace root: --root, else the git work tree holding FILE,\n"
-        "else the current folder. Exit status: 0 when the edit was made,\n"
+        "files never replace existing ones. The workspace root is --root,\n"
+        "else the git work tree holding FILE, else the current folder when\n"
+        "it holds FILE, else FILE's folder; the diff's paths and the\n"
+        "note's are relative to it, and the files written, printed, to\n"
+        "the current folder. Exit status: 0 when the edit was made,\n"
         "1 when there is nothing to make or writing failed, 2 for a usage\n"
         "error.\n", to);
 }
@@ -563,6 +565,58 @@ cli__abs(const struct cli *c, const char *rel)
   return abs;
 }
 
+/*
+ * rel (a path under the root) as the user reaches it from the current
+ * folder: "validators/x.py" when the root is the current folder,
+ * "../elsewhere/validators/x.py" when it is ../elsewhere. The root's own
+ * path when the current folder cannot be read. A new string.
+ */
+static char *
+cli__shown(const struct cli *c, const char *rel)
+{
+  char *cwd = getcwd(NULL, 0);
+  char *real = cwd ? realpath(cwd, NULL) : NULL;
+  const char *a = c->root;
+  const char *b = real;
+  size_t common = 0;
+  struct buf out;
+
+  free(cwd);
+  if (!real)
+    return cli__abs(c, rel);
+  /* The longest leading run of whole components the two share. */
+  for (size_t i = 0;; i++) {
+    bool ea = a[i] == '\0' || a[i] == '/';
+    bool eb = b[i] == '\0' || b[i] == '/';
+
+    if (ea && eb)
+      common = i;
+    if (a[i] != b[i] || a[i] == '\0')
+      break;
+  }
+  buf_init(&out, (size_t)1 << 16);
+  /* One ".." per component of the current folder past the shared part. */
+  for (const char *p = b + common; *p; p++)
+    if (*p == '/' && p[1] != '\0')
+      buf_puts(&out, "../");
+  if (a[common] == '/' && a[common + 1])
+    buf_printf(&out, "%s/", a + common + 1);
+  buf_puts(&out, rel);
+  free(real);
+  return buf_detach(&out);
+}
+
+/* cli__shown into out, for a message. */
+static const char *
+cli__say(const struct cli *c, const char *rel, char *out, size_t size)
+{
+  char *shown = cli__shown(c, rel);
+
+  snprintf(out, size, "%s", shown ? shown : rel);
+  free(shown);
+  return out;
+}
+
 /* Writes all of text to fd. */
 static int
 cli__write_all(int fd, const char *text, size_t len)
@@ -585,6 +639,7 @@ static int
 cli__create(const struct cli *c, const struct crystal_file *f,
             struct cli_undo *u)
 {
+  char say[PATHGLOB_PATH_MAX + 64];
   char *abs = cli__abs(c, f->path);
   int rc = abs ? cli__mkdirs(abs, u) : FACET_ENOMEM;
   int fd = -1;
@@ -602,8 +657,8 @@ cli__create(const struct cli *c, const struct crystal_file *f,
     abs = NULL;
   }
   if (rc)
-    fprintf(stderr, "facet crystallise: cannot create %s: %s\n", f->path,
-            facet_strerror(rc));
+    fprintf(stderr, "facet crystallise: cannot create %s: %s\n",
+            cli__say(c, f->path, say, sizeof say), facet_strerror(rc));
   free(abs);
   return rc;
 }
@@ -673,6 +728,7 @@ cli__undo_release(struct cli_undo *u)
 static int
 cli__write(const struct cli *c, const struct crystal_edit *e)
 {
+  char say[PATHGLOB_PATH_MAX + 64];
   const char *paths[CRYSTAL_CHANGES_MAX];
   size_t n = cli__changed(e, paths);
   struct cli_undo u = { 0 };
@@ -682,7 +738,7 @@ cli__write(const struct cli *c, const struct crystal_edit *e)
   for (size_t i = 0; i < e->nfiles; i++)
     if (cli__exists((void *)c, e->files[i].path)) {
       fprintf(stderr, "facet crystallise: %s exists; nothing was written\n",
-              e->files[i].path);
+              cli__say(c, e->files[i].path, say, sizeof say));
       return 1;
     }
   for (size_t i = 0; rc == 0 && i < e->nfiles; i++)
@@ -695,8 +751,8 @@ cli__write(const struct cli *c, const struct crystal_edit *e)
     if (rc == 0)
       rc = cli__rewrite(c, paths[i], text, len);
     if (rc)
-      fprintf(stderr, "facet crystallise: cannot write %s: %s\n", paths[i],
-              facet_strerror(rc));
+      fprintf(stderr, "facet crystallise: cannot write %s: %s\n",
+              cli__say(c, paths[i], say, sizeof say), facet_strerror(rc));
     else
       u.rewritten[u.nrewritten++] = paths[i];
     free(text);
@@ -706,10 +762,15 @@ cli__write(const struct cli *c, const struct crystal_edit *e)
     fprintf(stderr, "facet crystallise: nothing was written: what this run "
             "made is undone\n");
   } else {
-    for (size_t i = 0; i < e->nfiles; i++)
-      printf("created %s\n", e->files[i].path);
-    for (size_t i = 0; i < n; i++)
-      printf("changed %s\n", paths[i]);
+    for (size_t i = 0; i < e->nfiles + n; i++) {
+      const char *rel = i < e->nfiles ? e->files[i].path
+                                      : paths[i - e->nfiles];
+      char *shown = cli__shown(c, rel);
+
+      printf("%s %s\n", i < e->nfiles ? "created" : "changed",
+             shown ? shown : rel);
+      free(shown);
+    }
   }
   cli__undo_release(&u);
   return rc ? 1 : 0;
@@ -732,6 +793,7 @@ cli__release(struct cli *c)
 static int
 cli__run(struct cli *c, const char *file)
 {
+  char say[PATHGLOB_PATH_MAX + 64];
   struct crystal_request req = { 0 };
   struct crystal_edit edit;
   char *schema_dir;
@@ -753,7 +815,8 @@ cli__run(struct cli *c, const char *file)
     return 1;
   if (c->first > cli__lines_in(&c->prompt->src) ||
       c->last > cli__lines_in(&c->prompt->src)) {
-    fprintf(stderr, "facet crystallise: %s has %u lines\n", c->prompt_rel,
+    fprintf(stderr, "facet crystallise: %s has %u lines\n",
+            cli__say(c, c->prompt_rel, say, sizeof say),
             cli__lines_in(&c->prompt->src));
     return 2;
   }
@@ -778,8 +841,8 @@ cli__run(struct cli *c, const char *file)
   req.nschemas = c->nschemas;
   crystal_edit_init(&edit);
   if (crystal_make(&req, &edit) || !edit.made) {
-    fprintf(stderr, "facet crystallise: %s:%u: %s\n", c->prompt_rel,
-            c->first, edit.made ? "out of memory"
+    fprintf(stderr, "facet crystallise: %s:%u: %s\n",
+            cli__say(c, c->prompt_rel, say, sizeof say), c->first, edit.made ? "out of memory"
                       : edit.why ? edit.why : "nothing to crystallise");
     crystal_edit_release(&edit);
     free(schema_dir);
@@ -791,11 +854,13 @@ cli__run(struct cli *c, const char *file)
            : NULL;
   if (made) {
     char *rel = crystallise_relative(c->root, made);
+    char into[PATHGLOB_PATH_MAX + 64];
 
     fprintf(stderr, "facet crystallise: %s:%u: this fragment is already "
             "crystallised into %s, and has not changed since\n",
-            c->prompt_rel, c->first,
-            strcmp(made, c->indexed_as) == 0 ? "this file" : rel ? rel : made);
+            cli__say(c, c->prompt_rel, say, sizeof say), c->first,
+            strcmp(made, c->indexed_as) == 0 ? "this file"
+            : rel ? cli__say(c, rel, into, sizeof into) : made);
     free(rel);
     crystal_edit_release(&edit);
     free(schema_dir);
@@ -804,6 +869,12 @@ cli__run(struct cli *c, const char *file)
   rc = c->write ? cli__write(c, &edit) : 0;
   if (!c->write)
     cli__print(c, &edit);
+  cli__say(c, "", say, sizeof say);
+  if (say[0] && (!c->write || edit.note))
+    /* "../elsewhere/": the diff's paths and the note's are the root's. */
+    fprintf(stderr, "facet crystallise: paths in the %s are relative to "
+            "the workspace root, %.*s\n", c->write ? "note" : "diff and note",
+            (int)strlen(say) - 1, say);
   if (edit.note)
     fprintf(stderr, "facet crystallise: note: %s\n", edit.note);
   crystal_edit_release(&edit);

@@ -35,6 +35,20 @@ struct crystallise_pending {
   size_t nfiles;
 };
 
+/* Runs of facet.crystallise remembered until the index reads what they
+ * made. */
+#define CRYSTALLISE_RUNS_MAX 8
+
+/* What a run of facet.crystallise made: a run with the same fragment,
+ * while the index has not read the file yet, is refused as the index
+ * would refuse it once it has. */
+struct crystallise_run {
+  char *prompt;                     /* as the index names it */
+  enum crystal_target target;
+  uint64_t hash;
+  char *file;                       /* the first file it created */
+};
+
 /* Actions a client resolved, waiting for their facet.crystallised. */
 #define CRYSTALLISE_RESOLVED_MAX 4
 
@@ -61,6 +75,8 @@ struct crystallise_state {
   size_t npending;
   struct crystallise_resolved resolved[CRYSTALLISE_RESOLVED_MAX];
   size_t nresolved;
+  struct crystallise_run runs[CRYSTALLISE_RUNS_MAX];
+  size_t nruns;
 };
 
 struct crystallise_state *
@@ -95,6 +111,10 @@ crystallise_state_free(struct crystallise_state *self)
     crystallise__pending_free(&self->pending[i]);
   for (size_t i = 0; i < self->nresolved; i++)
     crystallise__resolved_free(&self->resolved[i]);
+  for (size_t i = 0; i < self->nruns; i++) {
+    free(self->runs[i].prompt);
+    free(self->runs[i].file);
+  }
   free(self->language);
   free(self->schema_folder);
   free(self->schema_name);
@@ -643,20 +663,88 @@ crystallise__disabled(enum crystal_target t, const char *reason,
  * none. Offering it would make a second copy (funniness-2.schema.json, the
  * same tests twice).
  */
+/* Why the fragment is not crystallised again: it was into file already
+ * (the same sentence facet crystallise says). */
+static void
+crystallise__made_reason(const struct crystallise_job *job,
+                         const char *prompt, const char *file, char *reason,
+                         size_t size)
+{
+  char *rel = crystallise_relative(job->root, file);
+  const char *where = strcmp(file, prompt) == 0 ? "this file"
+                      : rel ? rel : file;
+
+  snprintf(reason, size, "this fragment is already crystallised "
+           "into %s, and has not changed since", where);
+  free(rel);
+}
+
+/* The file doc's fragment of hash was crystallised into as target
+ * already, and is unchanged since; NULL when it was not (or the index
+ * does not know the document's file). */
+static const char *
+crystallise__made_into(struct session *s, const struct document *doc,
+                       enum crystal_target target, uint64_t hash,
+                       char *prompt)
+{
+  const char *made;
+
+  if (!doc->path || !wsindex_normal(doc->path, prompt)) {
+    prompt[0] = '\0';
+    return NULL;
+  }
+  made = crystallise_made_already(s->index.graph, prompt, target, hash);
+  /* A file a run made a moment ago, which the index has not read yet
+   * (it reads new files off the event loop): the index would say the
+   * same once it has. Once it has read the file, what it says counts. */
+  for (size_t i = 0; !made && i < s->crystal->nruns; i++) {
+    const struct crystallise_run *r = &s->crystal->runs[i];
+    char norm[PATHGLOB_PATH_MAX];
+
+    if (r->target == target && r->hash == hash &&
+        strcmp(r->prompt, prompt) == 0 && access(r->file, F_OK) == 0 &&
+        (!wsindex_normal(r->file, norm) ||
+         !evalgraph_summary(s->index.graph, norm)))
+      made = r->file;
+  }
+  return made;
+}
+
+/* Remembers what a run made, for crystallise__made_into. */
+static void
+crystallise__remember_run(struct crystallise_state *st, const char *prompt,
+                          enum crystal_target target, uint64_t hash,
+                          const char *file)
+{
+  struct crystallise_run *r;
+
+  if (st->nruns == CRYSTALLISE_RUNS_MAX) {
+    free(st->runs[0].prompt);
+    free(st->runs[0].file);
+    memmove(&st->runs[0], &st->runs[1], (--st->nruns) * sizeof st->runs[0]);
+  }
+  r = &st->runs[st->nruns];
+  r->prompt = strdup(prompt);
+  r->file = strdup(file);
+  r->target = target;
+  r->hash = hash;
+  if (!r->prompt || !r->file) {
+    free(r->prompt);
+    free(r->file);
+    return;
+  }
+  st->nruns++;
+}
+
 static void
 crystallise__made_action(struct crystallise_job *job, enum crystal_target t,
                          const char *prompt, const char *file,
                          json_object *actions)
 {
-  char *rel = crystallise_relative(job->root, file);
-  const char *where = strcmp(file, prompt) == 0 ? "this file"
-                      : rel ? rel : file;
   char reason[PATHGLOB_PATH_MAX + 96];
 
-  snprintf(reason, sizeof reason, "this fragment is already crystallised "
-           "into %s, and has not changed since", where);
+  crystallise__made_reason(job, prompt, file, reason, sizeof reason);
   crystallise__disabled(t, reason, actions);
-  free(rel);
 }
 
 void
@@ -685,9 +773,15 @@ crystallise_code_actions(struct session *s, struct document *doc,
         (made = indexed ? crystallise_made_already(
                             s->index.graph, prompt, job.req.target, e.hash)
                         : NULL)) {
-      if (s->crystal->disabled_support)
+      if (s->crystal->disabled_support && s->action_literals)
         crystallise__made_action(&job, job.req.target, prompt, made,
                                  actions);
+    } else if (e.made && !s->action_literals) {
+      /* A client that takes only commands gets the command that makes
+       * the files itself (LSP: Command[] without
+       * codeActionLiteralSupport). */
+      json_object_array_add(actions, crystallise__command(
+        &e, doc->uri, doc->version, range));
     } else if (e.made) {
       action = json_object_new_object();
       json_object_object_add(action, "title",
@@ -708,7 +802,8 @@ crystallise_code_actions(struct session *s, struct document *doc,
         json_object_object_add(action, "command", crystallise__command(
           &e, doc->uri, doc->version, range));
       json_object_array_add(actions, action);
-    } else if (e.too_large && s->crystal->disabled_support) {
+    } else if (e.too_large && s->crystal->disabled_support &&
+               s->action_literals) {
       /* Said, so that a selection too large is not taken for one with
        * nothing to crystallise. */
       crystallise__disabled(job.req.target, e.why, actions);
@@ -898,6 +993,9 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   struct crystallise_job job;
   struct crystal_edit e;
   char *files[CRYSTAL_FILES_MAX] = { 0 };
+  char prompt[PATHGLOB_PATH_MAX] = "";
+  char reason[PATHGLOB_PATH_MAX + 96];
+  const char *made;
   const char *why = crystallise__target(s, arg, &doc, &span, &target);
 
   if (why || crystallise__job(s, doc, &job)) {
@@ -910,7 +1008,13 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
   crystal_edit_init(&e);
   if (crystal_make(&job.req, &e) || !e.made)
     why = e.why ? e.why : "out of memory";
-  else if (e.nchanges > 0 && !s->crystal->apply_edit)
+  else if ((made = crystallise__made_into(s, doc, job.req.target, e.hash,
+                                          prompt))) {
+    /* Run again (the command twice, or an action offered before the
+     * first run): a second copy beside the first is not made. */
+    crystallise__made_reason(&job, prompt, made, reason, sizeof reason);
+    why = reason;
+  } else if (e.nchanges > 0 && !s->crystal->apply_edit)
     why = "this editor cannot apply edits that facet sends "
           "(workspace/applyEdit): run facet crystallise on the command "
           "line with --write";
@@ -920,6 +1024,9 @@ crystallise__run(struct session *s, json_object *id, json_object *arg)
     crystallise__message(s, 2, why);
     session_fail(s, id, JSONRPC_REQUEST_FAILED, why);
   } else {
+    if (e.nfiles > 0 && files[0] && prompt[0])
+      crystallise__remember_run(s->crystal, prompt, job.req.target, e.hash,
+                                files[0]);
     crystallise__reindex(s, files, e.nfiles, false);
     if (e.nchanges > 0)
       crystallise__apply(s, &job, &e, files);
@@ -965,6 +1072,9 @@ crystallise_resolve(struct session *s, json_object *id, json_object *action)
   int target;
   struct crystallise_job job;
   struct crystal_edit e;
+  char prompt[PATHGLOB_PATH_MAX];
+  char reason[PATHGLOB_PATH_MAX + 96];
+  const char *made;
   const char *why;
 
   if (!json_object_is_type(data, json_type_object) ||
@@ -983,6 +1093,12 @@ crystallise_resolve(struct session *s, json_object *id, json_object *action)
       json_object_deep_copy(action, &resolved, NULL)) {
     session_fail(s, id, JSONRPC_REQUEST_FAILED,
                  e.why ? e.why : "out of memory");
+  } else if ((made = crystallise__made_into(s, doc, job.req.target, e.hash,
+                                            prompt))) {
+    crystallise__made_reason(&job, prompt, made, reason, sizeof reason);
+    crystallise__message(s, 2, reason);
+    session_fail(s, id, JSONRPC_REQUEST_FAILED, reason);
+    json_object_put(resolved);
   } else {
     json_object_object_add(resolved, "edit",
                            crystallise__workspace_edit(&job, &e, true));

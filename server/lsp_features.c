@@ -177,6 +177,40 @@ feature__wants(json_object *params, const char *kind)
   return false;
 }
 
+/*
+ * Quick fixes for a client that takes no CodeAction objects (no
+ * codeActionLiteralSupport, as LSP 3.8 says): each a Command, whose run
+ * has facet send its edit back through workspace/applyEdit; none when
+ * the client cannot apply edits that way either. Takes actions.
+ */
+static json_object *
+feature__as_commands(struct session *s, json_object *actions)
+{
+  json_object *out = json_object_new_array();
+
+  for (size_t i = 0; s->apply_edit_support &&
+                     i < json_object_array_length(actions); i++) {
+    json_object *a = json_object_array_get_idx(actions, i);
+    json_object *edit = session_get(a, "edit");
+    json_object *cmd;
+    json_object *args;
+
+    if (!edit)
+      continue;
+    cmd = json_object_new_object();
+    args = json_object_new_array();
+    json_object_object_add(cmd, "title",
+                           json_object_get(session_get(a, "title")));
+    json_object_object_add(cmd, "command",
+                           json_object_new_string("facet.applyEdit"));
+    json_object_array_add(args, json_object_get(edit));
+    json_object_object_add(cmd, "arguments", args);
+    json_object_array_add(out, cmd);
+  }
+  json_object_put(actions);
+  return out;
+}
+
 void
 feature_code_action(const struct feature_request *r)
 {
@@ -205,6 +239,8 @@ feature_code_action(const struct feature_request *r)
                                     span_make(start, end),
                                     r->session->encoding)
               : json_object_new_array();
+  if (!r->session->action_literals)
+    actions = feature__as_commands(r->session, actions);
   if (r->session->crystal && feature__wants(r->params, "refactor.extract"))
     crystallise_code_actions(r->session, r->doc, span_make(start, end),
                              actions);

@@ -304,6 +304,8 @@ session__capabilities(struct session *self)
                         json_object_new_string("facet.crystallised"));
   json_object_array_add(commands,
                         json_object_new_string("facet.openArtifact"));
+  json_object_array_add(commands,
+                        json_object_new_string("facet.applyEdit"));
   json_object_object_add(exec, "commands", commands);
   json_object_object_add(caps, "executeCommandProvider", exec);
   /* The facet/grade request, for a status bar (session_grades.c). */
@@ -352,14 +354,16 @@ session__initialize(struct session *self, json_object *id,
 {
   json_object *caps = session_get(params, "capabilities");
   json_object *pid = session_get(params, "processId");
-  json_object *result = json_object_new_object();
-  json_object *info = json_object_new_object();
+  json_object *result;
+  json_object *info;
 
   if (self->initialized) {
     session_fail(self, id, JSONRPC_INVALID_REQUEST,
                  "initialize may be sent only once");
     return;
   }
+  result = json_object_new_object();
+  info = json_object_new_object();
   self->encoding = position_encoding_negotiate(caps);
   if (json_object_is_type(pid, json_type_int))
     self->client_pid = json_object_get_int64(pid);
@@ -378,6 +382,10 @@ session__initialize(struct session *self, json_object *id,
     "refreshSupport"));
   self->client_lenses = session_get(session_get(caps, "textDocument"),
                                     "codeLens") != NULL;
+  self->action_literals = session_get(session_get(session_get(
+    caps, "textDocument"), "codeAction"), "codeActionLiteralSupport") != NULL;
+  self->apply_edit_support = json_object_get_boolean(
+    session_get(session_get(caps, "workspace"), "applyEdit"));
   if (self->crystal)
     crystallise_client(self->crystal, caps);
   session__root(self, params);

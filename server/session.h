@@ -76,6 +76,10 @@ struct session {
   bool lens_refresh_support; /* workspace.codeLens.refreshSupport */
   bool client_lenses;        /* textDocument.codeLens: it shows lenses */
   bool inlay_refresh_support; /* workspace.inlayHint.refreshSupport */
+  bool action_literals;      /* textDocument.codeAction.
+                                codeActionLiteralSupport: it takes
+                                CodeAction objects; else Command[] only */
+  bool apply_edit_support;   /* workspace.applyEdit */
   int64_t clock_fixed;       /* the time "3 h ago" counts from, for tests;
                                 0: the clock's */
   unsigned stall_ms;         /* for tests: each analysis first waits this

@@ -244,6 +244,35 @@ session__show_evals(struct session *self, json_object *id,
   session_reply(self, id, NULL);
 }
 
+/* The command of a quick fix sent as a Command: its edit goes back to the
+ * client to apply (workspace/applyEdit). */
+static void
+session__apply_edit(struct session *self, json_object *id,
+                    json_object *params)
+{
+  json_object *edit = session_argument(params, 0);
+  json_object *msg;
+  json_object *rid;
+
+  if (!json_object_is_type(edit, json_type_object)) {
+    session_fail(self, id, JSONRPC_INVALID_PARAMS,
+                 "facet.applyEdit wants a WorkspaceEdit");
+    return;
+  }
+  if (!self->apply_edit_support) {
+    session_fail(self, id, JSONRPC_REQUEST_FAILED,
+                 "this editor cannot apply edits that facet sends "
+                 "(workspace/applyEdit)");
+    return;
+  }
+  msg = json_object_new_object();
+  rid = json_object_new_int64(++self->next_id);
+  json_object_object_add(msg, "edit", json_object_get(edit));
+  session_send(self, jsonrpc_request_new(rid, "workspace/applyEdit", msg));
+  json_object_put(rid);
+  session_reply(self, id, NULL);
+}
+
 static void
 session__execute(struct session *self, json_object *id, json_object *params)
 {
@@ -255,13 +284,15 @@ session__execute(struct session *self, json_object *id, json_object *params)
     session__show_evals(self, id, params);
   else if (command && strcmp(command, "facet.workspaceGrades") == 0)
     session_workspace_grades(self, id, params);
+  else if (command && strcmp(command, "facet.applyEdit") == 0)
+    session__apply_edit(self, id, params);
   else if (!command || !self->crystal ||
            !crystallise_execute(self, id, command, params))
     session_fail(self, id, JSONRPC_INVALID_PARAMS,
                  "unknown command: facet runs facet.showGrade, "
                  "facet.showEvals, facet.workspaceGrades, "
-                 "facet.crystallise, facet.crystallised and "
-                 "facet.openArtifact");
+                 "facet.crystallise, facet.crystallised, "
+                 "facet.openArtifact and facet.applyEdit");
 }
 
 bool

@@ -99,7 +99,9 @@ initialize(struct harness *h, const char *encodings)
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"file:///ws\","
-           "\"capabilities\":{\"general\":{\"positionEncodings\":%s}}}}",
+           "\"capabilities\":{\"general\":{\"positionEncodings\":%s},"
+           "\"textDocument\":{\"codeAction\":{\"codeActionLiteralSupport\":"
+           "{\"codeActionKind\":{\"valueSet\":[\"quickfix\",\"refactor\"]}}}}}}}",
            encodings);
   feed(h, msg);
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");

@@ -24,6 +24,10 @@
   "\n"                                                                     \
   "Question: {{ question }}\n"
 
+#define LITERALS                                                            \
+  "\"codeActionLiteralSupport\":{\"codeActionKind\":{\"valueSet\":"        \
+  "[\"quickfix\",\"refactor\"]}}"
+
 /* A Prompty prompt with a field list: its schema edits the header too. */
 #define REPLY_TEXT                                                           \
   "---\n"                                                                  \
@@ -121,10 +125,25 @@ open_file(struct harness *h, const struct ws *w, const char *rel,
 /* initialize with these workspace capabilities; ask.j2 and reply.prompty
  * written and opened. */
 static void
-start(struct harness *h, struct ws *w, const char *caps)
+start_as(struct harness *h, struct ws *w, const char *caps, bool literals)
 {
   const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+  const char *action = strstr(caps, "\"codeAction\":{");
+  char all[1024];
   char msg[2048];
+
+  /* Editors that show code actions say they take CodeAction objects
+   * (VS Code and Neovim do); start_as without literals is one that does
+   * not. */
+  if (!literals)
+    snprintf(all, sizeof all, "%s", caps);
+  else if (action)
+    snprintf(all, sizeof all, "%.*s%s,%s", (int)(action - caps) + 14, caps,
+             LITERALS, action + 14);
+  else
+    snprintf(all, sizeof all, "%s,\"textDocument\":{\"codeAction\":{%s}}",
+             caps, LITERALS);
+  caps = all;
 
   snprintf(w->root, sizeof w->root, "%s/facet-crystal-XXXXXX", tmp);
   assert_non_null(mkdtemp(w->root));
@@ -138,6 +157,12 @@ start(struct harness *h, struct ws *w, const char *caps)
   open_file(h, w, "ask.j2", ASK_TEXT);
   open_file(h, w, "reply.prompty", REPLY_TEXT);
   settle(h);
+}
+
+static void
+start(struct harness *h, struct ws *w, const char *caps)
+{
+  start_as(h, w, caps, true);
 }
 
 static void
@@ -455,6 +480,140 @@ the_command_writes_new_files_and_the_prompt_shows_the_link(void **state)
                       "\"facet.openArtifact\"");
   json_object_put(lenses);
   free(code);
+  ws_remove(&w);
+}
+
+/* A client that takes no CodeAction objects (no codeActionLiteralSupport)
+ * gets Command[]: the command that makes the files itself, even when it
+ * could create files from an edit, and nothing greyed. */
+static void
+a_client_without_action_literals_gets_commands(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char want[2048];
+  char uri[512];
+
+  start_as(h, &w, RESOURCE_OPS, false);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  assert_int_equal(json_object_array_length(actions), 3);
+  snprintf(want, sizeof want, "{\"title\":\"Crystallise into code "
+           "(validators/ask.py)\",\"command\":\"facet.crystallise\","
+           "\"arguments\":[{\"uri\":\"%s\",\"version\":1,\"range\":{"
+           "\"start\":{\"line\":1,\"character\":4},\"end\":{\"line\":1,"
+           "\"character\":4}},\"target\":\"code\"}]}",
+           ws_uri(&w, "ask.j2", uri, sizeof uri));
+  assert_string_equal(field(actions, "2"), want);
+  assert_string_equal(field(actions, "0.kind"), "(absent)");
+  assert_string_equal(field(actions, "1.edit"), "(absent)");
+  json_object_put(actions);
+  ws_remove(&w);
+}
+
+/* The command run again with the same arguments (a second click, or an
+ * action the client kept from before the first run): the fragment is
+ * crystallised already, unchanged, so nothing is made twice, neither
+ * validators/ask_2.py nor the same test again in a new config, and the
+ * message is the one facet crystallise gives. */
+static void
+the_command_run_twice_makes_no_second_copy(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char cmd[4096];
+  char *config;
+  size_t i;
+
+  start(h, &w, APPLY_ONLY);
+  /* Code first: an action made already is left out of the list. */
+  for (int target = 2; target >= 1; target--) {
+    actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+    snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+             "\"workspace/executeCommand\",\"params\":{\"command\":%s,"
+             "\"arguments\":%s}}", field(actions,
+             target == 2 ? "2.command.command" : "1.command.command"),
+             field(actions, target == 2 ? "2.command.arguments"
+                                        : "1.command.arguments"));
+    json_object_put(actions);
+    feed(h, cmd);
+    settle(h);
+    i = h->nout;
+    feed(h, cmd);
+    assert_string_equal(next(h, &i), target == 2
+      ? "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+        "{\"type\":2,\"message\":\"this fragment is already crystallised "
+        "into validators/ask.py, and has not changed since\"}}"
+      : "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+        "{\"type\":2,\"message\":\"this fragment is already crystallised "
+        "into promptfooconfig.yaml, and has not changed since\"}}");
+    assert_string_equal(next(h, &i), target == 2
+      ? "{\"jsonrpc\":\"2.0\",\"id\":8,\"error\":{\"code\":-32803,"
+        "\"message\":\"this fragment is already crystallised into "
+        "validators/ask.py, and has not changed since\"}}"
+      : "{\"jsonrpc\":\"2.0\",\"id\":8,\"error\":{\"code\":-32803,"
+        "\"message\":\"this fragment is already crystallised into "
+        "promptfooconfig.yaml, and has not changed since\"}}");
+    settle(h);
+  }
+  assert_false(ws_has(&w, "validators/ask_2.py"));
+  assert_false(ws_has(&w, "validators/test_ask_2.py"));
+  assert_false(ws_has(&w, "promptfooconfig.ask.yaml"));
+  config = ws_read(&w, "promptfooconfig.yaml");
+  assert_non_null(config);
+  /* One test, not two. */
+  assert_non_null(strstr(config, "facet: crystallised from ask.j2"));
+  assert_null(strstr(strstr(config, "facet: crystallised from ask.j2") + 1,
+                     "facet: crystallised from ask.j2"));
+  free(config);
+  ws_remove(&w);
+}
+
+/* The command twice at once: the index has not read the first run's files
+ * when the second comes (it reads them off the loop), and still no copy;
+ * once the file is gone, the fragment is crystallised anew. */
+static void
+the_command_twice_at_once_makes_no_second_copy(void **state)
+{
+  struct harness *h = *state;
+  struct ws w;
+  json_object *actions;
+  char cmd[4096];
+  char gone[600];
+  size_t i;
+
+  start(h, &w, APPLY_ONLY);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":"
+           "\"workspace/executeCommand\",\"params\":{\"command\":%s,"
+           "\"arguments\":%s}}", field(actions, "2.command.command"),
+           field(actions, "2.command.arguments"));
+  json_object_put(actions);
+  feed(h, cmd);
+  i = h->nout;
+  feed(h, cmd);
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"method\":\"window/showMessage\",\"params\":"
+    "{\"type\":2,\"message\":\"this fragment is already crystallised "
+    "into validators/ask.py, and has not changed since\"}}");
+  settle(h);
+  assert_true(ws_has(&w, "validators/ask.py"));
+  assert_false(ws_has(&w, "validators/ask_2.py"));
+  /* Once the file is gone (and the editor says so), the fragment is
+   * crystallised anew. */
+  snprintf(gone, sizeof gone, "%s/validators/ask.py", w.root);
+  assert_int_equal(remove(gone), 0);
+  snprintf(cmd, sizeof cmd, "{\"jsonrpc\":\"2.0\",\"method\":"
+           "\"workspace/didChangeWatchedFiles\",\"params\":{\"changes\":[{"
+           "\"uri\":\"file://%s\",\"type\":3}]}}", gone);
+  feed(h, cmd);
+  settle(h);
+  actions = actions_at(h, &w, "ask.j2", 1, "[\"refactor\"]");
+  /* (test_ask.py is still there: the pair takes the next free name.) */
+  assert_string_equal(field(actions, "2.title"), "\"Crystallise into code "
+                      "(validators/ask_2.py)\"");
+  json_object_put(actions);
   ws_remove(&w);
 }
 
@@ -913,7 +1072,8 @@ requests_before_the_index_wait_for_it(void **state)
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"file://%s\","
-           "\"capabilities\":{%s}}}", w.root, RESOURCE_OPS);
+           "\"capabilities\":{%s,\"textDocument\":{\"codeAction\":{%s}}}}}",
+           w.root, RESOURCE_OPS, LITERALS);
   feed(h, msg);
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   snprintf(msg, sizeof msg, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/"
@@ -1018,6 +1178,9 @@ main(void)
     T(actions_are_offered_for_the_kinds_asked),
     T(the_command_writes_new_files_and_the_prompt_shows_the_link),
     T(a_prompt_edit_goes_through_apply_edit_and_a_refusal_undoes),
+    T(the_command_run_twice_makes_no_second_copy),
+    T(the_command_twice_at_once_makes_no_second_copy),
+    T(a_client_without_action_literals_gets_commands),
     T(without_apply_edit_the_command_says_what_to_do),
     T(a_command_for_an_older_version_is_refused),
     T(a_changed_fragment_gets_a_hint),

@@ -80,7 +80,9 @@ start(struct harness *h)
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"file://%s\","
            "\"capabilities\":{\"general\":{\"positionEncodings\":"
-           "[\"utf-16\"]}}}}", ws);
+           "[\"utf-16\"]},\"textDocument\":{\"codeAction\":{"
+           "\"codeActionLiteralSupport\":{\"codeActionKind\":{\"valueSet\":"
+           "[\"quickfix\"]}}}}}}}", ws);
   feed(h, msg);
   feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
   snprintf(uri, sizeof uri, "file://%s/main.schema.json", ws);

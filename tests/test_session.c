@@ -54,7 +54,7 @@ initialize_picks_utf8_when_offered_and_says_what_is_implemented(void **state)
     "\"inlayHintProvider\":true,\"executeCommandProvider\":{\"commands\":[\"facet.showGrade\","
     "\"facet.showEvals\",\"facet.workspaceGrades\","
     "\"facet.crystallise\",\"facet.crystallised\","
-    "\"facet.openArtifact\"]},"
+    "\"facet.openArtifact\",\"facet.applyEdit\"]},"
     "\"experimental\":{\"gradeRequest\":true}},"
     "\"serverInfo\":{\"name\":\"facet\",\"version\":\"0.1.0\"}}}");
   assert_int_equal(h->nout, 1);
@@ -292,6 +292,64 @@ a_finding_with_a_replacement_is_a_quick_fix(void **state)
     "\"line\":2,\"character\":5}},\"newText\":\"model\"}]}}}]}");
   assert_string_equal(next(h, &i),
                       "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":[]}");
+}
+
+/* A client that does not say it takes CodeAction objects (no
+ * codeActionLiteralSupport) gets Command[], as LSP says: the quick fix is
+ * a command whose run sends its edit back through workspace/applyEdit. */
+static void
+a_client_without_action_literals_gets_commands(void **state)
+{
+  struct harness *h = *state;
+  size_t i = 1;
+
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+          "\"params\":{\"processId\":null,\"rootUri\":\"file:///ws\","
+          "\"capabilities\":{\"workspace\":{\"applyEdit\":true}}}}");
+  feed(h, "{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}");
+  open_doc(h, "file:///ws/trip.prompty", PROMPTY_WITH_TYPO);
+  settle(h);
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/codeAction\","
+          "\"params\":{\"textDocument\":{\"uri\":\"file:///ws/trip.prompty\"},"
+          "\"range\":{\"start\":{\"line\":2,\"character\":2},\"end\":"
+          "{\"line\":2,\"character\":2}},\"context\":{\"diagnostics\":[],"
+          "\"only\":[\"quickfix\"]}}}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":[{\"title\":\"Replace 'modle' "
+    "with 'model'\",\"command\":\"facet.applyEdit\",\"arguments\":[{"
+    "\"changes\":{\"file:///ws/trip.prompty\":[{\"range\":{\"start\":{"
+    "\"line\":2,\"character\":0},\"end\":{\"line\":2,\"character\":5}},"
+    "\"newText\":\"model\"}]}}]}]}");
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"workspace/executeCommand\","
+          "\"params\":{\"command\":\"facet.applyEdit\",\"arguments\":[{"
+          "\"changes\":{\"file:///ws/trip.prompty\":[{\"range\":{\"start\":{"
+          "\"line\":2,\"character\":0},\"end\":{\"line\":2,\"character\":5}},"
+          "\"newText\":\"model\"}]}}]}}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"workspace/applyEdit\","
+    "\"params\":{\"edit\":{\"changes\":{\"file:///ws/trip.prompty\":[{"
+    "\"range\":{\"start\":{\"line\":2,\"character\":0},\"end\":{\"line\":"
+    "2,\"character\":5}},\"newText\":\"model\"}]}}}}");
+  assert_string_equal(next(h, &i),
+                      "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":null}");
+}
+
+/* A second initialize is refused, and what the first set stays (the
+ * ASan build checks the refusal frees what it made). */
+static void
+a_second_initialize_is_refused(void **state)
+{
+  struct harness *h = *state;
+  size_t i;
+
+  initialize(h, "[]");
+  i = h->nout;
+  feed(h, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"initialize\","
+          "\"params\":{\"processId\":null,\"capabilities\":{}}}");
+  assert_string_equal(next(h, &i),
+    "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32600,"
+    "\"message\":\"initialize may be sent only once\"}}");
 }
 
 static void
@@ -756,6 +814,8 @@ main(void)
     T(inlay_hints_say_what_lenses_say_to_clients_without_lenses),
     T(inlay_hints_are_not_said_twice_to_clients_with_lenses),
     T(a_finding_with_a_replacement_is_a_quick_fix),
+    T(a_client_without_action_literals_gets_commands),
+    T(a_second_initialize_is_refused),
     T(edits_arriving_together_cost_one_analysis_of_the_newest_text),
     T(a_request_waiting_for_analysis_can_be_cancelled),
     T(a_request_about_text_changed_while_waiting_is_content_modified),

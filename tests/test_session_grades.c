@@ -468,8 +468,8 @@ workspace_grades_say_what_is_wrong_with_the_request(void **state)
   assert_string_equal(next(h, &i),
     "{\"jsonrpc\":\"2.0\",\"id\":6,\"error\":{\"code\":-32602,\"message\":"
     "\"unknown command: facet runs facet.showGrade, facet.showEvals, "
-    "facet.workspaceGrades, facet.crystallise, facet.crystallised and "
-    "facet.openArtifact\"}}");
+    "facet.workspaceGrades, facet.crystallise, facet.crystallised, "
+    "facet.openArtifact and facet.applyEdit\"}}");
   /* Folders are looked at on the worker, so this comes after the rest. */
   assert_string_equal(next(h, &i),
     "{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":-32803,\"message\":"

@@ -320,6 +320,44 @@ def test_made_already():
               (0, "+++ b/schemas/funniness-3.schema.json"))
 
 
+def test_paths_from_another_folder():
+    """Run from a folder outside the workspace (no git, no --root): the
+    root is the prompt's folder, and what is printed says where the files
+    went as the user reaches them from where they ran facet."""
+    with tempfile.TemporaryDirectory() as tmp:
+        work = os.path.join(tmp, "elsewhere")
+        here = os.path.join(tmp, "here")
+        shutil.copytree(os.path.join(FIXTURES, "github-models", "prompts"),
+                        work)
+        os.mkdir(here)
+        where = "../elsewhere/classify-ticket.prompt.yml:11"
+        code, out, err = run(here, "crystallise", "--to", "code", "--write",
+                             where)
+        check("the files written are named from the current folder",
+              (code, out, err),
+              (0, "created ../elsewhere/validators/classify_ticket.py\n"
+                  "created ../elsewhere/validators/test_classify_ticket.py\n",
+                  ""))
+        check("they are where it says",
+              sorted(os.listdir(os.path.join(work, "validators"))),
+              ["classify_ticket.py", "test_classify_ticket.py"])
+        check("nothing is written in the current folder", os.listdir(here),
+              [])
+        code, out, err = run(here, "crystallise", "--to", "code", where)
+        check("a message names the files from the current folder too",
+              (code, err),
+              (1, "facet crystallise: ../elsewhere/classify-ticket.prompt."
+                  "yml:11: this fragment is already crystallised into "
+                  "../elsewhere/validators/classify_ticket.py, and has not "
+                  "changed since\n"))
+        code, out, err = run(here, "crystallise", "--to", "schema", where)
+        check("a diff says the root its paths are relative to",
+              (code, out.splitlines()[:2], err.splitlines()[-1:]),
+              (0, ["--- /dev/null", "+++ b/classify-ticket.schema.json"],
+               ["facet crystallise: paths in the diff and note are relative "
+                "to the workspace root, ../elsewhere"]))
+
+
 def test_limits():
     """A fragment over the limit is refused and nothing is written; one
     under it is written whole (never a file cut at a buffer's end)."""
@@ -575,6 +613,7 @@ def main():
     test_write()
     test_errors()
     test_made_already()
+    test_paths_from_another_folder()
     test_limits()
     test_docs_show_what_facet_prints()
     test_write_is_all_or_nothing()

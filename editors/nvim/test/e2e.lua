@@ -191,7 +191,8 @@ local function test_initialize()
         { hover = true, lens = { resolveProvider = false },
           commands = { 'facet.showGrade', 'facet.showEvals',
                        'facet.workspaceGrades', 'facet.crystallise',
-                       'facet.crystallised', 'facet.openArtifact' },
+                       'facet.crystallised', 'facet.openArtifact',
+                       'facet.applyEdit' },
           experimental = { gradeRequest = true } })
   check('initialize: positions are UTF-16, as Neovim 0.7 assumes',
         { client = client.offset_encoding, server = caps.positionEncoding },
