@@ -11,6 +11,9 @@
 #include "session_harness.h"
 
 
+#include <sys/stat.h>
+#include <utime.h>
+
 #include "evalgraph.h"
 
 #ifndef WORKSPACES
@@ -1049,6 +1052,68 @@ a_file_a_config_names_while_it_is_analysed_is_analysed_again(void **state)
   assert_int_equal(system(cmd), 0);
 }
 
+/* Sets the modification time of rel in the workspace. */
+static void
+touch_at(const char *rel, int64_t t)
+{
+  char path[600];
+  struct utimbuf times = { (time_t)t, (time_t)t };
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  assert_int_equal(utime(path, &times), 0);
+}
+
+#define JUNIT_RUN ((int64_t)1767607200) /* 2026-01-05T10:00, the report */
+
+/* JUnit keeps no prompt text: the prompt's time against the run's tells.
+ * Opening the prompt keeps what its file's time says, and an unsaved
+ * edit, or a save, makes the runs stale. */
+static void
+a_prompt_opened_or_edited_keeps_junit_runs_stale(void **state)
+{
+  struct harness *h = *state;
+  const char *stale =
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "5: \xE2\x9C\x93 passed 3 h ago \xC2\xB7 stale | "
+    "11: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones' "
+    "\xC2\xB7 stale";
+  const char *fresh =
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "5: \xE2\x9C\x93 passed 3 h ago | "
+    "11: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones'";
+
+  /* Changed on disk after the run, then opened without an edit. */
+  ws_copy_of("junit");
+  touch_at("prompts/faq.txt", JUNIT_RUN + 60);
+  begin(h, CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+  open_file(h, "prompts/faq.txt");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+
+  /* Unchanged since the run: an unsaved edit makes it stale. */
+  touch_at("prompts/faq.txt", JUNIT_RUN - 60);
+  watched(h, "prompts/faq.txt", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), fresh);
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "faq.txt\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,"
+                "\"character\":0}},\"text\":\"Kindly. \"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+
+  /* Saved: the file's time, later than the run, says so still. */
+  touch_at("prompts/faq.txt", JUNIT_RUN + 120);
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didSave\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "faq.txt\"}}}"));
+  settle(h);
+  watched(h, "prompts/faq.txt", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+  ws_remove();
+}
+
 static void
 unused_helpers(void)
 {
@@ -1116,6 +1181,8 @@ main(void)
       a_config_whose_test_files_are_missing_has_no_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(an_edit_to_a_prompt_makes_its_runs_stale,
                                     setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      a_prompt_opened_or_edited_keeps_junit_runs_stale, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_results_file_the_client_reports_changed_is_read_again, setup,
       teardown),
