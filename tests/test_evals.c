@@ -429,6 +429,49 @@ fullfact_a_new_column_the_prompt_does_not_read_is_reported(void **state)
   ws_close(w);
 }
 
+/* An __expected cell reads as promptfoo reads it: the cell trimmed, and
+ * the value after "type:" too (but is-json's and contains-json's). A
+ * run recorded with "valve" is the run of "contains: valve" (before, it
+ * was stale, and facet's own check wanted ' hearts', space and all). */
+static void
+csv_expected_values_are_trimmed_as_promptfoo_trims_them(void **state)
+{
+  static const char results[] =
+    "{\"evalId\":\"e1\",\"config\":{\"description\":\"Health Prompt Eval "
+    "v1\"},\"results\":{\"version\":3,\"timestamp\":"
+    "\"2026-01-05T12:00:00Z\",\"prompts\":[{\"raw\":\"You are a "
+    "{{persona}}. Give me a raw json encoded list of health claims in the "
+    "following text: {{text}}\"}],\"results\":["
+    "{\"promptIdx\":0,\"testIdx\":0,\"testCase\":{\"description\":"
+    "\"Row #1\",\"vars\":{\"persona\":\"doctor\",\"text\":\"valves\"},"
+    "\"assert\":[{\"type\":\"contains\",\"value\":\"valve\"}]},"
+    "\"vars\":{\"persona\":\"doctor\",\"text\":\"valves\"},"
+    "\"response\":{\"output\":\"valves\"},\"success\":true},"
+    "{\"promptIdx\":0,\"testIdx\":1,\"testCase\":{\"description\":"
+    "\"Row #2\",\"vars\":{\"persona\":\"caveman\",\"text\":\"heart\"},"
+    "\"assert\":[{\"type\":\"icontains\",\"value\":\"heart\"}]},"
+    "\"vars\":{\"persona\":\"caveman\",\"text\":\"heart\"},"
+    "\"response\":{\"output\":\"A heart beats.\"},\"success\":true}]}}";
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+  ws_write(w, "tests.csv",
+           "persona,text,__expected\n"
+           "doctor,valves,  contains:  valve \n"
+           "caveman,heart,icontains: hearts\n", NOW - 4 * HOUR);
+  ws_write(w, "prompts.txt", "You are a {{persona}}. Give me a raw json "
+           "encoded list of health claims in the following text: {{text}}",
+           NOW - 4 * HOUR);
+  ws_write(w, "results/promptfoo-results.json", results, NOW - HOUR);
+
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+    "2: \xE2\x9C\x93 passed 1 h ago\n"
+    "3: \xE2\x9C\x97 failed: expected to contain 'hearts' (any case) "
+    "\xC2\xB7 stale\n");
+  ws_close(w);
+}
+
 /* ---- promptfoo: the support workspace, every status a lens shows ---- */
 
 static void
@@ -1764,6 +1807,7 @@ main(void)
     cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
     cmocka_unit_test(
       fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(csv_expected_values_are_trimmed_as_promptfoo_trims_them),
     cmocka_unit_test(fullfact_a_renamed_description_says_where_the_runs_are),
     cmocka_unit_test(
       support_output_path_results_match_whatever_the_description),
