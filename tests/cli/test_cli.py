@@ -481,6 +481,33 @@ def test_check_rows_in_path_order():
         shutil.rmtree(root)
 
 
+def test_check_descriptions_stay_on_one_line():
+    """A description written over two lines (a CSV __description cell,
+    quoted) is printed with its line break escaped: each entry of the eval
+    status is one line (before, the entry ran over two)."""
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "promptfooconfig.yaml",
+              "prompts:\n  - 'Answer: {{q}}'\nproviders:\n"
+              "  - openai:gpt-4o-mini\ntests: file://cases.csv\n")
+        write(root, "cases.csv", "q,__expected,__description\n"
+              "hi,contains:hi,\"multi\nline\ttab\"\n")
+        code, out, _ = run("check", ".", cwd=root)
+        check("a description's line break is escaped in the eval status",
+              out[out.index("eval status"):].splitlines()[1:4], [
+                  "cases.csv:2: \u25cb never run (multi\\nline\\ttab)",
+                  "promptfooconfig.yaml:2: evals: 0 \u2713 0 \u2717 "
+                  "\u00b7 1 never run",
+                  ""])
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        check("--format json keeps the description as written",
+              next(f for f in json.loads(out)["files"]
+                   if f["path"] == "cases.csv")["evals"][0]["description"],
+              "multi\nline\ttab")
+    finally:
+        shutil.rmtree(root)
+
+
 def test_check_empty_folder():
     root = tempfile.mkdtemp(prefix="facet-cli-empty-")
     try:
@@ -706,6 +733,7 @@ def main():
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
     test_check_rows_in_path_order()
+    test_check_descriptions_stay_on_one_line()
     test_check_empty_folder()
     test_check_reads_companions()
     test_check_provider()
