@@ -750,10 +750,10 @@ support_findings_span_config_prompt_and_results(void **state)
     "31:5: test-failed: this test fails facet's check of its fixed output: "
     "expected valid JSON\n");
   assert_string_equal(ws_findings(w, "checks/promptfooconfig.yaml", NOW),
-    "4:12: unresolved-reference: '../prompts/nothere.txt' is not in the "
-    "workspace, so promptfoo would send the text itself as the prompt\n"
-    "27:12: unresolved-reference: 'cases/none.csv' is not in the "
-    "workspace: promptfoo cannot read these tests\n");
+    "4:12: unresolved-reference: '../prompts/nothere.txt' does not exist, "
+    "so promptfoo would send the text itself as the prompt\n"
+    "27:12: unresolved-reference: 'cases/none.csv' does not exist: "
+    "promptfoo cannot read these tests\n");
   assert_string_equal(ws_findings(w, "tests/cases.csv", NOW),
     "3:1: test-failed: the last run of this test ended in an error: API "
     "error: 429 Too Many Requests\n");
@@ -960,6 +960,36 @@ schema_files_are_read_for_the_checks_facet_runs(void **state)
   ws_close(w);
 }
 
+/* A file:// schema that resolves nowhere: inside the workspace, the file
+ * does not exist; outside it, it is not in the workspace (before, both
+ * read "is not in the workspace"). */
+static void
+a_missing_schema_file_is_said_not_to_exist(void **state)
+{
+  struct ws *w = ws_open("schema-checks");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "value: file://schemas/days.json\n",
+          "value: file://schemas/nope.json\n", NOW);
+  ws_edit(w, "promptfooconfig.yaml", "value: file://schemas/answer.yaml",
+          "value: file://../../nope.yaml", NOW);
+  assert_string_equal(ws_findings(w, "promptfooconfig.yaml", NOW),
+    "13:23: unresolved-reference: 'schemas/nope.json' does not exist: this "
+    "check cannot run\n"
+    "14:5: test-failed: this test fails facet's check of its fixed output: "
+    "expected to contain JSON that fits its schema\n"
+    "27:23: unresolved-reference: '../../nope.yaml' is not in the "
+    "workspace: this check cannot run\n");
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 7),
+    "- not run: `is-json` (its schema file was not read: it does not "
+    "exist)"));
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 21),
+    "- not run: `is-json` (its schema file was not read: it is not in the "
+    "workspace)"));
+  ws_close(w);
+}
+
 /* ---- GitHub Models: testData, evaluators and gh models eval --json --- */
 
 static void
@@ -1145,10 +1175,10 @@ promptfoo_missing_test_files_hold_no_tests(void **state)
   ws_load(w);
 
   assert_string_equal(ws_findings(w, "none/promptfooconfig.yaml", NOW),
-    "7:12: unresolved-reference: 'tests/overview.yaml' is not in the "
-    "workspace: promptfoo cannot read these tests\n"
-    "8:12: unresolved-reference: 'tests/billing.yaml' is not in the "
-    "workspace: promptfoo cannot read these tests\n"
+    "7:12: unresolved-reference: 'tests/overview.yaml' does not exist: "
+    "promptfoo cannot read these tests\n"
+    "8:12: unresolved-reference: 'tests/billing.yaml' does not exist: "
+    "promptfoo cannot read these tests\n"
     "9:12: unresolved-reference: no file matches 'cases/*.yaml': no tests "
     "are read from it\n");
   assert_string_equal(ws_grade(w, "none/promptfooconfig.yaml"),
@@ -1184,10 +1214,10 @@ promptfoo_missing_check_files_check_nothing(void **state)
   ws_load(w);
 
   assert_string_equal(ws_findings(w, "sql/promptfooconfig.yaml", NOW),
-    "14:23: unresolved-reference: 'tests/test_simple_query.py' is not in "
-    "the workspace: this check cannot run\n"
-    "20:23: unresolved-reference: 'tests/test_average_salary.py' is not in "
-    "the workspace: this check cannot run\n");
+    "14:23: unresolved-reference: 'tests/test_simple_query.py' does not "
+    "exist: this check cannot run\n"
+    "20:23: unresolved-reference: 'tests/test_average_salary.py' does not "
+    "exist: this check cannot run\n");
   assert_string_equal(ws_grade(w, "sql/promptfooconfig.yaml"),
     "eval: it defines 2 tests; 1 of them checks the output; none of them "
     "has a recorded run yet; the 2 check files its assertions name resolve "
@@ -1821,6 +1851,7 @@ main(void)
     cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
     cmocka_unit_test(a_test_file_checked_by_default_test_is_an_eval),
     cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
+    cmocka_unit_test(a_missing_schema_file_is_said_not_to_exist),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(gh_models_grade_counts_its_own_recorded_runs),
