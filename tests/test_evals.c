@@ -912,10 +912,12 @@ schema_files_are_read_for_the_checks_facet_runs(void **state)
 
   (void)state;
   ws_load(w);
+  /* contains-json gives the validator's first error, as is-json does
+   * (before, only "expected to contain JSON that fits its schema"). */
   assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
     "7: \xE2\x9C\x93 passes locally\n"
     "14: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
-    "schema\n"
+    "schema (/days: must be <= 10, got\xE2\x80\xA6\n"
     "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
     "required property 'answer')\n");
   ws_close(w);
@@ -978,7 +980,8 @@ a_missing_schema_file_is_said_not_to_exist(void **state)
     "13:23: unresolved-reference: 'schemas/nope.json' does not exist: this "
     "check cannot run\n"
     "14:5: test-failed: this test fails facet's check of its fixed output: "
-    "expected to contain JSON that fits its schema\n"
+    "expected to contain JSON that fits its schema (/days: must be <= 10, "
+    "got 14)\n"
     "27:23: unresolved-reference: '../../nope.yaml' is not in the "
     "workspace: this check cannot run\n");
   assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 7),

@@ -431,7 +431,7 @@ schema_files_of_checks_are_read_in_the_editor(void **state)
     "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
     "6: \xE2\x9C\x93 passes locally | "
     "13: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
-    "schema | "
+    "schema (/days: must be <= 10, got\xE2\x80\xA6 | "
     "20: \xE2\x9C\x97 failed: expected JSON that fits its schema "
     "(missing required property 'answer')");
   ws_remove();

@@ -269,7 +269,8 @@ def test_check_schema_files():
                    "prompt.txt: evals: 1 \u2713 2 \u2717",
                    "promptfooconfig.yaml:7: \u2713 passes locally (fits)",
                    "promptfooconfig.yaml:14: \u2717 failed: expected to "
-                   "contain JSON that fits its schema (too many days)",
+                   "contain JSON that fits its schema (/days: must be <= "
+                   "10, got\u2026 (too many days)",
                    "promptfooconfig.yaml:21: \u2717 failed: expected JSON "
                    "that fits its schema (missing required property "
                    "'answer') (no answer)"]))
