@@ -667,6 +667,43 @@ definition_goes_from_a_variable_to_the_tests_and_back(void **state)
   ws_remove();
 }
 
+/* From a test's variable, definition goes to where each prompt the test
+ * runs reads it: each piece of a file split on `---`, each prompt a
+ * config lists inline (before, only the first). */
+static void
+definition_from_a_variable_reaches_every_prompt_of_a_file(void **state)
+{
+  struct harness *h = *state;
+
+  ws_copy_of("fullfact");
+  overwrite("prompts.txt", "You are {{persona}}. Explain: {{text}}\n---\n"
+                           "As {{persona}}, {{persona}} sums up: {{text}}\n");
+  overwrite("inline.yaml", "prompts:\n  - 'A {{x}}'\n  - 'B {{x}} {{x}}'\n"
+                           "providers: [echo]\ndefaultTest:\n  vars:\n"
+                           "    x: 1\ntests:\n  - vars: {x: 2}\n");
+  begin(h, CAPS_ALL);
+  open_file(h, "tests.csv");
+  open_file(h, "inline.yaml");
+
+  assert_string_equal(ask(h, "textDocument/definition", "tests.csv",
+                          POS(0, 1)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("prompts.txt", 0, 10, 0, 17) ","
+          LOC("prompts.txt", 2, 5, 2, 12) "]}"));
+  /* A defaultTest.vars key, and a test's. */
+  assert_string_equal(ask(h, "textDocument/definition", "inline.yaml",
+                          POS(6, 4)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("inline.yaml", 1, 9, 1, 10) ","
+          LOC("inline.yaml", 2, 9, 2, 10) "]}"));
+  assert_string_equal(ask(h, "textDocument/definition", "inline.yaml",
+                          POS(8, 11)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("inline.yaml", 1, 9, 1, 10) ","
+          LOC("inline.yaml", 2, 9, 2, 10) "]}"));
+  ws_remove();
+}
+
 static void
 rename_reaches_the_tests_that_set_the_variable(void **state)
 {
@@ -1181,6 +1218,9 @@ main(void)
       a_config_whose_test_files_are_missing_has_no_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(an_edit_to_a_prompt_makes_its_runs_stale,
                                     setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      definition_from_a_variable_reaches_every_prompt_of_a_file, setup,
+      teardown),
     cmocka_unit_test_setup_teardown(
       a_prompt_opened_or_edited_keeps_junit_runs_stale, setup, teardown),
     cmocka_unit_test_setup_teardown(
