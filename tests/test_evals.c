@@ -392,6 +392,33 @@ fullfact_a_renamed_description_says_where_the_runs_are(void **state)
   ws_close(w);
 }
 
+/* A row of a CSV whose variable changed is found by its "Row #N" and its
+ * run is stale (before: never run); a row that moved is found by its
+ * variables, its run as fresh as before. */
+static void
+a_csv_row_with_a_changed_variable_keeps_its_run_stale(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "tests/cases.csv", "Where is my order?,Basic",
+          "Where is my order now?,Basic", NOW);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago \xC2\xB7 stale\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n");
+  assert_non_null(strstr(ws_hover(w, "tests/cases.csv", 2),
+                         "the test changed since"));
+
+  ws_write(w, "tests/cases.csv", "message,plan,__expected\n"
+           "Cancel my plan,Pro,icontains:cancel\n"
+           "Where is my order?,Basic,contains:order\n", NOW);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n"
+    "3: \xE2\x9C\x93 passed 3 h ago\n");
+  ws_close(w);
+}
+
 /* The results file a config names as its outputPath is its own, whatever
  * its description says now. */
 static void
@@ -1844,6 +1871,7 @@ main(void)
     cmocka_unit_test(fullfact_a_renamed_description_says_where_the_runs_are),
     cmocka_unit_test(
       support_output_path_results_match_whatever_the_description),
+    cmocka_unit_test(a_csv_row_with_a_changed_variable_keeps_its_run_stale),
     cmocka_unit_test(support_lenses_show_each_tests_last_run),
     cmocka_unit_test(support_findings_span_config_prompt_and_results),
     cmocka_unit_test(
