@@ -650,6 +650,39 @@ a_results_file_rewritten_leaves_no_result_behind(void **state)
   ws_close(w);
 }
 
+/* A promptfoo result without success: its gradingResult's pass tells
+ * (before, "failed: All assertions passed"). */
+static void
+a_result_without_success_takes_its_grading_pass(void **state)
+{
+  static const char cases[] =
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"gradingResult\":{\"pass\":true,\"score\":1,"
+    "\"reason\":\"All assertions passed\"}},"
+    "{\"testCase\":{\"description\":\"Row #2\","
+    "\"vars\":{\"message\":\"Cancel my plan\",\"plan\":\"Pro\"},"
+    "\"assert\":[{\"type\":\"icontains\",\"value\":\"cancel\"},"
+    "{\"type\":\"not-icontains\",\"value\":\"as an AI\"}]},"
+    "\"gradingResult\":{\"pass\":false,\"score\":0,"
+    "\"reason\":\"Expected output to contain \\\"cancel\\\"\"}}]}}";
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+  ws_changed_on_disk(w, "output/results.json", cases);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 1 h ago\n"
+    "3: \xE2\x9C\x97 failed 1 h ago: Expected output to contain "
+    "\"cancel\"\n");
+  ws_close(w);
+}
+
 /* A results file cut short (promptfoo still writing it) gives no
  * verdicts: its tests show never run, and the file its syntax error
  * (before, the cases error recovery salvaged gave verdicts). */
@@ -1899,6 +1932,7 @@ main(void)
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
+    cmocka_unit_test(a_result_without_success_takes_its_grading_pass),
     cmocka_unit_test(a_test_that_failed_and_errored_shows_both),
     cmocka_unit_test(a_results_file_that_does_not_parse_gives_no_verdicts),
     cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),
