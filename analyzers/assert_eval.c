@@ -276,9 +276,15 @@ aeval__some(struct aeval *e, struct json_object *value, bool fold, bool all)
     split = json_object_new_array();
     for (char *tok = copy ? strtok(copy, ",") : NULL; tok;
          tok = strtok(NULL, ",")) {
-      while (*tok == ' ')
-        tok++;
-      json_object_array_add(split, json_object_new_string(tok));
+      size_t len = strlen(tok);
+
+      /* Each value trimmed at both ends, as promptfoo trims it. */
+      while (*tok == ' ' || *tok == '\t' || *tok == '\n' || *tok == '\r')
+        tok++, len--;
+      while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t' ||
+                     tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+        len--;
+      json_object_array_add(split, json_object_new_string_len(tok, (int)len));
     }
     free(copy);
     list = split;

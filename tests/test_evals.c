@@ -1681,6 +1681,9 @@ assertions_facet_runs_itself(void **state)
                       "expected to contain one of 2 values");
   assert_string_equal(run_assert("icontains-all", "\"a, B\"", "only A here"),
                       "expected to contain 'B' (any case)");
+  /* Each value of the list trimmed at both ends (before, 'B ' stayed). */
+  assert_string_equal(run_assert("contains-all", "\"A , B \"", "A and B"),
+                      "pass");
   assert_string_equal(run_assert("starts-with", "\"Hello\"", "Hi there"),
                       "expected to start with 'Hello'");
   assert_string_equal(run_assert("regex", "\"^\\\\d+ days$\"", "14 days"),
