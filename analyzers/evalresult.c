@@ -469,9 +469,11 @@ evinst__env_schema(void *ctx, const struct evassert *as, size_t *len,
   const struct evnode *n = &g->nodes[e->owner];
 
   if (as->ref == EVAL_NONE || !n->res || n->res[as->ref].count == 0) {
-    snprintf(why, size, as->ref != EVAL_NONE &&
-                        evgraph_ref_inside(g, e->owner, &n->f->refs[as->ref])
-                          ? "it does not exist" : "it is not in the workspace");
+    bool inside = as->ref != EVAL_NONE &&
+                  evgraph_ref_inside(g, e->owner, &n->f->refs[as->ref]);
+
+    snprintf(why, size, "%s", inside ? "it does not exist"
+                                     : "it is not in the workspace");
     return NULL;
   }
   if (!g->has_io) {

@@ -116,8 +116,9 @@ wsindex__read_for_graph(void *ctx, const char *path, size_t *len, char *why,
   int rc;
 
   if (!realpath(path, real)) {
-    snprintf(why, size, wsindex__inside_graph(ctx, path)
-                          ? "it does not exist" : "it is outside the workspace");
+    snprintf(why, size, "%s", wsindex__inside_graph(ctx, path)
+                                ? "it does not exist"
+                                : "it is outside the workspace");
     return NULL;
   }
   for (size_t i = 0; i < self->nroots && !inside; i++)

@@ -1151,6 +1151,41 @@ a_prompt_opened_or_edited_keeps_junit_runs_stale(void **state)
   ws_remove();
 }
 
+/* gh models results keep no prompt text either: the .prompt.yml is its
+ * own prompt, and an unsaved edit of its messages makes its runs stale. */
+static void
+an_unsaved_edit_makes_gh_models_runs_stale(void **state)
+{
+  struct harness *h = *state;
+
+  ws_copy_of("gh-models");
+  touch_at("failing_test_prompt.yml", NOW - 3 * 3600);
+  touch_at("results/failing_test_prompt.json", NOW - 2 * 3600);
+  begin(h, CAPS_ALL);
+  open_file(h, "failing_test_prompt.yml");
+  assert_string_equal(lenses(h, "failing_test_prompt.yml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "0: evals: 0 \xE2\x9C\x93 2 \xE2\x9C\x97 | "
+    "7: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass | "
+    "9: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass");
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/failing_test_"
+                "prompt.yml\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":13,\"character\":13},\"end\":{\"line\":"
+                "13,\"character\":13}},\"text\":\"very \"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "failing_test_prompt.yml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "0: evals: 0 \xE2\x9C\x93 2 \xE2\x9C\x97 \xC2\xB7 2 stale | "
+    "7: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass \xC2\xB7 stale | "
+    "9: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass \xC2\xB7 stale");
+  ws_remove();
+}
+
 static void
 unused_helpers(void)
 {
@@ -1223,6 +1258,8 @@ main(void)
       teardown),
     cmocka_unit_test_setup_teardown(
       a_prompt_opened_or_edited_keeps_junit_runs_stale, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      an_unsaved_edit_makes_gh_models_runs_stale, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_results_file_the_client_reports_changed_is_read_again, setup,
       teardown),
