@@ -276,9 +276,15 @@ aeval__some(struct aeval *e, struct json_object *value, bool fold, bool all)
     split = json_object_new_array();
     for (char *tok = copy ? strtok(copy, ",") : NULL; tok;
          tok = strtok(NULL, ",")) {
-      while (*tok == ' ')
-        tok++;
-      json_object_array_add(split, json_object_new_string(tok));
+      size_t len = strlen(tok);
+
+      /* Each value trimmed at both ends, as promptfoo trims it. */
+      while (*tok == ' ' || *tok == '\t' || *tok == '\n' || *tok == '\r')
+        tok++, len--;
+      while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t' ||
+                     tok[len - 1] == '\n' || tok[len - 1] == '\r'))
+        len--;
+      json_object_array_add(split, json_object_new_string_len(tok, (int)len));
     }
     free(copy);
     list = split;
@@ -489,6 +495,7 @@ aeval__contains_json(struct aeval *e, struct json_object *value)
   struct js_schema *schema = aeval__schema(e, value, &skip);
   bool found = false;
   char why[128] = "";
+  char first[128] = "";   /* why the first JSON found does not fit */
 
   if (skip)
     return;
@@ -498,13 +505,23 @@ aeval__contains_json(struct aeval *e, struct json_object *value)
 
     if (e->out[i] != '{' && e->out[i] != '[')
       continue;
-    if (aeval__parse(e->out + i, e->len - i, &json, &end, false) &&
-        aeval__fits(schema, json, why, sizeof why))
-      found = true;
+    if (aeval__parse(e->out + i, e->len - i, &json, &end, false)) {
+      found = aeval__fits(schema, json, why, sizeof why);
+      if (!found && !first[0])
+        snprintf(first, sizeof first, "%s", why);
+    }
     json_object_put(json);
   }
-  aeval__verdict(e, found, schema ? "to contain JSON that fits its schema"
-                                  : "to contain JSON");
+  if (!found && first[0]) {
+    char what[200];
+
+    snprintf(what, sizeof what, "to contain JSON that fits its schema (%s)",
+             first);
+    aeval__verdict(e, false, what);
+  } else {
+    aeval__verdict(e, found, schema ? "to contain JSON that fits its schema"
+                                    : "to contain JSON");
+  }
   js_schema_free(schema);
 }
 

@@ -61,11 +61,11 @@ void evalx_check_placeholder(struct evalx *x, const char *name,
                              const struct node *value);
 
 /* The checks of one assertion, for an __expected cell v read as type
- * (its value at byte at; type_len: where its "(threshold)" starts, or
- * 0). */
+ * (its value the bytes [at, end); paren: where its "(threshold)" starts,
+ * or 0). */
 void evalx_check_expected(struct evalx *x, const struct node *v,
-                          const char *type, size_t type_len, size_t at,
-                          bool has_threshold);
+                          const char *type, size_t paren, size_t at,
+                          size_t end, bool has_threshold);
 
 /* [s, s + n) as a JSON string, in f's arena. */
 const char *evalx_json_string(struct evalfile *f, const char *s, size_t n);

@@ -661,7 +661,18 @@ pfx__csv_row(struct evalx *x, const struct node *row, uint32_t index)
     *slot = t;
 }
 
-/* An __expected cell: promptfoo's "[not-]type[(threshold)]:value". */
+/* Whether c is white space as JavaScript's String.prototype.trim sees it
+ * (of ASCII). */
+static bool
+evalx__space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+/* An __expected cell: promptfoo's "[not-]type[(threshold)]:value". As
+ * promptfoo reads it, the cell is trimmed, and so is the value after the
+ * type, but for is-json and contains-json (whose value is a schema). */
 void
 evalx_csv_expected(struct evalx *x, const struct node *v, const char *metric,
                    uint32_t test, struct evtest *t)
@@ -670,18 +681,37 @@ evalx_csv_expected(struct evalx *x, const struct node *v, const char *metric,
   const char *type;
   size_t type_len;
   size_t at;
+  size_t b = 0;
+  size_t e;
   double threshold = 0;
   bool has;
+  bool typed;
   struct evassert *as;
+  const char *base;
   char *name;
 
-  if (!s || v->u.scalar.len == 0)
+  if (!s)
     return;
-  has = assertion_from_string(s, v->u.scalar.len, &type, &type_len, &at,
+  e = v->u.scalar.len;
+  while (b < e && evalx__space(s[b]))
+    b++;
+  while (e > b && evalx__space(s[e - 1]))
+    e--;
+  if (b == e)
+    return;
+  has = assertion_from_string(s + b, e - b, &type, &type_len, &at,
                               &threshold);
+  typed = type == s + b;
+  at += b;
   name = strndup(type, type_len);
   if (!name)
     return;
+  base = strncmp(name, "not-", 4) == 0 ? name + 4 : name;
+  if (typed && strcmp(base, "is-json") != 0 &&
+      strcmp(base, "contains-json") != 0) {
+    while (at < e && evalx__space(s[at]))
+      at++;
+  }
   if (t->assert0 == EVAL_NONE)
     t->assert0 = (uint32_t)x->f->nasserts;
   as = evalfile_add_asserts(x->f);
@@ -690,20 +720,22 @@ evalx_csv_expected(struct evalx *x, const struct node *v, const char *metric,
     return;
   }
   as->type = evalfile_strdup(x->f, name);
-  as->value = evalx_json_string(x->f, s + at, v->u.scalar.len - at);
+  as->value = evalx_json_string(x->f, s + at, e - at);
   as->name = evalfile_strdup(x->f, metric);
   as->span = v->span;
   as->type_span = v->span;
   as->has_threshold = has;
   as->threshold = threshold;
   as->ref = EVAL_NONE;
-  if (strncmp(s + at, "file://", 7) == 0)
-    as->ref = evalx_ref(x, EVREF_ASSERT, v, at + 7,
-                        v->u.scalar.len - at - 7, test);
+  if (e - at > 7 && strncmp(s + at, "file://", 7) == 0)
+    as->ref = evalx_ref(x, EVREF_ASSERT, v, at + 7, e - at - 7, test);
   as = &x->f->asserts[x->f->nasserts - 1];
   as->hash = evalfile_assert_hash(as->type, as->value, has, threshold);
   t->nasserts++;
-  evalx_check_expected(x, v, name, type == s ? type_len : 0, at, has);
+  /* at 0: the whole cell is the value, compared with equals. */
+  evalx_check_expected(x, v, name, typed ? b + type_len : 0,
+                       typed || strcmp(name, "equals") != 0 ? at : 0, e,
+                       has);
   free(name);
 }
 
@@ -772,11 +804,10 @@ evalx__typo(struct evalx *x, const struct node *v)
  */
 void
 evalx_check_expected(struct evalx *x, const struct node *v, const char *type,
-                     size_t type_len, size_t at, bool has_threshold)
+                     size_t paren, size_t at, size_t end, bool has_threshold)
 {
   const struct assertion_type *t = assertion_lookup(type, NULL);
   const char *s = node_str(v);
-  size_t len = v->u.scalar.len;
 
   if (strcmp(type, "equals") == 0 && at == 0) {
     evalx__typo(x, v);
@@ -784,20 +815,20 @@ evalx_check_expected(struct evalx *x, const struct node *v, const char *type,
   }
   if (!t)
     return;
-  if (t->needs_value && at >= len)
+  if (t->needs_value && at >= end)
     diag_add(&x->a->diags, DIAG_ASSERTION_VALUE, v->span,
              "%s %s assertion needs a value after the ':'",
              strchr("aeiou", type[0]) ? "an" : "a", type);
-  if (strcmp(t->name, "regex") == 0 && at < len)
-    assertion_check_pattern(s + at, len - at, evalx__cell_span(x, v, at, len),
+  if (strcmp(t->name, "regex") == 0 && at < end)
+    assertion_check_pattern(s + at, end - at, evalx__cell_span(x, v, at, end),
                             &x->a->diags);
-  if (has_threshold && type_len && type_len < len && s[type_len] == '(') {
-    const char *close = memchr(s + type_len, ')', len - type_len);
+  if (has_threshold && paren && paren < end && s[paren] == '(') {
+    const char *close = memchr(s + paren, ')', end - paren);
 
     if (close)
       assertion_check_threshold(
-        type, s + type_len + 1, (size_t)(close - s) - type_len - 1,
-        evalx__cell_span(x, v, type_len + 1, (size_t)(close - s)),
+        type, s + paren + 1, (size_t)(close - s) - paren - 1,
+        evalx__cell_span(x, v, paren + 1, (size_t)(close - s)),
         &x->a->diags);
   }
 }

@@ -365,6 +365,15 @@ evdiag__too_large(struct evdiag *d)
   }
 }
 
+/* Why the file ref names is not read: a path inside the workspace names
+ * a file that does not exist; elsewhere, one facet does not read. */
+static const char *
+evdiag__absent(const struct evdiag *d, const struct evref *ref)
+{
+  return evgraph_ref_inside(d->g, d->node, ref) ? "does not exist"
+                                                : "is not in the workspace";
+}
+
 static void
 evdiag__refs(struct evdiag *d)
 {
@@ -398,15 +407,15 @@ evdiag__refs(struct evdiag *d)
                      : "nothing is read from it");
     else if (ref->literal_ok)
       x = diag_add(d->out, DIAG_UNRESOLVED_REFERENCE, ref->span,
-                   "'%s' is not in the workspace, so promptfoo would send "
-                   "the text itself as the prompt", ref->path);
+                   "'%s' %s, so promptfoo would send the text itself as "
+                   "the prompt", ref->path, evdiag__absent(d, ref));
     else if (ref->data_dir)
       x = diag_add(d->out, DIAG_UNRESOLVED_REFERENCE, ref->span,
                    "'%s' is not in the registry's data folder: %s",
                    ref->path, evdiag__missing_what(ref));
     else
       x = diag_add(d->out, DIAG_UNRESOLVED_REFERENCE, ref->span,
-                   "'%s' is not in the workspace: %s", ref->path,
+                   "'%s' %s: %s", ref->path, evdiag__absent(d, ref),
                    evdiag__missing_what(ref));
     if (x && (ref->glob || ref->literal_ok))
       x->severity = SEVERITY_WARNING;

@@ -397,6 +397,17 @@ evgraph_ref_path(const struct evalgraph *g, uint32_t i,
   return evgraph__resolve_path(g, i, r, out, size);
 }
 
+bool
+evgraph_ref_inside(const struct evalgraph *g, uint32_t i,
+                   const struct evref *r)
+{
+  char path[PATHGLOB_PATH_MAX];
+
+  return g->has_io && g->io.inside &&
+         evgraph__resolve_path(g, i, r, path, sizeof path) &&
+         g->io.inside(g->io.ctx, path);
+}
+
 static int
 evgraph__add_target(struct evalgraph *g, uint32_t i, uint32_t r, uint32_t t)
 {

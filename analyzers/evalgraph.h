@@ -36,6 +36,10 @@ struct evalgraph_io {
   char *(*read)(void *ctx, const char *path, size_t *len, char *why,
                 size_t size);
   void *ctx;
+  /* Whether path, which may not exist, lies inside the workspace, so that
+   * a reference to it that resolves nowhere names a file that does not
+   * exist rather than one outside; NULL: not known. */
+  bool (*inside)(void *ctx, const char *path);
 };
 
 struct evalgraph *evalgraph_new(void);

@@ -98,6 +98,11 @@ struct evalgraph {
 bool evgraph_ref_path(const struct evalgraph *g, uint32_t i,
                       const struct evref *r, char *out, size_t size);
 
+/* Whether the path reference r of node i names lies inside the workspace
+ * (the graph's io says; false when it cannot). */
+bool evgraph_ref_inside(const struct evalgraph *g, uint32_t i,
+                        const struct evref *r);
+
 /* The node of path, or EVAL_NONE (also for a removed file). */
 uint32_t evgraph_find(const struct evalgraph *g, const char *path);
 

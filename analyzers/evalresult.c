@@ -356,9 +356,10 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
   if (pm == EVPROMPT_OTHER)
     return;
   vars = evinst__vars_agree(in, rf, rec);
-  /* "Row #N" names a row by position: without its variables it is
-   * another row. */
-  if (!vars && (!same_desc || !in->t->described))
+  /* Neither its description nor its variables: another test's run. A
+   * row of a test file whose variables changed since is still found by
+   * its "Row #N", and its run is stale (below). */
+  if (!vars && !same_desc)
     return;
   /* Another suite's run, unless the config names this file as its
    * outputPath; kept to say why the test shows no run. */
@@ -373,7 +374,9 @@ evinst__consider(const struct evinst *in, uint32_t p, uint32_t node,
   c.miss_node = best->miss_node;
   if (!c.time)
     c.time = rf->time ? rf->time : rf->file_time;
-  c.score = 1 + vars + same_desc;
+  /* The variables count for more than the description: a row that moved
+   * (another "Row #N" now) is the run whose variables it has. */
+  c.score = 1 + 2 * vars + same_desc;
   if (!vars || (rec->asserts_hash && rec->asserts_hash !=
                                      evinst__asserts_hash(in)) ||
       !evinst__evaluators_agree(in, rf, rec))
@@ -466,7 +469,11 @@ evinst__env_schema(void *ctx, const struct evassert *as, size_t *len,
   const struct evnode *n = &g->nodes[e->owner];
 
   if (as->ref == EVAL_NONE || !n->res || n->res[as->ref].count == 0) {
-    snprintf(why, size, "it is not in the workspace");
+    bool inside = as->ref != EVAL_NONE &&
+                  evgraph_ref_inside(g, e->owner, &n->f->refs[as->ref]);
+
+    snprintf(why, size, "%s", inside ? "it does not exist"
+                                     : "it is not in the workspace");
     return NULL;
   }
   if (!g->has_io) {

@@ -196,7 +196,14 @@ results__promptfoo_case(struct evalfile *f, const struct node *r,
   if (node_str(node_get(r, "testIdx")))
     c->test_index = (uint32_t)strtoul(node_str(node_get(r, "testIdx")),
                                       NULL, 10);
-  c->status = node_is_str(node_get(r, "success"), "true") ? EVSTATUS_PASS
+  /* Without success (a result cut down, an older writer), the grading's
+   * pass tells, unless the run ended in an error. */
+  c->status = (node_get(r, "success")
+                 ? node_is_str(node_get(r, "success"), "true")
+                 : node_is_str(node_get(node_get(r, "gradingResult"), "pass"),
+                               "true") &&
+                   !node_is_str(reason, "2") && !node_str(error))
+                ? EVSTATUS_PASS
               : node_is_str(reason, "2") || node_str(error) ? EVSTATUS_ERROR
               : EVSTATUS_FAIL;
   desc = node_str(node_get(test, "description"));

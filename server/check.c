@@ -417,6 +417,28 @@ check__verdict_name(enum evverdict v)
 }
 
 /* Each prompt's summary and each test's result, as the lenses show. */
+/* Prints s on the line it is part of: a line break or another control
+ * character in it (a description written over two lines) as an escape,
+ * \n, \r, \t or \xHH, so that each entry stays one line. */
+static void
+check__print_line_part(const char *s)
+{
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+
+    if (ch == '\n')
+      fputs("\\n", stdout);
+    else if (ch == '\r')
+      fputs("\\r", stdout);
+    else if (ch == '\t')
+      fputs("\\t", stdout);
+    else if (ch < 0x20 || ch == 0x7f)
+      printf("\\x%02x", ch);
+    else
+      putchar(ch);
+  }
+}
+
 static void
 check__print_evals(const struct check *c)
 {
@@ -434,11 +456,15 @@ check__print_evals(const struct check *c)
       const struct check_eval *v = &e->evals[k];
 
       if (v->line > 1 || v->test)
-        printf("%s:%u: %s", e->path, v->line, v->title);
+        printf("%s:%u: ", e->path, v->line);
       else
-        printf("%s: %s", e->path, v->title);
-      if (v->description)
-        printf(" (%s)", v->description);
+        printf("%s: ", e->path);
+      check__print_line_part(v->title);
+      if (v->description) {
+        fputs(" (", stdout);
+        check__print_line_part(v->description);
+        putchar(')');
+      }
       putchar('\n');
     }
   }

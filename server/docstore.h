@@ -69,6 +69,7 @@ struct document {
                                  was made from, over all edits since */
   bool analysing;             /* an analysis is running */
   bool dirty;                 /* text changed since that analysis began */
+  bool unsaved;               /* edited since it was opened or saved */
   bool closed;                /* closed while analysing: out of the store,
                                  freed when that analysis lands */
   struct pending *pending;    /* requests waiting for the analysis */

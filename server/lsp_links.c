@@ -335,20 +335,20 @@ links__use_in(struct span span, bool decl, void *ctx)
   links__add(u->l, u->path, span);
 }
 
-/* Every place prompt file path names the variable (analysing it when it
- * is not open). */
+/* Calls fn at every place prompt file path names the variable (analysing
+ * it when it is not open). */
 static void
-links__uses(struct links *l, const char *path, bool with_decl)
+links__each_use(struct links *l, const char *path, bool with_decl,
+                void (*fn)(struct span, bool, void *), void *ctx)
 {
   struct session *s = links__session(l);
   struct document *doc = links__open(s, path);
-  struct links_uses u = { l, path };
   const struct evalfile *f;
   struct artifact *a;
   int err;
 
   if (doc) {
-    navigate_each(doc->artifact, l->name, with_decl, links__use_in, &u);
+    navigate_each(doc->artifact, l->name, with_decl, fn, ctx);
     return;
   }
   f = evalgraph_summary(s->index.graph, path);
@@ -357,8 +357,57 @@ links__uses(struct links *l, const char *path, bool with_decl)
   a = wsindex_read(path, f->format, s->settings.max_file_bytes, NULL, &err);
   /* The text must be the one the index knows, or spans would drift. */
   if (a && a->evals && a->evals->text_hash == f->text_hash)
-    navigate_each(a, l->name, with_decl, links__use_in, &u);
+    navigate_each(a, l->name, with_decl, fn, ctx);
   artifact_free(a);
+}
+
+/* Every place prompt file path names the variable. */
+static void
+links__uses(struct links *l, const char *path, bool with_decl)
+{
+  struct links_uses u = { l, path };
+
+  links__each_use(l, path, with_decl, links__use_in, &u);
+}
+
+/* The uses of a variable in one file, collected. */
+struct links_spans {
+  struct span *v;
+  size_t n, cap;
+  bool failed;
+};
+
+static void
+links__collect_use(struct span span, bool decl, void *ctx)
+{
+  struct links_spans *u = ctx;
+
+  (void)decl;
+  if (u->n == u->cap) {
+    size_t cap = u->cap ? 2 * u->cap : 8;
+    struct span *grown = realloc(u->v, cap * sizeof *grown);
+
+    if (!grown) {
+      u->failed = true;
+      return;
+    }
+    u->v = grown;
+    u->cap = cap;
+  }
+  u->v[u->n++] = span;
+}
+
+/* The first of the uses collected that lies in [start, end], or NULL. */
+static const struct span *
+links__first_in(const struct links_spans *u, uint32_t start, uint32_t end)
+{
+  const struct span *best = NULL;
+
+  for (size_t i = 0; i < u->n; i++)
+    if (u->v[i].start >= start && u->v[i].end <= end &&
+        (!best || u->v[i].start < best->start))
+      best = &u->v[i];
+  return best;
 }
 
 /* ---- answers ----------------------------------------------------------- */
@@ -403,7 +452,9 @@ links__ref_at(const struct evalfile *f, uint32_t off)
   return EVAL_NONE;
 }
 
-/* The first read of the variable in each prompt a test runs. */
+/* The first read of the variable in each prompt a test runs: in each
+ * piece of a file promptfoo splits on `---`, in each prompt a config
+ * writes inline, else in the file. */
 static void
 links__first_reads(struct links *l)
 {
@@ -411,8 +462,33 @@ links__first_reads(struct links *l)
 
   for (size_t i = 0; i < l->nprompts; i++) {
     const struct evalfile *f = evalgraph_summary(g, l->prompts[i]);
+    struct links_spans u = { NULL, 0, 0, false };
+    const struct span *at;
+    size_t units = 0;
 
-    for (size_t k = 0; f && k < f->nreads; k++)
+    if (!f)
+      continue;
+    links__each_use(l, l->prompts[i], false, links__collect_use, &u);
+    if (u.n && !u.failed && f->npieces > 1) {
+      for (size_t k = 0; k < f->npieces; k++)
+        if ((at = links__first_in(&u, f->pieces[k].span.start,
+                                  f->pieces[k].span.end)) != NULL) {
+          links__add(l, l->prompts[i], *at);
+          units++;
+        }
+    } else if (u.n && !u.failed) {
+      for (size_t p = 0; p < f->nprompts; p++)
+        if (f->prompts[p].ref == EVAL_NONE && !f->prompts[p].self &&
+            (at = links__first_in(&u, f->prompts[p].span.start,
+                                  f->prompts[p].span.end)) != NULL) {
+          links__add(l, l->prompts[i], *at);
+          units++;
+        }
+    }
+    free(u.v);
+    if (units)
+      continue;
+    for (size_t k = 0; k < f->nreads; k++)
       if (strcmp(f->reads[k].name, l->name) == 0) {
         links__add(l, l->prompts[i], f->reads[k].span);
         break;

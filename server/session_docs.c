@@ -465,6 +465,7 @@ session__did_change(struct session *self, json_object *params)
   }
   if (json_object_is_type(session_get(td, "version"), json_type_int))
     doc->version = json_object_get_int(session_get(td, "version"));
+  doc->unsaved = true;
   session_schedule(self, doc);
 }
 
@@ -516,8 +517,13 @@ session__did_save(struct session *self, json_object *params)
   const char *uri = session_str(session_get(params, "textDocument"), "uri");
   struct document *doc = uri ? docstore_get(&self->docs, uri) : NULL;
 
-  if (doc)
-    session_companion_changed(self, doc->path);
+  if (!doc)
+    return;
+  session_companion_changed(self, doc->path);
+  /* Its time is the file's again, which the save made later: analysed
+   * anew, the summary says so (session_index_document). */
+  doc->unsaved = false;
+  session_schedule(self, doc);
 }
 
 bool

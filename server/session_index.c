@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "artifact.h"
@@ -732,8 +733,13 @@ session_index_file_changed(struct session *self, const char *path,
     index__settle(self, NULL);
     return;
   }
-  if (doc)
-    return;  /* the editor's text is what counts while it is open */
+  if (doc) {
+    /* The editor's text is what counts while it is open; but for its
+     * time, a buffer without unsaved edits is the file on disk. */
+    if (!doc->unsaved)
+      session_schedule(self, doc);
+    return;
+  }
   if (!evalgraph_has(self->index.graph, norm) && index__left_out(self, norm))
     return;
   evalgraph_add_path(self->index.graph, norm);
@@ -991,6 +997,17 @@ session_index_document(struct session *self, struct document *doc)
 
   if (!doc->path || !wsindex_normal(doc->path, path))
     return;
+  /* What results that keep no prompt text are compared with: the file's
+   * modification time, or now while the buffer holds unsaved edits (an
+   * open document is never less changed than the file under it). The
+   * artifact is the analysis just made, not yet shared. */
+  if (doc->artifact && doc->artifact->evals) {
+    struct stat st;
+
+    doc->artifact->evals->file_time =
+      doc->unsaved ? session_now(self)
+                   : stat(path, &st) == 0 ? (int64_t)st.st_mtime : 0;
+  }
   if (doc->artifact && doc->artifact->refused_size
         ? evalgraph_set_too_large(self->index.graph, path,
                                   doc->artifact->refused_size,

@@ -73,6 +73,34 @@ wsindex__yaml_name(const char *path)
          (n > 4 && strcasecmp(path + n - 4, ".yml") == 0);
 }
 
+/* Whether path (which may not exist) is inside a root: the nearest
+ * folder above it that exists, links resolved, is. */
+static bool
+wsindex__inside_graph(void *ctx, const char *path)
+{
+  const struct wsindex *self = ctx;
+  char at[PATH_MAX];
+  char real[PATH_MAX];
+  char *slash;
+
+  if (strlen(path) >= sizeof at)
+    return false;
+  strcpy(at, path);
+  while (!realpath(at, real)) {
+    slash = strrchr(at, '/');
+    if (slash == at)
+      return false;
+    if (!slash)
+      strcpy(at, ".");  /* relative: the current folder */
+    else
+      *slash = '\0';
+  }
+  for (size_t i = 0; i < self->nroots; i++)
+    if (wsindex__inside(self->roots[i], real))
+      return true;
+  return false;
+}
+
 /* The graph's reader: a file of the workspace (links resolved, so none
  * leads out of it), within the size limit files are analysed under. */
 static char *
@@ -88,7 +116,9 @@ wsindex__read_for_graph(void *ctx, const char *path, size_t *len, char *why,
   int rc;
 
   if (!realpath(path, real)) {
-    snprintf(why, size, "it is not there");
+    snprintf(why, size, "%s", wsindex__inside_graph(ctx, path)
+                                ? "it does not exist"
+                                : "it is outside the workspace");
     return NULL;
   }
   for (size_t i = 0; i < self->nroots && !inside; i++)
@@ -134,6 +164,7 @@ wsindex_init(struct wsindex *self)
     return FACET_ENOMEM;
   io.read = wsindex__read_for_graph;
   io.ctx = self;
+  io.inside = wsindex__inside_graph;
   evalgraph_set_io(self->graph, &io);
   return 0;
 }

@@ -392,6 +392,33 @@ fullfact_a_renamed_description_says_where_the_runs_are(void **state)
   ws_close(w);
 }
 
+/* A row of a CSV whose variable changed is found by its "Row #N" and its
+ * run is stale (before: never run); a row that moved is found by its
+ * variables, its run as fresh as before. */
+static void
+a_csv_row_with_a_changed_variable_keeps_its_run_stale(void **state)
+{
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "tests/cases.csv", "Where is my order?,Basic",
+          "Where is my order now?,Basic", NOW);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 3 h ago \xC2\xB7 stale\n"
+    "3: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n");
+  assert_non_null(strstr(ws_hover(w, "tests/cases.csv", 2),
+                         "the test changed since"));
+
+  ws_write(w, "tests/cases.csv", "message,plan,__expected\n"
+           "Cancel my plan,Pro,icontains:cancel\n"
+           "Where is my order?,Basic,contains:order\n", NOW);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9A\xA0 errored 3 h ago: API error: 429 Too Many Requests\n"
+    "3: \xE2\x9C\x93 passed 3 h ago\n");
+  ws_close(w);
+}
+
 /* The results file a config names as its outputPath is its own, whatever
  * its description says now. */
 static void
@@ -426,6 +453,49 @@ fullfact_a_new_column_the_prompt_does_not_read_is_reported(void **state)
   assert_string_equal(ws_findings(w, "tests.csv", NOW),
                       "1:14: unused-test-variable: 'tone' is set here, but "
                       "no prompt this test runs reads it\n");
+  ws_close(w);
+}
+
+/* An __expected cell reads as promptfoo reads it: the cell trimmed, and
+ * the value after "type:" too (but is-json's and contains-json's). A
+ * run recorded with "valve" is the run of "contains: valve" (before, it
+ * was stale, and facet's own check wanted ' hearts', space and all). */
+static void
+csv_expected_values_are_trimmed_as_promptfoo_trims_them(void **state)
+{
+  static const char results[] =
+    "{\"evalId\":\"e1\",\"config\":{\"description\":\"Health Prompt Eval "
+    "v1\"},\"results\":{\"version\":3,\"timestamp\":"
+    "\"2026-01-05T12:00:00Z\",\"prompts\":[{\"raw\":\"You are a "
+    "{{persona}}. Give me a raw json encoded list of health claims in the "
+    "following text: {{text}}\"}],\"results\":["
+    "{\"promptIdx\":0,\"testIdx\":0,\"testCase\":{\"description\":"
+    "\"Row #1\",\"vars\":{\"persona\":\"doctor\",\"text\":\"valves\"},"
+    "\"assert\":[{\"type\":\"contains\",\"value\":\"valve\"}]},"
+    "\"vars\":{\"persona\":\"doctor\",\"text\":\"valves\"},"
+    "\"response\":{\"output\":\"valves\"},\"success\":true},"
+    "{\"promptIdx\":0,\"testIdx\":1,\"testCase\":{\"description\":"
+    "\"Row #2\",\"vars\":{\"persona\":\"caveman\",\"text\":\"heart\"},"
+    "\"assert\":[{\"type\":\"icontains\",\"value\":\"heart\"}]},"
+    "\"vars\":{\"persona\":\"caveman\",\"text\":\"heart\"},"
+    "\"response\":{\"output\":\"A heart beats.\"},\"success\":true}]}}";
+  struct ws *w = ws_open("fullfact");
+
+  (void)state;
+  ws_load(w);
+  ws_write(w, "tests.csv",
+           "persona,text,__expected\n"
+           "doctor,valves,  contains:  valve \n"
+           "caveman,heart,icontains: hearts\n", NOW - 4 * HOUR);
+  ws_write(w, "prompts.txt", "You are a {{persona}}. Give me a raw json "
+           "encoded list of health claims in the following text: {{text}}",
+           NOW - 4 * HOUR);
+  ws_write(w, "results/promptfoo-results.json", results, NOW - HOUR);
+
+  assert_string_equal(ws_lenses(w, "tests.csv", NOW),
+    "2: \xE2\x9C\x93 passed 1 h ago\n"
+    "3: \xE2\x9C\x97 failed: expected to contain 'hearts' (any case) "
+    "\xC2\xB7 stale\n");
   ws_close(w);
 }
 
@@ -580,6 +650,39 @@ a_results_file_rewritten_leaves_no_result_behind(void **state)
   ws_close(w);
 }
 
+/* A promptfoo result without success: its gradingResult's pass tells
+ * (before, "failed: All assertions passed"). */
+static void
+a_result_without_success_takes_its_grading_pass(void **state)
+{
+  static const char cases[] =
+    "{\"evalId\":\"e1\",\"results\":{\"version\":3,"
+    "\"timestamp\":\"2026-01-05T12:00:00Z\",\"prompts\":[],"
+    "\"results\":[{\"testCase\":{\"description\":\"Row #1\","
+    "\"vars\":{\"message\":\"Where is my order?\",\"plan\":"
+    "\"Basic\"},\"assert\":[{\"type\":\"contains\",\"value\":"
+    "\"order\"},{\"type\":\"not-icontains\",\"value\":"
+    "\"as an AI\"}]},\"gradingResult\":{\"pass\":true,\"score\":1,"
+    "\"reason\":\"All assertions passed\"}},"
+    "{\"testCase\":{\"description\":\"Row #2\","
+    "\"vars\":{\"message\":\"Cancel my plan\",\"plan\":\"Pro\"},"
+    "\"assert\":[{\"type\":\"icontains\",\"value\":\"cancel\"},"
+    "{\"type\":\"not-icontains\",\"value\":\"as an AI\"}]},"
+    "\"gradingResult\":{\"pass\":false,\"score\":0,"
+    "\"reason\":\"Expected output to contain \\\"cancel\\\"\"}}]}}";
+  struct ws *w = ws_open("support");
+
+  (void)state;
+  ws_time(w, "prompts/reply.txt", NOW - 4 * HOUR);
+  ws_load(w);
+  ws_changed_on_disk(w, "output/results.json", cases);
+  assert_string_equal(ws_lenses(w, "tests/cases.csv", NOW),
+    "2: \xE2\x9C\x93 passed 1 h ago\n"
+    "3: \xE2\x9C\x97 failed 1 h ago: Expected output to contain "
+    "\"cancel\"\n");
+  ws_close(w);
+}
+
 /* A results file cut short (promptfoo still writing it) gives no
  * verdicts: its tests show never run, and the file its syntax error
  * (before, the cases error recovery salvaged gave verdicts). */
@@ -707,10 +810,10 @@ support_findings_span_config_prompt_and_results(void **state)
     "31:5: test-failed: this test fails facet's check of its fixed output: "
     "expected valid JSON\n");
   assert_string_equal(ws_findings(w, "checks/promptfooconfig.yaml", NOW),
-    "4:12: unresolved-reference: '../prompts/nothere.txt' is not in the "
-    "workspace, so promptfoo would send the text itself as the prompt\n"
-    "27:12: unresolved-reference: 'cases/none.csv' is not in the "
-    "workspace: promptfoo cannot read these tests\n");
+    "4:12: unresolved-reference: '../prompts/nothere.txt' does not exist, "
+    "so promptfoo would send the text itself as the prompt\n"
+    "27:12: unresolved-reference: 'cases/none.csv' does not exist: "
+    "promptfoo cannot read these tests\n");
   assert_string_equal(ws_findings(w, "tests/cases.csv", NOW),
     "3:1: test-failed: the last run of this test ended in an error: API "
     "error: 429 Too Many Requests\n");
@@ -869,10 +972,12 @@ schema_files_are_read_for_the_checks_facet_runs(void **state)
 
   (void)state;
   ws_load(w);
+  /* contains-json gives the validator's first error, as is-json does
+   * (before, only "expected to contain JSON that fits its schema"). */
   assert_string_equal(ws_lenses(w, "promptfooconfig.yaml", NOW),
     "7: \xE2\x9C\x93 passes locally\n"
     "14: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
-    "schema\n"
+    "schema (/days: must be <= 10, got\xE2\x80\xA6\n"
     "21: \xE2\x9C\x97 failed: expected JSON that fits its schema (missing "
     "required property 'answer')\n");
   ws_close(w);
@@ -914,6 +1019,37 @@ schema_files_are_read_for_the_checks_facet_runs(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", outside);
     assert_int_equal(system(cmd), 0);
   }
+  ws_close(w);
+}
+
+/* A file:// schema that resolves nowhere: inside the workspace, the file
+ * does not exist; outside it, it is not in the workspace (before, both
+ * read "is not in the workspace"). */
+static void
+a_missing_schema_file_is_said_not_to_exist(void **state)
+{
+  struct ws *w = ws_open("schema-checks");
+
+  (void)state;
+  ws_load(w);
+  ws_edit(w, "promptfooconfig.yaml", "value: file://schemas/days.json\n",
+          "value: file://schemas/nope.json\n", NOW);
+  ws_edit(w, "promptfooconfig.yaml", "value: file://schemas/answer.yaml",
+          "value: file://../../nope.yaml", NOW);
+  assert_string_equal(ws_findings(w, "promptfooconfig.yaml", NOW),
+    "13:23: unresolved-reference: 'schemas/nope.json' does not exist: this "
+    "check cannot run\n"
+    "14:5: test-failed: this test fails facet's check of its fixed output: "
+    "expected to contain JSON that fits its schema (/days: must be <= 10, "
+    "got 14)\n"
+    "27:23: unresolved-reference: '../../nope.yaml' is not in the "
+    "workspace: this check cannot run\n");
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 7),
+    "- not run: `is-json` (its schema file was not read: it does not "
+    "exist)"));
+  assert_non_null(strstr(ws_hover(w, "promptfooconfig.yaml", 21),
+    "- not run: `is-json` (its schema file was not read: it is not in the "
+    "workspace)"));
   ws_close(w);
 }
 
@@ -1102,10 +1238,10 @@ promptfoo_missing_test_files_hold_no_tests(void **state)
   ws_load(w);
 
   assert_string_equal(ws_findings(w, "none/promptfooconfig.yaml", NOW),
-    "7:12: unresolved-reference: 'tests/overview.yaml' is not in the "
-    "workspace: promptfoo cannot read these tests\n"
-    "8:12: unresolved-reference: 'tests/billing.yaml' is not in the "
-    "workspace: promptfoo cannot read these tests\n"
+    "7:12: unresolved-reference: 'tests/overview.yaml' does not exist: "
+    "promptfoo cannot read these tests\n"
+    "8:12: unresolved-reference: 'tests/billing.yaml' does not exist: "
+    "promptfoo cannot read these tests\n"
     "9:12: unresolved-reference: no file matches 'cases/*.yaml': no tests "
     "are read from it\n");
   assert_string_equal(ws_grade(w, "none/promptfooconfig.yaml"),
@@ -1141,10 +1277,10 @@ promptfoo_missing_check_files_check_nothing(void **state)
   ws_load(w);
 
   assert_string_equal(ws_findings(w, "sql/promptfooconfig.yaml", NOW),
-    "14:23: unresolved-reference: 'tests/test_simple_query.py' is not in "
-    "the workspace: this check cannot run\n"
-    "20:23: unresolved-reference: 'tests/test_average_salary.py' is not in "
-    "the workspace: this check cannot run\n");
+    "14:23: unresolved-reference: 'tests/test_simple_query.py' does not "
+    "exist: this check cannot run\n"
+    "20:23: unresolved-reference: 'tests/test_average_salary.py' does not "
+    "exist: this check cannot run\n");
   assert_string_equal(ws_grade(w, "sql/promptfooconfig.yaml"),
     "eval: it defines 2 tests; 1 of them checks the output; none of them "
     "has a recorded run yet; the 2 check files its assertions name resolve "
@@ -1545,6 +1681,9 @@ assertions_facet_runs_itself(void **state)
                       "expected to contain one of 2 values");
   assert_string_equal(run_assert("icontains-all", "\"a, B\"", "only A here"),
                       "expected to contain 'B' (any case)");
+  /* Each value of the list trimmed at both ends (before, 'B ' stayed). */
+  assert_string_equal(run_assert("contains-all", "\"A , B \"", "A and B"),
+                      "pass");
   assert_string_equal(run_assert("starts-with", "\"Hello\"", "Hi there"),
                       "expected to start with 'Hello'");
   assert_string_equal(run_assert("regex", "\"^\\\\d+ days$\"", "14 days"),
@@ -1764,9 +1903,11 @@ main(void)
     cmocka_unit_test(fullfact_an_edited_prompt_makes_its_results_stale),
     cmocka_unit_test(
       fullfact_a_new_column_the_prompt_does_not_read_is_reported),
+    cmocka_unit_test(csv_expected_values_are_trimmed_as_promptfoo_trims_them),
     cmocka_unit_test(fullfact_a_renamed_description_says_where_the_runs_are),
     cmocka_unit_test(
       support_output_path_results_match_whatever_the_description),
+    cmocka_unit_test(a_csv_row_with_a_changed_variable_keeps_its_run_stale),
     cmocka_unit_test(support_lenses_show_each_tests_last_run),
     cmocka_unit_test(support_findings_span_config_prompt_and_results),
     cmocka_unit_test(
@@ -1777,6 +1918,7 @@ main(void)
     cmocka_unit_test(a_schema_tests_check_against_is_graded_so),
     cmocka_unit_test(a_test_file_checked_by_default_test_is_an_eval),
     cmocka_unit_test(schema_files_are_read_for_the_checks_facet_runs),
+    cmocka_unit_test(a_missing_schema_file_is_said_not_to_exist),
     cmocka_unit_test(gh_models_results_match_test_data_items),
     cmocka_unit_test(gh_models_an_edited_message_makes_results_stale),
     cmocka_unit_test(gh_models_grade_counts_its_own_recorded_runs),
@@ -1793,6 +1935,7 @@ main(void)
     cmocka_unit_test(assertion_values_are_rendered_from_the_test),
     cmocka_unit_test(a_config_cleared_before_resolving_is_no_test),
     cmocka_unit_test(a_results_file_rewritten_leaves_no_result_behind),
+    cmocka_unit_test(a_result_without_success_takes_its_grading_pass),
     cmocka_unit_test(a_test_that_failed_and_errored_shows_both),
     cmocka_unit_test(a_results_file_that_does_not_parse_gives_no_verdicts),
     cmocka_unit_test(a_summary_replaced_drops_its_links_at_once),

@@ -2299,6 +2299,31 @@ test_csv_expected_cells_are_checked_as_assertions(void **state)
   artifact_free(a);
 }
 
+/* promptfoo trims the cell and the value after the type: a pattern
+ * written after "regex: " is reported on the pattern, not the space. */
+static void
+test_csv_expected_values_are_trimmed(void **state)
+{
+  static const char text[] =
+    "q,__expected\n"
+    "a,regex: ([a-z\n"
+    "b,\"  regex:  (x  \"\n"
+    "c,icontains:   \n";
+  struct analyze_options opts = { .format = FORMAT_PROMPTFOO_TESTS };
+  struct artifact *a = artifact_analyze("tests.csv", text, sizeof text - 1,
+                                        &opts);
+
+  (void)state;
+  EXPECT_DIAGS(a,
+    "invalid-regex 2:10-2:15 this regex does not compile: missing "
+    "terminating ] for character class (5 characters into the pattern)",
+    "invalid-regex 3:14-3:16 this regex does not compile: missing closing "
+    "parenthesis (2 characters into the pattern)",
+    "assertion-value 4:3-4:16 an icontains assertion needs a value after "
+    "the ':'");
+  artifact_free(a);
+}
+
 /* The same checks in YAML: the position in a pattern counts characters. */
 static void
 test_regex_positions_count_characters(void **state)
@@ -2392,6 +2417,7 @@ main(void)
     cmocka_unit_test(test_nesting_limit_is_the_documented_128),
     cmocka_unit_test(test_empty_artifacts_get_a_finding_and_the_lowest_grade),
     cmocka_unit_test(test_csv_expected_cells_are_checked_as_assertions),
+    cmocka_unit_test(test_csv_expected_values_are_trimmed),
     cmocka_unit_test(test_regex_positions_count_characters),
   };
 

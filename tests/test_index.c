@@ -11,6 +11,9 @@
 #include "session_harness.h"
 
 
+#include <sys/stat.h>
+#include <utime.h>
+
 #include "evalgraph.h"
 
 #ifndef WORKSPACES
@@ -428,7 +431,7 @@ schema_files_of_checks_are_read_in_the_editor(void **state)
     "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
     "6: \xE2\x9C\x93 passes locally | "
     "13: \xE2\x9C\x97 failed: expected to contain JSON that fits its "
-    "schema | "
+    "schema (/days: must be <= 10, got\xE2\x80\xA6 | "
     "20: \xE2\x9C\x97 failed: expected JSON that fits its schema "
     "(missing required property 'answer')");
   ws_remove();
@@ -661,6 +664,43 @@ definition_goes_from_a_variable_to_the_tests_and_back(void **state)
                           POS(0, 9)),
     at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
           LOC("prompts/reply.txt", 0, 31, 0, 35) "]}"));
+  ws_remove();
+}
+
+/* From a test's variable, definition goes to where each prompt the test
+ * runs reads it: each piece of a file split on `---`, each prompt a
+ * config lists inline (before, only the first). */
+static void
+definition_from_a_variable_reaches_every_prompt_of_a_file(void **state)
+{
+  struct harness *h = *state;
+
+  ws_copy_of("fullfact");
+  overwrite("prompts.txt", "You are {{persona}}. Explain: {{text}}\n---\n"
+                           "As {{persona}}, {{persona}} sums up: {{text}}\n");
+  overwrite("inline.yaml", "prompts:\n  - 'A {{x}}'\n  - 'B {{x}} {{x}}'\n"
+                           "providers: [echo]\ndefaultTest:\n  vars:\n"
+                           "    x: 1\ntests:\n  - vars: {x: 2}\n");
+  begin(h, CAPS_ALL);
+  open_file(h, "tests.csv");
+  open_file(h, "inline.yaml");
+
+  assert_string_equal(ask(h, "textDocument/definition", "tests.csv",
+                          POS(0, 1)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("prompts.txt", 0, 10, 0, 17) ","
+          LOC("prompts.txt", 2, 5, 2, 12) "]}"));
+  /* A defaultTest.vars key, and a test's. */
+  assert_string_equal(ask(h, "textDocument/definition", "inline.yaml",
+                          POS(6, 4)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("inline.yaml", 1, 9, 1, 10) ","
+          LOC("inline.yaml", 2, 9, 2, 10) "]}"));
+  assert_string_equal(ask(h, "textDocument/definition", "inline.yaml",
+                          POS(8, 11)),
+    at_ws("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":["
+          LOC("inline.yaml", 1, 9, 1, 10) ","
+          LOC("inline.yaml", 2, 9, 2, 10) "]}"));
   ws_remove();
 }
 
@@ -1049,6 +1089,103 @@ a_file_a_config_names_while_it_is_analysed_is_analysed_again(void **state)
   assert_int_equal(system(cmd), 0);
 }
 
+/* Sets the modification time of rel in the workspace. */
+static void
+touch_at(const char *rel, int64_t t)
+{
+  char path[600];
+  struct utimbuf times = { (time_t)t, (time_t)t };
+
+  snprintf(path, sizeof path, "%s/%s", ws.root, rel);
+  assert_int_equal(utime(path, &times), 0);
+}
+
+#define JUNIT_RUN ((int64_t)1767607200) /* 2026-01-05T10:00, the report */
+
+/* JUnit keeps no prompt text: the prompt's time against the run's tells.
+ * Opening the prompt keeps what its file's time says, and an unsaved
+ * edit, or a save, makes the runs stale. */
+static void
+a_prompt_opened_or_edited_keeps_junit_runs_stale(void **state)
+{
+  struct harness *h = *state;
+  const char *stale =
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "5: \xE2\x9C\x93 passed 3 h ago \xC2\xB7 stale | "
+    "11: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones' "
+    "\xC2\xB7 stale";
+  const char *fresh =
+    "0: grade: eval \xC2\xB7 next: make the 1 failing eval pass | "
+    "5: \xE2\x9C\x93 passed 3 h ago | "
+    "11: \xE2\x9C\x97 failed 3 h ago: Expected output to contain 'zones'";
+
+  /* Changed on disk after the run, then opened without an edit. */
+  ws_copy_of("junit");
+  touch_at("prompts/faq.txt", JUNIT_RUN + 60);
+  begin(h, CAPS_ALL);
+  open_file(h, "promptfooconfig.yaml");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+  open_file(h, "prompts/faq.txt");
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+
+  /* Unchanged since the run: an unsaved edit makes it stale. */
+  touch_at("prompts/faq.txt", JUNIT_RUN - 60);
+  watched(h, "prompts/faq.txt", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), fresh);
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "faq.txt\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,"
+                "\"character\":0}},\"text\":\"Kindly. \"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+
+  /* Saved: the file's time, later than the run, says so still. */
+  touch_at("prompts/faq.txt", JUNIT_RUN + 120);
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didSave\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/prompts/"
+                "faq.txt\"}}}"));
+  settle(h);
+  watched(h, "prompts/faq.txt", 2);
+  assert_string_equal(lenses(h, "promptfooconfig.yaml"), stale);
+  ws_remove();
+}
+
+/* gh models results keep no prompt text either: the .prompt.yml is its
+ * own prompt, and an unsaved edit of its messages makes its runs stale. */
+static void
+an_unsaved_edit_makes_gh_models_runs_stale(void **state)
+{
+  struct harness *h = *state;
+
+  ws_copy_of("gh-models");
+  touch_at("failing_test_prompt.yml", NOW - 3 * 3600);
+  touch_at("results/failing_test_prompt.json", NOW - 2 * 3600);
+  begin(h, CAPS_ALL);
+  open_file(h, "failing_test_prompt.yml");
+  assert_string_equal(lenses(h, "failing_test_prompt.yml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "0: evals: 0 \xE2\x9C\x93 2 \xE2\x9C\x97 | "
+    "7: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass | "
+    "9: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass");
+  feed(h, at_ws("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\","
+                "\"params\":{\"textDocument\":{\"uri\":\"@/failing_test_"
+                "prompt.yml\",\"version\":2},\"contentChanges\":[{\"range\":"
+                "{\"start\":{\"line\":13,\"character\":13},\"end\":{\"line\":"
+                "13,\"character\":13}},\"text\":\"very \"}]}}"));
+  settle(h);
+  assert_string_equal(lenses(h, "failing_test_prompt.yml"),
+    "0: grade: eval \xC2\xB7 next: make the 2 failing evals pass | "
+    "0: evals: 0 \xE2\x9C\x93 2 \xE2\x9C\x97 \xC2\xB7 2 stale | "
+    "7: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass \xC2\xB7 stale | "
+    "9: \xE2\x9C\x97 failed 2 h ago: evaluator contains-impossible did "
+    "not pass \xC2\xB7 stale");
+  ws_remove();
+}
+
 static void
 unused_helpers(void)
 {
@@ -1116,6 +1253,13 @@ main(void)
       a_config_whose_test_files_are_missing_has_no_tests, setup, teardown),
     cmocka_unit_test_setup_teardown(an_edit_to_a_prompt_makes_its_runs_stale,
                                     setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      definition_from_a_variable_reaches_every_prompt_of_a_file, setup,
+      teardown),
+    cmocka_unit_test_setup_teardown(
+      a_prompt_opened_or_edited_keeps_junit_runs_stale, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+      an_unsaved_edit_makes_gh_models_runs_stale, setup, teardown),
     cmocka_unit_test_setup_teardown(
       a_results_file_the_client_reports_changed_is_read_again, setup,
       teardown),

@@ -269,7 +269,8 @@ def test_check_schema_files():
                    "prompt.txt: evals: 1 \u2713 2 \u2717",
                    "promptfooconfig.yaml:7: \u2713 passes locally (fits)",
                    "promptfooconfig.yaml:14: \u2717 failed: expected to "
-                   "contain JSON that fits its schema (too many days)",
+                   "contain JSON that fits its schema (/days: must be <= "
+                   "10, got\u2026 (too many days)",
                    "promptfooconfig.yaml:21: \u2717 failed: expected JSON "
                    "that fits its schema (missing required property "
                    "'answer') (no answer)"]))
@@ -477,6 +478,33 @@ def test_check_rows_in_path_order():
         check("--format json lists the files in path order",
               [f["path"] for f in json.loads(out)["files"]],
               ["cases.csv", "promptfooconfig.yaml", "zz.prompty"])
+    finally:
+        shutil.rmtree(root)
+
+
+def test_check_descriptions_stay_on_one_line():
+    """A description written over two lines (a CSV __description cell,
+    quoted) is printed with its line break escaped: each entry of the eval
+    status is one line (before, the entry ran over two)."""
+    root = tempfile.mkdtemp(prefix="facet-cli-")
+    try:
+        write(root, "promptfooconfig.yaml",
+              "prompts:\n  - 'Answer: {{q}}'\nproviders:\n"
+              "  - openai:gpt-4o-mini\ntests: file://cases.csv\n")
+        write(root, "cases.csv", "q,__expected,__description\n"
+              "hi,contains:hi,\"multi\nline\ttab\"\n")
+        code, out, _ = run("check", ".", cwd=root)
+        check("a description's line break is escaped in the eval status",
+              out[out.index("eval status"):].splitlines()[1:4], [
+                  "cases.csv:2: \u25cb never run (multi\\nline\\ttab)",
+                  "promptfooconfig.yaml:2: evals: 0 \u2713 0 \u2717 "
+                  "\u00b7 1 never run",
+                  ""])
+        code, out, _ = run("check", "--format", "json", ".", cwd=root)
+        check("--format json keeps the description as written",
+              next(f for f in json.loads(out)["files"]
+                   if f["path"] == "cases.csv")["evals"][0]["description"],
+              "multi\nline\ttab")
     finally:
         shutil.rmtree(root)
 
@@ -706,6 +734,7 @@ def main():
     test_check_grades_agree_with_missing_references()
     test_check_grades_count_no_missing_checks()
     test_check_rows_in_path_order()
+    test_check_descriptions_stay_on_one_line()
     test_check_empty_folder()
     test_check_reads_companions()
     test_check_provider()
