@@ -802,6 +802,26 @@ evgrade__test(const struct evtest_ref *t, void *ctx)
   evgrade__file(x, t->file);
 }
 
+/* Counts a test's last run into the grade's passed, failed and never run. */
+static void
+evgrade__tally(struct grade_links *out, const struct evresult *r)
+{
+  switch (evresult_verdict(r)) {
+  case EVVERDICT_PASS:
+  case EVVERDICT_LOCAL_PASS:
+    out->passed++;
+    break;
+  case EVVERDICT_FAIL:
+  case EVVERDICT_LOCAL_FAIL:
+  case EVVERDICT_ERROR:
+    out->failed++;
+    break;
+  default:
+    out->never += r->rec == NULL;
+    break;
+  }
+}
+
 /* Counts one test of an eval file: what it checks and how it ran. */
 static void
 evgrade__config_test(const struct evtest_ref *t, void *ctx)
@@ -825,20 +845,7 @@ evgrade__config_test(const struct evtest_ref *t, void *ctx)
       !out->check_ref_missing)
     out->check_ref_missing = missing;
   evalgraph_result(x->g, t, NULL, &r);
-  switch (evresult_verdict(&r)) {
-  case EVVERDICT_PASS:
-  case EVVERDICT_LOCAL_PASS:
-    out->passed++;
-    break;
-  case EVVERDICT_FAIL:
-  case EVVERDICT_LOCAL_FAIL:
-  case EVVERDICT_ERROR:
-    out->failed++;
-    break;
-  default:
-    out->never += r.rec == NULL;
-    break;
-  }
+  evgrade__tally(out, &r);
   out->stale += r.rec && r.stale;
   /* Its own tests count too: the next step asks for a check no model
    * grades only where no test has one. */
@@ -1029,20 +1036,7 @@ evgrade__test_file(const struct evalgraph *g, const char *path,
       out->checked_own += x.checked[t] == 2;
       out->checks_lost += x.checked[t] == 1;
       out->deterministic += x.det[t];
-      switch (evresult_verdict(&x.worst[t])) {
-      case EVVERDICT_PASS:
-      case EVVERDICT_LOCAL_PASS:
-        out->passed++;
-        break;
-      case EVVERDICT_FAIL:
-      case EVVERDICT_LOCAL_FAIL:
-      case EVVERDICT_ERROR:
-        out->failed++;
-        break;
-      default:
-        out->never += x.worst[t].rec == NULL;
-        break;
-      }
+      evgrade__tally(out, &x.worst[t]);
       out->stale += x.worst[t].rec && x.worst[t].stale;
     }
   free(x.checked);
