@@ -951,6 +951,76 @@ rules__dedup(struct crystal_rule *out, size_t n)
   return kept;
 }
 
+/* A code fence's marker line ("```xml", "~~~"): no words of a rule. */
+static bool
+rules__fence_line(const char *s, size_t n)
+{
+  size_t i = 0;
+
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  return i + 2 < n && ((s[i] == '`' && s[i + 1] == '`' && s[i + 2] == '`') ||
+                           (s[i] == '~' && s[i + 1] == '~' && s[i + 2] == '~'));
+}
+
+/* The length of the markup tag at s ("<type>", "</type>", "<br/>"), 0
+ * when s holds none. */
+static size_t
+rules__tag_len(const char *s, size_t n)
+{
+  size_t i = 1;
+
+  if (n < 3 || s[0] != '<')
+    return 0;
+  if (s[i] == '/')
+    i++;
+  if (i >= n || !isalpha((unsigned char)s[i]))
+    return 0;
+  while (i < n && (isalnum((unsigned char)s[i]) || strchr("_:.-", s[i])))
+    i++;
+  while (i < n && s[i] != '>' && s[i] != '<' && s[i] != '\n')
+    i++;
+  return i < n && s[i] == '>' ? i + 1 : 0;
+}
+
+/* Appends a markup line's text without its tags: "<type>Must be
+ * ...</type>" says "type: Must be ...". The tags name parts of the prompt
+ * (or of an answer); they are no text the answer must hold. */
+static void
+rules__put_untagged(struct buf *unit, const char *s, size_t n)
+{
+  size_t first = rules__tag_len(s, n);
+  size_t name = 1;
+  bool space = unit->len == 0;
+
+  while (name < first && (isalnum((unsigned char)s[name]) ||
+                          strchr("_:.-", s[name])))
+    name++;
+  /* The field an opening tag names, when text follows it on its line. */
+  if (first && s[1] != '/' && name > 1 && first < n &&
+      rules__tag_len(s + first, n - first) == 0) {
+    buf_append(unit, s + 1, name - 1);
+    buf_putc(unit, ':');
+    space = false;
+  }
+
+  for (size_t k = 0; k < n; k++) {
+    size_t tag = rules__tag_len(s + k, n - k);
+
+    if (tag || s[k] == ' ' || s[k] == '\t') {
+      if (!space)
+        buf_putc(unit, ' ');
+      space = true;
+      k += tag ? tag - 1 : 0;
+      continue;
+    }
+    buf_putc(unit, s[k]);
+    space = false;
+  }
+  while (unit->len && isspace((unsigned char)unit->data[unit->len - 1]))
+    unit->data[--unit->len] = '\0';
+}
+
 size_t
 crystal_rules_parse(struct crystal *c, const char *s, size_t n,
                     struct crystal_rule *out, size_t max)
@@ -964,19 +1034,28 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
     const char *nl = i < n ? memchr(s + i, '\n', n - i) : NULL;
     size_t end = nl ? (size_t)(nl - s) : n;
     size_t lead = rules__lead(s + i, end - i);
-    bool blank = lead == end - i;
+    bool blank = lead == end - i || rules__fence_line(s + i, end - i);
     bool heading = i < n && s[i] == '#';
     bool starts = i < n && (rules__bullet_line(s + i, end - i) || heading);
     /* A line of JSON is an example's, not a sentence of the prompt's. */
     bool json = !blank && (s[i + lead] == '{' || s[i + lead] == '[');
+    /* A line of markup ("<type>Must be ...</type>") is a unit of its own,
+     * read without its tags. */
+    bool markup = !blank && !json &&
+                  rules__tag_len(s + i + lead, end - i - lead) > 0;
 
-    if ((blank || starts || json || i == n) && unit.len) {
+    if ((blank || starts || json || markup || i == n) && unit.len) {
       rules__split(&x, unit.data, unit.len);
       buf_clear(&unit);
     }
     if (starts || blank)
       x.field = i < n ? rules__field_line(c, s + i, end - i) : NULL;
-    if (!blank && !json && i < n) {
+    if (markup) {
+      rules__put_untagged(&unit, s + i + lead, end - i - lead);
+      if (unit.len)
+        rules__split(&x, unit.data, unit.len);
+      buf_clear(&unit);
+    } else if (!blank && !json && i < n) {
       if (unit.len)
         buf_putc(&unit, ' ');
       /* Markdown's bold marks ("**Style:** Use ...") are no words. */

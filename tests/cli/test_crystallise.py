@@ -262,6 +262,14 @@ def test_errors():
               "states no rule code can check: a list of allowed values, a "
               "length limit, a date or number format, or a banned phrase "
               "in quotes\n"))
+    code, out, err = crystallise(os.path.join(FIXTURES, "vscode"), "code",
+                                 ".github/prompts/commit.prompt.md:23", [])
+    check("XML tags that name an answer's parts are no text it must hold",
+          (code, out, err),
+          (1, "", "facet crystallise: .github/prompts/commit.prompt.md:23: "
+                  "the fragment states no rule code can check: a list of "
+                  "allowed values, a length limit, a date or number format, "
+                  "or a banned phrase in quotes\n"))
     code, out, err = crystallise(os.path.join(FIXTURES, "jinja"), "eval",
                                  "flows/grounding_prompt.jinja2:13-24", [])
     check("examples no variable can take make no test, and say why",
