@@ -606,6 +606,84 @@ schema__from_declared(struct crystal *c, struct json_object *s)
   return s;
 }
 
+/*
+ * The fields of the JSON objects the prompt's examples answer with, in
+ * the order they first appear: a rule's field keeps the rule's property,
+ * another takes the type its first example shows, and the fields every
+ * example gives are required; the rule's fields no example gives stay
+ * required. So the prompt's own answers ({"reason": ..., "verdict":
+ * false} beside "Use only 'true' and 'false' as verdict.") follow the
+ * schema. Nothing changes when no example answers with an object.
+ */
+static void
+schema__example_fields(struct crystal *c, struct json_object *props,
+                       struct json_object *required)
+{
+  struct json_object *objs[CRYSTAL_SHOTS_MAX];
+  struct json_object *merged;
+  struct json_object *need;
+  size_t n = 0;
+
+  for (size_t i = 0; i < c->nall_shots; i++) {
+    const char *out = c->all_shots[i].output;
+    struct json_object *v;
+
+    while (out && isspace((unsigned char)*out))
+      out++;
+    if (!out || *out != '{')
+      continue;
+    v = json_tokener_parse(out);
+    if (json_object_is_type(v, json_type_object) &&
+        json_object_object_length(v) > 0)
+      objs[n++] = v;
+    else
+      json_object_put(v);
+  }
+  if (n == 0)
+    return;
+  merged = json_object_new_object();
+  need = json_object_new_array();
+  for (size_t i = 0; i < n; i++) {
+    json_object_object_foreach(objs[i], key, val) {
+      struct json_object *rule = json_object_object_get(props, key);
+      bool all = true;
+
+      if (json_object_object_get_ex(merged, key, NULL))
+        continue;
+      json_object_object_add(merged, key, rule ? json_object_get(rule)
+                                               : schema__of(val, 1));
+      for (size_t k = 0; k < n && all; k++)
+        all = json_object_object_get_ex(objs[k], key, NULL);
+      if (all)
+        json_object_array_add(need, json_object_new_string(key));
+    }
+  }
+  /* A rule's field no example gives. */
+  json_object_object_foreach(props, name, prop)
+    if (!json_object_object_get_ex(merged, name, NULL)) {
+      json_object_object_add(merged, name, json_object_get(prop));
+      json_object_array_add(need, json_object_new_string(name));
+    }
+  for (size_t i = 0; i < n; i++)
+    json_object_put(objs[i]);
+  /* props and required are the caller's: refill them in place. */
+  {
+    json_object_object_foreach(merged, gone, unused) {
+      (void)unused;
+      json_object_object_del(props, gone);
+    }
+  }
+  json_object_object_foreach(merged, name2, prop2)
+    json_object_object_add(props, name2, json_object_get(prop2));
+  json_object_array_del_idx(required, 0,
+                            json_object_array_length(required));
+  for (size_t i = 0; i < json_object_array_length(need); i++)
+    json_object_array_add(required,
+                          json_object_get(json_object_array_get_idx(need, i)));
+  json_object_put(merged);
+  json_object_put(need);
+}
+
 static struct json_object *
 schema__from_text(struct crystal *c, bool *placeholder)
 {
@@ -626,6 +704,8 @@ schema__from_text(struct crystal *c, bool *placeholder)
     }
   }
   *placeholder = json_object_object_length(props) == 0;
+  if (!*placeholder)
+    schema__example_fields(c, props, required);
   if (*placeholder) {
     struct json_object *result = schema__type("string");
 

@@ -606,14 +606,18 @@ a_rule_that_names_its_field_gives_that_field(void **state)
   assert_true(m.edit.made);
   schema = strstr(m.edit.files[0].text, "  \"properties\"");
   assert_non_null(schema);
+  /* With the fields of the prompt's own JSON answers, which follow it. */
   assert_string_equal(schema,
     "  \"properties\": {\n"
+    "    \"reason\": {\n"
+    "      \"type\": \"string\"\n"
+    "    },\n"
     "    \"verdict\": {\n"
     "      \"type\": \"boolean\",\n"
     "      \"description\": \"Use only 'true' and 'false' as verdict.\"\n"
     "    }\n"
     "  },\n"
-    "  \"required\": [\"verdict\"],\n"
+    "  \"required\": [\"reason\", \"verdict\"],\n"
     "  \"additionalProperties\": false\n"
     "}\n");
   made_release(&m);

@@ -616,6 +616,28 @@ def test_docs_show_what_facet_prints():
     check("the docs' validator lines are facet's", missing, [])
 
 
+def test_rule_schemas_hold_the_prompts_examples():
+    """A schema made from a rule sentence holds the prompt's own JSON
+    answers: their fields are in it beside the rule's."""
+    schema = golden_new_file("dotprompt-schema-rule-examples",
+                             "schemas/funniness-2.schema.json")
+    prompt = read(os.path.join(FIXTURES, "dotprompt", "prompts",
+                               "funniness.prompt"))
+    answers = [line for line in prompt.split("\n") if line.startswith("{ ")]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "s.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(schema)
+        files = []
+        for i, answer in enumerate(answers):
+            files.append(os.path.join(tmp, f"a{i}.json"))
+            with open(files[-1], "w", encoding="utf-8") as f:
+                f.write(answer)
+        code, out, err = run(tmp, "validate", path, *files)
+    check("the prompt's 4 JSON answers follow the schema made from its rule",
+          (len(answers), code), (4, 0))
+
+
 def main():
     test_goldens()
     test_write()
@@ -628,6 +650,7 @@ def main():
     test_crlf()
     test_python_validators_run_on_older_pythons()
     test_validators_read_fields_as_the_schema_does()
+    test_rule_schemas_hold_the_prompts_examples()
     print(f"1..{len(results)}")
     sys.exit(0 if all(results) else 1)
 
