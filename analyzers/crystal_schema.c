@@ -1184,6 +1184,26 @@ schema__format_set(const struct crystal *c)
   return NULL;
 }
 
+/* Whether facet links a prompt of the format to its schema. */
+static bool
+schema__linkable(enum artifact_format f)
+{
+  switch (f) {
+  case FORMAT_PROMPTY:
+  case FORMAT_DOTPROMPT:
+  case FORMAT_GITHUB_MODELS:
+  case FORMAT_VSCODE_PROMPT:
+  case FORMAT_VSCODE_INSTRUCTIONS:
+  case FORMAT_VSCODE_AGENT:
+  case FORMAT_AGENT_SKILL:
+  case FORMAT_CLAUDE_COMMAND:
+  case FORMAT_CURSOR_RULE:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static int
 schema__link(struct crystal *c, struct json_object *s, const char *path,
              bool placeholder, bool *linked, const char **why_not)
@@ -1200,12 +1220,16 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
   if (!*linked)
     return 0;
   /* A field to fill in would replace a format that works (json_object,
-   * text) and fail every answer and evaluator the prompt has. */
+   * text) and fail every answer and evaluator the prompt has; in any
+   * format, it would turn a prompt that asks for text into one whose
+   * answer is a JSON object of a field nobody named. */
   if (placeholder && schema__format_set(c))
     *why_not = arena_printf(c->arena, "its one field is a placeholder, "
                             "and the prompt sets its format already (%s)",
                             node_str(schema__format_set(c))
                               ? node_str(schema__format_set(c)) : "set");
+  else if (placeholder && schema__linkable(a->format))
+    *why_not = "its one field is a placeholder to fill in";
   else if (root && a->format == FORMAT_PROMPTY)
     *why_not = "Prompty outputs name the fields of an object";
   else if (root && a->format == FORMAT_GITHUB_MODELS)
