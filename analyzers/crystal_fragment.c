@@ -137,8 +137,8 @@ fragment__paragraph(const struct artifact *a, struct span region,
   return out->end > out->start;
 }
 
-/* Whether the line at s is a role marker alone: "system:", {{role "user"}}.
- */
+/* Whether the line at s is a role marker alone: "system:", "# user:" (in
+ * Prompty and Jinja), {{role "user"}} (in Dotprompt). */
 static bool
 fragment__role_line(const struct artifact *a, const char *s, size_t n)
 {
@@ -154,7 +154,10 @@ fragment__role_line(const struct artifact *a, const char *s, size_t n)
   if (a->format == FORMAT_DOTPROMPT)
     return n > 8 && memcmp(s, "{{role", 6) == 0 && s[n - 1] == '}' &&
            memmem(s, n, "}}", 2) == s + n - 2;
-  if (a->format != FORMAT_PROMPTY || n < 2 || s[n - 1] != ':')
+  /* Promptflow's Jinja prompts mark roles as Prompty does, often as
+   * "# system:". */
+  if ((a->format != FORMAT_PROMPTY && a->format != FORMAT_JINJA) || n < 2 ||
+      s[n - 1] != ':')
     return false;
   for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++)
     if (strlen(roles[k]) == n - 1 && strncasecmp(s, roles[k], n - 1) == 0)
