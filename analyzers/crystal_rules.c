@@ -254,6 +254,8 @@ struct rules_ctx {
   size_t n;
   size_t max;
   const char *field;   /* the field a field-list line describes */
+  const char *tag;     /* the part a markup line describes ("body" of
+                          "<body>Optional. Use for context.</body>") */
 };
 
 /* "a single word: positive, negative or neutral": the word is one of a
@@ -736,7 +738,8 @@ rules__sentence(struct rules_ctx *x, const char *s, size_t n)
   if (!found && (crystal_re_find(RE_DIRECTIVE, s, n, 0, &m) ||
                  crystal_re_find(RE_IMPERATIVE, s, n, 0, &m) ||
                  crystal_re_find(RE_AMOUNT, s, n, 0, &m)))
-    rules__add(x->out, &x->n, x->max, RULE_OTHER, sentence);
+    rules__add(x->out, &x->n, x->max, RULE_OTHER, x->tag ? arena_printf(
+                 x->c->arena, "%s: %s", x->tag, sentence) : sentence);
   /* A field-list line's limits are the field's. */
   for (size_t i = from; x->field && i < x->n; i++)
     if (!x->out[i].field && x->out[i].kind != RULE_OTHER) {
@@ -987,7 +990,8 @@ rules__tag_len(const char *s, size_t n)
  * ...</type>" says "type: Must be ...". The tags name parts of the prompt
  * (or of an answer); they are no text the answer must hold. */
 static void
-rules__put_untagged(struct buf *unit, const char *s, size_t n)
+rules__put_untagged(struct rules_ctx *x, struct buf *unit, const char *s,
+                    size_t n)
 {
   size_t first = rules__tag_len(s, n);
   size_t name = 1;
@@ -996,13 +1000,12 @@ rules__put_untagged(struct buf *unit, const char *s, size_t n)
   while (name < first && (isalnum((unsigned char)s[name]) ||
                           strchr("_:.-", s[name])))
     name++;
-  /* The field an opening tag names, when text follows it on its line. */
+  /* The part an opening tag names, when text follows it on its line:
+   * each rule of it says which ("body: Use for additional context."). */
+  x->tag = NULL;
   if (first && s[1] != '/' && name > 1 && first < n &&
-      rules__tag_len(s + first, n - first) == 0) {
-    buf_append(unit, s + 1, name - 1);
-    buf_putc(unit, ':');
-    space = false;
-  }
+      rules__tag_len(s + first, n - first) == 0)
+    x->tag = rules__dup(x->c, s + 1, name - 1);
 
   for (size_t k = 0; k < n; k++) {
     size_t tag = rules__tag_len(s + k, n - k);
@@ -1025,7 +1028,7 @@ size_t
 crystal_rules_parse(struct crystal *c, const char *s, size_t n,
                     struct crystal_rule *out, size_t max)
 {
-  struct rules_ctx x = { c, out, 0, max, NULL };
+  struct rules_ctx x = { c, out, 0, max, NULL, NULL };
   struct buf unit;
 
   /* A unit is some of the text's own bytes: it cannot outgrow n. */
@@ -1051,10 +1054,11 @@ crystal_rules_parse(struct crystal *c, const char *s, size_t n,
     if (starts || blank)
       x.field = i < n ? rules__field_line(c, s + i, end - i) : NULL;
     if (markup) {
-      rules__put_untagged(&unit, s + i + lead, end - i - lead);
+      rules__put_untagged(&x, &unit, s + i + lead, end - i - lead);
       if (unit.len)
         rules__split(&x, unit.data, unit.len);
       buf_clear(&unit);
+      x.tag = NULL;
     } else if (!blank && !json && i < n) {
       if (unit.len)
         buf_putc(&unit, ' ');
