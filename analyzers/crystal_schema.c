@@ -25,6 +25,7 @@
 #include "artifact.h"
 #include "crystal_internal.h"
 #include "crystal_re.h"
+#include "formats.h"
 #include "tree.h"
 
 #define SCHEMA_DIALECT "https://json-schema.org/draft/2020-12/schema"
@@ -1188,20 +1189,8 @@ schema__format_set(const struct crystal *c)
 static bool
 schema__linkable(enum artifact_format f)
 {
-  switch (f) {
-  case FORMAT_PROMPTY:
-  case FORMAT_DOTPROMPT:
-  case FORMAT_GITHUB_MODELS:
-  case FORMAT_VSCODE_PROMPT:
-  case FORMAT_VSCODE_INSTRUCTIONS:
-  case FORMAT_VSCODE_AGENT:
-  case FORMAT_AGENT_SKILL:
-  case FORMAT_CLAUDE_COMMAND:
-  case FORMAT_CURSOR_RULE:
-    return true;
-  default:
-    return false;
-  }
+  return f == FORMAT_PROMPTY || f == FORMAT_DOTPROMPT ||
+         f == FORMAT_GITHUB_MODELS || vscode_format(f);
 }
 
 static int
@@ -1251,16 +1240,11 @@ schema__link(struct crystal *c, struct json_object *s, const char *path,
   case FORMAT_GITHUB_MODELS:
     rc = schema__github_models(c, s, note);
     break;
-  case FORMAT_VSCODE_PROMPT:
-  case FORMAT_VSCODE_INSTRUCTIONS:
-  case FORMAT_VSCODE_AGENT:
-  case FORMAT_AGENT_SKILL:
-  case FORMAT_CLAUDE_COMMAND:
-  case FORMAT_CURSOR_RULE:
-    rc = schema__vscode(c, path, !root);
-    break;
   default:
-    *linked = false;
+    if (vscode_format(a->format))
+      rc = schema__vscode(c, path, !root);
+    else
+      *linked = false;
     break;
   }
   return rc;

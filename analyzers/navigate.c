@@ -3,12 +3,10 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <unictype.h>
 
 #include "artifact.h"
 #include "evalfile.h"
 #include "template.h"
-#include "utf8.h"
 
 static bool
 navigate__hit(struct span s, uint32_t off)
@@ -56,26 +54,11 @@ navigate_each(const struct artifact *a, const char *name, bool with_decl,
       fn(a->uses[i].span, false, ctx);
 }
 
-/* A name is a Python 3 identifier (XID_Start or '_', then XID_Continue),
- * which every dialect reads whole. */
+/* A name is a Python 3 identifier, which every dialect reads whole. */
 bool
 navigate_valid_name(const char *name)
 {
-  size_t n = name ? strlen(name) : 0;
-
-  if (n == 0)
-    return false;
-  for (size_t i = 0; i < n;) {
-    uint32_t cp;
-    int len = utf8_decode(name + i, n - i, &cp);
-    bool ok = cp == '_' || (i == 0 ? uc_is_property_xid_start(cp)
-                                   : uc_is_property_xid_continue(cp));
-
-    if (!ok)
-      return false;
-    i += (size_t)len;
-  }
-  return true;
+  return template_python_name(name);
 }
 
 /* The template language names in a are read by: a promptfoo config's

@@ -549,6 +549,15 @@ template_var(const struct artifact *a, const char *name)
 }
 
 bool
+template_python_name(const char *name)
+{
+  uint32_t n = name ? (uint32_t)strlen(name) : 0;
+
+  return tmpl_ident_start(name, 0, n, TMPL_NAMES_PYTHON) &&
+         tmpl_ident_len(name, 0, n, TMPL_NAMES_PYTHON) == n;
+}
+
+bool
 template_uses(const struct artifact *a, const char *name)
 {
   return template_var(a, name) != NULL;

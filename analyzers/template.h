@@ -53,6 +53,10 @@ const struct template_var *template_var(const struct artifact *a,
 const char *template_reserved(enum template_dialect dialect,
                               const char *name);
 
+/* Whether name is one name as Jinja (Python 3) spells it, which every
+ * dialect reads whole. */
+bool template_python_name(const char *name);
+
 /* Whether the artifact's template reads name. */
 bool template_uses(const struct artifact *a, const char *name);
 
