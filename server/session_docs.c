@@ -227,9 +227,10 @@ analysis__fresh(const struct analysis *job, const struct document *doc)
  * A config analysed while this document was (both open, their analyses
  * running side by side) may have named it as a file of its own format, a
  * promptfoo tests file say, after this analysis had started as another:
- * the document is analysed again, as the format now asked for.
+ * the document is analysed again, as the format now asked for (true), and
+ * the requests waiting on it wait for that analysis.
  */
-static void
+static bool
 analysis__recheck_format(struct session *self, struct document *doc,
                          enum artifact_format analysed_as)
 {
@@ -237,10 +238,12 @@ analysis__recheck_format(struct session *self, struct document *doc,
 
   if (overrides_match(&self->settings.formats, self->root,
                       doc->path ? doc->path : doc->uri) != FORMAT_NONE)
-    return;
+    return false;
   want = session_index_format(self, doc->path);
-  if (want != FORMAT_NONE && want != analysed_as)
-    session_schedule(self, doc);
+  if (want == FORMAT_NONE || want == analysed_as)
+    return false;
+  session_schedule(self, doc);
+  return true;
 }
 
 static void
@@ -269,8 +272,8 @@ analysis__done(uv_work_t *work, int status)
                 ? " (one item parsed again)" : "");
     session_index_document(self, doc);
     session_publish(self, doc);
-    session_answer_pending(self, doc);
-    analysis__recheck_format(self, doc, job->opts.format);
+    if (!analysis__recheck_format(self, doc, job->opts.format))
+      session_answer_pending(self, doc);
   } else if (status == 0 && !job->result && job->serial == doc->serial) {
     log_error("analysis of %s ran out of memory", doc->uri);
     session_answer_pending(self, doc);
@@ -333,9 +336,8 @@ session_schedule(struct session *self, struct document *doc)
     doc->dirty = true;
     return;
   }
-  for (size_t i = 0; i < self->nqueue; i++)
-    if (self->queue[i] == doc)
-      return;
+  if (session_queued(self, doc))
+    return;
   if (self->nqueue == self->cap_queue) {
     size_t cap = self->cap_queue ? self->cap_queue * 2 : 16;
     struct document **q = realloc(self->queue, cap * sizeof *q);
@@ -348,6 +350,15 @@ session_schedule(struct session *self, struct document *doc)
     self->cap_queue = cap;
   }
   self->queue[self->nqueue++] = doc;
+}
+
+bool
+session_queued(const struct session *self, const struct document *doc)
+{
+  for (size_t i = 0; i < self->nqueue; i++)
+    if (self->queue[i] == doc)
+      return true;
+  return false;
 }
 
 void

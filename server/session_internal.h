@@ -69,6 +69,9 @@ void session_drop_pending(struct document *doc, void *self);
 /* Queues doc for analysis at the next session_flush. */
 void session_schedule(struct session *self, struct document *doc);
 
+/* Whether doc waits in the queue for an analysis to start. */
+bool session_queued(const struct session *self, const struct document *doc);
+
 /* Publishes doc's diagnostics: its own and those the index adds. */
 void session_publish(struct session *self, struct document *doc);
 

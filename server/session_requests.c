@@ -104,7 +104,7 @@ void
 session_answer_ready(struct document *doc, void *ctx)
 {
   if (doc->pending && doc->artifact_version == doc->version &&
-      !doc->dirty && !doc->analysing)
+      !doc->dirty && !doc->analysing && !session_queued(ctx, doc))
     session_answer_pending(ctx, doc);
 }
 

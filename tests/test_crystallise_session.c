@@ -1048,9 +1048,8 @@ a_fragment_over_the_limit_is_not_offered(void **state)
  * wait for the index, and offer what it knows (the eval goes to that
  * config), not the nothing a plain .txt gets. */
 static void
-requests_before_the_index_wait_for_it(void **state)
+requests_wait_for_the_index(struct harness *h, unsigned stall_ms)
 {
-  struct harness *h = *state;
   struct ws w;
   const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
   char msg[4096];
@@ -1069,6 +1068,7 @@ requests_before_the_index_wait_for_it(void **state)
            "tests:\n  - vars:\n      question: Where is my order?\n");
   ws_write(&w, "prompts/support.txt", "Answer in at most 3 sentences.\n"
            "\nQuestion: {{question}}\n");
+  h->session.stall_ms = stall_ms;
   snprintf(msg, sizeof msg,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
            "\"params\":{\"processId\":null,\"rootUri\":\"file://%s\","
@@ -1115,6 +1115,22 @@ requests_before_the_index_wait_for_it(void **state)
   json_object_put(reply);
   json_object_put(lenses);
   ws_remove(&w);
+}
+
+static void
+requests_before_the_index_wait_for_it(void **state)
+{
+  requests_wait_for_the_index(*state, 0);
+}
+
+/* The same when the .txt's first analysis (as plain text) ends after the
+ * index's first run has asked for it as the config's prompt: the answers
+ * wait for the analysis as that prompt. Before, they were given from the
+ * plain-text one (no eval action), as happened now and then in CI. */
+static void
+requests_wait_for_the_prompts_analysis_as_the_index_asks(void **state)
+{
+  requests_wait_for_the_index(*state, 300);
 }
 
 /* The warnings logged while a test runs, one a line. */
@@ -1192,6 +1208,7 @@ main(void)
     T(a_prompt_yml_enforced_in_code_shows_its_validator),
     T(a_fragment_over_the_limit_is_not_offered),
     T(requests_before_the_index_wait_for_it),
+    T(requests_wait_for_the_prompts_analysis_as_the_index_asks),
     T(crystallise_settings_left_alone_mean_the_defaults),
   };
 #undef T
